@@ -1,0 +1,3 @@
+from wrapped.cli.main import main
+
+main()

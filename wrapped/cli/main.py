@@ -1,0 +1,71 @@
+"""The `wrapped` command. Each command group lives in its own module and registers itself here.
+
+Errors are turned into one line and an exit code here, at the edge, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from wrapped.errors import WrappedError
+
+app = typer.Typer(
+    name="wrapped",
+    help=(
+        "Turn a year of listening events into grounded, safe, LLM-written year-in-review "
+        "stories: ingest -> stats -> prompts -> generate -> gate -> store."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err_console = Console(stderr=True)
+
+
+def _register() -> None:
+    # Imported here so `wrapped --help` stays fast and a broken group names itself.
+    from wrapped.cli import (
+        demo_cmd,
+        erase_cmd,
+        gate_cmd,
+        generate_cmd,
+        ingest_cmd,
+        llm_cmd,
+        prompts_cmd,
+        stats_cmd,
+    )
+
+    for module in (
+        ingest_cmd,
+        stats_cmd,
+        prompts_cmd,
+        generate_cmd,
+        gate_cmd,
+        erase_cmd,
+        demo_cmd,
+        llm_cmd,
+    ):
+        module.register(app)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the app, turning `WrappedError` into one clear line."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except WrappedError as exc:
+        err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted; rerun the same command to resume")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""One `Settings` object for the whole pipeline.
+
+Filled from CLI options (highest), then `WRAPPED_*` environment variables, then an optional
+TOML config file (`WRAPPED_CONFIG` or `--config`), then defaults. The standard `OPENAI_API_KEY`
+and `OPENAI_BASE_URL` are honoured. Secrets are `SecretStr`: they never print, log or serialize
+(see `public_dump`).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from wrapped.errors import ConfigError
+
+DEFAULT_SALT = "wrapped-default-salt-change-me"
+
+#: USD per 1M tokens (prompt, completion). Unknown models cost 0 and say so in the manifest.
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1": (2.00, 8.00),
+    "scripted": (0.15, 0.60),
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="WRAPPED_", extra="forbid", validate_default=True, populate_by_name=True
+    )
+
+    # privacy
+    salt: SecretStr = Field(
+        default=SecretStr(DEFAULT_SALT),
+        description="secret key for pseudonymizing user ids (set WRAPPED_SALT in production)",
+    )
+
+    # stats
+    year: int | None = None
+    full_year: bool = False
+    tz: str | None = Field(default=None, description="override every listener's time zone")
+    top_k: int = 5
+    log_cap: int = 40
+    max_days: int = 5
+    min_plays: int = 20
+    min_minutes: int = 60
+
+    # writer / LLM
+    backend: Literal["embedded", "openai", "local", "scripted"] = "embedded"
+    base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("WRAPPED_BASE_URL", "OPENAI_BASE_URL", "base_url")
+    )
+    api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("WRAPPED_API_KEY", "OPENAI_API_KEY", "api_key")
+    )
+    model: str = "gpt-4o-mini"
+    temperature: float = 0.8
+    max_tokens: int = 600
+    structured_output: Literal["json_schema", "json_object", "prompt"] = "json_schema"
+    timeout_s: float = 60.0
+    max_attempts: int = 6
+    max_retry_s: float = 300.0
+    backoff_initial_s: float = 0.5
+    backoff_max_s: float = 30.0
+    rpm: int | None = None
+    tpm: int | None = None
+    concurrency: int = 16
+    cache: bool = True
+    cache_path: Path | None = None
+    prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
+
+    # prompts
+    prompt_version: str = "v1"
+    prompts_dir: Path | None = None
+    log_token_budget: int = 1200
+
+    # gate
+    judge: bool = True
+    judge_model: str | None = None
+    judge_base_url: str | None = None
+    judge_api_key: SecretStr | None = None
+    gate_max_attempts: int = 3
+    on_gate_fail: Literal["fallback", "needs_review"] = "fallback"
+    judge_threshold: float = 0.5
+
+    # batch
+    ray_address: str | None = Field(
+        default=None, validation_alias=AliasChoices("WRAPPED_RAY_ADDRESS", "RAY_ADDRESS", "ray_address")
+    )
+    shards: int | None = None
+    max_failure_rate: float = 0.05
+    seed: int = 0
+
+    def public_dump(self) -> dict[str, Any]:
+        """Settings for manifests and logs: secrets replaced by whether they are set."""
+        data = self.model_dump(mode="json", exclude={"salt", "api_key", "judge_api_key"})
+        data["salt_set"] = self.salt.get_secret_value() != DEFAULT_SALT
+        data["api_key_set"] = self.api_key is not None
+        data["judge_api_key_set"] = self.judge_api_key is not None
+        return data
+
+    def resolved_prompts_dir(self) -> Path:
+        """The prompts folder: configured, else the repo's `prompts/`, else the packaged copy."""
+        if self.prompts_dir is not None:
+            return Path(self.prompts_dir)
+        here = Path(__file__).resolve().parent
+        for candidate in (here.parent / "prompts", Path.cwd() / "prompts"):
+            if candidate.is_dir():
+                return candidate
+        raise ConfigError("cannot find the prompts folder: pass --prompts-dir or set WRAPPED_PROMPTS_DIR")
+
+
+def load_settings(config: Path | str | None = None, **overrides: Any) -> Settings:
+    """Build Settings from overrides (CLI), env and an optional TOML file; one clear error."""
+    file_values: dict[str, Any] = {}
+    path = config or os.environ.get("WRAPPED_CONFIG")
+    if path:
+        p = Path(path)
+        try:
+            file_values = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{p}: config file not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{p}: not valid TOML ({exc})") from None
+        file_values = file_values.get("wrapped", file_values)
+    # Precedence: explicit overrides > WRAPPED_* env > config file > defaults. Init kwargs beat
+    # env in pydantic-settings, so file values that the environment also sets are dropped here.
+    env_set = {k for k in Settings.model_fields if f"WRAPPED_{k.upper()}" in os.environ}
+    values = {k: v for k, v in file_values.items() if k not in env_set}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        raise ConfigError(f"setting '{loc}': {err['msg']}") from None
