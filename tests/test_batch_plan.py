@@ -1,0 +1,73 @@
+"""Planning: selection, run identity (resume vs new run), shards, and the shared RPM budget."""
+
+from __future__ import annotations
+
+import pytest
+
+from wrapped.batch.budget import Budget
+from wrapped.batch.plan import cut_shards, fingerprint_paths, make_run_id, select_users
+from wrapped.errors import ConfigError
+from wrapped.settings import Settings
+
+
+def test_select_first_n_and_fraction_are_deterministic():
+    ids = [f"u{i:03d}" for i in range(100)]
+    first, key = select_users(list(reversed(ids)), users=5, sample=None, seed=0)
+    assert first == ids[:5] and key == "first:5"
+    a, _ = select_users(ids, users=None, sample="0.1", seed=7)
+    b, _ = select_users(ids, users=None, sample="0.1", seed=7)
+    assert a == b and len(a) == 10 and a == sorted(a)
+
+
+def test_select_from_a_file_of_ids(tmp_path):
+    f = tmp_path / "ids.txt"
+    f.write_text("u002\nu999\n\nu001\n")
+    chosen, key = select_users(["u001", "u002", "u003"], users=None, sample=str(f), seed=0)
+    assert chosen == ["u001", "u002"] and key.startswith("file:")
+
+
+@pytest.mark.parametrize("users,sample", [(0, None), (None, "1.5"), (3, "0.5"), (None, "/no/such")])
+def test_bad_selection_is_a_clear_config_error(users, sample):
+    with pytest.raises(ConfigError):
+        select_users(["u1"], users=users, sample=sample, seed=0)
+
+
+def test_run_id_is_stable_and_changes_with_prompt_or_model():
+    s = Settings()
+    a = make_run_id(s, prompt_hash="h1", input_fingerprint="f", selection="all")
+    assert a == make_run_id(Settings(), prompt_hash="h1", input_fingerprint="f", selection="all")
+    assert a != make_run_id(s, prompt_hash="h2", input_fingerprint="f", selection="all")
+    other_model = Settings(backend="openai", model="gpt-4.1")
+    assert a != make_run_id(other_model, prompt_hash="h1", input_fingerprint="f", selection="all")
+    assert a != make_run_id(s, prompt_hash="h1", input_fingerprint="g", selection="all")
+
+
+def test_fingerprint_follows_content_not_mtime(tmp_path):
+    (tmp_path / "a.json").write_text("[1]")
+    f1 = fingerprint_paths([tmp_path])
+    (tmp_path / "a.json").write_text("[1]")
+    assert fingerprint_paths([tmp_path]) == f1
+    (tmp_path / "a.json").write_text("[2]")
+    assert fingerprint_paths([tmp_path]) != f1
+
+
+def test_shards_cover_every_listener_once():
+    ids = [f"u{i}" for i in range(23)]
+    shards = cut_shards(ids, 5)
+    assert [len(s) for s in shards] == [5, 5, 5, 5, 3]
+    assert sum(shards, []) == ids
+
+
+def test_budget_holds_the_configured_rate():
+    b = Budget(rpm=600, tpm=None)  # 10 requests/s, 1 s burst
+    delays = [b.reserve() for _ in range(30)]
+    # the first second's burst goes at once; request k then waits about (k - 10) / 10 s
+    assert delays[0] == 0.0
+    assert delays[29] == pytest.approx(2.0, abs=0.15)
+    assert all(b2 >= b1 for b1, b2 in zip(delays, delays[1:], strict=False))
+
+
+def test_token_budget_delays_big_requests():
+    b = Budget(rpm=None, tpm=6000)  # 100 tokens/s
+    assert b.reserve(100) == 0.0
+    assert b.reserve(500) == pytest.approx(5.0, abs=0.1)

@@ -1,0 +1,94 @@
+"""One listener's stories: the interesting days in order, each through the gate.
+
+Days are written in sequence so each prompt carries the listener's earlier stories. A failure
+here is data (a `ListenerResult` with status "failed" and the error), never a crash of the run —
+except a configuration error (wrong key, unknown model) that would fail every listener the same
+way: that is "fatal" and stops the run with one clear line.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wrapped.errors import ConfigError, LLMAuthError, LLMHTTPError, WrappedError
+from wrapped.llm.backend import Backend
+from wrapped.settings import Settings
+from wrapped.stats.model import UserYear
+from wrapped.story import PreviousStory, StoryRequest, Usage
+
+#: HTTP statuses that mean "your configuration is wrong" rather than "this listener failed"
+_FATAL_STATUSES = {400, 401, 403, 404}
+
+
+class ListenerResult(BaseModel):
+    """What a worker returns for one listener (one journal line)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str
+    status: Literal["done", "failed", "fatal"]
+    error: str | None = None
+    stories: list[dict[str, Any]] = Field(default_factory=list)  # Story dumps, in day order
+    verdicts: list[dict[str, Any]] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    days: int = 0
+
+
+async def write_listener(
+    user_year: UserYear, *, gate: Any, backend: Backend, settings: Settings
+) -> ListenerResult:
+    """Run every interesting day of one listener through writer + gate."""
+    previous: list[PreviousStory] = []
+    stories: list[dict[str, Any]] = []
+    verdicts: list[dict[str, Any]] = []
+    usage = Usage()
+    try:
+        for day in user_year.days:
+            request = StoryRequest(
+                user_year=user_year, day=day.date, previous=list(previous), seed=settings.seed
+            )
+            outcome = await gate.produce(request, backend)
+            usage = usage + outcome.usage
+            verdicts.append(outcome.verdict.model_dump(mode="json"))
+            if outcome.story is not None:
+                stories.append(outcome.story.model_dump(mode="json"))
+                if outcome.story.decision in ("pass", "fallback"):
+                    previous.append(
+                        PreviousStory(
+                            day=day.date,
+                            category=day.category,
+                            title=outcome.story.title,
+                            story=outcome.story.story,
+                        )
+                    )
+    except (LLMAuthError, ConfigError) as exc:
+        return ListenerResult(
+            user_id=user_year.user_id, status="fatal", error=str(exc), usage=usage
+        )
+    except LLMHTTPError as exc:
+        status = "fatal" if exc.status in _FATAL_STATUSES else "failed"
+        return ListenerResult(user_id=user_year.user_id, status=status, error=str(exc), usage=usage)
+    except WrappedError as exc:
+        return _failed(user_year, exc, usage)
+    except Exception as exc:  # noqa: BLE001 - a listener's bug must not sink the run; it is recorded
+        return _failed(user_year, exc, usage)
+    return ListenerResult(
+        user_id=user_year.user_id,
+        status="done",
+        stories=stories,
+        verdicts=verdicts,
+        usage=usage,
+        days=len(user_year.days),
+    )
+
+
+def _failed(user_year: UserYear, exc: BaseException, usage: Usage) -> ListenerResult:
+    return ListenerResult(
+        user_id=user_year.user_id,
+        status="failed",
+        error=f"{type(exc).__name__}: {exc}"[:500],
+        usage=usage,
+        days=len(user_year.days),
+    )

@@ -1,0 +1,439 @@
+"""`wrapped generate`: ingest -> stats -> (Ray fan-out: prompts -> LLM -> gate) -> store.
+
+The driver plans the run, streams micro-batches of listeners to async Ray workers with a bounded
+number in flight (back-pressure), appends each finished listener to its shard's journal the
+moment it returns, and seals a shard (atomic files) once all its listeners are in. Re-running the
+same command resumes from the journals and sealed shards: a finished listener is neither
+generated nor paid for again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+import wrapped
+from wrapped.batch.manifest import Counts, recount, summarize
+from wrapped.batch.plan import (
+    Plan,
+    batches,
+    check_inputs,
+    cut_shards,
+    fingerprint_paths,
+    make_run_id,
+    select_users,
+)
+from wrapped.errors import BatchError, ConfigError
+from wrapped.settings import Settings
+from wrapped.stats.model import UserYear
+from wrapped.store import Journal, RunLayout, atomic_write_text, read_jsonl, write_jsonl_atomic
+from wrapped.story import Usage
+
+log = logging.getLogger(__name__)
+
+
+class RunResult(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    run_id: str
+    run_dir: Path
+    manifest: dict[str, Any]
+    resumed: bool
+    failure_rate: float
+
+
+class Progress:
+    """What the driver reports as it goes; the CLI renders it as a rich progress bar."""
+
+    def start(self, total: int, done: int) -> None: ...
+    def advance(self, n: int, *, stories: int, passed: int, usage: Usage) -> None: ...
+    def stage(self, text: str) -> None: ...
+    def stop(self) -> None: ...
+
+
+def run_generate(
+    inputs: Sequence[Path | str],
+    *,
+    out: Path,
+    settings: Settings,
+    users: int | None = None,
+    sample: str | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run (or resume) the batch job; returns what the manifest says."""
+    progress = progress or Progress()
+    t0 = time.monotonic()
+    timings: dict[str, float] = {}
+    paths = check_inputs([Path(p) for p in inputs])
+
+    from wrapped.prompts import load_version
+
+    version = load_version(settings.prompt_version, settings)
+    selection_key = _selection_key(users, sample, settings.seed)
+    fingerprint = fingerprint_paths(paths)
+    run_id = settings.run_id or make_run_id(
+        settings, prompt_hash=version.hash, input_fingerprint=fingerprint, selection=selection_key
+    )
+    layout = RunLayout(Path(out) / run_id)
+    resumed = layout.plan.exists()
+
+    if resumed:
+        plan = Plan.model_validate_json(layout.plan.read_text(encoding="utf-8"))
+        base_counts = json.loads(
+            layout.root.joinpath("plan_counts.json").read_text(encoding="utf-8")
+        )
+        progress.stage(f"resuming run {run_id}")
+    else:
+        progress.stage("reading listening history")
+        t = time.monotonic()
+        loaded = _load_inputs(paths, settings)
+        timings["ingest_s"] = round(time.monotonic() - t, 3)
+        progress.stage(f"computing stats for {loaded.events['user_id'].nunique():,} listeners")
+        t = time.monotonic()
+        from wrapped.stats import compute_user_years
+
+        years = compute_user_years(
+            loaded.events, profiles=loaded.profiles, catalog=loaded.catalog, settings=settings
+        )
+        timings["stats_s"] = round(time.monotonic() - t, 3)
+        plan, base_counts = _write_plan(
+            layout,
+            years,
+            loaded,
+            settings=settings,
+            version=version,
+            fingerprint=fingerprint,
+            users=users,
+            sample=sample,
+            selection_key=selection_key,
+            run_id=run_id,
+        )
+        del years, loaded
+
+    t = time.monotonic()
+    _fan_out(layout, plan, settings, progress=progress)
+    timings["generate_s"] = round(time.monotonic() - t, 3)
+    timings["total_s"] = round(time.monotonic() - t0, 3)
+
+    counts, usage = recount(layout, plan.shards)
+    counts = counts.model_copy(update=base_counts)
+    manifest = _manifest(layout, plan, settings, counts, usage, timings, version)
+    atomic_write_text(layout.manifest, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    finished = counts.listeners_done + counts.listeners_failed
+    failure_rate = counts.listeners_failed / finished if finished else 0.0
+    return RunResult(
+        run_id=run_id,
+        run_dir=layout.root,
+        manifest=manifest,
+        resumed=resumed,
+        failure_rate=failure_rate,
+    )
+
+
+def check_failure_rate(result: RunResult, settings: Settings) -> None:
+    """Raise (one line) when more listeners failed than the configured rate allows."""
+    if result.failure_rate > settings.max_failure_rate:
+        c = result.manifest["counts"]
+        reasons = c.get("listener_failures_by_reason") or {}
+        top = max(reasons, key=reasons.get) if reasons else "unknown"
+        raise BatchError(
+            f"{c['listeners_failed']} of {c['listeners_done'] + c['listeners_failed']} listeners failed "
+            f"({result.failure_rate:.0%} > allowed {settings.max_failure_rate:.0%}); most common: {top}; "
+            f"see {result.run_dir / 'failed'}"
+        )
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+class _Loaded(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    events: Any
+    profiles: Any = None
+    catalog: Any = None
+    report: Any = None
+    rejects: list[Any] = []
+
+
+def _load_inputs(paths: list[Path], settings: Settings) -> _Loaded:
+    """Ingest raw exports, or read an ingest output folder / canonical Parquet directly."""
+    from wrapped.ingest import ingest, read_ingested
+
+    if len(paths) == 1 and paths[0].is_dir() and (paths[0] / "events.parquet").exists():
+        res = read_ingested(paths[0])
+    else:
+        res = ingest(paths, settings=settings)
+    return _Loaded(
+        events=res.events,
+        profiles=res.profiles,
+        catalog=res.catalog,
+        report=res.report,
+        rejects=list(res.rejects),
+    )
+
+
+def _write_plan(
+    layout: RunLayout,
+    years: list[UserYear],
+    loaded: _Loaded,
+    *,
+    settings: Settings,
+    version: Any,
+    fingerprint: str,
+    users: int | None,
+    sample: str | None,
+    selection_key: str,
+    run_id: str,
+) -> tuple[Plan, dict[str, Any]]:
+    layout.root.mkdir(parents=True, exist_ok=True)
+    # ingest evidence: the report and the rejects (reasons, never the private values)
+    if loaded.report is not None:
+        atomic_write_text(
+            layout.ingest_dir / "ingest_report.json",
+            loaded.report.model_dump_json(indent=2) + "\n",
+        )
+    write_jsonl_atomic(
+        layout.ingest_dir / "rejects.jsonl",
+        (
+            r.model_dump(mode="json") if hasattr(r, "model_dump") else dict(r)
+            for r in loaded.rejects
+        ),
+    )
+    eligible = {y.user_id: y for y in years if y.eligible}
+    ineligible = [y for y in years if not y.eligible]
+    write_jsonl_atomic(
+        layout.ineligible,
+        ({"user_id": y.user_id, "reason": y.ineligible_reason} for y in ineligible),
+    )
+    chosen, _ = select_users(list(eligible), users=users, sample=sample, seed=settings.seed)
+    shards = cut_shards(chosen, settings.shard_size)
+    for i, shard in enumerate(shards):
+        write_jsonl_atomic(
+            layout.shard_file("user_years", i),
+            (eligible[u].model_dump(mode="json") for u in shard),
+        )
+    reasons = Counter((y.ineligible_reason or "unknown").split(":")[0] for y in ineligible)
+    base_counts = {
+        "listeners_in": len(years),
+        "eligible": len(eligible),
+        "ineligible": len(ineligible),
+        "ineligible_by_reason": dict(reasons),
+        "selected": len(chosen),
+        "not_selected": len(eligible) - len(chosen),
+    }
+    atomic_write_text(
+        layout.root / "plan_counts.json", json.dumps(base_counts, sort_keys=True) + "\n"
+    )
+    plan = Plan(
+        run_id=run_id,
+        prompt_version=settings.prompt_version,
+        prompt_hash=version.hash,
+        backend=settings.backend,
+        model=_model_name(settings),
+        input_fingerprint=fingerprint,
+        selection=selection_key,
+        shard_size=settings.shard_size,
+        shards=shards,
+    )
+    # plan.json last: its presence means "planned completely"
+    atomic_write_text(layout.plan, plan.model_dump_json(indent=1) + "\n")
+    return plan, base_counts
+
+
+def _selection_key(users: int | None, sample: str | None, seed: int) -> str:
+    if users is not None:
+        return f"first:{users}"
+    if sample is None:
+        return "all"
+    p = Path(sample)
+    if p.is_file():
+        return "file:" + fingerprint_paths([p])
+    return f"sample:{sample}:{seed}"
+
+
+def _model_name(settings: Settings) -> str:
+    return "embedded-v1" if settings.backend == "embedded" else settings.model
+
+
+# --- fan-out --------------------------------------------------------------------------------
+
+
+def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Progress) -> None:
+    todo: list[tuple[int, list[str]]] = []  # (shard, user ids still to write)
+    done_before = 0
+    for i, shard in enumerate(plan.shards):
+        if layout.shard_done(i):
+            done_before += len(shard)
+            continue
+        finished = Journal(layout.journal(i)).done()
+        done_before += len(finished)
+        remaining = [u for u in shard if u not in finished]
+        if remaining:
+            todo.append((i, remaining))
+        else:
+            _seal(layout, i, plan.shards[i])
+    progress.start(plan.eligible, done_before)
+    if not todo:
+        progress.stop()
+        return
+
+    import ray
+
+    from wrapped.batch.cluster import ensure_ray, start_workers
+
+    ensure_ray(settings)
+    workers, budget = start_workers(settings, layout)
+    journals: dict[int, Journal] = {}
+    left = {i: len(rem) for i, rem in todo}
+    window = max(2, 2 * len(workers))
+    pending: dict[Any, int] = {}
+    submitted = 0
+    stream = ((i, batch) for i, rem in todo for batch in batches(rem, settings.batch_size))
+    fatal: str | None = None
+    try:
+        while True:
+            while len(pending) < window and fatal is None:
+                nxt = next(stream, None)
+                if nxt is None:
+                    break
+                i, batch = nxt
+                uy = _user_years(layout, i, set(batch))
+                worker = workers[submitted % len(workers)]
+                pending[worker.process.remote([uy[u] for u in batch])] = i
+                submitted += 1
+            if not pending:
+                break
+            ready, _ = ray.wait(list(pending), num_returns=1)
+            for ref in ready:
+                i = pending.pop(ref)
+                records = ray.get(ref)
+                journal = journals.setdefault(i, Journal(layout.journal(i)))
+                n_stories = n_passed = 0
+                usage = Usage()
+                for rec in records:
+                    if rec["status"] == "fatal":
+                        fatal = fatal or rec["error"]
+                        continue
+                    journal.append(rec)
+                    left[i] -= 1
+                    n_stories += len(rec.get("verdicts", []))
+                    n_passed += sum(v["decision"] == "pass" for v in rec.get("verdicts", []))
+                    usage = usage + Usage.model_validate(rec.get("usage") or {})
+                progress.advance(
+                    len(records) - sum(r["status"] == "fatal" for r in records),
+                    stories=n_stories,
+                    passed=n_passed,
+                    usage=usage,
+                )
+                if left[i] == 0:
+                    journal.close()
+                    _seal(layout, i, plan.shards[i])
+                    journals.pop(i, None)
+            if fatal is not None and not pending:
+                break
+    finally:
+        for j in journals.values():
+            j.close()
+        progress.stop()
+        from wrapped.batch.cluster import stop_workers
+
+        stop_workers(workers, budget)
+    if fatal is not None:
+        raise ConfigError(fatal)
+
+
+def _user_years(layout: RunLayout, shard: int, wanted: set[str]) -> dict[str, str]:
+    out = {}
+    path = layout.shard_file("user_years", shard)
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if rec["user_id"] in wanted:
+                out[rec["user_id"]] = line.strip()
+    return out
+
+
+def _seal(layout: RunLayout, shard: int, users: list[str]) -> None:
+    """Write a finished shard's files atomically; the stories file last (the done-marker)."""
+    records = Journal(layout.journal(shard)).done()
+    ordered = [records[u] for u in users if u in records]
+    stories, review, failed, verdicts = [], [], [], []
+    for rec in ordered:
+        verdicts.extend(rec.get("verdicts", []))
+        if rec["status"] != "done":
+            failed.append(
+                {"kind": "listener", "user_id": rec["user_id"], "error": rec.get("error")}
+            )
+            continue
+        for s in rec.get("stories", []):
+            (review if s["decision"] == "needs_review" else stories).append(s)
+        for v in rec.get("verdicts", []):
+            if v["decision"] == "failed":
+                failed.append(
+                    {
+                        "kind": "story",
+                        "user_id": rec["user_id"],
+                        "day": v["day"],
+                        "reasons": v.get("reasons", []),
+                    }
+                )
+    write_jsonl_atomic(layout.shard_file("verdicts", shard), verdicts)
+    write_jsonl_atomic(layout.shard_file("needs_review", shard), review)
+    write_jsonl_atomic(layout.shard_file("failed", shard), failed)
+    write_jsonl_atomic(layout.shard_file("listeners", shard), (summarize(r) for r in ordered))
+    write_jsonl_atomic(layout.shard_file("stories", shard), stories)
+    layout.journal(shard).unlink(missing_ok=True)
+
+
+def _manifest(
+    layout: RunLayout,
+    plan: Plan,
+    settings: Settings,
+    counts: Counts,
+    usage: Usage,
+    timings: dict[str, float],
+    version: Any,
+) -> dict[str, Any]:
+    previous = {}
+    if layout.manifest.exists():
+        previous = json.loads(layout.manifest.read_text(encoding="utf-8"))
+    runs = previous.get("invocations", 0) + 1
+    complete = counts.listeners_pending == 0
+    return {
+        "run_id": plan.run_id,
+        "status": "complete" if complete else "incomplete",
+        "invocations": runs,
+        "code_version": wrapped.__version__,
+        "prompt": {"version": plan.prompt_version, "hash": plan.prompt_hash},
+        "backend": plan.backend,
+        "model": plan.model,
+        "input_fingerprint": plan.input_fingerprint,
+        "selection": plan.selection,
+        "shards": len(plan.shards),
+        "settings": settings.public_dump(),
+        "counts": counts.model_dump(),
+        "counts_add_up": not counts.problems(),
+        "count_problems": counts.problems(),
+        "usage": usage.model_dump(),
+        "timings": {**previous.get("timings", {}), **timings},
+        "ingest_report": _read_json(layout.ingest_dir / "ingest_report.json"),
+    }
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def load_stories(run_dir: Path) -> list[dict[str, Any]]:
+    """Every stored story of a run (sealed shards), in shard order."""
+    out: list[dict[str, Any]] = []
+    for p in sorted((run_dir / "stories").glob("shard-*.jsonl")):
+        out.extend(read_jsonl(p))
+    return out

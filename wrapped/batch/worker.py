@@ -1,0 +1,50 @@
+"""The Ray actor that writes stories: async, so one worker keeps many LLM calls in flight.
+
+Each worker builds its own backend and gate once (clients, connection pools, the response cache),
+and takes micro-batches of listeners from the driver. The driver bounds how many batches are in
+flight, which is the back-pressure that keeps memory flat however many listeners there are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+import ray
+
+from wrapped.settings import Settings
+
+
+@ray.remote(num_cpus=1)
+class StoryWorker:
+    def __init__(
+        self, settings: Settings, run_dir: str, concurrency: int, budget: Any = None
+    ) -> None:
+        # deepeval reads these at import: offline, quiet, its folder under the run directory.
+        os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
+        os.environ.setdefault("DEEPEVAL_NO_INSPECT_PROMPT", "1")
+        os.environ.setdefault("DEEPEVAL_DISABLE_DOTENV", "1")
+        os.environ["DEEPEVAL_CACHE_FOLDER"] = os.path.join(run_dir, ".deepeval")
+        from wrapped.batch.runtime import build_runtime
+
+        self._settings = settings
+        self._runtime = build_runtime(settings, budget=budget)
+        self._sem = asyncio.Semaphore(max(1, concurrency))
+
+    async def process(self, user_year_jsons: list[str]) -> list[dict[str, Any]]:
+        return list(await asyncio.gather(*(self._one(j) for j in user_year_jsons)))
+
+    async def _one(self, user_year_json: str) -> dict[str, Any]:
+        from wrapped.batch.listener import write_listener
+        from wrapped.stats.model import UserYear
+
+        async with self._sem:
+            uy = UserYear.model_validate_json(user_year_json)
+            result = await write_listener(
+                uy, gate=self._runtime.gate, backend=self._runtime.backend, settings=self._settings
+            )
+            return result.model_dump(mode="json")
+
+    async def close(self) -> None:
+        await self._runtime.aclose()

@@ -1,0 +1,146 @@
+"""GDPR right to erasure: remove one listener's traces from every run, the cache and review data.
+
+A listener is matched by the id given or by its pseudonym under the configured salt (so the
+account name works as well as the pseudonymous id). Files are rewritten atomically; a final
+scan proves the id no longer appears anywhere that was searched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wrapped.errors import ConfigError
+from wrapped.settings import Settings
+from wrapped.store.files import atomic_write_text
+
+
+class ErasureReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_ids: list[str] = Field(description="the pseudonymous ids that were erased")
+    removed: dict[str, int] = Field(default_factory=dict, description="file -> records removed")
+    cache_rows: int = 0
+    deepeval_caches_removed: int = 0
+    still_found: list[str] = Field(
+        default_factory=list, description="files still mentioning the id"
+    )
+
+    @property
+    def total(self) -> int:
+        return sum(self.removed.values()) + self.cache_rows
+
+
+def candidate_ids(user: str, settings: Settings) -> set[str]:
+    from wrapped.ingest import pseudonymize
+
+    return {user, pseudonymize(user, settings.salt.get_secret_value())}
+
+
+def erase_user(
+    user: str, *, roots: list[Path], settings: Settings, cache_path: Path | None = None
+) -> ErasureReport:
+    if not user.strip():
+        raise ConfigError("--user must not be empty")
+    ids = candidate_ids(user, settings)
+    report = ErasureReport(user_ids=sorted(ids))
+    for root in roots:
+        if not root.exists():
+            raise ConfigError(f"{root}: no such folder")
+        for path in sorted(root.rglob("*.jsonl")):
+            n = _rewrite_jsonl(path, ids)
+            if n:
+                report.removed[str(path)] = n
+        for plan in sorted(root.rglob("plan.json")):
+            n = _rewrite_plan(plan, ids)
+            if n:
+                report.removed[str(plan)] = n
+                _refresh_manifest(plan.parent, n)
+        for folder in sorted(p for p in root.rglob(".deepeval") if p.is_dir()):
+            shutil.rmtree(folder)
+            report.deepeval_caches_removed += 1
+    cache = cache_path or settings.cache_path
+    if cache is not None and Path(cache).exists():
+        from wrapped.llm.cache import ResponseCache
+
+        rc = ResponseCache(Path(cache))
+        report.cache_rows = sum(rc.erase_user(u) for u in ids)
+        rc.close()
+    report.still_found = _scan(roots + ([Path(cache)] if cache else []), ids)
+    return report
+
+
+def _rewrite_jsonl(path: Path, ids: set[str]) -> int:
+    kept, removed = [], 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                kept.append(line)
+                continue
+            if isinstance(rec, dict) and rec.get("user_id") in ids:
+                removed += 1
+            else:
+                kept.append(line)
+    if removed:
+        atomic_write_text(path, "".join(kept))
+    return removed
+
+
+def _rewrite_plan(path: Path, ids: set[str]) -> int:
+    plan = json.loads(path.read_text(encoding="utf-8"))
+    removed = 0
+    shards = []
+    for shard in plan.get("shards", []):
+        keep = [u for u in shard if u not in ids]
+        removed += len(shard) - len(keep)
+        shards.append(keep)
+    if removed:
+        plan["shards"] = shards
+        atomic_write_text(path, json.dumps(plan, indent=1) + "\n")
+    return removed
+
+
+def _refresh_manifest(run_dir: Path, erased: int) -> None:
+    """Keep the run's counts adding up after a listener left it."""
+    from wrapped.batch.manifest import recount
+    from wrapped.batch.plan import Plan
+    from wrapped.store.layout import RunLayout
+
+    layout = RunLayout(run_dir)
+    base_path = run_dir / "plan_counts.json"
+    base = json.loads(base_path.read_text(encoding="utf-8"))
+    for key in ("listeners_in", "eligible", "selected"):
+        base[key] -= erased
+    atomic_write_text(base_path, json.dumps(base, sort_keys=True) + "\n")
+    if not layout.manifest.exists():
+        return
+    plan = Plan.model_validate_json(layout.plan.read_text(encoding="utf-8"))
+    counts, usage = recount(layout, plan.shards)
+    counts = counts.model_copy(update=base)
+    manifest = json.loads(layout.manifest.read_text(encoding="utf-8"))
+    manifest["counts"] = counts.model_dump()
+    manifest["counts_add_up"] = not counts.problems()
+    manifest["count_problems"] = counts.problems()
+    manifest["usage"] = usage.model_dump()
+    manifest["erased_listeners"] = manifest.get("erased_listeners", 0) + erased
+    atomic_write_text(layout.manifest, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def _scan(roots: list[Path], ids: set[str]) -> list[str]:
+    needles = [i.encode() for i in ids if len(i) >= 6]
+    found = []
+    for root in roots:
+        files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
+        for f in files:
+            try:
+                data = f.read_bytes()
+            except OSError:
+                continue
+            if any(n in data for n in needles):
+                found.append(str(f))
+    return sorted(found)

@@ -1,0 +1,48 @@
+"""Where everything of one run lives. One place, so `erase` and reviewers find it all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+#: output kinds written per shard
+KINDS = ("stories", "needs_review", "failed", "verdicts", "user_years", "listeners")
+
+
+@dataclass(frozen=True)
+class RunLayout:
+    root: Path
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def plan(self) -> Path:
+        return self.root / "plan.json"
+
+    @property
+    def ingest_dir(self) -> Path:
+        return self.root / "ingest"
+
+    @property
+    def ineligible(self) -> Path:
+        return self.root / "ineligible.jsonl"
+
+    @property
+    def deepeval_dir(self) -> Path:
+        return self.root / ".deepeval"
+
+    def shard_file(self, kind: str, shard: int) -> Path:
+        assert kind in KINDS, kind
+        return self.root / kind / f"shard-{shard:05d}.jsonl"
+
+    def journal(self, shard: int) -> Path:
+        return self.root / "journal" / f"shard-{shard:05d}.jsonl"
+
+    def shard_done(self, shard: int) -> bool:
+        """A shard is complete when its stories file exists (written last, atomically)."""
+        return self.shard_file("stories", shard).exists()
+
+    def all_jsonl(self) -> list[Path]:
+        return sorted(self.root.rglob("*.jsonl"))
