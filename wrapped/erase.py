@@ -54,6 +54,12 @@ def erase_user(
             n = _rewrite_jsonl(path, ids)
             if n:
                 report.removed[str(path)] = n
+        for doc in sorted(root.rglob("*.json")):
+            if doc.name == "plan.json" or ".deepeval" in doc.parts:
+                continue
+            n = _scrub_json(doc, ids)
+            if n:
+                report.removed[str(doc)] = n
         for plan in sorted(root.rglob("plan.json")):
             n = _rewrite_plan(plan, ids)
             if n:
@@ -88,6 +94,34 @@ def _rewrite_jsonl(path: Path, ids: set[str]) -> int:
                 kept.append(line)
     if removed:
         atomic_write_text(path, "".join(kept))
+    return removed
+
+
+def _scrub_json(path: Path, ids: set[str]) -> int:
+    """Drop every object carrying one of `ids` as its user_id (e.g. per-file ingest counts)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return 0
+    removed = 0
+
+    def walk(node):
+        nonlocal removed
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            keep = []
+            for item in node:
+                if isinstance(item, dict) and item.get("user_id") in ids:
+                    removed += 1
+                else:
+                    keep.append(walk(item))
+            return keep
+        return node
+
+    cleaned = walk(doc)
+    if removed:
+        atomic_write_text(path, json.dumps(cleaned, indent=2, sort_keys=True) + "\n")
     return removed
 
 

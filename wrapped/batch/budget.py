@@ -1,8 +1,9 @@
 """A requests/tokens-per-minute budget shared by every worker of a run.
 
-One Ray actor holds the budget; a worker asks it for a reservation before each LLM request and
-sleeps for the delay it is given (GCRA: reservations always succeed, later ones wait longer), so
-the whole cluster stays under the limits no matter how many workers there are.
+The process-wide `RateLimiter` (wrapped.llm.limiter) keeps one process under the limits; a Ray
+run has several worker processes, possibly on several machines. So one Ray actor holds the
+run's `RateLimiter`, and each worker installs a `RemoteLimiter` proxy in its process registry:
+every LLM request in the run (writer and judge alike) books its slot with the same actor.
 """
 
 from __future__ import annotations
@@ -12,56 +13,44 @@ import time
 
 import ray
 
-
-class Bucket:
-    """Generic cell rate algorithm over one quantity (requests or tokens) per minute."""
-
-    def __init__(self, per_minute: float, burst_s: float = 1.0) -> None:
-        self.rate = per_minute / 60.0
-        self.tau = max(1.0, self.rate * burst_s) / self.rate  # tolerated burst, in seconds
-        self.tat = 0.0  # theoretical arrival time
-
-    def reserve(self, amount: float, now: float) -> float:
-        t = amount / self.rate
-        tat = max(self.tat, now)
-        delay = max(0.0, tat + t - self.tau - now)
-        self.tat = tat + t
-        return delay
-
-
-class Budget:
-    """Both buckets; `reserve` returns how long the caller must wait before sending."""
-
-    def __init__(self, rpm: int | None, tpm: int | None) -> None:
-        self.requests = Bucket(rpm) if rpm else None
-        self.tokens = Bucket(tpm) if tpm else None
-
-    def reserve(self, tokens: int = 0) -> float:
-        now = time.monotonic()
-        delay = 0.0
-        if self.requests is not None:
-            delay = max(delay, self.requests.reserve(1, now))
-        if self.tokens is not None and tokens:
-            delay = max(delay, self.tokens.reserve(tokens, now))
-        return delay
+from wrapped.llm.limiter import RateLimiter, Reservation
 
 
 @ray.remote(num_cpus=0)
 class BudgetActor:
     def __init__(self, rpm: int | None, tpm: int | None) -> None:
-        self._budget = Budget(rpm, tpm)
+        self._limiter = RateLimiter(rpm, tpm)
 
     def reserve(self, tokens: int = 0) -> float:
-        return self._budget.reserve(tokens)
+        return self._limiter.reserve(tokens).wait_s
+
+    def settle(self, reserved: int, actual: int) -> None:
+        self._limiter.settle(reserved, actual)
 
 
 class RemoteLimiter:
-    """The worker-side handle: `await acquire(tokens)` waits for the shared budget."""
+    """Drop-in for `RateLimiter` in a worker process; the booking happens in the actor."""
 
-    def __init__(self, actor: ray.actor.ActorHandle) -> None:
+    def __init__(self, actor: ray.actor.ActorHandle, rpm: int | None, tpm: int | None) -> None:
         self._actor = actor
+        self.rpm = rpm
+        self.tpm = tpm
 
-    async def acquire(self, tokens: int = 0) -> None:
-        delay = await self._actor.reserve.remote(tokens)
-        if delay > 0:
-            await asyncio.sleep(delay)
+    @property
+    def enabled(self) -> bool:
+        return True
+
+    async def acquire(self, tokens: int = 0) -> Reservation:
+        wait = await self._actor.reserve.remote(tokens)
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return Reservation(wait, tokens)
+
+    def acquire_sync(self, tokens: int = 0) -> Reservation:
+        wait = ray.get(self._actor.reserve.remote(tokens))
+        if wait > 0:
+            time.sleep(wait)
+        return Reservation(wait, tokens)
+
+    def settle(self, reserved: int, actual: int) -> None:
+        self._actor.settle.remote(reserved, actual)

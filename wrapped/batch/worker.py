@@ -29,7 +29,7 @@ class StoryWorker:
         from wrapped.batch.runtime import build_runtime
 
         self._settings = settings
-        self._runtime = build_runtime(settings, budget=budget)
+        self._runtime = build_runtime(settings, budget=budget, run_dir=run_dir)
         self._sem = asyncio.Semaphore(max(1, concurrency))
 
     async def process(self, user_year_jsons: list[str]) -> list[dict[str, Any]]:

@@ -1,0 +1,62 @@
+"""Process-tree sampling for benchmarks: peak RSS and CPU time of a process and its children
+(Ray's raylet and workers are descendants of the driver), excluding given pids (the server)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import psutil
+
+
+class TreeSampler:
+    def __init__(
+        self, root: int | None = None, exclude: set[int] | None = None, every_s: float = 0.2
+    ):
+        self.root = psutil.Process(root or os.getpid())
+        self.exclude = exclude or set()
+        self.every_s = every_s
+        self.peak_rss = 0
+        self._cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _procs(self) -> list[psutil.Process]:
+        try:
+            kids = self.root.children(recursive=True)
+        except psutil.Error:
+            kids = []
+        return [p for p in [self.root, *kids] if p.pid not in self.exclude]
+
+    def sample(self) -> None:
+        rss = 0
+        for p in self._procs():
+            try:
+                with p.oneshot():
+                    rss += p.memory_info().rss
+                    t = p.cpu_times()
+                    self._cpu[p.pid] = t.user + t.system
+            except psutil.Error:
+                continue
+        self.peak_rss = max(self.peak_rss, rss)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.every_s)
+
+    def __enter__(self) -> TreeSampler:
+        self.sample()
+        self._base_cpu = dict(self._cpu)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    @property
+    def cpu_s(self) -> float:
+        """CPU seconds used by the tree since __enter__ (processes that ended count up to their last sample)."""
+        return sum(v - self._base_cpu.get(pid, 0.0) for pid, v in self._cpu.items())

@@ -1,0 +1,159 @@
+"""Benchmark the batch job (`wrapped generate`) end to end.
+
+Part 1: N listeners (1,000 then 10,000) through the scripted OpenAI-compatible server (100 ms
+latency, in its own process; writer AND judge calls) at concurrency 32. Prints stories/s, LLM
+calls/s against the ideal (concurrency / latency), LLM calls per story, peak memory of the
+driver + Ray processes (flat from 1,000 to 10,000 is the target), and CPU ms per story spent
+outside the LLM server (driver + Ray workers, client included).
+
+Part 2: 100,000 listeners through stats + embedded writer + gate (no network), time and peak memory.
+
+    python benchmarks/bench_generate.py            # full sizes
+    python benchmarks/bench_generate.py --quick    # a smoke run (200 listeners)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _proc import TreeSampler  # noqa: E402
+
+from wrapped.batch.run import run_generate  # noqa: E402
+from wrapped.demo import generate_canonical  # noqa: E402
+from wrapped.settings import Settings  # noqa: E402
+from wrapped.testing import Script, ScriptedServer  # noqa: E402
+
+
+def make_inputs(tmp: Path, listeners: int, events_per_listener: int) -> Path:
+    data = generate_canonical(listeners * events_per_listener, listeners, year=2024, seed=1)
+    folder = tmp / f"in-{listeners}"
+    folder.mkdir()
+    data.events.to_parquet(folder / "events.parquet")
+    data.profiles.to_parquet(folder / "profiles.parquet")
+    data.catalog.to_parquet(folder / "catalog.parquet")
+    return folder
+
+
+def scripted_run(
+    tmp: Path, listeners: int, *, concurrency: int, latency_ms: float, epl: int, max_days: int
+) -> dict:
+    inputs = make_inputs(tmp, listeners, epl)
+    with ScriptedServer(Script(latency_ms=latency_ms, seed=1), mode="process") as srv:
+        settings = Settings(
+            backend="scripted",
+            base_url=srv.base_url,
+            model="scripted",
+            judge_model="scripted-judge",
+            concurrency=concurrency,
+            cache_path=tmp / f"cache-{listeners}.sqlite",
+            max_days=max_days,
+            shard_size=200,
+            batch_size=4,
+        )
+        with TreeSampler(exclude={srv._proc.pid}) as sampler:
+            t0 = time.monotonic()
+            result = run_generate([inputs], out=tmp / "runs", settings=settings)
+            wall = time.monotonic() - t0
+        log = srv.requests()
+    m = result.manifest
+    gen_s = m["timings"]["generate_s"]
+    stories = m["counts"]["stories"]["expected"]
+    calls = len(log)
+    return {
+        "listeners": listeners,
+        "stories": stories,
+        "passed": m["counts"]["stories"]["passed"],
+        "fallback": m["counts"]["stories"]["fallback"],
+        "calls": calls,
+        "writer_calls": sum(r.kind == "writer" for r in log),
+        "judge_calls": sum(r.kind == "judge" for r in log),
+        "generate_s": gen_s,
+        "wall_s": wall,
+        "stories_per_s": stories / gen_s,
+        "calls_per_s": calls / gen_s,
+        "ideal_calls_per_s": concurrency / (latency_ms / 1000),
+        "calls_per_story": calls / max(1, stories),
+        "peak_rss_mb": sampler.peak_rss / 2**20,
+        "cpu_ms_per_story": 1000 * sampler.cpu_s / max(1, stories),
+        "counts_add_up": m["counts_add_up"],
+    }
+
+
+def embedded_run(tmp: Path, listeners: int, epl: int) -> dict:
+    inputs = make_inputs(tmp, listeners, epl)
+    settings = Settings(backend="embedded", judge=False, shard_size=1000, batch_size=64)
+    with TreeSampler() as sampler:
+        t0 = time.monotonic()
+        result = run_generate([inputs], out=tmp / "runs-embedded", settings=settings)
+        wall = time.monotonic() - t0
+    m = result.manifest
+    return {
+        "listeners": listeners,
+        "eligible": m["counts"]["eligible"],
+        "stories": m["counts"]["stories"]["expected"],
+        "timings": m["timings"],
+        "wall_s": wall,
+        "peak_rss_mb": sampler.peak_rss / 2**20,
+        "cpu_s": sampler.cpu_s,
+        "counts_add_up": m["counts_add_up"],
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--latency-ms", type=float, default=100.0)
+    ap.add_argument("--events-per-listener", type=int, default=150)
+    ap.add_argument("--max-days", type=int, default=5)
+    ap.add_argument("--skip-embedded", action="store_true")
+    ap.add_argument("--sizes", default=None, help="comma-separated listener counts for part 1")
+    args = ap.parse_args()
+    sizes = (
+        [int(x) for x in args.sizes.split(",")]
+        if args.sizes
+        else ([200] if args.quick else [1000, 10000])
+    )
+    big = 2000 if args.quick else 100_000
+    print(f"machine: {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        for n in sizes:
+            r = scripted_run(
+                tmp,
+                n,
+                concurrency=args.concurrency,
+                latency_ms=args.latency_ms,
+                epl=args.events_per_listener,
+                max_days=args.max_days,
+            )
+            print(
+                f"[scripted {n:>6} listeners] {r['stories']} stories ({r['passed']} passed, {r['fallback']} fallback) "
+                f"in {r['generate_s']:.1f}s = {r['stories_per_s']:.1f} stories/s | LLM calls {r['calls']} "
+                f"({r['writer_calls']} writer, {r['judge_calls']} judge) = {r['calls_per_s']:.1f}/s vs ideal "
+                f"{r['ideal_calls_per_s']:.0f}/s ({r['calls_per_s'] / r['ideal_calls_per_s']:.0%}) | "
+                f"{r['calls_per_story']:.2f} calls/story | peak RSS {r['peak_rss_mb']:.0f} MB | "
+                f"{r['cpu_ms_per_story']:.2f} CPU ms/story outside the LLM | counts add up: {r['counts_add_up']}",
+                flush=True,
+            )
+        if not args.skip_embedded:
+            r = embedded_run(tmp, big, args.events_per_listener)
+            print(
+                f"[embedded {big:>6} listeners] eligible {r['eligible']}, {r['stories']} stories | wall "
+                f"{r['wall_s']:.1f}s (timings {r['timings']}) | peak RSS {r['peak_rss_mb']:.0f} MB | "
+                f"CPU {r['cpu_s']:.0f}s | counts add up: {r['counts_add_up']}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

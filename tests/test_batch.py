@@ -1,0 +1,227 @@
+"""The batch job end to end through the real CLI: embedded default, a scripted endpoint with a
+fault mix, kill -9 and resume (exactly once, nothing paid twice), fail-fast, and erasure."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from _batch_helpers import (
+    REPO,
+    assert_complete_and_exactly_once,
+    cli_env,
+    manifest,
+    only_run,
+    read_lines,
+    run_cli,
+)
+
+from wrapped.testing import Script, ScriptedServer
+
+SAMPLE = str(REPO / "data" / "sample")
+
+
+@pytest.fixture(scope="module")
+def embedded_run(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("embedded")
+    env = cli_env(tmp)
+    out = tmp / "runs"
+    first = run_cli(["generate", SAMPLE, "--out", str(out)], env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    run = only_run(out)
+    before = (
+        (run / "stories").stat().st_mtime_ns,
+        sorted(p.name for p in (run / "stories").iterdir()),
+    )
+    second = run_cli(["generate", SAMPLE, "--out", str(out)], env)
+    return tmp, env, out, run, first, second, before
+
+
+def test_embedded_default_writes_grounded_stories_for_every_eligible_listener(embedded_run):
+    _, _, _, run, first, _, _ = embedded_run
+    m = assert_complete_and_exactly_once(run)
+    c = m["counts"]
+    assert c["listeners_in"] >= 20 and c["eligible"] >= 15
+    assert c["ineligible"] >= 1  # the 3-play listener
+    assert c["listeners_done"] == c["selected"] == c["eligible"]
+    stories = read_lines(run / "stories")
+    assert len(stories) == c["stories"]["expected"] > 0
+    assert {s["backend"] for s in stories} == {"embedded"}
+    assert all(s["decision"] in ("pass", "fallback") for s in stories)
+    # the summary table and the counts are printed
+    assert "listeners in" in first.stdout and "passed the gate" in first.stdout
+    assert m["ingest_report"] is not None
+    assert (run / "ingest" / "rejects.jsonl").exists()
+    ineligible = [json.loads(x) for x in (run / "ineligible.jsonl").read_text().splitlines()]
+    assert all(r["reason"] for r in ineligible)
+
+
+def test_rerunning_the_same_command_resumes_without_rewriting(embedded_run):
+    _, _, _, run, _, second, before = embedded_run
+    assert second.returncode == 0, second.stderr[-3000:]
+    m = manifest(run)
+    assert m["invocations"] == 2
+    assert sorted(p.name for p in (run / "stories").iterdir()) == before[1]
+    assert (run / "stories").stat().st_mtime_ns == before[0]  # sealed shards were not rewritten
+    assert_complete_and_exactly_once(run)
+
+
+def test_no_secret_or_private_value_in_the_run(embedded_run):
+    _, _, _, run, _, _, _ = embedded_run
+    text = "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in run.rglob("*") if p.is_file()
+    )
+    assert "test-salt" not in text
+    m = manifest(run)
+    assert "salt" not in m["settings"] and "api_key" not in m["settings"]
+
+
+def test_erase_removes_a_listener_everywhere_and_counts_still_add_up(embedded_run, tmp_path):
+    _, env, out, run, _, _, _ = embedded_run
+    victim = read_lines(run / "stories")[0]["user_id"]
+    res = run_cli(["erase", "--user", victim, "--runs", str(out)], env)
+    assert res.returncode == 0, res.stderr
+    assert "erased" in res.stdout
+    for p in run.rglob("*"):
+        if p.is_file():
+            assert victim not in p.read_text(encoding="utf-8", errors="replace"), p
+    m = manifest(run)
+    assert m["counts_add_up"], m["count_problems"]
+    assert m["erased_listeners"] == 1
+
+
+def test_missing_input_is_one_clear_line(tmp_path):
+    res = run_cli(
+        ["generate", str(tmp_path / "nope"), "--out", str(tmp_path / "runs")], cli_env(tmp_path)
+    )
+    assert res.returncode != 0
+    assert "nope" in res.stderr and "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def _scripted_args(srv: ScriptedServer, out, *extra: str) -> list[str]:
+    return [
+        "generate",
+        SAMPLE,
+        "--out",
+        str(out),
+        "--backend",
+        "scripted",
+        "--base-url",
+        srv.base_url,
+        "--model",
+        "scripted",
+        "--judge-model",
+        "scripted-judge",
+        "--quiet",
+        *extra,
+    ]
+
+
+FAST_RETRY = {
+    "WRAPPED_TIMEOUT_S": "2",
+    "WRAPPED_BACKOFF_INITIAL_S": "0.02",
+    "WRAPPED_BACKOFF_MAX_S": "0.2",
+    "WRAPPED_MAX_ATTEMPTS": "8",
+}
+
+
+def test_scripted_endpoint_with_a_20_percent_fault_mix_loses_nothing(tmp_path):
+    script = Script(fault_rate=0.2, seed=11, retry_after_s=0.05, hang_s=4)
+    with ScriptedServer(script, mode="process") as srv:
+        env = cli_env(tmp_path, **FAST_RETRY)
+        res = run_cli(_scripted_args(srv, tmp_path / "runs", "--users", "6"), env)
+        log = srv.requests()
+    assert res.returncode == 0, res.stderr[-3000:]
+    run = only_run(tmp_path / "runs")
+    m = assert_complete_and_exactly_once(run)
+    outcomes = {r.outcome for r in log}
+    assert {"rate_limit", "server_error"} & outcomes, outcomes  # faults really happened
+    c = m["counts"]
+    assert c["listeners_done"] + c["listeners_failed"] == 6
+    for row in read_lines(run / "listeners"):
+        assert row["status"] == "done" or row["error"]  # stored stories or a recorded reason
+    assert m["usage"]["calls"] > 0 and m["usage"]["prompt_tokens"] > 0
+    assert {s["backend"] for s in read_lines(run / "stories")} <= {"scripted", "embedded"}
+
+
+def test_wrong_key_fails_fast_with_one_line_and_never_prints_the_key(tmp_path):
+    with ScriptedServer(Script(api_key="the-right-key"), mode="thread") as srv:
+        env = cli_env(tmp_path, OPENAI_API_KEY="sk-wrong-secret-123", **FAST_RETRY)
+        res = run_cli(_scripted_args(srv, tmp_path / "runs", "--users", "3"), env)
+        paid = srv.requests()
+    assert res.returncode != 0
+    assert "OPENAI_API_KEY" in res.stderr and "Traceback" not in res.stderr
+    assert "sk-wrong-secret-123" not in res.stderr + res.stdout
+    for p in (tmp_path / "runs").rglob("*"):
+        if p.is_file():
+            assert "sk-wrong-secret-123" not in p.read_text(errors="replace")
+    assert len([r for r in paid if r.status == 401]) <= 8  # stopped early, did not hammer on
+
+
+def test_kill_9_mid_run_then_resume_stores_each_story_exactly_once(tmp_path):
+    script = Script(latency_ms=150, seed=5)
+    out = tmp_path / "runs"
+    with ScriptedServer(script, mode="process") as srv:
+        env = cli_env(
+            tmp_path,
+            WRAPPED_SHARD_SIZE="2",
+            WRAPPED_BATCH_SIZE="1",
+            WRAPPED_CONCURRENCY="4",
+            **FAST_RETRY,
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wrapped", *_scripted_args(srv, out, "--users", "8")],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        finished_before: set[str] = set()
+        while time.monotonic() < deadline:
+            runs = [p for p in out.glob("*") if p.is_dir()] if out.exists() else []
+            if runs:
+                done = read_lines(runs[0] / "listeners") if (runs[0] / "listeners").exists() else []
+                journal = runs[0] / "journal"
+                jl = []
+                if journal.exists():
+                    for f in journal.glob("*.jsonl"):
+                        jl += [json.loads(x) for x in f.read_text().splitlines() if x.endswith("}")]
+                finished_before = {r["user_id"] for r in done + jl}
+                if len(finished_before) >= 3:
+                    break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, (
+            "the run finished before it could be killed; slow the server down"
+        )
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        time.sleep(0.5)
+        run = only_run(out)
+        assert not (run / "manifest.json").exists() or manifest(run)["status"] != "complete"
+        # what was durably finished at the kill: sealed listeners + complete journal lines
+        durable = {r["user_id"] for r in read_lines(run / "listeners")}
+        for f in (run / "journal").glob("*.jsonl") if (run / "journal").exists() else []:
+            durable |= {
+                json.loads(x)["user_id"]
+                for x in f.read_text().splitlines()
+                if x.strip().endswith("}")
+            }
+        assert durable, "nothing was finished before the kill"
+        srv.clear()
+        res = run_cli(_scripted_args(srv, out, "--users", "8"), env)
+        assert res.returncode == 0, res.stderr[-3000:]
+        after = srv.requests()
+    assert_complete_and_exactly_once(run)
+    repaid = [r for r in after if r.paid and r.user_id in durable]
+    assert not repaid, f"finished listeners were paid for again: {repaid[:3]}"
+    assert manifest(run)["invocations"] >= 1
