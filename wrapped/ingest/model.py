@@ -1,0 +1,101 @@
+"""What ingest hands on: the canonical tables, the counts, and the records it turned away."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Reject(_Model):
+    """One record ingest refused. Never holds the record itself (it may carry private data)."""
+
+    file: str = Field(description="the file's label: its path inside the listener's export")
+    record: int = Field(description="0-based index of the record in that file (CSV: data row)")
+    field: str | None = Field(default=None, description="the offending field, if one")
+    reason: str = Field(description="short code, e.g. 'negative_ms_played', 'duplicate'")
+    detail: str | None = Field(default=None, description="one human-readable sentence")
+    user_id: str | None = Field(default=None, description="pseudonymous listener, if known")
+
+
+class FileReport(_Model):
+    """Counts for one input file; read = accepted + rejected + dropped."""
+
+    file: str
+    format: str
+    user_id: str | None = None
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    dropped: int = 0
+
+
+class SkippedFile(_Model):
+    """A file inside a folder or zip that is not a listening history (a PDF, a playlist...)."""
+
+    file: str
+    reason: str
+
+
+class IngestReport(_Model):
+    """Counts that add up: read = accepted + rejected + dropped, overall and per file."""
+
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    dropped: int = 0
+    rejected_by_reason: dict[str, int] = Field(default_factory=dict)
+    dropped_by_reason: dict[str, int] = Field(default_factory=dict)
+    users: int = 0
+    profiles: int = 0
+    catalog_rows: int = 0
+    files: list[FileReport] = Field(default_factory=list)
+    skipped_files: list[SkippedFile] = Field(default_factory=list)
+
+    def adds_up(self) -> bool:
+        """True when every count is consistent (the invariant tests and the CLI check)."""
+        ok = self.read == self.accepted + self.rejected + self.dropped
+        ok &= self.rejected == sum(self.rejected_by_reason.values())
+        ok &= self.dropped == sum(self.dropped_by_reason.values())
+        ok &= self.read == sum(f.read for f in self.files)
+        return ok and all(f.read == f.accepted + f.rejected + f.dropped for f in self.files)
+
+    def summary_lines(self) -> list[str]:
+        """Short human summary for the CLI."""
+        lines = [
+            f"read {self.read:,} records from {len(self.files)} file(s): "
+            f"{self.accepted:,} accepted, {self.rejected:,} rejected, {self.dropped:,} dropped",
+            f"{self.users} listener(s), {self.profiles} profile(s), {self.catalog_rows:,} catalog row(s)",
+        ]
+        for title, counts in (
+            ("rejected", self.rejected_by_reason),
+            ("dropped", self.dropped_by_reason),
+        ):
+            for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+                lines.append(f"  {title}: {reason}: {n:,}")
+        if self.skipped_files:
+            lines.append(f"  skipped {len(self.skipped_files)} non-history file(s)")
+        return lines
+
+
+class IngestResult(_Model):
+    """Canonical events (wrapped.events) + profiles + optional catalog + report + rejects."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    events: Any = Field(description="pd.DataFrame with EVENT_DTYPES")
+    profiles: Any = Field(description="pd.DataFrame with PROFILE_DTYPES")
+    catalog: Any = Field(default=None, description="pd.DataFrame with CATALOG_DTYPES, or None")
+    report: IngestReport
+    rejects: list[Reject] = Field(default_factory=list)
+
+
+def count_by(values: pd.Series | list[str]) -> dict[str, int]:
+    """{value: count}, sorted by value, plain ints (JSON-friendly)."""
+    return {k: int(v) for k, v in sorted(Counter(list(values)).items())}

@@ -1,0 +1,391 @@
+"""`ingest`: files, folders and zips in; canonical events, profiles, catalog, counts and rejects out.
+
+Each file is read once into a staged frame; the listener's id is settled per file (the --user
+option, else the account name the export gives, else the listener's folder) and hashed; then the
+shared checks run once over everything, vectorized, and exact duplicates (also across files)
+are turned away. Nothing private survives: readers never read private fields, raw ids are
+hashed, and file labels have identities replaced by pseudonyms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from rich.console import Console
+from rich.progress import Progress
+
+from wrapped.errors import InputError
+from wrapped.events import CATALOG_DTYPES, EVENT_COLUMNS, PROFILE_DTYPES, conform
+from wrapped.ingest import detect
+from wrapped.ingest.model import (
+    FileReport,
+    IngestReport,
+    IngestResult,
+    Reject,
+    SkippedFile,
+    count_by,
+)
+from wrapped.ingest.privacy import ensure_pseudonymous, pseudonymize, scrub
+from wrapped.ingest.readers import (
+    Staged,
+    lastfm,
+    listenbrainz,
+    spotify_account,
+    spotify_extended,
+    spotify_fast,
+    tables,
+)
+from wrapped.ingest.sources import Source, discover
+from wrapped.ingest.validate import check_common, flag
+from wrapped.settings import Settings
+
+#: Columns that make two events "the same" (all but `source`, which always differs).
+DEDUP_COLUMNS = [c for c in EVENT_COLUMNS if c != "source"]
+
+
+@dataclass
+class _EventFile:
+    source: Source
+    format: str
+    account: str | None = None  # raw account name the file gives (hashed, never stored)
+    users: pd.Series | None = None  # canonical inputs carry their own ids
+    sources: pd.Series | None = None
+
+
+@dataclass
+class _Chunk:
+    """Staged records of one or more files; `frame["part"]` indexes `files`."""
+
+    frame: pd.DataFrame
+    files: list[_EventFile]
+
+
+@dataclass
+class _Collected:
+    chunks: list[_Chunk] = field(default_factory=list)
+    userdata: list[tuple[Source, spotify_account.UserData]] = field(default_factory=list)
+    group_accounts: dict[str, set[str]] = field(default_factory=dict)
+    profiles: list[pd.DataFrame] = field(default_factory=list)
+    catalogs: list[pd.DataFrame] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[object]:
+    if not enabled:
+        yield None
+        return
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("ingesting", total=total)
+        yield lambda: bar.advance(task)
+
+
+def _extended_fast(sources: list[Source], got: _Collected) -> set[int]:
+    """Stage Spotify extended files with DuckDB, batch by batch; returns the ids of files done.
+
+    A batch the scan cannot take whole is retried file by file; a file that still fails is left
+    for the exact Python path (which names it in an InputError if it is truly broken).
+    """
+    done: set[int] = set()
+    for batch in spotify_fast.batches(sources):
+        groups = [batch]
+        try:
+            results = [spotify_fast.read_batch(batch)]
+        except (spotify_fast.FastPathError, ImportError):
+            groups, results = [], []
+            for src in batch:
+                try:
+                    results.append(spotify_fast.read_batch([src]))
+                    groups.append([src])
+                except (spotify_fast.FastPathError, ImportError):
+                    continue
+        for group, res in zip(groups, results, strict=True):
+            files = [
+                _EventFile(src, detect.SPOTIFY_EXTENDED, acc)
+                for src, acc in zip(group, res.accounts, strict=True)
+            ]
+            got.chunks.append(_Chunk(res.frame, files))
+            for src, acc in zip(group, res.accounts, strict=True):
+                done.add(id(src))
+                if acc:
+                    got.group_accounts.setdefault(src.group, set()).add(acc)
+    return done
+
+
+def _read_all(sources: list[Source], got: _Collected, *, engine: str, advance: object) -> None:
+    """Detect every file, read it once, and collect what it holds."""
+    detected = []
+    for src in sources:
+        head = src.head()
+        detected.append(detect.sniff(head, complete=len(head) >= src.size))
+    extended = [
+        s for s, d in zip(sources, detected, strict=True) if d.format == detect.SPOTIFY_EXTENDED
+    ]
+    done = _extended_fast(extended, got) if engine in ("auto", "duckdb") else set()
+    for src, det in zip(sources, detected, strict=True):
+        if id(src) not in done:
+            _read(src, det, got)
+        if advance:
+            advance()  # type: ignore[operator]
+
+
+def _single(got: _Collected, src: Source, fmt: str, staged: Staged, **extra: object) -> None:
+    frame = staged.frame
+    frame["part"] = np.zeros(len(frame), dtype=np.int32)
+    got.chunks.append(_Chunk(frame, [_EventFile(src, fmt, staged.account, **extra)]))  # type: ignore[arg-type]
+    if staged.account:
+        got.group_accounts.setdefault(src.group, set()).add(staged.account)
+
+
+def _read(src: Source, det: detect.Detected, got: _Collected) -> None:
+    fmt = det.format
+    if fmt is None:
+        if src.explicit:
+            raise InputError(det.reason, file=src.where)
+        got.skipped.append(SkippedFile(file=src.label, reason=det.reason))
+        return
+    accounts = got.group_accounts.setdefault(src.group, set())
+    if fmt == detect.SPOTIFY_EXTENDED:
+        _single(got, src, fmt, spotify_extended.read(src))
+    elif fmt == detect.SPOTIFY_ACCOUNT:
+        _single(got, src, fmt, spotify_account.read(src))
+    elif fmt == detect.LISTENBRAINZ:
+        _single(got, src, fmt, listenbrainz.read(src))
+    elif fmt == detect.LASTFM:
+        _single(got, src, fmt, lastfm.read(src))
+    elif fmt in (detect.CANONICAL_PARQUET, detect.CANONICAL_CSV):
+        staged, users, sources = tables.read_canonical(src, parquet=fmt == detect.CANONICAL_PARQUET)
+        _single(got, src, fmt, staged, users=users, sources=sources)
+    elif fmt == detect.SPOTIFY_USERDATA:
+        ud = spotify_account.read_userdata(src)
+        got.userdata.append((src, ud))
+        if ud.account:
+            accounts.add(ud.account)
+    elif fmt == detect.LISTENBRAINZ_USER:
+        name = listenbrainz.read_user(src)
+        if name:
+            accounts.add(name)
+    elif fmt == detect.PROFILES_CSV:
+        got.profiles.append(tables.read_profiles(src))
+    elif fmt == detect.CATALOG_CSV:
+        got.catalogs.append(tables.read_catalog(src))
+
+
+def _raw_user(ef: _EventFile, got: _Collected, user: str | None) -> str:
+    """--user, else the file's account name, else the group's one account name, else the folder."""
+    if user:
+        return user
+    if ef.account:
+        return ef.account
+    names = got.group_accounts.get(ef.source.group, set())
+    return next(iter(names)) if len(names) == 1 else ef.source.group
+
+
+def ingest(
+    paths: list[Path | str],
+    *,
+    settings: Settings,
+    user: str | None = None,
+    profiles_path: Path | str | None = None,
+    progress: bool = False,
+    engine: str = "auto",
+    now: datetime | None = None,
+) -> IngestResult:
+    """Read every listening history under `paths` into canonical, validated, private-free tables.
+
+    Raises InputError (naming the file and what was expected) for a file that cannot be read.
+    `engine` picks the Spotify extended parser ('auto' = DuckDB with an exact Python fallback).
+    """
+    salt = settings.salt
+    sources = list(discover(list(paths)))
+    if profiles_path is not None:
+        sources += list(discover([profiles_path]))
+    got = _Collected()
+    with _progress(progress, len(sources)) as advance:
+        _read_all(sources, got, engine=engine, advance=advance)
+
+    if not got.chunks and not got.profiles and not got.catalogs and not got.userdata:
+        where = ", ".join(str(p) for p in paths)
+        raise InputError(f"no listening history found ({detect.EXPECTED})", file=where)
+
+    identities: dict[str, str] = {}
+    frames: list[pd.DataFrame] = []
+    event_files: list[_EventFile] = []
+    for chunk in got.chunks:
+        offset = len(event_files)
+        pseudos = []
+        for ef in chunk.files:
+            raw = _raw_user(ef, got, user)
+            pseudo = pseudonymize(raw, salt)
+            for name in {ef.source.group, raw, *got.group_accounts.get(ef.source.group, set())}:
+                identities.setdefault(name, pseudo)
+            pseudos.append(pseudo)
+            event_files.append(ef)
+        df = chunk.frame
+        part = df.pop("part").to_numpy()
+        first = chunk.files[0]
+        if first.users is not None and not user:
+            uniq = {u: ensure_pseudonymous(u, salt) for u in first.users.dropna().unique()}
+            df["user_id"] = first.users.map(uniq).astype("string")
+        else:
+            ids = pa.array(pseudos, pa.string()).take(pa.array(part))
+            df["user_id"] = pd.Series(
+                pd.arrays.ArrowStringArray(ids), index=df.index, dtype="string"
+            )
+        df["file_no"] = (part + offset).astype(np.int32)
+        if first.sources is not None:
+            df["given_source"] = first.sources
+        frames.append(df)
+    files = [
+        FileReport(file=scrub(ef.source.label, identities), format=ef.format) for ef in event_files
+    ]
+
+    events_all = pd.concat(frames, ignore_index=True) if frames else None
+    rejects: list[Reject] = []
+    report = IngestReport(
+        files=files,
+        skipped_files=[
+            SkippedFile(file=scrub(s.file, identities), reason=s.reason) for s in got.skipped
+        ],
+    )
+    if events_all is None:
+        events = conform(pd.DataFrame())
+    else:
+        events, rejects = _finish(events_all, files, now)
+        report.read = len(events_all)
+        report.accepted = len(events)
+        report.rejected = len(rejects)
+        report.dropped = int(events_all["drop"].notna().sum())
+        report.rejected_by_reason = count_by([r.reason for r in rejects])
+        report.dropped_by_reason = count_by(events_all["drop"].dropna().tolist())
+    profiles = _profiles(got, identities, user, salt)
+    catalog = _catalog(got)
+    report.users = int(events["user_id"].nunique())
+    report.profiles = len(profiles)
+    report.catalog_rows = 0 if catalog is None else len(catalog)
+    return IngestResult(
+        events=events, profiles=profiles, catalog=catalog, report=report, rejects=rejects
+    )
+
+
+def _finish(
+    df: pd.DataFrame, files: list[FileReport], now: datetime | None
+) -> tuple[pd.DataFrame, list[Reject]]:
+    """Shared checks, duplicates, per-file counts; returns accepted events and rejects."""
+    check_common(df, now=now)
+    # "<file label>#<record index>", built in Arrow (no Python string per row).
+    fno = df["file_no"].to_numpy()
+    labels = pa.array([f.file for f in files], pa.string()).take(pa.array(fno))
+    idx = pc.cast(pa.array(df["idx"].to_numpy()), pa.string())
+    source = pd.Series(
+        pd.arrays.ArrowStringArray(pc.binary_join_element_wise(labels, idx, "#")),
+        index=df.index,
+        dtype="string",
+    )
+    if "given_source" in df.columns:
+        source = df["given_source"].astype("string").fillna(source)
+    df["source"] = source
+    ok = (df["reject"].isna() & df["drop"].isna()).to_numpy()
+    cand = df[DEDUP_COLUMNS] if ok.all() else df.loc[ok, DEDUP_COLUMNS]
+    # Hash first (cheap), then compare exactly only where hashes collide.
+    h = pd.util.hash_pandas_object(cand, index=False)
+    maybe = h.duplicated(keep=False).to_numpy()
+    if maybe.any():
+        dup = cand[maybe].duplicated(keep="first")
+        dup_index = dup[dup].index
+        flag(
+            df, df.index.isin(dup_index), "duplicate", None, "exact duplicate of an earlier record"
+        )
+    rej = df[df["reject"].notna()]
+    rejects = [
+        Reject(
+            file=files[int(fno)].file,
+            record=int(i),
+            field=None if pd.isna(f) else str(f),
+            reason=str(r),
+            detail=None if pd.isna(d) else str(d),
+            user_id=None if pd.isna(u) else str(u),
+        )
+        for fno, i, f, r, d, u in zip(
+            rej["file_no"],
+            rej["idx"],
+            rej["reject_field"],
+            rej["reject"],
+            rej["reject_detail"],
+            rej["user_id"],
+            strict=True,
+        )
+    ]
+    read = np.bincount(fno, minlength=len(files))
+    rejected = np.bincount(fno[df["reject"].notna().to_numpy()], minlength=len(files))
+    dropped = np.bincount(fno[df["drop"].notna().to_numpy()], minlength=len(files))
+    first_user = df.groupby("file_no")["user_id"].first()
+    for i, f in enumerate(files):
+        f.read, f.rejected, f.dropped = int(read[i]), int(rejected[i]), int(dropped[i])
+        f.accepted = f.read - f.rejected - f.dropped
+        f.user_id = (
+            None if i not in first_user.index or pd.isna(first_user[i]) else str(first_user[i])
+        )
+    keep = (df["reject"].isna() & df["drop"].isna()).to_numpy()
+    return conform(df if keep.all() else _keep_rows(df[EVENT_COLUMNS], keep)), rejects
+
+
+def _keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """df[keep], filtering Arrow-backed columns in Arrow (pandas would `take` row by row)."""
+    mask = pa.array(keep)
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        if isinstance(s.array, pd.arrays.ArrowStringArray):
+            arr = pc.filter(s.array.__arrow_array__(), mask)
+            out[col] = pd.Series(pd.arrays.ArrowStringArray(arr), dtype=s.dtype)
+        else:
+            out[col] = s[keep].reset_index(drop=True)
+    return pd.DataFrame(out)
+
+
+def _profiles(
+    got: _Collected, identities: dict[str, str], user: str | None, salt: object
+) -> pd.DataFrame:
+    """Service profiles (hashed ids) first; Userdata.json fills country and birth date gaps."""
+    parts = []
+    for p in got.profiles:
+        q = p.copy()
+        q["user_id"] = (
+            q.pop("raw_user").map(lambda u: ensure_pseudonymous(str(u), salt)).astype("string")
+        )  # type: ignore[arg-type]
+        parts.append(q)
+    for src, ud in got.userdata:
+        raw = user or ud.account or src.group
+        pid = identities.get(raw) or identities.get(src.group) or pseudonymize(raw, salt)  # type: ignore[arg-type]
+        parts.append(
+            pd.DataFrame([{"user_id": pid, "country": ud.country, "birth_date": ud.birth_date}])
+        )
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PROFILE_DTYPES.items()})
+    df = pd.concat(parts, ignore_index=True)
+    for col in PROFILE_DTYPES:
+        if col not in df.columns:
+            df[col] = pd.NA
+    df = df[list(PROFILE_DTYPES)].astype(PROFILE_DTYPES)
+    return (
+        df.groupby("user_id", sort=True)
+        .first()
+        .reset_index()[list(PROFILE_DTYPES)]
+        .astype(PROFILE_DTYPES)
+    )
+
+
+def _catalog(got: _Collected) -> pd.DataFrame | None:
+    if not got.catalogs:
+        return None
+    df = pd.concat(got.catalogs, ignore_index=True).drop_duplicates(ignore_index=True)
+    return df.astype(CATALOG_DTYPES)

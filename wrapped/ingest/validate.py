@@ -1,0 +1,152 @@
+"""Vectorized record checks shared by every reader.
+
+Readers turn their format into a *staged* frame: canonical columns plus `idx` (record index in
+the file), `account` (raw account name, dropped before anything is written), and the first
+problem found per record (`reject`, `reject_field`, `reject_detail`) or a `drop` reason.
+`finish` then applies the rules every format shares, so a negative play is rejected the same
+way whichever service it came from.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from wrapped.events import EVENT_DTYPES
+
+#: A single play longer than a day is not a play (real data has 3.5 h plays: those are fine).
+MAX_MS_PLAYED = 24 * 60 * 60 * 1000
+#: Nothing in these exports predates the services; 1970 dates are broken scrobbles.
+EARLIEST = pd.Timestamp("2000-01-01", tz="UTC")
+#: Timestamps a little ahead of now are clock skew, not the future.
+FUTURE_SLACK = timedelta(days=1)
+
+STAGE_EXTRA = {
+    "idx": "int64",
+    "account": "string",
+    "reject": "string",
+    "reject_field": "string",
+    "reject_detail": "string",
+    "drop": "string",
+}
+STAGE_DTYPES = {
+    **{k: v for k, v in EVENT_DTYPES.items() if k not in ("user_id", "source")},
+    "ms_played": "Int64",  # nullable until the checks have run
+    **STAGE_EXTRA,
+}
+
+
+def staged(columns: dict[str, object], n: int) -> pd.DataFrame:
+    """A staged frame of `n` rows from the given columns (others null), canonical dtypes."""
+    out = {}
+    for col, dtype in STAGE_DTYPES.items():
+        if col in columns and columns[col] is not None:
+            out[col] = pd.Series(columns[col]).astype(dtype)
+        elif col == "idx":
+            out[col] = pd.Series(np.arange(n, dtype=np.int64))
+        else:
+            out[col] = pd.Series(pd.NA, index=range(n), dtype=dtype)
+    return pd.DataFrame(out)
+
+
+def flag(
+    frame: pd.DataFrame, mask: pd.Series | np.ndarray, reason: str, field: str | None, detail: str
+) -> None:
+    """Mark rows in `mask` as rejected, unless an earlier check already did."""
+    m = (
+        np.asarray(mask, dtype=bool)
+        & frame["reject"].isna().to_numpy()
+        & frame["drop"].isna().to_numpy()
+    )
+    if m.any():
+        frame.loc[m, "reject"] = reason
+        frame.loc[m, "reject_field"] = field
+        frame.loc[m, "reject_detail"] = detail
+
+
+# --- typed column helpers for the object columns json.loads gives us ---------------------------
+
+
+def as_str(values: list[object]) -> tuple[pd.Series, np.ndarray]:
+    """Strings (numbers become text); dicts/lists are a wrong type. Blank strings become null."""
+    bad = np.fromiter((isinstance(v, dict | list) for v in values), bool, len(values))
+    clean = [
+        None if b or v is None else (v if isinstance(v, str) else str(v))
+        for v, b in zip(values, bad, strict=True)
+    ]
+    s = pd.Series(clean, dtype="string").str.strip()
+    return s.mask(s == ""), bad
+
+
+def as_int(values: list[object]) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """JSON integers only (no strings, floats or booleans). Returns values, wrong-type, missing."""
+    out = np.zeros(len(values), dtype=np.int64)
+    bad = np.zeros(len(values), dtype=bool)
+    missing = np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values):
+        if v is None:
+            missing[i] = True
+        elif isinstance(v, bool) or not isinstance(v, int):
+            bad[i] = True
+        else:
+            out[i] = int(v)
+    return pd.Series(out).astype("Int64").mask(bad | missing), bad, missing
+
+
+def as_bool(values: list[object]) -> tuple[pd.Series, np.ndarray]:
+    """Booleans or null; anything else is a wrong type."""
+    bad = np.fromiter(
+        (v is not None and not isinstance(v, bool) for v in values), bool, len(values)
+    )
+    clean = [None if b else v for v, b in zip(values, bad, strict=True)]
+    return pd.Series(clean, dtype="boolean"), bad
+
+
+def null_blank(s: pd.Series) -> pd.Series:
+    """Strip strings and turn '' into null (Spotify writes '' for unknown)."""
+    s = s.astype("string").str.strip()
+    return s.mask(s == "")
+
+
+def parse_iso(ts: pd.Series) -> pd.Series:
+    """ISO-8601 UTC text ('2024-01-01T12:00:00Z', with or without 'Z'/offset) -> UTC; bad -> NaT."""
+    return pd.to_datetime(ts, utc=True, errors="coerce", format="ISO8601")
+
+
+# --- the shared rules ---------------------------------------------------------------------------
+
+
+def check_common(frame: pd.DataFrame, *, now: datetime | None = None) -> None:
+    """Apply the rules every format shares (in place), in a fixed order of precedence."""
+    now_ts = pd.Timestamp(now or datetime.now(UTC))
+    ts = frame["ts"]
+    flag(frame, ts.isna(), "unparsable_timestamp", "ts", "timestamp missing or not a date-time")
+    flag(frame, ts > now_ts + FUTURE_SLACK, "future_timestamp", "ts", "timestamp is in the future")
+    flag(frame, ts < EARLIEST, "implausible_timestamp", "ts", "timestamp before 2000")
+    ms = frame["ms_played"]
+    flag(frame, ms.isna(), "missing_field", "ms_played", "ms_played is missing")
+    flag(frame, (ms < 0).fillna(False), "negative_ms_played", "ms_played", "ms_played is negative")
+    flag(
+        frame,
+        (ms > MAX_MS_PLAYED).fillna(False),
+        "absurd_ms_played",
+        "ms_played",
+        "ms_played is over 24 hours",
+    )
+    flag(
+        frame,
+        frame["kind"].isna(),
+        "no_content",
+        None,
+        "neither a track, an episode nor an audiobook",
+    )
+
+
+def kind_from(track: pd.Series, episode: pd.Series, book: pd.Series) -> pd.Series:
+    """'track' | 'episode' | 'audiobook' | null from which identifying fields are present."""
+    kind = pd.Series(pd.NA, index=track.index, dtype="string")
+    kind = kind.mask(book.notna(), "audiobook")
+    kind = kind.mask(episode.notna(), "episode")
+    return kind.mask(track.notna(), "track")
