@@ -1,0 +1,371 @@
+"""Grounding of amounts: numbers, percentages, rankings and comparisons.
+
+Numbers carry a unit read from the words after them and must match a fact of that unit under
+the rounding rules of `wrapped.gate.numbers`; counts of a kind ("N artists") only match counts
+of that kind, "N minutes of music" only music amounts, and a number about a named item only
+that item's facts. Rankings must hold for the nearest named item; comparisons must agree with
+both items' ranks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS, FactIndex
+from wrapped.gate.numbers import (
+    DIGITS_RE,
+    NUMBER_WORDS_RE,
+    matches,
+    qualifier_after,
+    qualifier_before,
+    words_to_number,
+)
+from wrapped.gate.scan import Run, Span
+
+_ORD_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+_SMALL = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+_NOUN_ALT = "|".join(sorted(LIST_NOUNS, key=len, reverse=True))
+
+PCT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|per\s?cent\b)", re.IGNORECASE)
+RANK_NUM_RE = re.compile(
+    rf"(?:#\s?|\bno\.\s?|\bnumber[\s-]+)(\d+|{'|'.join(_SMALL)})\b(?:\s+(?:most[- ]played\s+|favou?rite\s+)?({_NOUN_ALT})\b)?",
+    re.IGNORECASE,
+)
+RANK_ORD_RE = re.compile(
+    rf"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[2-9](?:nd|rd|th)|10th)"
+    rf"(?:[- ](?:most[- ](?:played|streamed|listened[- ]to)|favou?rite|biggest|top|placed))?[- ]+({_NOUN_ALT})\b",
+    re.IGNORECASE,
+)
+RANK_TOP_RE = re.compile(
+    rf"\b(one of (?:your|the)\s+)?(?:(?:very\s+)?top|favou?rite|most[- ]played|most[- ]streamed|number[- ]one|biggest)\s+({_NOUN_ALT})\b",
+    re.IGNORECASE,
+)
+COMPARE_RE = re.compile(
+    r"\b(?:(?:more|less|fewer)(?:\s+[\w-]+){0,2}?\s+than|ahead of|outplayed|outstreamed|edged out|beat|beating)\b",
+    re.IGNORECASE,
+)
+
+_UNIT_WORDS = [
+    (re.compile(r"^(?:minutes?|mins?)\b"), "minutes"),
+    (re.compile(r"^(?:hours?|hrs?)\b"), "hours"),
+    (re.compile(r"^(?:days?)\b"), "days"),
+    (re.compile(r"^(?:weeks?)\b"), "weeks"),
+    (re.compile(r"^(?:years?[- ]old|year[- ]olds?)\b"), "age"),
+    (
+        re.compile(
+            r"^(?:plays?|times?|spins?|streams?|listens?|songs?|tracks?|tunes?|artists?|albums?|"
+            r"episodes?|podcasts?|shows?|genres?|replays?|repeats?|rounds?|goes|skips?|acts?|bands?|records?)\b"
+        ),
+        "count",
+    ),
+]
+_FILLER = re.compile(
+    r"^(?:different|distinct|separate|whole|full|solid|straight|consecutive|glorious|more|new|"
+    r"extra|total|brand[- ]new|individual|unique|complete|back[- ]to[- ]back|entire|long|short|"
+    r"of|listening|music|podcast|musical|fresh)\s+",
+)
+
+
+def percentages(run: Run) -> None:
+    for m in PCT_RE.finditer(run.cur):
+        x = float(m.group(1))
+        qual = qualifier_before(run.cur, m.start())
+        top = re.search(r"\btop\s*$", run.cur[max(0, m.start() - 8) : m.start()], re.IGNORECASE)
+        fact = None if top else _match(run.ix, x, qual, "percent")
+        run.add(
+            "number",
+            run.orig[m.start() : m.end()],
+            fact is not None,
+            fact,
+            "no such percentile in your data" if top else "no percentage in your data matches",
+        )
+        run.blank(m.start(), m.end())
+
+
+def _nearest_name(run: Run, pos: int, end: int) -> Span | None:
+    s0, s1 = run.sentence_bounds(pos)
+    best, dist = None, 10**9
+    for sp in run.names:
+        if sp.start >= s0 and sp.end <= s1 + 1:
+            d = min(abs(sp.start - end), abs(sp.end - pos))
+            if d < dist:
+                best, dist = sp, d
+    return best
+
+
+def _check_rank(
+    run: Run, m: re.Match[str], rank: int | None, noun: str | None, any_rank: bool
+) -> None:
+    sp = _nearest_name(run, m.start(), m.end())
+    span = run.orig[m.start() : m.end()]
+    if sp is None:
+        return  # nothing named: no checkable claim
+    lists = [LIST_NOUNS[noun.lower()]] if noun else list(TOP_LISTS)
+    got = [(lst, run.ix.ranks.get(lst, {}).get(sp.norm)) for lst in lists]
+    got = [(lst, r) for lst, r in got if r is not None]
+    s0, s1 = run.sentence_bounds(m.start())
+    sentence = run.orig[s0:s1].lower()
+    day_scope = (
+        rank == 1
+        and sp.norm in run.ix.day_tops
+        and re.search(r"\b(day|today|that day|afternoon|morning|evening|night)\b", sentence)
+    )
+    if any_rank:
+        ok = bool(got)
+    else:
+        ok = any(r == rank for _, r in got) or bool(day_scope)
+    where = f"{got[0][0]}[{got[0][1]}]" if got else "not in your top lists"
+    run.add(
+        "rank",
+        f"{span} ({sp.original})",
+        ok,
+        f"{where}={sp.original}" if ok else None,
+        f"{sp.original} is {where}" if got else f"{sp.original} is not in that top list",
+    )
+
+
+def ranks(run: Run) -> None:
+    for m in RANK_NUM_RE.finditer(run.cur):
+        val = m.group(1).lower()
+        rank = int(val) if val.isdigit() else _SMALL[val]
+        _check_rank(run, m, rank, m.group(2), False)
+        run.blank(m.start(), m.end())
+    for m in RANK_ORD_RE.finditer(run.cur):
+        tok = m.group(1).lower()
+        rank = _ORD_WORDS.get(tok) or int(re.sub(r"\D", "", tok))
+        _check_rank(run, m, rank, m.group(2), False)
+        run.blank(m.start(), m.end())
+    for m in RANK_TOP_RE.finditer(run.cur):
+        pre = run.cur[max(0, m.start() - 12) : m.start()].lower()
+        if re.search(r"\btop\s*$", pre):
+            continue
+        _check_rank(run, m, 1, m.group(2), bool(m.group(1)) or m.group(2).lower().endswith("s"))
+        run.blank(m.start(), m.end())
+
+
+def comparisons(run: Run) -> None:
+    for m in COMPARE_RE.finditer(run.cur):
+        before = [sp for sp in run.names if sp.end <= m.start() and m.start() - sp.end < 60]
+        after = [sp for sp in run.names if sp.start >= m.end() and sp.start - m.end() < 12]
+        if not before or not after:
+            continue
+        a, b = before[-1], after[0]
+        for lst in TOP_LISTS:
+            ranks = run.ix.ranks.get(lst, {})
+            if a.norm in ranks and b.norm in ranks:
+                less = m.group(0).lower().startswith(("less", "fewer"))
+                ok = (ranks[a.norm] > ranks[b.norm]) if less else (ranks[a.norm] < ranks[b.norm])
+                run.add(
+                    "comparison",
+                    run.orig[a.start : b.end],
+                    ok,
+                    f"{lst} ranks" if ok else None,
+                    f"{a.original} is #{ranks[a.norm]} and {b.original} #{ranks[b.norm]} in {lst}",
+                )
+                break
+
+
+#: count nouns -> words one of which the fact's path must contain
+_NOUN_PATHS = [
+    # counts OF artists (not plays by one): distinct, new, list lengths, the day's distinct
+    (
+        re.compile(r"^(?:artists?|acts?|bands?)\b"),
+        (
+            "distinct_artists",
+            "new_artists",
+            "len(top_artists)",
+            "distinct_by",
+            "explanation",
+            "headline",
+        ),
+    ),
+    (
+        re.compile(r"^(?:songs?|tracks?|tunes?)\b"),
+        (
+            "distinct_tracks",
+            "len(top_tracks)",
+            "distinct_titles",
+            "plays",
+            "count(",
+            "log_total",
+            "len(day.log)",
+        ),
+    ),
+    (re.compile(r"^(?:albums?|records?)\b"), ("distinct_albums", "len(top_albums)")),
+    (re.compile(r"^(?:genres?)\b"), ("len(top_genres)",)),
+    (
+        re.compile(r"^(?:episodes?|podcasts?|shows?)\b"),
+        (
+            "distinct_shows",
+            "distinct_episodes",
+            "len(top_podcasts)",
+            "len(top_episodes)",
+            "podcast_plays",
+            "top_podcasts",
+            "top_episodes",
+        ),
+    ),
+    (
+        re.compile(r"^(?:plays?|times?|spins?|streams?|listens?|replays?|repeats?|rounds?|goes)\b"),
+        ("plays", "count", "log_total", "len(day.log)"),
+    ),
+    (re.compile(r"^(?:skips?)\b"), ("skip",)),
+]
+_OF_KIND = re.compile(
+    r"^\S+\s+(?:of\s+)?(music|podcasts?)\b(?!\s+(?:and|&)\s+(?:talk|podcasts?|shows?|chat|more|everything|audiobooks?)\b)"
+)
+
+
+class _Unit:
+    __slots__ = ("unit", "paths")
+
+    def __init__(self, unit: str | None, paths: tuple[str, ...] = ()) -> None:
+        self.unit, self.paths = unit, paths
+
+
+_RANK_WORDS = re.compile(
+    r"\b(top|favou?rite|most[- ]played|number one|#\d|no\. ?\d|second|third)\b", re.I
+)
+
+
+#: "N minutes of music": anything but podcast and all-listening amounts ("!" = must not contain)
+_MUSIC_ONLY = ("!podcast", "!show", "!episode", "!audiobook", "!totals.all.", "!day.facts.minutes")
+_DECADE_WORD = re.compile(r"\b(?:19|20)\d0s\b")
+
+
+def _unit_after(text: str, end: int) -> _Unit:
+    tail = text[end : end + 60].lower().lstrip(" -")
+    for _ in range(3):
+        f = _FILLER.match(tail)
+        if not f:
+            break
+        tail = tail[f.end() :]
+    for rx, unit in _UNIT_WORDS:
+        if rx.match(tail):
+            paths: tuple[str, ...] = ()
+            if unit == "count":
+                for nrx, want in _NOUN_PATHS:
+                    if nrx.match(tail):
+                        paths = want
+                        break
+            elif unit == "minutes":
+                kind = _OF_KIND.match(tail)
+                if kind:
+                    paths = (
+                        _MUSIC_ONLY if kind.group(1) == "music" else ("podcast", "show", "episode")
+                    )
+            return _Unit(unit, paths)
+    return _Unit(None)
+
+
+def _path_ok(path: str, wanted: tuple[str, ...]) -> bool:
+    if wanted[0].startswith("!"):
+        return not any(w[1:] in path for w in wanted)
+    return any(w in path for w in wanted)
+
+
+def _match(
+    ix: FactIndex,
+    x: float,
+    qual: str | None,
+    unit: str | None,
+    subjects: set[str] | None = None,
+    paths: tuple[str, ...] = (),
+) -> str | None:
+    strict = subjects is not None and "" in subjects
+    # no rule accepts a fact further away than this (1,000 for rounded thousands): a cheap prefilter
+    reach = max(0.3 * abs(x), 3.0, 1000.0 if x >= 1000 else 0.0)
+    for f in ix.numbers:
+        if unit != "weeks" and abs(f.value - x) > reach:
+            continue
+        if (
+            f.subject is not None
+            and subjects is not None
+            and (subjects - {""} or strict)
+            and f.subject not in subjects
+        ):
+            continue
+        if paths and f.unit != "any" and not _path_ok(f.path, paths):
+            continue
+        if unit == "weeks":
+            if f.unit != "days":
+                continue
+            if matches(x, qual or "about", f.value / 7, True):
+                return f"{f.path}/7={f.value / 7:.1f}"
+            continue
+        if unit and unit != f.unit and f.unit != "any":
+            continue
+        if not unit and f.approx:
+            continue
+        if matches(x, qual, f.value, f.approx or f.unit == "percent"):
+            return f"{f.path}={f.value:g}"
+    return None
+
+
+def numbers(run: Run) -> None:
+    cur = run.cur
+    found: list[tuple[int, int, float, bool]] = []
+    for m in DIGITS_RE.finditer(cur):
+        x = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+        if m.group(3):
+            x *= 1000
+        if m.group(4):
+            x *= 1_000_000
+        found.append((m.start(), m.end(), x, bool(m.group(3) or m.group(4))))
+    for m in NUMBER_WORDS_RE.finditer(cur):
+        val = words_to_number(m.group(0))
+        if val is None:
+            continue
+        found.append((m.start(), m.end(), float(val), False))
+    for start, end, x, shorthand in sorted(found):
+        u = _unit_after(cur, end)
+        unit = u.unit
+        is_word = not cur[start].isdigit()
+        if is_word and unit is None:
+            continue
+        if is_word and x == 1:
+            continue
+        qual = (
+            qualifier_before(cur, start)
+            or qualifier_after(cur, end)
+            or ("about" if shorthand else None)
+        )
+        s0, s1 = run.sentence_bounds(start)
+        p0, _ = run.sentence_bounds(max(0, s0 - 2))  # two sentences back ("they earned ...")
+        p0, _ = run.sentence_bounds(max(0, p0 - 2))
+        subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= s1 + 1}
+        subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
+        if not _RANK_WORDS.search(run.orig[s0:s1]):
+            subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
+        fact = _match(run.ix, x, qual, unit, subjects, u.paths)
+        span = run.orig[start:end] + (f" {unit}" if unit else "")
+        run.add(
+            "number",
+            span,
+            fact is not None,
+            fact,
+            f"no {unit or 'number'} in your data matches {x:g}" + (f" ({qual})" if qual else ""),
+        )
+        run.blank(start, end)

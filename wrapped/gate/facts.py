@@ -1,0 +1,514 @@
+"""Everything a story may claim about one listener and one day, indexed for the grounding check.
+
+Built once per (UserYear, day) and cached: the gate checks several drafts per listener, and the
+index (names regex, number pool) is the expensive part. Each number carries a *unit* so a claim
+is compared only with facts of the same kind ("417 minutes" with minute facts, "14 plays" with
+counts): that keeps a planted wrong number from matching some unrelated fact by chance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from wrapped.gate.lexicon import fold
+from wrapped.gate.safety import normalize_name
+from wrapped.stats.model import InterestingDay, UserYear
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+CALENDAR_WORDS = frozenset(w.lower() for w in WEEKDAYS + MONTHS)
+
+#: which top list a noun in a ranking refers to
+LIST_NOUNS = {
+    "artist": "top_artists",
+    "artists": "top_artists",
+    "act": "top_artists",
+    "band": "top_artists",
+    "track": "top_tracks",
+    "tracks": "top_tracks",
+    "song": "top_tracks",
+    "songs": "top_tracks",
+    "tune": "top_tracks",
+    "album": "top_albums",
+    "albums": "top_albums",
+    "record": "top_albums",
+    "genre": "top_genres",
+    "genres": "top_genres",
+    "podcast": "top_podcasts",
+    "show": "top_podcasts",
+    "podcasts": "top_podcasts",
+    "episode": "top_episodes",
+    "episodes": "top_episodes",
+}
+TOP_LISTS = (
+    "top_artists",
+    "top_tracks",
+    "top_albums",
+    "top_genres",
+    "top_podcasts",
+    "top_episodes",
+)
+
+
+class Fact(NamedTuple):
+    """One number from the data. `approx`: derived (hours, days of listening), so rounding is fine."""
+
+    value: float
+    path: str
+    unit: str
+    approx: bool = False
+    subject: str | None = None  # normalized name the number is about (top-list rows, log counts)
+
+
+@dataclass
+class FactIndex:
+    user_year: UserYear
+    day: date
+    the_day: InterestingDay | None
+    numbers: list[Fact] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # normalized -> original
+    first_tokens: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    tokens: set[str] = field(default_factory=set)  # words of known names (partial mentions)
+    ranks: dict[str, dict[str, int]] = field(
+        default_factory=dict
+    )  # list -> normalized name -> rank
+    day_tops: set[str] = field(default_factory=set)  # names a day fact calls "top"
+    weekdays: set[str] = field(default_factory=set)
+    plural_weekdays: set[str] = field(default_factory=set)
+    dates: set[date] = field(default_factory=set)
+    times: set[str] = field(default_factory=set)  # HH:MM
+    minutes_of_day: list[int] = field(default_factory=list)
+    peak_hour: int | None = None
+    top_month: str | None = None
+    years: set[int] = field(default_factory=set)
+    decades: set[int] = field(default_factory=set)
+
+
+def _unit_for_key(key: str) -> str:
+    k = key.lower()
+    if "minute" in k or k.endswith("_min"):
+        return "minutes"
+    if "share" in k or "rate" in k or "pct" in k or "percent" in k:
+        return "percent"
+    if k.endswith("plays") or k.endswith("count"):
+        return "count"
+    if k.endswith("days") or "streak" in k:
+        return "days"
+    if k.endswith("year") or k == "born":
+        return "year"
+    if "hour" in k:
+        return "hour"
+    return "count"
+
+
+def _add_minutes(
+    out: list[Fact], minutes: float, path: str, subject: str | None = None, derived: bool = True
+) -> None:
+    """A minutes fact, plus (for headline amounts) its hours and days of listening."""
+    out.append(Fact(float(minutes), path, "minutes", False, subject))
+    if derived:
+        out.append(Fact(minutes / 60, path + "/60", "hours", True, subject))
+        out.append(Fact(minutes / 1440, path + "/1440", "days", True, subject))
+
+
+def build_index(uy: UserYear, day: date) -> FactIndex:
+    """Index `uy` and the interesting day `day` (which may be absent: then only year facts).
+
+    The year part (and every name of every day) is built once per listener; the day part adds
+    that day's numbers, times and weekday."""
+    year = _year_index(uy)
+    try:
+        the_day = uy.day(day)
+    except KeyError:
+        the_day = None
+    ix = FactIndex(
+        uy,
+        day,
+        the_day,
+        numbers=list(year.numbers),
+        names=year.names,
+        first_tokens=year.first_tokens,
+        tokens=year.tokens,
+        ranks=year.ranks,
+        day_tops=set(),
+        weekdays=set(year.weekdays),
+        plural_weekdays=set(year.plural_weekdays),
+        dates=set(year.dates),
+        peak_hour=year.peak_hour,
+        top_month=year.top_month,
+        years=set(year.years),
+        decades=year.decades,
+    )
+    if the_day is not None:
+        _index_day(ix, the_day)
+    ix.dates.add(day)
+    ix.weekdays.add(WEEKDAYS[day.weekday()])
+    ix.plural_weekdays.add(WEEKDAYS[day.weekday()])
+    return ix
+
+
+_YEARS: dict[int, tuple[UserYear, FactIndex]] = {}
+
+
+def _year_index(uy: UserYear) -> FactIndex:
+    hit = _YEARS.get(id(uy))
+    if hit is not None and hit[0] is uy:
+        return hit[1]
+    ix = _build_year(uy)
+    if len(_YEARS) > 256:
+        _YEARS.clear()
+        _NAMES_CACHE.clear()  # keyed by id() of year-index tables
+    _YEARS[id(uy)] = (uy, ix)
+    return ix
+
+
+def _build_year(uy: UserYear) -> FactIndex:
+    ix = FactIndex(uy, uy.window.start, None)
+    nums = ix.numbers
+    t = uy.totals
+    for part in ("all", "music", "podcast", "audiobook"):
+        amount = getattr(t, part)
+        nums.append(Fact(amount.plays, f"totals.{part}.plays", "count"))
+        _add_minutes(nums, amount.minutes, f"totals.{part}.minutes")
+    for key in (
+        "distinct_tracks",
+        "distinct_artists",
+        "distinct_albums",
+        "distinct_shows",
+        "distinct_episodes",
+    ):
+        nums.append(Fact(getattr(t, key), f"totals.{key}", "count"))
+    nums.append(Fact(t.listening_days, "totals.listening_days", "days"))
+    for lst in TOP_LISTS:
+        rows = getattr(uy, lst)
+        nums.append(Fact(len(rows), f"len({lst})", "count"))
+        ranks: dict[str, int] = {}
+        for r in rows:
+            subject = normalize_name(r.name)
+            nums.append(Fact(r.plays, f"{lst}[{r.rank}].plays", "count", False, subject))
+            _add_minutes(nums, r.minutes, f"{lst}[{r.rank}].minutes", subject)
+            ranks.setdefault(normalize_name(r.name), r.rank)
+            _name(ix, r.name)
+            if r.by:
+                _name(ix, r.by)
+        ix.ranks[lst] = ranks
+    d = uy.discovery
+    if d.new_artists is not None:
+        nums.append(Fact(d.new_artists, "discovery.new_artists", "count"))
+    if d.new_artist_share is not None:
+        nums.append(Fact(d.new_artist_share * 100, "discovery.new_artist_share", "percent"))
+    _name(ix, d.top_new_artist)
+    c = uy.clock
+    ix.peak_hour = c.peak_hour
+    if c.busiest_weekday:
+        ix.weekdays.add(c.busiest_weekday)
+        ix.plural_weekdays.add(c.busiest_weekday)
+    for part, minutes in c.minutes_by_part.items():
+        _add_minutes(nums, minutes, f"clock.minutes_by_part.{part}", derived=False)
+    for i, minutes in enumerate(c.minutes_by_weekday):
+        _add_minutes(nums, minutes, f"clock.minutes_by_weekday[{WEEKDAYS[i]}]", derived=False)
+        nums.append(Fact(c.plays_by_weekday[i], f"clock.plays_by_weekday[{WEEKDAYS[i]}]", "count"))
+    if uy.months:
+        best = max(uy.months, key=lambda m: m.minutes)
+        ix.top_month = best.name
+    for m in uy.months:
+        nums.append(Fact(m.plays, f"months[{m.name}].plays", "count"))
+        _add_minutes(nums, m.minutes, f"months[{m.name}].minutes", derived=False)
+        _name(ix, m.top_artist)
+    for p in uy.peak_months:
+        _add_minutes(nums, p.minutes, f"peak_months[{p.artist}].minutes", normalize_name(p.artist))
+        _name(ix, p.artist)
+    for key in ("streak", "artist_streak"):
+        s = getattr(uy, key)
+        nums.append(Fact(s.days, f"{key}.days", "days"))
+        _name(ix, s.artist)
+        for when in (s.start, s.end):
+            if when:
+                ix.dates.add(when)
+    h = uy.habits
+    for key in ("skip_rate", "completion_rate", "shuffle_share"):
+        v = getattr(h, key)
+        if v is not None:
+            nums.append(Fact(v * 100, f"habits.{key}", "percent"))
+    nums.append(
+        Fact(
+            h.repeat_plays,
+            "habits.repeat_plays",
+            "count",
+            False,
+            normalize_name(h.repeat_track) if h.repeat_track else None,
+        )
+    )
+    _name(ix, h.repeat_track)
+    _name(ix, h.repeat_artist)
+    if h.repeat_date:
+        ix.dates.add(h.repeat_date)
+    n = uy.nostalgia
+    for dec, minutes in n.minutes_by_decade.items():
+        _add_minutes(
+            nums, minutes, f"nostalgia.minutes_by_decade.{dec}", dec.lower(), derived=False
+        )
+        digits = re.sub(r"\D", "", dec)
+        if digits:
+            ix.decades.add(int(digits))
+    nums.append(Fact(n.known_share * 100, "nostalgia.known_share", "percent"))
+    if n.median_release_year:
+        ix.years.add(n.median_release_year)
+    if n.listening_age:
+        nums.append(Fact(n.listening_age, "nostalgia.listening_age", "age"))
+    for axis in uy.personality.axes:
+        nums.append(Fact(round(axis.score * 100, 1), f"personality.{axis.name}.score", "percent"))
+        _text_numbers(nums, axis.explanation, f"personality.{axis.name}.explanation")
+        for w in (axis.low, axis.high):
+            _name(ix, w)
+    _name(ix, uy.personality.label)
+    _name(ix, uy.cohort.top_genre)
+    if uy.birth_date:
+        ix.dates.add(uy.birth_date)
+    ix.years.update({uy.window.year, uy.window.start.year, uy.window.end.year})
+    for other in uy.days:
+        ix.dates.add(other.date)
+        ix.weekdays.add(other.weekday)
+        ix.years.add(other.date.year)
+    nums.append(Fact(uy.window.year, "window.year", "year"))
+    for other in uy.days:  # every name of every day is the listener's data
+        for value in other.facts.values():
+            if isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}", value):
+                _name(ix, value)
+        for e in other.log:
+            _name(ix, e.title)
+            _name(ix, e.by)
+            _name(ix, e.album)
+            _name(ix, getattr(e, "genre", None))
+            year = getattr(e, "release_year", None)
+            if year:
+                ix.years.add(int(year))
+    _compile(ix)
+    return ix
+
+
+_NUM_IN_TEXT = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_TEXT_UNITS = (
+    ("minute", "minutes"),
+    ("hour", "hours"),
+    ("day", "days"),
+    ("%", "percent"),
+    ("per cent", "percent"),
+    ("percent", "percent"),
+)
+
+
+def _text_numbers(nums: list[Fact], text: str, path: str) -> None:
+    """Numbers in stats-written prose (headlines, explanations), with the unit written after them."""
+    for m in _NUM_IN_TEXT.finditer(text):
+        after = text[m.end() : m.end() + 12].lower().lstrip()
+        unit = next((u for w, u in _TEXT_UNITS if after.startswith(w)), "count")
+        nums.append(Fact(float(m.group(0).replace(",", "")), path, unit))
+
+
+def _owners(key: str) -> list[str]:
+    """Candidate fact keys naming what `key` counts: top_artist_plays -> top_artist."""
+    parts = key.split("_")
+    return ["_".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+
+
+def _index_day(ix: FactIndex, d: InterestingDay) -> None:
+    nums = ix.numbers
+    for key, value in d.facts.items():
+        if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value):
+            ix.times.add(value)
+            hh, mm = value.split(":")
+            ix.minutes_of_day.append(int(hh) * 60 + int(mm))
+            continue
+        if isinstance(value, str):
+            if "top" in key or "most" in key:
+                ix.day_tops.add(normalize_name(value))
+            continue
+        unit = _unit_for_key(key)
+        # "top_artist_plays" is about facts["top_artist"]: it may only back a claim about it
+        owner = next((d.facts[k] for k in _owners(key) if isinstance(d.facts.get(k), str)), None)
+        subject = normalize_name(str(owner)) if owner else None
+        if unit == "minutes":
+            _add_minutes(nums, float(value), f"day.facts.{key}", subject)
+        elif unit == "percent" and float(value) <= 1:
+            nums.append(Fact(float(value) * 100, f"day.facts.{key}", "percent"))
+        else:
+            nums.append(Fact(float(value), f"day.facts.{key}", unit, False, subject))
+            if unit == "year":
+                ix.years.add(int(value))
+    _text_numbers(nums, d.headline, "day.headline")
+    nums.append(Fact(d.log_total, "day.log_total", "count"))
+    nums.append(Fact(d.log_cap, "day.log_cap", "count"))
+    nums.append(Fact(len(d.log), "len(day.log)", "count"))
+    titles: Counter[str] = Counter()
+    bys: Counter[str] = Counter()
+    total = 0.0
+    for e in d.log:
+        titles[e.title] += 1
+        if e.by:
+            bys[e.by] += 1
+        nums.append(Fact(e.minutes, f"day.log[{e.time}].minutes", "minutes"))
+        total += e.minutes
+        ix.times.add(e.time)
+        hh, mm = e.time.split(":")
+        ix.minutes_of_day.append(int(hh) * 60 + int(mm))
+    for name, k in (titles + bys).items():
+        nums.append(Fact(k, f"day.log.count({name})", "count", False, normalize_name(name)))
+    nums.append(Fact(len(bys), "day.log.distinct_by", "count"))
+    nums.append(Fact(len(titles), "day.log.distinct_titles", "count"))
+    nums.append(Fact(sum(1 for e in d.log if e.skipped), "day.log.skipped", "count"))
+    _add_minutes(nums, round(total, 1), "sum(day.log.minutes)")
+    ix.dates.add(d.date)
+    ix.years.add(d.date.year)
+    ix.weekdays.add(d.weekday)
+
+
+def _name(ix: FactIndex, name: str | None) -> None:
+    if not name:
+        return
+    variants = {name}
+    if "(" in name or "[" in name or " - " in name or "f" in name:
+        stripped = _PAREN.sub("", name)  # "(Remastered 2009)"
+        stripped = _SUFFIX.sub("", stripped)
+        variants.add(stripped)
+        variants.add(_FEAT.sub("", stripped))
+    for v in variants:
+        norm = normalize_name(v)
+        if norm:
+            ix.names.setdefault(norm, name)
+            ix.tokens.update(w for w in norm.split() if len(w) > 2)
+
+
+_PAREN = re.compile(r"\s*[(\[].*?[)\]]\s*$")
+_SUFFIX = re.compile(r"\s+-\s+.*(remaster|version|edit|live|mix|mono|stereo).*$", re.I)
+_FEAT = re.compile(r"\s+(feat\.?|ft\.?|featuring)\s.*$", re.I)
+
+
+def _compile(ix: FactIndex) -> None:
+    """First-token map of every known name (token tuples, longest first) for `find_names`."""
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for norm in ix.names:
+        words = tuple(_TOKEN.findall(norm))
+        if not words or (len(words) == 1 and words[0] in CALENDAR_WORDS):
+            continue  # "Saturday" the track must not hide a weekday claim
+        table.setdefault(words[0], []).append(words)
+    for cands in table.values():
+        cands.sort(key=len, reverse=True)
+    ix.first_tokens = table
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+class NameHit(NamedTuple):
+    start: int
+    end: int
+    norm: str
+
+
+def find_names(text: str, ix: FactIndex) -> list[NameHit]:
+    """Spans of `text` (original offsets) that are known names, longest match first."""
+    if not ix.first_tokens:
+        return []
+    key = (text, id(ix.first_tokens))
+    hit = _NAMES_CACHE.get(key)
+    if hit is None:
+        if len(_NAMES_CACHE) > 4096:
+            _NAMES_CACHE.clear()
+        hit = _NAMES_CACHE[key] = _find_names(text, ix)
+    return hit
+
+
+_NAMES_CACHE: dict[tuple[str, int], list[NameHit]] = {}
+
+
+def _find_names(text: str, ix: FactIndex) -> list[NameHit]:
+    folded, idx = folded_with_map(text)
+    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(folded)]
+    words = [t[2] for t in toks]
+    out: list[NameHit] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        cands = ix.first_tokens.get(words[i])
+        hit = None
+        if cands:
+            for cand in cands:
+                k = len(cand)
+                if tuple(words[i : i + k]) == cand:
+                    hit = cand
+                    break
+        if hit is None:
+            i += 1
+            continue
+        j = i + len(hit) - 1
+        s0 = i - 1 if i > 0 and words[i - 1] == "the" and toks[i][0] - toks[i - 1][1] <= 3 else i
+        out.append(NameHit(idx[toks[s0][0]], idx[toks[j][1] - 1] + 1, " ".join(hit)))
+        i = j + 1
+    return out
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_FOLD1: dict[str, str] = {}
+
+
+def folded_with_map(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` plus, for every folded character, the index of the original it came from."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    table: dict[int, str] = {}
+    for ch in set(_NON_ASCII.findall(text)):
+        f = _FOLD1.get(ch)
+        if f is None:
+            f = _FOLD1[ch] = fold(ch)
+        table[ord(ch)] = f
+    if all(len(f) == 1 for f in table.values()):  # same length: offsets are unchanged
+        return text.translate(table).lower(), list(range(len(text)))
+    out: list[str] = []
+    idx: list[int] = []
+    for i, ch in enumerate(text):
+        f = fold(ch) if ord(ch) > 127 else ch.lower()
+        out.append(f)
+        idx.extend([i] * len(f))
+    return "".join(out), idx
+
+
+_CACHE: dict[tuple[int, date], tuple[UserYear, FactIndex]] = {}
+
+
+def index_for(uy: UserYear, day: date) -> FactIndex:
+    """`build_index` memoized per (object, day)."""
+    key = (id(uy), day)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is uy:
+        return hit[1]
+    ix = build_index(uy, day)
+    if len(_CACHE) > 512:
+        _CACHE.clear()
+    _CACHE[key] = (uy, ix)
+    return ix
+
+
+def weekday_of(when: date) -> str:
+    return WEEKDAYS[when.weekday()]
+
+
+def near_dates(when: date) -> set[date]:
+    return {when - timedelta(days=1), when, when + timedelta(days=1)}

@@ -1,0 +1,200 @@
+"""The grounding verifier: every claim in a story checked against the listener's data, no LLM.
+
+This module holds the run order and the name rules; calendar claims are in `wrapped.gate.when`,
+amounts (numbers, percentages, ranks, comparisons) in `wrapped.gate.amounts`, the fact index in
+`wrapped.gate.facts`, the rounding rules in `wrapped.gate.numbers`.
+
+Order matters: known names are found first (case, accents, curly quotes and a leading "The"
+folded away) and blanked out, so numbers inside names ("Maroon 5", "1989") are not read as
+claims. Then dates, times, percentages, decades and years, rankings and comparisons, weekdays and
+months, and finally the remaining numbers, each blanked once read.
+
+Names: any *quoted* span, any capitalised multi-word span, any capitalised word mid-sentence, and
+a capitalised word opening a sentence when a verb like "kept"/"was" or a possessive follows it,
+that is not a known name (or a word of one, e.g. "Phoebe" for Phoebe Bridgers), a calendar word
+or a common capitalised word ("I", "New Year's Day"), is a hallucination candidate. Title-case
+titles are exempt from the capitalised-span rule (every word is capitalised there).
+
+Numbers carry a unit read from the next words (minutes, hours, days, plays/times/songs...,
+percent, years old) and must match a fact of that unit under the rounding rules in
+`wrapped.gate.numbers`. Number *words* count only with a unit ("twelve plays"), since "one of",
+"the two of you" are idiom, not claims. Rankings ("your #2 artist", "second-favourite song", "top
+artist") need the named item nearest in the sentence to hold that rank. Weekdays must be the
+day's weekday, another interesting day's, or (plural: "Saturdays") the busiest weekday.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from wrapped.gate import amounts, when
+from wrapped.gate.facts import CALENDAR_WORDS, find_names, index_for
+from wrapped.gate.safety import normalize_name
+from wrapped.gate.scan import BLANK, Run, Span
+from wrapped.stats.model import UserYear
+from wrapped.story import Check, Draft
+
+_COMMON_CAPS = frozenset(
+    """i i'm i've i'd i'll ok okay dj mc tv uk us usa eu wrapped spotify new year's year eve day
+    christmas easter halloween valentine's english british american european top artist artists
+    track tracks song songs album albums genre genres podcast podcasts episode episodes playlist
+    playlists music listening listener minutes plays repeat shuffle your you the of in on and
+    a an my our soundtrack soundtracks mixtape hits hit replay encore chorus verse volume
+    headphones speakers morning afternoon evening night weekend weekday""".split()
+)
+#: number idioms that are not claims about the data
+_IDIOMS = re.compile(
+    r"\b(?:24/7|24-7|9[- ]to[- ]5|nine[- ]to[- ]five|1[01]0\s?%|1[01]0 per ?cent|360 degrees)", re.I
+)
+_STARTERS = frozenset(
+    """you your yours that this these those it its it's the a an and but so or yet on in at by
+    from when what whatever whoever while then there here still also meanwhile later of for with
+    just nothing which who nobody everything everyone now today tonight every each some most
+    many more after before between not no yes even only all if as because since though although
+    once until how why where one two three four five six seven eight nine ten first second
+    third last next another somewhere somehow someone something sometimes safe whether let
+    we our us they their he she his her my me mornings evenings nights afternoons morning
+    evening night afternoon turns turned call put take keep here's that's there's what's
+    who's let's don't didn't isn't wasn't can't won't could would should might must may""".split()
+)
+_NAME_VERBS = frozenset(
+    """was were is are kept had has took led owned came ruled topped dominated stole
+    soundtracked carried got made opened closed played showed returned appeared remained edged
+    beat headed followed joined won started finished""".split()
+)
+_CAP_WORD = r"(?:[A-Z](?:[\w'’&!-]|\.(?=\w))*|\d+[A-Za-z]+)"
+_CONNECT = r"(?:of|the|and|&|de|la|le|los|las|el|in|on|a|to|for|n'|'n'|y|von|van|da|del|du|der)"
+CAP_SPAN_RE = re.compile(rf"{_CAP_WORD}(?:\s+(?:{_CONNECT}\s+)*{_CAP_WORD})*")
+QUOTE_RE = re.compile(r"[“\"]([^”\"\n]{1,80})[”\"]|(?<![\w])[‘']([^’'\n]{1,80})[’'](?![\w])")
+SENT_END_RE = re.compile(r"[.!?…:;—–(\n]\s*[\"“‘']?\s*$")
+
+
+def verify_grounding(
+    text: str, user_year: UserYear, day: date, *, title_case: bool = False
+) -> Check:
+    """Check every claim in `text` against `user_year` and `day`; layer="grounding".
+
+    `title_case=True` for a Title Case headline: capitalised words are then not name candidates.
+    """
+    ix = index_for(user_year, day)
+    run = Run(text, ix)
+    _names(run)
+    for m in _IDIOMS.finditer(run.cur):
+        run.blank(m.start(), m.end())
+    _quotes(run)
+    when.dates(run)
+    when.times(run)
+    amounts.percentages(run)
+    when.decades_years(run)
+    amounts.ranks(run)
+    amounts.comparisons(run)
+    when.calendar(run)
+    amounts.numbers(run)
+    if not title_case:
+        _capitalised(run)
+    bad = [c for c in run.claims if not c.grounded]
+    return Check(
+        name="grounding",
+        layer="grounding",
+        status="fail" if bad else "pass",
+        score=1.0 - len(bad) / max(1, len(run.claims)),
+        reasons=[f"{c.kind} '{c.text}': {c.why}" for c in bad],
+        claims=run.claims,
+    )
+
+
+def verify_draft(draft: Draft, user_year: UserYear, day: date) -> Check:
+    """Grounding of a whole draft: its title and its story, claims merged into one Check."""
+    words = [w for w in re.findall(r"[^\W\d_][\w']*", draft.title) if len(w) > 3]
+    title_case = bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.5
+    a = verify_grounding(draft.title, user_year, day, title_case=title_case)
+    b = verify_grounding(draft.story, user_year, day)
+    claims = a.claims + b.claims
+    reasons = [f"title: {r}" for r in a.reasons] + b.reasons
+    n_bad = sum(not c.grounded for c in claims)
+    return Check(
+        name="grounding",
+        layer="grounding",
+        status="fail" if n_bad else "pass",
+        score=1.0 - n_bad / max(1, len(claims)),
+        reasons=reasons,
+        claims=claims,
+    )
+
+
+# --- names -----------------------------------------------------------------------------------
+
+
+def _names(run: Run) -> None:
+    for hit in find_names(run.orig, run.ix):
+        start, end, norm = hit
+        original = run.orig[start:end]
+        known = run.ix.names.get(norm)
+        if known is None:
+            continue
+        run.names.append(Span(start, end, norm, known))
+        quoted = start > 0 and run.orig[start - 1] in "\"“‘'"
+        if any(ch.isupper() for ch in original) or quoted or " " in norm:
+            run.add("name", original, True, f"name={known}")
+        run.blank(start, end)
+
+
+def _quotes(run: Run) -> None:
+    cur = run.cur
+    for m in QUOTE_RE.finditer(cur):
+        inner = m.group(1) or m.group(2) or ""
+        rest = inner.replace(BLANK, "").strip(" ,.!?-–—:;'’")
+        if not rest or not re.search(r"[A-Z]", rest[:1]) or not re.search(r"[A-Za-z]", rest):
+            continue
+        span = run.orig[m.start() : m.end()]
+        if _is_common_caps(rest):
+            continue
+        run.add("name", span, False, why="not a name in your listening data")
+        run.blank(m.start(), m.end())
+
+
+def _is_common_caps(phrase: str) -> bool:
+    words = [w.strip(".,!?;:'’\"").lower() for w in phrase.split()]
+    return all(w in _COMMON_CAPS or w in CALENDAR_WORDS or not w for w in words)
+
+
+def _capitalised(run: Run) -> None:
+    cur = run.cur
+    for m in CAP_SPAN_RE.finditer(cur):
+        span = m.group(0).rstrip(".'’!-")
+        start = m.start()
+        words = span.split()
+        at_start = start == 0 or bool(SENT_END_RE.search(cur[:start]))
+        if at_start:
+            first = words[0].lower().strip("'’")
+            if (
+                first in _STARTERS
+                or first.endswith("ly")
+                or first in _COMMON_CAPS
+                or first in CALENDAR_WORDS
+            ):
+                words = words[1:]
+                start = cur.find(words[0], start) if words else start
+            elif len(words) == 1:
+                after = cur[m.end() : m.end() + 20].lstrip()
+                nxt = re.match(r"([’']s\b|\w+)", after)
+                if not nxt or not (
+                    nxt.group(1).startswith(("'s", "’s")) or nxt.group(1).lower() in _NAME_VERBS
+                ):
+                    continue
+        while words and words[0].lower() in ("the", "a", "and", "of"):
+            words = words[1:]
+        if not words:
+            continue
+        phrase = " ".join(words)
+        if _is_common_caps(phrase):
+            continue
+        norm = normalize_name(phrase)
+        if not norm or norm in run.ix.names:
+            continue
+        toks = norm.split()
+        if all(t in run.ix.tokens or t in CALENDAR_WORDS or t in _COMMON_CAPS for t in toks):
+            run.add("name", phrase, True, "name=part of a known name")
+            continue
+        run.add("name", phrase, False, why="not a name in your listening data")

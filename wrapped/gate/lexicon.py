@@ -1,0 +1,202 @@
+"""The safety lexicon and the text normalization that makes it hard to dodge.
+
+Why a lexicon at all when there is an LLM safety judge: it is deterministic, costs microseconds,
+cannot be talked out of its job by the text it reads, and is the only layer that also runs on the
+*input* side (titles are screened before the writer ever sees them). The terms live in
+`wrapped/gate/data/lexicon.json` so they can be maintained without touching code.
+
+Matching is whole-word/phrase (so "Heroes" is not "heroin" and "Rolling Stones" is not
+"stoned") on several normalized *views* of the text, so cheap obfuscations still match:
+
+* case and accents ("COCAÏNE" -> "cocaine"), curly quotes, full-width letters (NFKD);
+* leetspeak inside words that also contain letters ("c0caine", "$uicide", "4lcohol"; "1" is
+  tried both as "i" and "l"), never in plain numbers, so "420 minutes" stays a number;
+* separators inside words and spaced-out letters ("c.o.c.a.i.n.e", "co-caine", "s e x");
+* stretched letters ("sexxx", "boooze").
+A plural "s"/"es" is allowed after every entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import cache, lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+_LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "8": "b",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "|": "l",
+        "+": "t",
+        "€": "e",
+    }
+)
+_LEET_L = str.maketrans({"1": "l", "!": "l"})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00b4": "'",
+        "`": "'",
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "o",
+        "đ": "d",
+        "ł": "l",
+        "œ": "oe",
+    }
+)
+_LEET_TOKEN = re.compile(r"(?<!\S)(?=\S*[a-z])(?=\S*[0-9@$!|+€])\S+")
+_HAS_LEET = re.compile(r"[0-9@$!|+€]")
+_INNER_SEP = re.compile(r"(?<=[a-z])[.\-_*'~|\"/\\]+(?=[a-z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_SINGLE_RUN = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+_RUN3 = re.compile(r"([a-z])\1{2,}")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def fold(text: str) -> str:
+    """Case-fold and strip accents/curly quotes: the base of every comparison in the gate."""
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = _COMBINING.sub("", text)
+    return text.casefold().translate(_QUOTES)
+
+
+def _deleet(text: str, table: dict[int, str]) -> str:
+    return _LEET_TOKEN.sub(lambda m: m.group(0).translate(table), text)
+
+
+@lru_cache(maxsize=65536)
+def views(text: str) -> tuple[str, ...]:
+    """The normalized views of `text` the lexicon is matched against (see module doc)."""
+    base = fold(text)
+    variants = [base]
+    mixed = _LEET_TOKEN.findall(base)
+    if mixed:
+        variants.append(_deleet(base, _LEET))
+        if any("1" in t or "!" in t for t in mixed):
+            variants.append(_deleet(base, {**_LEET, **_LEET_L}))
+    out: list[str] = []
+    for v in variants:
+        spaced = _NON_ALNUM.sub(" ", v)
+        out.append(_RUN3.sub(r"\1\1", spaced))
+        squashed = _NON_ALNUM.sub(" ", _INNER_SEP.sub("", v))
+        squashed = _SINGLE_RUN.sub(lambda m: m.group(0).replace(" ", ""), squashed)
+        out.append(_RUN3.sub(r"\1", squashed))
+    return tuple(dict.fromkeys(f" {o.strip()} " for o in out))
+
+
+class Hit(NamedTuple):
+    """One lexicon match: the category it belongs to and the (normalized) term."""
+
+    category: str
+    term: str
+
+
+class Matcher:
+    """A {category: [terms]} table matched token by token on every view (no regex backtracking:
+    one dict lookup per word, so screening a listener's whole year of titles costs ~1 ms)."""
+
+    def __init__(self, table: dict[str, list[str]]) -> None:
+        self._single: dict[str, tuple[str, str]] = {}
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        for category, terms in sorted(table.items()):
+            for term in terms:
+                words = tuple(_NON_ALNUM.sub(" ", fold(term)).split())
+                if not words:
+                    continue
+                label = " ".join(words)
+                for suffix in ("", "s", "es"):
+                    self._single.setdefault("".join(words) + suffix, (category, label))
+                if len(words) > 1:
+                    self._phrases.setdefault(words[0], []).append((words, category, label))
+        for cands in self._phrases.values():
+            cands.sort(key=lambda c: len(c[0]), reverse=True)
+
+    def _scan(self, view: str, first_only: bool) -> list[Hit]:
+        toks = view.split()
+        present = set(toks)
+        out = [self._single[t] for t in present & self._single.keys()]
+        out_hits = [Hit(*h) for h in out]
+        if out_hits and first_only:
+            return out_hits
+        starts = present & self._phrases.keys()
+        if not starts:
+            return out_hits
+        for i, tok in enumerate(toks):
+            if tok not in starts:
+                continue
+            for words, category, label in self._phrases[tok]:
+                k = len(words)
+                seg = toks[i : i + k]
+                if (
+                    len(seg) == k
+                    and seg[:-1] == list(words[:-1])
+                    and (seg[-1] == words[-1] or seg[-1] in (words[-1] + "s", words[-1] + "es"))
+                ):
+                    out_hits.append(Hit(category, label))
+                    if first_only:
+                        return out_hits
+                    break
+        return out_hits
+
+    def find(self, text: str) -> list[Hit]:
+        """Every distinct hit in `text`, in order of first appearance."""
+        if not text:
+            return []
+        hits: dict[Hit, None] = {}
+        for view in views(text):
+            for h in self._scan(view, False):
+                hits[h] = None
+        return list(hits)
+
+    def first(self, text: str) -> str | None:
+        """The category of the first hit, or None."""
+        if not text:
+            return None
+        for view in views(text):
+            found = self._scan(view, True)
+            if found:
+                return found[0].category
+        return None
+
+
+class Lexicon:
+    """The maintained term lists, compiled once per process."""
+
+    def __init__(self, data: dict) -> None:
+        self.version = str(data.get("version", "0"))
+        self.unsafe = Matcher(data["categories"])
+        self.sensitive = Matcher(data.get("sensitive", {}))
+        self.shaming = Matcher({"shaming": data.get("shaming", [])})
+        self.injection = Matcher({"injection": data.get("injection", [])})
+        self.allow = frozenset(
+            " ".join(_NON_ALNUM.sub(" ", fold(x)).split()) for x in data.get("allow", [])
+        )
+        self.categories = tuple(sorted(data["categories"]))
+
+    def is_allowed(self, name: str) -> bool:
+        """True for a name the maintainers exempted from screening (exact, normalized)."""
+        return " ".join(_NON_ALNUM.sub(" ", fold(name)).split()) in self.allow
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The packaged lexicon (wrapped/gate/data/lexicon.json)."""
+    raw = resources.files("wrapped.gate").joinpath("data/lexicon.json").read_text(encoding="utf-8")
+    return Lexicon(json.loads(raw))

@@ -1,0 +1,155 @@
+"""Numbers as stories write them, and the declared rules for when a written number is true.
+
+Rounding rules (a claim `x` about a fact `f`):
+
+* no qualifier: `x == f` (one decimal for fractional facts); a round number >= 1,000 may be `f`
+  rounded to the nearest 100 or 1,000 ("32,000 minutes" for 32,109); derived facts (hours or
+  days computed from minutes) may be rounded to a whole number either way (6.95 h -> "6" or "7").
+* over / more than / above / at least / upwards of / north of / just over / "x+": `f >= x` and
+  the bound is not loose: `f <= max(1.25 x, x + 2)`.
+* nearly / almost / close to / just under / under / less than / shy of / not quite: `f <= x`
+  and `f >= min(0.8 x, x - 2)`.
+* about / around / roughly / approximately / some / circa / ~ / "or so" / "k" shorthand:
+  `|f - x| <= max(0.1 x, 1)`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000}
+_WORD_ALT = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
+NUMBER_WORDS_RE = re.compile(
+    rf"\b(?:a\s+)?(?:{_WORD_ALT})(?:(?:\s+and\s+|[\s-]+)(?:{_WORD_ALT}))*\b", re.IGNORECASE
+)
+DIGITS_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(k|K)\b|\s+(million)\b)?")
+
+QUALIFIERS = {
+    "over": "over",
+    "more than": "over",
+    "above": "over",
+    "upwards of": "over",
+    "north of": "over",
+    "at least": "over",
+    "well over": "over",
+    "just over": "over",
+    "a little over": "over",
+    "nearly": "under",
+    "almost": "under",
+    "close to": "under",
+    "just under": "under",
+    "under": "under",
+    "less than": "under",
+    "fewer than": "under",
+    "below": "under",
+    "shy of": "under",
+    "not quite": "under",
+    "just shy of": "under",
+    "a little under": "under",
+    "about": "about",
+    "around": "about",
+    "roughly": "about",
+    "approximately": "about",
+    "some": "about",
+    "circa": "about",
+    "~": "about",
+    "an estimated": "about",
+    "more or less": "about",
+    "give or take": "about",
+    "the best part of": "under",
+}
+_QUAL_RE = re.compile(
+    r"(?:^|[^a-z])("
+    + "|".join(sorted(map(re.escape, QUALIFIERS), key=len, reverse=True))
+    + r")\s*(?:a\s+)?$",
+    re.IGNORECASE,
+)
+_AFTER_RE = re.compile(r"^\s*(\+|-?plus\b|or so\b|-?odd\b|ish\b)", re.IGNORECASE)
+
+
+def words_to_number(text: str) -> int | None:
+    """'forty-six' -> 46, 'a dozen' -> 12, 'one hundred and twelve' -> 112; None if not a number."""
+    words = re.split(r"[\s-]+", text.lower().strip())
+    total = current = 0
+    seen = False
+    for w in words:
+        if w in ("a", "and"):
+            if w == "a":
+                current = max(current, 1) if not seen else current
+            continue
+        if w == "dozen":
+            current = (current or 1) * 12
+        elif w in _UNITS:
+            current += _UNITS[w]
+        elif w in _TENS:
+            current += _TENS[w]
+        elif w == "hundred":
+            current = (current or 1) * 100
+        elif w == "thousand":
+            total += (current or 1) * 1000
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def qualifier_before(text: str, start: int) -> str | None:
+    """The qualifier ('over' | 'under' | 'about') written just before position `start`."""
+    m = _QUAL_RE.search(text[max(0, start - 24) : start])
+    return QUALIFIERS[m.group(1).lower()] if m else None
+
+
+def qualifier_after(text: str, end: int) -> str | None:
+    m = _AFTER_RE.match(text[end : end + 8])
+    if not m:
+        return None
+    return "about" if m.group(1).lower() in ("or so", "odd", "-odd", "ish") else "over"
+
+
+def matches(x: float, qual: str | None, f: float, approx: bool) -> bool:
+    """Is the written `x` (with qualifier `qual`) true of fact `f` under the module's rules?"""
+    if qual == "over":
+        return f >= x and f <= max(1.25 * x, x + 2)
+    if qual == "under":
+        return f <= x and f >= min(0.8 * x, x - 2)
+    if qual == "about":
+        return abs(f - x) <= max(0.1 * x, 1)
+    if abs(x - f) <= 0.05 + 1e-9 or (approx and abs(x - f) < 1):
+        return True
+    if x >= 1000 and x == int(x):
+        xi = int(x)
+        return any(xi % step == 0 and xi == round(f / step) * step for step in (100, 1000))
+    return False

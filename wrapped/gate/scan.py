@@ -1,0 +1,68 @@
+"""The shared state of one grounding run: the text being read, blanked as claims are taken.
+
+Each extractor (names, dates and times, amounts) reads `Run.cur`, records claims with
+`Run.add` and blanks what it consumed, so no span is read twice (a year inside a date, a number
+inside a name).
+"""
+
+from __future__ import annotations
+
+from wrapped.gate.facts import FactIndex
+from wrapped.story import Claim
+
+BLANK = "\x00"
+
+
+class Span:
+    __slots__ = ("start", "end", "norm", "original")
+
+    def __init__(self, start: int, end: int, norm: str, original: str) -> None:
+        self.start, self.end, self.norm, self.original = start, end, norm, original
+
+
+class Run:
+    """State of one verification: the text being blanked and the claims found."""
+
+    def __init__(self, text: str, ix: FactIndex) -> None:
+        self.orig = text
+        self.text = list(text)
+        self.ix = ix
+        self.claims: list[Claim] = []
+        self.names: list[Span] = []
+
+    @property
+    def cur(self) -> str:
+        return "".join(self.text)
+
+    def blank(self, start: int, end: int) -> None:
+        for i in range(start, end):
+            if self.text[i] not in " \n":
+                self.text[i] = BLANK
+
+    def add(
+        self, kind: str, span: str, ok: bool, fact: str | None = None, why: str | None = None
+    ) -> None:
+        self.claims.append(
+            Claim(
+                kind=kind,
+                text=span,
+                grounded=ok,
+                fact=fact if ok else None,  # type: ignore[arg-type]
+                why=None if ok else why,
+            )
+        )
+
+    def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        s = self.orig
+        start = max(
+            s.rfind(". ", 0, pos),
+            s.rfind("! ", 0, pos),
+            s.rfind("? ", 0, pos),
+            s.rfind("\n", 0, pos),
+        )
+        ends = [
+            i
+            for i in (s.find(". ", pos), s.find("! ", pos), s.find("? ", pos), s.find("\n", pos))
+            if i >= 0
+        ]
+        return (start + 1 if start >= 0 else 0, min(ends) if ends else len(s))

@@ -1,0 +1,250 @@
+"""Grounding of calendar claims: dates, years, decades, weekdays, months and times of day.
+
+Rules (see POLICY.md): a date must be the day or another date in the data, and a weekday written
+with it must be that date's; years must be in the data, decades in the nostalgia block; a
+singular weekday must be the day's, another interesting day's or the busiest; a plural one the
+busiest or the day's; "biggest month" must be the month with most minutes; a time must match a
+play in the day's log (exact +-1 min, an hour, "around" +-60 min) or the peak hour.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wrapped.gate.facts import MONTHS, WEEKDAYS, FactIndex
+from wrapped.gate.numbers import qualifier_before
+from wrapped.gate.scan import Run
+
+_MONTH_ALT = "|".join(MONTHS + tuple(m[:3] for m in MONTHS))
+WEEKDAY_ALT = "|".join(WEEKDAYS)
+ISO_RE = re.compile(
+    r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+)
+DMY_RE = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_ALT})\.?(?:,?\s+(\d{{4}}))?\b"
+)
+MDY_RE = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
+TIME_RE = re.compile(
+    r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?!\w|:\d)", re.IGNORECASE
+)
+HOUR_RE = re.compile(r"\b(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.|o'clock|o’clock)(?!\w)", re.IGNORECASE)
+BARE_HOUR_RE = re.compile(
+    r"\b(at|after|before|around|until|till|past|since)\s+(\d{1,2})\b(?![:.,]?\d)(?!\s*(?:%|[a-z]))",
+    re.IGNORECASE,
+)
+NAMED_TIME_RE = re.compile(r"\b(midnight|noon|midday)\b", re.IGNORECASE)
+DECADE_RE = re.compile(
+    r"(?<![\w])(?:(19|20)(\d)0s|[’']?(\d)0s|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|noughties))\b",
+    re.IGNORECASE,
+)
+YEAR_RE = re.compile(r"(?<![\w.,])(19\d\d|20\d\d)(?![\w,])")
+WEEKDAY_RE = re.compile(rf"\b({WEEKDAY_ALT})(s)?\b")
+MONTH_RE = re.compile(rf"\b({'|'.join(MONTHS)})\b")
+TOP_MONTH_RE = re.compile(r"\b(biggest|busiest|top|loudest|heaviest)\s+month\b", re.IGNORECASE)
+
+
+def _month_num(token: str) -> int:
+    t = token[:3].lower()
+    return [m[:3].lower() for m in MONTHS].index(t) + 1
+
+
+def dates(run: Run) -> None:
+    ix = run.ix
+    for rx, kind in ((ISO_RE, "iso"), (DMY_RE, "dmy"), (MDY_RE, "mdy")):
+        for m in rx.finditer(run.cur):
+            try:
+                if kind == "iso":
+                    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+                elif kind == "dmy":
+                    d, mo, y = int(m.group(1)), _month_num(m.group(2)), int(m.group(3) or 0)
+                else:
+                    mo, d, y = _month_num(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+                if kind == "mdy" and m.group(1) == "May" and d > 31:
+                    continue
+                candidates = {
+                    x for x in ix.dates if x.month == mo and x.day == d and (not y or x.year == y)
+                }
+            except ValueError:
+                continue
+            span = run.orig[m.start() : m.end()]
+            wd = re.search(
+                rf"\b({WEEKDAY_ALT}),?\s*(?:the\s+)?$", run.cur[max(0, m.start() - 14) : m.start()]
+            )
+            if wd and candidates:
+                candidates = {x for x in candidates if WEEKDAYS[x.weekday()] == wd.group(1)}
+                span = f"{wd.group(1)} {span}"
+            if candidates:
+                run.add("date", span, True, f"date={min(candidates).isoformat()}")
+            else:
+                run.add(
+                    "date",
+                    span,
+                    False,
+                    why=f"no listening fact on that date (the day is {ix.day.isoformat()})",
+                )
+            run.blank(m.start(), m.end())
+
+
+def _hour24(h: int, ampm: str | None) -> int:
+    if not ampm:
+        return h
+    pm = ampm.lower().startswith("p")
+    if h == 12:
+        return 12 if pm else 0
+    return h + 12 if pm else h
+
+
+def times(run: Run) -> None:
+    ix = run.ix
+    for m in TIME_RE.finditer(run.cur):
+        h, mi = int(m.group(1)), int(m.group(2))
+        if h > 24 or mi > 59:
+            continue
+        hh = _hour24(h, m.group(4))
+        minute = hh * 60 + mi
+        qual = qualifier_before(run.cur, m.start()) or _time_qual(run.cur, m.start())
+        ok = _time_ok(ix, minute, qual, exact=True)
+        if not ok and not m.group(4) and h <= 12:
+            ok = _time_ok(ix, (h + 12) * 60 + mi, qual, exact=True)
+        run.add(
+            "time",
+            run.orig[m.start() : m.end()],
+            ok,
+            "day.log time" if ok else None,
+            "no play at that time in the day's log",
+        )
+        run.blank(m.start(), m.end())
+    for m in BARE_HOUR_RE.finditer(run.cur):  # "just after 8", "before 11"
+        h = int(m.group(2))
+        if not 1 <= h <= 24:
+            continue
+        qual = _time_qual(run.cur, m.start(2))
+        ok = _time_ok(ix, (h % 24) * 60, qual, exact=False) or (
+            h <= 12 and _time_ok(ix, (h + 12) % 24 * 60, qual, exact=False)
+        )
+        run.add(
+            "time",
+            run.orig[m.start(2) : m.end(2)],
+            ok,
+            "day.log time" if ok else None,
+            "no listening at that hour in the data",
+        )
+        run.blank(m.start(2), m.end(2))
+    for rx in (HOUR_RE, NAMED_TIME_RE):
+        for m in rx.finditer(run.cur):
+            if rx is HOUR_RE:
+                h = int(m.group(1))
+                if h > 12 and not m.group(2).lower().startswith("o"):
+                    continue
+                hh = _hour24(h, m.group(2) if m.group(2)[0].lower() in "ap" else None)
+            else:
+                hh = 0 if m.group(1).lower() == "midnight" else 12
+            qual = qualifier_before(run.cur, m.start()) or _time_qual(run.cur, m.start())
+            ok = _time_ok(ix, hh * 60, qual, exact=False)
+            if not ok and rx is HOUR_RE and m.group(2).lower().startswith("o") and h <= 12:
+                ok = _time_ok(ix, (h + 12) * 60, qual, exact=False)
+            run.add(
+                "time",
+                run.orig[m.start() : m.end()],
+                ok,
+                "day.log/peak hour" if ok else None,
+                "no listening at that hour in the data",
+            )
+            run.blank(m.start(), m.end())
+
+
+def _time_qual(text: str, start: int) -> str | None:
+    m = re.search(
+        r"\b(before|after|past|by|until|till|from|since|around|about|just after|just before)\s*$",
+        text[max(0, start - 16) : start],
+        re.IGNORECASE,
+    )
+    return m.group(1).lower() if m else None
+
+
+def _time_ok(ix: FactIndex, minute: int, qual: str | None, *, exact: bool) -> bool:
+    plays = ix.minutes_of_day
+    peak = ix.peak_hour * 60 if ix.peak_hour is not None else None
+    if qual in ("before", "by", "until", "till", "just before", "under"):
+        minute = minute or 24 * 60  # "before midnight"
+        return any(p <= minute for p in plays)
+    if qual in ("after", "past", "from", "since", "just after", "over"):
+        return any(p >= minute for p in plays)
+    if qual in ("around", "about"):
+        return any(abs(p - minute) <= 60 for p in plays) or (
+            peak is not None and abs(peak - minute) <= 60
+        )
+    if exact:
+        return any(abs(p - minute) <= 1 for p in plays)
+    return any(minute <= p < minute + 60 for p in plays) or peak == minute
+
+
+def calendar(run: Run) -> None:
+    ix = run.ix
+    cur = run.cur
+    for m in WEEKDAY_RE.finditer(cur):
+        name, plural = m.group(1), bool(m.group(2))
+        allowed = ix.plural_weekdays if plural else ix.weekdays
+        ok = name in allowed
+        run.add(
+            "weekday",
+            m.group(0),
+            ok,
+            f"weekday={name}" if ok else None,
+            f"the day was a {WEEKDAYS[ix.day.weekday()]}"
+            if not plural
+            else f"your busiest weekday is {ix.user_year.clock.busiest_weekday}",
+        )
+        run.blank(m.start(), m.end())
+    cur = run.cur
+    window_months = {m.name for m in ix.user_year.months} | {MONTHS[ix.day.month - 1]}
+    for m in MONTH_RE.finditer(cur):
+        name = m.group(1)
+        s0, s1 = run.sentence_bounds(m.start())
+        top_claim = TOP_MONTH_RE.search(run.orig[s0:s1])
+        if top_claim:
+            ok = name == ix.top_month
+            why = f"your biggest month was {ix.top_month}"
+        else:
+            ok = name in window_months
+            why = "no listening that month"
+        run.add("month", name, ok, f"month={name}" if ok else None, why)
+        run.blank(m.start(), m.end())
+
+
+def decades_years(run: Run) -> None:
+    ix = run.ix
+    word_decades = {
+        "twenties": 2,
+        "thirties": 3,
+        "forties": 4,
+        "fifties": 5,
+        "sixties": 6,
+        "seventies": 7,
+        "eighties": 8,
+        "nineties": 9,
+        "noughties": 0,
+    }
+    for m in DECADE_RE.finditer(run.cur):
+        if m.group(1):
+            dec = int(m.group(1) + m.group(2) + "0")
+            options = {dec}
+        else:
+            digit = int(m.group(3)) if m.group(3) else word_decades[m.group(4).lower()]
+            options = {1900 + digit * 10, 2000 + digit * 10}
+        ok = bool(options & ix.decades)
+        run.add(
+            "number",
+            run.orig[m.start() : m.end()],
+            ok,
+            "nostalgia.minutes_by_decade" if ok else None,
+            "that decade is not in your listening",
+        )
+        run.blank(m.start(), m.end())
+    for m in YEAR_RE.finditer(run.cur):
+        y = int(m.group(1))
+        ok = y in ix.years
+        run.add(
+            "date", m.group(1), ok, f"year={y}" if ok else None, "that year is not in your data"
+        )
+        run.blank(m.start(), m.end())

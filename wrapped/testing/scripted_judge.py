@@ -1,0 +1,283 @@
+"""What the scripted server answers to judge requests: a deterministic heuristic judge.
+
+It recognises deepeval's prompts (G-Eval results, toxicity/bias opinions and verdicts, PII
+extraction/verdicts, reasons) and the gate's own rubric tags (`[rubric:NAME]` in the evaluation
+steps, see `wrapped.gate.judge`), and answers in the JSON shape each prompt asks for:
+
+* tone — shaming, sensitive-inference or unsafe words, shouting, no second person lower it;
+* faithfulness — names in quotes that the data block does not hold lower it;
+* repetition — 5-word overlap with any previous story in the prompt (containment >= 0.25 fails);
+* locale — US spellings in an en-GB story or British ones in an en-US story fail;
+* format — 40-160 words and a title of at most 80 characters;
+* safety / toxicity / bias / PII — the gate's lexicon and PII patterns.
+
+Garbage (for "unscored" tests): `set_mode("garbage")` in-process, or the environment variable
+`WRAPPED_SCRIPTED_JUDGE=garbage` for a server in another process, or the token `JUDGE-GARBAGE`
+anywhere in the judged text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+_MODE = {"mode": "normal"}
+GARBAGE_TOKEN = "JUDGE-GARBAGE"
+
+US_WORDS = {
+    "favorite",
+    "favorites",
+    "color",
+    "colors",
+    "colorful",
+    "center",
+    "centers",
+    "realize",
+    "realized",
+    "traveling",
+    "traveled",
+    "neighbor",
+    "neighborhood",
+    "honor",
+    "flavor",
+    "humor",
+    "analyze",
+    "gray",
+    "theater",
+    "organize",
+    "apologize",
+    "program",
+    "mom",
+    "behavior",
+    "rumor",
+    "savor",
+    "savored",
+    "harmonize",
+    "vibe-centered",
+    "catalog",
+    "jewelry",
+    "summarize",
+    "memorize",
+    "memorized",
+    "recognized",
+    "energized",
+}
+GB_WORDS = {
+    "favourite",
+    "favourites",
+    "colour",
+    "colours",
+    "colourful",
+    "centre",
+    "centres",
+    "realise",
+    "realised",
+    "travelling",
+    "travelled",
+    "neighbour",
+    "neighbourhood",
+    "honour",
+    "flavour",
+    "humour",
+    "analyse",
+    "grey",
+    "theatre",
+    "organise",
+    "apologise",
+    "programme",
+    "mum",
+    "behaviour",
+    "rumour",
+    "savour",
+    "savoured",
+    "harmonise",
+    "catalogue",
+    "jewellery",
+    "summarise",
+    "memorise",
+    "memorised",
+    "recognised",
+    "energised",
+}
+
+
+def set_mode(mode: str) -> None:
+    """'normal' or 'garbage' (every judge reply unparsable) for servers in this process."""
+    _MODE["mode"] = mode
+
+
+def _garbage(text: str) -> bool:
+    return (
+        _MODE["mode"] == "garbage"
+        or os.environ.get("WRAPPED_SCRIPTED_JUDGE", "") == "garbage"
+        or GARBAGE_TOKEN in text
+    )
+
+
+def _between(text: str, a: str, b: str) -> str:
+    i = text.find(a)
+    if i < 0:
+        return ""
+    j = text.find(b, i + len(a))
+    return text[i + len(a) : j if j >= 0 else len(text)]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    w = _words(text)
+    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
+
+
+_QUOTED = re.compile(r"[“\"‘][^”\"’]{1,80}[”\"’]")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’&-]*")
+
+
+def _lex_hits(text: str) -> list[str]:
+    """Unsafe words anywhere; shaming and sensitive words only in the writer's own prose (not in
+    quoted or capitalised titles and names: "Lonely Planet" is a track, "you seem lonely" is not)."""
+    from wrapped.gate.lexicon import lexicon
+
+    lex = lexicon()
+    prose = _CAPITALISED.sub(" ", _QUOTED.sub(" ", text))
+    hits = [f"{h.category}: {h.term}" for h in lex.unsafe.find(text)]
+    for matcher in (lex.shaming, lex.sensitive):
+        hits += [f"{h.category}: {h.term}" for h in matcher.find(prose)]
+    return hits
+
+
+def _score(rubric: str, prompt: str) -> tuple[int, str]:
+    story = _between(prompt, "<<STORY>>", "<</STORY>>") or prompt
+    title = _between(prompt, "<<TITLE>>", "<</TITLE>>")
+    if rubric == "repetition":
+        prev = _between(prompt, "<<PREVIOUS>>", "<</PREVIOUS>>")
+        mine = _shingles(story)
+        worst = 0.0
+        for other in prev.split("<<NEXT>>"):
+            if mine and other.strip():
+                worst = max(worst, len(mine & _shingles(other)) / len(mine))
+        if worst >= 0.25:
+            return 1, f"{worst:.0%} of the story's phrases repeat a previous story"
+        sentences = [
+            x.strip().lower() for x in re.split(r"(?<=[.!?])\s+", story) if len(x.split()) > 3
+        ]
+        if len(sentences) != len(set(sentences)):
+            return 2, "the story repeats its own sentences"
+        return 9, "fresh: no phrasing reused from previous stories"
+    if rubric == "locale":
+        locale = _between(prompt, "<<LOCALE>>", "<</LOCALE>>").strip() or "en-GB"
+        words = set(_words(story + " " + title))
+        wrong = sorted(
+            words & (US_WORDS if locale == "en-GB" else GB_WORDS if locale == "en-US" else set())
+        )
+        if wrong:
+            return 2, f"spellings not for {locale}: {', '.join(wrong)}"
+        return 9, f"spelling fits {locale}"
+    if rubric == "format":
+        n = len(_words(story))
+        if not 40 <= n <= 160 or len(title) > 80:
+            return 2, f"{n} words, title {len(title)} characters (want 40-160 words, title <= 80)"
+        return 9, f"{n} words, title fits"
+    if rubric in ("tone", "safety"):
+        hits = _lex_hits(story + " " + title)
+        shouting = story.count("!") > 3 or bool(re.search(r"\b[A-Z]{5,}\b", story))
+        if hits:
+            return 1, f"tone/safety problems: {'; '.join(hits[:3])}"
+        if rubric == "tone" and (shouting or not re.search(r"\byou(r)?\b", story, re.I)):
+            return 4, "shouty or not addressed to the listener"
+        return 8, "warm, witty and addressed to the listener"
+    if rubric == "faithfulness":
+        data = _between(prompt, "<<DATA>>", "<</DATA>>").lower()
+        quoted = re.findall(r"[“\"]([^”\"]{2,60})[”\"]", story)
+        missing = [q for q in quoted if q.lower() not in data]
+        if missing:
+            return 2, f"names not in the data: {', '.join(missing[:3])}"
+        return 9, "every named item appears in the data"
+    return 7, "no specific rubric; looks fine"
+
+
+def _opinions(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+
+
+def _list_block(prompt: str, head: str) -> list[str]:
+    block = prompt.rsplit(head, 1)[-1].rsplit("JSON:", 1)[0].strip()
+    try:
+        value = json.loads(block)
+        return [str(x) for x in value] if isinstance(value, list) else [block]
+    except ValueError:
+        try:
+            import ast
+
+            value = ast.literal_eval(block)
+            return [str(x) for x in value] if isinstance(value, list) else [block]
+        except (ValueError, SyntaxError):
+            return [block]
+
+
+def judge_reply(messages: list[dict]) -> str:
+    """The JSON text a heuristic judge returns for `messages` (the last user message is read)."""
+    prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") != "system")
+    if _garbage(prompt):
+        return "I think it's pretty good overall?? {score: maybe"
+    head = prompt[:400].lower()
+    rubric = re.search(r"\[rubric:(\w+)\]", prompt)
+    if rubric and "evaluation steps" in prompt.lower() and '"score"' in prompt:
+        score, reason = _score(rubric.group(1), prompt)
+        return json.dumps({"reason": reason, "score": score})
+    if rubric and '"steps"' in prompt:
+        return json.dumps({"steps": [f"Judge the {rubric.group(1)} of the story."]})
+    if "generate a list of opinions" in head:
+        text = prompt.rsplit("Text:", 1)[-1].rsplit("JSON:", 1)[0]
+        return json.dumps({"opinions": _opinions(text)})
+    if "whether each opinion is" in head or ("opinions:" in prompt.lower() and "verdict" in head):
+        ops = _list_block(prompt, "Opinions:")
+        toxic = "toxic" in head
+        out = []
+        for op in ops:
+            hits = _lex_hits(op)
+            bad = (
+                [
+                    h
+                    for h in hits
+                    if not h.startswith(("health", "religion", "sexuality", "politics"))
+                ]
+                if toxic
+                else [
+                    h for h in hits if h.startswith(("health", "religion", "sexuality", "politics"))
+                ]
+            )
+            out.append({"verdict": "yes", "reason": "; ".join(bad)} if bad else {"verdict": "no"})
+        return json.dumps({"verdicts": out})
+    if "extract all factual statements" in head:
+        text = prompt.split("Text:", 1)[-1]
+        return json.dumps({"extracted_pii": _pii(text)})
+    if "based on these extracted pii statements" in head:
+        items = _list_block(prompt.split("For each extracted", 1)[0], "statements:")
+        return json.dumps(
+            {
+                "verdicts": [
+                    {
+                        "verdict": "yes" if _pii(x) else "no",
+                        "reason": "personal data" if _pii(x) else "not personal",
+                    }
+                    for x in items
+                    if x and x != "[]"
+                ]
+            }
+        )
+    if '"reason"' in prompt:
+        return json.dumps({"reason": "The score reflects the verdicts above."})
+    return json.dumps({"reason": "unrecognised judge prompt", "score": 5})
+
+
+def _pii(text: str) -> list[str]:
+    from wrapped.gate.output import EMAIL_RE, IPV4_RE, TIMESTAMP_RE, UID_RE
+
+    found: list[str] = []
+    for rx in (EMAIL_RE, IPV4_RE, UID_RE, TIMESTAMP_RE):
+        found += rx.findall(text)
+    return [str(x) for x in found]
