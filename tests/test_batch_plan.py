@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from wrapped.batch.budget import Budget
 from wrapped.batch.plan import cut_shards, fingerprint_paths, make_run_id, select_users
 from wrapped.errors import ConfigError
 from wrapped.settings import Settings
@@ -56,18 +55,3 @@ def test_shards_cover_every_listener_once():
     shards = cut_shards(ids, 5)
     assert [len(s) for s in shards] == [5, 5, 5, 5, 3]
     assert sum(shards, []) == ids
-
-
-def test_budget_holds_the_configured_rate():
-    b = Budget(rpm=600, tpm=None)  # 10 requests/s, 1 s burst
-    delays = [b.reserve() for _ in range(30)]
-    # the first second's burst goes at once; request k then waits about (k - 10) / 10 s
-    assert delays[0] == 0.0
-    assert delays[29] == pytest.approx(2.0, abs=0.15)
-    assert all(b2 >= b1 for b1, b2 in zip(delays, delays[1:], strict=False))
-
-
-def test_token_budget_delays_big_requests():
-    b = Budget(rpm=None, tpm=6000)  # 100 tokens/s
-    assert b.reserve(100) == 0.0
-    assert b.reserve(500) == pytest.approx(5.0, abs=0.1)
