@@ -61,7 +61,9 @@ class Discovery(_Model):
     has_history: bool
     new_artists: int | None = None
     new_artist_share: float | None = Field(default=None, description="0..1 of distinct artists")
-    top_new_artist: str | None = None
+    top_new_artist: str | None = Field(
+        default=None, description="most ms among new artists; ties: plays desc, then name asc"
+    )
 
 
 class Clock(_Model):
@@ -69,8 +71,10 @@ class Clock(_Model):
     plays_by_hour: list[int]
     minutes_by_weekday: list[int] = Field(description="7 values, Monday first")
     plays_by_weekday: list[int]
-    peak_hour: int | None
-    busiest_weekday: str | None = Field(description="English weekday name, e.g. 'Tuesday'")
+    peak_hour: int | None = Field(description="local hour with the most ms; ties -> earliest")
+    busiest_weekday: str | None = Field(
+        description="English weekday name, e.g. 'Tuesday'; most ms, ties -> Monday first"
+    )
     minutes_by_part: dict[str, int] = Field(
         description="morning 05-12, afternoon 12-17, evening 17-22, night 22-05 (local)"
     )
@@ -83,19 +87,23 @@ class Month(_Model):
     plays: int
     ms: int
     minutes: int
-    top_artist: str | None
+    top_artist: str | None = Field(
+        description="music artist with the most ms that month; ties: plays desc, then name asc"
+    )
 
 
 class PeakMonth(_Model):
     """Taste evolution: the month each top artist peaked."""
 
     artist: str
-    month: int
+    month: int = Field(description="month with the most ms for this artist; ties -> earliest")
     name: str
     minutes: int
 
 
 class Streak(_Model):
+    """Longest run of consecutive local days; ties -> earliest start (then artist name)."""
+
     days: int
     start: date | None
     end: date | None
@@ -103,10 +111,18 @@ class Streak(_Model):
 
 
 class Habits(_Model):
-    skip_rate: float | None = Field(description="0..1 share of plays skipped (where known)")
-    completion_rate: float | None = Field(description="0..1 share of plays that ended naturally")
-    shuffle_share: float | None = Field(description="0..1 share of plays on shuffle (where known)")
-    repeat_track: str | None = Field(description="the track played most times in one day")
+    skip_rate: float | None = Field(
+        description="0..1 share of music plays skipped, where known (`skipped`, else reason_end fwdbtn)"
+    )
+    completion_rate: float | None = Field(
+        description="0..1 share of music plays that ended naturally (reason_end trackdone), where known"
+    )
+    shuffle_share: float | None = Field(
+        description="0..1 share of music plays on shuffle (where known)"
+    )
+    repeat_track: str | None = Field(
+        description="the track played most times in one local day; ties -> earliest day, then title"
+    )
     repeat_artist: str | None
     repeat_plays: int = 0
     repeat_date: date | None = None
@@ -119,7 +135,7 @@ class Nostalgia(_Model):
     listening_age: int | None = Field(
         description="age someone born 20 years before the median release year would be this year"
     )
-    top_decade: str | None
+    top_decade: str | None = Field(description="decade with the most ms; ties -> earliest")
 
 
 class Axis(_Model):
@@ -143,7 +159,9 @@ class Cohort(_Model):
     tier: str | None
     age_band: str | None = Field(description="e.g. '18-24'; None without a birth date")
     top_genre: str | None
-    activity_band: Literal["light", "regular", "heavy"]
+    activity_band: Literal["light", "regular", "heavy"] = Field(
+        description="mean minutes per window day: < 15 light, < 60 regular, else heavy"
+    )
 
 
 DayCategory = Literal[
@@ -162,13 +180,22 @@ DayCategory = Literal[
 class LogEntry(_Model):
     """One play in a day's log, in local time."""
 
-    time: str = Field(description="local HH:MM when the play ended")
+    time: str = Field(
+        description="local HH:MM of the event's timestamp (when the play ended for Spotify data)"
+    )
     kind: Literal["track", "episode", "audiobook"]
     title: str = Field(description="track, episode or chapter title")
     by: str | None = Field(description="artist or show")
     album: str | None = None
     minutes: float = Field(description="minutes played, one decimal")
     skipped: bool | None = None
+    ms: int | None = Field(default=None, description="exact milliseconds played")
+    new_artist: bool | None = Field(
+        default=None,
+        description="music only, with history: first-ever play of this artist was this day",
+    )
+    release_year: int | None = Field(default=None, description="from the catalog, when known")
+    genre: str | None = Field(default=None, description="artist's primary genre, when known")
 
 
 class InterestingDay(_Model):

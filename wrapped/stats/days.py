@@ -1,0 +1,429 @@
+"""Interesting days: priority-ordered detectors, each proposing its best local days.
+
+Detectors, in PRIORITY order (a listener gets up to ``settings.max_days`` distinct dates; each
+detector in turn takes its best-scoring date not already taken; date ties -> earliest date):
+
+1. ``biggest_music_day``      most music ms. Strength: that ms / the listener's mean music ms
+                              over days with music (how many "usual days" it was worth).
+2. ``birthday``               the profile birth date's month/day in the window year (29 Feb ->
+                              28 Feb in common years), with any play. Strength: day ms / mean day ms.
+3. ``biggest_podcast_day``    most podcast (episode) ms. Strength as in 1, over podcast days.
+4. ``biggest_discovery_day``  most artists played for the FIRST time ever (only when there is
+                              history before the window). Strength: count / mean count.
+5. ``biggest_top_artist_day`` most ms of the year's #1 artist. Strength as in 1.
+6. ``biggest_top_genre_day``  most ms of the year's #1 genre (needs the catalog). Strength as in 1.
+7. ``most_nostalgic_day``     most ms of music released 10+ years before the window year (needs
+                              release years). Strength as in 1.
+8. ``most_unusual_day``       largest total-variation distance (0..1) between that day's artist
+                              mix and the year's, among days with >= 3 music plays (and only when
+                              the listener has >= 2 music days). Strength: the distance.
+9. ``new_years_day``          1 January (local) with any play. Strength: day ms / mean day ms.
+
+Calendar days come early (2, 9 last because most people listen on 1 January) since they are rare
+and personal. Each day carries ``facts`` computed from ALL of that day's plays (never the capped
+log): a base set (minutes, plays, music_minutes, distinct_artists, top_artist, top_track, first
+and last play time, ...) plus the category's own. The log is time-ordered, the first
+``settings.log_cap`` plays, with ``log_total`` stating how many there were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from wrapped.stats.aggregates import (
+    Core,
+    Extra,
+    first_per_group,
+    group_sums,
+    positions_in_runs,
+    rank_items,
+    sums,
+)
+from wrapped.stats.fastmodel import leaf
+from wrapped.stats.model import LogEntry
+from wrapped.stats.prepare import (
+    KIND_EPISODE,
+    KIND_TRACK,
+    Prepared,
+    date_to_day,
+)
+
+CATEGORIES = (
+    "biggest_music_day",
+    "birthday",
+    "biggest_podcast_day",
+    "biggest_discovery_day",
+    "biggest_top_artist_day",
+    "biggest_top_genre_day",
+    "most_nostalgic_day",
+    "most_unusual_day",
+    "new_years_day",
+)
+NOSTALGIA_YEARS = 10
+UNUSUAL_MIN_PLAYS = 3
+KIND_NAMES = ("track", "episode", "audiobook")
+
+
+@dataclass
+class Chosen:
+    """The selected days (one row each), sorted by (user, priority)."""
+
+    user: np.ndarray
+    ud: np.ndarray
+    day: np.ndarray
+    cat: np.ndarray  # index into CATEGORIES
+    strength: np.ndarray
+
+
+def _birthday_day(b: date, year: int) -> int:
+    try:
+        return date_to_day(b.replace(year=year))
+    except ValueError:  # 29 Feb in a common year
+        return date_to_day(date(year, 2, 28))
+
+
+def _ratio_strength(
+    value: np.ndarray, valid: np.ndarray, ud_user: np.ndarray, n: int
+) -> np.ndarray:
+    tot = np.bincount(ud_user[valid], weights=value[valid], minlength=n)
+    cnt = np.bincount(ud_user[valid], minlength=n)
+    mean = np.divide(tot, cnt, out=np.ones(n), where=cnt > 0)
+    return np.divide(value, mean[ud_user], out=np.zeros(len(value)), where=mean[ud_user] > 0)
+
+
+def choose_days(p: Prepared, c: Core, x: Extra, max_days: int) -> Chosen:
+    """Run the detectors (vectorized over all users) and pick up to `max_days` dates each."""
+    n = p.n_users
+    n_ud = len(c.ud_user)
+    ud, uu, dd = c.ud_codes, c.ud_user, c.ud_day
+    music = p.kind == KIND_TRACK
+    music_ms, music_plays = sums(ud, p.ms, n_ud, music)
+    pod_ms, _ = sums(ud, p.ms, n_ud, p.kind == KIND_EPISODE)
+    top_art = c.artists.first_item(n)
+    ta_ms, _ = sums(ud, p.ms, n_ud, music & (p.artist >= 0) & (p.artist == top_art[p.uid]))
+    top_gen = x.genres.first_item(n)
+    tg_ms, _ = sums(ud, p.ms, n_ud, music & (p.genre >= 0) & (p.genre == top_gen[p.uid]))
+    old = music & (p.ryear >= 0) & (p.ryear <= p.year - NOSTALGIA_YEARS)
+    old_ms, _ = sums(ud, p.ms, n_ud, old)
+
+    span = p.end_day - p.start_day + 2
+    ud_index = pd.Index(uu * span + (dd - p.start_day))
+    a = c.artists
+    ng = np.flatnonzero(x.new_group)
+    disc = np.zeros(n_ud)
+    if len(ng):
+        pos = ud_index.get_indexer(a.group[ng] * span + (x.first_day[ng] - p.start_day))
+        disc = np.bincount(pos, minlength=n_ud).astype(float)
+
+    # most unusual: total-variation distance between the day's and the year's artist mix
+    r_codes, r_group, _, r_ms, _ = group_sums(ud, p.artist, p.ms, len(p.spaces["artist"]), music)
+    y_ms = np.zeros(len(r_group))
+    ok = r_codes >= 0
+    y_ms[r_codes[ok]] = a.ms[a.codes[ok]]
+    year_music = c.ms_kind[:, 0].astype(float)
+    d_share = r_ms / np.maximum(music_ms[r_group], 1)
+    y_share = y_ms / np.maximum(year_music[uu[r_group]], 1)
+    s1 = np.bincount(r_group, weights=np.abs(d_share - y_share), minlength=n_ud)
+    s2 = np.bincount(r_group, weights=y_share, minlength=n_ud)
+    tvd = np.round(0.5 * (s1 + 1.0 - s2), 6)
+    music_days = np.bincount(uu[music_ms > 0], minlength=n)
+    unusual_ok = (music_plays >= UNUSUAL_MIN_PLAYS) & (music_days[uu] >= 2) & (tvd > 0)
+
+    bday = np.full(n, -(10**9), dtype=np.int64)
+    for i, b in enumerate(p.birth_dates):
+        if b is not None:
+            bday[i] = _birthday_day(b, p.year)
+    nyd = date_to_day(date(p.year, 1, 1))
+    all_ms = c.ud_ms.astype(float)
+    any_play = c.ud_plays > 0
+
+    detectors: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (value, valid, strength)
+    for value, valid in (
+        (music_ms.astype(float), music_ms > 0),
+        (all_ms, any_play & (dd == bday[uu])),
+        (pod_ms.astype(float), pod_ms > 0),
+        (disc, disc > 0),
+        (ta_ms.astype(float), ta_ms > 0),
+        (tg_ms.astype(float), tg_ms > 0),
+        (old_ms.astype(float), old_ms > 0),
+        (tvd, unusual_ok),
+        (all_ms, any_play & (dd == nyd)),
+    ):
+        detectors.append((value, valid, None))
+    strengths = []
+    for i, (value, valid, _) in enumerate(detectors):
+        if CATEGORIES[i] == "most_unusual_day":
+            strengths.append(tvd)
+        elif CATEGORIES[i] in ("birthday", "new_years_day"):
+            strengths.append(_ratio_strength(all_ms, any_play, uu, n))
+        else:
+            strengths.append(_ratio_strength(value, valid, uu, n))
+
+    taken = np.full((n, max(max_days, 1)), -1, dtype=np.int64)
+    count = np.zeros(n, dtype=np.int64)
+    out = {k: [] for k in ("user", "ud", "cat", "strength")}
+    for ci, (value, valid, _) in enumerate(detectors):
+        if max_days <= 0:
+            break
+        idx = np.flatnonzero(valid)
+        if len(idx) == 0:
+            continue
+        o = idx[np.lexsort((dd[idx], -value[idx], uu[idx]))]
+        cu = uu[o]
+        keep = positions_in_runs(cu) < max_days
+        o, cu = o[keep], cu[keep]
+        conflict = (taken[cu] == dd[o][:, None]).any(axis=1) | (count[cu] >= max_days)
+        free = np.flatnonzero(~conflict)
+        f = first_per_group(cu[free], n)
+        pick = o[free[f[f >= 0]]]
+        pu = uu[pick]
+        taken[pu, count[pu]] = dd[pick]
+        count[pu] += 1
+        out["user"].append(pu)
+        out["ud"].append(pick)
+        out["cat"].append(np.full(len(pick), ci))
+        out["strength"].append(strengths[ci][pick])
+    if not out["user"]:
+        e = np.zeros(0, dtype=np.int64)
+        return Chosen(e, e, e, e, np.zeros(0))
+    user = np.concatenate(out["user"])
+    udc = np.concatenate(out["ud"])
+    cat = np.concatenate(out["cat"])
+    strength = np.concatenate(out["strength"])
+    o = np.lexsort((cat, user))
+    return Chosen(user[o], udc[o], dd[udc[o]], cat[o], np.round(strength[o], 2))
+
+
+_HHMM = np.array([f"{m // 60:02d}:{m % 60:02d}" for m in range(24 * 60)], dtype=object)
+
+
+def _hhmm(wall: np.ndarray) -> list[str]:
+    """Local wall-clock ns -> "HH:MM" (a table lookup, no per-event formatting)."""
+    return _HHMM[(wall // (60 * 10**9)) % (24 * 60)].tolist()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@dataclass
+class DayDetail:
+    facts: list[dict]
+    headlines: list[str]
+    logs: list[list[dict]]
+    log_total: list[int]
+
+
+def day_details(p: Prepared, c: Core, x: Extra, ch: Chosen, log_cap: int) -> DayDetail:
+    """Facts (from ALL of the day's plays), headline and capped log for every chosen day."""
+    m = len(ch.user)
+    cd_of_ud = np.full(len(c.ud_user), -1, dtype=np.int64)
+    cd_of_ud[ch.ud] = np.arange(m)
+    ecd_all = cd_of_ud[c.ud_codes]
+    sel = np.flatnonzero(ecd_all >= 0)
+    ecd = ecd_all[sel]
+    o = np.lexsort((p.row[sel], p.ts[sel], ecd))
+    sel, ecd = sel[o], ecd[o]
+    ms, kind, art, wall = p.ms[sel], p.kind[sel], p.artist[sel], p.wall[sel]
+    trk, gen, ry = p.track[sel], p.genre[sel], p.ryear[sel]
+    music = kind == KIND_TRACK
+    A, T = p.spaces["artist"], p.spaces["track"]
+
+    all_ms, plays = sums(ecd, ms, m)
+    mus_ms, mus_plays = sums(ecd, ms, m, music)
+    pod_ms, pod_plays = sums(ecd, ms, m, kind == KIND_EPISODE)
+    ra = rank_items(ecd, art, ms, A.rank, music)
+    n_art = ra.distinct(m)
+    fa = ra.first(m)
+    rt = rank_items(ecd, trk, ms, T.rank, music)
+    ft = rt.first(m)
+    rs = rank_items(ecd, p.show[sel], ms, p.spaces["show"].rank, kind == KIND_EPISODE)
+    fs = rs.first(m)
+    first_wall = np.full(m, 0, dtype=np.int64)
+    last_wall = np.full(m, 0, dtype=np.int64)
+    pos = positions_in_runs(ecd)
+    heads = np.flatnonzero(pos == 0)
+    first_wall[ecd[heads]] = wall[heads]
+    tails = np.r_[heads[1:] - 1, len(ecd) - 1] if len(heads) else heads
+    last_wall[ecd[tails]] = wall[tails]
+
+    # first-ever plays of an artist on this day
+    acode = c.artists.codes[sel]
+    is_new = np.zeros(len(sel), dtype=bool)
+    okc = acode >= 0
+    is_new[okc] = x.new_group[acode[okc]] & (x.first_day[acode[okc]] == p.day[sel][okc])
+    rn = rank_items(ecd, art, ms, A.rank, is_new)
+    n_new = rn.distinct(m)
+    fn = rn.first(m)
+
+    users = ch.user
+    top_art = c.artists.first_item(p.n_users)
+    ya = music & (art >= 0) & (art == top_art[p.uid[sel]])
+    ya_ms, ya_plays = sums(ecd, ms, m, ya)
+    top_gen = x.genres.first_item(p.n_users)
+    yg = music & (gen >= 0) & (gen == top_gen[p.uid[sel]])
+    yg_ms, yg_plays = sums(ecd, ms, m, yg)
+    old = music & (ry >= 0) & (ry <= p.year - NOSTALGIA_YEARS)
+    old_ms, old_plays = sums(ecd, ms, m, old)
+    known = np.flatnonzero(music & (ry >= 0) & (trk >= 0))
+    oo = known[np.lexsort((T.rank[trk[known]], ry[known], ecd[known]))]
+    fo = first_per_group(ecd[oo], m)
+
+    hh = _hhmm(np.concatenate([first_wall, last_wall]))
+    f_first, f_last = hh[:m], hh[m:]
+    gnames = p.spaces["genre"].names
+
+    def mins(ms_arr: np.ndarray) -> list[int]:
+        return ((ms_arr + 30_000) // 60_000).tolist()
+
+    def names_of(first: np.ndarray, items: np.ndarray, table: np.ndarray) -> list:
+        if len(table) == 0 or len(items) == 0:
+            return [None] * m
+        return np.where(first >= 0, table[items[np.maximum(first, 0)]], None).tolist()
+
+    def at(first: np.ndarray, values: np.ndarray) -> list:
+        if len(values) == 0:
+            return [0] * m
+        return np.where(first >= 0, values[np.maximum(first, 0)], 0).tolist()
+
+    L = {
+        "all_min": mins(all_ms), "plays": plays.tolist(), "mus_min": mins(mus_ms),
+        "mus_plays": mus_plays.tolist(), "n_art": n_art.tolist(), "pod_min": mins(pod_ms),
+        "pod_plays": pod_plays.tolist(),
+        "ta": names_of(fa, ra.item, A.names), "ta_min": mins(np.asarray(at(fa, ra.ms))),
+        "ta_plays": at(fa, ra.plays),
+        "tt": names_of(ft, rt.item, T.names), "tt_by": names_of(ft, rt.item, T.by if T.by is not None else np.array([])),
+        "tt_plays": at(ft, rt.plays),
+        "ts": names_of(fs, rs.item, p.spaces["show"].names), "ts_min": mins(np.asarray(at(fs, rs.ms))),
+        "n_new": n_new.tolist(), "tn": names_of(fn, rn.item, A.names),
+        "ya_min": mins(ya_ms), "ya_plays": ya_plays.tolist(),
+        "yg_min": mins(yg_ms), "yg_plays": yg_plays.tolist(),
+        "old_min": mins(old_ms), "old_plays": old_plays.tolist(),
+    }  # fmt: skip
+    oj = oo[np.maximum(fo, 0)] if len(oo) else np.zeros(m, dtype=np.int64)
+    has_old = (fo >= 0).tolist()
+    old_track = T.names[trk[oj]].tolist() if len(oo) else [None] * m
+    old_by = T.by[trk[oj]].tolist() if len(oo) else [None] * m
+    old_year = ry[oj].tolist() if len(oo) else [0] * m
+    user_l = users.tolist()
+    top_art_name = [None if t < 0 else A.names[t] for t in top_art.tolist()]
+    top_gen_name = [None if t < 0 else gnames[t] for t in top_gen.tolist()]
+    cats = [CATEGORIES[i] for i in ch.cat.tolist()]
+    cutoff = p.year - NOSTALGIA_YEARS
+
+    facts: list[dict] = []
+    heads_txt: list[str] = []
+    for i in range(m):
+        cat = cats[i]
+        f: dict = {"minutes": L["all_min"][i], "plays": L["plays"][i]}
+        if L["mus_plays"][i]:
+            f["music_minutes"] = L["mus_min"][i]
+            f["music_plays"] = L["mus_plays"][i]
+            f["distinct_artists"] = L["n_art"][i]
+        if L["pod_plays"][i]:
+            f["podcast_minutes"] = L["pod_min"][i]
+            f["podcast_plays"] = L["pod_plays"][i]
+        if L["ta"][i] is not None:
+            f["top_artist"] = L["ta"][i]
+            f["top_artist_minutes"] = L["ta_min"][i]
+            f["top_artist_plays"] = L["ta_plays"][i]
+        if L["tt"][i] is not None:
+            f["top_track"] = L["tt"][i]
+            f["top_track_artist"] = L["tt_by"][i]
+            f["top_track_plays"] = L["tt_plays"][i]
+        f["first_play"] = f_first[i]
+        f["last_play"] = f_last[i]
+        u = user_l[i]
+        if cat == "biggest_music_day":
+            head = f"Your biggest music day: {_plural(L['mus_min'][i], 'minute')} of music."
+        elif cat == "biggest_podcast_day":
+            if L["ts"][i] is not None:
+                f["top_show"] = L["ts"][i]
+                f["top_show_minutes"] = L["ts_min"][i]
+            head = f"Your biggest podcast day: {_plural(L['pod_min'][i], 'minute')} of podcasts."
+        elif cat == "biggest_discovery_day":
+            f["new_artists"] = L["n_new"][i]
+            if L["tn"][i] is not None:
+                f["top_new_artist"] = L["tn"][i]
+            head = f"You played {_plural(L['n_new'][i], 'artist')} for the first time."
+        elif cat == "biggest_top_artist_day":
+            name = top_art_name[u]
+            f["year_top_artist"] = name
+            f["year_top_artist_minutes"] = L["ya_min"][i]
+            f["year_top_artist_plays"] = L["ya_plays"][i]
+            head = f"Your biggest day with {name}, your top artist of the year: {_plural(L['ya_min'][i], 'minute')}."
+        elif cat == "biggest_top_genre_day":
+            name = top_gen_name[u]
+            f["year_top_genre"] = name
+            f["year_top_genre_minutes"] = L["yg_min"][i]
+            f["year_top_genre_plays"] = L["yg_plays"][i]
+            head = f"Your biggest {name} day, your top genre of the year: {_plural(L['yg_min'][i], 'minute')}."
+        elif cat == "most_nostalgic_day":
+            f["throwback_minutes"] = L["old_min"][i]
+            f["throwback_plays"] = L["old_plays"][i]
+            f["throwback_cutoff_year"] = cutoff
+            if has_old[i]:
+                f["oldest_track"] = old_track[i]
+                f["oldest_track_artist"] = old_by[i]
+                f["oldest_release_year"] = old_year[i]
+            head = f"Your most nostalgic day: {_plural(L['old_min'][i], 'minute')} of music released in {cutoff} or earlier."
+        elif cat == "most_unusual_day":
+            head = "Your most unusual day: your artist mix was the furthest from your usual one."
+        elif cat == "birthday":
+            b = p.birth_dates[u]
+            if b is not None:
+                f["age"] = p.year - b.year
+            head = f"Your birthday: {_plural(L['all_min'][i], 'minute')} of listening."
+        else:
+            head = f"New Year's Day: {_plural(L['all_min'][i], 'minute')} of listening."
+        facts.append(f)
+        heads_txt.append(head)
+
+    logs = _logs(p, sel, ecd, pos, m, log_cap, is_new, music)
+    return DayDetail(facts=facts, headlines=heads_txt, logs=logs, log_total=plays.tolist())
+
+
+_SKIP = np.array([None, False, True], dtype=object)  # skip flag -1/0/1
+
+
+def _logs(p, sel, ecd, pos, m, log_cap, is_new, music) -> list[list]:
+    """The first `log_cap` plays of each chosen day as LogEntry models (time order)."""
+    keep = np.flatnonzero(pos < log_cap)
+    ev = sel[keep]
+    kind = p.kind[ev]
+
+    def raw(name: str) -> np.ndarray:
+        codes, names = p.raw[name]
+        return names[codes[ev]]
+
+    track, episode, album = raw("track"), raw("episode"), raw("album")
+    is_ep = kind == KIND_EPISODE
+    title = np.where(is_ep, episode, track)
+    title = np.where(title == None, album, title)  # noqa: E711 (elementwise on object arrays)
+    title = np.where(title == None, "(unknown)", title)  # noqa: E711
+    by = np.where(is_ep, raw("show"), raw("artist"))
+    alb = np.where(is_ep, None, album)
+    ms = p.ms[ev]
+    ry = p.ryear[ev]
+    gen = p.genre[ev]
+    gnames = np.append(p.spaces["genre"].names, None).astype(object)
+    with_new = music[keep] & p.has_history[p.uid[ev]]
+    new = np.where(with_new, is_new[keep], None)
+    kinds = np.array(KIND_NAMES, dtype=object)[kind]
+    make = leaf(LogEntry)
+    entries = [
+        make({"time": t, "kind": k, "title": ti, "by": b, "album": al, "minutes": mi, "skipped": sk,
+              "ms": msv, "new_artist": nw, "release_year": y, "genre": g})
+        for t, k, ti, b, al, mi, sk, msv, nw, y, g in zip(
+            _hhmm(p.wall[ev]), kinds.tolist(), title.tolist(), by.tolist(), alb.tolist(),
+            np.round(ms / 60_000, 1).tolist(), _SKIP[p.skip[ev] + 1].tolist(), ms.tolist(),
+            new.tolist(), np.where(ry < 0, None, ry).tolist(), gnames[gen].tolist(), strict=True,
+        )
+    ]  # fmt: skip
+    counts = np.bincount(ecd[keep], minlength=m)
+    bounds = np.r_[0, np.cumsum(counts)].tolist()
+    return [entries[bounds[i] : bounds[i + 1]] for i in range(m)]

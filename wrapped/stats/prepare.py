@@ -1,0 +1,461 @@
+"""Turn the canonical event table into integer arrays, once, for every aggregate after it.
+
+Everything downstream is numpy on these arrays (``bincount``, ``lexsort``, ``factorize``): no
+Python loop ever runs over events. Strings are factorized once; each key space keeps its display
+names and a *name rank* (code-point order of ``(name, by)``) so ties can be broken by name without
+touching strings again.
+
+Window: ``[Jan 1, Nov 15]`` of ``year`` in LOCAL dates (``full_year``: to Dec 31); ``year``
+defaults to the latest local year with data (holding at least 1% of
+the events, so New Year's Eve plays that end after midnight do not select a nearly empty year). Events before the window are *history* (used only
+for "new artists"); events after it are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from wrapped.errors import InputError
+from wrapped.events import EVENT_COLUMNS
+from wrapped.settings import Settings
+from wrapped.stats import tz as tzmod
+
+DAY_NS = 86_400 * 10**9
+HOUR_NS = 3_600 * 10**9
+EPOCH = date(1970, 1, 1)
+KIND_TRACK, KIND_EPISODE, KIND_AUDIOBOOK = 0, 1, 2
+#: How each ``reason_end`` counts. Completed: the track ran out. Skipped (when the ``skipped``
+#: flag itself is unknown): the listener pressed "next".
+DONE_REASONS = frozenset({"trackdone"})
+SKIP_REASONS = frozenset({"fwdbtn"})
+#: Default year = the latest local calendar year holding at least this share of all events.
+YEAR_MIN_SHARE = 0.01
+
+
+def day_to_date(day: int) -> date:
+    """Local day number (days since 1970-01-01) to a date."""
+    return EPOCH + timedelta(days=int(day))
+
+
+def date_to_day(d: date) -> int:
+    return (d - EPOCH).days
+
+
+@dataclass
+class KeySpace:
+    """A factorized key (artist, track, ...): display names and tie-break rank per code."""
+
+    names: np.ndarray  # object array of str
+    by: np.ndarray | None  # object array (artist of a track, show of an episode) or None
+    rank: np.ndarray  # int64: position in (name, by) code-point order
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+@dataclass
+class Prepared:
+    """Integer arrays of the window's events plus per-listener context (all internal)."""
+
+    users: np.ndarray  # object array of user ids, sorted
+    year: int
+    start_day: int
+    end_day: int
+    zones: list[str]
+    tz_sources: list[str]
+    countries: list[str | None]
+    tiers: list[str | None]
+    birth_dates: list[date | None]
+    has_history: np.ndarray  # bool per user
+    hist_pairs: np.ndarray  # int64 uid * n_artists + artist, music before the window (unique)
+    # window events (all arrays aligned)
+    uid: np.ndarray
+    day: np.ndarray
+    hour: np.ndarray
+    weekday: np.ndarray
+    month: np.ndarray
+    ms: np.ndarray
+    kind: np.ndarray
+    artist: np.ndarray
+    track: np.ndarray
+    album: np.ndarray
+    show: np.ndarray
+    episode: np.ndarray
+    genre: np.ndarray
+    ryear: np.ndarray
+    skip: np.ndarray
+    done: np.ndarray
+    shuffle: np.ndarray
+    wall: np.ndarray
+    ts: np.ndarray  # UTC ns: true time order (local wall time repeats on DST fall-back days)
+    row: np.ndarray  # position in the input frame (for log titles)
+    spaces: dict[str, KeySpace] = field(default_factory=dict)
+    artist_share: np.ndarray | None = None  # per artist: share of all listeners who played it
+    #: raw string codes per window event (any kind) and their names (last entry None), for logs
+    raw: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    @property
+    def n_users(self) -> int:
+        return len(self.users)
+
+    @property
+    def start(self) -> date:
+        return day_to_date(self.start_day)
+
+    @property
+    def end(self) -> date:
+        return day_to_date(self.end_day)
+
+
+def _factorize(
+    values: pd.Series | pd.api.extensions.ExtensionArray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for null) and uniques as an object array of str."""
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+
+
+def _rank(names: np.ndarray) -> np.ndarray:
+    """Rank of each name in code-point order (ties impossible: names are unique)."""
+    if len(names) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(names.astype(str), kind="stable")
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[order] = np.arange(len(names))
+    return rank
+
+
+def _combine(
+    a: np.ndarray, b: np.ndarray, a_space: KeySpace, b_names: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, KeySpace]:
+    """Composite key (a, b) -> codes; names from b, `by` from a, rank by (b name, a name)."""
+    valid = mask & (a >= 0) & (b >= 0)
+    nb = max(len(b_names), 1)
+    codes = np.full(len(a), -1, dtype=np.int64)
+    sub, uniq = pd.factorize(a[valid] * nb + b[valid])
+    codes[valid] = sub
+    ua, ub = uniq // nb, uniq % nb
+    b_rank = _rank(b_names)
+    order = np.lexsort((a_space.rank[ua], b_rank[ub]))
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    return codes, KeySpace(names=b_names[ub], by=a_space.names[ua], rank=rank)
+
+
+def _flag(series: pd.Series) -> np.ndarray:
+    """Nullable boolean -> int8 (1 true, 0 false, -1 unknown)."""
+    return series.astype("boolean").to_numpy(dtype="int8", na_value=-1)
+
+
+def _profiles_for(users: np.ndarray, profiles: pd.DataFrame | None) -> dict[str, list]:
+    """Profile columns aligned with `users` as plain lists (None when unknown)."""
+    cols = ["country", "tier", "birth_date", "timezone"]
+    if profiles is None or len(profiles) == 0:
+        return {c: [None] * len(users) for c in cols}
+    if "user_id" not in profiles.columns:
+        raise InputError("profiles table has no 'user_id' column")
+    p = profiles.drop_duplicates("user_id", keep="last").set_index("user_id")
+    p = p.reindex(pd.Index(users, dtype=object))
+    out = {}
+    for c in cols:
+        col = p[c] if c in p.columns else pd.Series(None, index=p.index)
+        out[c] = [None if pd.isna(v) or v == "" else str(v) for v in col.astype(object)]
+    return out
+
+
+def _parse_birth(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _event_countries(uid: np.ndarray, country: pd.Series, n_users: int) -> list[str | None]:
+    """Most frequent event country per listener (ties: alphabetical), None when none."""
+    codes, uniq = pd.factorize(country, sort=True)
+    uniq = np.asarray(uniq, dtype=object)
+    ok = codes >= 0
+    out: list[str | None] = [None] * n_users
+    if not ok.any():
+        return out
+    k = len(uniq)
+    counts = np.bincount(uid[ok] * k + codes[ok], minlength=n_users * k).reshape(n_users, k)
+    best = counts.argmax(axis=1)  # first max = alphabetical among ties (uniques sorted)
+    has = counts.max(axis=1) > 0
+    names = uniq[best].tolist()
+    return [str(nm) if h else None for nm, h in zip(names, has.tolist(), strict=True)]
+
+
+def _catalog_lookup(
+    catalog: pd.DataFrame | None, artists: KeySpace, tracks: KeySpace
+) -> tuple[np.ndarray, KeySpace, np.ndarray]:
+    """Per artist code: primary genre code (-1 unknown); genre space; per track code: year."""
+    art_genre = np.full(len(artists), -1, dtype=np.int64)
+    track_year = np.full(len(tracks), -1, dtype=np.int64)
+    empty = KeySpace(names=np.array([], dtype=object), by=None, rank=np.zeros(0, np.int64))
+    if catalog is None or len(catalog) == 0:
+        return art_genre, empty, track_year
+    cat = catalog.copy()
+    for c in ("artist", "track", "genres"):
+        if c not in cat.columns:
+            cat[c] = pd.NA
+    # genres: artist-level rows first (track null), then any row of the artist
+    g = cat[cat["genres"].notna() & (cat["genres"].astype(str).str.strip() != "")]
+    g = g.assign(_lvl=g["track"].notna().astype(int)).sort_values("_lvl", kind="stable")
+    g = g.drop_duplicates("artist", keep="first")
+    primary = g["genres"].astype(str).str.split(";").str[0].str.strip()
+    genre_of = dict(zip(g["artist"].astype(str).tolist(), primary.tolist(), strict=True))
+    genre_names = np.array(sorted({v for v in genre_of.values() if v}), dtype=object)
+    gidx = {n: i for i, n in enumerate(genre_names)}
+    for i, a in enumerate(artists.names):
+        gname = genre_of.get(a)
+        if gname:
+            art_genre[i] = gidx[gname]
+    genres = KeySpace(names=genre_names, by=None, rank=np.arange(len(genre_names)))
+    if "release_year" in cat.columns and len(tracks):
+        y = cat[cat["track"].notna() & cat["release_year"].notna()]
+        y = y.drop_duplicates(["artist", "track"], keep="first")
+        years = {
+            (str(a), str(t)): int(v)
+            for a, t, v in zip(
+                y["artist"].tolist(), y["track"].tolist(), y["release_year"].tolist(), strict=True
+            )
+        }
+        if years:
+            track_year = np.fromiter(
+                (years.get((b, n), -1) for n, b in zip(tracks.names, tracks.by, strict=True)),
+                dtype=np.int64,
+                count=len(tracks),
+            )
+    return art_genre, genres, track_year
+
+
+def resolve_year(settings: Settings, day: np.ndarray) -> int:
+    if settings.year is not None:
+        return int(settings.year)
+    if len(day) == 0:
+        raise InputError("no events: cannot pick a year (pass --year)")
+    lo = int(day.min())
+    per_day = np.bincount(day - lo)  # calendar math on distinct days only, not per event
+    days = np.flatnonzero(per_day)
+    years = (days + lo).astype("M8[D]").astype("M8[Y]").astype(np.int64) + 1970
+    ys, inv = np.unique(years, return_inverse=True)
+    counts = np.bincount(inv, weights=per_day[days])
+    # the latest year holding >= 1% of the events: a New Year's Eve party spilling past
+    # midnight must not make the next, nearly empty year the default
+    return int(ys[counts >= max(1, YEAR_MIN_SHARE * len(day))].max())
+
+
+def prepare(
+    events: pd.DataFrame,
+    *,
+    profiles: pd.DataFrame | None,
+    catalog: pd.DataFrame | None,
+    settings: Settings,
+) -> Prepared:
+    """Factorize, localize and window the events (see the module docstring)."""
+    missing = [c for c in ("user_id", "ts", "ms_played", "kind") if c not in events.columns]
+    if missing:
+        raise InputError(f"events table lacks canonical column(s) {', '.join(missing)}")
+    for c in EVENT_COLUMNS:
+        if c not in events.columns:
+            events = events.assign(**{c: pd.Series(pd.NA, index=events.index, dtype="string")})
+    if not isinstance(events["ts"].dtype, pd.DatetimeTZDtype):
+        raise InputError("events 'ts' must be timezone-aware (UTC) timestamps", field="ts")
+    unusable = events["user_id"].isna() | events["ts"].isna()
+    if unusable.any():  # no copy of a 10M-row frame unless needed
+        events = events[~unusable]
+    override = tzmod.check_override(settings.tz)
+
+    uid_all, users = pd.factorize(events["user_id"], sort=True)
+    users = np.asarray(users, dtype=object)
+    n_users = len(users)
+    prof = _profiles_for(users, profiles)
+    ev_country = _event_countries(uid_all, events["country"], n_users)
+    countries = [
+        (p.upper() if p else None) or c for p, c in zip(prof["country"], ev_country, strict=True)
+    ]
+    zones, sources = tzmod.resolve_zones(override, list(prof["timezone"]), countries)
+    zone_names, zone_of_user = np.unique(np.array(zones, dtype=object), return_inverse=True)
+
+    ts = pd.DatetimeIndex(events["ts"]).tz_convert("UTC").as_unit("ns").asi8
+    wall = tzmod.local_wall_ns(ts, zone_of_user[uid_all], [str(z) for z in zone_names])
+    day_all = np.floor_divide(wall, DAY_NS)
+
+    year = resolve_year(settings, day_all)
+    start_day = date_to_day(date(year, 1, 1))
+    end_day = date_to_day(date(year, 12, 31) if settings.full_year else date(year, 11, 15))
+
+    kind_codes, kind_uniq = _factorize(events["kind"])
+    kind_map = np.array(
+        [{"track": 0, "episode": 1, "audiobook": 2}.get(k, -1) for k in kind_uniq] + [-1]
+    )
+    kind_all = kind_map[kind_codes]  # -1 code indexes the trailing -1
+    ms_all = events["ms_played"].to_numpy(dtype=np.int64, na_value=0)
+    ms_all = np.maximum(ms_all, 0)
+    keep = (day_all <= end_day) & (kind_all >= 0)
+    win = keep & (day_all >= start_day)
+    music_all = kind_all == KIND_TRACK
+
+    a_raw, a_uniq = _factorize(events["artist"])
+    a_codes = np.where(music_all, a_raw, -1)
+    artists = KeySpace(names=a_uniq, by=None, rank=_rank(a_uniq))
+    hist = keep & ~win
+    has_history = np.bincount(uid_all[hist], minlength=n_users) > 0
+    hm = hist & (a_codes >= 0)
+    hist_pairs = np.unique(uid_all[hm].astype(np.int64) * max(len(artists), 1) + a_codes[hm])
+
+    idx = np.flatnonzero(win)
+    uid = uid_all[idx].astype(np.int64)
+    kind = kind_all[idx]
+    music = kind == KIND_TRACK
+    artist = a_codes[idx]
+
+    t_codes, t_uniq = _factorize(events["track"])
+    t_codes = t_codes[idx]
+    track, tracks = _combine(artist, t_codes, artists, t_uniq, music)
+    al_codes, al_uniq = _factorize(events["album"])
+    al_codes = al_codes[idx]
+    album, albums = _combine(artist, al_codes, artists, al_uniq, music)
+    s_codes, s_uniq = _factorize(events["show"])
+    s_codes = s_codes[idx]
+    is_ep = kind == KIND_EPISODE
+    show = np.where(is_ep, s_codes, -1)
+    shows = KeySpace(names=s_uniq, by=None, rank=_rank(s_uniq))
+    e_codes, e_uniq = _factorize(events["episode"])
+    e_codes = e_codes[idx]
+    episode, episodes = _combine(show, e_codes, shows, e_uniq, is_ep)
+
+    art_genre, genres, track_year = _catalog_lookup(catalog, artists, tracks)
+    genre = np.where(artist >= 0, art_genre[np.maximum(artist, 0)], -1) if len(artists) else artist
+    ryear = np.where(track >= 0, track_year[np.maximum(track, 0)], -1) if len(tracks) else track
+
+    skipped = _flag(events["skipped"])[idx]
+    r_codes, r_uniq = _factorize(events["reason_end"])
+    r_codes = r_codes[idx]
+    is_done = np.array([u in DONE_REASONS for u in r_uniq] + [False])
+    is_fwd = np.array([u in SKIP_REASONS for u in r_uniq] + [False])
+    known_reason = r_codes >= 0
+    done = np.where(known_reason, is_done[r_codes].astype(np.int8), -1).astype(np.int8)
+    skip = np.where(
+        skipped >= 0, skipped, np.where(known_reason, is_fwd[r_codes].astype(np.int8), -1)
+    ).astype(np.int8)
+    shuffle = _flag(events["shuffle"])[idx]
+
+    w = wall[idx]
+    d = day_all[idx]
+    span_days = np.arange(start_day, end_day + 1)
+    month_of = span_days.astype("M8[D]").astype("M8[M]").astype(np.int64) % 12 + 1
+    month = month_of[d - start_day]  # a table lookup per event, not calendar math
+    na = max(len(artists), 1)
+    pairs = pd.unique(uid[music & (artist >= 0)] * na + artist[music & (artist >= 0)])
+    artist_share = np.bincount(pairs % na, minlength=na) / max(n_users, 1)
+    return Prepared(
+        artist_share=artist_share,
+        users=users,
+        year=year,
+        start_day=start_day,
+        end_day=end_day,
+        zones=zones,
+        tz_sources=sources,
+        countries=countries,
+        tiers=list(prof["tier"]),
+        birth_dates=[_parse_birth(b) for b in prof["birth_date"]],
+        has_history=has_history,
+        hist_pairs=hist_pairs,
+        uid=uid,
+        day=d,
+        # small dtypes for item-like arrays (memory); every combined key is built from an int64
+        # operand (uid, day, group codes), so nothing overflows
+        hour=((w // HOUR_NS) % 24).astype(np.int8),
+        weekday=((d + 3) % 7).astype(np.int8),  # 1970-01-01 was a Thursday; Monday = 0
+        month=month.astype(np.int8),
+        ms=ms_all[idx],
+        kind=kind.astype(np.int8),
+        artist=artist.astype(np.int32),
+        track=track.astype(np.int32),
+        album=album.astype(np.int32),
+        show=show.astype(np.int32),
+        episode=episode.astype(np.int32),
+        genre=genre.astype(np.int32),
+        ryear=ryear.astype(np.int32),
+        skip=skip,
+        done=done,
+        shuffle=shuffle,
+        wall=w,
+        ts=ts[idx],
+        row=idx,
+        spaces={
+            "artist": artists,
+            "track": tracks,
+            "album": albums,
+            "show": shows,
+            "episode": episodes,
+            "genre": genres,
+        },
+        raw={
+            "artist": _raw(a_raw[idx], a_uniq),
+            "track": _raw(t_codes, t_uniq),
+            "album": _raw(al_codes, al_uniq),
+            "show": _raw(s_codes, s_uniq),
+            "episode": _raw(e_codes, e_uniq),
+        },
+    )
+
+
+#: per-window-event arrays of Prepared (sliced together when splitting by listener)
+_EVENT_FIELDS = ("uid", "day", "hour", "weekday", "month", "ms", "kind", "artist", "track", "album",
+                 "show", "episode", "genre", "ryear", "skip", "done", "shuffle", "wall", "ts", "row")  # fmt: skip
+
+
+def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
+    """Split into chunks of whole listeners (about `max_events` window events each).
+
+    Every chunk keeps the global key spaces and population shares, so per-listener results are
+    identical to the unsplit computation; only the working set (and memory) gets smaller.
+    """
+    n = p.n_users
+    per_user = np.bincount(p.uid, minlength=n)
+    if n == 0 or len(p.uid) <= max_events:
+        yield p
+        return
+    order = np.argsort(p.uid, kind="stable")
+    starts = np.r_[0, np.cumsum(per_user)]
+    cuts = [0]
+    acc = 0
+    for u, cnt in enumerate(per_user.tolist()):  # a loop over listeners, not events
+        if acc and acc + cnt > max_events:
+            cuts.append(u)
+            acc = 0
+        acc += cnt
+    cuts.append(n)
+    na = max(len(p.spaces["artist"]), 1)
+    hist_user = p.hist_pairs // na
+    for u0, u1 in zip(cuts[:-1], cuts[1:], strict=True):
+        sel = order[starts[u0] : starts[u1]]
+        fields = {f: getattr(p, f)[sel] for f in _EVENT_FIELDS}
+        fields["uid"] = fields["uid"] - u0
+        h = p.hist_pairs[(hist_user >= u0) & (hist_user < u1)]
+        yield (
+            Prepared(
+                users=p.users[u0:u1], year=p.year, start_day=p.start_day, end_day=p.end_day,
+                zones=p.zones[u0:u1], tz_sources=p.tz_sources[u0:u1], countries=p.countries[u0:u1],
+                tiers=p.tiers[u0:u1], birth_dates=p.birth_dates[u0:u1],
+                has_history=p.has_history[u0:u1], hist_pairs=h - u0 * na, spaces=p.spaces,
+                artist_share=p.artist_share,
+                raw={k: (codes[sel], names) for k, (codes, names) in p.raw.items()},
+                **fields,
+            )
+        )  # fmt: skip
+
+
+def _raw(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Compact codes (-1 -> the trailing None) for taking display strings later."""
+    return codes.astype(np.int32), np.append(uniques, None).astype(object)
