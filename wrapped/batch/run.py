@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -32,7 +33,6 @@ from wrapped.batch.plan import (
 )
 from wrapped.errors import BatchError, ConfigError
 from wrapped.settings import Settings
-from wrapped.stats.model import UserYear
 from wrapped.store import Journal, RunLayout, atomic_write_text, read_jsonl, write_jsonl_atomic
 from wrapped.story import Usage
 
@@ -97,15 +97,8 @@ def run_generate(
         timings["ingest_s"] = round(time.monotonic() - t, 3)
         progress.stage(f"computing stats for {loaded.events['user_id'].nunique():,} listeners")
         t = time.monotonic()
-        from wrapped.stats import compute_user_years
-
-        years = compute_user_years(
-            loaded.events, profiles=loaded.profiles, catalog=loaded.catalog, settings=settings
-        )
-        timings["stats_s"] = round(time.monotonic() - t, 3)
         plan, base_counts = _write_plan(
             layout,
-            years,
             loaded,
             settings=settings,
             version=version,
@@ -115,7 +108,8 @@ def run_generate(
             selection_key=selection_key,
             run_id=run_id,
         )
-        del years, loaded
+        timings["stats_s"] = round(time.monotonic() - t, 3)
+        del loaded
 
     t = time.monotonic()
     _fan_out(layout, plan, settings, progress=progress)
@@ -181,7 +175,6 @@ def _load_inputs(paths: list[Path], settings: Settings) -> _Loaded:
 
 def _write_plan(
     layout: RunLayout,
-    years: list[UserYear],
     loaded: _Loaded,
     *,
     settings: Settings,
@@ -192,12 +185,18 @@ def _write_plan(
     selection_key: str,
     run_id: str,
 ) -> tuple[Plan, dict[str, Any]]:
+    """Compute stats chunk by chunk, stage them on disk, then cut and write the shards.
+
+    Only ids and file offsets stay in memory, so planning 100,000 listeners costs the stats
+    stage's own memory and not 100,000 models on top of it.
+    """
+    from wrapped.stats import iter_user_years
+
     layout.root.mkdir(parents=True, exist_ok=True)
     # ingest evidence: the report and the rejects (reasons, never the private values)
     if loaded.report is not None:
         atomic_write_text(
-            layout.ingest_dir / "ingest_report.json",
-            loaded.report.model_dump_json(indent=2) + "\n",
+            layout.ingest_dir / "ingest_report.json", loaded.report.model_dump_json(indent=2) + "\n"
         )
     write_jsonl_atomic(
         layout.ingest_dir / "rejects.jsonl",
@@ -206,27 +205,40 @@ def _write_plan(
             for r in loaded.rejects
         ),
     )
-    eligible = {y.user_id: y for y in years if y.eligible}
-    ineligible = [y for y in years if not y.eligible]
-    write_jsonl_atomic(
-        layout.ineligible,
-        ({"user_id": y.user_id, "reason": y.ineligible_reason} for y in ineligible),
-    )
-    chosen, _ = select_users(list(eligible), users=users, sample=sample, seed=settings.seed)
+    staging = layout.root / ".user_years.staging"
+    offsets: dict[str, tuple[int, int]] = {}
+    ineligible: list[tuple[str, str]] = []
+    with staging.open("wb") as fh:
+        for chunk in iter_user_years(
+            loaded.events, profiles=loaded.profiles, catalog=loaded.catalog, settings=settings
+        ):
+            for uy in chunk:
+                if not uy.eligible:
+                    ineligible.append((uy.user_id, uy.ineligible_reason or "unknown"))
+                    continue
+                line = uy.model_dump_json().encode("utf-8") + b"\n"
+                offsets[uy.user_id] = (fh.tell(), len(line))
+                fh.write(line)
+    write_jsonl_atomic(layout.ineligible, ({"user_id": u, "reason": r} for u, r in ineligible))
+    chosen, _ = select_users(list(offsets), users=users, sample=sample, seed=settings.seed)
     shards = cut_shards(chosen, settings.shard_size)
-    for i, shard in enumerate(shards):
-        write_jsonl_atomic(
-            layout.shard_file("user_years", i),
-            (eligible[u].model_dump(mode="json") for u in shard),
-        )
-    reasons = Counter((y.ineligible_reason or "unknown").split(":")[0] for y in ineligible)
+    with staging.open("rb") as fh:
+        for i, shard in enumerate(shards):
+            lines = []
+            for u in shard:
+                off, n = offsets[u]
+                fh.seek(off)
+                lines.append(fh.read(n).decode("utf-8"))
+            atomic_write_text(layout.shard_file("user_years", i), "".join(lines))
+    staging.unlink()
+    reasons = Counter(re.sub(r"[\d-]+", "N", r) for _, r in ineligible)  # group like reasons
     base_counts = {
-        "listeners_in": len(years),
-        "eligible": len(eligible),
+        "listeners_in": len(offsets) + len(ineligible),
+        "eligible": len(offsets),
         "ineligible": len(ineligible),
         "ineligible_by_reason": dict(reasons),
         "selected": len(chosen),
-        "not_selected": len(eligible) - len(chosen),
+        "not_selected": len(offsets) - len(chosen),
     }
     atomic_write_text(
         layout.root / "plan_counts.json", json.dumps(base_counts, sort_keys=True) + "\n"
