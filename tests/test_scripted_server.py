@@ -1,0 +1,234 @@
+"""The scripted OpenAI-compatible server: real HTTP, real SDK, scripted stories and defects."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import urllib.request
+
+import openai
+import pytest
+from _llm_helpers import data_messages, llm_settings, run
+from _prompt_helpers import gb_listener, previous_from, request_for, tricky_listener
+
+from wrapped.llm import ChatClient, OpenAIBackend
+from wrapped.story import Draft, DraftResult, StoryRequest
+from wrapped.testing import Rule, Script, ScriptedServer
+from wrapped.testing.defects import KNOWN_ARTISTS, UNSAFE_SENTENCES
+
+
+@pytest.fixture(scope="module")
+def server():
+    with ScriptedServer(Script()) as srv:
+        yield srv
+
+
+@pytest.fixture
+def srv(server):
+    server.set_script(Script())
+    server.clear()
+    return server
+
+
+def write(srv, tmp_path, request: StoryRequest, **overrides) -> DraftResult:
+    async def go():
+        backend = OpenAIBackend(llm_settings(srv.base_url, tmp_path, **overrides))
+        try:
+            return await backend.write(request)
+        finally:
+            await backend.aclose()
+
+    return run(go())
+
+
+def test_models_endpoint_lists_the_scripted_models(srv):
+    client = openai.OpenAI(base_url=srv.base_url, api_key="x", max_retries=0)
+    try:
+        ids = [m.id for m in client.models.list()]
+    finally:
+        client.close()
+    assert ids == ["scripted", "scripted-judge"]
+
+
+def test_grounded_reply_is_the_embedded_writers_story_for_that_data(srv, tmp_path):
+    from wrapped.prompts import extract_from_messages, request_from_data
+    from wrapped.writer import compose
+
+    request = request_for(gb_listener(), 0)
+    result = write(srv, tmp_path, request)
+    assert result.backend == "scripted" and result.prompt is not None
+    # the server rebuilt the request from the data block the model saw, and composed from it
+    seen = request_from_data(
+        extract_from_messages([m.model_dump() for m in result.prompt.messages])
+    )
+    assert result.draft == compose(seen)
+    (record,) = srv.requests()
+    assert record.user_id == request.user_year.user_id
+    assert record.day == request.day.isoformat()
+    assert record.attempt == 1 and record.outcome == "ok" and record.paid
+
+
+def test_grounded_reply_passes_grounding_and_planted_defects_fail_it(srv, tmp_path):
+    from wrapped.gate.grounding import verify_draft
+
+    uy = gb_listener()
+    request = request_for(uy, 0)
+    clean = write(srv, tmp_path, request).draft
+    assert verify_draft(clean, uy, request.day).status == "pass"
+    for defect in ("hallucinated_artist", "wrong_number"):
+        srv.set_script(Script(rules=[Rule(defect=defect)]))
+        bad = write(srv, tmp_path, request).draft
+        assert verify_draft(bad, uy, request.day).status == "fail", defect
+
+
+def test_each_defect_is_planted_as_described(srv, tmp_path):
+    uy = gb_listener()
+    previous = previous_from(uy, [(1, "Your loudest Tuesday", "A story told before. " * 5)])
+    request = request_for(uy, 0, previous=previous)
+    clean = write(srv, tmp_path, request).draft
+    data_text = json.dumps(uy.model_dump(mode="json")).lower()
+
+    def planted(defect: str) -> Draft:
+        srv.set_script(Script(rules=[Rule(defect=defect)]))
+        return write(srv, tmp_path, request).draft
+
+    artist = next(a for a in KNOWN_ARTISTS if a in planted("hallucinated_artist").story)
+    assert artist.lower() not in data_text
+    wrong = planted("wrong_number")
+    changed = set(re.findall(r"\d+", wrong.story)) - set(re.findall(r"\d+", clean.story))
+    assert changed and all(n not in re.findall(r"\d+", data_text) for n in changed)
+    unsafe = planted("unsafe").story
+    assert any(s in unsafe for s in UNSAFE_SENTENCES)
+    assert planted("repetition").story == previous[0].story
+    outcomes = [r.outcome for r in srv.requests()]
+    assert outcomes[0] == "ok" and outcomes[1:] == [
+        "defect:hallucinated_artist", "defect:wrong_number", "defect:unsafe", "defect:repetition",
+    ]  # fmt: skip
+
+
+def test_echo_injection_quotes_the_instruction_that_reached_the_prompt(srv, tmp_path):
+    from _prompt_helpers import ESCAPE_TITLE
+
+    srv.set_script(Script(rules=[Rule(defect="echo_injection")]))
+    draft = write(srv, tmp_path, request_for(tricky_listener(), 0)).draft
+    assert ESCAPE_TITLE in draft.story
+
+
+def test_rules_select_by_user_and_gate_attempt(srv, tmp_path):
+    uy = gb_listener()
+    srv.set_script(
+        Script(rules=[Rule(user_id=uy.user_id, attempt=[1], defect="hallucinated_artist")])
+    )
+    first = write(srv, tmp_path, request_for(uy, 0))
+    retry = write(
+        srv, tmp_path, request_for(uy, 0, attempt=2, feedback=["names an unknown artist"])
+    )
+    other = write(srv, tmp_path, request_for(tricky_listener(), 0))
+    assert [r.outcome for r in srv.requests()] == ["defect:hallucinated_artist", "ok", "ok"]
+    assert first.draft != retry.draft and other.draft.story
+
+
+def test_seeded_fault_mix_is_reproducible_at_any_order(srv, tmp_path):
+    script = Script(reply="fixed", seed=7, fault_rate=0.5, fault_mix={"server_error": 1.0})
+    srv.set_script(script)
+
+    async def burst(reverse: bool):
+        client = ChatClient(llm_settings(srv.base_url, tmp_path, max_attempts=1))
+        order = sorted(range(30), reverse=reverse)
+        try:
+            for i in order:
+                try:
+                    await client.complete(data_messages(note=str(i)), schema=Draft)
+                except Exception:
+                    pass
+        finally:
+            await client.aclose()
+
+    def outcomes_by_note() -> dict[int, str]:
+        return {i: r.outcome for i, r in zip(sorted(range(30)), srv.requests(), strict=True)}
+
+    run(burst(False))
+    forward = outcomes_by_note()
+    srv.clear()
+    run(burst(True))
+    backward = {
+        i: r.outcome for i, r in zip(sorted(range(30), reverse=True), srv.requests(), strict=True)
+    }
+    assert forward == backward
+    assert 5 <= sum(o == "fault:server_error" for o in forward.values()) <= 25
+
+
+def test_script_can_be_replaced_at_runtime_over_http(srv):
+    body = Script(reply="fixed", rules=[Rule(fault="not_found")]).model_dump_json().encode()
+    req = urllib.request.Request(f"{srv.url}/_script", data=body, method="POST")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        assert json.loads(resp.read())["rules"][0]["fault"] == "not_found"
+    client = openai.OpenAI(base_url=srv.base_url, api_key="x", max_retries=0)
+    try:
+        with pytest.raises(openai.NotFoundError):
+            client.chat.completions.create(model="scripted", messages=data_messages())
+    finally:
+        client.close()
+    with urllib.request.urlopen(f"{srv.url}/_log", timeout=10) as resp:
+        (entry,) = json.loads(resp.read())
+    assert entry["status"] == 404 and entry["paid"] is False
+
+
+def test_judge_requests_are_answered_by_the_scripted_judge(srv, tmp_path):
+    from wrapped.testing.scripted_judge import judge_reply
+
+    messages = [{"role": "user", "content": "Rate this story. [rubric:format] Reply in JSON."}]
+
+    async def go():
+        client = ChatClient(llm_settings(srv.base_url, tmp_path), model="scripted-judge")
+        try:
+            return await client.complete(messages)
+        finally:
+            await client.aclose()
+
+    assert run(go()).text == judge_reply(messages)
+    assert srv.requests()[0].kind == "judge"
+
+
+def test_process_mode_serves_the_same_api(tmp_path):
+    with ScriptedServer(Script(reply="fixed", latency_ms=5), mode="process") as srv:
+
+        async def go():
+            client = ChatClient(llm_settings(srv.base_url, tmp_path))
+            try:
+                return await client.complete(data_messages(), schema=Draft)
+            finally:
+                await client.aclose()
+
+        assert run(go()).parsed == Script().fixed_draft
+        assert srv.paid_calls() == 1
+
+
+def test_fake_llm_command_runs_the_server_in_the_foreground():
+    cmd = [sys.executable, "-m", "wrapped", "fake-llm", "--port", "0", "--reply", "fixed"]
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            line = proc.stdout.readline()
+            url = re.search(r"http://127\.0\.0\.1:\d+/v1", line)
+            assert url, f"no URL in {line!r}"
+            client = openai.OpenAI(base_url=url.group(), api_key="x", max_retries=0)
+            reply = client.chat.completions.create(model="scripted", messages=data_messages())
+            client.close()
+            assert Draft.model_validate_json(reply.choices[0].message.content)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def test_fake_llm_rejects_a_bad_option_in_one_line():
+    out = subprocess.run(
+        [sys.executable, "-m", "wrapped", "fake-llm", "--fault-rate", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 2
+    assert "error:" in out.stderr and "fault_rate" in out.stderr
+    assert "Traceback" not in out.stderr

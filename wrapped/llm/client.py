@@ -1,0 +1,447 @@
+"""`ChatClient`: one chat-completion call done properly, over the real `openai` SDK.
+
+Order of work per call: build the request (structured-output mode) → response cache →
+rate limiter → SDK request (its own retries off) → finish_reason and schema checks → usage →
+cache write. tenacity wraps everything after the cache lookup, with `should_retry` deciding.
+
+The hot path calls `AsyncOpenAI.post("/chat/completions", cast_to=httpx2.Response)`, the SDK's
+documented way to make a request it need not re-type (auth, headers, timeouts and status errors
+are still the SDK's). `chat.completions.create()` sends the same request, but first walks every
+message through the SDK's TypedDict transform and then builds a typed `ChatCompletion`, together
+about 1 ms of CPU per call here for no change to our plain-JSON body and the four fields we read
+(see benchmarks/bench_llm_client.py). `sdk_path="create"` switches back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+from typing import Any, Literal, NamedTuple
+
+import httpx2
+import openai
+from openai.types.chat import ChatCompletion
+from pydantic import BaseModel, ConfigDict
+
+from wrapped.errors import ConfigError, LLMOutputError, WrappedError
+from wrapped.llm import structured
+from wrapped.llm.cache import CachedResponse, ResponseCache, cache_key, default_cache_path
+from wrapped.llm.limiter import RateLimiter, estimate_tokens, get_limiter
+from wrapped.llm.retry import async_retrying, map_exception, sync_retrying
+from wrapped.settings import Settings
+from wrapped.story import Message, Usage
+
+log = logging.getLogger("wrapped.llm")
+
+OPENAI_URL = "https://api.openai.com/v1"
+#: sent as the key to endpoints that need none (llama.cpp, the scripted server, vLLM ...)
+PLACEHOLDER_KEY = "not-needed"
+
+
+class Completion(BaseModel):
+    """One finished call: the text, the validated object (if a schema was asked), accounting."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    text: str
+    parsed: Any = None
+    usage: Usage
+    cached: bool = False
+    model: str
+    finish_reason: str | None = None
+    attempts: int = 0
+
+
+def price_for(model: str, prices: dict[str, tuple[float, float]]) -> tuple[float, float] | None:
+    """USD per 1M (prompt, completion) tokens: exact name, else the longest matching prefix
+    (so a dated snapshot like 'gpt-4o-mini-2024-07-18' is priced as 'gpt-4o-mini')."""
+    if model in prices:
+        return prices[model]
+    best = max((k for k in prices if model.startswith(k)), key=len, default=None)
+    return prices[best] if best else None
+
+
+def cost_usd(model: str, prompt: int, completion: int, prices: dict) -> float:
+    price = price_for(model, prices)
+    if price is None:
+        return 0.0
+    return round((prompt * price[0] + completion * price[1]) / 1_000_000, 8)
+
+
+def _as_dicts(messages: Sequence[dict | Message]) -> list[dict]:
+    return [m.model_dump() if isinstance(m, BaseModel) else dict(m) for m in messages]
+
+
+class _Reply(NamedTuple):
+    text: str
+    finish_reason: str | None
+    model: str | None
+    prompt_tokens: int
+    completion_tokens: int
+
+
+def _reply_of(resp: Any) -> _Reply:
+    """The fields we use from a chat completion: a raw 200 (fast path) or the SDK's model."""
+    if isinstance(resp, ChatCompletion):
+        choice, usage = resp.choices[0], resp.usage
+        return _Reply(
+            choice.message.content or "",
+            choice.finish_reason,
+            resp.model,
+            int(usage.prompt_tokens or 0) if usage else 0,
+            int(usage.completion_tokens or 0) if usage else 0,
+        )
+    data = json.loads(resp.content)
+    choice = data["choices"][0]
+    usage = data.get("usage") or {}
+    return _Reply(
+        (choice.get("message") or {}).get("content") or "",
+        choice.get("finish_reason"),
+        data.get("model"),
+        int(usage.get("prompt_tokens") or 0),
+        int(usage.get("completion_tokens") or 0),
+    )
+
+
+async def _close_with_loop(client: openai.AsyncOpenAI) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await client.close()
+
+
+class _Prepared(NamedTuple):
+    """One call's request, built once and reused by every attempt."""
+
+    body: dict[str, Any]
+    key: str
+    model: str
+    schema: type[BaseModel] | None
+    messages: list[dict]
+    max_tokens: int | None
+
+
+class ChatClient:
+    """Chat completions with structured output, retries, a shared limiter, a cache and usage.
+
+    Safe to share between many concurrent tasks. The async SDK client is created per event
+    loop on first use (a connection pool belongs to one loop), the sync one on first use.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        model: str | None = None,
+        cache: bool | None = None,
+        transport: Literal["aiohttp", "httpx"] = "aiohttp",
+        sdk_path: Literal["post", "create"] = "post",
+    ) -> None:
+        self.settings = settings
+        self.base_url = (base_url or settings.base_url or OPENAI_URL).rstrip("/")
+        self.model = model or settings.model
+        key = api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
+        if not key:
+            if self.base_url == OPENAI_URL:
+                raise ConfigError(
+                    "no API key for api.openai.com: set OPENAI_API_KEY, or use --backend embedded"
+                )
+            key = PLACEHOLDER_KEY  # local servers ignore it; the SDK insists on one
+        self._key = key
+        self.transport = transport
+        self.sdk_path = sdk_path
+        use_cache = settings.cache if cache is None else cache
+        self._cache_path = (settings.cache_path or default_cache_path()) if use_cache else None
+        self._cache: ResponseCache | None = None
+        self.limiter: RateLimiter = get_limiter(self.base_url, settings.rpm, settings.tpm)
+        self._aclients: dict[int, tuple[Any, ...]] = {}
+        self._sclient: openai.OpenAI | None = None
+        self.default_params: dict[str, Any] = {
+            "temperature": settings.temperature,
+            "max_tokens": settings.max_tokens,
+        }
+
+    def __repr__(self) -> str:  # never show the key
+        return f"ChatClient(base_url={self.base_url!r}, model={self.model!r})"
+
+    # -- SDK clients ------------------------------------------------------------------------
+
+    def _timeout(self) -> httpx2.Timeout:
+        t = self.settings.timeout_s
+        return httpx2.Timeout(t, connect=min(10.0, t), pool=t)
+
+    def _limits(self) -> httpx2.Limits:
+        # Writer and judge calls of one shard share the pool: room for both at full concurrency.
+        n = max(8, 2 * self.settings.concurrency)
+        return httpx2.Limits(max_connections=n, max_keepalive_connections=n, keepalive_expiry=30)
+
+    async def _async_client(self) -> openai.AsyncOpenAI:
+        loop = asyncio.get_running_loop()
+        entry = self._aclients.get(id(loop))
+        if entry is not None and entry[0] is loop:
+            return entry[1]
+        kw = {"timeout": self._timeout(), "limits": self._limits()}
+        if self.transport == "aiohttp":
+            http = openai.DefaultAioHttpClient(**kw)
+        else:
+            http = openai.DefaultAsyncHttpx2Client(**kw)
+        client = openai.AsyncOpenAI(
+            base_url=self.base_url, api_key=self._key, max_retries=0, http_client=http
+        )
+        # Close the pool when its loop shuts down (asyncio.run finalises async generators),
+        # so a caller that runs one loop per call (a sync judge) leaks no connections.
+        closer = _close_with_loop(client)
+        await closer.__anext__()
+        self._aclients = {k: v for k, v in self._aclients.items() if not v[0].is_closed()}
+        self._aclients[id(loop)] = (loop, client, closer)
+        return client
+
+    def _sync_client(self) -> openai.OpenAI:
+        if self._sclient is None:
+            http = openai.DefaultHttpx2Client(timeout=self._timeout(), limits=self._limits())
+            self._sclient = openai.OpenAI(
+                base_url=self.base_url, api_key=self._key, max_retries=0, http_client=http
+            )
+        return self._sclient
+
+    def _cache_db(self) -> ResponseCache | None:
+        if self._cache is None and self._cache_path is not None:
+            self._cache = ResponseCache(self._cache_path)
+        return self._cache
+
+    async def aclose(self) -> None:
+        """Close the SDK clients of the current loop (others are dropped) and the cache."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        for owner, _client, closer in list(self._aclients.values()):
+            if owner is loop:
+                await closer.aclose()
+        self._aclients.clear()
+        self.close()
+
+    def close(self) -> None:
+        """Close the sync SDK client and the cache file."""
+        if self._sclient is not None:
+            self._sclient.close()
+            self._sclient = None
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    # -- one call ---------------------------------------------------------------------------
+
+    def _prepare(
+        self,
+        messages: Sequence[dict | Message],
+        schema: type[BaseModel] | None,
+        model: str | None,
+        params: dict[str, Any] | None,
+        use_cache: bool = True,
+    ) -> _Prepared:
+        model = model or self.model
+        merged = {**self.default_params, **(params or {})}
+        msgs = _as_dicts(messages)
+        schema_json = None
+        if schema is not None:
+            mode = self.settings.structured_output
+            msgs = structured.with_instruction(msgs, schema, mode)
+            fmt = structured.response_format(schema, mode)
+            if fmt is not None:
+                merged["response_format"] = fmt
+            schema_json = structured.strict_schema(schema)
+        body = {"model": model, "messages": msgs, **merged}
+        key = ""
+        if use_cache and self._cache_path is not None:  # hashing 10 KB of prompt is not free
+            key = cache_key(model=model, params=merged, messages=msgs, schema=schema_json)
+        return _Prepared(body, key, model, schema, msgs, merged.get("max_tokens"))
+
+    def _from_cache(self, prep: _Prepared, use_cache: bool, t0: float) -> Completion | None:
+        db = self._cache_db() if use_cache and prep.key else None
+        hit = db.get(prep.key) if db is not None else None
+        if hit is None:
+            return None
+        parsed = structured.parse_output(hit.text, prep.schema) if prep.schema else None
+        usage = Usage(cached_calls=1, latency_s=time.perf_counter() - t0)
+        return Completion(
+            text=hit.text,
+            parsed=parsed,
+            usage=usage,
+            cached=True,
+            model=prep.model,
+            finish_reason=hit.finish_reason,
+        )
+
+    def _accept(self, prep: _Prepared, resp: Any, paid: list[Usage], latency: float) -> Completion:
+        """Check one 200 reply; its tokens are paid for whether or not the output is usable."""
+        try:
+            reply = _reply_of(resp)
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            paid.append(Usage(calls=1, latency_s=latency))  # billed, but unreadable
+            raise LLMOutputError(
+                f"{self.base_url} sent a 200 that is not a valid chat completion"
+            ) from None
+        pt, ct = reply.prompt_tokens, reply.completion_tokens
+        call = Usage(
+            calls=1,
+            prompt_tokens=pt,
+            completion_tokens=ct,
+            cost_usd=cost_usd(prep.model, pt, ct, self.settings.prices),
+            latency_s=latency,
+        )
+        paid.append(call)
+        if reply.finish_reason == "length":
+            raise LLMOutputError(
+                f"the reply was cut off at max_tokens={prep.max_tokens} (finish_reason=length)"
+            )
+        if reply.finish_reason == "content_filter":
+            raise LLMOutputError("the endpoint's content filter stopped the reply")
+        parsed = structured.parse_output(reply.text, prep.schema) if prep.schema else None
+        return Completion(
+            text=reply.text, parsed=parsed, usage=call, model=reply.model or prep.model,
+            finish_reason=reply.finish_reason,
+        )  # fmt: skip
+
+    def _finish(
+        self, prep: _Prepared, done: Completion, paid: list[Usage], attempts: int, t0: float,
+        use_cache: bool, user_id: str | None,
+    ) -> Completion:  # fmt: skip
+        total = sum(paid, Usage())
+        total.latency_s = time.perf_counter() - t0
+        db = self._cache_db() if use_cache and prep.key else None
+        if db is not None:
+            db.put(
+                prep.key,
+                model=prep.model,
+                user_id=user_id,
+                response=CachedResponse(
+                    done.text,
+                    done.finish_reason,
+                    done.usage.prompt_tokens,
+                    done.usage.completion_tokens,
+                ),
+            )
+        return done.model_copy(update={"usage": total, "attempts": attempts})
+
+    def _annotate(self, exc: BaseException, attempts: int, t0: float) -> BaseException:
+        """Say why retrying stopped, on the error the caller will see."""
+        if not isinstance(exc, WrappedError):
+            return exc
+        notes = []
+        if attempts > 1:
+            notes.append(f"gave up after {attempts} attempts")
+        after = getattr(exc, "retry_after", None)
+        budget = self.settings.max_retry_s
+        if after and time.perf_counter() - t0 + after >= budget:
+            notes.append(f"its Retry-After of {after:g}s is past the retry budget ({budget:g}s)")
+        if notes:
+            exc.message = f"{exc.message} ({'; '.join(notes)})"
+            exc.args = (exc.message,)
+        return exc
+
+    async def complete(
+        self,
+        messages: Sequence[dict | Message],
+        *,
+        schema: type[BaseModel] | None = None,
+        model: str | None = None,
+        params: dict[str, Any] | None = None,
+        user_id: str | None = None,
+        cache: bool = True,
+    ) -> Completion:
+        """One chat completion. `schema` asks for (and validates) structured output;
+        `user_id` (pseudonymous) tags the cache row for erasure; `cache=False` bypasses it."""
+        t0 = time.perf_counter()
+        prep = self._prepare(messages, schema, model, params, cache)
+        hit = self._from_cache(prep, cache, t0)
+        if hit is not None:
+            return hit
+        client = await self._async_client()
+        paid: list[Usage] = []
+        estimate = estimate_tokens(prep.messages, prep.max_tokens)
+        attempts = 0
+        try:
+            async for attempt in async_retrying(self.settings):
+                with attempt:
+                    attempts += 1
+                    res = await self.limiter.acquire(estimate)
+                    t1 = time.perf_counter()
+                    try:
+                        if self.sdk_path == "create":
+                            resp = await client.chat.completions.create(**prep.body)
+                        else:
+                            resp = await client.post(
+                                "/chat/completions", body=prep.body, cast_to=httpx2.Response
+                            )
+                    except Exception as exc:
+                        if isinstance(exc, json.JSONDecodeError):  # a 200 with a broken body
+                            paid.append(Usage(calls=1, latency_s=time.perf_counter() - t1))
+                        raise map_exception(
+                            exc, base_url=self.base_url, model=prep.model, secret=self._key
+                        ) from None
+                    n_paid = len(paid)
+                    try:
+                        done = self._accept(prep, resp, paid, time.perf_counter() - t1)
+                    finally:
+                        if len(paid) > n_paid:
+                            used = paid[-1].prompt_tokens + paid[-1].completion_tokens
+                            self.limiter.settle(res.tokens, used)
+        except Exception as exc:
+            raise self._annotate(exc, attempts, t0) from None
+        return self._finish(prep, done, paid, attempts, t0, cache, user_id)
+
+    def complete_sync(
+        self,
+        messages: Sequence[dict | Message],
+        *,
+        schema: type[BaseModel] | None = None,
+        model: str | None = None,
+        params: dict[str, Any] | None = None,
+        user_id: str | None = None,
+        cache: bool = True,
+    ) -> Completion:
+        """Blocking twin of `complete` (sync `OpenAI` client), e.g. for a judge library."""
+        t0 = time.perf_counter()
+        prep = self._prepare(messages, schema, model, params, cache)
+        hit = self._from_cache(prep, cache, t0)
+        if hit is not None:
+            return hit
+        client = self._sync_client()
+        paid: list[Usage] = []
+        estimate = estimate_tokens(prep.messages, prep.max_tokens)
+        attempts = 0
+        try:
+            for attempt in sync_retrying(self.settings):
+                with attempt:
+                    attempts += 1
+                    res = self.limiter.acquire_sync(estimate)
+                    t1 = time.perf_counter()
+                    try:
+                        if self.sdk_path == "create":
+                            resp = client.chat.completions.create(**prep.body)
+                        else:
+                            resp = client.post(
+                                "/chat/completions", body=prep.body, cast_to=httpx2.Response
+                            )
+                    except Exception as exc:
+                        if isinstance(exc, json.JSONDecodeError):  # a 200 with a broken body
+                            paid.append(Usage(calls=1, latency_s=time.perf_counter() - t1))
+                        raise map_exception(
+                            exc, base_url=self.base_url, model=prep.model, secret=self._key
+                        ) from None
+                    n_paid = len(paid)
+                    try:
+                        done = self._accept(prep, resp, paid, time.perf_counter() - t1)
+                    finally:
+                        if len(paid) > n_paid:
+                            used = paid[-1].prompt_tokens + paid[-1].completion_tokens
+                            self.limiter.settle(res.tokens, used)
+        except Exception as exc:
+            raise self._annotate(exc, attempts, t0) from None
+        return self._finish(prep, done, paid, attempts, t0, cache, user_id)

@@ -1,0 +1,376 @@
+"""The scripted OpenAI-compatible server: real HTTP (aiohttp), scripted replies and faults.
+
+Routes: POST /v1/chat/completions, GET /v1/models, GET /_log (the request log), DELETE /_log
+(clear it and the delivery counts), GET/POST /_script (read or replace the `Script`).
+
+Writer requests (any model but the script's judge model) get a story built from the request's
+data block: `wrapped.writer.compose(StoryRequest rebuilt from the block)`, or the script's
+fixed draft, possibly with a planted defect. Judge requests get
+`wrapped.testing.scripted_judge.judge_reply(messages)`. Both imports are lazy: the server
+starts (and serves faults) without them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import random
+import time
+from collections import OrderedDict
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from wrapped.story import Draft
+from wrapped.testing.defects import plant
+from wrapped.testing.script import Rule, Script
+
+log = logging.getLogger("wrapped.testing")
+
+
+class LogRecord(BaseModel):
+    """One request as the server saw it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    ts: str
+    path: str
+    model: str | None = None
+    user_id: str | None = None
+    day: str | None = None
+    attempt: int | None = None
+    delivery: int = Field(default=1, description="how many times this exact body was seen")
+    outcome: str
+    status: int
+    paid: bool
+    kind: Literal["writer", "judge", "other"] = "writer"
+    response_format: str | None = Field(
+        default=None, description="the request's response_format type (json_schema, ...)"
+    )
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fault: str | None = None
+    defect: str | None = None
+    retry_after_s: float | None = None
+    retry_after_http_date: bool = False
+
+
+_STATUS = {
+    "bad_request": (400, "invalid_request_error", "the scripted server rejected this request"),
+    "unauthorized": (401, "invalid_api_key", "Incorrect API key provided."),
+    "forbidden": (403, "permission_denied", "This key has no access to the model."),
+    "not_found": (404, "model_not_found", "The model does not exist."),
+    "rate_limit": (429, "rate_limit_exceeded", "Rate limit reached (scripted)."),
+    "server_error": (500, "server_error", "The server had an error (scripted)."),
+    "unavailable": (503, "service_unavailable", "The engine is overloaded (scripted)."),
+}
+
+
+def _error(status: int, code: str, message: str, headers: dict | None = None) -> web.Response:
+    body = {"error": {"message": message, "type": code, "code": code, "param": None}}
+    return web.json_response(body, status=status, headers=headers)
+
+
+class Engine:
+    """The script, the log and the delivery counts; one per running server."""
+
+    def __init__(self, script: Script) -> None:
+        self.script = script
+        self.log: list[LogRecord] = []
+        self.seen: dict[str, int] = {}
+        self.fired: dict[int, int] = {}
+        self._grounded: OrderedDict[str, tuple[Draft, dict]] = OrderedDict()
+
+    def replace(self, script: Script) -> None:
+        self.script = script
+        self.fired.clear()
+
+    def clear(self) -> None:
+        self.log.clear()
+        self.seen.clear()
+        self.fired.clear()
+
+    # -- deciding ---------------------------------------------------------------------------
+
+    def _rng(self, body_hash: str, try_: int, salt: str) -> random.Random:
+        seed = f"{self.script.seed}:{body_hash}:{try_}:{salt}"
+        return random.Random(hashlib.sha256(seed.encode()).digest())
+
+    def decide(self, ctx: dict, body_hash: str, try_: int) -> Decision:
+        s = self.script
+        for i, rule in enumerate(s.rules):
+            if not _matches(rule, ctx, try_):
+                continue
+            if rule.probability < 1.0 and self._rng(body_hash, try_, f"r{i}").random() >= (
+                rule.probability
+            ):
+                continue
+            if rule.times is not None:
+                if self.fired.get(i, 0) >= rule.times:
+                    continue
+                self.fired[i] = self.fired.get(i, 0) + 1
+            return Decision(
+                fault=rule.fault,
+                defect=rule.defect,
+                retry_after_s=rule.retry_after_s,
+                retry_after_http_date=rule.retry_after_http_date,
+            )
+        rng = self._rng(body_hash, try_, "background")
+        if s.fault_rate and rng.random() < s.fault_rate and s.fault_mix:
+            fault = rng.choices(list(s.fault_mix), weights=list(s.fault_mix.values()))[0]
+            return Decision(fault=fault, retry_after_s=s.retry_after_s)
+        if s.defect_rate and ctx["kind"] == "writer" and rng.random() < s.defect_rate:
+            defect = rng.choices(list(s.defect_mix), weights=list(s.defect_mix.values()))[0]
+            return Decision(defect=defect)
+        return Decision()
+
+    # -- replying ---------------------------------------------------------------------------
+
+    def grounded(self, messages: list[dict], data: dict | None) -> Draft:
+        """compose() on the data block, memoised (the same block always composes the same)."""
+        if data is None or self.script.reply == "fixed":
+            return self.script.fixed_draft
+        # the messages hold the block verbatim: hashing them is ~20x cheaper than re-dumping it
+        key = hashlib.sha256(
+            "\0".join(str(m.get("content", "")) for m in messages).encode()
+        ).hexdigest()
+        hit = self._grounded.get(key)
+        if hit is not None:
+            return hit[0]
+        from wrapped.prompts import request_from_data
+        from wrapped.writer import compose
+
+        draft = compose(request_from_data(data, seed=self.script.seed))
+        self._grounded[key] = (draft, data)
+        if len(self._grounded) > 4096:
+            self._grounded.popitem(last=False)
+        return draft
+
+    def content(self, ctx: dict, decision: Decision, body_hash: str, try_: int) -> str:
+        if ctx["kind"] == "judge":
+            from wrapped.testing.scripted_judge import judge_reply
+
+            return judge_reply(ctx["messages"])
+        draft = self.grounded(ctx["messages"], ctx["data"])
+        if decision.defect:
+            rng = self._rng(body_hash, try_, "defect")
+            draft = plant(decision.defect, draft, ctx["data"] or {}, rng)
+        return draft.model_dump_json()
+
+
+def _matches(rule: Rule, ctx: dict, try_: int) -> bool:
+    return (
+        (rule.user_id is None or rule.user_id == ctx["user_id"])
+        and (rule.day is None or rule.day == ctx["day"])
+        and (rule.category is None or rule.category == ctx["category"])
+        and (rule.model is None or rule.model == ctx["model"])
+        and (rule.attempt is None or ctx["attempt"] in rule.attempt)
+        and (rule.tries is None or try_ in rule.tries)
+    )
+
+
+def _context(body: dict, judge_model: str) -> dict:
+    messages = body.get("messages") or []
+    model = body.get("model")
+    ctx: dict[str, Any] = {
+        "model": model,
+        "messages": messages,
+        "kind": "judge" if model == judge_model else "writer",
+        "data": None,
+        "user_id": None,
+        "day": None,
+        "category": None,
+        "attempt": None,
+        "response_format": (body.get("response_format") or {}).get("type"),
+    }
+    try:
+        from wrapped.prompts import extract_from_messages
+
+        data = extract_from_messages(messages)
+    except Exception:  # no block (a plain chat, a judge prompt) or prompts unavailable
+        return ctx
+    request = data.get("request") or {}
+    ctx.update(
+        data=data,
+        user_id=(data.get("listener") or {}).get("user_id"),
+        day=request.get("day"),
+        category=request.get("category"),
+        attempt=request.get("attempt"),
+    )
+    return ctx
+
+
+def _tokens(messages: list[dict]) -> int:
+    return sum(len(str(m.get("content", ""))) for m in messages) // 4 + 4 * len(messages)
+
+
+def _completion(model: str, content: str, finish: str, prompt_tokens: int, n: int) -> dict:
+    return {
+        "id": f"chatcmpl-scripted-{n}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": finish,
+                "logprobs": None,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": len(content) // 4,
+            "total_tokens": prompt_tokens + len(content) // 4,
+        },
+    }
+
+
+ENGINE = web.AppKey("engine", Engine)
+
+
+def build_app(script: Script) -> web.Application:
+    """The aiohttp application around one `Engine`."""
+    engine = Engine(script)
+    app = web.Application(client_max_size=32 * 2**20)
+    app[ENGINE] = engine
+    counter = iter(range(1, 2**62))
+
+    def record(ctx: dict | None, path: str, outcome: str, status: int, try_: int = 1) -> None:
+        ctx = ctx or {}
+        engine.log.append(
+            LogRecord(
+                id=len(engine.log) + 1,
+                ts=datetime.now(UTC).isoformat(timespec="milliseconds"),
+                path=path,
+                model=ctx.get("model"),
+                user_id=ctx.get("user_id"),
+                day=ctx.get("day"),
+                attempt=ctx.get("attempt"),
+                delivery=try_,
+                outcome=outcome,
+                status=status,
+                paid=status == 200,
+                kind=ctx.get("kind", "other"),
+                response_format=ctx.get("response_format"),
+            )
+        )
+
+    async def chat(request: web.Request) -> web.StreamResponse:
+        s = engine.script
+        path = request.path
+        if s.api_key is not None and request.headers.get("Authorization") != f"Bearer {s.api_key}":
+            record(None, path, "fault:unauthorized", 401)
+            return _error(*_STATUS["unauthorized"])
+        raw = await request.read()
+        try:
+            body = json.loads(raw)
+            assert isinstance(body, dict) and isinstance(body.get("messages"), list)
+        except (ValueError, AssertionError):
+            record(None, path, "bad_body", 400)
+            return _error(400, "invalid_request_error", "body is not a chat completion request")
+        body_hash = hashlib.sha256(raw).hexdigest()
+        try_ = engine.seen[body_hash] = engine.seen.get(body_hash, 0) + 1
+        ctx = _context(body, s.judge_model)
+        decision = engine.decide(ctx, body_hash, try_)
+        delay = s.latency_ms / 1000.0
+        if s.jitter_ms:
+            delay += engine._rng(body_hash, try_, "jitter").uniform(0, s.jitter_ms / 1000.0)
+        fault = decision.fault
+        if fault == "hang":
+            record(ctx, path, "fault:hang", 504, try_)
+            await asyncio.sleep(s.hang_s)
+            return _error(504, "timeout", "scripted hang")
+        if delay > 0:
+            await asyncio.sleep(delay)
+        fmt = body.get("response_format") or {}
+        if s.reject_json_schema and fmt.get("type") == "json_schema":
+            record(ctx, path, "rejected:json_schema", 500, try_)
+            return _error(500, "server_error", "json_schema response_format is not supported")
+        if fault in _STATUS:
+            status, code, message = _STATUS[fault]
+            headers = {}
+            after = decision.retry_after_s
+            if after is None and fault == "rate_limit":
+                after = s.retry_after_s
+            if after is not None and fault in ("rate_limit", "unavailable"):
+                if decision.retry_after_http_date:
+                    # HTTP dates have whole seconds: round up so the wait is never shorter
+                    when = datetime.fromtimestamp(int(time.time() + after) + 1, UTC)
+                    headers["Retry-After"] = format_datetime(when, usegmt=True)
+                else:
+                    headers["Retry-After"] = f"{after:g}"
+            record(ctx, path, f"fault:{fault}", status, try_)
+            return _error(status, code, message, headers)
+        model = str(body.get("model") or "scripted")
+        n = next(counter)
+        prompt_tokens = _tokens(ctx["messages"])
+        if fault == "malformed":
+            record(ctx, path, "fault:malformed", 200, try_)
+            text = json.dumps(_completion(model, "{}", "stop", prompt_tokens, n))
+            return web.Response(text=text[: len(text) // 2], content_type="application/json")
+        try:
+            content = engine.content(ctx, decision, body_hash, try_)
+        except Exception as exc:  # a reply the script cannot build is a 500, logged, not a crash
+            log.warning("scripted server cannot build a reply: %s", exc)
+            record(ctx, path, f"error:{type(exc).__name__}", 500, try_)
+            return _error(500, "server_error", f"scripted reply failed: {type(exc).__name__}")
+        finish = "stop"
+        outcome = "judge" if ctx["kind"] == "judge" else "ok"
+        if decision.defect:
+            outcome = f"defect:{decision.defect}"
+        if fault == "truncated":
+            content, finish, outcome = (
+                content[: max(1, len(content) // 2)],
+                "length",
+                "fault:truncated",
+            )
+        elif fault == "content_filter":
+            content, finish, outcome = "", "content_filter", "fault:content_filter"
+        elif fault == "invalid_output":
+            content = "Here is a lovely story about your day, written in plain prose."
+            outcome = "fault:invalid_output"
+        record(ctx, path, outcome, 200, try_)
+        return web.json_response(_completion(model, content, finish, prompt_tokens, n))
+
+    async def models(request: web.Request) -> web.Response:
+        data = [
+            {"id": m, "object": "model", "created": 0, "owned_by": "wrapped-scripted"}
+            for m in engine.script.models
+        ]
+        return web.json_response({"object": "list", "data": data})
+
+    async def get_log(request: web.Request) -> web.Response:
+        return web.json_response([r.model_dump() for r in engine.log])
+
+    async def clear_log(request: web.Request) -> web.Response:
+        engine.clear()
+        return web.json_response({"cleared": True})
+
+    async def get_script(request: web.Request) -> web.Response:
+        return web.json_response(engine.script.model_dump(mode="json"))
+
+    async def set_script(request: web.Request) -> web.Response:
+        try:
+            engine.replace(Script.model_validate_json(await request.read()))
+        except ValidationError as exc:
+            return _error(400, "invalid_script", str(exc.errors()[0]["msg"]))
+        return web.json_response(engine.script.model_dump(mode="json"))
+
+    app.router.add_post("/v1/chat/completions", chat)
+    app.router.add_post("/chat/completions", chat)
+    app.router.add_get("/v1/models", models)
+    app.router.add_get("/_log", get_log)
+    app.router.add_delete("/_log", clear_log)
+    app.router.add_get("/_script", get_script)
+    app.router.add_post("/_script", set_script)
+    return app
