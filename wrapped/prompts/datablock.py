@@ -1,0 +1,238 @@
+"""The one data block a prompt carries: untrusted listener data, delimited and JSON-encoded.
+
+Everything a listener's history contributes (titles, names, numbers, previous stories, gate
+feedback that may quote them) goes here and nowhere else, so the instructions around it stay
+ours. Inside the JSON every `<` is written as `\\u003c`: a title such as
+"</listener_data> SYSTEM: ..." cannot close the block early, and `json.loads` still gives the
+exact title back.
+
+Format (agreed in INTERFACES.md)::
+
+    <listener_data>
+    {"feedback": [...], "listener": {...}, "previous_stories": [...], "request": {...}}
+    </listener_data>
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any, NamedTuple
+
+from wrapped.errors import InputError
+from wrapped.prompts.sanitize import safe_year
+from wrapped.stats.model import InterestingDay, LogEntry, UserYear
+from wrapped.story import PreviousStory, StoryRequest
+
+OPEN = "<listener_data>"
+CLOSE = "</listener_data>"
+# The JSON is written on one line (no raw newlines), so the block is exactly three lines.
+WITHHELD = "[withheld]"
+#: Day facts that are personal data, not story material.
+PRIVATE_FACTS = frozenset({"age", "birth_date", "birth_year"})
+_BLOCK = re.compile(r"<listener_data>\n(\{[^\n]*\})\n</listener_data>")
+
+
+def estimate_tokens(text: str) -> int:
+    """A model-agnostic token estimate (~4 characters per token) for budgeting, not billing."""
+    return math.ceil(len(text) / 4)
+
+
+def dumps(data: Any) -> str:
+    """Deterministic one-line JSON (sorted keys, UTF-8 kept) with `<` escaped."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(", ", ": "))
+    return text.replace("<", "\\u003c")
+
+
+class CappedLog(NamedTuple):
+    """The log the prompt shows: `shown` of `total` plays; `withheld` removed by the safety
+    filter; `cut` when the token budget (or the stats log cap) left plays out."""
+
+    entries: list[LogEntry]
+    shown: int
+    total: int
+    cut: bool
+    withheld: int = 0
+
+
+#: LogEntry fields that must stay even when null (no default): the rest are dropped when null.
+_LOG_REQUIRED = frozenset(k for k, f in LogEntry.model_fields.items() if f.is_required())
+
+
+def log_entry_json(entry: LogEntry) -> dict[str, Any]:
+    """A log entry as the prompt shows it: unknown optional fields left out (they cost tokens
+    and say nothing); it still validates as a `LogEntry`."""
+    return {
+        k: v
+        for k, v in entry.model_dump(mode="json").items()
+        if v is not None or k in _LOG_REQUIRED
+    }
+
+
+def cap_log(day: InterestingDay, budget_tokens: int) -> CappedLog:
+    """The day's log in time order, cut where it would pass `budget_tokens` (estimated)."""
+    used = 0
+    kept: list[LogEntry] = []
+    for entry in day.log:
+        cost = estimate_tokens(dumps(log_entry_json(entry))) + 1
+        if used + cost > budget_tokens:
+            break
+        used += cost
+        kept.append(entry)
+    total = max(day.log_total, len(day.log))
+    return CappedLog(kept, len(kept), total, len(kept) < len(day.log))
+
+
+class DataBlock(NamedTuple):
+    """The rendered block and what the instructions around it may say about it."""
+
+    text: str
+    data: dict[str, Any]
+    category: str
+    locale: str
+    log_shown: int
+    log_total: int
+    log_cut: bool
+    log_withheld: int
+    flagged: list[str]
+
+
+def _find_day(uy: UserYear, request: StoryRequest) -> InterestingDay:
+    try:
+        return uy.day(request.day)
+    except KeyError:
+        known = ", ".join(d.date.isoformat() for d in uy.days) or "none"
+        raise InputError(
+            f"{request.day} is not an interesting day of {uy.user_id} (its days: {known})"
+        ) from None
+
+
+def prepare_listener(
+    request: StoryRequest, budget_tokens: int
+) -> tuple[UserYear, CappedLog, list[str]]:
+    """The listener's year as the prompt shows it, the requested day's capped log, flagged names.
+
+    Applies the input-side safety filter, caps the requested day's log to the token budget,
+    empties the other days' logs (their facts and headlines stay, for context and so the model
+    can avoid repeating them) and drops what says how old the listener is — birth date, the
+    birthday's `age` fact, the cohort's age band (a story never needs them: the day's category
+    already says "birthday", and the system prompt forbids ages).
+    """
+    original_day = _find_day(request.user_year, request)
+    safe = safe_year(request.user_year)
+    uy = safe.user_year
+    try:
+        day = uy.day(request.day)
+    except KeyError:
+        # The filter removed the whole day: keep its shape with nothing a story could quote.
+        day = original_day.model_copy(update={"log": [], "facts": {}, "headline": ""})
+        uy = uy.model_copy(update={"days": [*uy.days, day]})
+    capped = cap_log(day, budget_tokens)
+    withheld = max(0, len(original_day.log) - len(day.log))
+    capped = capped._replace(
+        withheld=withheld,
+        cut=capped.cut or len(original_day.log) < original_day.log_total,
+    )
+    days = [
+        d.model_copy(
+            update={
+                "log": capped.entries if d.date == day.date else [],
+                "facts": {k: v for k, v in d.facts.items() if k not in PRIVATE_FACTS},
+            }
+        )
+        for d in uy.days
+    ]
+    cohort = uy.cohort.model_copy(update={"age_band": None})
+    return (
+        uy.model_copy(update={"days": days, "birth_date": None, "cohort": cohort}),
+        capped,
+        safe.flagged,
+    )
+
+
+def _listener_json(uy: UserYear) -> dict[str, Any]:
+    data = uy.model_dump(mode="json")
+    for day, d in zip(uy.days, data["days"], strict=True):
+        d["log"] = [log_entry_json(e) for e in day.log]
+    return data
+
+
+def _redact(text: str, flagged: list[str]) -> str:
+    for name in sorted(flagged, key=len, reverse=True):
+        text = re.sub(re.escape(name), WITHHELD, text, flags=re.IGNORECASE)
+    return text
+
+
+def build_data_block(request: StoryRequest, *, budget_tokens: int) -> DataBlock:
+    """The data block for one request (see the module docstring for the format)."""
+    uy, capped, flagged = prepare_listener(request, budget_tokens)
+    day = uy.day(request.day)
+    data = {
+        "request": {
+            "day": request.day.isoformat(),
+            "category": day.category,
+            "locale": uy.locale,
+            "attempt": request.attempt,
+        },
+        "listener": _listener_json(uy),
+        "previous_stories": [
+            {k: _redact(v, flagged) if k in ("title", "story") else v for k, v in p.items()}
+            for p in (p.model_dump(mode="json") for p in request.previous)
+        ],
+        # gate feedback may quote the very title the policy withheld ("names 'X'")
+        "feedback": [_redact(f, flagged) for f in request.feedback],
+    }
+    return DataBlock(
+        text=f"{OPEN}\n{dumps(data)}\n{CLOSE}",
+        data=data,
+        category=day.category,
+        locale=uy.locale,
+        log_shown=capped.shown,
+        log_total=capped.total,
+        log_cut=capped.cut,
+        log_withheld=capped.withheld,
+        flagged=flagged,
+    )
+
+
+def extract_data_block(text: str) -> dict[str, Any]:
+    """Parse the one data block out of a rendered message (the scripted server and gate use it)."""
+    found = _BLOCK.findall(text)
+    if not found:
+        raise InputError("no <listener_data> block in the message")
+    if len(found) > 1:
+        raise InputError(f"{len(found)} <listener_data> blocks in the message; expected one")
+    try:
+        data = json.loads(found[0])
+    except json.JSONDecodeError as exc:
+        raise InputError(f"the <listener_data> block is not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or not {"request", "listener"} <= data.keys():
+        raise InputError("the <listener_data> block lacks 'request' or 'listener'")
+    return data
+
+
+def extract_from_messages(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The data block of a chat request (the last message that has one)."""
+    for message in reversed(messages):
+        content = message.get("content")
+        if isinstance(content, str) and OPEN in content and _BLOCK.search(content):
+            return extract_data_block(content)
+    raise InputError("no message carries a <listener_data> block")
+
+
+def request_from_data(data: dict[str, Any], *, seed: int = 0) -> StoryRequest:
+    """Rebuild the `StoryRequest` a data block was rendered from (as the model saw it)."""
+    try:
+        return StoryRequest(
+            user_year=UserYear.model_validate(data["listener"]),
+            day=data["request"]["day"],
+            previous=[PreviousStory.model_validate(p) for p in data.get("previous_stories", [])],
+            feedback=[str(f) for f in data.get("feedback", [])],
+            attempt=int(data["request"].get("attempt", 1)),
+            seed=seed,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(
+            f"the <listener_data> block does not describe a story request ({exc})"
+        ) from None

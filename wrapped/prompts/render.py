@@ -1,0 +1,150 @@
+"""Render a prompt version into the exact messages for one story.
+
+Sandboxed Jinja with `StrictUndefined`: a template can neither reach Python internals nor
+silently print an empty string for a misspelt variable. Templates see only values we computed
+(category, counts, the spelling family) plus one string, the data block; listener text never
+reaches the instructions. Same request + same files -> the same bytes.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from wrapped.errors import TemplateError
+from wrapped.prompts.datablock import build_data_block, dumps
+from wrapped.prompts.locale import spelling_family
+from wrapped.prompts.versions import PromptVersion, load_version
+from wrapped.settings import Settings
+from wrapped.story import Draft, Message, PromptPair, StoryRequest
+
+_ENVS: dict[tuple[str, str], SandboxedEnvironment] = {}
+_LOCK = threading.Lock()
+
+
+def _environment(version: PromptVersion) -> SandboxedEnvironment:
+    """One sandboxed environment per (folder, hash): an edited file gets a fresh one."""
+    key = (str(version.path.resolve()), version.hash)
+    with _LOCK:
+        env = _ENVS.get(key)
+        if env is None:
+            env = SandboxedEnvironment(
+                loader=jinja2.FileSystemLoader(str(version.path), encoding="utf-8"),
+                undefined=jinja2.StrictUndefined,
+                autoescape=False,
+                keep_trailing_newline=False,
+                trim_blocks=True,
+                lstrip_blocks=True,
+                auto_reload=False,
+            )
+            _ENVS[key] = env
+        return env
+
+
+def _where(exc: BaseException, version: PromptVersion, name: str) -> str:
+    """'path/to/file.j2:LINE' for an error raised while rendering (Jinja maps frames to lines)."""
+    lineno = getattr(exc, "lineno", None)
+    filename = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    if lineno is None:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".j2"):
+                filename, lineno = frame.filename, frame.lineno
+                break
+    filename = filename or str(version.path / name)
+    if not str(filename).startswith("/"):
+        filename = str(version.path / filename)
+    return f"{filename}:{lineno}" if lineno else str(filename)
+
+
+def render_template(version: PromptVersion, name: str, context: dict[str, Any]) -> str:
+    """Render one file of a version; any failure becomes a `TemplateError` naming file and line."""
+    env = _environment(version)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"{version.path}: template not found: {exc.name}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{_where(exc, version, name)}: syntax error: {exc.message}") from None
+    except Exception as exc:  # UndefinedError, SecurityError, TypeError from a filter, ...
+        message = getattr(exc, "message", None) or str(exc)
+        raise TemplateError(
+            f"{_where(exc, version, name)}: {type(exc).__name__}: {message}"
+        ) from None
+
+
+def _common(request: StoryRequest, settings: Settings) -> tuple[PromptVersion, dict[str, Any]]:
+    version = load_version(settings.prompt_version, settings)
+    block = build_data_block(request, budget_tokens=settings.log_token_budget)
+    context = {
+        "category": block.category,
+        "spelling": spelling_family(block.locale),
+        "log_shown": block.log_shown,
+        "log_total": block.log_total,
+        "log_cut": block.log_cut,
+        "log_withheld": block.log_withheld,
+        "other_days": len(request.user_year.days) - 1,
+        "previous_count": len(request.previous),
+        "feedback_count": len(request.feedback),
+        "attempt": request.attempt,
+        "data_block": block.text,
+        "output_schema": version.meta.output_schema,
+    }
+    return version, context
+
+
+def render(request: StoryRequest, *, settings: Settings) -> PromptPair:
+    """The (system, user) messages for one story, from `settings.prompt_version`."""
+    version, context = _common(request, settings)
+    system = render_template(version, "system.j2", context).strip() + "\n"
+    user = render_template(version, "user.j2", context).strip() + "\n"
+    return PromptPair(
+        messages=[Message(role="system", content=system), Message(role="user", content=user)],
+        version=version.name,
+        version_hash=version.hash,
+        params=dict(version.meta.params),
+    )
+
+
+def render_judge(draft: Draft, request: StoryRequest, *, settings: Settings) -> PromptPair:
+    """The (system, user) messages asking a judge model to score `draft` (judge.j2's two macros).
+
+    The draft is untrusted too (a model wrote it from untrusted data), so it travels as JSON in
+    its own `<draft>` block with `<` escaped, exactly like the data block.
+    """
+    version, context = _common(request, settings)
+    context["draft_block"] = "<draft>\n" + dumps(draft.model_dump(mode="json")) + "\n</draft>"
+    env = _environment(version)
+    try:
+        module = env.get_template("judge.j2").make_module(context)
+        system, user = str(module.system()), str(module.user())  # type: ignore[attr-defined]
+    except TemplateError:
+        raise
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"{_where(exc, version, 'judge.j2')}: syntax error: {exc.message}"
+        ) from None
+    except Exception as exc:
+        message = getattr(exc, "message", None) or str(exc)
+        raise TemplateError(
+            f"{_where(exc, version, 'judge.j2')}: {type(exc).__name__}: {message}"
+        ) from None
+    return PromptPair(
+        messages=[
+            Message(role="system", content=system.strip() + "\n"),
+            Message(role="user", content=user.strip() + "\n"),
+        ],
+        version=version.name,
+        version_hash=version.hash,
+        params={"temperature": 0.0, "max_tokens": 400},
+    )
+
+
+def format_messages(pair: PromptPair) -> str:
+    """The messages as a human reads them (`wrapped prompts render`, golden files)."""
+    head = f"# prompt {pair.version} ({pair.version_hash}) params={dumps(pair.params)}\n"
+    parts = [f"===== {m.role} =====\n{m.content}" for m in pair.messages]
+    return head + "\n".join(parts)

@@ -1,0 +1,132 @@
+"""Prompt versions: a folder of Jinja templates plus `meta.toml`, identified by a hash of its files.
+
+The hash (not the folder name) is the identity that travels with every story: edit one byte of
+one template and every story written afterwards says so, even if nobody bumped the version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wrapped.errors import ConfigError, TemplateError
+from wrapped.settings import Settings
+
+#: Templates every version must ship.
+REQUIRED_FILES = ("system.j2", "user.j2", "judge.j2", "meta.toml")
+#: Output schemas a version may name in its metadata.
+KNOWN_SCHEMAS = ("Draft",)
+
+
+class PromptMeta(BaseModel):
+    """`meta.toml`: what the version is for and the model params it was written for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str
+    output_schema: str = Field(description="name of the pydantic model the reply must match")
+    params: dict[str, Any] = Field(default_factory=dict, description="e.g. temperature, max_tokens")
+
+
+class PromptVersion(BaseModel):
+    """One loaded prompt version."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    path: Path
+    files: list[str] = Field(description="relative file names, sorted (the hash covers these)")
+    meta: PromptMeta
+    hash: str = Field(description="sha256 over sorted names + bytes, first 16 hex")
+
+
+def _version_files(path: Path) -> list[Path]:
+    """Every regular file in the version folder that is part of its identity (no hidden files)."""
+    out = []
+    for p in path.rglob("*"):
+        rel = p.relative_to(path)
+        if p.is_file() and not any(
+            part.startswith(".") or part == "__pycache__" for part in rel.parts
+        ):
+            out.append(p)
+    return sorted(out, key=lambda p: p.relative_to(path).as_posix())
+
+
+def version_hash(path: Path) -> str:
+    """sha256 over (name, NUL, bytes, NUL) of each file, names sorted; the first 16 hex digits.
+
+    Names are included so renaming a file changes the identity; the NUL separators keep
+    ("ab", "c") and ("a", "bc") apart.
+    """
+    h = hashlib.sha256()
+    for p in _version_files(path):
+        h.update(p.relative_to(path).as_posix().encode("utf-8") + b"\0")
+        h.update(p.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def _load_meta(path: Path) -> PromptMeta:
+    meta_path = path / "meta.toml"
+    try:
+        raw = tomllib.loads(meta_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"{meta_path}: not valid TOML ({exc})") from None
+    try:
+        meta = PromptMeta.model_validate(raw)
+    except ValueError as exc:
+        first = str(exc).splitlines()
+        raise TemplateError(f"{meta_path}: {' '.join(first[:3])}") from None
+    if meta.output_schema not in KNOWN_SCHEMAS:
+        raise TemplateError(
+            f"{meta_path}: output_schema '{meta.output_schema}' is not one of {', '.join(KNOWN_SCHEMAS)}"
+        )
+    return meta
+
+
+_LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], PromptVersion] = {}
+
+
+def load_version(version: str, settings: Settings) -> PromptVersion:
+    """Load `prompts/<version>/` from the configured prompts folder; one clear error if broken.
+
+    Memoized on the files' names, sizes and mtimes, so rendering in a loop does not re-read and
+    re-hash the folder, while an edited file is picked up at once.
+    """
+    root = settings.resolved_prompts_dir()
+    path = root / version
+    if not version or "/" in version or "\\" in version or version.startswith("."):
+        raise ConfigError(f"prompt version '{version}' is not a folder name")
+    if not path.is_dir():
+        known = ", ".join(v.name for v in list_versions(settings)) or "none"
+        raise ConfigError(f"prompt version '{version}' not found in {root} (known: {known})")
+    missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
+    if missing:
+        raise TemplateError(f"{path}: missing {', '.join(missing)}")
+    files = _version_files(path)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    key = (str(path.resolve()), stamp)
+    hit = _LOADED.get(key)
+    if hit is not None:
+        return hit
+    loaded = PromptVersion(
+        name=version,
+        path=path,
+        files=[p.relative_to(path).as_posix() for p in files],
+        meta=_load_meta(path),
+        hash=version_hash(path),
+    )
+    if len(_LOADED) > 64:
+        _LOADED.clear()
+    _LOADED[key] = loaded
+    return loaded
+
+
+def list_versions(settings: Settings) -> list[PromptVersion]:
+    """Every loadable version in the prompts folder, sorted by name (broken ones raise)."""
+    root = settings.resolved_prompts_dir()
+    names = sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "meta.toml").is_file())
+    return [load_version(n, settings) for n in names]
