@@ -225,3 +225,22 @@ def test_kill_9_mid_run_then_resume_stores_each_story_exactly_once(tmp_path):
     repaid = [r for r in after if r.paid and r.user_id in durable]
     assert not repaid, f"finished listeners were paid for again: {repaid[:3]}"
     assert manifest(run)["invocations"] >= 1
+
+
+def test_rpm_budget_is_shared_by_all_workers(tmp_path):
+    """Two Ray workers, one budget: the server never sees more than the configured rate."""
+    from datetime import datetime
+
+    rpm = 240  # 4 requests/s for the whole run, a burst of about one second's worth
+    with ScriptedServer(Script(), mode="thread") as srv:
+        env = cli_env(tmp_path, WRAPPED_BATCH_SIZE="1", **FAST_RETRY)
+        args = _scripted_args(srv, tmp_path / "runs", "--users", "4", "--no-judge", "--workers", "2",
+                              "--rpm", str(rpm), "--concurrency", "8")
+        res = run_cli(args, env)
+        log = [r for r in srv.requests() if r.path.endswith("/chat/completions")]
+    assert res.returncode == 0, res.stderr[-3000:]
+    times = sorted(datetime.fromisoformat(r.ts).timestamp() for r in log)
+    assert len(times) >= 12
+    span = times[-1] - times[0]
+    burst = 4
+    assert len(times) - burst <= rpm / 60 * span * 1.1 + 1, (len(times), span)

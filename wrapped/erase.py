@@ -68,14 +68,14 @@ def erase_user(
         for folder in sorted(p for p in root.rglob(".deepeval") if p.is_dir()):
             shutil.rmtree(folder)
             report.deepeval_caches_removed += 1
-    cache = cache_path or settings.cache_path
-    if cache is not None and Path(cache).exists():
-        from wrapped.llm.cache import ResponseCache
+    from wrapped.llm.cache import ResponseCache, default_cache_path
 
-        rc = ResponseCache(Path(cache))
+    cache = Path(cache_path or settings.cache_path or default_cache_path())
+    if cache.exists():
+        rc = ResponseCache(cache)
         report.cache_rows = sum(rc.erase_user(u) for u in ids)
         rc.close()
-    report.still_found = _scan(roots + ([Path(cache)] if cache else []), ids)
+    report.still_found = _scan(roots + ([cache] if cache.exists() else []), ids)
     return report
 
 

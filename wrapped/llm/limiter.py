@@ -114,3 +114,10 @@ def estimate_tokens(messages: list[dict], max_tokens: int | None) -> int:
     """A cheap upper-ish estimate for the TPM bucket: ~4 characters a token plus the reply cap."""
     chars = sum(len(str(m.get("content", ""))) for m in messages)
     return chars // 4 + 8 * len(messages) + int(max_tokens or 0)
+
+
+def register_limiter(endpoint: str, limiter: object) -> None:
+    """Install `limiter` (anything with RateLimiter's acquire/settle/reserve interface) as
+    `endpoint`'s process-wide limiter — how a batch worker joins the run's shared budget."""
+    with _REGISTRY_LOCK:
+        _REGISTRY[endpoint.rstrip("/")] = limiter  # type: ignore[assignment]

@@ -43,7 +43,7 @@ from wrapped.stats.aggregates import (
     rank_items,
     sums,
 )
-from wrapped.stats.fastmodel import leaf
+from wrapped.stats.fastmodel import many
 from wrapped.stats.model import LogEntry
 from wrapped.stats.prepare import (
     KIND_EPISODE,
@@ -387,6 +387,7 @@ def day_details(p: Prepared, c: Core, x: Extra, ch: Chosen, log_cap: int) -> Day
     return DayDetail(facts=facts, headlines=heads_txt, logs=logs, log_total=plays.tolist())
 
 
+_LOG_ENTRIES = many(LogEntry)
 _SKIP = np.array([None, False, True], dtype=object)  # skip flag -1/0/1
 
 
@@ -414,16 +415,15 @@ def _logs(p, sel, ecd, pos, m, log_cap, is_new, music) -> list[list]:
     with_new = music[keep] & p.has_history[p.uid[ev]]
     new = np.where(with_new, is_new[keep], None)
     kinds = np.array(KIND_NAMES, dtype=object)[kind]
-    make = leaf(LogEntry)
-    entries = [
-        make({"time": t, "kind": k, "title": ti, "by": b, "album": al, "minutes": mi, "skipped": sk,
-              "ms": msv, "new_artist": nw, "release_year": y, "genre": g})
+    entries = _LOG_ENTRIES([
+        {"time": t, "kind": k, "title": ti, "by": b, "album": al, "minutes": mi, "skipped": sk,
+              "ms": msv, "new_artist": nw, "release_year": y, "genre": g}
         for t, k, ti, b, al, mi, sk, msv, nw, y, g in zip(
             _hhmm(p.wall[ev]), kinds.tolist(), title.tolist(), by.tolist(), alb.tolist(),
             np.round(ms / 60_000, 1).tolist(), _SKIP[p.skip[ev] + 1].tolist(), ms.tolist(),
             new.tolist(), np.where(ry < 0, None, ry).tolist(), gnames[gen].tolist(), strict=True,
         )
-    ]  # fmt: skip
+    ])  # fmt: skip
     counts = np.bincount(ecd[keep], minlength=m)
     bounds = np.r_[0, np.cumsum(counts)].tolist()
     return [entries[bounds[i] : bounds[i + 1]] for i in range(m)]

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import types
 import typing
+from collections import deque
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from pydantic import BaseModel
@@ -83,6 +85,27 @@ def leaf(cls: type[BaseModel]):
         return obj
 
     return make
+
+
+def many(cls: type[BaseModel]):
+    """A bulk `leaf` maker: ``make_all(list_of_complete_dicts) -> list of instances``.
+
+    Why: the per-object Python call of `leaf` costs about as much as the object itself; here the
+    four slot writes run as C-level ``map`` passes over the whole list (~25% cheaper per object).
+    Same contract as `leaf`: every dict holds every field with exact Python values.
+    """
+    fields = set(cls.model_fields)
+
+    def make_all(dicts: list[dict[str, Any]]) -> list:
+        n = len(dicts)
+        objs = list(map(_new, repeat(cls, n)))
+        deque(map(_set, objs, repeat("__dict__", n), dicts), 0)
+        deque(map(_set, objs, repeat("__pydantic_fields_set__", n), repeat(fields, n)), 0)
+        deque(map(_set, objs, repeat("__pydantic_extra__", n), repeat(None, n)), 0)
+        deque(map(_set, objs, repeat("__pydantic_private__", n), repeat(None, n)), 0)
+        return objs
+
+    return make_all
 
 
 def construct(cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:

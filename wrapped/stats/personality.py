@@ -14,7 +14,7 @@ axis (largest ``|score - 0.5|``; ties -> the order above); no music at all gets 
 
 from __future__ import annotations
 
-from wrapped.stats.fastmodel import leaf
+from wrapped.stats.fastmodel import leaf, many
 from wrapped.stats.model import Axis, Personality
 
 AXES = (
@@ -24,6 +24,7 @@ AXES = (
     ("taste", "common", "unique"),
 )
 _AXIS, _PERSONALITY = leaf(Axis), leaf(Personality)
+_AXES, _PERSONALITIES = many(Axis), many(Personality)
 LABELS = {
     "familiar": "The Comfort Listener",
     "explorer": "The Explorer",
@@ -115,3 +116,67 @@ def personality(
         best = max(range(len(axes)), key=lambda i: (abs(axes[i].score - 0.5), -i))
         label = LABELS[axes[best].leaning]
     return _PERSONALITY({"label": label, "axes": axes})
+
+
+_NO_HISTORY = "There is no earlier listening to compare with, so this axis sits in the middle."
+_NO_MUSIC = "No music this year, so this axis sits in the middle."
+_NO_YEARS = "No release years are known for your music, so this axis sits in the middle."
+
+
+def _axis(i: int, score: float | None, why: str) -> dict:
+    name, low, high = AXES[i]
+    s = 0.5 if score is None else round(min(max(score, 0.0), 1.0), 3)
+    return {"name": name, "low": low, "high": high, "score": s,
+            "leaning": high if s > 0.5 else low, "explanation": why}  # fmt: skip
+
+
+def personalities(
+    *,
+    music_ms: list[int],
+    podcast_ms: list[int],
+    has_history: list[bool],
+    distinct_artists: list[int],
+    new_artists: list[int],
+    top_k: int,
+    top_k_ms: list[int],
+    known_ms: list[int],
+    fresh_ms: list[int],
+    year: int,
+    popularity: list[float],
+) -> list[Personality]:
+    """`personality` for every listener at once (same values; models made in bulk)."""
+    axes: list[dict] = []
+    for mu, hist, da, na, tk, kn, fr, pop in zip(
+        music_ms, has_history, distinct_artists, new_artists, top_k_ms, known_ms, fresh_ms,
+        popularity, strict=True,
+    ):  # fmt: skip
+        if hist and da:
+            share = na / da
+            axes.append(_axis(0, share, f"{na} of your {da} artists ({_pct(share)}) were new to you this year."))
+        else:
+            axes.append(_axis(0, None, _NO_HISTORY))
+        if mu:
+            share = tk / mu
+            axes.append(_axis(1, 1 - share, f"Your top {top_k} artists took {_pct(share)} of your music minutes."))
+        else:
+            axes.append(_axis(1, None, _NO_MUSIC))
+        if kn:
+            share = fr / kn
+            axes.append(_axis(2, share, f"{_pct(share)} of your dated music minutes went to releases from {year - 1} or {year}."))
+        else:
+            axes.append(_axis(2, None, _NO_YEARS))
+        if mu:
+            axes.append(_axis(3, 1 - pop, f"On average {_pct(pop)} of listeners here also played the artists you played."))
+        else:
+            axes.append(_axis(3, None, _NO_MUSIC))  # fmt: skip
+    made = _AXES(axes)
+    out: list[dict] = []
+    for j, (mu, po) in enumerate(zip(music_ms, podcast_ms, strict=True)):
+        ax = made[4 * j : 4 * j + 4]
+        if not mu:
+            label = "The Podcast Devotee" if po else "The Quiet Listener"
+        else:
+            best = max(range(4), key=lambda i: (abs(ax[i].score - 0.5), -i))
+            label = LABELS[ax[best].leaning]
+        out.append({"label": label, "axes": ax})
+    return _PERSONALITIES(out)
