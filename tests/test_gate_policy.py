@@ -46,7 +46,7 @@ def test_clean_first_draft_passes_with_the_judge(tmp_path) -> None:
     assert outcome.verdict.decision == "pass" and outcome.story is not None
     assert not outcome.story.fallback and outcome.story.attempts == 1
     checks = outcome.verdict.attempts[0].checks
-    assert {c.layer for c in checks} == {"grounding", "safety", "judge"}
+    assert {c.layer for c in checks} == {"format", "grounding", "safety", "judge"}
     assert all(c.status == "pass" for c in checks)
     assert sum(r.kind == "judge" for r in log) >= 9  # every rubric and safety metric was asked
     assert outcome.usage.calls == len(log)  # writer + judge calls are all accounted for
@@ -135,7 +135,10 @@ def story_files(tmp_path):
             {
                 "day": DAY.isoformat(),
                 "title": "A Saturday",
-                "story": "Saturday 9 March: 417 minutes, mostly The Beatles.",
+                "story": "Saturday 9 March: 417 minutes, mostly The Beatles. You kept coming back "
+                "to them all day long, one song after another, and the day never seemed to run "
+                "short of room for them. Some days you press play and simply let the music carry "
+                "you along, and this was one of them, start to finish.",
             }
         )
     )
@@ -145,7 +148,10 @@ def story_files(tmp_path):
             {
                 "day": DAY.isoformat(),
                 "title": "A Saturday",
-                "story": "Saturday 9 March: 517 minutes, mostly Radiohead.",
+                "story": "Saturday 9 March: 517 minutes, mostly Radiohead. You kept coming back "
+                "to them all day long, one song after another, and the day never seemed to run "
+                "short of room for them. Some days you press play and simply let the music carry "
+                "you along, and this was one of them, start to finish.",
             }
         )
     )

@@ -109,7 +109,7 @@ class Check(_Model):
     """One gate check's outcome."""
 
     name: str = Field(description="e.g. 'grounding', 'safety.lexicon', 'judge.tone'")
-    layer: Literal["grounding", "safety", "judge"]
+    layer: Literal["format", "grounding", "safety", "judge"]
     status: Literal["pass", "fail", "unscored", "skipped"]
     score: float | None = None
     threshold: float | None = None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wrapped.errors import ConfigError, GateError, LLMAuthError, LLMHTTPError, WrappedError
+from wrapped.gate.form import check_format
 from wrapped.gate.grounding import verify_draft
 from wrapped.gate.judge import Judge, judge_configured
 from wrapped.gate.output import check_safety
@@ -42,7 +43,11 @@ class GateOutcome(NamedTuple):
 
 def deterministic_checks(draft: Draft, request: StoryRequest) -> list[Check]:
     """Grounding plus output-side safety: no LLM, microseconds to milliseconds."""
-    return [verify_draft(draft, request.user_year, request.day), *check_safety(draft, request)]
+    return [
+        check_format(draft),
+        verify_draft(draft, request.user_year, request.day),
+        *check_safety(draft, request),
+    ]
 
 
 def passed(checks: list[Check]) -> bool:

@@ -64,7 +64,22 @@ def is_unsafe(text: str | None) -> str | None:
     lex = lexicon()
     if lex.is_allowed(text):
         return None
-    return lex.unsafe.first(text) or lex.injection.first(text)
+    found = lex.unsafe.first(text) or lex.injection.first(text)
+    if found is None and MARKUP_RE.search(text):
+        return "markup"  # HTML/script in a title: never rendered into a story
+    return found
+
+
+#: HTML tags, entities and script URLs: a title carrying them is kept out of prompts and stories.
+#: Other angle-bracket text (e.g. a fake "</listener_data>") stays data: the renderer escapes it.
+_TAGS = (
+    "a|abbr|b|blink|body|br|button|code|del|div|em|embed|font|form|h[1-6]|head|html|i|iframe|img|"
+    "input|li|link|marquee|meta|object|ol|p|pre|s|script|small|span|strong|style|sub|sup|svg|"
+    "table|td|tr|u|ul"
+)
+MARKUP_RE = re.compile(
+    rf"<\s*/?\s*(?:{_TAGS})\b[^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]{{2,8}});|javascript:", re.IGNORECASE
+)
 
 
 class _Walker:
@@ -154,7 +169,10 @@ def _screen(uy: UserYear) -> set[str]:
     joined = " \n ".join(dict.fromkeys(name_strings(uy)))
     lex = lexicon()
     hits = lex.unsafe.find(joined) + lex.injection.find(joined)
-    return {w for h in hits for w in h.term.split() if len(w) > 1} or ({"\x00"} if hits else set())
+    terms = {w for h in hits for w in h.term.split() if len(w) > 1}
+    if hits or MARKUP_RE.search(joined):
+        terms.add("\x00")  # markup is found per string (its "<" makes every such string suspicious)
+    return terms
 
 
 def sanitize_for_prompt(user_year: UserYear) -> SanitizedYear:

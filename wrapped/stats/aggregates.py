@@ -132,6 +132,23 @@ def positions_in_runs(sorted_keys: np.ndarray) -> np.ndarray:
     return idx - np.maximum.accumulate(np.where(start, idx, 0))
 
 
+def best_per_group(sorted_groups: np.ndarray, key: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group: index of the row with the smallest `key` (-1 when absent).
+
+    `sorted_groups` must be non-decreasing and `key` unique within a group, so the pick is
+    exact - a segmented min instead of a full lexsort.
+    """
+    out = np.full(n_groups, -1, dtype=np.int64)
+    if len(sorted_groups) == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    mins = np.minimum.reduceat(key, starts)
+    lengths = np.diff(np.r_[starts, len(key)])
+    hit = np.flatnonzero(key == np.repeat(mins, lengths))
+    out[sorted_groups[hit]] = hit
+    return out
+
+
 def first_per_group(sorted_groups: np.ndarray, n_groups: int) -> np.ndarray:
     """Per group: index of its first row in `sorted_groups`, -1 when absent."""
     out = np.full(n_groups, -1, dtype=np.int64)

@@ -37,6 +37,7 @@ import pandas as pd
 from wrapped.stats.aggregates import (
     Core,
     Extra,
+    best_per_group,
     first_per_group,
     group_sums,
     positions_in_runs,
@@ -163,23 +164,29 @@ def choose_days(p: Prepared, c: Core, x: Extra, max_days: int) -> Chosen:
         else:
             strengths.append(_ratio_strength(value, valid, uu, n))
 
+    # Each detector takes, per listener, its best (value desc, then date asc) valid day not
+    # already taken - a segmented max over the listener's days, no sort. (Equivalent to sorting
+    # all candidates and taking the first free one: fewer than max_days dates are ever taken.)
+    rows = np.arange(n_ud) if np.all(uu[1:] >= uu[:-1]) else np.argsort(uu, kind="stable")
+    su, sd = uu[rows], dd[rows]
     taken = np.full((n, max(max_days, 1)), -1, dtype=np.int64)
     count = np.zeros(n, dtype=np.int64)
     out = {k: [] for k in ("user", "ud", "cat", "strength")}
     for ci, (value, valid, _) in enumerate(detectors):
         if max_days <= 0:
             break
-        idx = np.flatnonzero(valid)
+        ok = valid[rows] & (count[su] < max_days)
+        if ci:  # nothing is taken before the first detector
+            ok &= ~(taken[su] == sd[:, None]).any(axis=1)
+        idx = np.flatnonzero(ok)
         if len(idx) == 0:
             continue
-        o = idx[np.lexsort((dd[idx], -value[idx], uu[idx]))]
-        cu = uu[o]
-        keep = positions_in_runs(cu) < max_days
-        o, cu = o[keep], cu[keep]
-        conflict = (taken[cu] == dd[o][:, None]).any(axis=1) | (count[cu] >= max_days)
-        free = np.flatnonzero(~conflict)
-        f = first_per_group(cu[free], n)
-        pick = o[free[f[f >= 0]]]
+        cu, cv, cd = su[idx], value[rows[idx]], sd[idx]
+        starts = np.flatnonzero(np.r_[True, cu[1:] != cu[:-1]])
+        lengths = np.diff(np.r_[starts, len(idx)])
+        top = cv == np.repeat(np.maximum.reduceat(cv, starts), lengths)
+        first = best_per_group(cu, np.where(top, cd, np.iinfo(np.int64).max), n)
+        pick = rows[idx[first[first >= 0]]]
         pu = uu[pick]
         taken[pu, count[pu]] = dd[pick]
         count[pu] += 1

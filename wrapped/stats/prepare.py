@@ -120,6 +120,71 @@ def _factorize(
     return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
 
 
+#: Integer keys below this many values are made unique with a flat bitmap (one byte per
+#: possible key, <= 256 MB) instead of hashing or sorting ~10 million keys.
+DENSE_KEYS = 1 << 28
+
+
+def _unique_sorted(keys: np.ndarray, n_keys: int) -> np.ndarray:
+    """Sorted distinct values of non-negative int keys < `n_keys` (int64)."""
+    if n_keys <= DENSE_KEYS:
+        seen = np.zeros(n_keys, dtype=bool)
+        seen[keys] = True
+        return np.flatnonzero(seen)
+    return np.sort(pd.unique(keys.astype(np.int64, copy=False)))
+
+
+def _unique_pairs(uid: np.ndarray, item: np.ndarray, n_items: int) -> np.ndarray:
+    """Sorted distinct ``uid * n_items + item`` (int64), listener block by listener block.
+
+    Why blocks: one bitmap over all listeners x items is hundreds of MB, and 10 million random
+    writes into it miss the cache; grouped by listener, each block's bitmap (~4 MB) stays hot.
+    """
+    n_items = max(n_items, 1)
+    if len(uid) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if np.any(uid[1:] < uid[:-1]):
+        o = stable_order(uid)
+        uid, item = uid[o], item[o]
+    per = max(1, (1 << 22) // n_items)  # listeners per block
+    lo, hi = int(uid[0]), int(uid[-1]) + 1
+    edges = np.searchsorted(uid, np.arange(lo, hi + per, per))
+    out = []
+    seen = np.zeros(per * n_items, dtype=bool)
+    for b, (i0, i1) in enumerate(zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)):
+        if i0 == i1:
+            continue
+        base = (lo + b * per) * n_items
+        seen[uid[i0:i1].astype(np.int64) * n_items + item[i0:i1] - base] = True
+        hit = np.flatnonzero(seen)
+        seen[hit] = False
+        out.append(hit + base)
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+
+def _factorize_keys(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct keys) of non-negative int keys < `n_keys`; keys numbered in sorted order
+    when dense (any numbering is fine: every ordering downstream uses explicit name ranks)."""
+    if n_keys <= DENSE_KEYS // 4 or n_keys <= 4 * len(keys):
+        uniq = _unique_sorted(keys, n_keys)
+        lookup = np.empty(n_keys, dtype=np.int32 if len(uniq) < 2**31 else np.int64)
+        lookup[uniq] = np.arange(len(uniq), dtype=lookup.dtype)
+        return lookup[keys], uniq
+    return pd.factorize(keys)
+
+
+def stable_order(codes: np.ndarray) -> np.ndarray:
+    """``np.argsort(codes, kind="stable")`` for non-negative int codes < 2**32, as two 16-bit
+    radix passes (numpy radix-sorts only 16-bit keys; ~4x faster than timsort on 10M rows)."""
+    c = np.asarray(codes)
+    if len(c) == 0 or int(c.max()) < 1 << 16:
+        return np.argsort(c.astype(np.uint16), kind="stable")
+    if int(c.max()) >= 1 << 32 or int(c.min()) < 0:
+        return np.argsort(c, kind="stable")
+    o = np.argsort((c & 0xFFFF).astype(np.uint16), kind="stable")
+    return o[np.argsort((c[o] >> 16).astype(np.uint16), kind="stable")]
+
+
 def _rank(names: np.ndarray) -> np.ndarray:
     """Rank of each name in code-point order (ties impossible: names are unique)."""
     if len(names) == 0:
@@ -137,7 +202,7 @@ def _combine(
     valid = mask & (a >= 0) & (b >= 0)
     nb = max(len(b_names), 1)
     codes = np.full(len(a), -1, dtype=np.int64)
-    sub, uniq = pd.factorize(a[valid] * nb + b[valid])
+    sub, uniq = _factorize_keys(a[valid] * nb + b[valid], max(len(a_space), 1) * nb)
     codes[valid] = sub
     ua, ub = uniq // nb, uniq % nb
     b_rank = _rank(b_names)
@@ -310,9 +375,13 @@ def prepare(
     hist = keep & ~win
     has_history = np.bincount(uid_all[hist], minlength=n_users) > 0
     hm = hist & (a_codes >= 0)
-    hist_pairs = np.unique(uid_all[hm].astype(np.int64) * max(len(artists), 1) + a_codes[hm])
+    na = max(len(artists), 1)
+    hist_pairs = _unique_pairs(uid_all[hm], a_codes[hm], na)
 
     idx = np.flatnonzero(win)
+    # window events grouped by listener (stable: input order within one), so the per-chunk
+    # split is a slice, not a 10-million-row gather
+    idx = idx[stable_order(uid_all[idx])]
     uid = uid_all[idx].astype(np.int64)
     kind = kind_all[idx]
     music = kind == KIND_TRACK
@@ -354,8 +423,8 @@ def prepare(
     span_days = np.arange(start_day, end_day + 1)
     month_of = span_days.astype("M8[D]").astype("M8[M]").astype(np.int64) % 12 + 1
     month = month_of[d - start_day]  # a table lookup per event, not calendar math
-    na = max(len(artists), 1)
-    pairs = pd.unique(uid[music & (artist >= 0)] * na + artist[music & (artist >= 0)])
+    played = music & (artist >= 0)
+    pairs = _unique_pairs(uid[played], artist[played], na)
     artist_share = np.bincount(pairs % na, minlength=na) / max(n_users, 1)
     return Prepared(
         artist_share=artist_share,
@@ -426,7 +495,8 @@ def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
     if n == 0 or len(p.uid) <= max_events:
         yield p
         return
-    order = np.argsort(p.uid, kind="stable")
+    grouped = bool(np.all(p.uid[1:] >= p.uid[:-1]))  # prepare() groups them: slices suffice
+    order = None if grouped else stable_order(p.uid)
     starts = np.r_[0, np.cumsum(per_user)]
     cuts = [0]
     acc = 0
@@ -439,7 +509,7 @@ def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
     na = max(len(p.spaces["artist"]), 1)
     hist_user = p.hist_pairs // na
     for u0, u1 in zip(cuts[:-1], cuts[1:], strict=True):
-        sel = order[starts[u0] : starts[u1]]
+        sel = slice(starts[u0], starts[u1]) if order is None else order[starts[u0] : starts[u1]]
         fields = {f: getattr(p, f)[sel] for f in _EVENT_FIELDS}
         fields["uid"] = fields["uid"] - u0
         h = p.hist_pairs[(hist_user >= u0) & (hist_user < u1)]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wrapped.stats.aggregates import first_per_group
+from wrapped.stats.aggregates import best_per_group, first_per_group
 from wrapped.stats.prepare import KIND_TRACK, Prepared
 
 
@@ -48,12 +48,11 @@ def streaks(p: Prepared, ud_user: np.ndarray, ud_day: np.ndarray) -> Streaks:
     codes = np.sort(ud_user * span + (ud_day - p.start_day))
     rs, rl = _runs(codes)
     if len(rs):
-        ru = rs // span
-        o = np.lexsort((rs, -rl, ru))  # longest, then earliest
-        f = first_per_group(ru[o], n)
+        ru = rs // span  # non-decreasing: codes are sorted
+        f = best_per_group(ru, (span - rl) * span + rs % span, n)  # longest, then earliest
         has = f >= 0
-        days[has] = rl[o][f[has]]
-        start[has] = rs[o][f[has]] % span + p.start_day
+        days[has] = rl[f[has]]
+        start[has] = rs[f[has]] % span + p.start_day
 
     a_days = np.zeros(n, dtype=np.int64)
     a_start = np.full(n, -1, dtype=np.int64)
@@ -67,10 +66,15 @@ def streaks(p: Prepared, ud_user: np.ndarray, ud_day: np.ndarray) -> Streaks:
         pair = rs // span
         ru, ra = pair // na, pair % na
         rstart = rs % span
-        o = np.lexsort((p.spaces["artist"].rank[ra], rstart, -rl, ru))
-        f = first_per_group(ru[o], n)
+        arank = p.spaces["artist"].rank[ra]
+        if (span + 1) * span * (na + 1) < 2**62:  # longest, then earliest, then artist name
+            f = best_per_group(ru, ((span - rl) * span + rstart) * na + arank, n)
+        else:
+            o = np.lexsort((arank, rstart, -rl, ru))
+            f = first_per_group(ru[o], n)
+            f = np.where(f >= 0, o[np.maximum(f, 0)], -1)
         has = f >= 0
-        a_days[has] = rl[o][f[has]]
-        a_start[has] = rstart[o][f[has]] + p.start_day
-        a_art[has] = ra[o][f[has]]
+        a_days[has] = rl[f[has]]
+        a_start[has] = rstart[f[has]] + p.start_day
+        a_art[has] = ra[f[has]]
     return Streaks(days=days, start=start, artist_days=a_days, artist_start=a_start, artist=a_art)

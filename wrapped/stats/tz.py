@@ -135,7 +135,8 @@ def local_wall_ns(ts_utc_ns: np.ndarray, zone_code: np.ndarray, zones: list[str]
     if len(present) == 1:
         idx = pd.DatetimeIndex(ts_utc_ns.view("M8[ns]"), tz="UTC")
         return np.asarray(idx.tz_convert(zones[present[0]]).tz_localize(None).asi8)
-    order = np.argsort(zone_code, kind="stable")
+    small = zone_code.astype(np.int16) if len(zones) < 2**15 else zone_code
+    order = np.argsort(small, kind="stable")  # 16-bit keys: numpy radix-sorts them
     bounds = np.searchsorted(zone_code[order], np.arange(len(zones) + 1))
     for z in present:
         sel = order[bounds[z] : bounds[z + 1]]
