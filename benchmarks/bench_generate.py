@@ -34,8 +34,10 @@ from wrapped.testing import Script, ScriptedServer  # noqa: E402
 
 
 def make_inputs(tmp: Path, listeners: int, events_per_listener: int) -> Path:
-    data = generate_canonical(listeners * events_per_listener, listeners, year=2024, seed=1)
     folder = tmp / f"in-{listeners}"
+    if folder.exists():
+        return folder
+    data = generate_canonical(listeners * events_per_listener, listeners, year=2024, seed=1)
     folder.mkdir()
     data.events.to_parquet(folder / "events.parquet")
     data.profiles.to_parquet(folder / "profiles.parquet")
@@ -44,7 +46,14 @@ def make_inputs(tmp: Path, listeners: int, events_per_listener: int) -> Path:
 
 
 def scripted_run(
-    tmp: Path, listeners: int, *, concurrency: int, latency_ms: float, epl: int, max_days: int
+    tmp: Path,
+    listeners: int,
+    *,
+    concurrency: int,
+    latency_ms: float,
+    epl: int,
+    max_days: int,
+    judge: bool = True,
 ) -> dict:
     inputs = make_inputs(tmp, listeners, epl)
     with ScriptedServer(Script(latency_ms=latency_ms, seed=1), mode="process") as srv:
@@ -54,14 +63,15 @@ def scripted_run(
             model="scripted",
             judge_model="scripted-judge",
             concurrency=concurrency,
-            cache_path=tmp / f"cache-{listeners}.sqlite",
+            cache_path=tmp / f"cache-{listeners}-{judge}.sqlite",
             max_days=max_days,
+            judge=judge,
             shard_size=200,
             batch_size=4,
         )
         with TreeSampler(exclude={srv._proc.pid}) as sampler:
             t0 = time.monotonic()
-            result = run_generate([inputs], out=tmp / "runs", settings=settings)
+            result = run_generate([inputs], out=tmp / f"runs-{judge}", settings=settings)
             wall = time.monotonic() - t0
         log = srv.requests()
     m = result.manifest
@@ -84,6 +94,7 @@ def scripted_run(
         "calls_per_story": calls / max(1, stories),
         "peak_rss_mb": sampler.peak_rss / 2**20,
         "cpu_ms_per_story": 1000 * sampler.cpu_s / max(1, stories),
+        "cpu_s": sampler.cpu_s,
         "counts_add_up": m["counts_add_up"],
     }
 
@@ -114,7 +125,12 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--latency-ms", type=float, default=100.0)
     ap.add_argument("--events-per-listener", type=int, default=150)
-    ap.add_argument("--max-days", type=int, default=5)
+    ap.add_argument(
+        "--max-days",
+        type=int,
+        default=1,
+        help="interesting days per listener in part 1 (1 keeps 10,000 listeners under ~10 minutes)",
+    )
     ap.add_argument("--skip-embedded", action="store_true")
     ap.add_argument("--sizes", default=None, help="comma-separated listener counts for part 1")
     args = ap.parse_args()
@@ -127,7 +143,9 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        for n in sizes:
+        # the writer alone at the smallest size too: how much of the CPU the judge costs
+        results = {}
+        for n, judge in [(n, True) for n in sizes] + [(sizes[-1], False)]:
             r = scripted_run(
                 tmp,
                 n,
@@ -135,14 +153,27 @@ def main() -> None:
                 latency_ms=args.latency_ms,
                 epl=args.events_per_listener,
                 max_days=args.max_days,
+                judge=judge,
             )
+            results[(n, judge)] = r
+            what = "writer+judge" if judge else "writer only"
             print(
-                f"[scripted {n:>6} listeners] {r['stories']} stories ({r['passed']} passed, {r['fallback']} fallback) "
-                f"in {r['generate_s']:.1f}s = {r['stories_per_s']:.1f} stories/s | LLM calls {r['calls']} "
-                f"({r['writer_calls']} writer, {r['judge_calls']} judge) = {r['calls_per_s']:.1f}/s vs ideal "
+                f"[scripted, {what}, {n} listeners x {args.max_days} day(s)] {r['stories']} stories "
+                f"({r['passed']} passed, {r['fallback']} fallback) in {r['generate_s']:.1f}s = "
+                f"{r['stories_per_s']:.1f} stories/s | LLM calls {r['calls']} ({r['writer_calls']} writer, "
+                f"{r['judge_calls']} judge) = {r['calls_per_s']:.1f}/s vs ideal "
                 f"{r['ideal_calls_per_s']:.0f}/s ({r['calls_per_s'] / r['ideal_calls_per_s']:.0%}) | "
                 f"{r['calls_per_story']:.2f} calls/story | peak RSS {r['peak_rss_mb']:.0f} MB | "
-                f"{r['cpu_ms_per_story']:.2f} CPU ms/story outside the LLM | counts add up: {r['counts_add_up']}",
+                f"{r['cpu_ms_per_story']:.2f} CPU ms/story outside the LLM (incl. start-up) | "
+                f"counts add up: {r['counts_add_up']} | load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+        if len(sizes) > 1:
+            lo, hi = results[(sizes[0], True)], results[(sizes[-1], True)]
+            marginal = (hi["cpu_s"] - lo["cpu_s"]) / max(1, hi["stories"] - lo["stories"]) * 1000
+            print(
+                f"marginal CPU per story (start-up excluded: {sizes[0]} -> {sizes[-1]} listeners): "
+                f"{marginal:.2f} ms | peak RSS {lo['peak_rss_mb']:.0f} MB -> {hi['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
         if not args.skip_embedded:

@@ -329,17 +329,19 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
                 journal = journals.setdefault(i, Journal(layout.journal(i)))
                 n_stories = n_passed = 0
                 usage = Usage()
+                good = []
                 for rec in records:
                     if rec["status"] == "fatal":
                         fatal = fatal or rec["error"]
                         continue
-                    journal.append(rec)
-                    left[i] -= 1
+                    good.append(rec)
                     n_stories += len(rec.get("verdicts", []))
                     n_passed += sum(v["decision"] == "pass" for v in rec.get("verdicts", []))
                     usage = usage + Usage.model_validate(rec.get("usage") or {})
+                journal.append_many(good)
+                left[i] -= len(good)
                 progress.advance(
-                    len(records) - sum(r["status"] == "fatal" for r in records),
+                    len(good),
                     stories=n_stories,
                     passed=n_passed,
                     usage=usage,

@@ -28,11 +28,19 @@ class Journal:
         return out
 
     def append(self, record: dict[str, Any]) -> None:
+        self.append_many([record])
+
+    def append_many(self, records: list[dict[str, Any]]) -> None:
+        """Append complete lines and make them durable with one fsync (a batch is one I/O)."""
+        if not records:
+            return
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._repair_tail()
             self._fh = self.path.open("a", encoding="utf-8")
-        self._fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        self._fh.write(
+            "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+        )
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
