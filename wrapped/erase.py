@@ -112,7 +112,7 @@ def _scrub_json(path: Path, ids: set[str]) -> int:
         if isinstance(node, list):
             keep = []
             for item in node:
-                if isinstance(item, dict) and item.get("user_id") in ids:
+                if isinstance(item, dict) and _mentions(item, ids):
                     removed += 1
                 else:
                     keep.append(walk(item))
@@ -123,6 +123,14 @@ def _scrub_json(path: Path, ids: set[str]) -> int:
     if removed:
         atomic_write_text(path, json.dumps(cleaned, indent=2, sort_keys=True) + "\n")
     return removed
+
+
+def _mentions(item: dict, ids: set[str]) -> bool:
+    """An entry belongs to the listener if it carries the id (also inside a file name, as
+    ingest writes pseudonyms into the names of per-listener export files)."""
+    if item.get("user_id") in ids:
+        return True
+    return any(isinstance(v, str) and any(i in v for i in ids) for v in item.values())
 
 
 def _rewrite_plan(path: Path, ids: set[str]) -> int:

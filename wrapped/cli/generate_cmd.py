@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from wrapped.settings import load_settings
+from wrapped.settings import DEFAULT_SALT, load_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -105,6 +105,20 @@ def generate(
             help="Name the run (default: a hash of inputs + settings, so a rerun resumes).",
         ),
     ] = None,
+    on_gate_fail: Annotated[
+        str | None,
+        typer.Option(
+            "--on-gate-fail",
+            help="When a story still fails the gate after its attempts: fallback (the embedded writer's grounded story, marked) or needs_review (held for a human).",
+        ),
+    ] = None,
+    gate_attempts: Annotated[
+        int | None,
+        typer.Option(
+            "--gate-attempts",
+            help="Drafts per story before giving up (regenerated with the gate's reasons as feedback).",
+        ),
+    ] = None,
     max_failure_rate: Annotated[
         float | None,
         typer.Option(
@@ -146,8 +160,17 @@ def generate(
         tz=tz,
         run_id=run_id,
         max_failure_rate=max_failure_rate,
+        on_gate_fail=on_gate_fail,
+        gate_max_attempts=gate_attempts,
     )
-    progress = RichRunProgress(Console(stderr=True), enabled=not quiet)
+    console = Console(stderr=True)
+    if settings.salt.get_secret_value() == DEFAULT_SALT:
+        console.print(
+            "[yellow]note:[/] user ids are pseudonymized with the built-in salt; "
+            "set WRAPPED_SALT to your own secret for real listeners' data",
+            highlight=False,
+        )
+    progress = RichRunProgress(console, enabled=not quiet)
     result = run_generate(
         inputs, out=out, settings=settings, users=users, sample=sample, progress=progress
     )

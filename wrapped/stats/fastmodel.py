@@ -34,6 +34,7 @@ class _Plan:
 
 
 _PLANS: dict[type, _Plan] = {}
+_BLOCK = 1024  # objects per `many` pass (a few hundred KB: stays in cache between passes)
 
 
 def _model_in(ann: Any) -> tuple[type[BaseModel] | None, bool]:
@@ -97,13 +98,17 @@ def many(cls: type[BaseModel]):
     fields = set(cls.model_fields)
 
     def make_all(dicts: list[dict[str, Any]]) -> list:
-        n = len(dicts)
-        objs = list(map(_new, repeat(cls, n)))
-        deque(map(_set, objs, repeat("__dict__", n), dicts), 0)
-        deque(map(_set, objs, repeat("__pydantic_fields_set__", n), repeat(fields, n)), 0)
-        deque(map(_set, objs, repeat("__pydantic_extra__", n), repeat(None, n)), 0)
-        deque(map(_set, objs, repeat("__pydantic_private__", n), repeat(None, n)), 0)
-        return objs
+        out: list = []
+        for i in range(0, len(dicts), _BLOCK):  # blocks: the passes hit objects still in cache
+            part = dicts[i : i + _BLOCK]
+            n = len(part)
+            objs = list(map(_new, repeat(cls, n)))
+            deque(map(_set, objs, repeat("__dict__", n), part), 0)
+            deque(map(_set, objs, repeat("__pydantic_fields_set__", n), repeat(fields, n)), 0)
+            deque(map(_set, objs, repeat("__pydantic_extra__", n), repeat(None, n)), 0)
+            deque(map(_set, objs, repeat("__pydantic_private__", n), repeat(None, n)), 0)
+            out += objs
+        return out
 
     return make_all
 

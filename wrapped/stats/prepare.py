@@ -507,12 +507,12 @@ def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
         acc += cnt
     cuts.append(n)
     na = max(len(p.spaces["artist"]), 1)
-    hist_user = p.hist_pairs // na
-    for u0, u1 in zip(cuts[:-1], cuts[1:], strict=True):
+    hist_at = np.searchsorted(p.hist_pairs, np.asarray(cuts, dtype=np.int64) * na)  # sorted
+    for ci, (u0, u1) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
         sel = slice(starts[u0], starts[u1]) if order is None else order[starts[u0] : starts[u1]]
         fields = {f: getattr(p, f)[sel] for f in _EVENT_FIELDS}
         fields["uid"] = fields["uid"] - u0
-        h = p.hist_pairs[(hist_user >= u0) & (hist_user < u1)]
+        h = p.hist_pairs[hist_at[ci] : hist_at[ci + 1]]
         yield (
             Prepared(
                 users=p.users[u0:u1], year=p.year, start_day=p.start_day, end_day=p.end_day,
