@@ -15,9 +15,33 @@ from wrapped.settings import Settings, load_settings
 from wrapped.stats.model import InterestingDay, UserYear
 from wrapped.story import Draft, PromptPair, Story, StoryRequest, Verdict
 
+
+def __getattr__(name: str):
+    """Stage entry points load lazily, so `import wrapped` stays cheap (no pandas, openai, ray)."""
+    lazy = {
+        "compute_user_years": ("wrapped.stats", "compute_user_years"),
+        "iter_user_years": ("wrapped.stats", "iter_user_years"),
+        "render": ("wrapped.prompts", "render"),
+        "compose": ("wrapped.writer", "compose"),
+        "make_backend": ("wrapped.llm", "make_backend"),
+        "ChatClient": ("wrapped.llm", "ChatClient"),
+        "Gate": ("wrapped.gate", "Gate"),
+        "run_generate": ("wrapped.batch.run", "run_generate"),
+        "erase_user": ("wrapped.erase", "erase_user"),
+    }
+    if name not in lazy:
+        raise AttributeError(f"module 'wrapped' has no attribute {name!r}")
+    from importlib import import_module
+
+    module, attr = lazy[name]
+    return getattr(import_module(module), attr)
+
+
 __all__ = [
+    "ChatClient",
     "ConfigError",
     "Draft",
+    "Gate",
     "InputError",
     "InterestingDay",
     "LLMError",
@@ -30,5 +54,12 @@ __all__ = [
     "Verdict",
     "WrappedError",
     "__version__",
+    "compose",
+    "compute_user_years",
+    "erase_user",
+    "iter_user_years",
     "load_settings",
+    "make_backend",
+    "render",
+    "run_generate",
 ]
