@@ -13,6 +13,7 @@ import re
 
 from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS, FactIndex
 from wrapped.gate.numbers import (
+    _UNITS,
     DIGITS_RE,
     NUMBER_WORDS_RE,
     matches,
@@ -34,18 +35,8 @@ _ORD_WORDS = {
     "ninth": 9,
     "tenth": 10,
 }
-_SMALL = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+# "#one" .. "number ten": the spelled ranks, from the one number-word table
+_SMALL = {w: n for w, n in _UNITS.items() if 1 <= n <= 10}
 _NOUN_ALT = "|".join(sorted(LIST_NOUNS, key=len, reverse=True))
 
 PCT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|per\s?cent\b)", re.IGNORECASE)
