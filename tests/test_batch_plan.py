@@ -18,11 +18,16 @@ def test_select_first_n_and_fraction_are_deterministic():
     assert a == b and len(a) == 10 and a == sorted(a)
 
 
-def test_select_from_a_file_of_ids(tmp_path):
+def test_select_from_a_file_of_ids_or_account_names(tmp_path):
+    from wrapped.ingest import pseudonymize
+
     f = tmp_path / "ids.txt"
-    f.write_text("u002\nu999\n\nu001\n")
-    chosen, key = select_users(["u001", "u002", "u003"], users=None, sample=str(f), seed=0)
-    assert chosen == ["u001", "u002"] and key.startswith("file:")
+    f.write_text("u002\nu999\n\nu001\nana.k.92\n")
+    ana = pseudonymize("ana.k.92", "s")
+    chosen, key = select_users(
+        ["u001", "u002", "u003", ana], users=None, sample=str(f), seed=0, salt="s"
+    )
+    assert chosen == sorted(["u001", "u002", ana]) and key.startswith("file:")
 
 
 @pytest.mark.parametrize("users,sample", [(0, None), (None, "1.5"), (3, "0.5"), (None, "/no/such")])

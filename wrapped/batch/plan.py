@@ -63,9 +63,10 @@ def fingerprint_paths(paths: Sequence[Path]) -> str:
 
 
 def select_users(
-    user_ids: list[str], *, users: int | None, sample: str | None, seed: int
+    user_ids: list[str], *, users: int | None, sample: str | None, seed: int, salt: str | None = None
 ) -> tuple[list[str], str]:
-    """Apply --users N or --sample F (a fraction 0<F<=1, or a file of user ids). Sorted output."""
+    """Apply --users N or --sample F (a fraction 0<F<=1, or a file of user ids: pseudonymous, or
+    account names, which are pseudonymized with `salt` to match). Sorted output."""
     ids = sorted(user_ids)
     if users is not None and sample is not None:
         raise ConfigError("use --users or --sample, not both")
@@ -91,6 +92,10 @@ def select_users(
     wanted = {
         line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     }
+    if salt is not None:
+        from wrapped.ingest import pseudonymize
+
+        wanted |= {pseudonymize(w, salt) for w in wanted}
     chosen = [u for u in ids if u in wanted]
     digest = hashlib.sha256("\n".join(sorted(wanted)).encode()).hexdigest()[:8]
     return chosen, f"file:{digest}"

@@ -220,7 +220,13 @@ def _write_plan(
                 offsets[uy.user_id] = (fh.tell(), len(line))
                 fh.write(line)
     write_jsonl_atomic(layout.ineligible, ({"user_id": u, "reason": r} for u, r in ineligible))
-    chosen, _ = select_users(list(offsets), users=users, sample=sample, seed=settings.seed)
+    chosen, _ = select_users(
+        list(offsets),
+        users=users,
+        sample=sample,
+        seed=settings.seed,
+        salt=settings.salt.get_secret_value(),
+    )
     shards = cut_shards(chosen, settings.shard_size)
     with staging.open("rb") as fh:
         for i, shard in enumerate(shards):
