@@ -72,6 +72,7 @@ def run_generate(
     t0 = time.monotonic()
     timings: dict[str, float] = {}
     paths = check_inputs([Path(p) for p in inputs])
+    _preflight(settings)
 
     from wrapped.prompts import load_version
 
@@ -331,7 +332,10 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
             ready, _ = ray.wait(list(pending), num_returns=1)
             for ref in ready:
                 i = pending.pop(ref)
-                records = ray.get(ref)
+                try:
+                    records = ray.get(ref)
+                except ray.exceptions.RayError as exc:
+                    raise BatchError(f"a Ray worker failed: {_root_cause(exc)}") from None
                 journal = journals.setdefault(i, Journal(layout.journal(i)))
                 n_stories = n_passed = 0
                 usage = Usage()
@@ -367,6 +371,25 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
         stop_workers(workers, budget)
     if fatal is not None:
         raise ConfigError(fatal)
+
+
+def _preflight(settings: Settings) -> None:
+    """Build the backend and gate once here, so a configuration mistake (no key, unknown
+    backend) is one clear line before any worker starts, not a dead actor's traceback."""
+    import asyncio
+
+    from wrapped.batch.runtime import build_runtime
+
+    runtime = build_runtime(settings)
+    asyncio.run(runtime.aclose())
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The last 'SomeError: message' line of a Ray error (its own text is a whole traceback)."""
+    lines = [
+        ln.strip() for ln in str(exc).splitlines() if re.match(r"\s*[\w.]+(Error|Exception): ", ln)
+    ]
+    return lines[-1] if lines else type(exc).__name__
 
 
 def _user_years(layout: RunLayout, shard: int, wanted: set[str]) -> dict[str, str]:
