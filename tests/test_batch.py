@@ -244,3 +244,13 @@ def test_rpm_budget_is_shared_by_all_workers(tmp_path):
     span = times[-1] - times[0]
     burst = 4
     assert len(times) - burst <= rpm / 60 * span * 1.1 + 1, (len(times), span)
+
+
+def test_no_key_for_openai_is_one_line_before_any_work(tmp_path):
+    res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--backend", "openai"],
+                  cli_env(tmp_path))
+    assert res.returncode == 2
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "OPENAI_API_KEY" in errors[0]
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
