@@ -38,11 +38,15 @@ def _peak_gb() -> float:
 class Timer:
     def __enter__(self) -> Timer:
         self.w, self.c = time.perf_counter(), time.process_time()
+        self.r = resource.getrusage(resource.RUSAGE_SELF)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.wall = time.perf_counter() - self.w
         self.cpu = time.process_time() - self.c
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        self.user, self.sys = r.ru_utime - self.r.ru_utime, r.ru_stime - self.r.ru_stime
+        self.faults = r.ru_minflt - self.r.ru_minflt
 
 
 def main() -> None:
@@ -93,7 +97,9 @@ def main() -> None:
     print(f"whole stats ({mode}): {n_years:,} UserYears ({n_eligible:,} eligible), "
           f"{n_days:,} interesting days, {n_log:,} log entries")  # fmt: skip
     print(f"  wall {t_all.wall:.2f}s -> {len(ev) / t_all.wall:,.0f} events/s  (target >= 500,000)")
-    print(f"  cpu  {t_all.cpu:.2f}s -> {len(ev) / t_all.cpu:,.0f} events/s of CPU")
+    print(f"  cpu  {t_all.cpu:.2f}s -> {len(ev) / t_all.cpu:,.0f} events/s of CPU "
+          f"(user {t_all.user:.2f}s + system {t_all.sys:.2f}s, {t_all.faults:,} page faults; "
+          f"one process, one thread)")  # fmt: skip
     print(f"  peak RSS {peak:.2f} GB (process, incl. the {rss0:.2f} GB input; target < 6 GB)")
     del chunks
     gc.collect()

@@ -277,8 +277,13 @@ def day_details(p: Prepared, c: Core, x: Extra, ch: Chosen, log_cap: int) -> Day
     old = music & (ry >= 0) & (ry <= p.year - NOSTALGIA_YEARS)
     old_ms, old_plays = sums(ecd, ms, m, old)
     known = np.flatnonzero(music & (ry >= 0) & (trk >= 0))
-    oo = known[np.lexsort((T.rank[trk[known]], ry[known], ecd[known]))]
-    fo = first_per_group(ecd[oo], m)
+    # oldest release per day (ties: track name); ecd is sorted, so a segmented min suffices
+    if len(known) and (int(ry[known].max()) + 1) * (len(T) + 1) < 2**62:
+        oo = known
+        fo = best_per_group(ecd[known], ry[known].astype(np.int64) * len(T) + T.rank[trk[known]], m)
+    else:
+        oo = known[np.lexsort((T.rank[trk[known]], ry[known], ecd[known]))]
+        fo = first_per_group(ecd[oo], m)
 
     hh = _hhmm(np.concatenate([first_wall, last_wall]))
     f_first, f_last = hh[:m], hh[m:]
@@ -324,69 +329,78 @@ def day_details(p: Prepared, c: Core, x: Extra, ch: Chosen, log_cap: int) -> Day
 
     facts: list[dict] = []
     heads_txt: list[str] = []
-    for i in range(m):
-        cat = cats[i]
-        f: dict = {"minutes": L["all_min"][i], "plays": L["plays"][i]}
-        if L["mus_plays"][i]:
-            f["music_minutes"] = L["mus_min"][i]
-            f["music_plays"] = L["mus_plays"][i]
-            f["distinct_artists"] = L["n_art"][i]
-        if L["pod_plays"][i]:
-            f["podcast_minutes"] = L["pod_min"][i]
-            f["podcast_plays"] = L["pod_plays"][i]
-        if L["ta"][i] is not None:
-            f["top_artist"] = L["ta"][i]
-            f["top_artist_minutes"] = L["ta_min"][i]
-            f["top_artist_plays"] = L["ta_plays"][i]
-        if L["tt"][i] is not None:
-            f["top_track"] = L["tt"][i]
-            f["top_track_artist"] = L["tt_by"][i]
-            f["top_track_plays"] = L["tt_plays"][i]
-        f["first_play"] = f_first[i]
-        f["last_play"] = f_last[i]
-        u = user_l[i]
+    # one zip over the per-day columns (no dict-of-lists lookups per day)
+    for (cat, u, all_min, n_plays, mus_min, mus_plays, n_art_i, pod_min, pod_plays, ta, ta_min,
+         ta_plays, tt, tt_by, tt_plays, ts_name, ts_min, n_new_i, tn, ya_min, ya_plays, yg_min,
+         yg_plays, old_min, old_plays, first, last, h_old, o_track, o_by, o_year) in zip(
+        cats, user_l, L["all_min"], L["plays"], L["mus_min"], L["mus_plays"], L["n_art"],
+        L["pod_min"], L["pod_plays"], L["ta"], L["ta_min"], L["ta_plays"], L["tt"], L["tt_by"],
+        L["tt_plays"], L["ts"], L["ts_min"], L["n_new"], L["tn"], L["ya_min"], L["ya_plays"],
+        L["yg_min"], L["yg_plays"], L["old_min"], L["old_plays"], f_first, f_last, has_old,
+        old_track, old_by, old_year, strict=True,
+    ):  # fmt: skip
+        f: dict = {"minutes": all_min, "plays": n_plays}
+        if mus_plays:
+            f["music_minutes"] = mus_min
+            f["music_plays"] = mus_plays
+            f["distinct_artists"] = n_art_i
+        if pod_plays:
+            f["podcast_minutes"] = pod_min
+            f["podcast_plays"] = pod_plays
+        if ta is not None:
+            f["top_artist"] = ta
+            f["top_artist_minutes"] = ta_min
+            f["top_artist_plays"] = ta_plays
+        if tt is not None:
+            f["top_track"] = tt
+            f["top_track_artist"] = tt_by
+            f["top_track_plays"] = tt_plays
+        f["first_play"] = first
+        f["last_play"] = last
         if cat == "biggest_music_day":
-            head = f"Your biggest music day: {_plural(L['mus_min'][i], 'minute')} of music."
+            head = f"Your biggest music day: {_plural(mus_min, 'minute')} of music."
         elif cat == "biggest_podcast_day":
-            if L["ts"][i] is not None:
-                f["top_show"] = L["ts"][i]
-                f["top_show_minutes"] = L["ts_min"][i]
-            head = f"Your biggest podcast day: {_plural(L['pod_min'][i], 'minute')} of podcasts."
+            if ts_name is not None:
+                f["top_show"] = ts_name
+                f["top_show_minutes"] = ts_min
+            head = f"Your biggest podcast day: {_plural(pod_min, 'minute')} of podcasts."
         elif cat == "biggest_discovery_day":
-            f["new_artists"] = L["n_new"][i]
-            if L["tn"][i] is not None:
-                f["top_new_artist"] = L["tn"][i]
-            head = f"You played {_plural(L['n_new'][i], 'artist')} for the first time."
+            f["new_artists"] = n_new_i
+            if tn is not None:
+                f["top_new_artist"] = tn
+            head = f"You played {_plural(n_new_i, 'artist')} for the first time."
         elif cat == "biggest_top_artist_day":
             name = top_art_name[u]
             f["year_top_artist"] = name
-            f["year_top_artist_minutes"] = L["ya_min"][i]
-            f["year_top_artist_plays"] = L["ya_plays"][i]
-            head = f"Your biggest day with {name}, your top artist of the year: {_plural(L['ya_min'][i], 'minute')}."
+            f["year_top_artist_minutes"] = ya_min
+            f["year_top_artist_plays"] = ya_plays
+            head = f"Your biggest day with {name}, your top artist of the year: {_plural(ya_min, 'minute')}."
         elif cat == "biggest_top_genre_day":
             name = top_gen_name[u]
             f["year_top_genre"] = name
-            f["year_top_genre_minutes"] = L["yg_min"][i]
-            f["year_top_genre_plays"] = L["yg_plays"][i]
-            head = f"Your biggest {name} day, your top genre of the year: {_plural(L['yg_min'][i], 'minute')}."
+            f["year_top_genre_minutes"] = yg_min
+            f["year_top_genre_plays"] = yg_plays
+            head = (
+                f"Your biggest {name} day, your top genre of the year: {_plural(yg_min, 'minute')}."
+            )
         elif cat == "most_nostalgic_day":
-            f["throwback_minutes"] = L["old_min"][i]
-            f["throwback_plays"] = L["old_plays"][i]
+            f["throwback_minutes"] = old_min
+            f["throwback_plays"] = old_plays
             f["throwback_cutoff_year"] = cutoff
-            if has_old[i]:
-                f["oldest_track"] = old_track[i]
-                f["oldest_track_artist"] = old_by[i]
-                f["oldest_release_year"] = old_year[i]
-            head = f"Your most nostalgic day: {_plural(L['old_min'][i], 'minute')} of music released in {cutoff} or earlier."
+            if h_old:
+                f["oldest_track"] = o_track
+                f["oldest_track_artist"] = o_by
+                f["oldest_release_year"] = o_year
+            head = f"Your most nostalgic day: {_plural(old_min, 'minute')} of music released in {cutoff} or earlier."
         elif cat == "most_unusual_day":
             head = "Your most unusual day: your artist mix was the furthest from your usual one."
         elif cat == "birthday":
             b = p.birth_dates[u]
             if b is not None:
                 f["age"] = p.year - b.year
-            head = f"Your birthday: {_plural(L['all_min'][i], 'minute')} of listening."
+            head = f"Your birthday: {_plural(all_min, 'minute')} of listening."
         else:
-            head = f"New Year's Day: {_plural(L['all_min'][i], 'minute')} of listening."
+            head = f"New Year's Day: {_plural(all_min, 'minute')} of listening."
         facts.append(f)
         heads_txt.append(head)
 

@@ -152,21 +152,45 @@ def personalities(
     ):  # fmt: skip
         if hist and da:
             share = na / da
-            axes.append(_axis(0, share, f"{na} of your {da} artists ({_pct(share)}) were new to you this year."))
+            axes.append(
+                _axis(
+                    0,
+                    share,
+                    f"{na} of your {da} artists ({_pct(share)}) were new to you this year.",
+                )
+            )
         else:
             axes.append(_axis(0, None, _NO_HISTORY))
         if mu:
             share = tk / mu
-            axes.append(_axis(1, 1 - share, f"Your top {top_k} artists took {_pct(share)} of your music minutes."))
+            axes.append(
+                _axis(
+                    1,
+                    1 - share,
+                    f"Your top {top_k} artists took {_pct(share)} of your music minutes.",
+                )
+            )
         else:
             axes.append(_axis(1, None, _NO_MUSIC))
         if kn:
             share = fr / kn
-            axes.append(_axis(2, share, f"{_pct(share)} of your dated music minutes went to releases from {year - 1} or {year}."))
+            axes.append(
+                _axis(
+                    2,
+                    share,
+                    f"{_pct(share)} of your dated music minutes went to releases from {year - 1} or {year}.",
+                )
+            )
         else:
             axes.append(_axis(2, None, _NO_YEARS))
         if mu:
-            axes.append(_axis(3, 1 - pop, f"On average {_pct(pop)} of listeners here also played the artists you played."))
+            axes.append(
+                _axis(
+                    3,
+                    1 - pop,
+                    f"On average {_pct(pop)} of listeners here also played the artists you played.",
+                )
+            )
         else:
             axes.append(_axis(3, None, _NO_MUSIC))  # fmt: skip
     made = _AXES(axes)

@@ -96,6 +96,7 @@ class Prepared:
     row: np.ndarray  # position in the input frame (for log titles)
     spaces: dict[str, KeySpace] = field(default_factory=dict)
     artist_share: np.ndarray | None = None  # per artist: share of all listeners who played it
+    artist_genre: np.ndarray | None = None  # per artist code: primary genre code, -1 unknown
     #: raw string codes per window event (any kind) and their names (last entry None), for logs
     raw: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
@@ -115,23 +116,10 @@ class Prepared:
 def _factorize(
     values: pd.Series | pd.api.extensions.ExtensionArray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (-1 for null) and uniques as an object array of str."""
+    """Codes (-1 for null; int32 to halve ~10M-row arrays) and uniques as an object array."""
     codes, uniques = pd.factorize(values)
-    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
-
-
-#: Integer keys below this many values are made unique with a flat bitmap (one byte per
-#: possible key, <= 256 MB) instead of hashing or sorting ~10 million keys.
-DENSE_KEYS = 1 << 28
-
-
-def _unique_sorted(keys: np.ndarray, n_keys: int) -> np.ndarray:
-    """Sorted distinct values of non-negative int keys < `n_keys` (int64)."""
-    if n_keys <= DENSE_KEYS:
-        seen = np.zeros(n_keys, dtype=bool)
-        seen[keys] = True
-        return np.flatnonzero(seen)
-    return np.sort(pd.unique(keys.astype(np.int64, copy=False)))
+    small = len(uniques) < 2**31 - 1
+    return codes.astype(np.int32 if small else np.int64), np.asarray(uniques, dtype=object)
 
 
 def _unique_pairs(uid: np.ndarray, item: np.ndarray, n_items: int) -> np.ndarray:
@@ -160,17 +148,6 @@ def _unique_pairs(uid: np.ndarray, item: np.ndarray, n_items: int) -> np.ndarray
         seen[hit] = False
         out.append(hit + base)
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-
-
-def _factorize_keys(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, distinct keys) of non-negative int keys < `n_keys`; keys numbered in sorted order
-    when dense (any numbering is fine: every ordering downstream uses explicit name ranks)."""
-    if n_keys <= DENSE_KEYS // 4 or n_keys <= 4 * len(keys):
-        uniq = _unique_sorted(keys, n_keys)
-        lookup = np.empty(n_keys, dtype=np.int32 if len(uniq) < 2**31 else np.int64)
-        lookup[uniq] = np.arange(len(uniq), dtype=lookup.dtype)
-        return lookup[keys], uniq
-    return pd.factorize(keys)
 
 
 def stable_order(codes: np.ndarray) -> np.ndarray:
@@ -202,7 +179,8 @@ def _combine(
     valid = mask & (a >= 0) & (b >= 0)
     nb = max(len(b_names), 1)
     codes = np.full(len(a), -1, dtype=np.int64)
-    sub, uniq = _factorize_keys(a[valid] * nb + b[valid], max(len(a_space), 1) * nb)
+    # few distinct pairs: the hash stays hot (int64: int32 codes times nb could overflow)
+    sub, uniq = pd.factorize(a[valid].astype(np.int64) * nb + b[valid])
     codes[valid] = sub
     ua, ub = uniq // nb, uniq % nb
     b_rank = _rank(b_names)
@@ -343,7 +321,10 @@ def prepare(
     users = np.asarray(users, dtype=object)
     n_users = len(users)
     prof = _profiles_for(users, profiles)
-    ev_country = _event_countries(uid_all, events["country"], n_users)
+    if all(prof["country"]):  # every profile names a country: the event column is not needed
+        ev_country: list[str | None] = [None] * n_users
+    else:
+        ev_country = _event_countries(uid_all, events["country"], n_users)
     countries = [
         (p.upper() if p else None) or c for p, c in zip(prof["country"], ev_country, strict=True)
     ]
@@ -428,6 +409,7 @@ def prepare(
     artist_share = np.bincount(pairs % na, minlength=na) / max(n_users, 1)
     return Prepared(
         artist_share=artist_share,
+        artist_genre=art_genre,
         users=users,
         year=year,
         start_day=start_day,
@@ -519,7 +501,7 @@ def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
                 zones=p.zones[u0:u1], tz_sources=p.tz_sources[u0:u1], countries=p.countries[u0:u1],
                 tiers=p.tiers[u0:u1], birth_dates=p.birth_dates[u0:u1],
                 has_history=p.has_history[u0:u1], hist_pairs=h - u0 * na, spaces=p.spaces,
-                artist_share=p.artist_share,
+                artist_share=p.artist_share, artist_genre=p.artist_genre,
                 raw={k: (codes[sel], names) for k, (codes, names) in p.raw.items()},
                 **fields,
             )
