@@ -27,10 +27,24 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _proc import TreeSampler  # noqa: E402
 
-from wrapped.batch.run import run_generate  # noqa: E402
+from wrapped.batch.run import Progress, run_generate  # noqa: E402
 from wrapped.demo import generate_canonical  # noqa: E402
 from wrapped.settings import Settings  # noqa: E402
 from wrapped.testing import Script, ScriptedServer  # noqa: E402
+
+
+class PhaseMarks(Progress):
+    """Splits the peak-memory reading: planning (ingest + stats) vs the fan-out (the part whose
+    memory must stay flat however many listeners there are)."""
+
+    def __init__(self, sampler: TreeSampler) -> None:
+        self.sampler = sampler
+        self.plan_peak = 0
+
+    def start(self, total: int, done: int) -> None:
+        self.sampler.sample()
+        self.plan_peak = self.sampler.peak_rss
+        self.sampler.peak_rss = 0
 
 
 def make_inputs(tmp: Path, listeners: int, events_per_listener: int) -> Path:
@@ -70,8 +84,11 @@ def scripted_run(
             batch_size=4,
         )
         with TreeSampler(exclude={srv._proc.pid}) as sampler:
+            marks = PhaseMarks(sampler)
             t0 = time.monotonic()
-            result = run_generate([inputs], out=tmp / f"runs-{judge}", settings=settings)
+            result = run_generate(
+                [inputs], out=tmp / f"runs-{judge}", settings=settings, progress=marks
+            )
             wall = time.monotonic() - t0
         log = srv.requests()
     m = result.manifest
@@ -92,7 +109,9 @@ def scripted_run(
         "calls_per_s": calls / gen_s,
         "ideal_calls_per_s": concurrency / (latency_ms / 1000),
         "calls_per_story": calls / max(1, stories),
-        "peak_rss_mb": sampler.peak_rss / 2**20,
+        "peak_rss_mb": max(sampler.peak_rss, marks.plan_peak) / 2**20,
+        "plan_peak_mb": marks.plan_peak / 2**20,
+        "fanout_peak_mb": sampler.peak_rss / 2**20,
         "cpu_ms_per_story": 1000 * sampler.cpu_s / max(1, stories),
         "cpu_s": sampler.cpu_s,
         "counts_add_up": m["counts_add_up"],
@@ -163,7 +182,8 @@ def main() -> None:
                 f"{r['stories_per_s']:.1f} stories/s | LLM calls {r['calls']} ({r['writer_calls']} writer, "
                 f"{r['judge_calls']} judge) = {r['calls_per_s']:.1f}/s vs ideal "
                 f"{r['ideal_calls_per_s']:.0f}/s ({r['calls_per_s'] / r['ideal_calls_per_s']:.0%}) | "
-                f"{r['calls_per_story']:.2f} calls/story | peak RSS {r['peak_rss_mb']:.0f} MB | "
+                f"{r['calls_per_story']:.2f} calls/story | peak RSS {r['peak_rss_mb']:.0f} MB "
+                f"(planning {r['plan_peak_mb']:.0f} MB, fan-out {r['fanout_peak_mb']:.0f} MB) | "
                 f"{r['cpu_ms_per_story']:.2f} CPU ms/story outside the LLM (incl. start-up) | "
                 f"counts add up: {r['counts_add_up']} | load {os.getloadavg()[0]:.1f}",
                 flush=True,
@@ -173,7 +193,9 @@ def main() -> None:
             marginal = (hi["cpu_s"] - lo["cpu_s"]) / max(1, hi["stories"] - lo["stories"]) * 1000
             print(
                 f"marginal CPU per story (start-up excluded: {sizes[0]} -> {sizes[-1]} listeners): "
-                f"{marginal:.2f} ms | peak RSS {lo['peak_rss_mb']:.0f} MB -> {hi['peak_rss_mb']:.0f} MB",
+                f"{marginal:.2f} ms | fan-out peak RSS {lo['fanout_peak_mb']:.0f} MB -> "
+                f"{hi['fanout_peak_mb']:.0f} MB | whole-run peak {lo['peak_rss_mb']:.0f} MB -> "
+                f"{hi['peak_rss_mb']:.0f} MB",
                 flush=True,
             )
         if not args.skip_embedded:
