@@ -57,7 +57,10 @@ def start_workers(settings: Settings, layout: RunLayout) -> tuple[list[Any], Any
     cpu_each = min(1.0, cpus / n)
     workers = [
         StoryWorker.options(num_cpus=cpu_each, max_concurrency=max(16, per_worker * 2)).remote(
-            settings, str(layout.root), per_worker, budget
+            settings.model_copy(update={"concurrency": per_worker}),
+            str(layout.root),
+            per_worker,
+            budget,
         )
         for _ in range(n)
     ]

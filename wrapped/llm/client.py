@@ -124,6 +124,23 @@ class _Prepared(NamedTuple):
     max_tokens: int | None
 
 
+_IN_FLIGHT: dict[tuple[int, int], tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
+
+
+def in_flight(limit: int) -> asyncio.Semaphore:
+    """The process's cap on LLM requests in flight (per event loop): writer and judge calls
+    share it, so `--concurrency N` means N requests at once, whichever client sends them."""
+    loop = asyncio.get_running_loop()
+    key = (id(loop), max(1, int(limit)))
+    entry = _IN_FLIGHT.get(key)
+    if entry is None or entry[0] is not loop:
+        for k in [k for k, (lp, _) in _IN_FLIGHT.items() if lp.is_closed()]:
+            del _IN_FLIGHT[k]
+        entry = (loop, asyncio.Semaphore(key[1]))
+        _IN_FLIGHT[key] = entry
+    return entry[1]
+
+
 class ChatClient:
     """Chat completions with structured output, retries, a shared limiter, a cache and usage.
 
@@ -373,12 +390,13 @@ class ChatClient:
                     res = await self.limiter.acquire(estimate)
                     t1 = time.perf_counter()
                     try:
-                        if self.sdk_path == "create":
-                            resp = await client.chat.completions.create(**prep.body)
-                        else:
-                            resp = await client.post(
-                                "/chat/completions", body=prep.body, cast_to=httpx2.Response
-                            )
+                        async with in_flight(self.settings.concurrency):
+                            if self.sdk_path == "create":
+                                resp = await client.chat.completions.create(**prep.body)
+                            else:
+                                resp = await client.post(
+                                    "/chat/completions", body=prep.body, cast_to=httpx2.Response
+                                )
                     except Exception as exc:
                         if isinstance(exc, json.JSONDecodeError):  # a 200 with a broken body
                             paid.append(Usage(calls=1, latency_s=time.perf_counter() - t1))
