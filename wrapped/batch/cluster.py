@@ -56,10 +56,10 @@ def start_workers(settings: Settings, layout: RunLayout) -> tuple[list[Any], Any
     # may be asked for; they must never block each other from being scheduled.
     cpu_each = min(1.0, cpus / n)
     workers = [
-        StoryWorker.options(num_cpus=cpu_each, max_concurrency=max(16, per_worker * 2)).remote(
+        StoryWorker.options(num_cpus=cpu_each, max_concurrency=max(16, per_worker * 4)).remote(
             settings.model_copy(update={"concurrency": per_worker}),
             str(layout.root),
-            per_worker,
+            2 * per_worker,  # listeners in progress: the client caps the calls themselves
             budget,
         )
         for _ in range(n)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import time
 from collections import Counter
@@ -311,7 +312,9 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
     workers, budget = start_workers(settings, layout)
     journals: dict[int, Journal] = {}
     left = {i: len(rem) for i, rem in todo}
-    window = max(2, 2 * len(workers))
+    # Back-pressure: enough listeners in flight to keep every LLM slot busy (twice the call
+    # cap, since a story also spends time in the gate), and no more, so memory stays flat.
+    window = max(2 * len(workers), math.ceil(2 * settings.concurrency / settings.batch_size))
     pending: dict[Any, int] = {}
     submitted = 0
     stream = ((i, batch) for i, rem in todo for batch in batches(rem, settings.batch_size))
