@@ -73,7 +73,7 @@ def run_generate(
     t0 = time.monotonic()
     timings: dict[str, float] = {}
     paths = check_inputs([Path(p) for p in inputs])
-    _preflight(settings)
+    writer_model = _preflight(settings)
 
     from wrapped.prompts import load_version
 
@@ -109,19 +109,20 @@ def run_generate(
             sample=sample,
             selection_key=selection_key,
             run_id=run_id,
+            writer_model=writer_model,
         )
         timings["stats_s"] = round(time.monotonic() - t, 3)
         del loaded
 
+    # A manifest from the start: a crashed or running run says what it is and how far it got.
+    _write_manifest(layout, plan, settings, base_counts, timings, version)
     t = time.monotonic()
     _fan_out(layout, plan, settings, progress=progress)
     timings["generate_s"] = round(time.monotonic() - t, 3)
     timings["total_s"] = round(time.monotonic() - t0, 3)
 
-    counts, usage = recount(layout, plan.shards)
-    counts = counts.model_copy(update=base_counts)
-    manifest = _manifest(layout, plan, settings, counts, usage, timings, version)
-    atomic_write_text(layout.manifest, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    manifest = _write_manifest(layout, plan, settings, base_counts, timings, version, final=True)
+    counts = Counts.model_validate(manifest["counts"])
     finished = counts.listeners_done + counts.listeners_failed
     failure_rate = counts.listeners_failed / finished if finished else 0.0
     return RunResult(
@@ -186,6 +187,7 @@ def _write_plan(
     sample: str | None,
     selection_key: str,
     run_id: str,
+    writer_model: str,
 ) -> tuple[Plan, dict[str, Any]]:
     """Compute stats chunk by chunk, stage them on disk, then cut and write the shards.
 
@@ -256,7 +258,7 @@ def _write_plan(
         prompt_version=settings.prompt_version,
         prompt_hash=version.hash,
         backend=settings.backend,
-        model=_model_name(settings),
+        model=writer_model,
         input_fingerprint=fingerprint,
         selection=selection_key,
         shard_size=settings.shard_size,
@@ -276,10 +278,6 @@ def _selection_key(users: int | None, sample: str | None, seed: int) -> str:
     if p.is_file():
         return "file:" + fingerprint_paths([p])
     return f"sample:{sample}:{seed}"
-
-
-def _model_name(settings: Settings) -> str:
-    return "embedded-v1" if settings.backend == "embedded" else settings.model
 
 
 # --- fan-out --------------------------------------------------------------------------------
@@ -376,7 +374,24 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
         raise ConfigError(fatal)
 
 
-def _preflight(settings: Settings) -> None:
+def _write_manifest(
+    layout: RunLayout,
+    plan: Plan,
+    settings: Settings,
+    base_counts: dict[str, Any],
+    timings: dict[str, float],
+    version: Any,
+    *,
+    final: bool = False,
+) -> dict[str, Any]:
+    counts, usage = recount(layout, plan.shards)
+    counts = counts.model_copy(update=base_counts)
+    manifest = _manifest(layout, plan, settings, counts, usage, timings, version, final=final)
+    atomic_write_text(layout.manifest, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
+
+
+def _preflight(settings: Settings) -> str:
     """Build the backend and gate once here, so a configuration mistake (no key, unknown
     backend) is one clear line before any worker starts, not a dead actor's traceback."""
     import asyncio
@@ -385,6 +400,7 @@ def _preflight(settings: Settings) -> None:
 
     runtime = build_runtime(settings)
     asyncio.run(runtime.aclose())
+    return runtime.backend.model
 
 
 def _root_cause(exc: BaseException) -> str:
@@ -446,15 +462,21 @@ def _manifest(
     usage: Usage,
     timings: dict[str, float],
     version: Any,
+    *,
+    final: bool,
 ) -> dict[str, Any]:
+    """The manifest; written once when an invocation starts ("running") and once at its end."""
     previous = {}
     if layout.manifest.exists():
         previous = json.loads(layout.manifest.read_text(encoding="utf-8"))
-    runs = previous.get("invocations", 0) + 1
-    complete = counts.listeners_pending == 0
+    runs = previous.get("invocations", 0) + (0 if final else 1)
+    if not final:
+        status = "running"
+    else:
+        status = "complete" if counts.listeners_pending == 0 else "incomplete"
     return {
         "run_id": plan.run_id,
-        "status": "complete" if complete else "incomplete",
+        "status": status,
         "invocations": runs,
         "code_version": wrapped.__version__,
         "prompt": {"version": plan.prompt_version, "hash": plan.prompt_hash},
