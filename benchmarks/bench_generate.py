@@ -151,6 +151,7 @@ def main() -> None:
         help="interesting days per listener in part 1 (1 keeps 10,000 listeners under ~10 minutes)",
     )
     ap.add_argument("--skip-embedded", action="store_true")
+    ap.add_argument("--writer-only", action="store_true", help="part 1 without the judge only")
     ap.add_argument("--sizes", default=None, help="comma-separated listener counts for part 1")
     args = ap.parse_args()
     sizes = (
@@ -164,7 +165,12 @@ def main() -> None:
         tmp = Path(d)
         # the writer alone at the smallest size too: how much of the CPU the judge costs
         results = {}
-        for n, judge in [(n, True) for n in sizes] + [(sizes[-1], False)]:
+        plan = (
+            [(n, False) for n in sizes]
+            if args.writer_only
+            else ([(n, True) for n in sizes] + [(sizes[-1], False)])
+        )
+        for n, judge in plan:
             r = scripted_run(
                 tmp,
                 n,
@@ -189,7 +195,8 @@ def main() -> None:
                 flush=True,
             )
         if len(sizes) > 1:
-            lo, hi = results[(sizes[0], True)], results[(sizes[-1], True)]
+            judged = not args.writer_only
+            lo, hi = results[(sizes[0], judged)], results[(sizes[-1], judged)]
             marginal = (hi["cpu_s"] - lo["cpu_s"]) / max(1, hi["stories"] - lo["stories"]) * 1000
             print(
                 f"marginal CPU per story (start-up excluded: {sizes[0]} -> {sizes[-1]} listeners): "
