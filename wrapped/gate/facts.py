@@ -16,23 +16,8 @@ from typing import NamedTuple
 
 from wrapped.gate.lexicon import fold
 from wrapped.gate.safety import normalize_name
-from wrapped.stats.model import InterestingDay, UserYear
+from wrapped.stats.model import MONTHS, WEEKDAYS, InterestingDay, UserYear
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 CALENDAR_WORDS = frozenset(w.lower() for w in WEEKDAYS + MONTHS)
 
 #: which top list a noun in a ranking refers to

@@ -10,7 +10,6 @@ Age band: age on the window's last day.
 
 from __future__ import annotations
 
-import calendar
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +23,9 @@ from wrapped.settings import Settings
 from wrapped.stats.aggregates import Ranking, core, extra
 from wrapped.stats.days import CATEGORIES, choose_days, day_details
 from wrapped.stats.fastmodel import leaf, many
+from wrapped.stats.model import MONTHS as MODEL_MONTHS
 from wrapped.stats.model import (
+    WEEKDAYS,
     Amount,
     Axis,
     Clock,
@@ -48,8 +49,7 @@ from wrapped.stats.prepare import KeySpace, Prepared, day_to_date, prepare, spli
 from wrapped.stats.streaks import streaks
 from wrapped.stats.tz import locale_for
 
-WEEKDAYS = list(calendar.day_name)  # Monday first
-MONTHS = list(calendar.month_name)  # "" then January..December
+MONTHS = ("", *MODEL_MONTHS)  # indexed by month number
 PARTS = (("morning", range(5, 12)), ("afternoon", range(12, 17)), ("evening", range(17, 22)),
          ("night", (22, 23, 0, 1, 2, 3, 4)))  # fmt: skip
 AGE_BANDS = ((18, "under 18"), (25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45-54"),

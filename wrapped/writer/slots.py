@@ -13,13 +13,9 @@ from datetime import date
 from typing import NamedTuple
 
 from wrapped.prompts.locale import SpellingFamily
-from wrapped.stats.model import InterestingDay, UserYear
+from wrapped.stats.model import MONTHS, InterestingDay, UserYear
 
 WITHHELD_MARK = "[withheld"
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 PART_PHRASE = {
     "morning": "in the morning",
     "afternoon": "in the afternoon",
