@@ -218,3 +218,23 @@ def test_every_scripted_defect_is_rejected_then_regenerated(defect: str, tmp_pat
     first = outcome.verdict.attempts[0]
     assert not first.passed and first.reasons, defect
     assert outcome.verdict.decision == "pass" and outcome.story.attempts == 2
+
+
+def test_a_story_that_quotes_nothing_from_the_data_fails_even_without_a_judge() -> None:
+    """A weak model's off-topic prose claims nothing, so no grounding rule fires; it must still
+    not pass (seen with SmolLM2: "I was a musician. I played all the time...")."""
+    from wrapped.gate.policy import deterministic_checks, passed
+    from wrapped.story import Draft, StoryRequest
+
+    uy = make_user_year()
+    prose = (
+        "I was a musician. I played all the time, and it was like everything changed for me. "
+        "But when I went to eat in the morning, I saw a new sunrise, so my music has always "
+        "been a kind of home for me, a place to rest and think about the long road ahead and "
+        "the people I met along the way, every single one of them."
+    )
+    checks = deterministic_checks(Draft(title="Music", story=prose), StoryRequest(user_year=uy, day=DAY))
+    assert not passed(checks)
+    reasons = [r for c in checks for r in c.reasons]
+    assert any("quotes no fact" in r for r in reasons)
+    assert any("not written to the listener" in r for r in reasons)

@@ -35,6 +35,8 @@ def check_format(draft: Draft) -> Check:
         reasons.append("format: the title is empty")
     elif len(title) > MAX_TITLE:
         reasons.append(f"format: the title has {len(title)} characters (at most {MAX_TITLE})")
+    if not re.search(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", draft.story, re.IGNORECASE):
+        reasons.append("format: the story is not written to the listener (no 'you' or 'your')")
     for field, text in (("title", draft.title), ("story", draft.story)):
         for rx, what in _LEFTOVERS:
             m = rx.search(text)

@@ -43,11 +43,16 @@ class GateOutcome(NamedTuple):
 
 def deterministic_checks(draft: Draft, request: StoryRequest) -> list[Check]:
     """Grounding plus output-side safety: no LLM, microseconds to milliseconds."""
-    return [
-        check_format(draft),
-        verify_draft(draft, request.user_year, request.day),
-        *check_safety(draft, request),
-    ]
+    grounding = verify_draft(draft, request.user_year, request.day)
+    if grounding.status == "pass" and not any(c.grounded for c in grounding.claims):
+        # a story that quotes nothing from the data is not about this listener's year
+        grounding = grounding.model_copy(
+            update={
+                "status": "fail",
+                "reasons": ["grounding: the story quotes no fact from the listener's data"],
+            }
+        )
+    return [check_format(draft), grounding, *check_safety(draft, request)]
 
 
 def passed(checks: list[Check]) -> bool:
