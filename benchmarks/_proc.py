@@ -18,6 +18,7 @@ class TreeSampler:
         self.every_s = every_s
         self.peak_rss = 0
         self._cpu: dict[int, float] = {}
+        self._kind: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -36,6 +37,8 @@ class TreeSampler:
                     rss += p.memory_info().rss
                     t = p.cpu_times()
                     self._cpu[p.pid] = t.user + t.system
+                    if p.pid not in self._kind:
+                        self._kind[p.pid] = self._classify(p)
             except psutil.Error:
                 continue
         self.peak_rss = max(self.peak_rss, rss)
@@ -55,6 +58,27 @@ class TreeSampler:
         self._stop.set()
         self._thread.join()
         self.sample()
+
+    def _classify(self, p: psutil.Process) -> str:
+        if p.pid == self.root.pid:
+            return "driver"
+        try:
+            cmd = " ".join(p.cmdline())
+        except psutil.Error:
+            cmd = ""
+        if cmd.startswith("ray::"):
+            return "ray workers"
+        if "ray" in cmd or p.name() in {"raylet", "gcs_server"}:
+            return "ray system"
+        return "other"
+
+    def cpu_by_kind(self) -> dict[str, float]:
+        """CPU seconds since __enter__ split into driver / ray workers / ray system / other."""
+        out: dict[str, float] = {}
+        for pid, v in self._cpu.items():
+            kind = self._kind.get(pid, "other")
+            out[kind] = out.get(kind, 0.0) + v - self._base_cpu.get(pid, 0.0)
+        return out
 
     @property
     def cpu_s(self) -> float:

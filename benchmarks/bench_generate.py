@@ -114,6 +114,7 @@ def scripted_run(
         "fanout_peak_mb": sampler.peak_rss / 2**20,
         "cpu_ms_per_story": 1000 * sampler.cpu_s / max(1, stories),
         "cpu_s": sampler.cpu_s,
+        "cpu_by_kind": sampler.cpu_by_kind(),
         "counts_add_up": m["counts_add_up"],
     }
 
@@ -194,6 +195,11 @@ def main() -> None:
                 f"counts add up: {r['counts_add_up']} | load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
+            split = ", ".join(
+                f"{k} {1000 * v / max(1, r['stories']):.2f}"
+                for k, v in sorted(r["cpu_by_kind"].items())
+            )
+            print(f"    CPU ms/story by process: {split}", flush=True)
         if len(sizes) > 1:
             judged = not args.writer_only
             lo, hi = results[(sizes[0], judged)], results[(sizes[-1], judged)]

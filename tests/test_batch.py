@@ -141,7 +141,9 @@ def test_scripted_endpoint_with_a_20_percent_fault_mix_loses_nothing(tmp_path):
     run = only_run(tmp_path / "runs")
     m = assert_complete_and_exactly_once(run)
     outcomes = {r.outcome for r in log}
-    assert {"fault:rate_limit", "fault:server_error", "fault:hang"} <= outcomes, outcomes  # faults happened
+    assert {"fault:rate_limit", "fault:server_error", "fault:hang"} <= outcomes, (
+        outcomes
+    )  # faults happened
     c = m["counts"]
     assert c["listeners_done"] + c["listeners_failed"] == 6
     for row in read_lines(run / "listeners"):
@@ -234,8 +236,19 @@ def test_rpm_budget_is_shared_by_all_workers(tmp_path):
     rpm = 240  # 4 requests/s for the whole run, a burst of about one second's worth
     with ScriptedServer(Script(), mode="thread") as srv:
         env = cli_env(tmp_path, WRAPPED_BATCH_SIZE="1", **FAST_RETRY)
-        args = _scripted_args(srv, tmp_path / "runs", "--users", "4", "--no-judge", "--workers", "2",
-                              "--rpm", str(rpm), "--concurrency", "8")
+        args = _scripted_args(
+            srv,
+            tmp_path / "runs",
+            "--users",
+            "4",
+            "--no-judge",
+            "--workers",
+            "2",
+            "--rpm",
+            str(rpm),
+            "--concurrency",
+            "8",
+        )
         res = run_cli(args, env)
         log = [r for r in srv.requests() if r.path.endswith("/chat/completions")]
     assert res.returncode == 0, res.stderr[-3000:]
@@ -247,8 +260,10 @@ def test_rpm_budget_is_shared_by_all_workers(tmp_path):
 
 
 def test_no_key_for_openai_is_one_line_before_any_work(tmp_path):
-    res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--backend", "openai"],
-                  cli_env(tmp_path))
+    res = run_cli(
+        ["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--backend", "openai"],
+        cli_env(tmp_path),
+    )
     assert res.returncode == 2
     errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "OPENAI_API_KEY" in errors[0]

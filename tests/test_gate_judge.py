@@ -14,7 +14,7 @@ import pytest
 from _gate_helpers import DAY, NetworkBlocked, make_user_year, offline_guard
 
 from wrapped.gate import Gate
-from wrapped.gate.judge import Judge, parse_json_reply
+from wrapped.gate.judge import PANEL_CRITERIA, Judge, parse_json_reply
 from wrapped.settings import Settings
 from wrapped.story import Draft, PreviousStory, StoryRequest
 from wrapped.testing import Script, ScriptedServer
@@ -45,9 +45,28 @@ def server():
         yield srv
 
 
-@pytest.fixture
-def judge(server, tmp_path):
-    settings = Settings(judge_model="scripted-judge", judge_base_url=server.base_url, cache=False)
+PANEL = {f"judge.{n}" for n in PANEL_CRITERIA}
+FULL = {
+    "judge.tone",
+    "judge.faithfulness",
+    "judge.repetition",
+    "judge.locale",
+    "judge.format",
+    "judge.safety",
+    "judge.toxicity",
+    "judge.bias",
+    "judge.pii",
+}
+
+
+@pytest.fixture(params=["panel", "full"])
+def judge(server, tmp_path, request):
+    settings = Settings(
+        judge_model="scripted-judge",
+        judge_base_url=server.base_url,
+        cache=False,
+        judge_suite=request.param,
+    )
     with offline_guard() as attempts:
         yield Judge(settings, run_dir=tmp_path)
         assert attempts == [], attempts  # nothing left the machine while the judge ran
@@ -60,35 +79,35 @@ def _run(judge: Judge, draft: Draft) -> dict[str, object]:
 
 def test_good_story_passes_every_rubric_and_safety_metric(judge: Judge) -> None:
     checks = _run(judge, GOOD)
-    assert set(checks) >= {
-        "judge.tone",
-        "judge.faithfulness",
-        "judge.repetition",
-        "judge.locale",
-        "judge.format",
-        "judge.safety",
-        "judge.toxicity",
-        "judge.bias",
-        "judge.pii",
-    }
+    panel = judge.settings.judge_suite == "panel"
+    assert set(checks) == (PANEL if panel else FULL)
     assert {n: c.status for n, c in checks.items() if c.status != "pass"} == {}
     assert all(0.0 <= c.score <= 1.0 for c in checks.values())
-    assert judge.usage.calls >= len(checks)
+    # the panel asks one question for every criterion; the full suite at least one per metric
+    assert judge.usage.calls == 1 if panel else judge.usage.calls >= len(checks)
 
 
 @pytest.mark.parametrize(
     ("story", "metric"),
     [
         (GOOD.story.replace("favourite", "favorite") + " What a colorful day.", "judge.locale"),
-        (PREVIOUS.story, "judge.repetition"),
+        (PREVIOUS.story, "judge.repetition|judge.freshness"),
         (GOOD.story + " A guilty pleasure, honestly.", "judge.tone"),
         ("Too short.", "judge.format"),
+        (
+            GOOD.story + " You also loved “Invented Song” by Nobody.",
+            "judge.faithfulness|judge.grounding",
+        ),
     ],
 )
 def test_rubric_failures(judge: Judge, story: str, metric: str) -> None:
+    full, panel = (metric.split("|") * 2)[:2]
+    name = panel if judge.settings.judge_suite == "panel" else full
     checks = _run(judge, Draft(title=GOOD.title, story=story))
-    assert checks[metric].status == "fail"
-    assert checks[metric].reasons
+    assert checks[name].status == "fail"
+    assert checks[name].reasons and checks[name].score < judge.settings.judge_threshold
+    # the other criteria are still scored on their own
+    assert sum(c.status == "pass" for c in checks.values()) >= 3
 
 
 def test_garbage_judge_replies_are_unscored_never_pass(judge: Judge) -> None:
@@ -99,6 +118,27 @@ def test_garbage_judge_replies_are_unscored_never_pass(judge: Judge) -> None:
         set_mode("normal")
     assert {c.status for c in checks.values()} == {"unscored"}
     assert all("unusable" in c.reasons[0] for c in checks.values())
+
+
+def test_panel_reply_missing_a_criterion_leaves_it_unscored(server, tmp_path) -> None:
+    """A judge that forgets to score 'safety' must not let the draft through on the others."""
+    from wrapped.gate.judge import PanelReply
+
+    settings = Settings(judge_model="scripted-judge", judge_base_url=server.base_url, cache=False)
+    judge = Judge(settings, run_dir=tmp_path)
+
+    async def forgetful(messages, schema):
+        assert schema is PanelReply and messages[0]["role"] == "system"
+        scores = dict.fromkeys(PANEL_CRITERIA, 0.9)
+        del scores["safety"]
+        scores["locale"] = 7  # a 0..10 answer to a 0..1 question is not read as a pass either
+        return PanelReply(scores=scores, reasons={})
+
+    judge.llm.a_chat = forgetful
+    checks = _run(judge, GOOD)
+    assert checks["judge.safety"].status == "unscored"
+    assert checks["judge.locale"].status == "unscored"
+    assert checks["judge.tone"].status == "pass"
 
 
 def test_gate_does_not_pass_an_unscored_draft(server, tmp_path) -> None:

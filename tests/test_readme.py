@@ -36,7 +36,11 @@ def _wrapped_lines(block: str) -> list[list[str]]:
 def test_the_two_setup_commands_are_the_ones_ci_runs():
     fenced = re.findall(r"```\n(python3 -m venv .*?)\n```", README)
     assert len(fenced) == 2
-    ci = [line for line in (REPO / ".ci" / "run").read_text().splitlines() if line.startswith("python3")]
+    ci = [
+        line
+        for line in (REPO / ".ci" / "run").read_text().splitlines()
+        if line.startswith("python3")
+    ]
     assert ci == [fenced[1]]
     assert fenced[0].endswith("wrapped generate data/sample --out runs")
 
@@ -49,8 +53,12 @@ def test_runnable_examples_run_in_order(tmp_path):
     assert len(commands) >= 5
     for args in commands:
         res = subprocess.run(
-            [sys.executable, "-m", "wrapped", *args], cwd=tmp_path, env=env,
-            capture_output=True, text=True, timeout=300,
+            [sys.executable, "-m", "wrapped", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert res.returncode == 0, f"wrapped {' '.join(args)}\n{res.stderr[-2000:]}"
     assert list((tmp_path / "runs").glob("*/stories/shard-*.jsonl"))
@@ -65,8 +73,11 @@ def test_illustrative_commands_use_real_subcommands_and_options(args):
     sub = []
     for w in words[:2]:
         probe = subprocess.run(
-            [sys.executable, "-m", "wrapped", *sub, w, "--help"], capture_output=True, text=True,
-            cwd=REPO, env=cli_env(REPO),
+            [sys.executable, "-m", "wrapped", *sub, w, "--help"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=cli_env(REPO),
         )
         if probe.returncode == 0:
             sub.append(w)
@@ -74,7 +85,10 @@ def test_illustrative_commands_use_real_subcommands_and_options(args):
             break
     assert sub, f"no such command: wrapped {args[0]}"
     res = subprocess.run(
-        [sys.executable, "-m", "wrapped", *sub, "--help"], capture_output=True, text=True, cwd=REPO,
+        [sys.executable, "-m", "wrapped", *sub, "--help"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
         env={**cli_env(REPO), "COLUMNS": "300"},
     )
     for opt in (a.split("=")[0] for a in args if a.startswith("--")):

@@ -50,11 +50,18 @@ class Settings(BaseSettings):
     max_days: int = 5
     min_plays: int = 20
     min_minutes: int = 60
+    stats_threads: int = Field(
+        default=2,
+        ge=1,
+        description="chunks of listeners the stats stage builds at once, in threads (numpy "
+        "releases the GIL, so 2 use both cores of a 2-core machine); 1 = one thread",
+    )
 
     # writer / LLM
     backend: Literal["embedded", "openai", "local", "scripted"] = "embedded"
     base_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("WRAPPED_BASE_URL", "OPENAI_BASE_URL", "base_url")
+        default=None,
+        validation_alias=AliasChoices("WRAPPED_BASE_URL", "OPENAI_BASE_URL", "base_url"),
     )
     api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("WRAPPED_API_KEY", "OPENAI_API_KEY", "api_key")
@@ -88,12 +95,20 @@ class Settings(BaseSettings):
     gate_max_attempts: int = 3
     on_gate_fail: Literal["fallback", "needs_review"] = "fallback"
     judge_threshold: float = 0.5
+    judge_suite: Literal["panel", "full"] = Field(
+        default="panel",
+        description="panel: one judge call scores every criterion (judge.j2); full: deepeval's "
+        "G-Eval rubrics + Toxicity/Bias/PII, about 11 calls per draft",
+    )
 
     # batch
     ray_address: str | None = Field(
-        default=None, validation_alias=AliasChoices("WRAPPED_RAY_ADDRESS", "RAY_ADDRESS", "ray_address")
+        default=None,
+        validation_alias=AliasChoices("WRAPPED_RAY_ADDRESS", "RAY_ADDRESS", "ray_address"),
     )
-    shard_size: int = Field(default=100, description="listeners per shard (the unit of atomic output)")
+    shard_size: int = Field(
+        default=100, description="listeners per shard (the unit of atomic output)"
+    )
     workers: int | None = Field(default=None, description="Ray actors; default: the cluster's CPUs")
     batch_size: int = Field(default=8, description="listeners per Ray call")
     run_id: str | None = None
@@ -116,7 +131,9 @@ class Settings(BaseSettings):
         for candidate in (here.parent / "prompts", Path.cwd() / "prompts"):
             if candidate.is_dir():
                 return candidate
-        raise ConfigError("cannot find the prompts folder: pass --prompts-dir or set WRAPPED_PROMPTS_DIR")
+        raise ConfigError(
+            "cannot find the prompts folder: pass --prompts-dir or set WRAPPED_PROMPTS_DIR"
+        )
 
 
 def load_settings(config: Path | str | None = None, **overrides: Any) -> Settings:

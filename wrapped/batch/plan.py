@@ -25,7 +25,7 @@ _IDENTITY_SETTINGS = (
     "year", "full_year", "tz", "top_k", "log_cap", "max_days", "min_plays", "min_minutes",
     "backend", "model", "temperature", "max_tokens", "structured_output", "prompt_version",
     "log_token_budget", "judge", "judge_model", "gate_max_attempts", "on_gate_fail",
-    "judge_threshold", "seed", "shard_size",
+    "judge_threshold", "judge_suite", "seed", "shard_size",
 )  # fmt: skip
 
 
@@ -63,7 +63,12 @@ def fingerprint_paths(paths: Sequence[Path]) -> str:
 
 
 def select_users(
-    user_ids: list[str], *, users: int | None, sample: str | None, seed: int, salt: str | None = None
+    user_ids: list[str],
+    *,
+    users: int | None,
+    sample: str | None,
+    seed: int,
+    salt: str | None = None,
 ) -> tuple[list[str], str]:
     """Apply --users N or --sample F (a fraction 0<F<=1, or a file of user ids: pseudonymous, or
     account names, which are pseudonymized with `salt` to match). Sorted output."""

@@ -118,6 +118,13 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--judge-base-url", help="Judge endpoint (else WRAPPED_JUDGE_BASE_URL)."),
         ] = None,
+        judge_suite: Annotated[
+            str | None,
+            typer.Option(
+                "--judge-suite",
+                help="panel (one judge call, the default) or full (deepeval G-Eval + safety).",
+            ),
+        ] = None,
         as_json: Annotated[
             bool, typer.Option("--json", help="Print the checks as JSON instead of a table.")
         ] = False,
@@ -152,6 +159,7 @@ def register(app: typer.Typer) -> None:
             judge=False if no_judge else None,
             judge_model=judge_model,
             judge_base_url=judge_base_url,
+            judge_suite=judge_suite,
         )
         gate = Gate(settings)
         previous = load_previous(story)

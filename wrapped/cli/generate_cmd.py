@@ -89,6 +89,14 @@ def generate(
     judge_base_url: Annotated[
         str | None, typer.Option("--judge-base-url", help="Judge endpoint (default: the writer's).")
     ] = None,
+    judge_suite: Annotated[
+        str | None,
+        typer.Option(
+            "--judge-suite",
+            help="panel: one judge call per draft scores every criterion (default); full: "
+            "deepeval's G-Eval rubrics + toxicity/bias/PII metrics, about 11 calls per draft.",
+        ),
+    ] = None,
     year: Annotated[
         int | None, typer.Option("--year", help="Year to review (default: the latest with data).")
     ] = None,
@@ -155,6 +163,7 @@ def generate(
         judge=judge,
         judge_model=judge_model,
         judge_base_url=judge_base_url,
+        judge_suite=judge_suite,
         year=year,
         full_year=full_year or None,
         tz=tz,

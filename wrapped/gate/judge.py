@@ -1,15 +1,26 @@
-"""The LLM-as-judge layer, run by deepeval through the project's own client.
+"""The LLM-as-judge layer, run as deepeval metrics through the project's own client.
 
-Why deepeval: its G-Eval and safety metrics are maintained prompts with known failure modes;
-we supply the judge model (`JudgeLLM`, a `DeepEvalBaseLLM` over `wrapped.llm.ChatClient`), so
-the judge is configured separately from the writer (`judge_model`, `judge_base_url`,
-`judge_api_key`) and goes through the same retries, limiter, cache and usage accounting.
+Why deepeval: its metric interface (and, in the full suite, its G-Eval and safety metrics with
+known failure modes) is what prompt engineers and reviewers already use; we supply the judge model
+(`JudgeLLM`, a `DeepEvalBaseLLM` over `wrapped.llm.ChatClient`), so the judge is configured
+separately from the writer (`judge_model`, `judge_base_url`, `judge_api_key`) and goes through the
+same retries, limiter, cache and usage accounting.
 
-Rubrics (G-Eval, score 0..10 normalized to 0..1, pass at `settings.judge_threshold`): tone
-(witty, sincere, quietly playful), faithfulness to the data, non-repetition against the
-listener's previous stories, locale spelling, format/length, and a safety rubric; plus deepeval's
-ToxicityMetric, BiasMetric and PIILeakageMetric (which must be clean: threshold 1.0). Every metric runs on its own: a reply that
-cannot be parsed (or a call that fails) makes *that* check "unscored" — never a pass.
+Two suites (`settings.judge_suite`):
+
+* ``panel`` (the default, what the batch job runs): one `PanelMetric` — a deepeval `BaseMetric`
+  over the prompt version's own `judge.j2` — asks the judge model ONE question that scores every
+  criterion (grounding, tone, safety, freshness, locale, format; 0..1, pass at
+  `settings.judge_threshold`). One call per draft instead of eleven: judging costs about what
+  writing costs, not ten times more, and the judge prompt is versioned and hashed with the
+  writer's prompt.
+* ``full``: G-Eval rubrics (score 0..10 normalized to 0..1, pass at `judge_threshold`) for tone,
+  faithfulness, repetition against the previous stories, locale spelling, format/length and
+  safety, plus deepeval's ToxicityMetric, BiasMetric and PIILeakageMetric (threshold 1.0): about
+  eleven calls per draft, for calibration against reviewers and for prompt experiments.
+
+Either way every criterion is one `Check`, and a reply that cannot be parsed (or a call that
+fails) makes the check "unscored" — never a pass.
 
 Offline by construction: `prepare_offline()` sets DEEPEVAL_TELEMETRY_OPT_OUT,
 DEEPEVAL_NO_INSPECT_PROMPT, DEEPEVAL_DISABLE_DOTENV and DEEPEVAL_CACHE_FOLDER (under the run
@@ -29,7 +40,7 @@ import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from wrapped.settings import Settings
 from wrapped.story import Check, Draft, StoryRequest, Usage
@@ -85,6 +96,17 @@ def prepare_offline(run_dir: Path | str | None = None) -> None:
 #: deepeval's safety metrics score 1 - (share of violating statements); one violation is one
 #: too many in a story written to a single listener, so these must score a clean 1.0.
 SAFETY_THRESHOLD = 1.0
+
+
+#: what the panel judge scores, in judge.j2's order; the names become checks "judge.<name>"
+PANEL_CRITERIA: tuple[str, ...] = ("grounding", "tone", "safety", "freshness", "locale", "format")
+
+
+class PanelReply(BaseModel):
+    """The JSON judge.j2 asks for: a 0..1 score per criterion, a reason per lost point."""
+
+    scores: dict[str, float]
+    reasons: dict[str, str] | list[str] = Field(default_factory=dict)
 
 
 #: per-judge()-call usage box; asyncio tasks inherit it, so concurrent stories never mix costs
@@ -156,10 +178,88 @@ def _judge_llm_class() -> type:
                 box[0] = box[0] + done.usage
             return parse_json_reply(done.text, schema) if schema is not None else done.text
 
+        async def a_chat(
+            self, messages: list[dict[str, str]], schema: type[BaseModel] | None = None
+        ) -> Any:
+            """A full (system + user) conversation, for judges with their own prompt."""
+            done = await self.client.complete(
+                messages, model=self.model_name, params={"temperature": 0.0}
+            )
+            self.usage = self.usage + done.usage
+            box = _CALL_USAGE.get()
+            if box is not None:
+                box[0] = box[0] + done.usage
+            return parse_json_reply(done.text, schema) if schema is not None else done.text
+
         def generate(self, prompt: str, schema: type[BaseModel] | None = None, **kw: Any) -> Any:
             return asyncio.run(self.a_generate(prompt, schema, **kw))
 
     return JudgeLLM
+
+
+_PANEL_CLASS: list[type] = []
+
+
+def _panel_metric_class() -> type:
+    """`PanelMetric`, built on first use so importing the gate does not import deepeval."""
+    if _PANEL_CLASS:
+        return _PANEL_CLASS[0]
+    from deepeval.metrics import BaseMetric
+
+    class PanelMetric(BaseMetric):
+        """One judge call scores every criterion of the prompt version's `judge.j2`.
+
+        The test case carries the rendered judge conversation in
+        `metadata["messages"]` (its `input`/`actual_output` hold the data block and
+        the draft, for deepeval's reports). After `a_measure`, `results` maps each criterion to
+        (score or None, reason): None means the reply did not score it — "unscored", not a pass.
+        `score` is the lowest criterion score, so the metric passes only if every criterion does.
+        """
+
+        def __init__(
+            self, model: Any, threshold: float, criteria: tuple[str, ...] = PANEL_CRITERIA
+        ) -> None:
+            self.model = model
+            self.threshold = threshold
+            self.criteria = criteria
+            self.evaluation_model = model.get_model_name()
+            self.async_mode = True
+            self.include_reason = True
+            self.results: dict[str, tuple[float | None, str]] = {}
+
+        async def a_measure(self, test_case: Any, *args: Any, **kwargs: Any) -> float:
+            messages = (test_case.metadata or {})["messages"]
+            reply: PanelReply = await self.model.a_chat(messages, PanelReply)
+            reasons = reply.reasons
+            self.results = {}
+            for name in self.criteria:
+                why = reasons.get(name, "") if isinstance(reasons, dict) else "; ".join(reasons)
+                value = reply.scores.get(name)
+                if value is None or not 0.0 <= value <= 1.0:
+                    got = "no score" if value is None else f"score {value} outside 0..1"
+                    self.results[name] = (None, f"the judge gave {got} for {name}")
+                else:
+                    self.results[name] = (float(value), str(why))
+            scored = [v for v, _ in self.results.values() if v is not None]
+            self.score = min(scored) if len(scored) == len(self.criteria) else None
+            self.success = self.score is not None and self.score >= self.threshold
+            self.reason = "; ".join(
+                f"{n}: {why}" for n, (v, why) in self.results.items() if v is None or v < 1.0
+            )
+            return self.score if self.score is not None else 0.0
+
+        def measure(self, test_case: Any, *args: Any, **kwargs: Any) -> float:
+            return asyncio.run(self.a_measure(test_case, *args, **kwargs))
+
+        def is_successful(self) -> bool:
+            return bool(self.success)
+
+        @property
+        def __name__(self) -> str:  # type: ignore[override]
+            return "Judge panel"
+
+    _PANEL_CLASS.append(PanelMetric)
+    return PanelMetric
 
 
 def judge_configured(settings: Settings) -> bool:
@@ -268,6 +368,56 @@ class Judge:
         return JudgedChecks(checks, box[0])
 
     async def _judge(self, draft: Draft, request: StoryRequest) -> list[Check]:
+        if self.settings.judge_suite == "panel":
+            return await self._panel(draft, request)
+        return await self._full(draft, request)
+
+    async def _panel(self, draft: Draft, request: StoryRequest) -> list[Check]:
+        from deepeval.test_case import LLMTestCase
+
+        from wrapped.prompts import render_judge
+
+        t = self.settings.judge_threshold
+        pair = render_judge(draft, request, settings=self.settings)
+        messages = [m.model_dump() for m in pair.messages]
+        case = LLMTestCase(
+            input=messages[-1]["content"],
+            actual_output=f"{draft.title}\n\n{draft.story}",
+            metadata={"messages": messages},
+        )
+        metric = _panel_metric_class()(self.llm, t)
+        try:
+            await metric.a_measure(case)
+        except Exception as exc:  # noqa: BLE001 - any judge failure is "unscored", never a pass
+            why = f"judge reply unusable: {type(exc).__name__}: {str(exc)[:160]}"
+            return [
+                Check(
+                    name=f"judge.{n}", layer="judge", status="unscored", threshold=t, reasons=[why]
+                )
+                for n in metric.criteria
+            ]
+        checks = []
+        for name, (score, why) in metric.results.items():
+            if score is None:
+                checks.append(
+                    Check(name=f"judge.{name}", layer="judge", status="unscored", threshold=t,
+                          reasons=[why])
+                )  # fmt: skip
+                continue
+            ok = score >= t
+            checks.append(
+                Check(
+                    name=f"judge.{name}",
+                    layer="judge",
+                    status="pass" if ok else "fail",
+                    score=score,
+                    threshold=t,
+                    reasons=[] if ok else [f"{name}: {why or 'scored below the threshold'}"[:300]],
+                )
+            )
+        return checks
+
+    async def _full(self, draft: Draft, request: StoryRequest) -> list[Check]:
         from deepeval.test_case import LLMTestCase
 
         inp, out = _case_text(draft, request)

@@ -1,8 +1,10 @@
 """What the scripted server answers to judge requests: a deterministic heuristic judge.
 
-It recognises deepeval's prompts (G-Eval results, toxicity/bias opinions and verdicts, PII
-extraction/verdicts, reasons) and the gate's own rubric tags (`[rubric:NAME]` in the evaluation
-steps, see `wrapped.gate.judge`), and answers in the JSON shape each prompt asks for:
+It recognises the panel judge's prompt (`judge.j2`: a `<listener_data>` block, a `<draft>` block
+and a request for "scores"), deepeval's prompts (G-Eval results, toxicity/bias opinions and
+verdicts, PII extraction/verdicts, reasons) and the gate's own rubric tags (`[rubric:NAME]` in
+the evaluation steps, see `wrapped.gate.judge`), and answers in the JSON shape each prompt asks
+for (panel criteria map onto the rubrics: grounding = faithfulness, freshness = repetition):
 
 * tone — shaming, sensitive-inference or unsafe words, shouting, no second person lower it;
 * faithfulness — names in quotes that the data block does not hold lower it;
@@ -223,6 +225,9 @@ def judge_reply(messages: list[dict]) -> str:
     prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") != "system")
     if _garbage(prompt):
         return "I think it's pretty good overall?? {score: maybe"
+    system = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "system")
+    if "<draft>" in prompt and '"scores"' in system + prompt:
+        return _panel(prompt)
     head = prompt[:400].lower()
     rubric = re.search(r"\[rubric:(\w+)\]", prompt)
     if rubric and "evaluation steps" in prompt.lower() and '"score"' in prompt:
@@ -272,6 +277,40 @@ def judge_reply(messages: list[dict]) -> str:
     if '"reason"' in prompt:
         return json.dumps({"reason": "The score reflects the verdicts above."})
     return json.dumps({"reason": "unrecognised judge prompt", "score": 5})
+
+
+#: panel criterion -> the rubric heuristic that scores it
+_PANEL_RUBRIC = {
+    "grounding": "faithfulness",
+    "tone": "tone",
+    "safety": "safety",
+    "freshness": "repetition",
+    "locale": "locale",
+    "format": "format",
+}
+
+
+def _panel(prompt: str) -> str:
+    """Score judge.j2's criteria with the rubric heuristics (0..10 -> 0..1)."""
+    from wrapped.prompts.datablock import extract_data_block
+
+    data = extract_data_block(prompt)
+    draft = json.loads(_between(prompt, "<draft>\n", "\n</draft>"))
+    prev = "<<NEXT>>".join(p.get("story", "") for p in data.get("previous_stories", []))
+    locale = data.get("request", {}).get("locale", "")
+    case = (
+        f"<<LOCALE>>{locale}<</LOCALE>>\n<<DATA>>{json.dumps(data['listener'], ensure_ascii=False)}"
+        f"<</DATA>>\n<<PREVIOUS>>{prev}<</PREVIOUS>>\n"
+        f"<<TITLE>>{draft.get('title', '')}<</TITLE>>\n<<STORY>>{draft.get('story', '')}<</STORY>>"
+    )
+    scores: dict[str, float] = {}
+    reasons: dict[str, str] = {}
+    for name, rubric in _PANEL_RUBRIC.items():
+        score, reason = _score(rubric, case)
+        scores[name] = score / 10
+        if score < 10:
+            reasons[name] = reason
+    return json.dumps({"scores": scores, "reasons": reasons})
 
 
 def _pii(text: str) -> list[str]:
