@@ -15,7 +15,7 @@ import math
 import re
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -316,7 +316,7 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
     window = max(2 * len(workers), math.ceil(2 * settings.concurrency / settings.batch_size))
     pending: dict[Any, int] = {}
     submitted = 0
-    stream = ((i, batch) for i, rem in todo for batch in batches(rem, settings.batch_size))
+    stream = _batches_with_data(layout, todo, settings.batch_size)
     fatal: str | None = None
     try:
         while True:
@@ -324,10 +324,9 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
                 nxt = next(stream, None)
                 if nxt is None:
                     break
-                i, batch = nxt
-                uy = _user_years(layout, i, set(batch))
+                i, payload = nxt
                 worker = workers[submitted % len(workers)]
-                pending[worker.process.remote([uy[u] for u in batch])] = i
+                pending[worker.process.remote(payload)] = i
                 submitted += 1
             if not pending:
                 break
@@ -432,6 +431,7 @@ def _root_cause(exc: BaseException) -> str:
 
 
 def _user_years(layout: RunLayout, shard: int, wanted: set[str]) -> dict[str, str]:
+    """The staged UserYear JSON lines of `wanted` listeners in one shard, by user id."""
     out = {}
     path = layout.shard_file("user_years", shard)
     with path.open(encoding="utf-8") as fh:
@@ -440,6 +440,20 @@ def _user_years(layout: RunLayout, shard: int, wanted: set[str]) -> dict[str, st
             if rec["user_id"] in wanted:
                 out[rec["user_id"]] = line.strip()
     return out
+
+
+def _batches_with_data(
+    layout: RunLayout, todo: list[tuple[int, list[str]]], size: int
+) -> Iterator[tuple[int, list[str]]]:
+    """(shard, the UserYear JSON of up to `size` listeners) in plan order.
+
+    Each shard's staging file is read once, when its first batch is due, and dropped after its
+    last: one shard's listeners in memory at a time, not one re-read per batch."""
+    for i, remaining in todo:
+        data = _user_years(layout, i, set(remaining))
+        for batch in batches(remaining, size):
+            yield i, [data.pop(u) for u in batch]
+        del data
 
 
 def _seal(layout: RunLayout, shard: int, users: list[str]) -> None:
