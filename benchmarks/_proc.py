@@ -37,7 +37,8 @@ class TreeSampler:
                     rss += p.memory_info().rss
                     t = p.cpu_times()
                     self._cpu[p.pid] = t.user + t.system
-                    if p.pid not in self._kind:
+                    if self._kind.get(p.pid) not in ("driver", "ray workers"):
+                        # a Ray worker takes its "ray::Actor" title only once it hosts one
                         self._kind[p.pid] = self._classify(p)
             except psutil.Error:
                 continue

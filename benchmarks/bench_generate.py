@@ -25,6 +25,7 @@ os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
 sys.path.insert(0, str(Path(__file__).parent))
 
+import psutil  # noqa: E402
 from _proc import TreeSampler  # noqa: E402
 
 from wrapped.batch.run import Progress, run_generate  # noqa: E402
@@ -83,6 +84,8 @@ def scripted_run(
             shard_size=200,
             batch_size=4,
         )
+        server = psutil.Process(srv._proc.pid)
+        server_cpu0 = sum(server.cpu_times()[:2])
         with TreeSampler(exclude={srv._proc.pid}) as sampler:
             marks = PhaseMarks(sampler)
             t0 = time.monotonic()
@@ -90,6 +93,7 @@ def scripted_run(
                 [inputs], out=tmp / f"runs-{judge}", settings=settings, progress=marks
             )
             wall = time.monotonic() - t0
+        server_cpu = sum(server.cpu_times()[:2]) - server_cpu0
         log = srv.requests()
     m = result.manifest
     gen_s = m["timings"]["generate_s"]
@@ -115,6 +119,7 @@ def scripted_run(
         "cpu_ms_per_story": 1000 * sampler.cpu_s / max(1, stories),
         "cpu_s": sampler.cpu_s,
         "cpu_by_kind": sampler.cpu_by_kind(),
+        "server_cpu_ms_per_call": 1000 * server_cpu / max(1, calls),
         "counts_add_up": m["counts_add_up"],
     }
 
@@ -199,7 +204,11 @@ def main() -> None:
                 f"{k} {1000 * v / max(1, r['stories']):.2f}"
                 for k, v in sorted(r["cpu_by_kind"].items())
             )
-            print(f"    CPU ms/story by process: {split}", flush=True)
+            print(
+                f"    CPU ms/story by process: {split} | the scripted LLM server (not counted "
+                f"above): {r['server_cpu_ms_per_call']:.2f} CPU ms/call",
+                flush=True,
+            )
         if len(sizes) > 1:
             judged = not args.writer_only
             lo, hi = results[(sizes[0], judged)], results[(sizes[-1], judged)]
