@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -274,6 +275,41 @@ def test_version_hash_is_the_identity_of_the_files(tmp_path):
     shutil.copytree(root / "v1", root / "v2")
     assert [v.name for v in list_versions(s)] == ["v1", "v2"]
     assert load_version("v2", s).hash == after  # same bytes, same identity
+
+
+def test_an_edit_of_the_same_size_is_picked_up_between_renders(tmp_path):
+    """load_version is memoized on (name, mtime, size): a same-length edit must still show."""
+    root = copy_prompts(tmp_path)
+    s = make_settings(prompts_dir=root)
+    system = root / "v1" / "system.j2"
+    first = render(request_for(gb_listener()), settings=s)
+    again = render(request_for(gb_listener()), settings=s)
+    assert again == first and load_version("v1", s) is load_version("v1", s)  # memo hit
+    text = system.read_text()
+    edited = "EDITED-ONE " + text[len("EDITED-ONE ") :]
+    assert len(edited.encode()) == len(text.encode())
+    system.write_text(edited)
+    stat = system.stat()
+    os.utime(system, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    after = render(request_for(gb_listener()), settings=s)
+    assert after.messages[0].content.startswith("EDITED-ONE")
+    assert after.version_hash != first.version_hash == version_hash(PROMPTS_DIR / "v1")
+    assert after.messages[1] == first.messages[1]
+
+
+def test_a_new_or_removed_file_changes_the_version(tmp_path):
+    root = copy_prompts(tmp_path)
+    s = make_settings(prompts_dir=root)
+    before = render(request_for(gb_listener()), settings=s).version_hash
+    (root / "v1" / "partials").mkdir()
+    (root / "v1" / "partials" / "extra.j2").write_text("x")
+    added = render(request_for(gb_listener()), settings=s).version_hash
+    assert added != before and "partials/extra.j2" in load_version("v1", s).files
+    (root / "v1" / "partials" / "extra.j2").unlink()
+    assert render(request_for(gb_listener()), settings=s).version_hash == before
+    (root / "v1" / "user.j2").unlink()
+    with pytest.raises(TemplateError, match="missing user.j2"):
+        render(request_for(gb_listener()), settings=s)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ reaches the instructions. Same request + same files -> the same bytes.
 
 from __future__ import annotations
 
+import os
 import threading
 import traceback
 from typing import Any
@@ -28,7 +29,7 @@ _LOCK = threading.Lock()
 
 def _environment(version: PromptVersion) -> SandboxedEnvironment:
     """One sandboxed environment per (folder, hash): an edited file gets a fresh one."""
-    key = (str(version.path.resolve()), version.hash)
+    key = (os.path.abspath(version.path), version.hash)  # not resolve(): it stats every part
     with _LOCK:
         env = _ENVS.get(key)
         if env is None:

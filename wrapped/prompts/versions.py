@@ -7,6 +7,7 @@ one template and every story written afterwards says so, even if nobody bumped t
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -87,16 +88,66 @@ def _load_meta(path: Path) -> PromptMeta:
     return meta
 
 
+def _stamp(path: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """(relative name, mtime_ns, size) of every identity file, from one `os.scandir` walk.
+
+    The cheap "has anything changed?" test behind `load_version`'s memo (pathlib's rglob and two
+    stats per file cost more than the render they guard). It covers at least the files
+    `version_hash` reads (symlinked folders are followed), so an edit always shows. None when
+    `path` is not a readable folder: the caller then takes the slow path and its clear errors.
+    """
+    out: list[tuple[str, int, int]] = []
+    stack = [("", os.fspath(path))]
+    try:
+        while stack:
+            prefix, folder = stack.pop()
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    if e.name.startswith(".") or e.name == "__pycache__":
+                        continue
+                    if e.is_dir():
+                        stack.append((f"{prefix}{e.name}/", e.path))
+                    elif e.is_file():
+                        st = e.stat()
+                        out.append((prefix + e.name, st.st_mtime_ns, st.st_size))
+    except OSError:
+        return None
+    out.sort()
+    return tuple(out)
+
+
 _LOADED: dict[tuple[str, tuple[tuple[str, int, int], ...]], PromptVersion] = {}
+#: the default prompts folder per working directory (`Settings.resolved_prompts_dir` resolves
+#: the package path and probes folders on every call)
+_ROOTS: dict[str, Path] = {}
+
+
+def _root(settings: Settings, cwd: str) -> Path:
+    if settings.prompts_dir is not None:
+        return Path(settings.prompts_dir)
+    root = _ROOTS.get(cwd)
+    if root is None:
+        root = _ROOTS[cwd] = settings.resolved_prompts_dir()
+    return root
 
 
 def load_version(version: str, settings: Settings) -> PromptVersion:
     """Load `prompts/<version>/` from the configured prompts folder; one clear error if broken.
 
-    Memoized on the files' names, sizes and mtimes, so rendering in a loop does not re-read and
-    re-hash the folder, while an edited file is picked up at once.
+    Memoized on the files' names, sizes and mtimes (one directory scan per call), so rendering
+    in a loop does not re-read and re-hash the folder, while an edited file is picked up at once.
     """
+    cwd = os.getcwd()
+    if version and "/" not in version and "\\" not in version and not version.startswith("."):
+        path = _root(settings, cwd) / version
+        stamp = _stamp(path)
+        if stamp is not None:
+            hit = _LOADED.get((os.path.join(cwd, path), stamp))
+            if hit is not None:
+                return hit
     root = settings.resolved_prompts_dir()
+    if settings.prompts_dir is None:
+        _ROOTS[cwd] = root
     path = root / version
     if not version or "/" in version or "\\" in version or version.startswith("."):
         raise ConfigError(f"prompt version '{version}' is not a folder name")
@@ -106,12 +157,10 @@ def load_version(version: str, settings: Settings) -> PromptVersion:
     missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
     if missing:
         raise TemplateError(f"{path}: missing {', '.join(missing)}")
+    # stamp before reading: a file edited while it is read gets a newer stamp, so a later call
+    # reloads rather than keeping a half-old version
+    stamp = _stamp(path)
     files = _version_files(path)
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    key = (str(path.resolve()), stamp)
-    hit = _LOADED.get(key)
-    if hit is not None:
-        return hit
     loaded = PromptVersion(
         name=version,
         path=path,
@@ -119,9 +168,10 @@ def load_version(version: str, settings: Settings) -> PromptVersion:
         meta=_load_meta(path),
         hash=version_hash(path),
     )
-    if len(_LOADED) > 64:
-        _LOADED.clear()
-    _LOADED[key] = loaded
+    if stamp is not None:
+        if len(_LOADED) > 64:
+            _LOADED.clear()
+        _LOADED[(os.path.join(cwd, path), stamp)] = loaded
     return loaded
 
 
