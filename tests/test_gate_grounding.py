@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from datetime import date
@@ -10,9 +11,10 @@ from pathlib import Path
 import pytest
 from _gate_helpers import DAY, make_user_year, user_year_dict
 
-from wrapped.gate import verify_draft, verify_grounding
+from wrapped.gate import facts, verify_draft, verify_grounding
+from wrapped.gate.facts import index_for
 from wrapped.gate.numbers import matches, words_to_number
-from wrapped.gate.policy import deterministic_checks
+from wrapped.gate.policy import deterministic_checks, release
 from wrapped.stats.model import UserYear
 from wrapped.story import Draft, PreviousStory, StoryRequest
 
@@ -171,3 +173,48 @@ def test_embedded_writer_stories_pass_on_every_day() -> None:
             req = StoryRequest(user_year=uy, day=day, seed=seed)
             checks = deterministic_checks(compose(req), req)
             assert all(c.status == "pass" for c in checks), [c.reasons for c in checks]
+
+
+# --- the per-listener memo (fact index, name hits, sanitized copy) ---------------------------
+
+
+def _with_artist(name: str) -> UserYear:
+    data = user_year_dict()
+    data["top_artists"][4]["name"] = name  # replaces Little Simz (#5)
+    return UserYear.model_validate(data)
+
+
+def _rank_ok(check) -> bool:
+    """Passed because the name was found and holds that rank (not because nothing was read)."""
+    return check.status == "pass" and any(c.kind == "rank" and c.grounded for c in check.claims)
+
+
+def test_two_listeners_never_share_an_index() -> None:
+    """Same shape, one name apart: each listener's claims are checked against its own data,
+    whichever was checked first, for the same text (the name-hit memo included)."""
+    text = "Arctic Monkeys were your #5 artist this year."
+    a, b = make_user_year(), _with_artist("Arctic Monkeys")
+    for _ in range(2):
+        assert verify_grounding(text, a, DAY).status == "fail"
+        assert _rank_ok(verify_grounding(text, b, DAY))
+    assert index_for(a, DAY) is index_for(a, DAY)  # built once per listener and day
+    assert index_for(a, DAY) is not index_for(b, DAY)
+
+
+def test_release_frees_the_memo_and_a_new_listener_gets_its_own() -> None:
+    text = "Arctic Monkeys were your #5 artist this year."
+    a = make_user_year()
+    first = index_for(a, DAY)
+    assert verify_grounding(text, a, DAY).status == "fail"
+    release(a)
+    assert id(a) not in facts._YEARS and (id(a), DAY) not in facts._CACHE
+    assert index_for(a, DAY) is not first  # rebuilt on demand, same answers
+    assert verify_grounding(text, a, DAY).status == "fail"
+    release(a)
+    del a, first
+    gc.collect()
+    # a listener allocated now may reuse the freed object's id(): it must not see its index
+    for _ in range(20):
+        b = _with_artist("Arctic Monkeys")
+        assert _rank_ok(verify_grounding(text, b, DAY))
+        release(b)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from wrapped.errors import ConfigError, LLMAuthError, LLMHTTPError, WrappedError
+from wrapped.gate.policy import release
 from wrapped.llm.backend import Backend
 from wrapped.settings import Settings
 from wrapped.stats.model import UserYear
@@ -74,6 +75,8 @@ async def write_listener(
         return _failed(user_year, exc, usage)
     except Exception as exc:  # noqa: BLE001 - a listener's bug must not sink the run; it is recorded
         return _failed(user_year, exc, usage)
+    finally:
+        release(user_year)  # the gate's per-listener index and sanitized copy
     return ListenerResult(
         user_id=user_year.user_id,
         status="done",

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 from wrapped.gate.lexicon import fold
@@ -84,6 +85,8 @@ class FactIndex:
     top_month: str | None = None
     years: set[int] = field(default_factory=set)
     decades: set[int] = field(default_factory=set)
+    #: `find_names` results by text; shared by the year index and its day indexes (same names)
+    name_hits: dict[str, list[NameHit]] = field(default_factory=dict, repr=False)
 
 
 def _unit_for_key(key: str) -> str:
@@ -140,6 +143,7 @@ def build_index(uy: UserYear, day: date) -> FactIndex:
         top_month=year.top_month,
         years=set(year.years),
         decades=year.decades,
+        name_hits=year.name_hits,
     )
     if the_day is not None:
         _index_day(ix, the_day)
@@ -159,7 +163,6 @@ def _year_index(uy: UserYear) -> FactIndex:
     ix = _build_year(uy)
     if len(_YEARS) > 256:
         _YEARS.clear()
-        _NAMES_CACHE.clear()  # keyed by id() of year-index tables
     _YEARS[id(uy)] = (uy, ix)
     return ix
 
@@ -368,17 +371,30 @@ def _index_day(ix: FactIndex, d: InterestingDay) -> None:
 def _name(ix: FactIndex, name: str | None) -> None:
     if not name:
         return
+    names = ix.names
+    for norm, words in _name_forms(name):
+        names.setdefault(norm, name)
+        ix.tokens.update(words)
+
+
+@lru_cache(maxsize=65536)
+def _name_forms(name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The normalized forms a name is known by, each with its words of 3+ letters.
+
+    Per string, not per listener: catalogue names recur across listeners, and a listener's
+    year index reads ~150 of them."""
     variants = {name}
     if "(" in name or "[" in name or " - " in name or "f" in name:
         stripped = _PAREN.sub("", name)  # "(Remastered 2009)"
         stripped = _SUFFIX.sub("", stripped)
         variants.add(stripped)
         variants.add(_FEAT.sub("", stripped))
+    out = []
     for v in variants:
         norm = normalize_name(v)
         if norm:
-            ix.names.setdefault(norm, name)
-            ix.tokens.update(w for w in norm.split() if len(w) > 2)
+            out.append((norm, tuple(w for w in norm.split() if len(w) > 2)))
+    return tuple(out)
 
 
 _PAREN = re.compile(r"\s*[(\[].*?[)\]]\s*$")
@@ -390,7 +406,7 @@ def _compile(ix: FactIndex) -> None:
     """First-token map of every known name (token tuples, longest first) for `find_names`."""
     table: dict[str, list[tuple[str, ...]]] = {}
     for norm in ix.names:
-        words = tuple(_TOKEN.findall(norm))
+        words = _tokens(norm)
         if not words or (len(words) == 1 and words[0] in CALENDAR_WORDS):
             continue  # "Saturday" the track must not hide a weekday claim
         table.setdefault(words[0], []).append(words)
@@ -400,6 +416,11 @@ def _compile(ix: FactIndex) -> None:
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def _tokens(norm: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(norm))
 
 
 class NameHit(NamedTuple):
@@ -412,16 +433,13 @@ def find_names(text: str, ix: FactIndex) -> list[NameHit]:
     """Spans of `text` (original offsets) that are known names, longest match first."""
     if not ix.first_tokens:
         return []
-    key = (text, id(ix.first_tokens))
-    hit = _NAMES_CACHE.get(key)
+    hits = ix.name_hits
+    hit = hits.get(text)
     if hit is None:
-        if len(_NAMES_CACHE) > 4096:
-            _NAMES_CACHE.clear()
-        hit = _NAMES_CACHE[key] = _find_names(text, ix)
+        if len(hits) > 64:
+            hits.clear()
+        hit = hits[text] = _find_names(text, ix)
     return hit
-
-
-_NAMES_CACHE: dict[tuple[str, int], list[NameHit]] = {}
 
 
 def _find_names(text: str, ix: FactIndex) -> list[NameHit]:
@@ -489,6 +507,18 @@ def index_for(uy: UserYear, day: date) -> FactIndex:
         _CACHE.clear()
     _CACHE[key] = (uy, ix)
     return ix
+
+
+def forget(uy: UserYear) -> None:
+    """Drop `uy`'s indexes now (the batch calls this when a listener is done), so the memo
+    holds only listeners in flight rather than the last few hundred."""
+    year = _YEARS.get(id(uy))
+    if year is not None and year[0] is uy:
+        del _YEARS[id(uy)]
+    for d in uy.days:
+        hit = _CACHE.get((id(uy), d.date))
+        if hit is not None and hit[0] is uy:
+            del _CACHE[(id(uy), d.date)]
 
 
 def weekday_of(when: date) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from wrapped.errors import ConfigError, GateError, LLMAuthError, LLMHTTPError, WrappedError
+from wrapped.gate import facts, safety
 from wrapped.gate.form import check_format
 from wrapped.gate.grounding import verify_draft
 from wrapped.gate.judge import Judge, judge_configured
@@ -28,6 +29,7 @@ from wrapped.gate.output import check_safety
 from wrapped.gate.safety import sanitized
 from wrapped.llm.backend import Backend
 from wrapped.settings import Settings
+from wrapped.stats.model import UserYear
 from wrapped.story import Attempt, Check, Draft, Story, StoryRequest, Usage, Verdict
 
 MAX_FEEDBACK = 8
@@ -53,6 +55,16 @@ def deterministic_checks(draft: Draft, request: StoryRequest) -> list[Check]:
             }
         )
     return [check_format(draft), grounding, *check_safety(draft, request)]
+
+
+def release(user_year: UserYear) -> None:
+    """Free the gate's per-listener memos (fact index, sanitized copy) once a listener is done.
+
+    They are built lazily on the listener's first draft and reused for its other days and
+    attempts; without this they stay until the bounded memo evicts them, which keeps a few
+    hundred finished listeners' data alive (memory, and work for every full GC pass)."""
+    facts.forget(user_year)
+    safety.forget(user_year)
 
 
 def passed(checks: list[Check]) -> bool:

@@ -240,6 +240,13 @@ def sanitized(user_year: UserYear) -> SanitizedYear:
     return result
 
 
+def forget(user_year: UserYear) -> None:
+    """Drop the memo for `user_year` now (the batch calls this when a listener is done)."""
+    hit = _CACHE.get(id(user_year))
+    if hit is not None and hit[0] is user_year:
+        del _CACHE[id(user_year)]
+
+
 def flagged_names(user_year: UserYear) -> list[str]:
     """The listener's own names the policy keeps out of stories."""
     return sanitized(user_year).flagged
