@@ -143,3 +143,66 @@ def test_own_flagged_title_and_injection_echo_are_caught() -> None:
 def test_listener_names_are_not_read_as_inferences() -> None:
     data_name = with_planted_titles([("Faith", "George Michael")])
     assert _failing(f"{GOOD} Faith by George Michael got a spin too.", data_name) == {}
+
+
+# --- the lexicon's normalized views: the fast path must give exactly the full rewrite's views
+
+
+def _views_reference(text: str) -> tuple[str, ...]:
+    """`lexicon.views` as first written: every rewrite applied to every view, unconditionally."""
+    from wrapped.gate import lexicon as lx
+
+    base = lx.fold(text)
+    variants = [base]
+    mixed = lx._LEET_TOKEN.findall(base)
+    if mixed:
+        variants.append(lx._deleet(base, lx._LEET))
+        if any("1" in t or "!" in t for t in mixed):
+            variants.append(lx._deleet(base, {**lx._LEET, **lx._LEET_L}))
+    out = []
+    for v in variants:
+        spaced = lx._NON_ALNUM.sub(" ", v)
+        out.append(lx._RUN3.sub(r"\1\1", spaced))
+        squashed = lx._NON_ALNUM.sub(" ", lx._INNER_SEP.sub("", v))
+        squashed = lx._SINGLE_RUN.sub(lambda m: m.group(0).replace(" ", ""), squashed)
+        out.append(lx._RUN3.sub(r"\1", squashed))
+    return tuple(dict.fromkeys(f" {o.strip()} " for o in out))
+
+
+VIEW_SAMPLES = [
+    "",
+    "Here Comes the Sun",
+    "c.o.c.a.i.n.e",
+    "co-caine and s e x",
+    "sexxx and boooze",
+    "s-s-s-sorry",
+    "a a a",
+    "C0CAÏNE $uicide 4lcohol l1ne",
+    "Maroon 5 — 1989 (Taylor's Version) [Remastered 2009]",
+    "w.e.e.e.d",
+    "aa-a bb b",
+    "Björk’s “Jóga”, 07:42!",
+]
+
+
+@pytest.mark.parametrize("text", VIEW_SAMPLES)
+def test_views_match_the_full_rewrite(text: str) -> None:
+    from wrapped.gate.lexicon import views
+
+    assert views.__wrapped__(text) == _views_reference(text)
+
+
+def test_views_match_the_full_rewrite_on_random_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from wrapped.gate.lexicon import views
+
+    alphabet = st.sampled_from(list("aabcelosx  .-_*'~|\"/\\013457@$!+€ÏéçAB\n"))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet, max_size=40))
+    def check(text: str) -> None:
+        assert views.__wrapped__(text) == _views_reference(text)
+
+    check()
