@@ -72,16 +72,24 @@ def log_entry_json(entry: LogEntry) -> dict[str, Any]:
 
 def cap_log(day: InterestingDay, budget_tokens: int) -> CappedLog:
     """The day's log in time order, cut where it would pass `budget_tokens` (estimated)."""
+    return _cap_log(day, budget_tokens)[0]
+
+
+def _cap_log(day: InterestingDay, budget_tokens: int) -> tuple[CappedLog, list[dict[str, Any]]]:
+    """`cap_log` plus the kept entries as the prompt shows them (so they are dumped once)."""
     used = 0
     kept: list[LogEntry] = []
+    shown: list[dict[str, Any]] = []
     for entry in day.log:
-        cost = estimate_tokens(dumps(log_entry_json(entry))) + 1
+        js = log_entry_json(entry)
+        cost = estimate_tokens(dumps(js)) + 1
         if used + cost > budget_tokens:
             break
         used += cost
         kept.append(entry)
+        shown.append(js)
     total = max(day.log_total, len(day.log))
-    return CappedLog(kept, len(kept), total, len(kept) < len(day.log))
+    return CappedLog(kept, len(kept), total, len(kept) < len(day.log)), shown
 
 
 class DataBlock(NamedTuple):
@@ -119,6 +127,13 @@ def prepare_listener(
     birthday's `age` fact, the cohort's age band (a story never needs them: the day's category
     already says "birthday", and the system prompt forbids ages).
     """
+    uy, capped, flagged, _ = _prepare_listener(request, budget_tokens)
+    return uy, capped, flagged
+
+
+def _prepare_listener(
+    request: StoryRequest, budget_tokens: int
+) -> tuple[UserYear, CappedLog, list[str], list[dict[str, Any]]]:
     original_day = _find_day(request.user_year, request)
     safe = safe_year(request.user_year)
     uy = safe.user_year
@@ -128,7 +143,7 @@ def prepare_listener(
         # The filter removed the whole day: keep its shape with nothing a story could quote.
         day = original_day.model_copy(update={"log": [], "facts": {}, "headline": ""})
         uy = uy.model_copy(update={"days": [*uy.days, day]})
-    capped = cap_log(day, budget_tokens)
+    capped, shown = _cap_log(day, budget_tokens)
     withheld = max(0, len(original_day.log) - len(day.log))
     capped = capped._replace(
         withheld=withheld,
@@ -148,13 +163,20 @@ def prepare_listener(
         uy.model_copy(update={"days": days, "birth_date": None, "cohort": cohort}),
         capped,
         safe.flagged,
+        shown,
     )
 
 
-def _listener_json(uy: UserYear) -> dict[str, Any]:
-    data = uy.model_dump(mode="json")
-    for day, d in zip(uy.days, data["days"], strict=True):
-        d["log"] = [log_entry_json(e) for e in day.log]
+def _listener_json(
+    uy: UserYear, day: Any = None, shown: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The listener as the prompt shows it; `shown` is `day`'s log already in prompt form."""
+    data = uy.model_dump(mode="json", exclude={"days": {"__all__": {"log"}}})
+    for d_model, d in zip(uy.days, data["days"], strict=True):
+        if shown is not None and d_model.date == day:
+            d["log"] = shown
+        else:
+            d["log"] = [log_entry_json(e) for e in d_model.log]
     return data
 
 
@@ -166,7 +188,7 @@ def _redact(text: str, flagged: list[str]) -> str:
 
 def build_data_block(request: StoryRequest, *, budget_tokens: int) -> DataBlock:
     """The data block for one request (see the module docstring for the format)."""
-    uy, capped, flagged = prepare_listener(request, budget_tokens)
+    uy, capped, flagged, shown = _prepare_listener(request, budget_tokens)
     day = uy.day(request.day)
     data = {
         "request": {
@@ -175,7 +197,7 @@ def build_data_block(request: StoryRequest, *, budget_tokens: int) -> DataBlock:
             "locale": uy.locale,
             "attempt": request.attempt,
         },
-        "listener": _listener_json(uy),
+        "listener": _listener_json(uy, request.day, shown),
         "previous_stories": [
             {k: _redact(v, flagged) if k in ("title", "story") else v for k, v in p.items()}
             for p in (p.model_dump(mode="json") for p in request.previous)
