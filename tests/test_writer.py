@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 
 import pytest
 from _prompt_helpers import (
     BREAKOUT_TITLE,
     ESCAPE_TITLE,
     INJECTION_TITLE,
+    PROMPTS_DIR,
     UNSAFE_TITLES,
     allowed_numbers,
     gb_listener,
@@ -22,7 +24,7 @@ from _prompt_helpers import (
     us_listener,
 )
 
-from wrapped.errors import InputError
+from wrapped.errors import InputError, TemplateError
 from wrapped.llm.backend import Backend
 from wrapped.stats.model import UserYear
 from wrapped.story import PreviousStory, StoryRequest, Usage
@@ -204,7 +206,20 @@ def test_embedded_backend_says_who_wrote_it():
     result = asyncio.run(backend.write(req))
     assert (result.backend, result.model) == ("embedded", "embedded-v1")
     assert result.usage == Usage() and result.draft == compose(req)
+    # the prompt a model would have been sent is rendered and recorded, so a story says which
+    # prompt version it was written under, and a broken template fails the default run too
+    assert result.prompt is not None and result.prompt.version == "v1"
+    assert len(result.prompt.version_hash) == 16
+    assert "<listener_data>" in result.prompt.messages[-1].content
     asyncio.run(backend.aclose())
+
+
+def test_embedded_backend_fails_on_a_broken_prompt_template(tmp_path):
+    shutil.copytree(PROMPTS_DIR / "v1", tmp_path / "v1")
+    (tmp_path / "v1" / "user.j2").write_text("{{ no_such_variable }}\n", encoding="utf-8")
+    backend = EmbeddedBackend(make_settings(prompts_dir=tmp_path))
+    with pytest.raises(TemplateError, match="user.j2"):
+        asyncio.run(backend.write(request_for(us_listener(), 0)))
 
 
 def test_make_backend_gives_the_embedded_writer_by_default():

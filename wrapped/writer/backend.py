@@ -37,9 +37,20 @@ class EmbeddedBackend:
         self.settings = settings
 
     async def write(self, request: StoryRequest) -> DraftResult:
+        """Render the prompt a model would be sent, then write from the data.
+
+        The embedded writer does not read the prompt, but rendering it keeps the default run
+        honest about the rest of the pipeline: a broken template or data block fails here as it
+        would against a real model, and each story records the prompt version and hash it was
+        written under (it is still marked backend "embedded", usage zero)."""
+        prompt = None
+        if self.settings is not None:
+            from wrapped.prompts import render
+
+            prompt = render(request, settings=self.settings)
         draft = _compose_mod.compose(request)
         return DraftResult(
-            draft=draft, backend=self.name, model=self.model, usage=Usage(), prompt=None
+            draft=draft, backend=self.name, model=self.model, usage=Usage(), prompt=prompt
         )
 
     def write_sync(self, request: StoryRequest) -> DraftResult:
