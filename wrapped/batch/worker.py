@@ -8,6 +8,7 @@ flight, which is the back-pressure that keeps memory flat however many listeners
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from typing import Any
 
@@ -31,6 +32,14 @@ class StoryWorker:
         self._settings = settings
         self._runtime = build_runtime(settings, budget=budget, run_dir=run_dir)
         self._sem = asyncio.Semaphore(max(1, concurrency))
+        # Everything alive now (modules, the runtime, the lexicon) lives as long as the actor:
+        # out of the collector's sight, a full GC pass walks only listeners in flight, not the
+        # ~160k import-time objects (about 0.4 ms of CPU per story in prof_worker).
+        from wrapped.gate.lexicon import lexicon
+
+        lexicon()  # built now, so it is frozen with the rest
+        gc.collect()
+        gc.freeze()
 
     async def process(self, user_year_jsons: list[str]) -> list[dict[str, Any]]:
         return list(await asyncio.gather(*(self._one(j) for j in user_year_jsons)))
