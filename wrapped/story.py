@@ -101,7 +101,9 @@ class Claim(_Model):
     ]
     text: str = Field(description="the span in the story")
     grounded: bool
-    fact: str | None = Field(default=None, description="the fact it matched, e.g. 'totals.all.minutes=1234'")
+    fact: str | None = Field(
+        default=None, description="the fact it matched, e.g. 'totals.all.minutes=1234'"
+    )
     why: str | None = Field(default=None, description="why it is a violation")
 
 

@@ -19,8 +19,12 @@ _LEFTOVERS = (
     (re.compile(r"<\s*/?\s*[A-Za-z][^<>]{0,60}>"), "markup or a <placeholder>"),
     (re.compile(r"\[\s*\d+\s*\]"), "a [N] marker"),
     (re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s|[-*•]\s|\d+[.)]\s)"), "a markdown heading or list"),
-    (re.compile(r"(?i)\b(?:lorem ipsum|insert (?:name|artist|title)|your (?:story|title) here)\b"),
-     "placeholder text"),
+    (
+        re.compile(
+            r"(?i)\b(?:lorem ipsum|insert (?:name|artist|title)|your (?:story|title) here)\b"
+        ),
+        "placeholder text",
+    ),
 )
 
 
