@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
+from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from wrapped.errors import InputError
@@ -186,8 +188,51 @@ def _redact(text: str, flagged: list[str]) -> str:
     return text
 
 
+class _Memo(NamedTuple):
+    request: StoryRequest  # held, so its id() cannot be reused while the entry lives
+    key: tuple[Any, ...]
+    block: DataBlock
+
+
+#: the last blocks built, by id(request): the writer's prompt and the judge's prompt for the
+#: same draft carry the same block, and building it is the costliest part of a render
+_MEMO: OrderedDict[int, _Memo] = OrderedDict()
+_MEMO_SIZE = 128
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo_key(request: StoryRequest, budget_tokens: int) -> tuple[Any, ...]:
+    """Everything the block depends on, compared by value (the year by identity: a UserYear is
+    never edited in place, a new one is a new object)."""
+    return (
+        id(request.user_year),
+        request.day,
+        request.attempt,
+        tuple(request.feedback),
+        tuple(request.previous),
+        budget_tokens,
+    )
+
+
 def build_data_block(request: StoryRequest, *, budget_tokens: int) -> DataBlock:
-    """The data block for one request (see the module docstring for the format)."""
+    """The data block for one request (see the module docstring for the format).
+
+    Memoized for the same request object with the same contents (see `_MEMO`)."""
+    key = _memo_key(request, budget_tokens)
+    with _MEMO_LOCK:
+        hit = _MEMO.get(id(request))
+        if hit is not None and hit.request is request and hit.key == key:
+            _MEMO.move_to_end(id(request))
+            return hit.block
+    block = _build_data_block(request, budget_tokens)
+    with _MEMO_LOCK:
+        _MEMO[id(request)] = _Memo(request, key, block)
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return block
+
+
+def _build_data_block(request: StoryRequest, budget_tokens: int) -> DataBlock:
     uy, capped, flagged, shown = _prepare_listener(request, budget_tokens)
     day = uy.day(request.day)
     data = {
