@@ -50,11 +50,12 @@ class Settings(BaseSettings):
     max_days: int = 5
     min_plays: int = 20
     min_minutes: int = 60
-    stats_threads: int = Field(
+    stats_workers: int = Field(
         default=2,
         ge=1,
-        description="chunks of listeners the stats stage builds at once, in threads (numpy "
-        "releases the GIL, so 2 use both cores of a 2-core machine); 1 = one thread",
+        description="processes (cores) the stats stage may use: with 2 or more, a helper thread "
+        "speeds up preparing the events and forked helper processes compute the numbers of the "
+        "next chunks of listeners while this process makes the models; 1 = one thread only",
     )
 
     # writer / LLM

@@ -13,9 +13,12 @@ for "new artists"); events after it are ignored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -316,6 +319,100 @@ def prepare(
     if unusable.any():  # no copy of a 10M-row frame unless needed
         events = events[~unusable]
     override = tzmod.check_override(settings.tz)
+    with _helper(settings.stats_workers) as bg:
+        return _prepare(events, profiles, catalog, settings, override, bg)
+
+
+class _Inline:
+    """`submit` that runs at once: the one-thread stand-in for a helper thread."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
+        f: Future = Future()
+        try:
+            f.set_result(fn(*args))
+        except Exception as exc:  # handed to whoever asks for the result, as a pool would
+            f.set_exception(exc)
+        return f
+
+
+@contextmanager
+def _helper(workers: int) -> Iterator[ThreadPoolExecutor | _Inline]:
+    """One helper thread for `prepare` when more than one thread is allowed.
+
+    Why a thread: the heavy steps (pyarrow hashing of strings, numpy gathers and sorts) release
+    the GIL, so independent steps run on the second core.
+    """
+    if workers <= 1:
+        yield _Inline()
+        return
+    pool = ThreadPoolExecutor(1, thread_name_prefix="wrapped-prepare")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _factorize_ranked(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    codes, uniques = _factorize(values)
+    return codes, uniques, _rank(uniques)
+
+
+def _flags(skipped: pd.Series, shuffle: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    return _flag(skipped), _flag(shuffle)
+
+
+def _time_columns(
+    idx: np.ndarray,
+    wall: np.ndarray,
+    day_all: np.ndarray,
+    ts: np.ndarray,
+    ms_all: np.ndarray,
+    start_day: int,
+    end_day: int,
+) -> dict[str, np.ndarray]:
+    """The window events' time columns (and ms), in `idx` order."""
+    w = wall[idx]
+    d = day_all[idx]
+    span_days = np.arange(start_day, end_day + 1)
+    month_of = (span_days.astype("M8[D]").astype("M8[M]").astype(np.int64) % 12 + 1).astype(np.int8)
+    return {
+        "day": d,
+        # small dtypes (memory); every combined key is built from an int64 operand (uid, day,
+        # group codes), so nothing overflows
+        "hour": ((w // HOUR_NS) % 24).astype(np.int8),
+        "weekday": ((d + 3) % 7).astype(np.int8),  # 1970-01-01 was a Thursday; Monday = 0
+        "month": month_of[d - start_day],  # a table lookup per event, not calendar math
+        "ms": ms_all[idx],
+        "wall": w,
+        "ts": ts[idx],
+    }  # fmt: skip
+
+
+def _artist_share(uid: np.ndarray, artist: np.ndarray, played: np.ndarray, na: int, n_users: int):
+    """Per artist: share of all listeners who played it in the window."""
+    pairs = _unique_pairs(uid[played], artist[played], na)
+    return np.bincount(pairs % na, minlength=na) / max(n_users, 1)
+
+
+def _prepare(
+    events: pd.DataFrame,
+    profiles: pd.DataFrame | None,
+    catalog: pd.DataFrame | None,
+    settings: Settings,
+    override: str | None,
+    bg: ThreadPoolExecutor | _Inline,
+) -> Prepared:
+    """`prepare` with `bg` for steps that can run beside this thread (order of results fixed)."""
+    col = {c: events[c] for c in ("artist", "track", "album", "show", "episode", "reason_end")}
+    # string columns are hashed in the helper while this thread localizes the time stamps;
+    # nothing needs them before the window is cut
+    f_artist = bg.submit(_factorize_ranked, col["artist"])
+    f_track = bg.submit(_factorize, col["track"])
+    f_album = bg.submit(_factorize, col["album"])
+    f_show = bg.submit(_factorize_ranked, col["show"])
+    f_episode = bg.submit(_factorize, col["episode"])
+    f_reason = bg.submit(_factorize, col["reason_end"])
+    f_flags = bg.submit(_flags, events["skipped"], events["shuffle"])
 
     uid_all, users = pd.factorize(events["user_id"], sort=True)
     users = np.asarray(users, dtype=object)
@@ -350,14 +447,14 @@ def prepare(
     win = keep & (day_all >= start_day)
     music_all = kind_all == KIND_TRACK
 
-    a_raw, a_uniq = _factorize(events["artist"])
+    a_raw, a_uniq, a_rank = f_artist.result()
     a_codes = np.where(music_all, a_raw, -1)
-    artists = KeySpace(names=a_uniq, by=None, rank=_rank(a_uniq))
+    artists = KeySpace(names=a_uniq, by=None, rank=a_rank)
     hist = keep & ~win
     has_history = np.bincount(uid_all[hist], minlength=n_users) > 0
     hm = hist & (a_codes >= 0)
     na = max(len(artists), 1)
-    hist_pairs = _unique_pairs(uid_all[hm], a_codes[hm], na)
+    f_hist = bg.submit(_unique_pairs, uid_all[hm], a_codes[hm], na)
 
     idx = np.flatnonzero(win)
     # window events grouped by listener (stable: input order within one), so the per-chunk
@@ -367,28 +464,33 @@ def prepare(
     kind = kind_all[idx]
     music = kind == KIND_TRACK
     artist = a_codes[idx]
+    played = music & (artist >= 0)
+    f_share = bg.submit(_artist_share, uid, artist, played, na, n_users)
+    f_time = bg.submit(_time_columns, idx, wall, day_all, ts, ms_all, start_day, end_day)
 
-    t_codes, t_uniq = _factorize(events["track"])
+    t_codes, t_uniq = f_track.result()
     t_codes = t_codes[idx]
-    track, tracks = _combine(artist, t_codes, artists, t_uniq, music)
-    al_codes, al_uniq = _factorize(events["album"])
+    f_combined = bg.submit(_combine, artist, t_codes, artists, t_uniq, music)
+    al_codes, al_uniq = f_album.result()
     al_codes = al_codes[idx]
     album, albums = _combine(artist, al_codes, artists, al_uniq, music)
-    s_codes, s_uniq = _factorize(events["show"])
+    s_codes, s_uniq, s_rank = f_show.result()
     s_codes = s_codes[idx]
     is_ep = kind == KIND_EPISODE
     show = np.where(is_ep, s_codes, -1)
-    shows = KeySpace(names=s_uniq, by=None, rank=_rank(s_uniq))
-    e_codes, e_uniq = _factorize(events["episode"])
+    shows = KeySpace(names=s_uniq, by=None, rank=s_rank)
+    e_codes, e_uniq = f_episode.result()
     e_codes = e_codes[idx]
     episode, episodes = _combine(show, e_codes, shows, e_uniq, is_ep)
+    track, tracks = f_combined.result()
 
     art_genre, genres, track_year = _catalog_lookup(catalog, artists, tracks)
     genre = np.where(artist >= 0, art_genre[np.maximum(artist, 0)], -1) if len(artists) else artist
     ryear = np.where(track >= 0, track_year[np.maximum(track, 0)], -1) if len(tracks) else track
 
-    skipped = _flag(events["skipped"])[idx]
-    r_codes, r_uniq = _factorize(events["reason_end"])
+    skipped_all, shuffle_all = f_flags.result()
+    skipped = skipped_all[idx]
+    r_codes, r_uniq = f_reason.result()
     r_codes = r_codes[idx]
     is_done = np.array([u in DONE_REASONS for u in r_uniq] + [False])
     is_fwd = np.array([u in SKIP_REASONS for u in r_uniq] + [False])
@@ -397,18 +499,9 @@ def prepare(
     skip = np.where(
         skipped >= 0, skipped, np.where(known_reason, is_fwd[r_codes].astype(np.int8), -1)
     ).astype(np.int8)
-    shuffle = _flag(events["shuffle"])[idx]
-
-    w = wall[idx]
-    d = day_all[idx]
-    span_days = np.arange(start_day, end_day + 1)
-    month_of = span_days.astype("M8[D]").astype("M8[M]").astype(np.int64) % 12 + 1
-    month = month_of[d - start_day]  # a table lookup per event, not calendar math
-    played = music & (artist >= 0)
-    pairs = _unique_pairs(uid[played], artist[played], na)
-    artist_share = np.bincount(pairs % na, minlength=na) / max(n_users, 1)
+    shuffle = shuffle_all[idx]
     return Prepared(
-        artist_share=artist_share,
+        artist_share=f_share.result(),
         artist_genre=art_genre,
         users=users,
         year=year,
@@ -420,28 +513,21 @@ def prepare(
         tiers=list(prof["tier"]),
         birth_dates=[_parse_birth(b) for b in prof["birth_date"]],
         has_history=has_history,
-        hist_pairs=hist_pairs,
+        hist_pairs=f_hist.result(),
         uid=uid,
-        day=d,
-        # small dtypes for item-like arrays (memory); every combined key is built from an int64
-        # operand (uid, day, group codes), so nothing overflows
-        hour=((w // HOUR_NS) % 24).astype(np.int8),
-        weekday=((d + 3) % 7).astype(np.int8),  # 1970-01-01 was a Thursday; Monday = 0
-        month=month.astype(np.int8),
-        ms=ms_all[idx],
+        **f_time.result(),
+        # int32/int8 for item-like arrays (memory), without copying those already so
         kind=kind.astype(np.int8),
-        artist=artist.astype(np.int32),
-        track=track.astype(np.int32),
-        album=album.astype(np.int32),
-        show=show.astype(np.int32),
-        episode=episode.astype(np.int32),
-        genre=genre.astype(np.int32),
-        ryear=ryear.astype(np.int32),
+        artist=artist.astype(np.int32, copy=False),
+        track=track.astype(np.int32, copy=False),
+        album=album.astype(np.int32, copy=False),
+        show=show.astype(np.int32, copy=False),
+        episode=episode.astype(np.int32, copy=False),
+        genre=genre.astype(np.int32, copy=False),
+        ryear=ryear.astype(np.int32, copy=False),
         skip=skip,
         done=done,
         shuffle=shuffle,
-        wall=w,
-        ts=ts[idx],
         row=idx,
         spaces={
             "artist": artists,
@@ -510,4 +596,4 @@ def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
 
 def _raw(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Compact codes (-1 -> the trailing None) for taking display strings later."""
-    return codes.astype(np.int32), np.append(uniques, None).astype(object)
+    return codes.astype(np.int32, copy=False), np.append(uniques, None).astype(object)
