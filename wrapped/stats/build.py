@@ -20,8 +20,7 @@ import pandas as pd
 from pydantic import TypeAdapter
 
 from wrapped.settings import Settings
-from wrapped.stats.aggregates import Ranking, core, extra
-from wrapped.stats.days import CATEGORIES, choose_days, day_details
+from wrapped.stats.days import CATEGORIES, day_details
 from wrapped.stats.fastmodel import leaf, many
 from wrapped.stats.model import MONTHS as MODEL_MONTHS
 from wrapped.stats.model import (
@@ -44,9 +43,10 @@ from wrapped.stats.model import (
     Window,
     ms_to_minutes,
 )
+from wrapped.stats.parallel import helpers_for, iter_chunks
 from wrapped.stats.personality import personalities
 from wrapped.stats.prepare import KeySpace, Prepared, day_to_date, prepare, split_by_users
-from wrapped.stats.streaks import streaks
+from wrapped.stats.summary import TOP_LISTS, ChunkArrays, Top, chunk_arrays
 from wrapped.stats.tz import locale_for
 
 MONTHS = ("", *MODEL_MONTHS)  # indexed by month number
@@ -67,10 +67,9 @@ _MK = {cls: leaf(cls) for cls in (Amount, Window, Discovery, Clock, Streak, Habi
 _MANY = {cls: many(cls) for cls in (*_MK, Ranked, Month, PeakMonth)}
 
 
-def _ranked(r: Ranking, space: KeySpace, k: int, n: int) -> list[list[dict]]:
-    t = r.top(k)
-    names = space.names[r.item[t]].tolist()
-    by = space.by[r.item[t]].tolist() if space.by is not None else [None] * len(t)
+def _ranked(t: Top, space: KeySpace, n: int) -> list[list[Ranked]]:
+    names = space.names[t.item].tolist()
+    by = space.by[t.item].tolist() if space.by is not None else [None] * len(t.item)
     rows = _MANY[Ranked](
         [
             {
@@ -82,11 +81,11 @@ def _ranked(r: Ranking, space: KeySpace, k: int, n: int) -> list[list[dict]]:
                 "minutes": (m + 30_000) // 60_000,
             }
             for pos, na, b, pl, m in zip(
-                r.pos[t].tolist(), names, by, r.plays[t].tolist(), r.ms[t].tolist(), strict=True
+                t.pos.tolist(), names, by, t.plays.tolist(), t.ms.tolist(), strict=True
             )
         ]
     )
-    bounds = np.r_[0, np.cumsum(np.bincount(r.group[t], minlength=n))].tolist()
+    bounds = np.r_[0, np.cumsum(t.count)].tolist()
     return [rows[bounds[i] : bounds[i + 1]] for i in range(n)]
 
 
@@ -114,53 +113,37 @@ def _rate(a: int, b: int) -> float | None:
     return round(a / b, 3) if b else None
 
 
-def build_dicts(p: Prepared, settings: Settings) -> list[dict]:
-    """The UserYear of every listener in `p`, built bottom-up with `fastmodel.leaf` makers."""
+def build_dicts(
+    p: Prepared, settings: Settings, arrays: ChunkArrays | None = None
+) -> list[UserYear]:
+    """The UserYear of every listener in `p`, built bottom-up with `fastmodel` makers.
+
+    `arrays` is `chunk_arrays(p, settings)` (the numbers), computed here when not given; this
+    function only looks names up and makes the models.
+    """
     n, k = p.n_users, settings.top_k
-    c = core(p)
-    x = extra(p, c, k)
-    st = streaks(p, c.ud_user, c.ud_day)
-    ch = choose_days(p, c, x, settings.max_days)
-    dd = day_details(p, c, x, ch, settings.log_cap)
+    x = chunk_arrays(p, settings) if arrays is None else arrays
+    st, ch = x.streaks, x.chosen
+    dd = day_details(p, ch, x.days)
 
     S = p.spaces
-    tops = {
-        "top_artists": _ranked(c.artists, S["artist"], k, n),
-        "top_tracks": _ranked(c.tracks, S["track"], k, n),
-        "top_albums": _ranked(x.albums, S["album"], k, n),
-        "top_genres": _ranked(x.genres, S["genre"], k, n),
-        "top_podcasts": _ranked(x.shows, S["show"], k, n),
-        "top_episodes": _ranked(x.episodes, S["episode"], k, n),
-    }
-    d_tracks = c.tracks.distinct(n).tolist()
-    d_artists = c.artists.distinct(n).tolist()
-    d_albums = x.albums.distinct(n).tolist()
-    d_shows = x.shows.distinct(n).tolist()
-    d_eps = x.episodes.distinct(n).tolist()
-    l_days = np.bincount(c.ud_user, minlength=n).tolist()
+    tops = {name: _ranked(x.tops[name], S[space], n) for name, space in TOP_LISTS}
+    d_tracks = x.distinct["track"].tolist()
+    d_artists = x.distinct["artist"].tolist()
+    d_albums = x.distinct["album"].tolist()
+    d_shows = x.distinct["show"].tolist()
+    d_eps = x.distinct["episode"].tolist()
+    l_days = x.listening_days.tolist()
 
-    a = c.artists
-    new_per_user = np.bincount(a.group[x.new_group], minlength=n).tolist()
-    new_order = a.order[x.new_group[a.order]]
-    new_first = np.full(n, -1, dtype=np.int64)
-    new_first[a.group[new_order[::-1]]] = new_order[::-1]  # last write = first in rank order
-    top_new = [None if j < 0 else S["artist"].names[a.item[j]] for j in new_first.tolist()]
-    topk_ms = (
-        np.bincount(a.group[a.pos < k], weights=a.ms[a.pos < k], minlength=n)
-        .astype(np.int64)
-        .tolist()
-    )
+    artist_names = S["artist"].names
+    new_per_user = x.new_artists.tolist()
+    top_new = [None if j < 0 else artist_names[j] for j in x.top_new_artist.tolist()]
+    topk_ms = x.top_k_ms.tolist()
 
     last_month = day_to_date(p.end_day).month
     month_ms = x.month_ms.tolist()
     month_plays = x.month_plays.tolist()
-    mt = x.month_top.first(n * 12)
-    month_top = [None if j < 0 else S["artist"].names[x.month_top.item[j]] for j in mt.tolist()]
-    peak_first = x.peak.first(len(a.group))
-
-    ta = a.top(k)
-    pj = peak_first[ta]
-    ta, pj = ta[pj >= 0], pj[pj >= 0]
+    month_top = [None if j < 0 else artist_names[j] for j in x.month_top.tolist()]
     peak_rows = _MANY[PeakMonth](
         [
             {
@@ -170,17 +153,17 @@ def build_dicts(p: Prepared, settings: Settings) -> list[dict]:
                 "minutes": (pm + 30_000) // 60_000,
             }
             for an, mo, pm in zip(
-                S["artist"].names[a.item[ta]].tolist(),
-                x.peak.item[pj].tolist(),
-                x.peak.ms[pj].tolist(),
+                artist_names[x.peak_artist].tolist(),
+                x.peak_month.tolist(),
+                x.peak_ms.tolist(),
                 strict=True,
             )
         ]
     )
-    peak_bounds = np.r_[0, np.cumsum(np.bincount(a.group[ta], minlength=n))].tolist()
+    peak_bounds = np.r_[0, np.cumsum(x.peak_count)].tolist()
     clocks = _clocks(x, n)
     habits = _habits(p, x, n)
-    nostalgia = _nostalgia(p, x, c, n)
+    nostalgia = _nostalgia(p, x, n)
     streak_l, astreak_l = _streaks(p, st)
     known_ms, fresh_ms = x.known_ms.tolist(), x.new_ms.tolist()
     popularity = x.popularity.tolist()
@@ -202,8 +185,8 @@ def build_dicts(p: Prepared, settings: Settings) -> list[dict]:
     start, end = p.start, p.end
     n_window_days = p.end_day - p.start_day + 1
     span_txt = f"between {start.isoformat()} and {end.isoformat()}"
-    all_ms_l = c.ms_kind.sum(axis=1).tolist()
-    all_plays_l = c.plays_kind.sum(axis=1).tolist()
+    all_ms_l = x.ms_kind.sum(axis=1).tolist()
+    all_plays_l = x.plays_kind.sum(axis=1).tolist()
     has_hist = p.has_history.tolist()
     users = p.users.tolist()
     min_plays, min_minutes = settings.min_plays, settings.min_minutes
@@ -220,7 +203,7 @@ def build_dicts(p: Prepared, settings: Settings) -> list[dict]:
                    for pl, m_ in zip(plays_col, ms_col, strict=True)])
         for plays_col, ms_col in (
             (all_plays_l, all_ms_l),
-            *((c.plays_kind[:, j].tolist(), c.ms_kind[:, j].tolist()) for j in range(3)),
+            *((x.plays_kind[:, j].tolist(), x.ms_kind[:, j].tolist()) for j in range(3)),
         )
     ]  # fmt: skip
     totals = _MANY[Totals]([
@@ -247,7 +230,7 @@ def build_dicts(p: Prepared, settings: Settings) -> list[dict]:
         for i in range(last_month)
     ])  # fmt: skip
     pers = personalities(
-        music_ms=c.ms_kind[:, 0].tolist(), podcast_ms=c.ms_kind[:, 1].tolist(), has_history=has_hist,
+        music_ms=x.ms_kind[:, 0].tolist(), podcast_ms=x.ms_kind[:, 1].tolist(), has_history=has_hist,
         distinct_artists=d_artists, new_artists=new_per_user, top_k=k, top_k_ms=topk_ms,
         known_ms=known_ms, fresh_ms=fresh_ms, year=p.year, popularity=popularity,
     )  # fmt: skip
@@ -327,7 +310,7 @@ def _minutes(ms: np.ndarray) -> np.ndarray:
     return (ms + 30_000) // 60_000
 
 
-def _clocks(x, n: int) -> list[dict]:
+def _clocks(x: ChunkArrays, n: int) -> list[Clock]:
     """Clock per listener: argmax picks the earliest hour/weekday/part on ties."""
     part_idx = np.zeros(24, dtype=np.int64)
     for i, (_, hrs) in enumerate(PARTS):
@@ -356,16 +339,14 @@ def _clocks(x, n: int) -> list[dict]:
     ])  # fmt: skip
 
 
-def _habits(p: Prepared, x, n: int) -> list[dict]:
+def _habits(p: Prepared, x: ChunkArrays, n: int) -> list[Habits]:
     T = p.spaces["track"]
-    rep = x.repeat.first(n)
-    has = rep >= 0
-    r = np.maximum(rep, 0)
-    trk = x.repeat_track[r] if len(x.repeat_track) else np.zeros(n, dtype=np.int64)
+    has = x.repeat_has
+    trk = x.repeat_track
     names = T.names[trk].tolist() if len(T) else [None] * n
     by = T.by[trk].tolist() if len(T) else [None] * n
-    plays = np.where(has, x.repeat.plays[r] if len(x.repeat.plays) else 0, 0).tolist()
-    rdates = _dates(x.repeat_day[r]) if len(x.repeat_day) else [None] * n
+    plays = x.repeat_plays.tolist()
+    rdates = _dates(x.repeat_day) if has.any() else [None] * n
 
     def rates(arr: np.ndarray) -> list[float | None]:
         num, den = arr[:, 0], arr[:, 1]
@@ -383,9 +364,9 @@ def _habits(p: Prepared, x, n: int) -> list[dict]:
     ])  # fmt: skip
 
 
-def _nostalgia(p: Prepared, x, c, n: int) -> list[dict]:
+def _nostalgia(p: Prepared, x: ChunkArrays, n: int) -> list[Nostalgia]:
     decades = sorted(x.decade_ms)
-    music_ms = c.ms_kind[:, 0]
+    music_ms = x.ms_kind[:, 0]
     known = x.known_ms
     share = np.round(np.divide(known, music_ms, out=np.zeros(n), where=music_ms > 0), 3).tolist()
     my = x.median_year.tolist()
@@ -467,32 +448,53 @@ def iter_user_years(
     settings: Settings,
     validate: bool = False,
     chunk_events: int = CHUNK_EVENTS,
+    workers: int | None = None,
 ) -> Iterator[list[UserYear]]:
     """The same UserYears as `compute_user_years`, yielded in chunks of whole listeners.
 
     For batch runs: the input is localized and factorized once, then aggregated ~`chunk_events`
-    window events at a time, so memory holds one chunk of models, not 100,000 listeners'.
+    window events at a time, so memory holds a few chunks of models, not 100,000 listeners'.
     Results are identical to the unchunked computation (population shares are global).
+
+    ``workers`` (default ``settings.stats_workers``) > 1 uses that many processes: forked
+    helpers compute the array half of the next chunks while this process makes the models of
+    the current one (see `parallel`); the models are always made here, in chunk order, so the
+    output is the same as with one worker.
     """
     if len(events) == 0:
         return
+    n_workers = settings.stats_workers if workers is None else workers
+    unfreeze = gc.get_freeze_count() == 0  # leave a caller's own frozen set alone
     with gc_paused():
         whole = prepare(events, profiles=profiles, catalog=catalog, settings=settings)
-    unfreeze = gc.get_freeze_count() == 0  # leave a caller's own frozen set alone
+        helpers = helpers_for(n_workers)
+        if helpers:  # fork with the GC off, every object of the input shared with the helpers
+            chunks = iter_chunks(whole, chunk_events, settings, helpers)
+            first = next(chunks)  # the helpers start now, from the prepared arrays
+        else:
+            chunks = ((p, None) for p in split_by_users(whole, chunk_events))
+            first = next(chunks)
+    del whole  # the chunks keep what they need
     try:
-        for p in split_by_users(whole, chunk_events):  # lazily: one chunk's copy at a time
-            out = _chunk(p, settings, validate)
-            del p  # the chunk's arrays go before the caller gets the models
+        while first is not None:
+            p, arrays = first
+            first = None
+            out = _chunk(p, settings, validate, arrays)
+            del p, arrays  # the chunk's arrays go before the caller gets the models
             yield out
+            first = next(chunks, None)
     finally:
+        chunks.close()
         if unfreeze:
             gc.unfreeze()
 
 
-def _chunk(p: Prepared, settings: Settings, validate: bool) -> list[UserYear]:
+def _chunk(
+    p: Prepared, settings: Settings, validate: bool, arrays: ChunkArrays | None
+) -> list[UserYear]:
     """The UserYears of one chunk; its objects are frozen for the GC (see `gc_paused`)."""
     with gc_paused(freeze=True):
-        out = build_dicts(p, settings)
+        out = build_dicts(p, settings, arrays)
         if validate:  # every listener, strictly, from plain data
             out = _LIST.validate_python([u.model_dump() for u in out], strict=True)
         elif out:

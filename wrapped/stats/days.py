@@ -225,8 +225,65 @@ class DayDetail:
     log_total: list[int]
 
 
-def day_details(p: Prepared, c: Core, x: Extra, ch: Chosen, log_cap: int) -> DayDetail:
-    """Facts (from ALL of the day's plays), headline and capped log for every chosen day."""
+@dataclass
+class DayArrays:
+    """The numbers behind every chosen day's facts and log: integer arrays only (no names).
+
+    Per chosen day unless noted. ``*_item`` are item codes of the day's first-ranked artist,
+    track, show or new artist (-1 none); ``*_ms``/``*_plays`` of such a pick are 0 when none.
+    """
+
+    all_ms: np.ndarray
+    plays: np.ndarray
+    mus_ms: np.ndarray
+    mus_plays: np.ndarray
+    n_art: np.ndarray
+    pod_ms: np.ndarray
+    pod_plays: np.ndarray
+    ta_item: np.ndarray
+    ta_ms: np.ndarray
+    ta_plays: np.ndarray
+    tt_item: np.ndarray
+    tt_plays: np.ndarray
+    ts_item: np.ndarray
+    ts_ms: np.ndarray
+    n_new: np.ndarray
+    tn_item: np.ndarray
+    ya_ms: np.ndarray
+    ya_plays: np.ndarray
+    yg_ms: np.ndarray
+    yg_plays: np.ndarray
+    old_ms: np.ndarray
+    old_plays: np.ndarray
+    first_wall: np.ndarray
+    last_wall: np.ndarray
+    has_old: np.ndarray  # bool
+    old_track: np.ndarray  # track code of the oldest release (meaningful where has_old)
+    old_year: np.ndarray
+    top_art: np.ndarray  # per LISTENER: year's top artist code, -1 none
+    top_gen: np.ndarray  # per LISTENER: year's top genre code, -1 none
+    log: dict[str, np.ndarray]  # per log entry (time order within each day): see `_log_columns`
+    log_count: np.ndarray  # entries per chosen day
+
+
+def _item_of(first: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Item code of each group's first-ranked row (`Ranking.first`), -1 when none."""
+    if len(items) == 0:
+        return np.full(len(first), -1, dtype=np.int64)
+    return np.where(first >= 0, items[np.maximum(first, 0)], -1)
+
+
+def _value_of(first: np.ndarray, values: np.ndarray) -> np.ndarray:
+    if len(values) == 0:
+        return np.zeros(len(first), dtype=np.int64)
+    return np.where(first >= 0, values[np.maximum(first, 0)], 0)
+
+
+def day_arrays(p: Prepared, c: Core, x: Extra, ch: Chosen, log_cap: int) -> DayArrays:
+    """Facts (from ALL of the day's plays) and the capped log of every chosen day, as arrays.
+
+    Only numpy: this is the part of a chunk a helper process can compute (see `build`).
+    """
     m = len(ch.user)
     cd_of_ud = np.full(len(c.ud_user), -1, dtype=np.int64)
     cd_of_ud[ch.ud] = np.arange(m)
@@ -267,7 +324,6 @@ def day_details(p: Prepared, c: Core, x: Extra, ch: Chosen, log_cap: int) -> Day
     n_new = rn.distinct(m)
     fn = rn.first(m)
 
-    users = ch.user
     top_art = c.artists.first_item(p.n_users)
     ya = music & (art >= 0) & (art == top_art[p.uid[sel]])
     ya_ms, ya_plays = sums(ecd, ms, m, ya)
@@ -284,46 +340,78 @@ def day_details(p: Prepared, c: Core, x: Extra, ch: Chosen, log_cap: int) -> Day
     else:
         oo = known[np.lexsort((T.rank[trk[known]], ry[known], ecd[known]))]
         fo = first_per_group(ecd[oo], m)
+    oj = oo[np.maximum(fo, 0)] if len(oo) else np.zeros(m, dtype=np.int64)
 
-    hh = _hhmm(np.concatenate([first_wall, last_wall]))
+    keep = np.flatnonzero(pos < log_cap)
+    return DayArrays(
+        all_ms=all_ms, plays=plays, mus_ms=mus_ms, mus_plays=mus_plays, n_art=n_art,
+        pod_ms=pod_ms, pod_plays=pod_plays,
+        ta_item=_item_of(fa, ra.item), ta_ms=_value_of(fa, ra.ms), ta_plays=_value_of(fa, ra.plays),
+        tt_item=_item_of(ft, rt.item), tt_plays=_value_of(ft, rt.plays),
+        ts_item=_item_of(fs, rs.item), ts_ms=_value_of(fs, rs.ms),
+        n_new=n_new, tn_item=_item_of(fn, rn.item),
+        ya_ms=ya_ms, ya_plays=ya_plays, yg_ms=yg_ms, yg_plays=yg_plays,
+        old_ms=old_ms, old_plays=old_plays, first_wall=first_wall, last_wall=last_wall,
+        has_old=fo >= 0,
+        old_track=trk[oj] if len(oo) else np.zeros(m, dtype=np.int64),
+        old_year=ry[oj] if len(oo) else np.zeros(m, dtype=np.int64),
+        top_art=top_art, top_gen=top_gen,
+        log=_log_columns(p, sel[keep], is_new[keep]), log_count=np.bincount(ecd[keep], minlength=m),
+    )  # fmt: skip
+
+
+def _log_columns(p: Prepared, ev: np.ndarray, is_new: np.ndarray) -> dict[str, np.ndarray]:
+    """The numbers of the log entries of events `ev` (display names are looked up later)."""
+    ms = p.ms[ev]
+    kind = p.kind[ev]
+    cols = {name: codes[ev] for name, (codes, _) in p.raw.items()}  # -1 -> the trailing None
+    return cols | {
+        "kind": kind, "minute": (p.wall[ev] // (60 * 10**9)) % (24 * 60), "ms": ms,
+        "minutes": np.round(ms / 60_000, 1), "skip": p.skip[ev], "ryear": p.ryear[ev],
+        "genre": p.genre[ev], "new": is_new,
+        "with_new": (kind == KIND_TRACK) & p.has_history[p.uid[ev]],
+    }  # fmt: skip
+
+
+def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
+    """Facts, headline and capped log (as `LogEntry` models) of every chosen day."""
+    m = len(ch.user)
+    A, T = p.spaces["artist"], p.spaces["track"]
+    hh = _hhmm(np.concatenate([da.first_wall, da.last_wall]))
     f_first, f_last = hh[:m], hh[m:]
     gnames = p.spaces["genre"].names
 
     def mins(ms_arr: np.ndarray) -> list[int]:
         return ((ms_arr + 30_000) // 60_000).tolist()
 
-    def names_of(first: np.ndarray, items: np.ndarray, table: np.ndarray) -> list:
-        if len(table) == 0 or len(items) == 0:
+    def names_of(item: np.ndarray, table: np.ndarray) -> list:
+        if len(table) == 0:
             return [None] * m
-        return np.where(first >= 0, table[items[np.maximum(first, 0)]], None).tolist()
-
-    def at(first: np.ndarray, values: np.ndarray) -> list:
-        if len(values) == 0:
-            return [0] * m
-        return np.where(first >= 0, values[np.maximum(first, 0)], 0).tolist()
+        return np.where(item >= 0, table[np.maximum(item, 0)], None).tolist()
 
     L = {
-        "all_min": mins(all_ms), "plays": plays.tolist(), "mus_min": mins(mus_ms),
-        "mus_plays": mus_plays.tolist(), "n_art": n_art.tolist(), "pod_min": mins(pod_ms),
-        "pod_plays": pod_plays.tolist(),
-        "ta": names_of(fa, ra.item, A.names), "ta_min": mins(np.asarray(at(fa, ra.ms))),
-        "ta_plays": at(fa, ra.plays),
-        "tt": names_of(ft, rt.item, T.names), "tt_by": names_of(ft, rt.item, T.by if T.by is not None else np.array([])),
-        "tt_plays": at(ft, rt.plays),
-        "ts": names_of(fs, rs.item, p.spaces["show"].names), "ts_min": mins(np.asarray(at(fs, rs.ms))),
-        "n_new": n_new.tolist(), "tn": names_of(fn, rn.item, A.names),
-        "ya_min": mins(ya_ms), "ya_plays": ya_plays.tolist(),
-        "yg_min": mins(yg_ms), "yg_plays": yg_plays.tolist(),
-        "old_min": mins(old_ms), "old_plays": old_plays.tolist(),
+        "all_min": mins(da.all_ms), "plays": da.plays.tolist(), "mus_min": mins(da.mus_ms),
+        "mus_plays": da.mus_plays.tolist(), "n_art": da.n_art.tolist(), "pod_min": mins(da.pod_ms),
+        "pod_plays": da.pod_plays.tolist(),
+        "ta": names_of(da.ta_item, A.names), "ta_min": mins(da.ta_ms),
+        "ta_plays": da.ta_plays.tolist(),
+        "tt": names_of(da.tt_item, T.names),
+        "tt_by": names_of(da.tt_item, T.by if T.by is not None else np.array([])),
+        "tt_plays": da.tt_plays.tolist(),
+        "ts": names_of(da.ts_item, p.spaces["show"].names), "ts_min": mins(da.ts_ms),
+        "n_new": da.n_new.tolist(), "tn": names_of(da.tn_item, A.names),
+        "ya_min": mins(da.ya_ms), "ya_plays": da.ya_plays.tolist(),
+        "yg_min": mins(da.yg_ms), "yg_plays": da.yg_plays.tolist(),
+        "old_min": mins(da.old_ms), "old_plays": da.old_plays.tolist(),
     }  # fmt: skip
-    oj = oo[np.maximum(fo, 0)] if len(oo) else np.zeros(m, dtype=np.int64)
-    has_old = (fo >= 0).tolist()
-    old_track = T.names[trk[oj]].tolist() if len(oo) else [None] * m
-    old_by = T.by[trk[oj]].tolist() if len(oo) else [None] * m
-    old_year = ry[oj].tolist() if len(oo) else [0] * m
-    user_l = users.tolist()
-    top_art_name = [None if t < 0 else A.names[t] for t in top_art.tolist()]
-    top_gen_name = [None if t < 0 else gnames[t] for t in top_gen.tolist()]
+    has_old = da.has_old.tolist()
+    any_old = bool(len(T)) and bool(da.has_old.any())
+    old_track = T.names[da.old_track].tolist() if any_old else [None] * m
+    old_by = T.by[da.old_track].tolist() if any_old else [None] * m
+    old_year = da.old_year.tolist()
+    user_l = ch.user.tolist()
+    top_art_name = [None if t < 0 else A.names[t] for t in da.top_art.tolist()]
+    top_gen_name = [None if t < 0 else gnames[t] for t in da.top_gen.tolist()]
     cats = [CATEGORIES[i] for i in ch.cat.tolist()]
     cutoff = p.year - NOSTALGIA_YEARS
 
@@ -404,47 +492,40 @@ def day_details(p: Prepared, c: Core, x: Extra, ch: Chosen, log_cap: int) -> Day
         facts.append(f)
         heads_txt.append(head)
 
-    logs = _logs(p, sel, ecd, pos, m, log_cap, is_new, music)
-    return DayDetail(facts=facts, headlines=heads_txt, logs=logs, log_total=plays.tolist())
+    entries = _LOG_ENTRIES(log_rows(p, da))
+    bounds = np.r_[0, np.cumsum(da.log_count)].tolist()
+    logs = [entries[bounds[i] : bounds[i + 1]] for i in range(m)]
+    return DayDetail(facts=facts, headlines=heads_txt, logs=logs, log_total=L["plays"])
 
 
 _LOG_ENTRIES = many(LogEntry)
 _SKIP = np.array([None, False, True], dtype=object)  # skip flag -1/0/1
 
 
-def _logs(p, sel, ecd, pos, m, log_cap, is_new, music) -> list[list]:
-    """The first `log_cap` plays of each chosen day as LogEntry models (time order)."""
-    keep = np.flatnonzero(pos < log_cap)
-    ev = sel[keep]
-    kind = p.kind[ev]
+def log_rows(p: Prepared, da: DayArrays) -> list[dict]:
+    """The LogEntry fields of every log entry (`DayArrays.log` order) as plain dicts."""
+    L = da.log
 
     def raw(name: str) -> np.ndarray:
-        codes, names = p.raw[name]
-        return names[codes[ev]]
+        return p.raw[name][1][L[name]]
 
     track, episode, album = raw("track"), raw("episode"), raw("album")
-    is_ep = kind == KIND_EPISODE
+    is_ep = L["kind"] == KIND_EPISODE
     title = np.where(is_ep, episode, track)
     title = np.where(title == None, album, title)  # noqa: E711 (elementwise on object arrays)
     title = np.where(title == None, "(unknown)", title)  # noqa: E711
     by = np.where(is_ep, raw("show"), raw("artist"))
     alb = np.where(is_ep, None, album)
-    ms = p.ms[ev]
-    ry = p.ryear[ev]
-    gen = p.genre[ev]
+    ry = L["ryear"]
     gnames = np.append(p.spaces["genre"].names, None).astype(object)
-    with_new = music[keep] & p.has_history[p.uid[ev]]
-    new = np.where(with_new, is_new[keep], None)
-    kinds = np.array(KIND_NAMES, dtype=object)[kind]
-    entries = _LOG_ENTRIES([
+    new = np.where(L["with_new"], L["new"], None)
+    kinds = np.array(KIND_NAMES, dtype=object)[L["kind"]]
+    return [
         {"time": t, "kind": k, "title": ti, "by": b, "album": al, "minutes": mi, "skipped": sk,
               "ms": msv, "new_artist": nw, "release_year": y, "genre": g}
         for t, k, ti, b, al, mi, sk, msv, nw, y, g in zip(
-            _hhmm(p.wall[ev]), kinds.tolist(), title.tolist(), by.tolist(), alb.tolist(),
-            np.round(ms / 60_000, 1).tolist(), _SKIP[p.skip[ev] + 1].tolist(), ms.tolist(),
-            new.tolist(), np.where(ry < 0, None, ry).tolist(), gnames[gen].tolist(), strict=True,
+            _HHMM[L["minute"]].tolist(), kinds.tolist(), title.tolist(), by.tolist(), alb.tolist(),
+            L["minutes"].tolist(), _SKIP[L["skip"] + 1].tolist(), L["ms"].tolist(),
+            new.tolist(), np.where(ry < 0, None, ry).tolist(), gnames[L["genre"]].tolist(), strict=True,
         )
-    ])  # fmt: skip
-    counts = np.bincount(ecd[keep], minlength=m)
-    bounds = np.r_[0, np.cumsum(counts)].tolist()
-    return [entries[bounds[i] : bounds[i + 1]] for i in range(m)]
+    ]  # fmt: skip
