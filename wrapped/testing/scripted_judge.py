@@ -151,7 +151,7 @@ def _lex_hits(text: str) -> list[str]:
     return hits
 
 
-def _score(rubric: str, prompt: str) -> tuple[int, str]:
+def _score(rubric: str, prompt: str, hits: list[str] | None = None) -> tuple[int, str]:
     story = _between(prompt, "<<STORY>>", "<</STORY>>") or prompt
     title = _between(prompt, "<<TITLE>>", "<</TITLE>>")
     if rubric == "repetition":
@@ -184,7 +184,8 @@ def _score(rubric: str, prompt: str) -> tuple[int, str]:
             return 2, f"{n} words, title {len(title)} characters (want 40-160 words, title <= 80)"
         return 9, f"{n} words, title fits"
     if rubric in ("tone", "safety"):
-        hits = _lex_hits(story + " " + title)
+        if hits is None:
+            hits = _lex_hits(story + " " + title)
         shouting = story.count("!") > 3 or bool(re.search(r"\b[A-Z]{5,}\b", story))
         if hits:
             return 1, f"tone/safety problems: {'; '.join(hits[:3])}"
@@ -220,14 +221,16 @@ def _list_block(prompt: str, head: str) -> list[str]:
             return [block]
 
 
-def judge_reply(messages: list[dict]) -> str:
-    """The JSON text a heuristic judge returns for `messages` (the last user message is read)."""
+def judge_reply(messages: list[dict], data: dict | None = None) -> str:
+    """The JSON text a heuristic judge returns for `messages` (the last user message is read).
+
+    `data` is the prompt's listener data block when the caller already parsed it."""
     prompt = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") != "system")
     if _garbage(prompt):
         return "I think it's pretty good overall?? {score: maybe"
     system = "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "system")
     if "<draft>" in prompt and '"scores"' in system + prompt:
-        return _panel(prompt)
+        return _panel(prompt, data)
     head = prompt[:400].lower()
     rubric = re.search(r"\[rubric:(\w+)\]", prompt)
     if rubric and "evaluation steps" in prompt.lower() and '"score"' in prompt:
@@ -290,23 +293,28 @@ _PANEL_RUBRIC = {
 }
 
 
-def _panel(prompt: str) -> str:
+def _panel(prompt: str, data: dict | None = None) -> str:
     """Score judge.j2's criteria with the rubric heuristics (0..10 -> 0..1)."""
-    from wrapped.prompts.datablock import extract_data_block
+    from wrapped.prompts.datablock import OPEN, extract_data_block
 
-    data = extract_data_block(prompt)
+    if data is None:
+        data = extract_data_block(prompt)
     draft = json.loads(_between(prompt, "<draft>\n", "\n</draft>"))
     prev = "<<NEXT>>".join(p.get("story", "") for p in data.get("previous_stories", []))
     locale = data.get("request", {}).get("locale", "")
+    # the block's own text stands in for the data (names are what the faithfulness rubric
+    # looks for; the JSON escapes only '<', which no quoted name contains)
+    block = _between(prompt, OPEN, "\n<draft>")
     case = (
-        f"<<LOCALE>>{locale}<</LOCALE>>\n<<DATA>>{json.dumps(data['listener'], ensure_ascii=False)}"
+        f"<<LOCALE>>{locale}<</LOCALE>>\n<<DATA>>{block}"
         f"<</DATA>>\n<<PREVIOUS>>{prev}<</PREVIOUS>>\n"
         f"<<TITLE>>{draft.get('title', '')}<</TITLE>>\n<<STORY>>{draft.get('story', '')}<</STORY>>"
     )
     scores: dict[str, float] = {}
     reasons: dict[str, str] = {}
+    hits = _lex_hits(f"{draft.get('story', '')} {draft.get('title', '')}")
     for name, rubric in _PANEL_RUBRIC.items():
-        score, reason = _score(rubric, case)
+        score, reason = _score(rubric, case, hits)
         scores[name] = score / 10
         if score < 10:
             reasons[name] = reason

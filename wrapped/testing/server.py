@@ -159,7 +159,7 @@ class Engine:
         if ctx["kind"] == "judge":
             from wrapped.testing.scripted_judge import judge_reply
 
-            return judge_reply(ctx["messages"])
+            return judge_reply(ctx["messages"], ctx["data"])
         draft = self.grounded(ctx["messages"], ctx["data"])
         if decision.defect:
             rng = self._rng(body_hash, try_, "defect")
