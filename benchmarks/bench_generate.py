@@ -1,12 +1,16 @@
 """Benchmark the batch job (`wrapped generate`) end to end.
 
-Part 1: N listeners (1,000 then 10,000) through the scripted OpenAI-compatible server (100 ms
-latency, in its own process; writer AND judge calls) at concurrency 32. Prints stories/s, LLM
-calls/s against the ideal (concurrency / latency), LLM calls per story, peak memory of the
-driver + Ray processes (flat from 1,000 to 10,000 is the target), and CPU ms per story spent
-outside the LLM server (driver + Ray workers, client included).
+Part 1: N listeners (1,000 then 10,000; up to 5 interesting days, i.e. stories, each, the
+product's default) through the scripted OpenAI-compatible server (100 ms latency, in its own
+process; writer AND judge calls) at concurrency 32. Prints stories/s, LLM calls/s against the
+ideal (concurrency / latency), LLM calls per story, peak memory of the driver + Ray processes
+(flat from 1,000 to 10,000 is the target), and CPU ms per story spent outside the LLM server
+(driver + Ray workers, the openai SDK client included), split by process, with the scripted
+server's own CPU per call beside it (it shares this machine's cores). The smallest size runs
+once more without the judge, to show what judging costs.
 
-Part 2: 100,000 listeners through stats + embedded writer + gate (no network), time and peak memory.
+Part 2: 100,000 listeners through stats + prompts + embedded writer + gate (no network), time
+and peak memory.
 
     python benchmarks/bench_generate.py            # full sizes
     python benchmarks/bench_generate.py --quick    # a smoke run (200 listeners)
@@ -153,8 +157,9 @@ def main() -> None:
     ap.add_argument(
         "--max-days",
         type=int,
-        default=1,
-        help="interesting days per listener in part 1 (1 keeps 10,000 listeners under ~10 minutes)",
+        default=Settings().max_days,
+        help="interesting days (stories) per listener in part 1; default: the product's default "
+        "(%(default)s). Each story after a listener's first carries the earlier ones in its prompt.",
     )
     ap.add_argument("--skip-embedded", action="store_true")
     ap.add_argument("--writer-only", action="store_true", help="part 1 without the judge only")
@@ -174,7 +179,7 @@ def main() -> None:
         plan = (
             [(n, False) for n in sizes]
             if args.writer_only
-            else ([(n, True) for n in sizes] + [(sizes[-1], False)])
+            else ([(n, True) for n in sizes] + [(sizes[0], False)])
         )
         for n, judge in plan:
             r = scripted_run(
