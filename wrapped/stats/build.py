@@ -479,9 +479,11 @@ def iter_user_years(
         while first is not None:
             p, arrays = first
             first = None
-            out = _chunk(p, settings, validate, arrays)
+            out = [_chunk(p, settings, validate, arrays)]
             del p, arrays  # the chunk's arrays go before the caller gets the models
-            yield out
+            # handed over without a reference kept here: the chunk is freed when the caller
+            # drops it, not when the next one is asked for
+            yield out.pop()
             first = next(chunks, None)
     finally:
         chunks.close()
