@@ -152,6 +152,41 @@ def test_scripted_endpoint_with_a_20_percent_fault_mix_loses_nothing(tmp_path):
     assert {s["backend"] for s in read_lines(run / "stories")} <= {"scripted", "embedded"}
 
 
+def test_judge_suites_one_call_per_draft_by_default_or_the_full_deepeval_suite(tmp_path):
+    """The default judge asks one question per draft; --judge-suite full runs deepeval's
+    G-Eval rubrics and safety metrics (more calls), and is a different run."""
+    with ScriptedServer(Script(seed=3), mode="thread") as srv:
+        env = cli_env(tmp_path)
+        panel = run_cli(_scripted_args(srv, tmp_path / "runs", "--users", "2"), env)
+        n_panel = len(srv.requests())
+        full = run_cli(
+            _scripted_args(srv, tmp_path / "runs", "--users", "2", "--judge-suite", "full"), env
+        )
+        log = srv.requests()[n_panel:]
+    assert panel.returncode == 0 and full.returncode == 0, panel.stderr[-2000:] + full.stderr
+    runs = sorted(p for p in (tmp_path / "runs").iterdir() if p.is_dir())
+    assert len(runs) == 2  # a different judge suite is a different run
+    for run in runs:
+        m = assert_complete_and_exactly_once(run)
+        suite = m["settings"]["judge_suite"]
+        judged = {
+            c["name"]
+            for v in read_lines(run / "verdicts")
+            for a in v["attempts"]
+            for c in a["checks"]
+            if c["layer"] == "judge"
+        }
+        if suite == "panel":
+            assert {"judge.grounding", "judge.freshness", "judge.safety"} <= judged
+        else:
+            assert {"judge.faithfulness", "judge.toxicity", "judge.pii"} <= judged
+    judge_calls = sum(r.kind == "judge" for r in log)
+    writer_calls = sum(r.kind == "writer" for r in log)
+    assert judge_calls >= 8 * writer_calls  # the full suite asks many questions per draft
+    bad = run_cli(_scripted_args(srv, tmp_path / "runs", "--judge-suite", "vibes"), env)
+    assert bad.returncode == 2 and "judge_suite" in bad.stderr and "Traceback" not in bad.stderr
+
+
 def test_wrong_key_fails_fast_with_one_line_and_never_prints_the_key(tmp_path):
     with ScriptedServer(Script(api_key="the-right-key"), mode="thread") as srv:
         env = cli_env(tmp_path, OPENAI_API_KEY="sk-wrong-secret-123", **FAST_RETRY)
