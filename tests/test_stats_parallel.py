@@ -139,3 +139,15 @@ def test_a_helper_that_dies_is_an_error_not_a_hang(demo, monkeypatch) -> None:
     with pytest.raises(HelperError, match=r"exited \(code 3\) before sending chunk 0"):
         list(_iter(demo, workers=2))
     assert _helper_names() == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_chunk_is_freed_when_the_caller_drops_it(demo, workers: int) -> None:
+    import weakref
+
+    it = _iter(demo, workers=workers)
+    chunk = next(it)
+    ref = weakref.ref(chunk[0])
+    del chunk
+    assert ref() is None  # before the next chunk is asked for
+    it.close()
