@@ -463,11 +463,12 @@ def iter_user_years(
     """
     if len(events) == 0:
         return
-    n_workers = settings.stats_workers if workers is None else workers
+    if workers is not None and workers != settings.stats_workers:
+        settings = settings.model_copy(update={"stats_workers": workers})  # prepare reads it
     unfreeze = gc.get_freeze_count() == 0  # leave a caller's own frozen set alone
     with gc_paused():
         whole = prepare(events, profiles=profiles, catalog=catalog, settings=settings)
-        helpers = helpers_for(n_workers)
+        helpers = helpers_for(settings.stats_workers)
         if helpers:  # fork with the GC off, every object of the input shared with the helpers
             chunks = iter_chunks(whole, chunk_events, settings, helpers)
             first = next(chunks)  # the helpers start now, from the prepared arrays

@@ -465,12 +465,12 @@ def _prepare(
     music = kind == KIND_TRACK
     artist = a_codes[idx]
     played = music & (artist >= 0)
-    f_share = bg.submit(_artist_share, uid, artist, played, na, n_users)
-    f_time = bg.submit(_time_columns, idx, wall, day_all, ts, ms_all, start_day, end_day)
-
     t_codes, t_uniq = f_track.result()
     t_codes = t_codes[idx]
+    # queued in the order this thread needs them
     f_combined = bg.submit(_combine, artist, t_codes, artists, t_uniq, music)
+    f_time = bg.submit(_time_columns, idx, wall, day_all, ts, ms_all, start_day, end_day)
+    f_share = bg.submit(_artist_share, uid, artist, played, na, n_users)
     al_codes, al_uniq = f_album.result()
     al_codes = al_codes[idx]
     album, albums = _combine(artist, al_codes, artists, al_uniq, music)
@@ -482,12 +482,6 @@ def _prepare(
     e_codes, e_uniq = f_episode.result()
     e_codes = e_codes[idx]
     episode, episodes = _combine(show, e_codes, shows, e_uniq, is_ep)
-    track, tracks = f_combined.result()
-
-    art_genre, genres, track_year = _catalog_lookup(catalog, artists, tracks)
-    genre = np.where(artist >= 0, art_genre[np.maximum(artist, 0)], -1) if len(artists) else artist
-    ryear = np.where(track >= 0, track_year[np.maximum(track, 0)], -1) if len(tracks) else track
-
     skipped_all, shuffle_all = f_flags.result()
     skipped = skipped_all[idx]
     r_codes, r_uniq = f_reason.result()
@@ -500,6 +494,12 @@ def _prepare(
         skipped >= 0, skipped, np.where(known_reason, is_fwd[r_codes].astype(np.int8), -1)
     ).astype(np.int8)
     shuffle = shuffle_all[idx]
+
+    track, tracks = f_combined.result()
+
+    art_genre, genres, track_year = _catalog_lookup(catalog, artists, tracks)
+    genre = np.where(artist >= 0, art_genre[np.maximum(artist, 0)], -1) if len(artists) else artist
+    ryear = np.where(track >= 0, track_year[np.maximum(track, 0)], -1) if len(tracks) else track
     return Prepared(
         artist_share=f_share.result(),
         artist_genre=art_genre,
