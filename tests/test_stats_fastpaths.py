@@ -84,3 +84,30 @@ def test_bulk_models_equal_validated_models() -> None:
     made = many(LogEntry)([dict(r) for r in rows])
     assert [type(m) for m in made] == [LogEntry] * len(rows)
     assert made == [LogEntry.model_validate(r, strict=True) for r in rows]
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "É", "a ", "", "ζ"])), max_size=40),
+    st.integers(1, 3),
+    st.sampled_from(["string", "str", "large", "object"]),
+)
+def test_factorize_equals_pandas_factorize(values, n_chunks, kind) -> None:
+    import pandas as pd
+    import pyarrow as pa
+
+    from wrapped.stats.prepare import _factorize
+
+    if kind == "large":  # several arrow chunks, large_string
+        size = -(-len(values) // n_chunks) or 1
+        parts = [values[i : i + size] for i in range(0, len(values), size)] or [[]]
+        data = pa.chunked_array([pa.array(p, type=pa.large_string()) for p in parts])
+        s = pd.Series(pd.arrays.ArrowExtensionArray(data))
+    else:
+        s = pd.Series(values, dtype=kind)
+    codes, uniques = _factorize(s)
+    want_codes, want_uniques = pd.factorize(s)
+    assert codes.dtype == np.int32
+    assert codes.tolist() == want_codes.tolist()
+    assert uniques.tolist() == list(want_uniques)
+    assert all(type(u) is str for u in uniques)

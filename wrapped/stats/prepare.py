@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from wrapped.errors import InputError
 from wrapped.events import EVENT_COLUMNS
@@ -119,10 +121,40 @@ class Prepared:
 def _factorize(
     values: pd.Series | pd.api.extensions.ExtensionArray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (-1 for null; int32 to halve ~10M-row arrays) and uniques as an object array."""
+    """Codes (-1 for null; int32 to halve ~10M-row arrays) and uniques as an object array.
+
+    Arrow-backed strings are dictionary-encoded by pyarrow directly (what `pd.factorize` does
+    too, same codes and order) and keep arrow's int32 codes: pandas would widen them to int64
+    and this function narrow them again, two fresh 10M-row arrays per column.
+    """
+    arrow = _arrow_strings(values)
+    if arrow is not None:
+        enc = arrow.dictionary_encode(null_encoding="mask").combine_chunks()
+        idx = enc.indices
+        if idx.null_count:
+            idx = pc.fill_null(idx, -1)
+        codes = idx.to_numpy(zero_copy_only=False)
+        if codes.dtype == np.int32:
+            return codes, enc.dictionary.to_numpy(zero_copy_only=False).astype(object)
     codes, uniques = pd.factorize(values)
     small = len(uniques) < 2**31 - 1
     return codes.astype(np.int32 if small else np.int64), np.asarray(uniques, dtype=object)
+
+
+def _arrow_strings(values: pd.Series | pd.api.extensions.ExtensionArray) -> pa.ChunkedArray | None:
+    """The arrow data of a non-empty arrow-backed string column, else None."""
+    arr = values.array if isinstance(values, pd.Series) else values
+    dtype = arr.dtype
+    backed = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
+        isinstance(dtype, pd.ArrowDtype)
+        and (
+            pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+        )
+    )
+    if not backed or len(arr) == 0:
+        return None
+    data = arr.__arrow_array__()
+    return data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
 
 
 def _unique_pairs(uid: np.ndarray, item: np.ndarray, n_items: int) -> np.ndarray:
@@ -161,8 +193,8 @@ def stable_order(codes: np.ndarray) -> np.ndarray:
         return np.argsort(c.astype(np.uint16), kind="stable")
     if int(c.max()) >= 1 << 32 or int(c.min()) < 0:
         return np.argsort(c, kind="stable")
-    o = np.argsort((c & 0xFFFF).astype(np.uint16), kind="stable")
-    return o[np.argsort((c[o] >> 16).astype(np.uint16), kind="stable")]
+    o = np.argsort(c.astype(np.uint16), kind="stable")  # the cast keeps the low 16 bits
+    return o[np.argsort((c >> 16).astype(np.uint16)[o], kind="stable")]
 
 
 def _rank(names: np.ndarray) -> np.ndarray:
@@ -183,7 +215,9 @@ def _combine(
     nb = max(len(b_names), 1)
     codes = np.full(len(a), -1, dtype=np.int64)
     # few distinct pairs: the hash stays hot (int64: int32 codes times nb could overflow)
-    sub, uniq = pd.factorize(a[valid].astype(np.int64) * nb + b[valid])
+    key = np.multiply(a[valid], nb, dtype=np.int64)
+    key += b[valid]
+    sub, uniq = pd.factorize(key)
     codes[valid] = sub
     ua, ub = uniq // nb, uniq % nb
     b_rank = _rank(b_names)
@@ -375,12 +409,16 @@ def _time_columns(
     d = day_all[idx]
     span_days = np.arange(start_day, end_day + 1)
     month_of = (span_days.astype("M8[D]").astype("M8[M]").astype(np.int64) % 12 + 1).astype(np.int8)
+    hour = w // HOUR_NS
+    hour %= 24  # in place: one fresh 10M-row temporary instead of two
+    weekday = d + 3  # 1970-01-01 was a Thursday; Monday = 0
+    weekday %= 7
     return {
         "day": d,
         # small dtypes (memory); every combined key is built from an int64 operand (uid, day,
         # group codes), so nothing overflows
-        "hour": ((w // HOUR_NS) % 24).astype(np.int8),
-        "weekday": ((d + 3) % 7).astype(np.int8),  # 1970-01-01 was a Thursday; Monday = 0
+        "hour": hour.astype(np.int8),
+        "weekday": weekday.astype(np.int8),
         "month": month_of[d - start_day],  # a table lookup per event, not calendar math
         "ms": ms_all[idx],
         "wall": w,
@@ -438,7 +476,8 @@ def _prepare(
 
     kind_codes, kind_uniq = _factorize(events["kind"])
     kind_map = np.array(
-        [{"track": 0, "episode": 1, "audiobook": 2}.get(k, -1) for k in kind_uniq] + [-1]
+        [{"track": 0, "episode": 1, "audiobook": 2}.get(k, -1) for k in kind_uniq] + [-1],
+        dtype=np.int8,
     )
     kind_all = kind_map[kind_codes]  # -1 code indexes the trailing -1
     ms_all = events["ms_played"].to_numpy(dtype=np.int64, na_value=0)
@@ -460,7 +499,7 @@ def _prepare(
     # window events grouped by listener (stable: input order within one), so the per-chunk
     # split is a slice, not a 10-million-row gather
     idx = idx[stable_order(uid_all[idx])]
-    uid = uid_all[idx].astype(np.int64)
+    uid = uid_all[idx].astype(np.int64, copy=False)
     kind = kind_all[idx]
     music = kind == KIND_TRACK
     artist = a_codes[idx]
@@ -517,7 +556,7 @@ def _prepare(
         uid=uid,
         **f_time.result(),
         # int32/int8 for item-like arrays (memory), without copying those already so
-        kind=kind.astype(np.int8),
+        kind=kind.astype(np.int8, copy=False),
         artist=artist.astype(np.int32, copy=False),
         track=track.astype(np.int32, copy=False),
         album=album.astype(np.int32, copy=False),
