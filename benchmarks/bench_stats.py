@@ -53,6 +53,17 @@ def _pss_gb(pid: int | str) -> float:
     return 0.0
 
 
+def _busy_cpu_s() -> float:
+    """CPU seconds all processes on the machine have used (from /proc/stat), or nan."""
+    try:
+        with open("/proc/stat") as f:
+            t = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return float("nan")
+    busy = sum(t[:8]) - t[3] - t[4]  # all but idle and iowait
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
 class PssSampler:
     """Peak of PSS(this process) + PSS(its live child processes), sampled in a thread."""
 
@@ -80,6 +91,7 @@ class Timer:
         self.w, self.c = time.perf_counter(), time.process_time()
         self.r = resource.getrusage(resource.RUSAGE_SELF)
         self.k = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.machine = _busy_cpu_s()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -90,6 +102,7 @@ class Timer:
         self.faults = r.ru_minflt - self.r.ru_minflt
         k = resource.getrusage(resource.RUSAGE_CHILDREN)  # helpers, once they have been joined
         self.kids = (k.ru_utime - self.k.ru_utime) + (k.ru_stime - self.k.ru_stime)
+        self.machine = _busy_cpu_s() - self.machine
 
 
 def main() -> None:
@@ -149,6 +162,9 @@ def main() -> None:
     print(f"  cpu  {cpu_all:.2f}s -> {len(ev) / cpu_all:,.0f} events/s of CPU: this process "
           f"{t_all.cpu:.2f}s (user {t_all.user:.2f}s + system {t_all.sys:.2f}s, "
           f"{t_all.faults:,} page faults) + helper processes {t_all.kids:.2f}s")  # fmt: skip
+    others = t_all.machine - cpu_all
+    print(f"  other processes on the machine used {max(others, 0):.1f} CPU-s meanwhile "
+          f"({max(others, 0) / t_all.wall:.2f} of {os.cpu_count()} cores)")  # fmt: skip
     print(f"  peak RSS {peak:.2f} GB (this process, incl. the {rss0:.2f} GB input; target < 6 GB); "
           f"helpers' peak RSS {kids_peak:.2f} GB (mostly shared with this process); "
           f"peak PSS this process + helpers {pss.peak:.2f} GB")  # fmt: skip
