@@ -7,10 +7,13 @@ inside a name).
 
 from __future__ import annotations
 
+import re
+
 from wrapped.gate.facts import FactIndex
 from wrapped.story import Claim
 
 BLANK = "\x00"
+_BLANKABLE = re.compile(r"[^ \n]")
 
 
 class Span:
@@ -25,19 +28,15 @@ class Run:
 
     def __init__(self, text: str, ix: FactIndex) -> None:
         self.orig = text
-        self.text = list(text)
+        self.cur = text  # the text with what has been read blanked; replaced, never mutated
         self.ix = ix
         self.claims: list[Claim] = []
         self.names: list[Span] = []
 
-    @property
-    def cur(self) -> str:
-        return "".join(self.text)
-
     def blank(self, start: int, end: int) -> None:
-        for i in range(start, end):
-            if self.text[i] not in " \n":
-                self.text[i] = BLANK
+        """Blank `[start, end)` (spaces and newlines stay, so word and sentence breaks do)."""
+        cur = self.cur
+        self.cur = cur[:start] + _BLANKABLE.sub(BLANK, cur[start:end]) + cur[end:]
 
     def add(
         self, kind: str, span: str, ok: bool, fact: str | None = None, why: str | None = None
