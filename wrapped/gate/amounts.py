@@ -9,6 +9,7 @@ both items' ranks.
 
 from __future__ import annotations
 
+import math
 import re
 
 from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS, FactIndex
@@ -285,33 +286,45 @@ def _match(
     subjects: set[str] | None = None,
     paths: tuple[str, ...] = (),
 ) -> str | None:
+    """The first fact of `ix.numbers` (in order) that backs `x`, as "path=value"; None if none.
+
+    Only the facts that can pass the unit and distance filters are tried (`NumberPool.near`);
+    the rules below are the whole test, applied in the original order."""
     strict = subjects is not None and "" in subjects
     # no rule accepts a fact further away than this (1,000 for rounded thousands): a cheap prefilter
     reach = max(0.3 * abs(x), 3.0, 1000.0 if x >= 1000 else 0.0)
-    for f in ix.numbers:
-        if unit != "weeks" and abs(f.value - x) > reach:
-            continue
-        if (
-            f.subject is not None
-            and subjects is not None
-            and (subjects - {""} or strict)
-            and f.subject not in subjects
-        ):
-            continue
-        if paths and f.unit != "any" and not _path_ok(f.path, paths):
-            continue
-        if unit == "weeks":
-            if f.unit != "days":
+    finite = math.isfinite(x)
+    for pool in ix.pools():
+        if pool.linear or not finite:
+            cands = pool.facts
+        elif unit == "weeks":
+            cands = pool.of_unit("days")
+        else:
+            cands = pool.near(unit or None, x, reach)
+        for f in cands:
+            if unit != "weeks" and abs(f.value - x) > reach:
                 continue
-            if matches(x, qual or "about", f.value / 7, True):
-                return f"{f.path}/7={f.value / 7:.1f}"
-            continue
-        if unit and unit != f.unit and f.unit != "any":
-            continue
-        if not unit and f.approx:
-            continue
-        if matches(x, qual, f.value, f.approx or f.unit == "percent"):
-            return f"{f.path}={f.value:g}"
+            if (
+                f.subject is not None
+                and subjects is not None
+                and (subjects - {""} or strict)
+                and f.subject not in subjects
+            ):
+                continue
+            if paths and f.unit != "any" and not _path_ok(f.path, paths):
+                continue
+            if unit == "weeks":
+                if f.unit != "days":
+                    continue
+                if matches(x, qual or "about", f.value / 7, True):
+                    return f"{f.path}/7={f.value / 7:.1f}"
+                continue
+            if unit and unit != f.unit and f.unit != "any":
+                continue
+            if not unit and f.approx:
+                continue
+            if matches(x, qual, f.value, f.approx or f.unit == "percent"):
+                return f"{f.path}={f.value:g}"
     return None
 
 

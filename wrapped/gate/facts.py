@@ -8,11 +8,13 @@ counts): that keeps a planted wrong number from matching some unrelated fact by 
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from wrapped.gate.lexicon import fold
@@ -87,6 +89,87 @@ class FactIndex:
     decades: set[int] = field(default_factory=set)
     #: `find_names` results by text; shared by the year index and its day indexes (same names)
     name_hits: dict[str, list[NameHit]] = field(default_factory=dict, repr=False)
+    #: the year index this day index extends (its `numbers` are a prefix of ours)
+    year: FactIndex | None = field(default=None, repr=False)
+    _pools: tuple[NumberPool, ...] | None = field(default=None, repr=False)
+
+    def pools(self) -> tuple[NumberPool, ...]:
+        """`numbers` grouped for lookup by unit and value, in order: the year's (shared by every
+        day of the listener, built once), then this day's. Built on first use; `numbers` must
+        not change afterwards."""
+        pools = self._pools
+        if pools is None:
+            year = self.year
+            if year is None:
+                pools = (NumberPool(self.numbers),)
+            else:
+                head = year.pools()[0]
+                pools = (head, NumberPool(self.numbers[len(year.numbers) :], len(year.numbers)))
+            self._pools = pools
+        return pools
+
+
+class NumberPool:
+    """Facts grouped for `amounts._match`: per unit, sorted by value, each with its position in
+    `FactIndex.numbers`, so a claim looks up only the facts near its value and still takes the
+    first match in the original order (that order decides which fact is reported).
+
+    Groups (each sorted on first use): a unit name -> facts of that unit plus those of unit
+    "any"; None -> every exact (not `approx`) fact, for a number written without a unit."""
+
+    __slots__ = ("facts", "start", "linear", "units", "groups")
+
+    def __init__(self, facts: list[Fact], start: int = 0) -> None:
+        self.facts = facts
+        self.start = start
+        #: a NaN or infinite value has no place in a sorted order: such a pool is scanned whole
+        self.linear = not math.isfinite(sum(f.value for f in facts))
+        units: dict[str, list[tuple[float, int, Fact]]] = {}
+        for i, f in enumerate(facts, start):
+            units.setdefault(f.unit, []).append((f.value, i, f))
+        self.units = units
+        self.groups: dict[str | None, tuple[list[float], list[tuple[float, int, Fact]]]] = {}
+
+    def of_unit(self, unit: str) -> list[Fact]:
+        """Facts of exactly `unit`, in order."""
+        return [row[2] for row in self.units.get(unit, ())]
+
+    def near(self, unit: str | None, x: float, reach: float) -> list[Fact]:
+        """Facts of `unit` (see class doc) with a value within about `reach` of `x`, in the
+        original order. A superset of those with `abs(value - x) <= reach`: the caller still
+        applies every rule."""
+        group = self.groups.get(unit)
+        if group is None:
+            group = self.groups[unit] = self._group(unit)
+        values, rows = group
+        slack = 1e-6 * (1.0 + abs(x) + reach)
+        lo = bisect_left(values, x - reach - slack)
+        hi = bisect_right(values, x + reach + slack, lo)
+        if hi - lo <= 1:
+            return [rows[lo][2]] if hi > lo else []
+        hits = rows[lo:hi]
+        hits.sort(key=_position)
+        return [r[2] for r in hits]
+
+    def _group(self, unit: str | None) -> tuple[list[float], list[tuple[float, int, Fact]]]:
+        if unit is None:
+            rows = [r for group in self.units.values() for r in group if not r[2].approx]
+        else:
+            rows = [
+                *self.units.get(unit, ()),
+                *(self.units.get("any", ()) if unit != "any" else ()),
+            ]
+        rows.sort()  # by value, then position (positions are unique: facts are never compared)
+        return [r[0] for r in rows], rows
+
+
+def _position(row: tuple[float, int, Fact]) -> int:
+    return row[1]
+
+
+#: `Fact(*fields)` without the Python-level `__new__` (all five fields given): the index makes
+#: a few hundred facts per listener
+_fact = partial(tuple.__new__, Fact)
 
 
 def _unit_for_key(key: str) -> str:
@@ -110,10 +193,10 @@ def _add_minutes(
     out: list[Fact], minutes: float, path: str, subject: str | None = None, derived: bool = True
 ) -> None:
     """A minutes fact, plus (for headline amounts) its hours and days of listening."""
-    out.append(Fact(float(minutes), path, "minutes", False, subject))
+    out.append(_fact((float(minutes), path, "minutes", False, subject)))
     if derived:
-        out.append(Fact(minutes / 60, path + "/60", "hours", True, subject))
-        out.append(Fact(minutes / 1440, path + "/1440", "days", True, subject))
+        out.append(_fact((minutes / 60, path + "/60", "hours", True, subject)))
+        out.append(_fact((minutes / 1440, path + "/1440", "days", True, subject)))
 
 
 def build_index(uy: UserYear, day: date) -> FactIndex:
@@ -144,6 +227,7 @@ def build_index(uy: UserYear, day: date) -> FactIndex:
         years=set(year.years),
         decades=year.decades,
         name_hits=year.name_hits,
+        year=year,
     )
     if the_day is not None:
         _index_day(ix, the_day)
@@ -170,6 +254,10 @@ def _year_index(uy: UserYear) -> FactIndex:
 def _build_year(uy: UserYear) -> FactIndex:
     ix = FactIndex(uy, uy.window.start, None)
     nums = ix.numbers
+    # names are gathered first and indexed once each (log entries repeat titles and artists);
+    # first-seen order is kept, so `names` maps each normal form to the same original as before
+    raw: list[str | None] = []
+    name = raw.append
     t = uy.totals
     for part in ("all", "music", "podcast", "audiobook"):
         amount = getattr(t, part)
@@ -193,16 +281,16 @@ def _build_year(uy: UserYear) -> FactIndex:
             nums.append(Fact(r.plays, f"{lst}[{r.rank}].plays", "count", False, subject))
             _add_minutes(nums, r.minutes, f"{lst}[{r.rank}].minutes", subject)
             ranks.setdefault(normalize_name(r.name), r.rank)
-            _name(ix, r.name)
+            name(r.name)
             if r.by:
-                _name(ix, r.by)
+                name(r.by)
         ix.ranks[lst] = ranks
     d = uy.discovery
     if d.new_artists is not None:
         nums.append(Fact(d.new_artists, "discovery.new_artists", "count"))
     if d.new_artist_share is not None:
         nums.append(Fact(d.new_artist_share * 100, "discovery.new_artist_share", "percent"))
-    _name(ix, d.top_new_artist)
+    name(d.top_new_artist)
     c = uy.clock
     ix.peak_hour = c.peak_hour
     if c.busiest_weekday:
@@ -219,14 +307,14 @@ def _build_year(uy: UserYear) -> FactIndex:
     for m in uy.months:
         nums.append(Fact(m.plays, f"months[{m.name}].plays", "count"))
         _add_minutes(nums, m.minutes, f"months[{m.name}].minutes", derived=False)
-        _name(ix, m.top_artist)
+        name(m.top_artist)
     for p in uy.peak_months:
         _add_minutes(nums, p.minutes, f"peak_months[{p.artist}].minutes", normalize_name(p.artist))
-        _name(ix, p.artist)
+        name(p.artist)
     for key in ("streak", "artist_streak"):
         s = getattr(uy, key)
         nums.append(Fact(s.days, f"{key}.days", "days"))
-        _name(ix, s.artist)
+        name(s.artist)
         for when in (s.start, s.end):
             if when:
                 ix.dates.add(when)
@@ -244,8 +332,8 @@ def _build_year(uy: UserYear) -> FactIndex:
             normalize_name(h.repeat_track) if h.repeat_track else None,
         )
     )
-    _name(ix, h.repeat_track)
-    _name(ix, h.repeat_artist)
+    name(h.repeat_track)
+    name(h.repeat_artist)
     if h.repeat_date:
         ix.dates.add(h.repeat_date)
     n = uy.nostalgia
@@ -265,9 +353,9 @@ def _build_year(uy: UserYear) -> FactIndex:
         nums.append(Fact(round(axis.score * 100, 1), f"personality.{axis.name}.score", "percent"))
         _text_numbers(nums, axis.explanation, f"personality.{axis.name}.explanation")
         for w in (axis.low, axis.high):
-            _name(ix, w)
-    _name(ix, uy.personality.label)
-    _name(ix, uy.cohort.top_genre)
+            name(w)
+    name(uy.personality.label)
+    name(uy.cohort.top_genre)
     if uy.birth_date:
         ix.dates.add(uy.birth_date)
     ix.years.update({uy.window.year, uy.window.start.year, uy.window.end.year})
@@ -278,20 +366,23 @@ def _build_year(uy: UserYear) -> FactIndex:
     nums.append(Fact(uy.window.year, "window.year", "year"))
     for other in uy.days:  # every name of every day is the listener's data
         for value in other.facts.values():
-            if isinstance(value, str) and not re.fullmatch(r"\d{1,2}:\d{2}", value):
-                _name(ix, value)
+            if isinstance(value, str) and not _HHMM.fullmatch(value):
+                name(value)
         for e in other.log:
-            _name(ix, e.title)
-            _name(ix, e.by)
-            _name(ix, e.album)
-            _name(ix, getattr(e, "genre", None))
+            name(e.title)
+            name(e.by)
+            name(e.album)
+            name(getattr(e, "genre", None))
             year = getattr(e, "release_year", None)
             if year:
                 ix.years.add(int(year))
+    for each in dict.fromkeys(raw):
+        _name(ix, each)
     _compile(ix)
     return ix
 
 
+_HHMM = re.compile(r"\d{1,2}:\d{2}")
 _NUM_IN_TEXT = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _TEXT_UNITS = (
     ("minute", "minutes"),
@@ -320,7 +411,7 @@ def _owners(key: str) -> list[str]:
 def _index_day(ix: FactIndex, d: InterestingDay) -> None:
     nums = ix.numbers
     for key, value in d.facts.items():
-        if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value):
+        if isinstance(value, str) and _HHMM.fullmatch(value):
             ix.times.add(value)
             hh, mm = value.split(":")
             ix.minutes_of_day.append(int(hh) * 60 + int(mm))
@@ -352,7 +443,7 @@ def _index_day(ix: FactIndex, d: InterestingDay) -> None:
         titles[e.title] += 1
         if e.by:
             bys[e.by] += 1
-        nums.append(Fact(e.minutes, f"day.log[{e.time}].minutes", "minutes"))
+        nums.append(_fact((e.minutes, f"day.log[{e.time}].minutes", "minutes", False, None)))
         total += e.minutes
         ix.times.add(e.time)
         hh, mm = e.time.split(":")

@@ -1,0 +1,234 @@
+"""The grounding check's fast paths give the answers of the plain code they replace.
+
+`amounts._match` looks a number's candidate facts up by unit and value (`facts.NumberPool`)
+instead of trying every fact; `scan.Run` keeps its blanked text as a string; a few regexes gained
+a lookahead. The plain versions are kept here as references, and the fast ones must agree with
+them exactly (the same fact reported, the same spans), over the gate corpus and generated input.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from _gate_helpers import DAY, make_user_year
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wrapped.gate import amounts, numbers, output
+from wrapped.gate.amounts import _MUSIC_ONLY, _NOUN_PATHS, _path_ok
+from wrapped.gate.facts import FactIndex, build_index
+from wrapped.gate.numbers import matches
+from wrapped.gate.scan import BLANK, Run
+from wrapped.stats.model import UserYear
+
+CORPUS = Path(__file__).resolve().parents[1] / "evals" / "gate_corpus"
+
+
+def reference_match(
+    ix: FactIndex,
+    x: float,
+    qual: str | None,
+    unit: str | None,
+    subjects: set[str] | None = None,
+    paths: tuple[str, ...] = (),
+) -> str | None:
+    """`amounts._match` as it was: every fact tried in order, the first that fits reported."""
+    strict = subjects is not None and "" in subjects
+    reach = max(0.3 * abs(x), 3.0, 1000.0 if x >= 1000 else 0.0)
+    for f in ix.numbers:
+        if unit != "weeks" and abs(f.value - x) > reach:
+            continue
+        if (
+            f.subject is not None
+            and subjects is not None
+            and (subjects - {""} or strict)
+            and f.subject not in subjects
+        ):
+            continue
+        if paths and f.unit != "any" and not _path_ok(f.path, paths):
+            continue
+        if unit == "weeks":
+            if f.unit != "days":
+                continue
+            if matches(x, qual or "about", f.value / 7, True):
+                return f"{f.path}/7={f.value / 7:.1f}"
+            continue
+        if unit and unit != f.unit and f.unit != "any":
+            continue
+        if not unit and f.approx:
+            continue
+        if matches(x, qual, f.value, f.approx or f.unit == "percent"):
+            return f"{f.path}={f.value:g}"
+    return None
+
+
+UNITS = (None, "", "minutes", "hours", "days", "weeks", "count", "percent", "age", "year", "x")
+QUALS = (None, "over", "under", "about")
+PATHS = ((), _MUSIC_ONLY, ("podcast", "show", "episode"), *(want for _, want in _NOUN_PATHS))
+
+
+def _probes(ix: FactIndex, rng: random.Random, n: int):
+    """Numbers a story might write about `ix`: its facts' values, near misses, roundings."""
+    values = [f.value for f in ix.numbers]
+    subjects = sorted({f.subject for f in ix.numbers if f.subject})
+    for _ in range(n):
+        v = rng.choice(values)
+        x = rng.choice(
+            [
+                v,
+                round(v),
+                round(v, 1),
+                v + 1,
+                v - 1,
+                round(v * 1.1),
+                round(v * 0.85),
+                round(v / 60),
+                round(v / 7),
+                round(v, -2),
+                round(v, -3),
+                rng.uniform(0, 2 * v + 10),
+            ]
+        )
+        subj = rng.choice([None, set(), {""}])
+        if subj is not None and subjects and rng.random() < 0.6:
+            subj = subj | set(rng.sample(subjects, min(len(subjects), rng.randint(1, 3))))
+        yield abs(x), rng.choice(QUALS), rng.choice(UNITS), subj, rng.choice(PATHS)
+
+
+def _corpus_listeners() -> list[UserYear]:
+    lines = (CORPUS / "listeners.jsonl").read_text(encoding="utf-8").splitlines()
+    return [UserYear.model_validate_json(line) for line in lines]
+
+
+def test_match_reports_the_same_fact_as_trying_every_fact_on_the_corpus() -> None:
+    rng = random.Random(6)
+    tried = found = 0
+    for uy in _corpus_listeners():
+        for d in uy.days[:3]:
+            ix = build_index(uy, d.date)
+            for x, qual, unit, subj, paths in _probes(ix, rng, 400):
+                want = reference_match(ix, x, qual, unit, subj, paths)
+                assert amounts._match(ix, x, qual, unit, subj, paths) == want, (
+                    x,
+                    qual,
+                    unit,
+                    subj,
+                    paths,
+                )
+                tried += 1
+                found += want is not None
+    assert tried > 10_000 and found > tried // 10  # the probes do hit facts, often
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    x=st.one_of(
+        st.integers(min_value=0, max_value=200_000).map(float),
+        st.floats(min_value=0, max_value=1e6, allow_nan=False),
+    ),
+    qual=st.sampled_from(QUALS),
+    unit=st.sampled_from(UNITS),
+    subj=st.one_of(st.none(), st.sets(st.sampled_from(["", "bjork", "beatles", "nobody"]))),
+    paths=st.sampled_from(PATHS),
+)
+def test_match_agrees_with_the_reference_on_any_number(x, qual, unit, subj, paths) -> None:
+    ix = build_index(make_user_year(), DAY)
+    assert amounts._match(ix, x, qual, unit, subj, paths) == reference_match(
+        ix, x, qual, unit, subj, paths
+    )
+
+
+def test_match_scans_a_pool_holding_a_non_finite_value() -> None:
+    ix = build_index(make_user_year(), DAY)
+    ix.numbers.append(ix.numbers[0]._replace(value=float("nan")))
+    ix._pools = None
+    assert any(p.linear for p in ix.pools())
+    for x in (1.0, 38.0, 417.0, 96.0):
+        assert amounts._match(ix, x, None, "count") == reference_match(ix, x, None, "count")
+
+
+class _ListRun:
+    """`scan.Run`'s text as it was: a list of characters joined on every read."""
+
+    def __init__(self, text: str) -> None:
+        self.text = list(text)
+
+    @property
+    def cur(self) -> str:
+        return "".join(self.text)
+
+    def blank(self, start: int, end: int) -> None:
+        for i in range(start, end):
+            if self.text[i] not in " \n":
+                self.text[i] = BLANK
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="ab \n.9\x00é", max_size=60),
+    cuts=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), max_size=6),
+)
+def test_run_blank_keeps_spaces_and_newlines_like_before(text, cuts) -> None:
+    run, ref = Run(text, None), _ListRun(text)  # type: ignore[arg-type]
+    for a, b in cuts:
+        a, b = sorted((min(a, len(text)), min(b, len(text))))
+        run.blank(a, b)
+        ref.blank(a, b)
+        assert run.cur == ref.cur
+
+
+#: the patterns as they were before their lookaheads
+_OLD_PATTERNS = {
+    "NUMBER_WORDS_RE": (
+        numbers.NUMBER_WORDS_RE,
+        re.compile(
+            rf"\b(?:a\s+)?(?:{numbers._WORD_ALT})(?:(?:\s+and\s+|[\s-]+)(?:{numbers._WORD_ALT}))*\b",
+            re.IGNORECASE,
+        ),
+    ),
+    "IPV4_RE": (
+        output.IPV4_RE,
+        re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b"),
+    ),
+    "IPV6_RE": (
+        output.IPV6_RE,
+        re.compile(
+            r"\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:)+:[0-9a-fA-F:]*\b"
+        ),
+    ),
+    "TIMESTAMP_RE": (
+        output.TIMESTAMP_RE,
+        re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}\b|\b\d{10,13}\b"),
+    ),
+}
+
+
+def _spans(rx: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted(_OLD_PATTERNS))
+def test_patterns_with_a_lookahead_find_the_same_spans_in_the_corpus(name: str) -> None:
+    new, old = _OLD_PATTERNS[name]
+    for line in (CORPUS / "stories.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        text = f"{r['title']}\n{r['story']}"
+        assert _spans(new, text) == _spans(old, text), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [*"0123456789abcdefABCDEF:.-+() T\n", "one ", "Twenty", "a ", "and ", "dozen", "ſ", "K"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_patterns_with_a_lookahead_find_the_same_spans_anywhere(text: str) -> None:
+    for new, old in _OLD_PATTERNS.values():
+        assert _spans(new, text) == _spans(old, text)
