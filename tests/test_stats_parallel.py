@@ -117,26 +117,33 @@ def test_stopping_early_ends_the_helpers_and_restores_the_gc(demo) -> None:
 def test_a_failing_chunk_raises_in_the_caller_with_the_helpers_traceback(demo, monkeypatch) -> None:
     real = parallel.chunk_arrays
     calls = {"n": 0}
+    caller = os.getpid()
 
-    def flaky(p, s):  # runs in the helper (inherited through fork)
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise ValueError("chunk 3 broke")
+    def flaky(p, s):  # in the helper (inherited through fork); the caller computes chunk 0
+        if os.getpid() != caller:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise ValueError("its third chunk broke")
         return real(p, s)
 
     monkeypatch.setattr(parallel, "chunk_arrays", flaky)
-    with pytest.raises(HelperError, match="(?s)failed on chunk 2.*ValueError: chunk 3 broke"):
+    with pytest.raises(HelperError, match="(?s)failed on chunk 3.*ValueError: its third chunk"):
         list(_iter(demo, workers=2))
     assert _helper_names() == []
     assert gc.isenabled()
 
 
 def test_a_helper_that_dies_is_an_error_not_a_hang(demo, monkeypatch) -> None:
+    real = parallel.chunk_arrays
+    caller = os.getpid()
+
     def die(p, s):
-        os._exit(3)
+        if os.getpid() != caller:
+            os._exit(3)
+        return real(p, s)
 
     monkeypatch.setattr(parallel, "chunk_arrays", die)
-    with pytest.raises(HelperError, match=r"exited \(code 3\) before sending chunk 0"):
+    with pytest.raises(HelperError, match=r"exited \(code 3\) before sending chunk 1"):
         list(_iter(demo, workers=2))
     assert _helper_names() == []
 

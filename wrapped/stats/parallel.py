@@ -7,8 +7,9 @@ the prepared arrays copy-on-write (nothing is copied or pickled on the way in) a
 only per-listener arrays (~9 MB per 250,000-event chunk, well under 1% of the chunk's time), so
 the two halves of consecutive chunks really overlap.
 
-Helper ``h`` of ``n`` computes chunks ``h, h + n, ...`` and blocks on the pipe until the caller
-takes each result, so at most one finished chunk per helper waits in memory. The caller reads
+The caller computes chunk 0 itself (rather than wait while a helper does); helper ``h`` of
+``n`` computes chunks ``1 + h, 1 + h + n, ...`` and blocks on the pipe until the caller takes
+each result, so at most one finished chunk per helper waits in memory. The caller reads
 them strictly in chunk order: results are the same, in the same order, as the serial path.
 """
 
@@ -37,11 +38,12 @@ def can_fork() -> bool:
 def _helper(
     conn: Connection, whole: Prepared, chunk_events: int, settings: Settings, h: int, n: int
 ) -> None:
-    """Runs in the forked child: compute every n-th chunk's arrays and send them in order."""
+    """Runs in the forked child: compute every n-th chunk's arrays (from chunk 1 + h) and
+    send them in order."""
     gc.disable()  # the child makes no cycles; a collection would also un-share the heap's pages
     try:
         for i, p in enumerate(split_by_users(whole, chunk_events)):
-            if i % n == h:
+            if i and (i - 1) % n == h:
                 conn.send_bytes(pickle.dumps(("ok", chunk_arrays(p, settings)), protocol=5))
     except BaseException:  # noqa: BLE001 - everything goes back to the caller as text
         try:
@@ -73,11 +75,14 @@ def iter_chunks(
             procs.append(proc)
             conns.append(recv)
         for i, p in enumerate(split_by_users(whole, chunk_events)):
-            conn = conns[i % helpers]
+            if i == 0:  # while the helpers start on the next ones
+                yield p, chunk_arrays(p, settings)
+                continue
+            conn = conns[(i - 1) % helpers]
             try:
                 status, value = pickle.loads(conn.recv_bytes())
             except EOFError:
-                proc = procs[i % helpers]
+                proc = procs[(i - 1) % helpers]
                 proc.join(timeout=5)
                 raise HelperError(
                     f"stats helper process {proc.name} exited (code {proc.exitcode}) "
