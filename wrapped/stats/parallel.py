@@ -4,8 +4,9 @@ Why processes and not threads: a chunk's array half (`summary.chunk_arrays`) is 
 short numpy calls, and a thread must win the GIL back after each one (up to 5 ms while the
 other thread makes models), so two threads ran barely faster than one. A forked helper shares
 the prepared arrays copy-on-write (nothing is copied or pickled on the way in) and sends back
-only per-listener arrays (~9 MB per 250,000-event chunk, well under 1% of the chunk's time), so
-the two halves of consecutive chunks really overlap.
+only arrays per listener, chosen day and log entry (~13 MB per 250,000-event chunk, pickled
+and unpickled in well under 1% of the chunk's time), so the two halves of consecutive chunks
+really overlap.
 
 The caller computes chunk 0 itself (rather than wait while a helper does); helper ``h`` of
 ``n`` computes chunks ``1 + h, 1 + h + n, ...`` and blocks on the pipe until the caller takes
@@ -45,7 +46,7 @@ def _helper(
         for i, p in enumerate(split_by_users(whole, chunk_events)):
             if i and (i - 1) % n == h:
                 conn.send_bytes(pickle.dumps(("ok", chunk_arrays(p, settings)), protocol=5))
-    except BaseException:  # noqa: BLE001 - everything goes back to the caller as text
+    except BaseException:  # everything, interrupts included, goes back to the caller as text
         try:
             conn.send_bytes(pickle.dumps(("error", traceback.format_exc()), protocol=5))
         except OSError:  # the caller is gone
