@@ -15,6 +15,8 @@ from wrapped.gate.facts import MONTHS, WEEKDAYS, FactIndex
 from wrapped.gate.numbers import qualifier_before
 from wrapped.gate.scan import Run
 
+# The lookaheads on a first character (what the alternatives can start with) only let the engine
+# drop most positions at once: same matches, faster scans.
 _MONTH_ALT = "|".join(MONTHS + tuple(m[:3] for m in MONTHS))
 WEEKDAY_ALT = "|".join(WEEKDAYS)
 ISO_RE = re.compile(
@@ -29,18 +31,20 @@ TIME_RE = re.compile(
 )
 HOUR_RE = re.compile(r"\b(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.|o'clock|o’clock)(?!\w)", re.IGNORECASE)
 BARE_HOUR_RE = re.compile(
-    r"\b(at|after|before|around|until|till|past|since)\s+(\d{1,2})\b(?![:.,]?\d)(?!\s*(?:%|[a-z]))",
+    r"\b(?=[abutps])(at|after|before|around|until|till|past|since)\s+(\d{1,2})\b(?![:.,]?\d)(?!\s*(?:%|[a-z]))",
     re.IGNORECASE,
 )
-NAMED_TIME_RE = re.compile(r"\b(midnight|noon|midday)\b", re.IGNORECASE)
+NAMED_TIME_RE = re.compile(r"\b(?=[mn])(midnight|noon|midday)\b", re.IGNORECASE)
 DECADE_RE = re.compile(
-    r"(?<![\w])(?:(19|20)(\d)0s|[’']?(\d)0s|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|noughties))\b",
+    r"(?<![\w])(?=[\d’'tfsen])(?:(19|20)(\d)0s|[’']?(\d)0s|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|noughties))\b",
     re.IGNORECASE,
 )
 YEAR_RE = re.compile(r"(?<![\w.,])(19\d\d|20\d\d)(?![\w,])")
 WEEKDAY_RE = re.compile(rf"\b({WEEKDAY_ALT})(s)?\b")
 MONTH_RE = re.compile(rf"\b({'|'.join(MONTHS)})\b")
-TOP_MONTH_RE = re.compile(r"\b(biggest|busiest|top|loudest|heaviest)\s+month\b", re.IGNORECASE)
+TOP_MONTH_RE = re.compile(
+    r"\b(?=[btlh])(biggest|busiest|top|loudest|heaviest)\s+month\b", re.IGNORECASE
+)
 
 
 def _month_num(token: str) -> int:
