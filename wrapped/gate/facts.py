@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache, partial
+from operator import itemgetter
 from typing import NamedTuple
 
 from wrapped.gate.lexicon import fold
@@ -117,22 +118,18 @@ class NumberPool:
     Groups (each sorted on first use): a unit name -> facts of that unit plus those of unit
     "any"; None -> every exact (not `approx`) fact, for a number written without a unit."""
 
-    __slots__ = ("facts", "start", "linear", "units", "groups")
+    __slots__ = ("facts", "start", "linear", "groups")
 
     def __init__(self, facts: list[Fact], start: int = 0) -> None:
         self.facts = facts
         self.start = start
         #: a NaN or infinite value has no place in a sorted order: such a pool is scanned whole
-        self.linear = not math.isfinite(sum(f.value for f in facts))
-        units: dict[str, list[tuple[float, int, Fact]]] = {}
-        for i, f in enumerate(facts, start):
-            units.setdefault(f.unit, []).append((f.value, i, f))
-        self.units = units
+        self.linear = not math.isfinite(sum(map(_VALUE, facts)))
         self.groups: dict[str | None, tuple[list[float], list[tuple[float, int, Fact]]]] = {}
 
     def of_unit(self, unit: str) -> list[Fact]:
         """Facts of exactly `unit`, in order."""
-        return [row[2] for row in self.units.get(unit, ())]
+        return [f for f in self.facts if f.unit == unit]
 
     def near(self, unit: str | None, x: float, reach: float) -> list[Fact]:
         """Facts of `unit` (see class doc) with a value within about `reach` of `x`, in the
@@ -152,15 +149,18 @@ class NumberPool:
         return [r[2] for r in hits]
 
     def _group(self, unit: str | None) -> tuple[list[float], list[tuple[float, int, Fact]]]:
+        facts = enumerate(self.facts, self.start)
         if unit is None:
-            rows = [r for group in self.units.values() for r in group if not r[2].approx]
+            rows = [(f.value, i, f) for i, f in facts if not f.approx]
+        elif unit == "any":
+            rows = [(f.value, i, f) for i, f in facts if f.unit == "any"]
         else:
-            rows = [
-                *self.units.get(unit, ()),
-                *(self.units.get("any", ()) if unit != "any" else ()),
-            ]
+            rows = [(f.value, i, f) for i, f in facts if f.unit == unit or f.unit == "any"]
         rows.sort()  # by value, then position (positions are unique: facts are never compared)
         return [r[0] for r in rows], rows
+
+
+_VALUE = itemgetter(0)
 
 
 def _position(row: tuple[float, int, Fact]) -> int:
