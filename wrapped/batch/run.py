@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import re
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -215,7 +216,10 @@ def _write_plan(
     ineligible: list[tuple[str, str]] = []
     with staging.open("wb") as fh:
         for chunk in iter_user_years(
-            loaded.events, profiles=loaded.profiles, catalog=loaded.catalog, settings=settings
+            loaded.events,
+            profiles=loaded.profiles,
+            catalog=loaded.catalog,
+            settings=_fork_safe(settings),
         ):
             for uy in chunk:
                 if not uy.eligible:
@@ -428,6 +432,15 @@ def _root_cause(exc: BaseException) -> str:
         ln.strip() for ln in str(exc).splitlines() if re.match(r"\s*[\w.]+(Error|Exception): ", ln)
     ]
     return lines[-1] if lines else type(exc).__name__
+
+
+def _fork_safe(settings: Settings) -> Settings:
+    """Stats helpers are forked; once Ray runs in this process (a second run in the same
+    process: tests, benchmarks, notebooks) its threads make fork unsafe, so plan in one."""
+    ray = sys.modules.get("ray")
+    if settings.stats_workers > 1 and ray is not None and ray.is_initialized():
+        return settings.model_copy(update={"stats_workers": 1})
+    return settings
 
 
 def _user_years(layout: RunLayout, shard: int, wanted: set[str]) -> dict[str, str]:
