@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import json
 import os
 import re
@@ -167,16 +168,7 @@ def _judge_llm_class() -> type:
         async def a_generate(
             self, prompt: str, schema: type[BaseModel] | None = None, **_: Any
         ) -> Any:
-            done = await self.client.complete(
-                [{"role": "user", "content": prompt}],
-                model=self.model_name,
-                params={"temperature": 0.0},
-            )
-            self.usage = self.usage + done.usage
-            box = _CALL_USAGE.get()
-            if box is not None:  # the judge() call this request belongs to
-                box[0] = box[0] + done.usage
-            return parse_json_reply(done.text, schema) if schema is not None else done.text
+            return await self.a_chat([{"role": "user", "content": prompt}], schema)
 
         async def a_chat(
             self, messages: list[dict[str, str]], schema: type[BaseModel] | None = None
@@ -187,7 +179,7 @@ def _judge_llm_class() -> type:
             )
             self.usage = self.usage + done.usage
             box = _CALL_USAGE.get()
-            if box is not None:
+            if box is not None:  # the judge() call this request belongs to
                 box[0] = box[0] + done.usage
             return parse_json_reply(done.text, schema) if schema is not None else done.text
 
@@ -197,13 +189,9 @@ def _judge_llm_class() -> type:
     return JudgeLLM
 
 
-_PANEL_CLASS: list[type] = []
-
-
+@functools.cache
 def _panel_metric_class() -> type:
     """`PanelMetric`, built on first use so importing the gate does not import deepeval."""
-    if _PANEL_CLASS:
-        return _PANEL_CLASS[0]
     from deepeval.metrics import BaseMetric
 
     class PanelMetric(BaseMetric):
@@ -258,7 +246,6 @@ def _panel_metric_class() -> type:
         def __name__(self) -> str:  # type: ignore[override]
             return "Judge panel"
 
-    _PANEL_CLASS.append(PanelMetric)
     return PanelMetric
 
 
