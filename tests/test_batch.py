@@ -21,7 +21,7 @@ from _batch_helpers import (
     run_cli,
 )
 
-from wrapped.testing import Script, ScriptedServer
+from wrapped.testing import Rule, Script, ScriptedServer
 
 SAMPLE = str(REPO / "data" / "sample")
 
@@ -132,7 +132,13 @@ FAST_RETRY = {
 
 
 def test_scripted_endpoint_with_a_20_percent_fault_mix_loses_nothing(tmp_path):
-    script = Script(fault_rate=0.2, seed=11, retry_after_s=0.05, hang_s=4)
+    # 20% of all requests draw a fault from the mix; the rules make sure each kind the test
+    # names happens at least once whatever the draw (it depends on the exact request bytes)
+    sure = [
+        Rule(tries=[1], times=1, fault=f, retry_after_s=0.05)
+        for f in ("rate_limit", "server_error", "hang", "malformed")
+    ]
+    script = Script(fault_rate=0.2, seed=11, retry_after_s=0.05, hang_s=4, rules=sure)
     with ScriptedServer(script, mode="process") as srv:
         env = cli_env(tmp_path, **FAST_RETRY)
         res = run_cli(_scripted_args(srv, tmp_path / "runs", "--users", "6"), env)
@@ -141,7 +147,7 @@ def test_scripted_endpoint_with_a_20_percent_fault_mix_loses_nothing(tmp_path):
     run = only_run(tmp_path / "runs")
     m = assert_complete_and_exactly_once(run)
     outcomes = {r.outcome for r in log}
-    assert {"fault:rate_limit", "fault:server_error", "fault:hang"} <= outcomes, (
+    assert {"fault:rate_limit", "fault:server_error", "fault:hang", "fault:malformed"} <= outcomes, (
         outcomes
     )  # faults happened
     c = m["counts"]

@@ -362,3 +362,34 @@ def test_unknown_day_is_an_input_error(settings):
     uy = gb_listener()
     with pytest.raises(InputError, match="not an interesting day .* 2024-03-16"):
         render(StoryRequest(user_year=uy, day="2024-02-02"), settings=settings)
+
+
+def _corpus_listeners() -> list[UserYear]:
+    path = Path(__file__).resolve().parents[1] / "evals" / "gate_corpus" / "listeners.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [UserYear.model_validate_json(x) for x in lines]
+
+
+def test_the_shared_per_listener_encoding_gives_exactly_the_plain_block():
+    """The block is built from a per-listener memo (the year encoded once, each story adding
+    its day's log); a prompt must not change by a byte for it — every day of every corpus
+    listener, plus tricky titles, previous stories and feedback that quote withheld names."""
+    from wrapped.prompts import datablock
+
+    cases = []
+    for uy in [*_corpus_listeners(), tricky_listener(), us_listener(), gb_listener()]:
+        for i in range(len(uy.days)):
+            cases.append(request_for(uy, i, attempt=2))
+    uy = tricky_listener()
+    prev = previous_from(uy, [(0, "Cocaine nights", "We played 'Cocaine' <b>loud</b>")])
+    cases.append(
+        request_for(uy, 0, previous=prev, feedback=["safety: names 'Cocaine'", "grounding: <x>"])
+    )
+    assert len(cases) > 60
+    for req in cases:
+        for budget in (40, 1500):
+            fast = datablock._build_data_block(req, budget)
+            slow = datablock._build_data_block_slow(req, budget)
+            assert fast.text == slow.text, (req.user_year.user_id, req.day)
+            assert fast == slow
+            assert extract_data_block(fast.text) == json.loads(json.dumps(slow.data))

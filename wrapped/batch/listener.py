@@ -8,7 +8,7 @@ way: that is "fatal" and stops the run with one clear line.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,7 +17,7 @@ from wrapped.gate.policy import release
 from wrapped.llm.backend import Backend
 from wrapped.settings import Settings
 from wrapped.stats.model import UserYear
-from wrapped.story import PreviousStory, StoryRequest, Usage
+from wrapped.story import PreviousStory, Story, StoryRequest, Usage, Verdict
 
 #: HTTP statuses that mean "your configuration is wrong" rather than "this listener failed"
 _FATAL_STATUSES = {400, 401, 403, 404}
@@ -31,10 +31,35 @@ class ListenerResult(BaseModel):
     user_id: str
     status: Literal["done", "failed", "fatal"]
     error: str | None = None
-    stories: list[dict[str, Any]] = Field(default_factory=list)  # Story dumps, in day order
-    verdicts: list[dict[str, Any]] = Field(default_factory=list)
+    stories: list[Story] = Field(default_factory=list)  # in day order
+    verdicts: list[Verdict] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
     days: int = 0
+
+    def finished(self) -> Finished:
+        """The journal line plus the few numbers the driver counts, so the driver neither
+        unpickles nor re-serializes a listener's stories and verdicts (it only appends them)."""
+        return Finished(
+            user_id=self.user_id,
+            status=self.status,
+            error=self.error,
+            line=self.model_dump_json(),
+            stories=len(self.verdicts),
+            passed=sum(v.decision == "pass" for v in self.verdicts),
+            usage=self.usage,
+        )
+
+
+class Finished(NamedTuple):
+    """What crosses from a worker to the driver for one listener."""
+
+    user_id: str
+    status: str
+    error: str | None
+    line: str  # the ListenerResult as one JSON line: the journal's record
+    stories: int
+    passed: int
+    usage: Usage
 
 
 async def write_listener(
@@ -42,8 +67,8 @@ async def write_listener(
 ) -> ListenerResult:
     """Run every interesting day of one listener through writer + gate."""
     previous: list[PreviousStory] = []
-    stories: list[dict[str, Any]] = []
-    verdicts: list[dict[str, Any]] = []
+    stories: list[Story] = []
+    verdicts: list[Verdict] = []
     usage = Usage()
     try:
         for day in user_year.days:
@@ -52,9 +77,9 @@ async def write_listener(
             )
             outcome = await gate.produce(request, backend)
             usage = usage + outcome.usage
-            verdicts.append(outcome.verdict.model_dump(mode="json"))
+            verdicts.append(outcome.verdict)
             if outcome.story is not None:
-                stories.append(outcome.story.model_dump(mode="json"))
+                stories.append(outcome.story)
                 if outcome.story.decision in ("pass", "fallback"):
                     previous.append(
                         PreviousStory(

@@ -346,14 +346,14 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
                 usage = Usage()
                 good = []
                 for rec in records:
-                    if rec["status"] == "fatal":
-                        fatal = fatal or rec["error"]
+                    if rec.status == "fatal":
+                        fatal = fatal or rec.error
                         continue
-                    good.append(rec)
-                    n_stories += len(rec.get("verdicts", []))
-                    n_passed += sum(v["decision"] == "pass" for v in rec.get("verdicts", []))
-                    usage = usage + Usage.model_validate(rec.get("usage") or {})
-                journal.append_many(good)
+                    good.append(rec.line)
+                    n_stories += rec.stories
+                    n_passed += rec.passed
+                    usage = usage + rec.usage
+                journal.append_lines(good)
                 left[i] -= len(good)
                 progress.advance(
                     len(good),

@@ -31,7 +31,11 @@ class StoryWorker:
 
         self._settings = settings
         self._runtime = build_runtime(settings, budget=budget, run_dir=run_dir)
-        self._sem = asyncio.Semaphore(max(1, concurrency))
+        # Listeners in progress: twice the LLM-call cap (`concurrency`, enforced per request
+        # by the client). A listener spends part of its time in the gate and the prompt
+        # renderer, not on the wire; with only as many listeners as call slots, those slots
+        # would sit idle for that time.
+        self._sem = asyncio.Semaphore(2 * max(1, concurrency))
         # Everything alive now (modules, the runtime, the lexicon) lives as long as the actor:
         # out of the collector's sight, a full GC pass walks only listeners in flight, not the
         # ~160k import-time objects (about 0.4 ms of CPU per story in prof_worker).
@@ -41,10 +45,11 @@ class StoryWorker:
         gc.collect()
         gc.freeze()
 
-    async def process(self, user_year_jsons: list[str]) -> list[dict[str, Any]]:
+    async def process(self, user_year_jsons: list[str]) -> list[Any]:
+        """`Finished` per listener, in the order given."""
         return list(await asyncio.gather(*(self._one(j) for j in user_year_jsons)))
 
-    async def _one(self, user_year_json: str) -> dict[str, Any]:
+    async def _one(self, user_year_json: str) -> Any:
         from wrapped.batch.listener import write_listener
         from wrapped.stats.model import UserYear
 
@@ -53,7 +58,7 @@ class StoryWorker:
             result = await write_listener(
                 uy, gate=self._runtime.gate, backend=self._runtime.backend, settings=self._settings
             )
-            return result.model_dump(mode="json")
+            return result.finished()
 
     async def close(self) -> None:
         await self._runtime.aclose()

@@ -28,6 +28,7 @@ from wrapped.gate.judge import Judge, judge_configured
 from wrapped.gate.output import check_safety
 from wrapped.gate.safety import sanitized
 from wrapped.llm.backend import Backend
+from wrapped.prompts import datablock
 from wrapped.settings import Settings
 from wrapped.stats.model import UserYear
 from wrapped.story import Attempt, Check, Draft, Story, StoryRequest, Usage, Verdict
@@ -58,13 +59,14 @@ def deterministic_checks(draft: Draft, request: StoryRequest) -> list[Check]:
 
 
 def release(user_year: UserYear) -> None:
-    """Free the gate's per-listener memos (fact index, sanitized copy) once a listener is done.
+    """Free the per-listener memos (fact index, sanitized copy, prompt data) once a listener is done.
 
     They are built lazily on the listener's first draft and reused for its other days and
     attempts; without this they stay until the bounded memo evicts them, which keeps a few
     hundred finished listeners' data alive (memory, and work for every full GC pass)."""
     facts.forget(user_year)
     safety.forget(user_year)
+    datablock.forget(user_year)
 
 
 def passed(checks: list[Check]) -> bool:

@@ -46,18 +46,24 @@ def default_cache_path() -> Path:
     return Path(root) / "wrapped" / "llm_cache.sqlite3"
 
 
-def cache_key(
-    *, model: str, params: dict[str, Any], messages: list[dict], schema: dict | None
-) -> str:
-    """sha256 of everything that can change the reply, as canonical JSON."""
-    blob = json.dumps(
-        {"model": model, "params": params, "messages": messages, "schema": schema},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
+def cache_key(body: bytes, schema: dict | None = None) -> str:
+    """sha256 of everything that can change the reply: the request body exactly as sent
+    (model, messages, sampling parameters, response_format; canonical JSON, see
+    `request_body`) plus the output schema, which the body does not carry in "prompt" mode."""
+    h = hashlib.sha256(body)
+    if schema is not None:
+        h.update(b"\x00schema:")
+        h.update(json.dumps(schema, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    return h.hexdigest()
+
+
+def request_body(body: dict[str, Any]) -> bytes:
+    """The JSON sent on the wire, serialized once per call (the SDK then sends these bytes
+    instead of serializing the body itself) and hashed for the cache key: sorted keys, so the
+    key does not depend on the order parameters were passed in."""
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
     )
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 class ResponseCache:

@@ -28,7 +28,13 @@ from pydantic import BaseModel, ConfigDict
 
 from wrapped.errors import ConfigError, LLMOutputError, WrappedError
 from wrapped.llm import structured
-from wrapped.llm.cache import CachedResponse, ResponseCache, cache_key, default_cache_path
+from wrapped.llm.cache import (
+    CachedResponse,
+    ResponseCache,
+    cache_key,
+    default_cache_path,
+    request_body,
+)
 from wrapped.llm.limiter import RateLimiter, estimate_tokens, get_limiter
 from wrapped.llm.retry import async_retrying, map_exception, sync_retrying
 from wrapped.settings import Settings
@@ -117,12 +123,16 @@ class _Prepared(NamedTuple):
     """One call's request, built once and reused by every attempt."""
 
     body: dict[str, Any]
+    content: bytes  # `body` as JSON, as sent
     key: str
     model: str
     schema: type[BaseModel] | None
     messages: list[dict]
     max_tokens: int | None
 
+
+#: `post(content=...)` sends bytes as they are; they are JSON (`request_body`)
+_JSON_BODY: Any = {"headers": {"Content-Type": "application/json"}}
 
 _IN_FLIGHT: dict[tuple[int, int], tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
 
@@ -274,10 +284,11 @@ class ChatClient:
                 merged["response_format"] = fmt
             schema_json = structured.strict_schema(schema)
         body = {"model": model, "messages": msgs, **merged}
+        content = request_body(body)
         key = ""
-        if use_cache and self._cache_path is not None:  # hashing 10 KB of prompt is not free
-            key = cache_key(model=model, params=merged, messages=msgs, schema=schema_json)
-        return _Prepared(body, key, model, schema, msgs, merged.get("max_tokens"))
+        if use_cache and self._cache_path is not None:
+            key = cache_key(content, schema_json)
+        return _Prepared(body, content, key, model, schema, msgs, merged.get("max_tokens"))
 
     def _from_cache(self, prep: _Prepared, use_cache: bool, t0: float) -> Completion | None:
         db = self._cache_db() if use_cache and prep.key else None
@@ -395,7 +406,10 @@ class ChatClient:
                                 resp = await client.chat.completions.create(**prep.body)
                             else:
                                 resp = await client.post(
-                                    "/chat/completions", body=prep.body, cast_to=httpx2.Response
+                                    "/chat/completions",
+                                    content=prep.content,
+                                    cast_to=httpx2.Response,
+                                    options=_JSON_BODY,
                                 )
                     except Exception as exc:
                         if isinstance(exc, json.JSONDecodeError):  # a 200 with a broken body
@@ -445,7 +459,10 @@ class ChatClient:
                             resp = client.chat.completions.create(**prep.body)
                         else:
                             resp = client.post(
-                                "/chat/completions", body=prep.body, cast_to=httpx2.Response
+                                "/chat/completions",
+                                content=prep.content,
+                                cast_to=httpx2.Response,
+                                options=_JSON_BODY,
                             )
                     except Exception as exc:
                         if isinstance(exc, json.JSONDecodeError):  # a 200 with a broken body

@@ -19,6 +19,7 @@ import json
 import math
 import re
 import threading
+import uuid
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
@@ -77,21 +78,28 @@ def cap_log(day: InterestingDay, budget_tokens: int) -> CappedLog:
     return _cap_log(day, budget_tokens)[0]
 
 
-def _cap_log(day: InterestingDay, budget_tokens: int) -> tuple[CappedLog, list[dict[str, Any]]]:
-    """`cap_log` plus the kept entries as the prompt shows them (so they are dumped once)."""
+def _cap_log(
+    day: InterestingDay, budget_tokens: int
+) -> tuple[CappedLog, list[dict[str, Any]], str]:
+    """`cap_log` plus the kept entries as the prompt shows them, and as JSON text (each entry
+    is dumped once, to measure it; the list's text is those pieces joined, as `dumps` would)."""
     used = 0
     kept: list[LogEntry] = []
     shown: list[dict[str, Any]] = []
+    texts: list[str] = []
     for entry in day.log:
         js = log_entry_json(entry)
-        cost = estimate_tokens(dumps(js)) + 1
+        text = dumps(js)
+        cost = estimate_tokens(text) + 1
         if used + cost > budget_tokens:
             break
         used += cost
         kept.append(entry)
         shown.append(js)
+        texts.append(text)
     total = max(day.log_total, len(day.log))
-    return CappedLog(kept, len(kept), total, len(kept) < len(day.log)), shown
+    capped = CappedLog(kept, len(kept), total, len(kept) < len(day.log))
+    return capped, shown, "[" + ", ".join(texts) + "]"
 
 
 class DataBlock(NamedTuple):
@@ -145,7 +153,7 @@ def _prepare_listener(
         # The filter removed the whole day: keep its shape with nothing a story could quote.
         day = original_day.model_copy(update={"log": [], "facts": {}, "headline": ""})
         uy = uy.model_copy(update={"days": [*uy.days, day]})
-    capped, shown = _cap_log(day, budget_tokens)
+    capped, shown, _ = _cap_log(day, budget_tokens)
     withheld = max(0, len(original_day.log) - len(day.log))
     capped = capped._replace(
         withheld=withheld,
@@ -233,6 +241,65 @@ def build_data_block(request: StoryRequest, *, budget_tokens: int) -> DataBlock:
 
 
 def _build_data_block(request: StoryRequest, budget_tokens: int) -> DataBlock:
+    """The block, from the listener's memoized `_Base` (see there); `_build_data_block_slow`
+    is the plain construction, kept for the rare day the safety filter removed whole and as
+    the reference the fast path is tested against."""
+    original_day = _find_day(request.user_year, request)
+    base = _base(request.user_year)
+    day = base.days.get(request.day)
+    if day is None:  # the filter removed the whole day
+        return _build_data_block_slow(request, budget_tokens)
+    capped, shown, shown_text = _cap_log(day, budget_tokens)
+    capped = capped._replace(
+        withheld=max(0, len(original_day.log) - len(day.log)),
+        cut=capped.cut or len(original_day.log) < original_day.log_total,
+    )
+    flagged = base.flagged
+    listener_text = base.text
+    for d in base.days:
+        listener_text = listener_text.replace(
+            _placeholder(d), shown_text if d == request.day else "[]", 1
+        )
+    wanted = request.day.isoformat()
+    listener = {
+        **base.listener,
+        "days": [{**d, "log": shown} if d["date"] == wanted else d for d in base.listener["days"]],
+    }
+    req = {
+        "day": wanted,
+        "category": day.category,
+        "locale": base.locale,
+        "attempt": request.attempt,
+    }
+    previous = _previous_json(request, flagged)
+    feedback = [_redact(f, flagged) for f in request.feedback]
+    data = {"request": req, "listener": listener, "previous_stories": previous, "feedback": feedback}
+    # what dumps(data) gives (sorted keys, same separators), without re-encoding the listener
+    text = (
+        f'{{"feedback": {dumps(feedback)}, "listener": {listener_text}, '
+        f'"previous_stories": {dumps(previous)}, "request": {dumps(req)}}}'
+    )
+    return DataBlock(
+        text=f"{OPEN}\n{text}\n{CLOSE}",
+        data=data,
+        category=day.category,
+        locale=base.locale,
+        log_shown=capped.shown,
+        log_total=capped.total,
+        log_cut=capped.cut,
+        log_withheld=capped.withheld,
+        flagged=flagged,
+    )
+
+
+def _previous_json(request: StoryRequest, flagged: list[str]) -> list[dict[str, Any]]:
+    return [
+        {k: _redact(v, flagged) if k in ("title", "story") else v for k, v in p.items()}
+        for p in (p.model_dump(mode="json") for p in request.previous)
+    ]
+
+
+def _build_data_block_slow(request: StoryRequest, budget_tokens: int) -> DataBlock:
     uy, capped, flagged, shown = _prepare_listener(request, budget_tokens)
     day = uy.day(request.day)
     data = {
@@ -243,10 +310,7 @@ def _build_data_block(request: StoryRequest, budget_tokens: int) -> DataBlock:
             "attempt": request.attempt,
         },
         "listener": _listener_json(uy, request.day, shown),
-        "previous_stories": [
-            {k: _redact(v, flagged) if k in ("title", "story") else v for k, v in p.items()}
-            for p in (p.model_dump(mode="json") for p in request.previous)
-        ],
+        "previous_stories": _previous_json(request, flagged),
         # gate feedback may quote the very title the policy withheld ("names 'X'")
         "feedback": [_redact(f, flagged) for f in request.feedback],
     }
@@ -261,6 +325,68 @@ def _build_data_block(request: StoryRequest, budget_tokens: int) -> DataBlock:
         log_withheld=capped.withheld,
         flagged=flagged,
     )
+
+
+class _Base(NamedTuple):
+    """What every story of one listener shares: the filtered year in prompt form with every
+    day's log empty, as a dict and as JSON text with a placeholder where each log goes.
+
+    A listener's 5 stories (and their judge prompts) used to dump the whole year 5 times; now
+    only the requested day's log and the small per-story parts are encoded per story."""
+
+    user_year: UserYear  # held, so its id() cannot be reused while the entry lives
+    days: dict[Any, InterestingDay]  # the filtered days, by date
+    flagged: list[str]
+    locale: str
+    listener: dict[str, Any]
+    text: str
+
+
+#: random per process: no listener data can contain it, so the replace hits only our marks
+_MARK = uuid.uuid4().hex
+_BASES: dict[int, _Base] = {}
+_BASES_SIZE = 256
+
+
+def _placeholder(day: Any) -> str:
+    return f'"{_MARK}{day.isoformat()}"'
+
+
+def _base(user_year: UserYear) -> _Base:
+    with _MEMO_LOCK:
+        hit = _BASES.get(id(user_year))
+    if hit is not None and hit.user_year is user_year:
+        return hit
+    safe = safe_year(user_year)
+    uy = safe.user_year
+    days = [
+        d.model_copy(
+            update={"log": [], "facts": {k: v for k, v in d.facts.items() if k not in PRIVATE_FACTS}}
+        )
+        for d in uy.days
+    ]
+    cohort = uy.cohort.model_copy(update={"age_band": None})
+    shown = uy.model_copy(update={"days": days, "birth_date": None, "cohort": cohort})
+    listener = shown.model_dump(mode="json", exclude={"days": {"__all__": {"log"}}})
+    for d in listener["days"]:
+        d["log"] = f"{_MARK}{d['date']}"
+    text = dumps(listener)
+    for d in listener["days"]:
+        d["log"] = []
+    base = _Base(user_year, {d.date: d for d in uy.days}, safe.flagged, uy.locale, listener, text)
+    with _MEMO_LOCK:
+        if len(_BASES) >= _BASES_SIZE:
+            _BASES.clear()
+        _BASES[id(user_year)] = base
+    return base
+
+
+def forget(user_year: UserYear) -> None:
+    """Drop `user_year`'s memo now (the batch calls this when a listener is done)."""
+    with _MEMO_LOCK:
+        hit = _BASES.get(id(user_year))
+        if hit is not None and hit.user_year is user_year:
+            del _BASES[id(user_year)]
 
 
 def extract_data_block(text: str) -> dict[str, Any]:

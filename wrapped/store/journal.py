@@ -32,15 +32,18 @@ class Journal:
 
     def append_many(self, records: list[dict[str, Any]]) -> None:
         """Append complete lines and make them durable with one fsync (a batch is one I/O)."""
-        if not records:
+        self.append_lines([json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records])
+
+    def append_lines(self, lines: list[str]) -> None:
+        """`append_many` for records already serialized (one JSON object per string, no
+        newline in it), as workers send them."""
+        if not lines:
             return
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._repair_tail()
             self._fh = self.path.open("a", encoding="utf-8")
-        self._fh.write(
-            "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
-        )
+        self._fh.write("".join(line + "\n" for line in lines))
         self._fh.flush()
         os.fsync(self._fh.fileno())
 
