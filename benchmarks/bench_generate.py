@@ -52,6 +52,27 @@ class PhaseMarks(Progress):
         self.sampler.peak_rss = 0
 
 
+def machine_reference() -> float:
+    """ms for a fixed single-threaded pure-Python workload (JSON round trips, a loop, string
+    work; best of 3). Per-story CPU divided by this is comparable across machines: these
+    machines differ by 2x and more in single-thread speed from one session to the next."""
+    import json
+
+    doc = {"days": [{"date": f"2024-01-{d:02d}", "log": [{"t": "x" * 20, "n": i} for i in range(40)]}
+                    for d in range(1, 11)]}  # fmt: skip
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.process_time()
+        for _ in range(60):
+            json.loads(json.dumps(doc, sort_keys=True))
+        total = 0
+        for i in range(300_000):
+            total += i % 7
+        "-".join(str(i) for i in range(50_000)).split("-")
+        best = min(best, time.process_time() - t0)
+    return 1000 * best
+
+
 def make_inputs(tmp: Path, listeners: int, events_per_listener: int) -> Path:
     folder = tmp / f"in-{listeners}"
     if folder.exists():
@@ -163,6 +184,11 @@ def main() -> None:
     )
     ap.add_argument("--skip-embedded", action="store_true")
     ap.add_argument("--writer-only", action="store_true", help="part 1 without the judge only")
+    ap.add_argument(
+        "--no-writer-baseline",
+        action="store_true",
+        help="skip the extra writer-only run at the smallest size",
+    )
     ap.add_argument("--sizes", default=None, help="comma-separated listener counts for part 1")
     args = ap.parse_args()
     sizes = (
@@ -171,7 +197,12 @@ def main() -> None:
         else ([200] if args.quick else [1000, 10000])
     )
     big = 2000 if args.quick else 100_000
-    print(f"machine: {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
+    ref_ms = machine_reference()
+    print(
+        f"machine: {os.cpu_count()} CPUs, python {sys.version.split()[0]} | single-thread "
+        f"reference workload {ref_ms:.0f} ms (lower = faster machine)",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         # the writer alone at the smallest size too: how much of the CPU the judge costs
@@ -179,7 +210,10 @@ def main() -> None:
         plan = (
             [(n, False) for n in sizes]
             if args.writer_only
-            else ([(n, True) for n in sizes] + [(sizes[0], False)])
+            else (
+                [(n, True) for n in sizes]
+                + ([] if args.no_writer_baseline else [(sizes[0], False)])
+            )
         )
         for n, judge in plan:
             r = scripted_run(
@@ -212,6 +246,17 @@ def main() -> None:
             print(
                 f"    CPU ms/story by process: {split} | the scripted LLM server (not counted "
                 f"above): {r['server_cpu_ms_per_call']:.2f} CPU ms/call",
+                flush=True,
+            )
+            # Every call costs this machine client CPU (our share per story / calls per story)
+            # plus server CPU; with both on the same cores, that caps calls/s below the ideal.
+            per_call_s = (r["cpu_s"] / max(1, r["calls"])) + r["server_cpu_ms_per_call"] / 1000
+            ceiling = (os.cpu_count() or 1) / per_call_s
+            print(
+                f"    CPU ceiling here: {os.cpu_count()} cores / {1000 * per_call_s:.2f} ms CPU per "
+                f"call (client + server) = {ceiling:.0f} calls/s "
+                f"({ceiling / r['ideal_calls_per_s']:.0%} of ideal) | CPU ms/story / reference "
+                f"workload = {r['cpu_ms_per_story'] / ref_ms:.3f}",
                 flush=True,
             )
         if len(sizes) > 1:

@@ -147,9 +147,12 @@ def test_scripted_endpoint_with_a_20_percent_fault_mix_loses_nothing(tmp_path):
     run = only_run(tmp_path / "runs")
     m = assert_complete_and_exactly_once(run)
     outcomes = {r.outcome for r in log}
-    assert {"fault:rate_limit", "fault:server_error", "fault:hang", "fault:malformed"} <= outcomes, (
-        outcomes
-    )  # faults happened
+    assert {
+        "fault:rate_limit",
+        "fault:server_error",
+        "fault:hang",
+        "fault:malformed",
+    } <= outcomes, outcomes  # faults happened
     c = m["counts"]
     assert c["listeners_done"] + c["listeners_failed"] == 6
     for row in read_lines(run / "listeners"):

@@ -1,7 +1,7 @@
 """A SQLite response cache, so a rerun, an eval or a crash-resume never pays twice.
 
-Keyed by sha256 over model + params + the exact messages + the output schema: anything that
-could change the reply changes the key. Only validated replies are stored, never headers or
+Keyed by sha256 over the exact request body (model, params, messages, response_format) plus
+the output schema: anything that could change the reply changes the key. Only validated replies are stored, never headers or
 keys. Several processes (Ray shards) may share one file: WAL mode plus a busy timeout let
 readers and one writer work at once. Each row carries the listener's pseudonymous id, so
 `wrapped erase` can remove that listener's rows (`erase_user`).

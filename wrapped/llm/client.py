@@ -4,7 +4,8 @@ Order of work per call: build the request (structured-output mode) → response 
 rate limiter → SDK request (its own retries off) → finish_reason and schema checks → usage →
 cache write. tenacity wraps everything after the cache lookup, with `should_retry` deciding.
 
-The hot path calls `AsyncOpenAI.post("/chat/completions", cast_to=httpx2.Response)`, the SDK's
+The hot path calls `AsyncOpenAI.post("/chat/completions", content=..., cast_to=httpx2.Response)`
+with the body already serialized (it is hashed for the cache key anyway), the SDK's
 documented way to make a request it need not re-type (auth, headers, timeouts and status errors
 are still the SDK's). `chat.completions.create()` sends the same request, but first walks every
 message through the SDK's TypedDict transform and then builds a typed `ChatCompletion`, together

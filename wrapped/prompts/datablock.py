@@ -273,7 +273,12 @@ def _build_data_block(request: StoryRequest, budget_tokens: int) -> DataBlock:
     }
     previous = _previous_json(request, flagged)
     feedback = [_redact(f, flagged) for f in request.feedback]
-    data = {"request": req, "listener": listener, "previous_stories": previous, "feedback": feedback}
+    data = {
+        "request": req,
+        "listener": listener,
+        "previous_stories": previous,
+        "feedback": feedback,
+    }
     # what dumps(data) gives (sorted keys, same separators), without re-encoding the listener
     text = (
         f'{{"feedback": {dumps(feedback)}, "listener": {listener_text}, '
@@ -361,7 +366,10 @@ def _base(user_year: UserYear) -> _Base:
     uy = safe.user_year
     days = [
         d.model_copy(
-            update={"log": [], "facts": {k: v for k, v in d.facts.items() if k not in PRIVATE_FACTS}}
+            update={
+                "log": [],
+                "facts": {k: v for k, v in d.facts.items() if k not in PRIVATE_FACTS},
+            }
         )
         for d in uy.days
     ]
