@@ -16,6 +16,8 @@ import ray
 
 from wrapped.settings import Settings
 
+_GC_YOUNG = 20_000
+
 
 @ray.remote(num_cpus=1)
 class StoryWorker:
@@ -44,6 +46,11 @@ class StoryWorker:
         lexicon()  # built now, so it is frozen with the rest
         gc.collect()
         gc.freeze()
+        # Collection passes, measured over 1,687 stories: at the default threshold (700),
+        # 905 young + 83 middle + 8 full passes took 11% of the worker's CPU; at 20,000, 16
+        # young passes took 3% (~50 ms each, a pause the LLM calls in flight do not notice).
+        # Almost everything a story allocates is freed by reference counting anyway.
+        gc.set_threshold(_GC_YOUNG, 20, 100)
 
     async def process(self, user_year_jsons: list[str]) -> list[Any]:
         """`Finished` per listener, in the order given."""
