@@ -284,17 +284,7 @@ def _build_data_block(request: StoryRequest, budget_tokens: int) -> DataBlock:
         f'{{"feedback": {dumps(feedback)}, "listener": {listener_text}, '
         f'"previous_stories": {dumps(previous)}, "request": {dumps(req)}}}'
     )
-    return DataBlock(
-        text=f"{OPEN}\n{text}\n{CLOSE}",
-        data=data,
-        category=day.category,
-        locale=base.locale,
-        log_shown=capped.shown,
-        log_total=capped.total,
-        log_cut=capped.cut,
-        log_withheld=capped.withheld,
-        flagged=flagged,
-    )
+    return _block(text, data, day.category, base.locale, capped, flagged)
 
 
 def _previous_json(request: StoryRequest, flagged: list[str]) -> list[dict[str, Any]]:
@@ -319,11 +309,18 @@ def _build_data_block_slow(request: StoryRequest, budget_tokens: int) -> DataBlo
         # gate feedback may quote the very title the policy withheld ("names 'X'")
         "feedback": [_redact(f, flagged) for f in request.feedback],
     }
+    return _block(dumps(data), data, day.category, uy.locale, capped, flagged)
+
+
+def _block(
+    text: str, data: dict[str, Any], category: str, locale: str, capped: CappedLog,
+    flagged: list[str],
+) -> DataBlock:  # fmt: skip
     return DataBlock(
-        text=f"{OPEN}\n{dumps(data)}\n{CLOSE}",
+        text=f"{OPEN}\n{text}\n{CLOSE}",
         data=data,
-        category=day.category,
-        locale=uy.locale,
+        category=category,
+        locale=locale,
         log_shown=capped.shown,
         log_total=capped.total,
         log_cut=capped.cut,
