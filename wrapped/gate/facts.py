@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from wrapped.gate.lexicon import fold
 from wrapped.gate.safety import normalize_name
+from wrapped.memo import ObjectMemo
 from wrapped.stats.model import MONTHS, WEEKDAYS, InterestingDay, UserYear
 
 CALENDAR_WORDS = frozenset(w.lower() for w in WEEKDAYS + MONTHS)
@@ -237,18 +238,12 @@ def build_index(uy: UserYear, day: date) -> FactIndex:
     return ix
 
 
-_YEARS: dict[int, tuple[UserYear, FactIndex]] = {}
+_YEARS: ObjectMemo[FactIndex] = ObjectMemo(257)
 
 
 def _year_index(uy: UserYear) -> FactIndex:
-    hit = _YEARS.get(id(uy))
-    if hit is not None and hit[0] is uy:
-        return hit[1]
-    ix = _build_year(uy)
-    if len(_YEARS) > 256:
-        _YEARS.clear()
-    _YEARS[id(uy)] = (uy, ix)
-    return ix
+    hit = _YEARS.get(uy)
+    return hit if hit is not None else _YEARS.put(uy, _build_year(uy))
 
 
 def _build_year(uy: UserYear) -> FactIndex:
@@ -584,32 +579,21 @@ def folded_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), idx
 
 
-_CACHE: dict[tuple[int, date], tuple[UserYear, FactIndex]] = {}
+_CACHE: ObjectMemo[FactIndex] = ObjectMemo(513)
 
 
 def index_for(uy: UserYear, day: date) -> FactIndex:
     """`build_index` memoized per (object, day)."""
-    key = (id(uy), day)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] is uy:
-        return hit[1]
-    ix = build_index(uy, day)
-    if len(_CACHE) > 512:
-        _CACHE.clear()
-    _CACHE[key] = (uy, ix)
-    return ix
+    hit = _CACHE.get(uy, day)
+    return hit if hit is not None else _CACHE.put(uy, build_index(uy, day), day)
 
 
 def forget(uy: UserYear) -> None:
     """Drop `uy`'s indexes now (the batch calls this when a listener is done), so the memo
     holds only listeners in flight rather than the last few hundred."""
-    year = _YEARS.get(id(uy))
-    if year is not None and year[0] is uy:
-        del _YEARS[id(uy)]
+    _YEARS.forget(uy)
     for d in uy.days:
-        hit = _CACHE.get((id(uy), d.date))
-        if hit is not None and hit[0] is uy:
-            del _CACHE[(id(uy), d.date)]
+        _CACHE.forget(uy, d.date)
 
 
 def weekday_of(when: date) -> str:

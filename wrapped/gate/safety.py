@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from wrapped.gate.lexicon import fold, lexicon
+from wrapped.memo import ObjectMemo
 from wrapped.stats.model import UserYear
 
 WITHHELD = "[withheld]"
@@ -225,26 +226,20 @@ def _sanitize(user_year: UserYear) -> SanitizedYear:
     return SanitizedYear(UserYear.model_validate(data), list(w.names), w.flags)
 
 
-_CACHE: dict[int, tuple[UserYear, SanitizedYear]] = {}
+_CACHE: ObjectMemo[SanitizedYear] = ObjectMemo(257)
 
 
 def sanitized(user_year: UserYear) -> SanitizedYear:
     """The memoized input-side policy (one computation per listener object)."""
-    hit = _CACHE.get(id(user_year))
-    if hit is not None and hit[0] is user_year:
-        return hit[1]
-    result = _sanitize(user_year)
-    if len(_CACHE) > 256:
-        _CACHE.clear()
-    _CACHE[id(user_year)] = (user_year, result)
-    return result
+    hit = _CACHE.get(user_year)
+    if hit is not None:
+        return hit
+    return _CACHE.put(user_year, _sanitize(user_year))
 
 
 def forget(user_year: UserYear) -> None:
     """Drop the memo for `user_year` now (the batch calls this when a listener is done)."""
-    hit = _CACHE.get(id(user_year))
-    if hit is not None and hit[0] is user_year:
-        del _CACHE[id(user_year)]
+    _CACHE.forget(user_year)
 
 
 def flagged_names(user_year: UserYear) -> list[str]:

@@ -1,10 +1,10 @@
 """A SQLite response cache, so a rerun, an eval or a crash-resume never pays twice.
 
 Keyed by sha256 over the exact request body (model, params, messages, response_format) plus
-the output schema: anything that could change the reply changes the key. Only validated replies are stored, never headers or
-keys. Several processes (Ray shards) may share one file: WAL mode plus a busy timeout let
-readers and one writer work at once. Each row carries the listener's pseudonymous id, so
-`wrapped erase` can remove that listener's rows (`erase_user`).
+the output schema: anything that could change the reply changes the key. Only validated
+replies are stored, never headers or keys. Several processes (Ray shards) may share one file:
+WAL mode plus a busy timeout let readers and one writer work at once. Each row carries the
+listener's pseudonymous id, so `wrapped erase` can remove that listener's rows (`erase_user`).
 """
 
 from __future__ import annotations
@@ -46,14 +46,15 @@ def default_cache_path() -> Path:
     return Path(root) / "wrapped" / "llm_cache.sqlite3"
 
 
-def cache_key(body: bytes, schema: dict | None = None) -> str:
+def cache_key(body: bytes, schema: bytes | None = None) -> str:
     """sha256 of everything that can change the reply: the request body exactly as sent
     (model, messages, sampling parameters, response_format; canonical JSON, see
-    `request_body`) plus the output schema, which the body does not carry in "prompt" mode."""
+    `request_body`) plus the output schema (`structured.strict_schema_key`), which the body
+    does not carry in "prompt" mode."""
     h = hashlib.sha256(body)
     if schema is not None:
         h.update(b"\x00schema:")
-        h.update(json.dumps(schema, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+        h.update(schema)
     return h.hexdigest()
 
 

@@ -276,19 +276,19 @@ class ChatClient:
         model = model or self.model
         merged = {**self.default_params, **(params or {})}
         msgs = _as_dicts(messages)
-        schema_json = None
+        schema_key = None
         if schema is not None:
             mode = self.settings.structured_output
             msgs = structured.with_instruction(msgs, schema, mode)
             fmt = structured.response_format(schema, mode)
             if fmt is not None:
                 merged["response_format"] = fmt
-            schema_json = structured.strict_schema(schema)
+            schema_key = structured.strict_schema_key(schema)
         body = {"model": model, "messages": msgs, **merged}
         content = request_body(body)
         key = ""
         if use_cache and self._cache_path is not None:
-            key = cache_key(content, schema_json)
+            key = cache_key(content, schema_key)
         return _Prepared(body, content, key, model, schema, msgs, merged.get("max_tokens"))
 
     def _from_cache(self, prep: _Prepared, use_cache: bool, t0: float) -> Completion | None:

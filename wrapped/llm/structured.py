@@ -50,6 +50,12 @@ def strict_schema(schema: type[BaseModel]) -> dict[str, Any]:
 
 
 @functools.cache
+def strict_schema_key(schema: type[BaseModel]) -> bytes:
+    """`strict_schema` as canonical JSON bytes, for the response cache key (once per class)."""
+    return json.dumps(strict_schema(schema), sort_keys=True, separators=(",", ":")).encode()
+
+
+@functools.cache
 def json_instruction(schema: type[BaseModel]) -> str:
     """The prompt-level contract used when the endpoint cannot enforce the schema itself."""
     return (

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from wrapped.errors import InputError
+from wrapped.memo import ObjectMemo
 from wrapped.prompts.sanitize import safe_year
 from wrapped.stats.model import InterestingDay, LogEntry, UserYear
 from wrapped.story import PreviousStory, StoryRequest
@@ -336,7 +337,6 @@ class _Base(NamedTuple):
     A listener's 5 stories (and their judge prompts) used to dump the whole year 5 times; now
     only the requested day's log and the small per-story parts are encoded per story."""
 
-    user_year: UserYear  # held, so its id() cannot be reused while the entry lives
     days: dict[Any, InterestingDay]  # the filtered days, by date
     flagged: list[str]
     locale: str
@@ -346,8 +346,7 @@ class _Base(NamedTuple):
 
 #: random per process: no listener data can contain it, so the replace hits only our marks
 _MARK = uuid.uuid4().hex
-_BASES: dict[int, _Base] = {}
-_BASES_SIZE = 256
+_BASES: ObjectMemo[_Base] = ObjectMemo(256)
 
 
 def _placeholder(day: Any) -> str:
@@ -355,9 +354,8 @@ def _placeholder(day: Any) -> str:
 
 
 def _base(user_year: UserYear) -> _Base:
-    with _MEMO_LOCK:
-        hit = _BASES.get(id(user_year))
-    if hit is not None and hit.user_year is user_year:
+    hit = _BASES.get(user_year)
+    if hit is not None:
         return hit
     safe = safe_year(user_year)
     uy = safe.user_year
@@ -378,20 +376,14 @@ def _base(user_year: UserYear) -> _Base:
     text = dumps(listener)
     for d in listener["days"]:
         d["log"] = []
-    base = _Base(user_year, {d.date: d for d in uy.days}, safe.flagged, uy.locale, listener, text)
-    with _MEMO_LOCK:
-        if len(_BASES) >= _BASES_SIZE:
-            _BASES.clear()
-        _BASES[id(user_year)] = base
-    return base
+    return _BASES.put(
+        user_year, _Base({d.date: d for d in uy.days}, safe.flagged, uy.locale, listener, text)
+    )
 
 
 def forget(user_year: UserYear) -> None:
     """Drop `user_year`'s memo now (the batch calls this when a listener is done)."""
-    with _MEMO_LOCK:
-        hit = _BASES.get(id(user_year))
-        if hit is not None and hit.user_year is user_year:
-            del _BASES[id(user_year)]
+    _BASES.forget(user_year)
 
 
 def extract_data_block(text: str) -> dict[str, Any]:
