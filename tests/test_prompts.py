@@ -393,3 +393,34 @@ def test_the_shared_per_listener_encoding_gives_exactly_the_plain_block():
             assert fast.text == slow.text, (req.user_year.user_id, req.day)
             assert fast == slow
             assert extract_data_block(fast.text) == json.loads(json.dumps(slow.data))
+
+
+def test_a_pinned_version_ignores_later_edits_and_a_changed_plan_is_refused(tmp_path):
+    """A batch worker pins the planned prompt: a mid-run edit must not reach half the stories,
+    and a prompt edited between planning and the worker's start is one clear error."""
+    from wrapped.prompts import versions
+    from wrapped.prompts.render import pin_prompts
+
+    root = copy_prompts(tmp_path)
+    s = make_settings(prompts_dir=root)
+    planned = load_version("v1", s).hash
+    request = request_for(gb_listener())
+    try:
+        pinned = pin_prompts(s, expect_hash=planned)
+        first = render(request, settings=s)
+        for name in ("system.j2", "judge.j2"):
+            (root / "v1" / name).write_text("EDITED {{ data_block }}\n")
+        assert render(request, settings=s) == first
+        # judge.j2 was first rendered after the edit: still the planned one
+        draft = Draft(title="Hi", story="You listened.", facts_used=[])
+        original = make_settings(prompts_dir=PROMPTS_DIR)
+        assert render_judge(draft, request, settings=s) == render_judge(
+            draft, request, settings=original
+        )
+        assert load_version("v1", s) is pinned and pinned.hash == planned
+    finally:
+        versions._PINNED.clear()
+    assert render(request, settings=s).messages[0].content.startswith("EDITED")  # unpinned
+    with pytest.raises(ConfigError, match=r"'v1' .* changed since this run was planned"):
+        pin_prompts(s, expect_hash=planned)
+    assert not versions._PINNED

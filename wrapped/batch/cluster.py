@@ -39,8 +39,11 @@ def ensure_ray(settings: Settings) -> None:
         )
 
 
-def start_workers(settings: Settings, layout: RunLayout) -> tuple[list[Any], Any]:
-    """One async worker per CPU (or settings.workers), sharing one RPM/TPM budget actor."""
+def start_workers(
+    settings: Settings, layout: RunLayout, prompt_hash: str | None = None
+) -> tuple[list[Any], Any]:
+    """One async worker per CPU (or settings.workers), sharing one RPM/TPM budget actor; each
+    pins the prompt version to `prompt_hash`, the one the run was planned with."""
     import ray
 
     from wrapped.batch.budget import BudgetActor
@@ -61,6 +64,7 @@ def start_workers(settings: Settings, layout: RunLayout) -> tuple[list[Any], Any
             str(layout.root),
             2 * per_worker,  # listeners in progress: the client caps the calls themselves
             budget,
+            prompt_hash,
         )
         for _ in range(n)
     ]

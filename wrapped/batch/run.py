@@ -312,7 +312,7 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
     from wrapped.batch.cluster import ensure_ray, start_workers
 
     ensure_ray(settings)
-    workers, budget = start_workers(settings, layout)
+    workers, budget = start_workers(settings, layout, plan.prompt_hash)
     journals: dict[int, Journal] = {}
     left = {i: len(rem) for i, rem in todo}
     # Back-pressure: enough listeners in flight to keep every LLM slot busy (twice the call

@@ -22,7 +22,12 @@ _GC_YOUNG = 20_000
 @ray.remote(num_cpus=1)
 class StoryWorker:
     def __init__(
-        self, settings: Settings, run_dir: str, concurrency: int, budget: Any = None
+        self,
+        settings: Settings,
+        run_dir: str,
+        concurrency: int,
+        budget: Any = None,
+        prompt_hash: str | None = None,
     ) -> None:
         # deepeval reads these at import: offline, quiet, its folder under the run directory.
         os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
@@ -31,7 +36,11 @@ class StoryWorker:
         os.environ["DEEPEVAL_CACHE_FOLDER"] = os.path.join(run_dir, ".deepeval")
         from wrapped.batch.runtime import build_runtime
 
+        from wrapped.prompts.render import pin_prompts
+
         self._settings = settings
+        # the prompt the run was planned with, for the worker's whole life (see pin_version)
+        pin_prompts(settings, expect_hash=prompt_hash)
         self._runtime = build_runtime(settings, budget=budget, run_dir=run_dir)
         # Listeners in progress: twice the LLM-call cap (`concurrency`, enforced per request
         # by the client). A listener spends part of its time in the gate and the prompt

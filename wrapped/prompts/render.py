@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from wrapped.errors import TemplateError
 from wrapped.prompts.datablock import build_data_block, dumps
 from wrapped.prompts.locale import spelling_family
-from wrapped.prompts.versions import PromptVersion, load_version
+from wrapped.prompts.versions import PromptVersion, load_version, pin_version
 from wrapped.settings import Settings
 from wrapped.story import Draft, Message, PromptPair, StoryRequest
 
@@ -44,6 +44,23 @@ def _environment(version: PromptVersion) -> SandboxedEnvironment:
             )
             _ENVS[key] = env
         return env
+
+
+def pin_prompts(settings: Settings, *, expect_hash: str | None = None) -> PromptVersion:
+    """Fix `settings.prompt_version` for this process's lifetime, templates compiled now.
+
+    A batch worker calls this once: its stories then all use the files as they were when the
+    run was planned (`expect_hash`), even if someone edits the folder mid-run, including a
+    template not yet rendered (all are loaded here, and the environment never reloads)."""
+    version = pin_version(settings.prompt_version, settings, expect_hash=expect_hash)
+    env = _environment(version)
+    for name in version.files:
+        if name.endswith(".j2"):
+            try:
+                env.get_template(name)
+            except jinja2.TemplateError as exc:
+                raise TemplateError(f"{version.path / name}: {exc}") from None
+    return version
 
 
 def _where(exc: BaseException, version: PromptVersion, name: str) -> str:

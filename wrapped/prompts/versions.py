@@ -131,15 +131,43 @@ def _root(settings: Settings, cwd: str) -> Path:
     return root
 
 
+#: versions a batch worker fixed for its lifetime (`pin_version`), by (folder, version name)
+_PINNED: dict[tuple[str, str], PromptVersion] = {}
+
+
+def pin_version(version: str, settings: Settings, *, expect_hash: str | None = None) -> PromptVersion:
+    """Load `version` now and serve exactly it to every later `load_version` in this process.
+
+    For batch workers: every story of a run must use the prompt its manifest names, so a file
+    edited mid-run must not leak into half the stories; and it spares the per-render folder scan
+    (~0.2 ms per story). `expect_hash` (the run's planned hash) makes a prompt edited between
+    planning and the worker's start one clear error instead of a silently mixed run.
+    """
+    loaded = load_version(version, settings)
+    if expect_hash is not None and loaded.hash != expect_hash:
+        raise ConfigError(
+            f"prompt version '{version}' in {loaded.path} changed since this run was planned "
+            f"(hash {expect_hash[:12]}, now {loaded.hash[:12]}): re-run to start a new run"
+        )
+    _PINNED[(os.path.abspath(_root(settings, os.getcwd())), version)] = loaded
+    return loaded
+
+
 def load_version(version: str, settings: Settings) -> PromptVersion:
     """Load `prompts/<version>/` from the configured prompts folder; one clear error if broken.
 
     Memoized on the files' names, sizes and mtimes (one directory scan per call), so rendering
-    in a loop does not re-read and re-hash the folder, while an edited file is picked up at once.
+    in a loop does not re-read and re-hash the folder, while an edited file is picked up at once
+    (unless this process pinned the version, see `pin_version`).
     """
     cwd = os.getcwd()
     if version and "/" not in version and "\\" not in version and not version.startswith("."):
-        path = _root(settings, cwd) / version
+        root = _root(settings, cwd)
+        if _PINNED:
+            pinned = _PINNED.get((os.path.abspath(root), version))
+            if pinned is not None:
+                return pinned
+        path = root / version
         stamp = _stamp(path)
         if stamp is not None:
             hit = _LOADED.get((os.path.join(cwd, path), stamp))
