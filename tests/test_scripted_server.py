@@ -232,3 +232,106 @@ def test_fake_llm_rejects_a_bad_option_in_one_line():
     assert out.returncode == 2
     assert "error:" in out.stderr and "fault_rate" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def _writer_body(request: StoryRequest, tmp_path) -> dict:
+    from _prompt_helpers import make_settings
+
+    from wrapped.prompts import render
+
+    pair = render(request, settings=make_settings(tmp_path))
+    return {"model": "scripted", "messages": [m.model_dump() for m in pair.messages]}
+
+
+def _reply(engine, body: dict) -> str:
+    from wrapped.testing.server import Decision, _context
+
+    ctx = _context(body, engine.script.judge_model, engine)
+    return engine.content(ctx, Decision(), "h", 1)
+
+
+def test_block_memo_replies_as_a_fresh_engine_for_other_days_and_a_changed_listener(tmp_path):
+    """The engine validates a listener's year once and reuses it for the listener's other
+    days; every reply must still be what an engine that never saw the listener sends."""
+    from wrapped.testing.server import Engine
+
+    listener = gb_listener()
+    changed = listener.model_copy(
+        update={
+            "days": [listener.days[0].model_copy(update={"headline": "A changed day"})]
+            + listener.days[1:]
+        }
+    )
+    bodies = [_writer_body(request_for(listener, i), tmp_path) for i in range(len(listener.days))]
+    bodies.append(
+        _writer_body(
+            request_for(
+                listener,
+                1,
+                attempt=2,
+                previous=previous_from(
+                    listener, [(0, "Earlier", "An earlier story about your day.")]
+                ),
+            ),
+            tmp_path,
+        )
+    )
+    bodies += [_writer_body(request_for(changed, i), tmp_path) for i in (1, 0)]
+    engine = Engine(Script())
+    for body in bodies + bodies:  # the second pass answers from the memos
+        assert _reply(engine, body) == _reply(Engine(Script()), body)
+    # the later days did come from the listener's memoized year
+    found = [engine.blocks.find(b["messages"]) for b in bodies]
+    assert all(block is not None and block.base is not None for block in found)
+    assert found[1].base is found[2].base and found[-1].base is not found[1].base
+
+
+def test_block_memo_parses_as_json_loads_and_falls_back_outside_the_renderers_layout():
+    from wrapped.prompts import CLOSE, OPEN
+    from wrapped.testing.blocks import BlockMemo
+
+    memo = BlockMemo()
+    day = {"date": "2024-03-01", "log": [{"title": "x"}], "headline": "h"}
+    listener = {"user_id": "u_1", "days": [day, {"date": "2024-03-02", "log": []}]}
+    tidy = json.dumps(
+        {"feedback": [], "listener": listener, "previous_stories": [], "request": {"day": 1}},
+        separators=(", ", ": "),
+    )
+    loose = json.dumps({"request": {"day": 1}, "listener": listener})  # other key order
+    for text in (tidy, tidy, loose, tidy.replace('"x"', '"y"')):
+        block = memo.find([{"role": "user", "content": f"{OPEN}\n{text}\n{CLOSE}"}])
+        assert block is not None and block.data == json.loads(text)
+    assert memo.find([{"role": "user", "content": f"{OPEN}\n{{1: 2}}\n{CLOSE}"}]) is None
+    assert memo.find([{"role": "user", "content": "no block"}, "not a message"]) is None
+
+
+@pytest.mark.parametrize(
+    "story",
+    [
+        'You played "Song A" by "Band B" twice. You played "Song A" by "Band B" twice.',
+        "YOU LOVED IT!!!! " * 5,
+        "Your favorite colour: <<NEXT>> a story with a marker in it, you know.",
+        "A story that closes early <</STORY>> and <<TITLE>>, you know.",
+    ],
+)
+def test_panel_scores_the_parts_as_the_rubric_prompt_text_scores_them(story):
+    """The panel judge scores the draft's parts directly; a rubric prompt carrying the same
+    parts in its text must score the same."""
+    from wrapped.testing.scripted_judge import _PANEL_RUBRIC, _Case, _score, _score_case
+
+    parts = _Case(
+        story=story,
+        title="A colourful day",
+        previous="You played Song A by Band B twice and more<<NEXT>>another story",
+        locale="en-GB",
+        data='\n{"listener": {"name": "Song A"}}\n</listener_data>',
+    )
+    text = (
+        f"<<LOCALE>>{parts.locale}<</LOCALE>>\n<<DATA>>{parts.data}<</DATA>>\n"
+        f"<<PREVIOUS>>{parts.previous}<</PREVIOUS>>\n<<TITLE>>{parts.title}<</TITLE>>\n"
+        f"<<STORY>>{parts.story}<</STORY>>"
+    )
+    for rubric in _PANEL_RUBRIC.values():
+        if "STORY>>" not in story:  # a part holding a tag is scored from the text instead
+            assert _score_case(rubric, parts) == _score(rubric, text)
+        assert _score_case(rubric, _Case.parse(text)) == _score(rubric, text)

@@ -23,6 +23,8 @@ from __future__ import annotations
 import json
 import os
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
 _MODE = {"mode": "normal"}
 GARBAGE_TOKEN = "JUDGE-GARBAGE"
@@ -125,13 +127,17 @@ def _between(text: str, a: str, b: str) -> str:
     return text[i + len(a) : j if j >= 0 else len(text)]
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower())
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    # cached: a story's words serve three rubrics, and a listener's stories return as the
+    # "previous stories" of each later day
+    return tuple(re.findall(r"[a-z0-9']+", text.lower()))
 
 
-def _shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=4096)
+def _shingles(text: str, n: int = 5) -> frozenset[tuple[str, ...]]:
     w = _words(text)
-    return {tuple(w[i : i + n]) for i in range(len(w) - n + 1)}
+    return frozenset(w[i : i + n] for i in range(len(w) - n + 1))
 
 
 _QUOTED = re.compile(r"[“\"‘][^”\"’]{1,80}[”\"’]")
@@ -151,11 +157,43 @@ def _lex_hits(text: str) -> list[str]:
     return hits
 
 
+#: the tags around a rubric prompt's parts; a part without them reads back as itself (no tag
+#: can start inside a part and end in the next tag: every tag starts "<<" + a letter or "/")
+_MARKERS = tuple(
+    f"<<{close}{name}>>"
+    for name in ("STORY", "TITLE", "PREVIOUS", "LOCALE", "DATA")
+    for close in ("", "/")
+)
+
+
+class _Case(NamedTuple):
+    """The parts of a rubric prompt (`<<STORY>>...<</STORY>>` and the like) a rubric reads."""
+
+    story: str
+    title: str
+    previous: str
+    locale: str
+    data: str
+
+    @classmethod
+    def parse(cls, prompt: str) -> _Case:
+        return cls(
+            story=_between(prompt, "<<STORY>>", "<</STORY>>") or prompt,
+            title=_between(prompt, "<<TITLE>>", "<</TITLE>>"),
+            previous=_between(prompt, "<<PREVIOUS>>", "<</PREVIOUS>>"),
+            locale=_between(prompt, "<<LOCALE>>", "<</LOCALE>>"),
+            data=_between(prompt, "<<DATA>>", "<</DATA>>"),
+        )
+
+
 def _score(rubric: str, prompt: str, hits: list[str] | None = None) -> tuple[int, str]:
-    story = _between(prompt, "<<STORY>>", "<</STORY>>") or prompt
-    title = _between(prompt, "<<TITLE>>", "<</TITLE>>")
+    return _score_case(rubric, _Case.parse(prompt), hits)
+
+
+def _score_case(rubric: str, case: _Case, hits: list[str] | None = None) -> tuple[int, str]:
+    story, title = case.story, case.title
     if rubric == "repetition":
-        prev = _between(prompt, "<<PREVIOUS>>", "<</PREVIOUS>>")
+        prev = case.previous
         mine = _shingles(story)
         worst = 0.0
         for other in prev.split("<<NEXT>>"):
@@ -170,7 +208,7 @@ def _score(rubric: str, prompt: str, hits: list[str] | None = None) -> tuple[int
             return 2, "the story repeats its own sentences"
         return 9, "fresh: no phrasing reused from previous stories"
     if rubric == "locale":
-        locale = _between(prompt, "<<LOCALE>>", "<</LOCALE>>").strip() or "en-GB"
+        locale = case.locale.strip() or "en-GB"
         words = set(_words(story + " " + title))
         wrong = sorted(
             words & (US_WORDS if locale == "en-GB" else GB_WORDS if locale == "en-US" else set())
@@ -193,7 +231,7 @@ def _score(rubric: str, prompt: str, hits: list[str] | None = None) -> tuple[int
             return 4, "shouty or not addressed to the listener"
         return 8, "warm, witty and addressed to the listener"
     if rubric == "faithfulness":
-        data = _between(prompt, "<<DATA>>", "<</DATA>>").lower()
+        data = case.data.lower()
         quoted = re.findall(r"[“\"]([^”\"]{2,60})[”\"]", story)
         missing = [q for q in quoted if q.lower() not in data]
         if missing:
@@ -305,16 +343,22 @@ def _panel(prompt: str, data: dict | None = None) -> str:
     # the block's own text stands in for the data (names are what the faithfulness rubric
     # looks for; the JSON escapes only '<', which no quoted name contains)
     block = _between(prompt, OPEN, "\n<draft>")
-    case = (
-        f"<<LOCALE>>{locale}<</LOCALE>>\n<<DATA>>{block}"
-        f"<</DATA>>\n<<PREVIOUS>>{prev}<</PREVIOUS>>\n"
-        f"<<TITLE>>{draft.get('title', '')}<</TITLE>>\n<<STORY>>{draft.get('story', '')}<</STORY>>"
-    )
+    title, story = draft.get("title", ""), draft.get("story", "")
+    parts = _Case(story=story, title=title, previous=prev, locale=locale, data=block)
+    if not story or any(not isinstance(x, str) or any(m in x for m in _MARKERS) for x in parts):
+        # the rubrics read these parts out of a rubric prompt's text; an empty story, a part
+        # that is not text or that holds a marker would not read back as itself, so score
+        # that text, exactly as a rubric prompt is scored
+        parts = _Case.parse(
+            f"<<LOCALE>>{locale}<</LOCALE>>\n<<DATA>>{block}"
+            f"<</DATA>>\n<<PREVIOUS>>{prev}<</PREVIOUS>>\n"
+            f"<<TITLE>>{title}<</TITLE>>\n<<STORY>>{story}<</STORY>>"
+        )
     scores: dict[str, float] = {}
     reasons: dict[str, str] = {}
     hits = _lex_hits(f"{draft.get('story', '')} {draft.get('title', '')}")
     for name, rubric in _PANEL_RUBRIC.items():
-        score, reason = _score(rubric, case, hits)
+        score, reason = _score_case(rubric, parts, hits)
         scores[name] = score / 10
         if score < 10:
             reasons[name] = reason

@@ -21,7 +21,7 @@ import time
 from collections import OrderedDict
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -29,6 +29,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from wrapped.story import Draft
 from wrapped.testing.defects import plant
 from wrapped.testing.script import Rule, Script
+
+if TYPE_CHECKING:
+    from wrapped.testing.blocks import Block, BlockMemo
 
 log = logging.getLogger("wrapped.testing")
 
@@ -85,17 +88,35 @@ class Engine:
 
     def __init__(self, script: Script) -> None:
         self.script = script
-        self.log: list[LogRecord] = []
+        # plain dicts: a LogRecord per request cost more than the rest of recording it;
+        # `log` builds the models when asked (GET /_log)
+        self.records: list[dict[str, Any]] = []
         self.seen: dict[str, int] = {}
         self.fired: dict[int, int] = {}
-        self._grounded: OrderedDict[str, tuple[Draft, dict]] = OrderedDict()
+        self._grounded: OrderedDict[tuple[str, int], Draft] = OrderedDict()
+        self._blocks: BlockMemo | None = None
+
+    @property
+    def blocks(self) -> BlockMemo:
+        """Parsed data blocks and listeners' validated years (imported on first use: the
+        server serves faults without the prompts package)."""
+        if self._blocks is None:
+            from wrapped.testing.blocks import BlockMemo
+
+            self._blocks = BlockMemo()
+        return self._blocks
+
+    @property
+    def log(self) -> list[LogRecord]:
+        """The request log, oldest first."""
+        return [LogRecord(**r) for r in self.records]
 
     def replace(self, script: Script) -> None:
         self.script = script
         self.fired.clear()
 
     def clear(self) -> None:
-        self.log.clear()
+        self.records.clear()
         self.seen.clear()
         self.fired.clear()
 
@@ -124,6 +145,8 @@ class Engine:
                 retry_after_s=rule.retry_after_s,
                 retry_after_http_date=rule.retry_after_http_date,
             )
+        if not s.fault_rate and not (s.defect_rate and ctx["kind"] == "writer"):
+            return Decision()  # nothing to draw (the generator is seeded per request anyway)
         rng = self._rng(body_hash, try_, "background")
         if s.fault_rate and rng.random() < s.fault_rate and s.fault_mix:
             fault = rng.choices(list(s.fault_mix), weights=list(s.fault_mix.values()))[0]
@@ -135,23 +158,18 @@ class Engine:
 
     # -- replying ---------------------------------------------------------------------------
 
-    def grounded(self, messages: list[dict], data: dict | None) -> Draft:
-        """compose() on the data block, memoised (the same block always composes the same)."""
-        if data is None or self.script.reply == "fixed":
+    def grounded(self, block: Block | None) -> Draft:
+        """compose() on the data block, memoised (the same block and seed compose the same)."""
+        if block is None or self.script.reply == "fixed":
             return self.script.fixed_draft
-        # the messages hold the block verbatim: hashing them is ~20x cheaper than re-dumping it
-        key = hashlib.sha256(
-            "\0".join(str(m.get("content", "")) for m in messages).encode()
-        ).hexdigest()
+        key = (block.text, self.script.seed)
         hit = self._grounded.get(key)
         if hit is not None:
-            return hit[0]
-        from wrapped.prompts import request_from_data
+            return hit
         from wrapped.writer import compose
 
-        draft = compose(request_from_data(data, seed=self.script.seed))
-        self._grounded[key] = (draft, data)
-        if len(self._grounded) > 4096:
+        draft = self._grounded[key] = compose(self.blocks.story_request(block, self.script.seed))
+        if len(self._grounded) > 1024:
             self._grounded.popitem(last=False)
         return draft
 
@@ -160,7 +178,7 @@ class Engine:
             from wrapped.testing.scripted_judge import judge_reply
 
             return judge_reply(ctx["messages"], ctx["data"])
-        draft = self.grounded(ctx["messages"], ctx["data"])
+        draft = self.grounded(ctx["block"])
         if decision.defect:
             rng = self._rng(body_hash, try_, "defect")
             draft = plant(decision.defect, draft, ctx["data"] or {}, rng)
@@ -178,13 +196,16 @@ def _matches(rule: Rule, ctx: dict, try_: int) -> bool:
     )
 
 
-def _context(body: dict, judge_model: str) -> dict:
+def _context(body: dict, judge_model: str, engine: Engine | None = None) -> dict:
+    """What rules match on and the log records, with the request's data block (parsed through
+    `engine`'s memo when given)."""
     messages = body.get("messages") or []
     model = body.get("model")
     ctx: dict[str, Any] = {
         "model": model,
         "messages": messages,
         "kind": "judge" if model == judge_model else "writer",
+        "block": None,
         "data": None,
         "user_id": None,
         "day": None,
@@ -193,13 +214,21 @@ def _context(body: dict, judge_model: str) -> dict:
         "response_format": (body.get("response_format") or {}).get("type"),
     }
     try:
-        from wrapped.prompts import extract_from_messages
+        if engine is not None:
+            blocks = engine.blocks
+        else:
+            from wrapped.testing.blocks import BlockMemo
 
-        data = extract_from_messages(messages)
-    except Exception:  # no block (a plain chat, a judge prompt) or prompts unavailable
+            blocks = BlockMemo()
+        block = blocks.find(messages)
+    except Exception:  # the prompts package is unavailable
         return ctx
+    if block is None:  # no block (a plain chat, a judge prompt)
+        return ctx
+    data = block.data
     request = data.get("request") or {}
     ctx.update(
+        block=block,
         data=data,
         user_id=(data.get("listener") or {}).get("user_id"),
         day=request.get("day"),
@@ -207,6 +236,16 @@ def _context(body: dict, judge_model: str) -> dict:
         attempt=request.get("attempt"),
     )
     return ctx
+
+
+def _loggable(rec: dict[str, Any]) -> bool:
+    """Whether `rec` is a valid LogRecord as it stands (the data block's fields are whatever
+    the client sent; the rest the server sets)."""
+    texts = (rec["model"], rec["user_id"], rec["day"], rec["response_format"])
+    attempt = rec["attempt"]
+    return all(v is None or type(v) is str for v in texts) and (
+        attempt is None or type(attempt) is int
+    )
 
 
 def _tokens(messages: list[dict]) -> int:
@@ -247,23 +286,24 @@ def build_app(script: Script) -> web.Application:
 
     def record(ctx: dict | None, path: str, outcome: str, status: int, try_: int = 1) -> None:
         ctx = ctx or {}
-        engine.log.append(
-            LogRecord(
-                id=len(engine.log) + 1,
-                ts=datetime.now(UTC).isoformat(timespec="milliseconds"),
-                path=path,
-                model=ctx.get("model"),
-                user_id=ctx.get("user_id"),
-                day=ctx.get("day"),
-                attempt=ctx.get("attempt"),
-                delivery=try_,
-                outcome=outcome,
-                status=status,
-                paid=status == 200,
-                kind=ctx.get("kind", "other"),
-                response_format=ctx.get("response_format"),
-            )
-        )
+        rec = {
+            "id": len(engine.records) + 1,
+            "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "path": path,
+            "model": ctx.get("model"),
+            "user_id": ctx.get("user_id"),
+            "day": ctx.get("day"),
+            "attempt": ctx.get("attempt"),
+            "delivery": try_,
+            "outcome": outcome,
+            "status": status,
+            "paid": status == 200,
+            "kind": ctx.get("kind", "other"),
+            "response_format": ctx.get("response_format"),
+        }
+        if not _loggable(rec):  # validate now, failing the request as a LogRecord always did
+            rec = LogRecord(**rec).model_dump()
+        engine.records.append(rec)
 
     async def chat(request: web.Request) -> web.StreamResponse:
         s = engine.script
@@ -280,7 +320,7 @@ def build_app(script: Script) -> web.Application:
             return _error(400, "invalid_request_error", "body is not a chat completion request")
         body_hash = hashlib.sha256(raw).hexdigest()
         try_ = engine.seen[body_hash] = engine.seen.get(body_hash, 0) + 1
-        ctx = _context(body, s.judge_model)
+        ctx = _context(body, s.judge_model, engine)
         decision = engine.decide(ctx, body_hash, try_)
         delay = s.latency_ms / 1000.0
         if s.jitter_ms:
