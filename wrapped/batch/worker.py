@@ -35,7 +35,6 @@ class StoryWorker:
         os.environ.setdefault("DEEPEVAL_DISABLE_DOTENV", "1")
         os.environ["DEEPEVAL_CACHE_FOLDER"] = os.path.join(run_dir, ".deepeval")
         from wrapped.batch.runtime import build_runtime
-
         from wrapped.prompts.render import pin_prompts
 
         self._settings = settings

@@ -58,8 +58,10 @@ def pin_prompts(settings: Settings, *, expect_hash: str | None = None) -> Prompt
         if name.endswith(".j2"):
             try:
                 env.get_template(name)
-            except jinja2.TemplateError as exc:
-                raise TemplateError(f"{version.path / name}: {exc}") from None
+            except jinja2.TemplateSyntaxError as exc:  # worded as a render's would be
+                raise TemplateError(
+                    f"{_where(exc, version, name)}: syntax error: {exc.message}"
+                ) from None
     return version
 
 

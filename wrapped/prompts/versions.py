@@ -135,7 +135,9 @@ def _root(settings: Settings, cwd: str) -> Path:
 _PINNED: dict[tuple[str, str], PromptVersion] = {}
 
 
-def pin_version(version: str, settings: Settings, *, expect_hash: str | None = None) -> PromptVersion:
+def pin_version(
+    version: str, settings: Settings, *, expect_hash: str | None = None
+) -> PromptVersion:
     """Load `version` now and serve exactly it to every later `load_version` in this process.
 
     For batch workers: every story of a run must use the prompt its manifest names, so a file
