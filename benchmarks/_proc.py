@@ -1,10 +1,16 @@
 """Process-tree sampling for benchmarks: peak RSS and CPU time of a process and its children
-(Ray's raylet and workers are descendants of the driver), excluding given pids (the server)."""
+(Ray's raylet and workers are descendants of the driver), excluding given pids (the server).
+
+The sampler is measuring apparatus, not the product: it runs in the driver's process, so its
+own CPU (`self_cpu_s`, from its thread's clock) is taken out of the driver's figure, and it
+keeps that cost small (the process list and each process's kind are re-read every few
+samples, not on every one)."""
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 
 import psutil
 
@@ -21,23 +27,41 @@ class TreeSampler:
         self._kind: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tree: list[psutil.Process] = []
+        self._samples = 0
+        self.self_cpu_s = 0.0  # the sampler thread's own CPU, taken out of the driver's share
 
-    def _procs(self) -> list[psutil.Process]:
-        try:
-            kids = self.root.children(recursive=True)
-        except psutil.Error:
-            kids = []
-        return [p for p in [self.root, *kids] if p.pid not in self.exclude]
+    #: re-list the tree (a /proc walk) and re-classify processes every this many samples; a new
+    #: process goes unseen for at most that long (about a second), a negligible share of a run
+    REFRESH = 5
+
+    def _procs(self, refresh: bool) -> list[psutil.Process]:
+        if refresh or not self._tree:
+            try:
+                kids = self.root.children(recursive=True)
+            except psutil.Error:
+                kids = []
+            self._tree = [p for p in [self.root, *kids] if p.pid not in self.exclude]
+        return self._tree
 
     def sample(self) -> None:
+        t0 = time.thread_time()
+        try:
+            self._sample()
+        finally:
+            self.self_cpu_s += time.thread_time() - t0
+
+    def _sample(self) -> None:
+        refresh = self._samples % self.REFRESH == 0
+        self._samples += 1
         rss = 0
-        for p in self._procs():
+        for p in self._procs(refresh):
             try:
                 with p.oneshot():
                     rss += p.memory_info().rss
                     t = p.cpu_times()
                     self._cpu[p.pid] = t.user + t.system
-                    if self._kind.get(p.pid) not in ("driver", "ray workers"):
+                    if refresh and self._kind.get(p.pid) not in ("driver", "ray workers"):
                         # a Ray worker takes its "ray::Actor" title only once it hosts one
                         self._kind[p.pid] = self._classify(p)
             except psutil.Error:
@@ -52,12 +76,14 @@ class TreeSampler:
     def __enter__(self) -> TreeSampler:
         self.sample()
         self._base_cpu = dict(self._cpu)
+        self.self_cpu_s = 0.0
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._samples = 0  # the closing sample re-lists the tree
         self.sample()
 
     def _classify(self, p: psutil.Process) -> str:
@@ -79,9 +105,13 @@ class TreeSampler:
         for pid, v in self._cpu.items():
             kind = self._kind.get(pid, "other")
             out[kind] = out.get(kind, 0.0) + v - self._base_cpu.get(pid, 0.0)
+        if "driver" in out:
+            out["driver"] -= self.self_cpu_s
         return out
 
     @property
     def cpu_s(self) -> float:
-        """CPU seconds used by the tree since __enter__ (processes that ended count up to their last sample)."""
-        return sum(v - self._base_cpu.get(pid, 0.0) for pid, v in self._cpu.items())
+        """CPU seconds used by the tree since __enter__ (processes that ended count up to their
+        last sample), less the sampler's own."""
+        tree = sum(v - self._base_cpu.get(pid, 0.0) for pid, v in self._cpu.items())
+        return tree - self.self_cpu_s
