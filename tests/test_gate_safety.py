@@ -39,6 +39,17 @@ def test_lexicon_catches_plain_obfuscated_and_foreign_terms(text: str, category:
     assert is_unsafe(text) == category
 
 
+def test_lexicon_hits_come_in_the_order_of_the_text() -> None:
+    """Reasons name the terms in the order a reader meets them, the same on every run (they
+    once followed a set's order, which changes with the interpreter's hash seed)."""
+    from wrapped.gate.lexicon import lexicon
+
+    words = ["cocaine", "whiskey", "murder", "vodka", "heroin"]
+    for order in (words, words[::-1], words[2:] + words[:2]):
+        hits = lexicon().unsafe.find(" and ".join(order) + " all night")
+        assert [h.term for h in hits] == order
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -138,12 +138,12 @@ class Matcher:
 
     def _scan(self, view: str, first_only: bool) -> list[Hit]:
         toks = view.split()
-        present = set(toks)
-        out = [self._single[t] for t in present & self._single.keys()]
-        out_hits = [Hit(*h) for h in out]
+        present = dict.fromkeys(toks)  # distinct words in order: hits in the text's order
+        single = self._single
+        out_hits = [Hit(*single[t]) for t in present if t in single]
         if out_hits and first_only:
             return out_hits
-        starts = present & self._phrases.keys()
+        starts = present.keys() & self._phrases.keys()
         if not starts:
             return out_hits
         for i, tok in enumerate(toks):
