@@ -206,6 +206,31 @@ def test_process_mode_serves_the_same_api(tmp_path):
         assert srv.paid_calls() == 1
 
 
+def test_latency_is_the_time_to_answer_never_sooner(tmp_path):
+    """A 300 ms endpoint answers after 300 ms: never sooner, and the wait is not taken twice
+    (the reply is built inside it)."""
+    import time
+
+    with ScriptedServer(Script(reply="fixed", latency_ms=300), mode="process") as srv:
+
+        async def go():
+            client = ChatClient(llm_settings(srv.base_url, tmp_path, cache=False))
+            try:
+                times = []
+                for _ in range(3):
+                    t0 = time.perf_counter()
+                    await client.complete(data_messages(), schema=Draft, cache=False)
+                    times.append(time.perf_counter() - t0)
+                return times
+            finally:
+                await client.aclose()
+
+        times = run(go())
+        assert min(times) >= 0.3
+        assert sorted(times)[1] < 0.3 + 0.25  # the median call: one wait plus the client's work
+        assert srv.paid_calls() == 3
+
+
 def test_fake_llm_command_runs_the_server_in_the_foreground():
     cmd = [sys.executable, "-m", "wrapped", "fake-llm", "--port", "0", "--reply", "fixed"]
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:

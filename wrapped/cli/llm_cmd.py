@@ -17,7 +17,10 @@ def fake_llm(
         str, typer.Option(help="Interface to bind; keep it on loopback.")
     ] = "127.0.0.1",
     latency_ms: Annotated[
-        float | None, typer.Option(help="Delay added to every answer, in ms (default 0).")
+        float | None,
+        typer.Option(
+            help="Time from a request to its answer, in ms, the reply built within it (default 0)."
+        ),
     ] = None,
     jitter_ms: Annotated[
         float | None, typer.Option(help="Extra random delay 0..N ms, seeded (default 0).")

@@ -94,7 +94,11 @@ class Script(_Model):
     """Everything the server does; replace it at runtime with POST /_script."""
 
     seed: int = 0
-    latency_ms: float = Field(default=0.0, description="added to every answer")
+    latency_ms: float = Field(
+        default=0.0,
+        description="time from a request's arrival to its answer (the reply is built within "
+        "it, as a remote endpoint's work is not on the caller's time line; never sooner)",
+    )
     jitter_ms: float = Field(default=0.0, description="uniform 0..jitter_ms extra, seeded")
     rules: list[Rule] = Field(default_factory=list)
     fault_rate: float = Field(default=0.0, ge=0.0, le=1.0)

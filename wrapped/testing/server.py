@@ -308,6 +308,17 @@ def build_app(script: Script) -> web.Application:
     async def chat(request: web.Request) -> web.StreamResponse:
         s = engine.script
         path = request.path
+        loop = asyncio.get_running_loop()
+        arrived = loop.time()
+
+        async def answer_at(deadline: float) -> None:
+            # the reply leaves `latency_ms` after the request came in, however long building
+            # it took (a real endpoint's compute runs on its own machine, not on this one's
+            # time line); a reply that took longer than that leaves as soon as it is ready
+            rest = deadline - loop.time()
+            if rest > 0:
+                await asyncio.sleep(rest)
+
         if s.api_key is not None and request.headers.get("Authorization") != f"Bearer {s.api_key}":
             record(None, path, "fault:unauthorized", 401)
             return _error(*_STATUS["unauthorized"])
@@ -330,13 +341,14 @@ def build_app(script: Script) -> web.Application:
             record(ctx, path, "fault:hang", 504, try_)
             await asyncio.sleep(s.hang_s)
             return _error(504, "timeout", "scripted hang")
-        if delay > 0:
-            await asyncio.sleep(delay)
+        deadline = arrived + delay
         fmt = body.get("response_format") or {}
         if s.reject_json_schema and fmt.get("type") == "json_schema":
+            await answer_at(deadline)
             record(ctx, path, "rejected:json_schema", 500, try_)
             return _error(500, "server_error", "json_schema response_format is not supported")
         if fault in _STATUS:
+            await answer_at(deadline)
             status, code, message = _STATUS[fault]
             headers = {}
             after = decision.retry_after_s
@@ -355,12 +367,14 @@ def build_app(script: Script) -> web.Application:
         n = next(counter)
         prompt_tokens = _tokens(ctx["messages"])
         if fault == "malformed":
+            await answer_at(deadline)
             record(ctx, path, "fault:malformed", 200, try_)
             text = json.dumps(_completion(model, "{}", "stop", prompt_tokens, n))
             return web.Response(text=text[: len(text) // 2], content_type="application/json")
         try:
             content = engine.content(ctx, decision, body_hash, try_)
         except Exception as exc:  # a reply the script cannot build is a 500, logged, not a crash
+            await answer_at(deadline)
             log.warning("scripted server cannot build a reply: %s", exc)
             record(ctx, path, f"error:{type(exc).__name__}", 500, try_)
             return _error(500, "server_error", f"scripted reply failed: {type(exc).__name__}")
@@ -379,8 +393,10 @@ def build_app(script: Script) -> web.Application:
         elif fault == "invalid_output":
             content = "Here is a lovely story about your day, written in plain prose."
             outcome = "fault:invalid_output"
+        reply = _completion(model, content, finish, prompt_tokens, n)
+        await answer_at(deadline)
         record(ctx, path, outcome, 200, try_)
-        return web.json_response(_completion(model, content, finish, prompt_tokens, n))
+        return web.json_response(reply)
 
     async def models(request: web.Request) -> web.Response:
         data = [
