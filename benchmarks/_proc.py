@@ -22,7 +22,13 @@ class TreeSampler:
         self.root = psutil.Process(root or os.getpid())
         self.exclude = exclude or set()
         self.every_s = every_s
+        # Two peaks of the tree's memory. `peak_rss` sums each process's RSS, so a page that
+        # several processes map (a forked stats helper's copy-on-write view of the driver, Ray's
+        # shared object store) counts once per process: an upper bound. `peak_pss` sums PSS,
+        # where a shared page is split between the processes that map it: the memory the tree
+        # actually holds.
         self.peak_rss = 0
+        self.peak_pss = 0
         self._cpu: dict[int, float] = {}
         self._kind: dict[int, str] = {}
         self._stop = threading.Event()
@@ -54,11 +60,13 @@ class TreeSampler:
     def _sample(self) -> None:
         refresh = self._samples % self.REFRESH == 0
         self._samples += 1
-        rss = 0
+        rss = pss = 0
         for p in self._procs(refresh):
             try:
                 with p.oneshot():
-                    rss += p.memory_info().rss
+                    mem = p.memory_full_info()
+                    rss += mem.rss
+                    pss += getattr(mem, "pss", mem.rss)  # PSS is Linux-only
                     t = p.cpu_times()
                     self._cpu[p.pid] = t.user + t.system
                     if refresh and self._kind.get(p.pid) not in ("driver", "ray workers"):
@@ -67,6 +75,7 @@ class TreeSampler:
             except psutil.Error:
                 continue
         self.peak_rss = max(self.peak_rss, rss)
+        self.peak_pss = max(self.peak_pss, pss)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -3,8 +3,10 @@
 Part 1: N listeners (1,000 then 10,000; up to 5 interesting days, i.e. stories, each, the
 product's default) through the scripted OpenAI-compatible server (100 ms latency, in its own
 process; writer AND judge calls) at concurrency 32. Prints stories/s, LLM calls/s against the
-ideal (concurrency / latency), LLM calls per story, peak memory of the driver + Ray processes
-(flat from 1,000 to 10,000 is the target), and CPU ms per story spent outside the LLM server
+ideal (concurrency / latency; also over the window from first to last call), LLM calls per
+story, peak memory of the driver + Ray processes (flat from 1,000 to 10,000 is the target; PSS,
+which counts a page shared by several processes once, and the RSS sum, which counts it in
+each), and CPU ms per story spent outside the LLM server
 (driver + Ray workers, the openai SDK client included), split by process, with the scripted
 server's own CPU per call beside it (it shares this machine's cores). The smallest size runs
 once more without the judge, to show what judging costs.
@@ -46,11 +48,13 @@ class PhaseMarks(Progress):
     def __init__(self, sampler: TreeSampler) -> None:
         self.sampler = sampler
         self.plan_peak = 0
+        self.plan_peak_pss = 0
 
     def start(self, total: int, done: int) -> None:
         self.sampler.sample()
         self.plan_peak = self.sampler.peak_rss
-        self.sampler.peak_rss = 0
+        self.plan_peak_pss = self.sampler.peak_pss
+        self.sampler.peak_rss = self.sampler.peak_pss = 0
 
 
 def machine_reference() -> float:
@@ -148,6 +152,9 @@ def scripted_run(
         "peak_rss_mb": max(sampler.peak_rss, marks.plan_peak) / 2**20,
         "plan_peak_mb": marks.plan_peak / 2**20,
         "fanout_peak_mb": sampler.peak_rss / 2**20,
+        "peak_pss_mb": max(sampler.peak_pss, marks.plan_peak_pss) / 2**20,
+        "plan_peak_pss_mb": marks.plan_peak_pss / 2**20,
+        "fanout_peak_pss_mb": sampler.peak_pss / 2**20,
         "cpu_ms_per_story": 1000 * sampler.cpu_s / max(1, stories),
         "cpu_s": sampler.cpu_s,
         "cpu_by_kind": sampler.cpu_by_kind(),
@@ -171,6 +178,7 @@ def embedded_run(tmp: Path, listeners: int, epl: int) -> dict:
         "timings": m["timings"],
         "wall_s": wall,
         "peak_rss_mb": sampler.peak_rss / 2**20,
+        "peak_pss_mb": sampler.peak_pss / 2**20,
         "cpu_s": sampler.cpu_s,
         "counts_add_up": m["counts_add_up"],
     }
@@ -242,8 +250,11 @@ def main() -> None:
                 f"{r['ideal_calls_per_s']:.0f}/s ({r['calls_per_s'] / r['ideal_calls_per_s']:.0%}); "
                 f"{r['calls_per_s_busy']:.1f}/s ({r['calls_per_s_busy'] / r['ideal_calls_per_s']:.0%}) "
                 f"in the {r['busy_s']:.1f}s from first to last call | "
-                f"{r['calls_per_story']:.2f} calls/story | peak RSS {r['peak_rss_mb']:.0f} MB "
-                f"(planning {r['plan_peak_mb']:.0f} MB, fan-out {r['fanout_peak_mb']:.0f} MB) | "
+                f"{r['calls_per_story']:.2f} calls/story | peak memory {r['peak_pss_mb']:.0f} MB "
+                f"PSS (planning {r['plan_peak_pss_mb']:.0f} MB, fan-out "
+                f"{r['fanout_peak_pss_mb']:.0f} MB; RSS summed over processes, shared pages "
+                f"counted in each: {r['peak_rss_mb']:.0f} MB, planning {r['plan_peak_mb']:.0f} MB, "
+                f"fan-out {r['fanout_peak_mb']:.0f} MB) | "
                 f"{r['cpu_ms_per_story']:.2f} CPU ms/story outside the LLM (incl. start-up) | "
                 f"counts add up: {r['counts_add_up']} | load {os.getloadavg()[0]:.1f}",
                 flush=True,
@@ -274,16 +285,19 @@ def main() -> None:
             marginal = (hi["cpu_s"] - lo["cpu_s"]) / max(1, hi["stories"] - lo["stories"]) * 1000
             print(
                 f"marginal CPU per story (start-up excluded: {sizes[0]} -> {sizes[-1]} listeners): "
-                f"{marginal:.2f} ms | fan-out peak RSS {lo['fanout_peak_mb']:.0f} MB -> "
-                f"{hi['fanout_peak_mb']:.0f} MB | whole-run peak {lo['peak_rss_mb']:.0f} MB -> "
-                f"{hi['peak_rss_mb']:.0f} MB",
+                f"{marginal:.2f} ms | fan-out peak PSS {lo['fanout_peak_pss_mb']:.0f} MB -> "
+                f"{hi['fanout_peak_pss_mb']:.0f} MB (RSS sum {lo['fanout_peak_mb']:.0f} -> "
+                f"{hi['fanout_peak_mb']:.0f} MB) | whole-run peak PSS {lo['peak_pss_mb']:.0f} MB "
+                f"-> {hi['peak_pss_mb']:.0f} MB (RSS sum {lo['peak_rss_mb']:.0f} -> "
+                f"{hi['peak_rss_mb']:.0f} MB)",
                 flush=True,
             )
         if not args.skip_embedded:
             r = embedded_run(tmp, big, args.events_per_listener)
             print(
                 f"[embedded {big:>6} listeners] eligible {r['eligible']}, {r['stories']} stories | wall "
-                f"{r['wall_s']:.1f}s (timings {r['timings']}) | peak RSS {r['peak_rss_mb']:.0f} MB | "
+                f"{r['wall_s']:.1f}s (timings {r['timings']}) | peak memory {r['peak_pss_mb']:.0f} "
+                f"MB PSS (RSS sum {r['peak_rss_mb']:.0f} MB) | "
                 f"CPU {r['cpu_s']:.0f}s | counts add up: {r['counts_add_up']}",
                 flush=True,
             )
