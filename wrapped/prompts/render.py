@@ -59,10 +59,16 @@ def pin_prompts(settings: Settings, *, expect_hash: str | None = None) -> Prompt
             try:
                 env.get_template(name)
             except jinja2.TemplateSyntaxError as exc:  # worded as a render's would be
-                raise TemplateError(
-                    f"{_where(exc, version, name)}: syntax error: {exc.message}"
-                ) from None
+                raise _template_error(exc, version, name) from None
     return version
+
+
+def _template_error(exc: Exception, version: PromptVersion, name: str) -> TemplateError:
+    """A Jinja failure worded the same wherever it surfaces: file:line, then what went wrong."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateError(f"{_where(exc, version, name)}: syntax error: {exc.message}")
+    message = getattr(exc, "message", None) or str(exc)
+    return TemplateError(f"{_where(exc, version, name)}: {type(exc).__name__}: {message}")
 
 
 def _where(exc: BaseException, version: PromptVersion, name: str) -> str:
@@ -87,13 +93,8 @@ def render_template(version: PromptVersion, name: str, context: dict[str, Any]) 
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"{version.path}: template not found: {exc.name}") from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{_where(exc, version, name)}: syntax error: {exc.message}") from None
-    except Exception as exc:  # UndefinedError, SecurityError, TypeError from a filter, ...
-        message = getattr(exc, "message", None) or str(exc)
-        raise TemplateError(
-            f"{_where(exc, version, name)}: {type(exc).__name__}: {message}"
-        ) from None
+    except Exception as exc:  # syntax, UndefinedError, SecurityError, a filter's TypeError, ...
+        raise _template_error(exc, version, name) from None
 
 
 def _common(request: StoryRequest, settings: Settings) -> tuple[PromptVersion, dict[str, Any]]:
@@ -143,15 +144,8 @@ def render_judge(draft: Draft, request: StoryRequest, *, settings: Settings) -> 
         system, user = str(module.system()), str(module.user())  # type: ignore[attr-defined]
     except TemplateError:
         raise
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"{_where(exc, version, 'judge.j2')}: syntax error: {exc.message}"
-        ) from None
     except Exception as exc:
-        message = getattr(exc, "message", None) or str(exc)
-        raise TemplateError(
-            f"{_where(exc, version, 'judge.j2')}: {type(exc).__name__}: {message}"
-        ) from None
+        raise _template_error(exc, version, "judge.j2") from None
     return PromptPair(
         messages=[
             Message(role="system", content=system.strip() + "\n"),
