@@ -29,6 +29,9 @@ class TreeSampler:
         # actually holds.
         self.peak_rss = 0
         self.peak_pss = 0
+        # who held the memory at the PSS peak (driver / ray workers / ray system / other), so a
+        # peak that grows with the run's size can be traced to the process that grew
+        self.peak_pss_by_kind: dict[str, int] = {}
         self._cpu: dict[int, float] = {}
         self._kind: dict[int, str] = {}
         self._stop = threading.Event()
@@ -61,21 +64,27 @@ class TreeSampler:
         refresh = self._samples % self.REFRESH == 0
         self._samples += 1
         rss = pss = 0
+        by_kind: dict[str, int] = {}
         for p in self._procs(refresh):
             try:
                 with p.oneshot():
                     mem = p.memory_full_info()
                     rss += mem.rss
-                    pss += getattr(mem, "pss", mem.rss)  # PSS is Linux-only
+                    p_pss = getattr(mem, "pss", mem.rss)  # PSS is Linux-only
+                    pss += p_pss
                     t = p.cpu_times()
                     self._cpu[p.pid] = t.user + t.system
                     if refresh and self._kind.get(p.pid) not in ("driver", "ray workers"):
                         # a Ray worker takes its "ray::Actor" title only once it hosts one
                         self._kind[p.pid] = self._classify(p)
+                    kind = self._kind.get(p.pid, "other")
+                    by_kind[kind] = by_kind.get(kind, 0) + p_pss
             except psutil.Error:
                 continue
         self.peak_rss = max(self.peak_rss, rss)
-        self.peak_pss = max(self.peak_pss, pss)
+        if pss > self.peak_pss:
+            self.peak_pss = pss
+            self.peak_pss_by_kind = by_kind
 
     def _run(self) -> None:
         while not self._stop.is_set():

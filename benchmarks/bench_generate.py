@@ -155,6 +155,7 @@ def scripted_run(
         "peak_pss_mb": max(sampler.peak_pss, marks.plan_peak_pss) / 2**20,
         "plan_peak_pss_mb": marks.plan_peak_pss / 2**20,
         "fanout_peak_pss_mb": sampler.peak_pss / 2**20,
+        "fanout_peak_pss_by_kind_mb": {k: v / 2**20 for k, v in sampler.peak_pss_by_kind.items()},
         "cpu_ms_per_story": 1000 * sampler.cpu_s / max(1, stories),
         "cpu_s": sampler.cpu_s,
         "cpu_by_kind": sampler.cpu_by_kind(),
@@ -268,6 +269,10 @@ def main() -> None:
                 f"above): {r['server_cpu_ms_per_call']:.2f} CPU ms/call",
                 flush=True,
             )
+            held = ", ".join(
+                f"{k} {v:.0f}" for k, v in sorted(r["fanout_peak_pss_by_kind_mb"].items())
+            )
+            print(f"    fan-out peak PSS by process, MB: {held}", flush=True)
             # Every call costs this machine client CPU (our share per story / calls per story)
             # plus server CPU; with both on the same cores, that caps calls/s below the ideal.
             per_call_s = (r["cpu_s"] / max(1, r["calls"])) + r["server_cpu_ms_per_call"] / 1000
