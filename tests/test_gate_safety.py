@@ -50,6 +50,35 @@ def test_lexicon_hits_come_in_the_order_of_the_text() -> None:
         assert [h.term for h in hits] == order
 
 
+
+def test_screening_many_stories_keeps_nothing_per_story() -> None:
+    """A worker screens every story it sees; what the lexicon remembers must not grow with
+    them (its memo once kept each story's text and views: about 15 KB per listener, hundreds
+    of MB per worker over a long run), while a story still matched by several matchers in a row
+    is read once."""
+    import tracemalloc
+
+    from wrapped.gate.lexicon import lexicon
+
+    lex = lexicon()
+    stories = [
+        f"Story {i}: on the {i}th you played Phoebe Bridgers on repeat, " + "a bright year. " * 50
+        for i in range(3000)
+    ]
+    for text in stories[:100]:  # warm: the memo is full, whatever its size
+        lex.unsafe.find(text)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for text in stories[100:]:
+            assert lex.unsafe.find(text) == []
+            assert lex.sensitive.find(text) == []  # the second matcher over the same story
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 1_000_000, f"screening 2,900 stories kept {grown:,} bytes"
+    assert lex.unsafe.find("one line of cocaine") == [("drugs", "cocaine")]
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -200,7 +229,7 @@ VIEW_SAMPLES = [
 def test_views_match_the_full_rewrite(text: str) -> None:
     from wrapped.gate.lexicon import views
 
-    assert views.__wrapped__(text) == _views_reference(text)
+    assert views(text) == _views_reference(text)
 
 
 def test_views_match_the_full_rewrite_on_random_text() -> None:
@@ -214,6 +243,6 @@ def test_views_match_the_full_rewrite_on_random_text() -> None:
     @settings(max_examples=400, deadline=None)
     @given(st.text(alphabet, max_size=40))
     def check(text: str) -> None:
-        assert views.__wrapped__(text) == _views_reference(text)
+        assert views(text) == _views_reference(text)
 
     check()

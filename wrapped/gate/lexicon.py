@@ -81,9 +81,32 @@ def _deleet(text: str, table: dict[int, str]) -> str:
     return _LEET_TOKEN.sub(lambda m: m.group(0).translate(table), text)
 
 
-@lru_cache(maxsize=65536)
+#: longer than this is a story or a listener's joined titles, not a name: seen again only by
+#: the next matcher over the same text, moments later
+LONG_TEXT = 256
+
+
 def views(text: str) -> tuple[str, ...]:
-    """The normalized views of `text` the lexicon is matched against (see module doc)."""
+    """The normalized views of `text` the lexicon is matched against (see module doc).
+
+    Memoized in two sizes. Names recur across listeners, so thousands are kept. A story or a
+    year's joined titles is unique to one check, which asks about it once per matcher, so only
+    the last few are kept: a large memo of them grew with every listener a worker saw (about
+    15 KB each, into the hundreds of MB per worker over a long run) for no later hit."""
+    return _long_views(text) if len(text) > LONG_TEXT else _short_views(text)
+
+
+@lru_cache(maxsize=65536)
+def _short_views(text: str) -> tuple[str, ...]:
+    return _views(text)
+
+
+@lru_cache(maxsize=64)
+def _long_views(text: str) -> tuple[str, ...]:
+    return _views(text)
+
+
+def _views(text: str) -> tuple[str, ...]:
     base = fold(text)
     variants = [base]
     mixed = _LEET_TOKEN.findall(base) if _HAS_LEET.search(base) else []
