@@ -50,7 +50,6 @@ def test_lexicon_hits_come_in_the_order_of_the_text() -> None:
         assert [h.term for h in hits] == order
 
 
-
 def test_screening_many_stories_keeps_nothing_per_story() -> None:
     """A worker screens every story it sees; what the lexicon remembers must not grow with
     them (its memo once kept each story's text and views: about 15 KB per listener, hundreds
@@ -78,6 +77,7 @@ def test_screening_many_stories_keeps_nothing_per_story() -> None:
         tracemalloc.stop()
     assert grown < 1_000_000, f"screening 2,900 stories kept {grown:,} bytes"
     assert lex.unsafe.find("one line of cocaine") == [("drugs", "cocaine")]
+
 
 @pytest.mark.parametrize(
     "text",
