@@ -119,6 +119,20 @@ def test_sanitize_removes_flagged_titles_and_keeps_the_numbers_true() -> None:
     assert uy.model_dump() == before  # the input is not modified
 
 
+@pytest.mark.parametrize(
+    ("title", "artist"), [("S E X", "B"), ("B", "S E X"), ("c o c a i n e", "D J")]
+)
+def test_a_spaced_out_title_is_removed_whatever_its_neighbours(title: str, artist: str) -> None:
+    """Each string is screened as if alone: a spaced-out title next to a one-letter name once
+    read as one longer word ("sexb") and went into the prompt."""
+    out = sanitize_for_prompt(with_planted_titles([(title, artist)]))
+    bad = title if is_unsafe(title) else artist
+    assert out.flagged == [bad]
+    safe = out.user_year
+    kept = [r.name for r in safe.top_tracks] + [r.by for r in safe.top_tracks]
+    assert bad not in kept and bad not in [e.title for d in safe.days for e in d.log]
+
+
 def test_sanitize_redacts_flagged_names_inside_free_text() -> None:
     uy = with_planted_titles([("Whiskey Lullaby", "Brad Paisley")])
     data = uy.model_dump()

@@ -129,6 +129,13 @@ def _redact_text(text: str, names: list[str]) -> str:
 
 def name_strings(uy: UserYear) -> list[str]:
     """Every title, name and free text the policy screens (ids, zones and decades are not)."""
+    return [s for group in _string_groups(uy) for s in group]
+
+
+def _string_groups(uy: UserYear) -> list[list[str]]:
+    """`name_strings` in groups: the year's own, then each interesting day's, then the
+    personality's. A listener's prompts differ by one day's log, so each group is screened (and
+    remembered) on its own."""
     out: list[str] = []
     for key in _TOP_LISTS:
         for r in getattr(uy, key):
@@ -147,33 +154,47 @@ def name_strings(uy: UserYear) -> list[str]:
     ):
         if v:
             out.append(v)
+    groups = [out]
     for d in uy.days:
-        out.append(d.headline)
-        out += [v for v in d.facts.values() if isinstance(v, str)]
+        day = [d.headline, *(v for v in d.facts.values() if isinstance(v, str))]
         for e in d.log:
-            out.append(e.title)
+            day.append(e.title)
             if e.by:
-                out.append(e.by)
+                day.append(e.by)
             if e.album:
-                out.append(e.album)
-    out += [a.explanation for a in uy.personality.axes]
-    return out
+                day.append(e.album)
+        groups.append(day)
+    groups.append([a.explanation for a in uy.personality.axes])
+    return groups
 
 
 _SUSPICIOUS = re.compile(r"[^\sA-Za-z,:;()&'’-]|(?:^|\s)\w(?:\s|$)|(\w)\1\1")
 
 
-def _screen(uy: UserYear) -> set[str]:
-    """Screen every string together; returns the words of every term found (empty: all clean).
+#: Between two screened strings: a word no term holds and no rewrite joins to a neighbour, so
+#: each string is matched as if alone. (A bare newline let the spaced-letters rewrite run on
+#: across strings: "S E X" by "B" read as "sexb", and the title went into the prompt.)
+_APART = " \n 00 \n "
 
-    A hit can span two strings; the per-string pass that follows settles it."""
-    joined = " \n ".join(dict.fromkeys(name_strings(uy)))
+
+def _screen(uy: UserYear) -> set[str]:
+    """Screen the strings a group at a time; returns the words of every term found (empty: all
+    clean), for the per-string pass that follows to settle."""
+    terms: set[str] = set()
+    for group in _string_groups(uy):
+        if group:
+            terms |= _screen_text(_APART.join(dict.fromkeys(group)))
+    return terms
+
+
+@lru_cache(maxsize=512)
+def _screen_text(joined: str) -> frozenset[str]:
     lex = lexicon()
     hits = lex.unsafe.find(joined) + lex.injection.find(joined)
     terms = {w for h in hits for w in h.term.split() if len(w) > 1}
     if hits or MARKUP_RE.search(joined):
         terms.add("\x00")  # markup is found per string (its "<" makes every such string suspicious)
-    return terms
+    return frozenset(terms)
 
 
 def sanitize_for_prompt(user_year: UserYear) -> SanitizedYear:
