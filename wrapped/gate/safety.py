@@ -127,15 +127,10 @@ def _redact_text(text: str, names: list[str]) -> str:
     return out
 
 
-def name_strings(uy: UserYear) -> list[str]:
-    """Every title, name and free text the policy screens (ids, zones and decades are not)."""
-    return [s for group in _string_groups(uy) for s in group]
-
-
 def _string_groups(uy: UserYear) -> list[list[str]]:
-    """`name_strings` in groups: the year's own, then each interesting day's, then the
-    personality's. A listener's prompts differ by one day's log, so each group is screened (and
-    remembered) on its own."""
+    """Every title, name and free text the policy screens (ids, zones and decades are not), in
+    groups: the year's own, then each interesting day's, then the personality's. A listener's
+    prompts differ by one day's log, so each group is screened (and remembered) on its own."""
     out: list[str] = []
     for key in _TOP_LISTS:
         for r in getattr(uy, key):
