@@ -53,8 +53,8 @@ def test_lexicon_hits_come_in_the_order_of_the_text() -> None:
 def test_screening_many_stories_keeps_nothing_per_story() -> None:
     """A worker screens every story it sees; what the lexicon remembers must not grow with
     them (its memo once kept each story's text and views: about 15 KB per listener, hundreds
-    of MB per worker over a long run), while a story still matched by several matchers in a row
-    is read once."""
+    of MB per worker over a long run), and matching still works after the memo has turned
+    over many times."""
     import tracemalloc
 
     from wrapped.gate.lexicon import lexicon
