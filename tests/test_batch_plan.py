@@ -60,3 +60,21 @@ def test_shards_cover_every_listener_once():
     shards = cut_shards(ids, 5)
     assert [len(s) for s in shards] == [5, 5, 5, 5, 3]
     assert sum(shards, []) == ids
+
+
+def test_dispatch_sends_new_batches_to_the_worker_that_freed_up():
+    """A worker stuck on a slow node (or waiting out a 429) must not be handed a share of
+    every refill: the driver keeps a window of batches in flight and gives each freed slot to
+    the least-loaded worker; equal workers still alternate."""
+    from wrapped.batch.run import least_loaded
+
+    assert [least_loaded([0, 0, 0], t) for t in range(4)] == [0, 1, 2, 0]
+    # the driver's loop with a window of 4 batches: worker 1 never finishes, worker 0 does
+    load, given = [0, 0], [0, 0]
+    for turn in range(40):
+        if sum(load) == 4:  # window full: worker 0 finishes one batch
+            load[0] -= 1
+        w = least_loaded(load, turn)
+        load[w] += 1
+        given[w] += 1
+    assert given[1] == 2 and given[0] == 38  # round-robin would have queued 20 on worker 1

@@ -318,7 +318,8 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
     # Back-pressure: enough listeners in flight to keep every LLM slot busy (twice the call
     # cap, since a story also spends time in the gate), and no more, so memory stays flat.
     window = max(2 * len(workers), math.ceil(2 * settings.concurrency / settings.batch_size))
-    pending: dict[Any, int] = {}
+    pending: dict[Any, tuple[int, int]] = {}  # ref -> (shard, worker)
+    load = [0] * len(workers)  # batches in flight per worker
     submitted = 0
     stream = _batches_with_data(layout, todo, settings.batch_size)
     fatal: str | None = None
@@ -329,14 +330,16 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
                 if nxt is None:
                     break
                 i, payload = nxt
-                worker = workers[submitted % len(workers)]
-                pending[worker.process.remote(payload)] = i
+                w = least_loaded(load, submitted)
+                pending[workers[w].process.remote(payload)] = (i, w)
+                load[w] += 1
                 submitted += 1
             if not pending:
                 break
             ready, _ = ray.wait(list(pending), num_returns=1)
             for ref in ready:
-                i = pending.pop(ref)
+                i, w = pending.pop(ref)
+                load[w] -= 1
                 try:
                     records = ray.get(ref)
                 except ray.exceptions.RayError as exc:
@@ -441,6 +444,15 @@ def _fork_safe(settings: Settings) -> Settings:
     if settings.stats_workers > 1 and ray is not None and ray.is_initialized():
         return settings.model_copy(update={"stats_workers": 1})
     return settings
+
+
+def least_loaded(load: list[int], turn: int) -> int:
+    """The worker with the fewest batches in flight; ties go round-robin from `turn`.
+
+    The freed worker gets the next batch, so a slower worker (a busy node of a cluster, one
+    waiting out a 429) is not handed work at the pace of the fastest one."""
+    n = len(load)
+    return min(((turn + k) % n for k in range(n)), key=load.__getitem__)
 
 
 def _user_years(layout: RunLayout, shard: int, wanted: set[str]) -> dict[str, str]:
