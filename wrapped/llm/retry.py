@@ -12,6 +12,7 @@ import email.utils
 import json
 import logging
 import random
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from tenacity import (
     stop_after_attempt,
     stop_before_delay,
 )
+from tenacity.stop import stop_base
 
 from wrapped.errors import (
     LLMAuthError,
@@ -209,25 +211,53 @@ def _log_retry(state: RetryCallState) -> None:
     )
 
 
-def retry_kwargs(max_attempts: int, max_retry_s: float, initial: float, maximum: float) -> dict:
-    """The shared tenacity configuration (sync and async use the same)."""
+class stop_before_deadline(stop_base):  # noqa: N801 - named like tenacity's own stops
+    """tenacity's `stop_before_delay` with the clock started by the caller (`time.monotonic()`
+    at `started`), not by the loop: the async client makes its first attempt before entering
+    the loop, and that attempt's time counts against the budget too."""
+
+    def __init__(self, max_delay: float, started: float) -> None:
+        self.max_delay = max_delay
+        self.started = started
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        at = retry_state.outcome_timestamp or time.monotonic()
+        return at - self.started + retry_state.upcoming_sleep >= self.max_delay
+
+
+def retry_kwargs(
+    max_attempts: int,
+    max_retry_s: float,
+    initial: float,
+    maximum: float,
+    started: float | None = None,
+) -> dict:
+    """The shared tenacity configuration (sync and async use the same); `started` (a
+    `time.monotonic()`) starts the time budget before the loop does."""
+    budget = (
+        stop_before_delay(max_retry_s)
+        if started is None
+        else stop_before_deadline(max_retry_s, started)
+    )
     return dict(
         retry=retry_if_exception(should_retry),
-        stop=stop_after_attempt(max(1, max_attempts)) | stop_before_delay(max_retry_s),
+        stop=stop_after_attempt(max(1, max_attempts)) | budget,
         wait=BackoffWait(initial, maximum),
         before_sleep=_log_retry,
         reraise=True,
     )
 
 
-def async_retrying(settings: Any) -> AsyncRetrying:
-    """tenacity's async loop for one call, bounded by attempts and total time."""
+def async_retrying(settings: Any, started: float | None = None) -> AsyncRetrying:
+    """tenacity's async loop for one call, bounded by attempts and total time (counted from
+    `started`, a `time.monotonic()`, when the call began before the loop)."""
     return AsyncRetrying(
         **retry_kwargs(
             settings.max_attempts,
             settings.max_retry_s,
             settings.backoff_initial_s,
             settings.backoff_max_s,
+            started,
         )
     )
 
