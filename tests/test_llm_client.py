@@ -15,7 +15,13 @@ import time
 import pytest
 from _llm_helpers import SECRET_KEY, data_messages, llm_settings, run
 
-from wrapped.errors import ConfigError, LLMAuthError, LLMHTTPError, LLMOutputError
+from wrapped.errors import (
+    ConfigError,
+    LLMAuthError,
+    LLMHTTPError,
+    LLMOutputError,
+    LLMTimeoutError,
+)
 from wrapped.llm import ChatClient, LLMConnectionError, get_limiter
 from wrapped.story import Draft
 from wrapped.testing import Rule, Script, ScriptedServer
@@ -141,6 +147,14 @@ def test_retries_are_bounded_by_total_time(srv, tmp_path):
     assert time.perf_counter() - t0 < 2.0
     assert err.value.status == 429 and "past the retry budget" in str(err.value)
     assert len(srv.requests()) == 1
+
+
+def test_the_time_a_hung_first_attempt_took_counts_against_the_budget(srv, tmp_path):
+    # The first attempt runs before tenacity's loop; its 0.6 s must still use up the budget.
+    srv.set_script(Script(reply="fixed", hang_s=3.0, rules=[Rule(tries=[1], fault="hang")]))
+    with pytest.raises(LLMTimeoutError):
+        complete(llm_settings(srv.base_url, tmp_path, timeout_s=0.6, max_retry_s=0.5))
+    assert [r.outcome for r in srv.requests()] == ["fault:hang"]
 
 
 def test_invalid_output_that_never_gets_better_is_an_output_error(srv, tmp_path):
