@@ -3,7 +3,9 @@
 The SDK's own retries are off (`max_retries=0`), so this module is the only place a call is
 ever repeated. `should_retry` is the single predicate (inspect's `ModelAPI.should_retry`);
 `map_exception` turns SDK/transport exceptions into `wrapped.errors` types with one clear,
-key-free message; `retry_policy` builds the tenacity object with bounded attempts and time.
+key-free message; `async_retrying`/`sync_retrying` build the tenacity loop with bounded
+attempts and time. (The async client makes a call's first attempt before entering the loop and
+hands it a failure as the loop's own first attempt: see `ChatClient.complete`.)
 """
 
 from __future__ import annotations
