@@ -413,28 +413,40 @@ class ChatClient:
         t1 = time.perf_counter()
         try:
             async with in_flight(self.settings.concurrency):
-                if self.sdk_path == "create":
-                    resp = await client.chat.completions.create(**prep.body)
-                else:
-                    resp = await client.post(
-                        "/chat/completions",
-                        content=prep.content,
-                        cast_to=httpx2.Response,
-                        options=_JSON_BODY,
-                    )
+                resp = await self._send(client, prep)
         except Exception as exc:
-            if isinstance(exc, json.JSONDecodeError):  # a 200 with a broken body
-                paid.append(Usage(calls=1, latency_s=time.perf_counter() - t1))
-            raise map_exception(
-                exc, base_url=self.base_url, model=prep.model, secret=self._key
-            ) from None
+            raise self._failed(exc, prep, paid, t1) from None
+        return self._settled(prep, resp, paid, t1, res.tokens)
+
+    def _send(self, client: Any, prep: _Prepared) -> Any:
+        """The SDK request: the reply from the sync client, an awaitable from the async one
+        (both take the same arguments). "post" sends the body bytes serialized once in
+        `_prepare`; "create" lets the SDK build them (the same request, for comparison)."""
+        if self.sdk_path == "create":
+            return client.chat.completions.create(**prep.body)
+        return client.post(
+            "/chat/completions", content=prep.content, cast_to=httpx2.Response, options=_JSON_BODY
+        )
+
+    def _failed(
+        self, exc: Exception, prep: _Prepared, paid: list[Usage], t1: float
+    ) -> BaseException:
+        """The error to raise for a request that failed (a 200 with a broken body is paid)."""
+        if isinstance(exc, json.JSONDecodeError):
+            paid.append(Usage(calls=1, latency_s=time.perf_counter() - t1))
+        return map_exception(exc, base_url=self.base_url, model=prep.model, secret=self._key)
+
+    def _settled(
+        self, prep: _Prepared, resp: Any, paid: list[Usage], t1: float, reserved: int
+    ) -> Completion:
+        """`_accept` the reply, and settle the token budget with what was actually paid."""
         n_paid = len(paid)
         try:
             return self._accept(prep, resp, paid, time.perf_counter() - t1)
         finally:
             if len(paid) > n_paid:
                 used = paid[-1].prompt_tokens + paid[-1].completion_tokens
-                self.limiter.settle(res.tokens, used)
+                self.limiter.settle(reserved, used)
 
     async def _retry(
         self, client: openai.AsyncOpenAI, prep: _Prepared, paid: list[Usage], estimate: int,
@@ -483,28 +495,10 @@ class ChatClient:
                     res = self.limiter.acquire_sync(estimate)
                     t1 = time.perf_counter()
                     try:
-                        if self.sdk_path == "create":
-                            resp = client.chat.completions.create(**prep.body)
-                        else:
-                            resp = client.post(
-                                "/chat/completions",
-                                content=prep.content,
-                                cast_to=httpx2.Response,
-                                options=_JSON_BODY,
-                            )
+                        resp = self._send(client, prep)
                     except Exception as exc:
-                        if isinstance(exc, json.JSONDecodeError):  # a 200 with a broken body
-                            paid.append(Usage(calls=1, latency_s=time.perf_counter() - t1))
-                        raise map_exception(
-                            exc, base_url=self.base_url, model=prep.model, secret=self._key
-                        ) from None
-                    n_paid = len(paid)
-                    try:
-                        done = self._accept(prep, resp, paid, time.perf_counter() - t1)
-                    finally:
-                        if len(paid) > n_paid:
-                            used = paid[-1].prompt_tokens + paid[-1].completion_tokens
-                            self.limiter.settle(res.tokens, used)
+                        raise self._failed(exc, prep, paid, t1) from None
+                    done = self._settled(prep, resp, paid, t1, res.tokens)
         except Exception as exc:
             raise self._annotate(exc, attempts, t0) from None
         return self._finish(prep, done, paid, attempts, t0, cache, user_id)
