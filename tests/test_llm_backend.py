@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import threading
 from pathlib import Path
 
 import pytest
@@ -42,5 +43,34 @@ def test_cache_is_safe_under_concurrent_writers_from_several_processes(tmp_path:
         assert len(cache) == 600
         assert cache.erase_user("u0") == 200
         assert len(cache) == 400
+    finally:
+        cache.close()
+
+
+def test_shards_opening_a_fresh_cache_at_the_same_moment_all_get_it(tmp_path: Path):
+    """Ray shards start together and open one new cache file: the switch to WAL must not
+    fail any of them with "database is locked" (it did, 1 open in ~50, before the retry).
+    Connections in threads contend for SQLite's file locks as processes do, and faster."""
+    failures: list[str] = []
+
+    def open_it(path: Path, start: threading.Barrier) -> None:
+        start.wait()
+        try:
+            ResponseCache(path).close()
+        except Exception as exc:  # noqa: BLE001 - each failure is what the test counts
+            failures.append(f"{type(exc).__name__}: {exc}")
+
+    for round_ in range(200):
+        path = tmp_path / f"fresh{round_}.sqlite3"
+        start = threading.Barrier(6)
+        threads = [threading.Thread(target=open_it, args=(path, start)) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert failures == []
+    cache = ResponseCache(tmp_path / "fresh0.sqlite3")
+    try:
+        assert cache._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         cache.close()

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS responses (
     key TEXT PRIMARY KEY,
@@ -67,6 +69,10 @@ def request_body(body: dict[str, Any]) -> bytes:
     )
 
 
+def _is_locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
 class ResponseCache:
     """One SQLite file; safe to share between threads (a lock) and processes (WAL)."""
 
@@ -78,9 +84,20 @@ class ResponseCache:
             self.path, timeout=busy_timeout_ms / 1000, check_same_thread=False, isolation_level=None
         )
         self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
+        # Switching a new file to WAL takes an exclusive lock, and SQLite answers "database
+        # is locked" at once, without the busy handler, when another process is making the
+        # same switch (CI saw it with two Ray shards opening a fresh cache together). The
+        # setup is idempotent, so it is retried for as long as the busy timeout allows.
+        for attempt in Retrying(
+            retry=retry_if_exception(_is_locked),
+            stop=stop_after_delay(busy_timeout_ms / 1000),
+            wait=wait_random(0.005, 0.05),
+            reraise=True,
+        ):
+            with attempt:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                self._conn.executescript(_SCHEMA)
 
     def get(self, key: str) -> CachedResponse | None:
         with self._lock:
