@@ -7,6 +7,7 @@ time the client waited; fail-fast cases must make exactly one request.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import subprocess
 import sys
@@ -14,6 +15,9 @@ import time
 
 import pytest
 from _llm_helpers import SECRET_KEY, data_messages, llm_settings, run
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from wrapped.errors import (
     ConfigError,
@@ -23,6 +27,7 @@ from wrapped.errors import (
     LLMTimeoutError,
 )
 from wrapped.llm import ChatClient, LLMConnectionError, get_limiter
+from wrapped.llm.cache import request_body
 from wrapped.story import Draft
 from wrapped.testing import Rule, Script, ScriptedServer
 
@@ -275,6 +280,29 @@ def test_cache_key_covers_params_and_bypass_pays_again(srv, tmp_path):
     complete(settings, params={"temperature": 0.1})  # different params: a different call
     complete(settings, cache=False)  # --no-cache
     assert srv.paid_calls() == 3
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.text(), min_size=1, max_size=4),
+    temperature=st.integers(0, 200).map(lambda t: t / 100),  # as settings hold it: 0.00-2.00
+    max_tokens=st.integers(1, 100_000),
+)
+def test_a_cache_written_by_an_earlier_version_still_hits(texts, temperature, max_tokens):
+    """Before orjson the body was `json.dumps(sort_keys, ensure_ascii=False, compact)`; the key
+    is a hash of those bytes, so they must not change, or every upgrade pays for every story
+    again. Prompts carry any text a listener's titles hold: quotes, backslashes, control
+    characters, emoji, '<'. (Floats under 1e-4 are written differently, e.g. 1e-05 as
+    0.00001; no sampling setting takes such a value.)"""
+    body = {
+        "model": "scripted",
+        "temperature": temperature,
+        "max_tokens": max_tokens,
+        "messages": [{"role": "user", "content": t} for t in texts],
+        "response_format": {"type": "json_schema", "json_schema": {"strict": True, "n": [1, 2]}},
+    }
+    before = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert request_body(body) == before.encode("utf-8")
 
 
 def test_erase_user_removes_that_listeners_cached_replies(srv, tmp_path):
