@@ -16,6 +16,7 @@ and peak memory.
 
     python benchmarks/bench_generate.py            # full sizes
     python benchmarks/bench_generate.py --quick    # a smoke run (200 listeners)
+    python benchmarks/bench_generate.py --embedded-only   # part 2 alone (~20 min, ~7 GB)
 """
 
 from __future__ import annotations
@@ -198,7 +199,8 @@ def main() -> None:
         help="interesting days (stories) per listener in part 1; default: the product's default "
         "(%(default)s). Each story after a listener's first carries the earlier ones in its prompt.",
     )
-    ap.add_argument("--skip-embedded", action="store_true")
+    ap.add_argument("--skip-embedded", action="store_true", help="part 1 only")
+    ap.add_argument("--embedded-only", action="store_true", help="part 2 only")
     ap.add_argument("--writer-only", action="store_true", help="part 1 without the judge only")
     ap.add_argument(
         "--no-writer-baseline",
@@ -223,14 +225,13 @@ def main() -> None:
         tmp = Path(d)
         # the writer alone at the smallest size too: how much of the CPU the judge costs
         results = {}
-        plan = (
-            [(n, False) for n in sizes]
-            if args.writer_only
-            else (
-                [(n, True) for n in sizes]
-                + ([] if args.no_writer_baseline else [(sizes[0], False)])
-            )
-        )
+        if args.embedded_only:
+            plan = []
+        elif args.writer_only:
+            plan = [(n, False) for n in sizes]
+        else:
+            plan = [(n, True) for n in sizes]
+            plan += [] if args.no_writer_baseline else [(sizes[0], False)]
         for n, judge in plan:
             r = scripted_run(
                 tmp,
@@ -284,7 +285,7 @@ def main() -> None:
                 f"workload = {r['cpu_ms_per_story'] / ref_ms:.3f}",
                 flush=True,
             )
-        if len(sizes) > 1:
+        if len(sizes) > 1 and results:
             judged = not args.writer_only
             lo, hi = results[(sizes[0], judged)], results[(sizes[-1], judged)]
             marginal = (hi["cpu_s"] - lo["cpu_s"]) / max(1, hi["stories"] - lo["stories"]) * 1000
