@@ -231,7 +231,8 @@ def main() -> None:
             plan = [(n, False) for n in sizes]
         else:
             plan = [(n, True) for n in sizes]
-            plan += [] if args.no_writer_baseline else [(sizes[0], False)]
+            if not args.no_writer_baseline:
+                plan.append((sizes[0], False))
         for n, judge in plan:
             r = scripted_run(
                 tmp,

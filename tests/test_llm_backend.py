@@ -49,7 +49,7 @@ def test_cache_is_safe_under_concurrent_writers_from_several_processes(tmp_path:
 
 def test_shards_opening_a_fresh_cache_at_the_same_moment_all_get_it(tmp_path: Path):
     """Ray shards start together and open one new cache file: the switch to WAL must not
-    fail any of them with "database is locked" (it did, 1 open in ~50, before the retry).
+    fail any of them with "database is locked" (it did, ~1 open in 50-90, before the retry).
     Connections in threads contend for SQLite's file locks as processes do, and faster."""
     failures: list[str] = []
 

@@ -292,7 +292,7 @@ def test_a_cache_written_by_an_earlier_version_still_hits(texts, temperature, ma
     """Before orjson the body was `json.dumps(sort_keys, ensure_ascii=False, compact)`; the key
     is a hash of those bytes, so they must not change, or every upgrade pays for every story
     again. Prompts carry any text a listener's titles hold: quotes, backslashes, control
-    characters, emoji, '<'. (Floats under 1e-4 are written differently, e.g. 1e-05 as
+    characters, emoji, '<'. (Some floats under 1e-4 are written differently, e.g. 1e-05 as
     0.00001; no sampling setting takes such a value.)"""
     body = {
         "model": "scripted",

@@ -90,8 +90,9 @@ class ResponseCache:
         self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         # Switching a new file to WAL takes an exclusive lock, and SQLite answers "database
         # is locked" at once, without the busy handler, when another process is making the
-        # same switch (CI saw it with two Ray shards opening a fresh cache together). The
-        # setup is idempotent, so it is retried for as long as the busy timeout allows.
+        # same switch (Ray shards open one fresh cache with their first calls; CI caught it
+        # with two processes). The setup is idempotent, so it is retried for as long as the
+        # busy timeout allows.
         for attempt in Retrying(
             retry=retry_if_exception(_is_locked),
             stop=stop_after_delay(busy_timeout_ms / 1000),
