@@ -406,3 +406,65 @@ def test_standard_openai_environment_variables_are_honoured(srv, tmp_path, monke
     done = complete(settings)
     assert isinstance(done.parsed, Draft)
     assert [r.status for r in srv.requests()] == [200]
+
+
+def _busy(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+@pytest.mark.parametrize("take_turns", [True, False])
+def test_a_reply_is_not_kept_waiting_behind_a_pile_of_gate_checks(take_turns):
+    """Twenty listeners' checks are ready at once and a reply lands 1 ms later. Taking turns,
+    the reply's task runs after about one check (its LLM slot is handed on at once); without
+    turns it would wait for all twenty, the whole pass."""
+    from wrapped.turns import cpu_turn
+
+    async def main() -> tuple[int, list[int]]:
+        done: list[int] = []
+        loop = asyncio.get_running_loop()
+
+        async def check(i: int) -> None:
+            if take_turns:
+                await cpu_turn()
+            _busy(0.004)
+            done.append(i)
+
+        async def reply() -> int:
+            landed = loop.create_future()
+            loop.call_later(0.001, landed.set_result, None)
+            await landed
+            return len(done)
+
+        waiter = asyncio.ensure_future(reply())
+        await asyncio.sleep(0)  # the reply's timer is set before the checks start
+        await asyncio.gather(*(check(i) for i in range(20)))
+        return await waiter, done
+
+    checks_before_reply, order = asyncio.run(main())
+    assert order == list(range(20))  # first come, first served either way
+    if take_turns:
+        assert checks_before_reply <= 3
+    else:
+        assert checks_before_reply == 20
+
+
+def test_a_cancelled_turn_passes_to_the_next_waiter():
+    from wrapped.turns import cpu_turn
+
+    async def main() -> list[str]:
+        ran: list[str] = []
+
+        async def step(name: str) -> None:
+            await cpu_turn()
+            ran.append(name)
+
+        tasks = [asyncio.ensure_future(step(n)) for n in ("a", "b", "c")]
+        await asyncio.sleep(0)  # all three are queued
+        tasks[1].cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.wait_for(step("d"), 1.0)  # the queue is not stuck
+        return ran
+
+    assert asyncio.run(main()) == ["a", "c", "d"]

@@ -12,6 +12,8 @@ import openai
 import pytest
 from _llm_helpers import data_messages, llm_settings, run
 from _prompt_helpers import gb_listener, previous_from, request_for, tricky_listener
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wrapped.llm import ChatClient, OpenAIBackend
 from wrapped.story import Draft, DraftResult, StoryRequest
@@ -360,3 +362,55 @@ def test_panel_scores_the_parts_as_the_rubric_prompt_text_scores_them(story):
         if "STORY>>" not in story:  # a part holding a tag is scored from the text instead
             assert _score_case(rubric, parts) == _score(rubric, text)
         assert _score_case(rubric, _Case.parse(text)) == _score(rubric, text)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON_VALUES, ascii_only=st.booleans())
+def test_server_reads_any_body_as_json_loads_does(value, ascii_only):
+    """A request body decodes to the value `json.loads` gives (integers past 64 bits and
+    non-ASCII text included), so a rule or a log record never sees a different request."""
+    from wrapped.testing import jsonio
+
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    for raw in (text, text.encode()):
+        got = jsonio.loads(raw)
+        assert got == json.loads(raw)
+        assert json.dumps(got) == json.dumps(value)  # same types: 1 stays 1, never 1.0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"n": 12345678901234567890123}',  # orjson would read a float
+        b'{"x": NaN, "y": -Infinity, "z": 1e400}',
+        b'{"s": "\\ud800"}',  # a lone surrogate escape
+        '{"a": "é"}'.encode("utf-16"),
+        b'{"a": 1, "a": 2}',
+    ],
+)
+def test_server_reads_what_only_json_accepts_as_json_does(raw):
+    from wrapped.testing import jsonio
+
+    got, want = jsonio.loads(raw), json.loads(raw)
+    assert repr(got) == repr(want)
+
+
+@pytest.mark.parametrize("raw", [b"", b"{", b'{"a": 1} x', b"\xff\xfe\x00"])
+def test_server_rejects_what_json_rejects(raw):
+    from wrapped.testing import jsonio
+
+    with pytest.raises(ValueError):
+        json.loads(raw)
+    with pytest.raises(ValueError):
+        jsonio.loads(raw)

@@ -32,6 +32,7 @@ from wrapped.prompts import datablock
 from wrapped.settings import Settings
 from wrapped.stats.model import UserYear
 from wrapped.story import Attempt, Check, Draft, Story, StoryRequest, Usage, Verdict
+from wrapped.turns import cpu_turn
 
 MAX_FEEDBACK = 8
 
@@ -109,6 +110,7 @@ class Gate:
         return (await self._check(draft, request))[0]
 
     async def _check(self, draft: Draft, request: StoryRequest) -> tuple[list[Check], Usage]:
+        await cpu_turn()  # the checks and the judge's prompt: CPU only, until the judge's call
         checks = deterministic_checks(draft, request)
         if self._judge is None:
             checks.append(
@@ -146,6 +148,7 @@ class Gate:
         for n in range(1, max(1, s.gate_max_attempts) + 1):
             req = request.model_copy(update={"attempt": n, "feedback": feedback})
             try:
+                await cpu_turn()  # the writer's prompt: CPU only, until its call
                 result = await backend.write(req)
             except WrappedError as exc:
                 if _is_config_error(exc):

@@ -24,6 +24,7 @@ from pydantic import TypeAdapter
 from wrapped.prompts.datablock import CLOSE, OPEN, extract_data_block
 from wrapped.stats.model import LogEntry, UserYear
 from wrapped.story import StoryRequest
+from wrapped.testing import jsonio
 
 #: the renderer's block: one line of JSON between the tags (as in `wrapped.prompts.datablock`)
 BLOCK_RE = re.compile(rf"{re.escape(OPEN)}\n(\{{[^\n]*\}})\n{re.escape(CLOSE)}")
@@ -122,7 +123,7 @@ def _new_base(text: str) -> _Base | None:
         last = at + 2
     pieces.append(text[last:])
     try:
-        raw, marked = json.loads(text), json.loads("".join(pieces))
+        raw, marked = jsonio.loads(text), jsonio.loads("".join(pieces))
     except ValueError:
         return None
     if not isinstance(raw, dict) or not isinstance(marked, dict):

@@ -27,8 +27,10 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from wrapped.story import Draft
+from wrapped.testing import jsonio
 from wrapped.testing.defects import plant
 from wrapped.testing.script import Rule, Script
+from wrapped.turns import cpu_turn
 
 if TYPE_CHECKING:
     from wrapped.testing.blocks import Block, BlockMemo
@@ -80,7 +82,7 @@ _STATUS = {
 
 def _error(status: int, code: str, message: str, headers: dict | None = None) -> web.Response:
     body = {"error": {"message": message, "type": code, "code": code, "param": None}}
-    return web.json_response(body, status=status, headers=headers)
+    return jsonio.response(body, status=status, headers=headers)
 
 
 class Engine:
@@ -323,8 +325,11 @@ def build_app(script: Script) -> web.Application:
             record(None, path, "fault:unauthorized", 401)
             return _error(*_STATUS["unauthorized"])
         raw = await request.read()
+        # Reading the body and building the reply is this server's CPU work; replies whose time
+        # has come are sent between two such steps, not after every one that was ready before.
+        await cpu_turn()
         try:
-            body = json.loads(raw)
+            body = jsonio.loads(raw)
             assert isinstance(body, dict) and isinstance(body.get("messages"), list)
         except (ValueError, AssertionError):
             record(None, path, "bad_body", 400)
@@ -396,31 +401,31 @@ def build_app(script: Script) -> web.Application:
         reply = _completion(model, content, finish, prompt_tokens, n)
         await answer_at(deadline)
         record(ctx, path, outcome, 200, try_)
-        return web.json_response(reply)
+        return jsonio.response(reply)
 
     async def models(request: web.Request) -> web.Response:
         data = [
             {"id": m, "object": "model", "created": 0, "owned_by": "wrapped-scripted"}
             for m in engine.script.models
         ]
-        return web.json_response({"object": "list", "data": data})
+        return jsonio.response({"object": "list", "data": data})
 
     async def get_log(request: web.Request) -> web.Response:
-        return web.json_response([r.model_dump() for r in engine.log])
+        return jsonio.response([r.model_dump() for r in engine.log])
 
     async def clear_log(request: web.Request) -> web.Response:
         engine.clear()
-        return web.json_response({"cleared": True})
+        return jsonio.response({"cleared": True})
 
     async def get_script(request: web.Request) -> web.Response:
-        return web.json_response(engine.script.model_dump(mode="json"))
+        return jsonio.response(engine.script.model_dump(mode="json"))
 
     async def set_script(request: web.Request) -> web.Response:
         try:
             engine.replace(Script.model_validate_json(await request.read()))
         except ValidationError as exc:
             return _error(400, "invalid_script", str(exc.errors()[0]["msg"]))
-        return web.json_response(engine.script.model_dump(mode="json"))
+        return jsonio.response(engine.script.model_dump(mode="json"))
 
     app.router.add_post("/v1/chat/completions", chat)
     app.router.add_post("/chat/completions", chat)
