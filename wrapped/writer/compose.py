@@ -34,9 +34,11 @@ def _rng(request: StoryRequest) -> random.Random:
     return random.Random(int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big"))
 
 
-def needs(template: str) -> set[str]:
-    """The slots a phrase uses."""
-    return {m.group(1) for m in _SLOT.finditer(template)}
+@cache
+def needs(template: str) -> frozenset[str]:
+    """The slots a phrase uses (the bank is fixed, and every pick asks about every phrase in
+    its pool, so each phrase is parsed once)."""
+    return frozenset(m.group(1) for m in _SLOT.finditer(template))
 
 
 def fill(template: str, slots: Slots, family: SpellingFamily) -> str:
@@ -47,14 +49,20 @@ def fill(template: str, slots: Slots, family: SpellingFamily) -> str:
         # "by Fontaines D.C." + "." -> one full stop
         return text if m.group(2) and text[-1:] in ".!?" else text + (m.group(2) or "")
 
-    return _SLOT.sub(put, localize(template, family))
+    return _SLOT.sub(put, _localized(template, family))
+
+
+@cache
+def _localized(template: str, family: SpellingFamily) -> str:
+    """A bank phrase in the family's spelling (the bank is fixed: each is localized once)."""
+    return localize(template, family)
 
 
 @cache
 def _skeleton(template: str, family: SpellingFamily) -> tuple[str, ...]:
     """The phrase's fixed wording in runs of 4+ words: what would read as repetition."""
     out = []
-    for chunk in _SLOT.split(localize(template, family))[::3]:
+    for chunk in _SLOT.split(_localized(template, family))[::3]:
         words = re.findall(r"[a-z']+", chunk.lower())
         out += [" ".join(words[i : i + 4]) for i in range(len(words) - 3)]
     return tuple(out)
