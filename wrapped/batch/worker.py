@@ -15,6 +15,7 @@ from typing import Any
 import ray
 
 from wrapped.settings import Settings
+from wrapped.turns import cpu_turn
 
 _GC_YOUNG = 20_000
 
@@ -69,10 +70,14 @@ class StoryWorker:
         from wrapped.stats.model import UserYear
 
         async with self._sem:
+            # parsing the year and serializing the result are CPU-only steps like the gate's:
+            # they take turns too (see wrapped.turns)
+            await cpu_turn()
             uy = UserYear.model_validate_json(user_year_json)
             result = await write_listener(
                 uy, gate=self._runtime.gate, backend=self._runtime.backend, settings=self._settings
             )
+            await cpu_turn()
             return result.finished()
 
     async def close(self) -> None:
