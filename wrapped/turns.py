@@ -18,6 +18,31 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+V = TypeVar("V")
+
+
+def loop_local(
+    registry: dict[Any, tuple[asyncio.AbstractEventLoop, Any]],
+    make: Callable[[asyncio.AbstractEventLoop], V],
+    *extra: Hashable,
+) -> V:
+    """`make(loop)` once per running event loop (and `extra` key parts), kept in `registry`.
+
+    asyncio primitives belong to one loop, and a process may run several in turn (the sync
+    paths run one per call), so each loop gets its own; entries of closed loops are dropped
+    when a new one registers. The loop itself is kept beside its value, so a new loop that
+    reuses a closed one's id() is never handed the old value."""
+    loop = asyncio.get_running_loop()
+    key = (id(loop), *extra)
+    entry = registry.get(key)
+    if entry is None or entry[0] is not loop:
+        for k in [k for k, (lp, _) in registry.items() if lp.is_closed()]:
+            del registry[k]
+        entry = registry[key] = (loop, make(loop))
+    return entry[1]
 
 
 class _Turns:
@@ -49,15 +74,9 @@ class _Turns:
             self._scheduled = False
 
 
-_TURNS: dict[int, tuple[asyncio.AbstractEventLoop, _Turns]] = {}
+_TURNS: dict[Any, tuple[asyncio.AbstractEventLoop, _Turns]] = {}
 
 
 async def cpu_turn() -> None:
     """Wait for this task's turn to run a CPU-heavy step on the running loop (see module doc)."""
-    loop = asyncio.get_running_loop()
-    entry = _TURNS.get(id(loop))
-    if entry is None or entry[0] is not loop:
-        for key in [k for k, (lp, _) in _TURNS.items() if lp.is_closed()]:
-            del _TURNS[key]
-        entry = _TURNS[id(loop)] = (loop, _Turns(loop))
-    await entry[1].wait()
+    await loop_local(_TURNS, _Turns).wait()

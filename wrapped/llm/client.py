@@ -40,6 +40,7 @@ from wrapped.llm.limiter import RateLimiter, estimate_tokens, get_limiter
 from wrapped.llm.retry import async_retrying, map_exception, sync_retrying
 from wrapped.settings import Settings
 from wrapped.story import Message, Usage
+from wrapped.turns import loop_local
 
 log = logging.getLogger("wrapped.llm")
 
@@ -135,21 +136,14 @@ class _Prepared(NamedTuple):
 #: `post(content=...)` sends bytes as they are; they are JSON (`request_body`)
 _JSON_BODY: Any = {"headers": {"Content-Type": "application/json"}}
 
-_IN_FLIGHT: dict[tuple[int, int], tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
+_IN_FLIGHT: dict[Any, tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
 
 
 def in_flight(limit: int) -> asyncio.Semaphore:
     """The process's cap on LLM requests in flight (per event loop): writer and judge calls
     share it, so `--concurrency N` means N requests at once, whichever client sends them."""
-    loop = asyncio.get_running_loop()
-    key = (id(loop), max(1, int(limit)))
-    entry = _IN_FLIGHT.get(key)
-    if entry is None or entry[0] is not loop:
-        for k in [k for k, (lp, _) in _IN_FLIGHT.items() if lp.is_closed()]:
-            del _IN_FLIGHT[k]
-        entry = (loop, asyncio.Semaphore(key[1]))
-        _IN_FLIGHT[key] = entry
-    return entry[1]
+    n = max(1, int(limit))
+    return loop_local(_IN_FLIGHT, lambda _loop: asyncio.Semaphore(n), n)
 
 
 class ChatClient:
