@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from wrapped.batch.plan import cut_shards, fingerprint_paths, make_run_id, select_users
 from wrapped.errors import ConfigError
@@ -78,3 +83,19 @@ def test_dispatch_sends_new_batches_to_the_worker_that_freed_up():
         load[w] += 1
         given[w] += 1
     assert given[1] == 2 and given[0] == 38  # round-robin would have queued 20 on worker 1
+
+
+@hyp_settings(max_examples=300, deadline=None)
+@given(
+    uid=st.text(max_size=30), tail=st.sampled_from(["", ',"window":{"year":2024}', ',"x":"\\""'])
+)
+def test_a_staged_year_is_handed_out_under_its_own_user_id(uid, tail):
+    """The driver reads each staged year's id from the start of its line instead of decoding
+    the whole year: any id (quotes, backslashes, non-ASCII included) reads as `json` reads it."""
+    import pydantic_core
+
+    from wrapped.batch.run import staged_user_id
+
+    line = pydantic_core.to_json({"user_id": uid}).decode()[:-1] + tail + "}\n"
+    assert staged_user_id(line) == json.loads(line)["user_id"] == uid
+    assert staged_user_id(json.dumps({"days": [], "user_id": uid}) + "\n") == uid

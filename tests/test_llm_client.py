@@ -179,6 +179,26 @@ def test_an_unreachable_endpoint_is_a_connection_error_after_retries(tmp_path):
         complete(llm_settings(f"http://127.0.0.1:{port}/v1", tmp_path, max_attempts=2))
 
 
+def test_requests_tell_the_endpoint_nothing_about_the_machine_running_the_job(srv, tmp_path):
+    """No request, async or sync, carries the SDK's platform headers (OS, CPU architecture,
+    Python runtime and library versions): a provider learns nothing about the job's machine.
+    What the endpoint needs still goes: the key as a bearer token and the JSON content type."""
+    settings = llm_settings(srv.base_url, tmp_path, api_key=SECRET_KEY)
+    complete(settings)
+    client = ChatClient(settings, cache=False)
+    try:
+        client.complete_sync(data_messages(day="2024-03-02"), schema=Draft)
+    finally:
+        client.close()
+    seen = srv.requests()
+    assert len(seen) == 2
+    for rec in seen:
+        names = {h.lower() for h in rec.headers}
+        assert not {h for h in names if h.startswith("x-stainless-") and h not in (
+            "x-stainless-retry-count", "x-stainless-read-timeout")}, names  # fmt: skip
+        assert {"authorization", "content-type", "user-agent"} <= names
+
+
 # -- fail fast --------------------------------------------------------------------------------
 
 

@@ -37,3 +37,21 @@ def test_journal_keeps_the_first_record_per_listener(tmp_path):
     j.append({"user_id": "u1", "n": 2})
     j.close()
     assert Journal(tmp_path / "j.jsonl").done()["u1"]["n"] == 1
+
+
+def test_read_jsonl_gives_what_json_gives_for_every_complete_line(tmp_path):
+    """Journals and staged years are read with orjson where it agrees with `json`; values it
+    would read differently (an integer past 64 bits, NaN, a lone surrogate) come out as `json`
+    reads them, and a torn last line is still left out."""
+    lines = [
+        json.dumps({"user_id": "u1", "plays": 12345678901234567890123, "title": "Track 7"}),
+        '{"user_id": "u2", "score": NaN, "title": "\\ud800 intro"}',
+        json.dumps({"user_id": "u3", "title": "Sigur Rós – ( )", "n": [1, 2.5, -3e-7]}),
+        json.dumps({"user_id": "u4", "ms": 1731628800123, "ok": True, "none": None}),
+    ]
+    path = tmp_path / "j.jsonl"
+    path.write_text("\n".join(lines) + '\n{"user_id": "torn"', encoding="utf-8")
+    got = list(read_jsonl(path))
+    want = [json.loads(line) for line in lines]
+    assert repr(got) == repr(want)  # repr: NaN != NaN, and 1 and 1.0 would compare equal
+    assert isinstance(got[0]["plays"], int) and got[0]["plays"] == 12345678901234567890123

@@ -34,6 +34,7 @@ from wrapped.batch.plan import (
     select_users,
 )
 from wrapped.errors import BatchError, ConfigError
+from wrapped.jsonfast import loads
 from wrapped.settings import Settings
 from wrapped.store import Journal, RunLayout, atomic_write_text, read_jsonl, write_jsonl_atomic
 from wrapped.story import Usage
@@ -461,10 +462,27 @@ def _user_years(layout: RunLayout, shard: int, wanted: set[str]) -> dict[str, st
     path = layout.shard_file("user_years", shard)
     with path.open(encoding="utf-8") as fh:
         for line in fh:
-            rec = json.loads(line)
-            if rec["user_id"] in wanted:
-                out[rec["user_id"]] = line.strip()
+            uid = staged_user_id(line)
+            if uid in wanted:
+                out[uid] = line.strip()
     return out
+
+
+_ID_PREFIX = '{"user_id":"'
+
+
+def staged_user_id(line: str) -> str:
+    """The user id of one staged year, read without decoding the ~20 KB year behind it.
+
+    `model_dump_json` writes UserYear's first field first, so the line starts with the id; a
+    JSON string ends at its first quote unless a backslash escapes one, so an id without a
+    backslash is exactly the text up to that quote. Anything else is decoded in full."""
+    if line.startswith(_ID_PREFIX):
+        end = line.find('"', len(_ID_PREFIX))
+        uid = line[len(_ID_PREFIX) : end]
+        if end > 0 and "\\" not in uid:
+            return uid
+    return loads(line)["user_id"]
 
 
 def _batches_with_data(

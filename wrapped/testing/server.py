@@ -58,6 +58,10 @@ class LogRecord(BaseModel):
     response_format: str | None = Field(
         default=None, description="the request's response_format type (json_schema, ...)"
     )
+    headers: list[str] = Field(
+        default_factory=list,
+        description="the names of the request's headers, as sent (never their values)",
+    )
 
 
 class Decision(BaseModel):
@@ -286,7 +290,15 @@ def build_app(script: Script) -> web.Application:
     app[ENGINE] = engine
     counter = iter(range(1, 2**62))
 
-    def record(ctx: dict | None, path: str, outcome: str, status: int, try_: int = 1) -> None:
+    def record(
+        ctx: dict | None,
+        path: str,
+        outcome: str,
+        status: int,
+        try_: int = 1,
+        *,
+        headers: tuple[str, ...] = (),
+    ) -> None:
         ctx = ctx or {}
         rec = {
             "id": len(engine.records) + 1,
@@ -302,6 +314,7 @@ def build_app(script: Script) -> web.Application:
             "paid": status == 200,
             "kind": ctx.get("kind", "other"),
             "response_format": ctx.get("response_format"),
+            "headers": list(headers),
         }
         if not _loggable(rec):  # validate now, failing the request as a LogRecord always did
             rec = LogRecord(**rec).model_dump()
@@ -310,6 +323,11 @@ def build_app(script: Script) -> web.Application:
     async def chat(request: web.Request) -> web.StreamResponse:
         s = engine.script
         path = request.path
+        names = tuple(request.headers)
+
+        def log(*args: Any) -> None:
+            record(*args, headers=names)
+
         loop = asyncio.get_running_loop()
         arrived = loop.time()
 
@@ -322,7 +340,7 @@ def build_app(script: Script) -> web.Application:
                 await asyncio.sleep(rest)
 
         if s.api_key is not None and request.headers.get("Authorization") != f"Bearer {s.api_key}":
-            record(None, path, "fault:unauthorized", 401)
+            log(None, path, "fault:unauthorized", 401)
             return _error(*_STATUS["unauthorized"])
         raw = await request.read()
         # Reading the body and building the reply is this server's CPU work; replies whose time
@@ -332,7 +350,7 @@ def build_app(script: Script) -> web.Application:
             body = jsonio.loads(raw)
             assert isinstance(body, dict) and isinstance(body.get("messages"), list)
         except (ValueError, AssertionError):
-            record(None, path, "bad_body", 400)
+            log(None, path, "bad_body", 400)
             return _error(400, "invalid_request_error", "body is not a chat completion request")
         body_hash = hashlib.sha256(raw).hexdigest()
         try_ = engine.seen[body_hash] = engine.seen.get(body_hash, 0) + 1
@@ -343,14 +361,14 @@ def build_app(script: Script) -> web.Application:
             delay += engine._rng(body_hash, try_, "jitter").uniform(0, s.jitter_ms / 1000.0)
         fault = decision.fault
         if fault == "hang":
-            record(ctx, path, "fault:hang", 504, try_)
+            log(ctx, path, "fault:hang", 504, try_)
             await asyncio.sleep(s.hang_s)
             return _error(504, "timeout", "scripted hang")
         deadline = arrived + delay
         fmt = body.get("response_format") or {}
         if s.reject_json_schema and fmt.get("type") == "json_schema":
             await answer_at(deadline)
-            record(ctx, path, "rejected:json_schema", 500, try_)
+            log(ctx, path, "rejected:json_schema", 500, try_)
             return _error(500, "server_error", "json_schema response_format is not supported")
         if fault in _STATUS:
             await answer_at(deadline)
@@ -366,14 +384,14 @@ def build_app(script: Script) -> web.Application:
                     headers["Retry-After"] = format_datetime(when, usegmt=True)
                 else:
                     headers["Retry-After"] = f"{after:g}"
-            record(ctx, path, f"fault:{fault}", status, try_)
+            log(ctx, path, f"fault:{fault}", status, try_)
             return _error(status, code, message, headers)
         model = str(body.get("model") or "scripted")
         n = next(counter)
         prompt_tokens = _tokens(ctx["messages"])
         if fault == "malformed":
             await answer_at(deadline)
-            record(ctx, path, "fault:malformed", 200, try_)
+            log(ctx, path, "fault:malformed", 200, try_)
             text = json.dumps(_completion(model, "{}", "stop", prompt_tokens, n))
             return web.Response(text=text[: len(text) // 2], content_type="application/json")
         try:
@@ -381,7 +399,7 @@ def build_app(script: Script) -> web.Application:
         except Exception as exc:  # a reply the script cannot build is a 500, logged, not a crash
             await answer_at(deadline)
             log.warning("scripted server cannot build a reply: %s", exc)
-            record(ctx, path, f"error:{type(exc).__name__}", 500, try_)
+            log(ctx, path, f"error:{type(exc).__name__}", 500, try_)
             return _error(500, "server_error", f"scripted reply failed: {type(exc).__name__}")
         finish = "stop"
         outcome = "judge" if ctx["kind"] == "judge" else "ok"
@@ -400,7 +418,7 @@ def build_app(script: Script) -> web.Application:
             outcome = "fault:invalid_output"
         reply = _completion(model, content, finish, prompt_tokens, n)
         await answer_at(deadline)
-        record(ctx, path, outcome, 200, try_)
+        log(ctx, path, outcome, 200, try_)
         return jsonio.response(reply)
 
     async def models(request: web.Request) -> web.Response:
