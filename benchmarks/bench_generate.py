@@ -234,6 +234,9 @@ def main() -> None:
             if not args.no_writer_baseline:
                 plan.append((sizes[0], False))
         for n, judge in plan:
+            # this machine's speed drifts within minutes: the reference is taken on both sides
+            # of each run, and the run's CPU is compared with their mean
+            ref_before = machine_reference()
             r = scripted_run(
                 tmp,
                 n,
@@ -243,6 +246,8 @@ def main() -> None:
                 max_days=args.max_days,
                 judge=judge,
             )
+            ref_after = machine_reference()
+            run_ref_ms = (ref_before + ref_after) / 2
             results[(n, judge)] = r
             what = "writer+judge" if judge else "writer only"
             print(
@@ -282,8 +287,9 @@ def main() -> None:
             print(
                 f"    CPU ceiling here: {os.cpu_count()} cores / {1000 * per_call_s:.2f} ms CPU per "
                 f"call (client + server) = {ceiling:.0f} calls/s "
-                f"({ceiling / r['ideal_calls_per_s']:.0%} of ideal) | CPU ms/story / reference "
-                f"workload = {r['cpu_ms_per_story'] / ref_ms:.3f}",
+                f"({ceiling / r['ideal_calls_per_s']:.0%} of ideal) | reference workload "
+                f"{ref_before:.0f} ms before, {ref_after:.0f} ms after this run; CPU ms/story / "
+                f"their mean = {r['cpu_ms_per_story'] / run_ref_ms:.3f}",
                 flush=True,
             )
         if len(sizes) > 1 and results:
