@@ -325,7 +325,7 @@ def build_app(script: Script) -> web.Application:
         path = request.path
         names = tuple(request.headers)
 
-        def log(*args: Any) -> None:
+        def logged(*args: Any) -> None:
             record(*args, headers=names)
 
         loop = asyncio.get_running_loop()
@@ -340,7 +340,7 @@ def build_app(script: Script) -> web.Application:
                 await asyncio.sleep(rest)
 
         if s.api_key is not None and request.headers.get("Authorization") != f"Bearer {s.api_key}":
-            log(None, path, "fault:unauthorized", 401)
+            logged(None, path, "fault:unauthorized", 401)
             return _error(*_STATUS["unauthorized"])
         raw = await request.read()
         # Reading the body and building the reply is this server's CPU work; replies whose time
@@ -350,7 +350,7 @@ def build_app(script: Script) -> web.Application:
             body = jsonio.loads(raw)
             assert isinstance(body, dict) and isinstance(body.get("messages"), list)
         except (ValueError, AssertionError):
-            log(None, path, "bad_body", 400)
+            logged(None, path, "bad_body", 400)
             return _error(400, "invalid_request_error", "body is not a chat completion request")
         body_hash = hashlib.sha256(raw).hexdigest()
         try_ = engine.seen[body_hash] = engine.seen.get(body_hash, 0) + 1
@@ -361,14 +361,14 @@ def build_app(script: Script) -> web.Application:
             delay += engine._rng(body_hash, try_, "jitter").uniform(0, s.jitter_ms / 1000.0)
         fault = decision.fault
         if fault == "hang":
-            log(ctx, path, "fault:hang", 504, try_)
+            logged(ctx, path, "fault:hang", 504, try_)
             await asyncio.sleep(s.hang_s)
             return _error(504, "timeout", "scripted hang")
         deadline = arrived + delay
         fmt = body.get("response_format") or {}
         if s.reject_json_schema and fmt.get("type") == "json_schema":
             await answer_at(deadline)
-            log(ctx, path, "rejected:json_schema", 500, try_)
+            logged(ctx, path, "rejected:json_schema", 500, try_)
             return _error(500, "server_error", "json_schema response_format is not supported")
         if fault in _STATUS:
             await answer_at(deadline)
@@ -384,14 +384,14 @@ def build_app(script: Script) -> web.Application:
                     headers["Retry-After"] = format_datetime(when, usegmt=True)
                 else:
                     headers["Retry-After"] = f"{after:g}"
-            log(ctx, path, f"fault:{fault}", status, try_)
+            logged(ctx, path, f"fault:{fault}", status, try_)
             return _error(status, code, message, headers)
         model = str(body.get("model") or "scripted")
         n = next(counter)
         prompt_tokens = _tokens(ctx["messages"])
         if fault == "malformed":
             await answer_at(deadline)
-            log(ctx, path, "fault:malformed", 200, try_)
+            logged(ctx, path, "fault:malformed", 200, try_)
             text = json.dumps(_completion(model, "{}", "stop", prompt_tokens, n))
             return web.Response(text=text[: len(text) // 2], content_type="application/json")
         try:
@@ -399,7 +399,7 @@ def build_app(script: Script) -> web.Application:
         except Exception as exc:  # a reply the script cannot build is a 500, logged, not a crash
             await answer_at(deadline)
             log.warning("scripted server cannot build a reply: %s", exc)
-            log(ctx, path, f"error:{type(exc).__name__}", 500, try_)
+            logged(ctx, path, f"error:{type(exc).__name__}", 500, try_)
             return _error(500, "server_error", f"scripted reply failed: {type(exc).__name__}")
         finish = "stop"
         outcome = "judge" if ctx["kind"] == "judge" else "ok"
@@ -418,7 +418,7 @@ def build_app(script: Script) -> web.Application:
             outcome = "fault:invalid_output"
         reply = _completion(model, content, finish, prompt_tokens, n)
         await answer_at(deadline)
-        log(ctx, path, outcome, 200, try_)
+        logged(ctx, path, outcome, 200, try_)
         return jsonio.response(reply)
 
     async def models(request: web.Request) -> web.Response:
