@@ -132,6 +132,27 @@ def test_rules_select_by_user_and_gate_attempt(srv, tmp_path):
     assert first.draft != retry.draft and other.draft.story
 
 
+def test_a_reply_the_script_cannot_build_is_a_logged_unpaid_500_and_the_server_stays_up(srv):
+    """A data block the embedded writer cannot compose from (a listener with no stats) fails
+    that one request as a provider outage would, never the server: a test driving faults
+    through it must still see every request answered and logged."""
+    client = openai.OpenAI(base_url=srv.base_url, api_key="x", max_retries=0)
+    try:
+        with pytest.raises(openai.InternalServerError) as err:
+            client.chat.completions.create(model="scripted", messages=data_messages())
+        after = client.chat.completions.create(
+            model="scripted", messages=[{"role": "user", "content": "hello"}]
+        )
+    finally:
+        client.close()
+    assert err.value.status_code == 500
+    assert "scripted reply failed" in str(err.value)
+    failed, ok = srv.requests()
+    assert failed.outcome.startswith("error:") and failed.status == 500
+    assert not failed.paid and failed.user_id == "u_0000000000000001"
+    assert ok.status == 200 and ok.paid and after.choices[0].message.content
+
+
 def test_seeded_fault_mix_is_reproducible_at_any_order(srv, tmp_path):
     script = Script(reply="fixed", seed=7, fault_rate=0.5, fault_mix={"server_error": 1.0})
     srv.set_script(script)
