@@ -97,6 +97,8 @@ def test_retryable_failures_are_retried_until_a_good_reply(srv, tmp_path, fault)
     log = srv.requests()
     assert [r.delivery for r in log] == [1, 2, 3]
     assert [r.outcome for r in log][:2] == [f"fault:{fault}"] * 2
+    # the provider's logs see each retry for what it is (the SDK itself would say 0 each time)
+    assert [r.retry_count for r in log] == [0, 1, 2]
     assert done.attempts == 3 and isinstance(done.parsed, Draft)
     # paid = every 200 the endpoint billed, including the unusable ones
     assert done.usage.calls == sum(r.paid for r in log)
@@ -383,9 +385,12 @@ def test_sync_client_retries_and_caches_like_the_async_one(srv, tmp_path):
     assert first.attempts == 2 and isinstance(first.parsed, Draft)
     assert second.cached
     assert srv.paid_calls() == 1
+    assert [r.retry_count for r in srv.requests()] == [0, 1]
 
 
 def test_create_path_sends_the_same_request(srv, tmp_path):
+    srv.set_script(Script(reply="fixed", rules=[Rule(tries=[1], fault="server_error")]))
+
     async def go():
         client = ChatClient(llm_settings(srv.base_url, tmp_path), sdk_path="create")
         try:
@@ -394,7 +399,9 @@ def test_create_path_sends_the_same_request(srv, tmp_path):
             await client.aclose()
 
     assert isinstance(run(go()).parsed, Draft)
-    assert srv.requests()[0].user_id == "u_0000000000000001"
+    log = srv.requests()
+    assert [r.user_id for r in log] == ["u_0000000000000001"] * 2
+    assert [r.retry_count for r in log] == [0, 1]
 
 
 def test_one_loop_per_call_callers_leak_no_connections(srv):

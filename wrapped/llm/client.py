@@ -137,6 +137,17 @@ class _Prepared(NamedTuple):
 #: `post(content=...)` sends bytes as they are; they are JSON (`request_body`)
 _JSON_BODY: Any = {"headers": {"Content-Type": "application/json"}}
 
+
+def _post_options(retries: int) -> Any:
+    """The request options of one attempt. The SDK sends `X-Stainless-Retry-Count` with every
+    request and counts only its own retries, which are off (`max_retries=0`: tenacity retries,
+    see `wrapped.llm.retry`), so it would tell the provider 0 on every retry; the header
+    carries the retries taken by this call instead, for the provider's logs and rate limiter."""
+    if retries == 0:
+        return _JSON_BODY
+    return {"headers": {**_JSON_BODY["headers"], "X-Stainless-Retry-Count": str(retries)}}
+
+
 #: The SDK's platform headers are left out of every request: the endpoint needs none of them,
 #: so a provider is not told the job machine's OS, CPU architecture, Python runtime and
 #: library versions, and each request has 7 fewer headers for httpx to build and normalize
@@ -418,33 +429,36 @@ class ChatClient:
             # loop's bookkeeping was ~5% of a worker's py-spy samples (2.2% of its instructions,
             # callgrind). A failure becomes the loop's first attempt, so which errors are
             # retried, the waits and the budget are the loop's, as if it had run from the start.
-            done = await self._attempt(client, prep, paid, estimate)
+            done = await self._attempt(client, prep, paid, estimate, 0)
             attempts = 1
         except Exception as first:  # noqa: BLE001 - the retry policy decides, not this line
             done, attempts = await self._retry(client, prep, paid, estimate, first, t0)
         return self._finish(prep, done, paid, attempts, t0, cache, user_id)
 
     async def _attempt(
-        self, client: openai.AsyncOpenAI, prep: _Prepared, paid: list[Usage], estimate: int
-    ) -> Completion:
-        """One request through the SDK: budget, in-flight cap, then the reply checked."""
+        self, client: openai.AsyncOpenAI, prep: _Prepared, paid: list[Usage], estimate: int,
+        retries: int,
+    ) -> Completion:  # fmt: skip
+        """One request through the SDK (`retries` taken before it): budget, in-flight cap,
+        then the reply checked."""
         res = await self.limiter.acquire(estimate)
         t1 = time.perf_counter()
         try:
             async with in_flight(self.settings.concurrency):
-                resp = await self._send(client, prep)
+                resp = await self._send(client, prep, retries)
         except Exception as exc:
             raise self._failed(exc, prep, paid, t1) from None
         return self._settled(prep, resp, paid, t1, res.tokens)
 
-    def _send(self, client: Any, prep: _Prepared) -> Any:
+    def _send(self, client: Any, prep: _Prepared, retries: int) -> Any:
         """The SDK request: the reply from the sync client, an awaitable from the async one
         (both take the same arguments). "post" sends the body bytes serialized once in
         `_prepare`; "create" lets the SDK build them (the same request, for comparison)."""
+        options = _post_options(retries)
         if self.sdk_path == "create":
-            return client.chat.completions.create(**prep.body)
+            return client.chat.completions.create(**prep.body, extra_headers=options["headers"])
         return client.post(
-            "/chat/completions", content=prep.content, cast_to=httpx2.Response, options=_JSON_BODY
+            "/chat/completions", content=prep.content, cast_to=httpx2.Response, options=options
         )
 
     def _failed(
@@ -482,7 +496,7 @@ class ChatClient:
                         exc, failed = failed, None
                         raise exc
                     attempts += 1
-                    done = await self._attempt(client, prep, paid, estimate)
+                    done = await self._attempt(client, prep, paid, estimate, attempts - 1)
         except Exception as exc:
             raise self._annotate(exc, attempts, t0) from None
         return done, attempts
@@ -514,7 +528,7 @@ class ChatClient:
                     res = self.limiter.acquire_sync(estimate)
                     t1 = time.perf_counter()
                     try:
-                        resp = self._send(client, prep)
+                        resp = self._send(client, prep, attempts - 1)
                     except Exception as exc:
                         raise self._failed(exc, prep, paid, t1) from None
                     done = self._settled(prep, resp, paid, t1, res.tokens)

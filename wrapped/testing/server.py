@@ -62,6 +62,11 @@ class LogRecord(BaseModel):
         default_factory=list,
         description="the names of the request's headers, as sent (never their values)",
     )
+    retry_count: int | None = Field(
+        default=None,
+        description="the request's X-Stainless-Retry-Count (retries its client says it took "
+        "before this one), when it sent a whole number",
+    )
 
 
 class Decision(BaseModel):
@@ -298,6 +303,7 @@ def build_app(script: Script) -> web.Application:
         try_: int = 1,
         *,
         headers: tuple[str, ...] = (),
+        retry_count: int | None = None,
     ) -> None:
         ctx = ctx or {}
         rec = {
@@ -315,6 +321,7 @@ def build_app(script: Script) -> web.Application:
             "kind": ctx.get("kind", "other"),
             "response_format": ctx.get("response_format"),
             "headers": list(headers),
+            "retry_count": retry_count,
         }
         if not _loggable(rec):  # validate now, failing the request as a LogRecord always did
             rec = LogRecord(**rec).model_dump()
@@ -324,9 +331,11 @@ def build_app(script: Script) -> web.Application:
         s = engine.script
         path = request.path
         names = tuple(request.headers)
+        retries = request.headers.get("X-Stainless-Retry-Count", "")
+        retry_count = int(retries) if retries.isascii() and retries.isdigit() else None
 
         def logged(*args: Any) -> None:
-            record(*args, headers=names)
+            record(*args, headers=names, retry_count=retry_count)
 
         loop = asyncio.get_running_loop()
         arrived = loop.time()
