@@ -201,7 +201,11 @@ def main() -> None:
     )
     ap.add_argument("--skip-embedded", action="store_true", help="part 1 only")
     ap.add_argument("--embedded-only", action="store_true", help="part 2 only")
-    ap.add_argument("--writer-only", action="store_true", help="part 1 without the judge only")
+    ap.add_argument(
+        "--writer-only",
+        action="store_true",
+        help="part 1 without the judge (part 2 still runs: add --skip-embedded to leave it out)",
+    )
     ap.add_argument(
         "--no-writer-baseline",
         action="store_true",
