@@ -24,6 +24,7 @@ from _batch_helpers import (
 from wrapped.testing import Rule, Script, ScriptedServer
 
 SAMPLE = str(REPO / "data" / "sample")
+SECRET_LIKE = "sk-test-0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @pytest.fixture(scope="module")
@@ -313,3 +314,31 @@ def test_no_key_for_openai_is_one_line_before_any_work(tmp_path):
     assert len(errors) == 1 and "OPENAI_API_KEY" in errors[0]
     assert "Traceback" not in res.stderr
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--concurrency", "0", "setting 'concurrency': Input should be greater than or equal to 1 (got 0)"),
+        ("--workers", "0", "setting 'workers'"),
+        ("--rpm", "-5", "setting 'rpm'"),
+        ("--max-failure-rate", "1.5", "setting 'max_failure_rate': Input should be less than or equal to 1"),
+    ],
+)  # fmt: skip
+def test_an_impossible_setting_is_one_line_before_any_work(tmp_path, option, value, says):
+    """`--concurrency 0` once ran (clamped to 1 deep inside) and `--rpm -5` set no limit at all:
+    a value the job cannot honour is refused up front, naming the setting and the value."""
+    res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs"), option, value],
+                  cli_env(tmp_path))  # fmt: skip
+    assert res.returncode == 2, res.stdout[-2000:]
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and says in errors[0], res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+def test_a_key_set_as_the_wrong_setting_is_not_echoed(tmp_path):
+    env = {**cli_env(tmp_path), "WRAPPED_TPM": SECRET_LIKE}
+    res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs")], env)
+    assert res.returncode == 2
+    assert "setting 'tpm'" in res.stderr and SECRET_LIKE not in res.stderr + res.stdout

@@ -68,17 +68,17 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("WRAPPED_API_KEY", "OPENAI_API_KEY", "api_key")
     )
     model: str = "gpt-4o-mini"
-    temperature: float = 0.8
-    max_tokens: int = 600
+    temperature: float = Field(default=0.8, ge=0.0, le=2.0)
+    max_tokens: int = Field(default=600, ge=1)
     structured_output: Literal["json_schema", "json_object", "prompt"] = "json_schema"
-    timeout_s: float = 60.0
-    max_attempts: int = 6
-    max_retry_s: float = 300.0
-    backoff_initial_s: float = 0.5
-    backoff_max_s: float = 30.0
-    rpm: int | None = None
-    tpm: int | None = None
-    concurrency: int = 16
+    timeout_s: float = Field(default=60.0, gt=0)
+    max_attempts: int = Field(default=6, ge=1)
+    max_retry_s: float = Field(default=300.0, ge=0)
+    backoff_initial_s: float = Field(default=0.5, ge=0)
+    backoff_max_s: float = Field(default=30.0, ge=0)
+    rpm: int | None = Field(default=None, ge=1)
+    tpm: int | None = Field(default=None, ge=1)
+    concurrency: int = Field(default=16, ge=1)
     cache: bool = True
     cache_path: Path | None = None
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
@@ -86,16 +86,16 @@ class Settings(BaseSettings):
     # prompts
     prompt_version: str = "v1"
     prompts_dir: Path | None = None
-    log_token_budget: int = 1200
+    log_token_budget: int = Field(default=1200, ge=0)
 
     # gate
     judge: bool = True
     judge_model: str | None = None
     judge_base_url: str | None = None
     judge_api_key: SecretStr | None = None
-    gate_max_attempts: int = 3
+    gate_max_attempts: int = Field(default=3, ge=1)
     on_gate_fail: Literal["fallback", "needs_review"] = "fallback"
-    judge_threshold: float = 0.5
+    judge_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     judge_suite: Literal["panel", "full"] = Field(
         default="panel",
         description="panel: one judge call scores every criterion (judge.j2); full: deepeval's "
@@ -108,12 +108,14 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("WRAPPED_RAY_ADDRESS", "RAY_ADDRESS", "ray_address"),
     )
     shard_size: int = Field(
-        default=100, description="listeners per shard (the unit of atomic output)"
+        default=100, ge=1, description="listeners per shard (the unit of atomic output)"
     )
-    workers: int | None = Field(default=None, description="Ray actors; default: the cluster's CPUs")
-    batch_size: int = Field(default=8, description="listeners per Ray call")
+    workers: int | None = Field(
+        default=None, ge=1, description="Ray actors; default: the cluster's CPUs"
+    )
+    batch_size: int = Field(default=8, ge=1, description="listeners per Ray call")
     run_id: str | None = None
-    max_failure_rate: float = 0.05
+    max_failure_rate: float = Field(default=0.05, ge=0.0, le=1.0)
     seed: int = 0
 
     def public_dump(self) -> dict[str, Any]:
@@ -160,4 +162,8 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err["loc"])
-        raise ConfigError(f"setting '{loc}': {err['msg']}") from None
+        # the value is echoed only when short: a key pasted into the wrong setting stays unseen
+        got = err.get("input")
+        short = isinstance(got, int | float) or (isinstance(got, str) and len(got) <= 16)
+        shown = f" (got {got!r})" if short else ""
+        raise ConfigError(f"setting '{loc}': {err['msg']}{shown}") from None
