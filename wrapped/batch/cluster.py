@@ -9,10 +9,74 @@ from __future__ import annotations
 import logging
 import math
 import os
+import socket
+from pathlib import Path
 from typing import Any
 
+from wrapped.errors import ConfigError
 from wrapped.settings import Settings
 from wrapped.store.layout import RunLayout
+
+#: whether this process joined an existing cluster (else it started its own)
+_JOINED = False
+
+#: how long a cluster address may take to accept a TCP connection before the run is refused
+PROBE_TIMEOUT_S = 5.0
+
+
+def _unreachable(address: str, why: str, *, joined: bool = False) -> ConfigError:
+    hint = (
+        "if the cluster asks for a token, give this machine the head's `ray get-auth-token` "
+        "as RAY_AUTH_TOKEN"
+        if joined
+        else "start it there with `ray start --head`"
+    )
+    return ConfigError(
+        f"cannot reach the Ray cluster at '{address}' (--ray-address or RAY_ADDRESS): {why}; "
+        f"{hint}, or leave the address out to run on this machine"
+    )
+
+
+def _send_token_if_any() -> None:
+    """Ray (2.59 on) guards a cluster that `ray start` launched with a token, kept in
+    ~/.ray/auth_token (or RAY_AUTH_TOKEN / RAY_AUTH_TOKEN_PATH). A driver that joins by
+    address sends it only when RAY_AUTH_MODE=token; without it the join retries for ~20 s and
+    fails. A token sent to a cluster without authentication is ignored (tried on Ray 2.60),
+    so it goes whenever one is at hand, unless RAY_AUTH_MODE says otherwise. Ray reads the
+    mode when it is imported: this must run first (`check_ray_address` does)."""
+    if "RAY_AUTH_MODE" in os.environ:
+        return
+    if (
+        os.environ.get("RAY_AUTH_TOKEN")
+        or os.environ.get("RAY_AUTH_TOKEN_PATH")
+        or (Path.home() / ".ray" / "auth_token").is_file()
+    ):
+        os.environ["RAY_AUTH_MODE"] = "token"
+
+
+def check_ray_address(settings: Settings) -> None:
+    """Refuse an unreachable cluster address in seconds, before any work.
+
+    Given a wrong address, `ray.init` keeps retrying the cluster's control store for minutes,
+    printing Ray's own C++ warnings, and only then fails (or not at all). One TCP connect to
+    the same host and port says the same thing at once. "auto" and "local" name no host:
+    `ensure_ray` reports their failures."""
+    address = settings.ray_address
+    if not address or address == "local":
+        return
+    _send_token_if_any()  # before anything imports ray, which reads RAY_AUTH_MODE once
+    if address == "auto":
+        return
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit() or not host:
+        raise ConfigError(
+            f"Ray address '{address}' (--ray-address or RAY_ADDRESS) is not HOST:PORT, "
+            "ray://HOST:PORT or auto"
+        )
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_TIMEOUT_S).close()
+    except OSError as exc:
+        raise _unreachable(address, exc.strerror or str(exc) or type(exc).__name__) from None
 
 
 def ensure_ray(settings: Settings) -> None:
@@ -30,13 +94,40 @@ def ensure_ray(settings: Settings) -> None:
         "configure_logging": True,
     }
     if settings.ray_address:
-        ray.init(address=settings.ray_address, **common)
+        _send_token_if_any()
+        try:
+            ray.init(address=settings.ray_address, **common)
+        except (ConnectionError, TimeoutError, ValueError) as exc:  # e.g. "auto", none running
+            why = str(exc).splitlines()[0].rstrip(".")
+            raise _unreachable(settings.ray_address, why, joined=True) from None
+        global _JOINED
+        _JOINED = True
     else:
+        # "local": a new instance of our own, even when `ray start` left one running on this
+        # machine (which ray.init() would otherwise join, refusing our num_cpus)
         ray.init(
+            address="local",
             num_cpus=os.cpu_count() or 1,
             object_store_memory=512 * 2**20,
             **common,
         )
+
+
+def cluster_info() -> dict[str, Any] | None:
+    """Where this invocation's listeners were written: the cluster's address, its nodes and
+    CPUs (None when Ray did not start: nothing was left to write)."""
+    import sys
+
+    ray = sys.modules.get("ray")
+    if ray is None or not ray.is_initialized():
+        return None
+    alive = [n for n in ray.nodes() if n.get("Alive")]
+    return {
+        "address": ray.get_runtime_context().gcs_address,
+        "joined": _JOINED,
+        "nodes": len(alive),
+        "cpus": int(ray.cluster_resources().get("CPU", 0)),
+    }
 
 
 def start_workers(

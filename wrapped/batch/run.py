@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 import wrapped
+from wrapped.batch.cluster import cluster_info
 from wrapped.batch.manifest import Counts, recount, summarize
 from wrapped.batch.plan import (
     Plan,
@@ -419,12 +420,15 @@ def _release_memory() -> None:
 
 
 def _preflight(settings: Settings) -> str:
-    """Build the backend and gate once here, so a configuration mistake (no key, unknown
-    backend) is one clear line before any worker starts, not a dead actor's traceback."""
+    """Build the backend and gate once here, and knock on the Ray cluster's door, so a
+    configuration mistake (no key, unknown backend, a cluster that is not there) is one clear
+    line before any work, not a dead actor's traceback or minutes of retries."""
     import asyncio
 
+    from wrapped.batch.cluster import check_ray_address
     from wrapped.batch.runtime import build_runtime
 
+    check_ray_address(settings)
     runtime = build_runtime(settings)
     asyncio.run(runtime.aclose())
     return runtime.backend.model
@@ -569,6 +573,7 @@ def _manifest(
         "usage": usage.model_dump(),
         "timings": {**previous.get("timings", {}), **timings},
         "ingest_report": _read_json(layout.ingest_dir / "ingest_report.json"),
+        "ray": cluster_info() or previous.get("ray"),
     }
 
 
