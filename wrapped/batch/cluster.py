@@ -59,15 +59,16 @@ def check_ray_address(settings: Settings) -> None:
 
     Given a wrong address, `ray.init` keeps retrying the cluster's control store for minutes,
     printing Ray's own C++ warnings, and only then fails (or not at all). One TCP connect to
-    the same host and port says the same thing at once. "auto" and "local" name no host:
-    `ensure_ray` reports their failures."""
+    the same host and port says the same thing at once ("auto": the address it stands for).
+    "local" asks for a Ray of our own."""
     address = settings.ray_address
     if not address or address == "local":
         return
     _send_token_if_any()  # before anything imports ray, which reads RAY_AUTH_MODE once
-    if address == "auto":
+    target = _resolve_auto() if address == "auto" else address
+    if target is None:
         return
-    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    host, sep, port = target.removeprefix("ray://").rpartition(":")
     if not sep or not port.isdigit() or not host:
         raise ConfigError(
             f"Ray address '{address}' (--ray-address or RAY_ADDRESS) is not HOST:PORT, "
@@ -76,11 +77,33 @@ def check_ray_address(settings: Settings) -> None:
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_TIMEOUT_S).close()
     except OSError as exc:
-        raise _unreachable(address, exc.strerror or str(exc) or type(exc).__name__) from None
+        why = exc.strerror or str(exc) or type(exc).__name__
+        if target != address:
+            why = f"it names {target}, which answers: {why}"
+        raise _unreachable(address, why) from None
+
+
+def _resolve_auto() -> str | None:
+    """The cluster "auto" means: the last one `ray start` recorded on this machine, else the
+    one control store running here. Ray connects to a recorded cluster that has since stopped
+    for minutes before it gives up, so the recorded address is probed like a given one.
+    Ray's own resolver is private API: if it moves, "auto" is left to `ray.init`."""
+    try:
+        from ray._private.services import canonicalize_bootstrap_address_or_die
+    except ImportError:
+        return None
+    try:
+        return str(canonicalize_bootstrap_address_or_die("auto"))
+    except ConnectionError as exc:  # no cluster recorded or running here
+        raise _unreachable("auto", str(exc).splitlines()[0].rstrip(".")) from None
+    except Exception:  # noqa: BLE001 - a changed private API: ray.init decides
+        return None
 
 
 def ensure_ray(settings: Settings) -> None:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    if settings.ray_address:
+        _send_token_if_any()  # for callers that skipped `check_ray_address`, if ray is not in yet
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
     import ray
 
@@ -94,12 +117,12 @@ def ensure_ray(settings: Settings) -> None:
         "configure_logging": True,
     }
     if settings.ray_address:
-        _send_token_if_any()
         try:
             ray.init(address=settings.ray_address, **common)
         except (ConnectionError, TimeoutError, ValueError) as exc:  # e.g. "auto", none running
             why = str(exc).splitlines()[0].rstrip(".")
-            raise _unreachable(settings.ray_address, why, joined=True) from None
+            joined = settings.ray_address != "auto"  # "auto" found no cluster to join at all
+            raise _unreachable(settings.ray_address, why, joined=joined) from None
         global _JOINED
         _JOINED = True
     else:

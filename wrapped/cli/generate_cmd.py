@@ -61,7 +61,9 @@ def generate(
         str | None,
         typer.Option(
             "--ray-address",
-            help="Join an existing Ray cluster at HOST:PORT, ray://HOST:PORT or auto (default $RAY_ADDRESS, else a local Ray of its own); its token, if it asks for one, from RAY_AUTH_TOKEN or ~/.ray/auth_token.",
+            help="Join an existing Ray cluster at HOST:PORT, ray://HOST:PORT or auto (default "
+            "$RAY_ADDRESS, else a local Ray of its own); its token, if it asks for one, from "
+            "RAY_AUTH_TOKEN or ~/.ray/auth_token.",
         ),
     ] = None,
     concurrency: Annotated[
