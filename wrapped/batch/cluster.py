@@ -10,6 +10,7 @@ import logging
 import math
 import os
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,11 @@ def _unreachable(address: str, why: str, *, joined: bool = False) -> ConfigError
         f"cannot reach the Ray cluster at '{address}' (--ray-address or RAY_ADDRESS): {why}; "
         f"{hint}, or leave the address out to run on this machine"
     )
+
+
+def _first_line(exc: BaseException) -> str:
+    """Ray's connection errors as a clause of our one-line message."""
+    return str(exc).splitlines()[0].rstrip(".") if str(exc) else type(exc).__name__
 
 
 def _send_token_if_any() -> None:
@@ -95,15 +101,13 @@ def _resolve_auto() -> str | None:
     try:
         return str(canonicalize_bootstrap_address_or_die("auto"))
     except ConnectionError as exc:  # no cluster recorded or running here
-        raise _unreachable("auto", str(exc).splitlines()[0].rstrip(".")) from None
+        raise _unreachable("auto", _first_line(exc)) from None
     except Exception:  # noqa: BLE001 - a changed private API: ray.init decides
         return None
 
 
 def ensure_ray(settings: Settings) -> None:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    if settings.ray_address:
-        _send_token_if_any()  # for callers that skipped `check_ray_address`, if ray is not in yet
     os.environ.setdefault("RAY_DEDUP_LOGS", "0")
     import ray
 
@@ -120,9 +124,8 @@ def ensure_ray(settings: Settings) -> None:
         try:
             ray.init(address=settings.ray_address, **common)
         except (ConnectionError, TimeoutError, ValueError) as exc:  # e.g. "auto", none running
-            why = str(exc).splitlines()[0].rstrip(".")
             joined = settings.ray_address != "auto"  # "auto" found no cluster to join at all
-            raise _unreachable(settings.ray_address, why, joined=joined) from None
+            raise _unreachable(settings.ray_address, _first_line(exc), joined=joined) from None
         global _JOINED
         _JOINED = True
     else:
@@ -139,8 +142,6 @@ def ensure_ray(settings: Settings) -> None:
 def cluster_info() -> dict[str, Any] | None:
     """Where this invocation's listeners were written: the cluster's address, its nodes and
     CPUs (None when Ray did not start: nothing was left to write)."""
-    import sys
-
     ray = sys.modules.get("ray")
     if ray is None or not ray.is_initialized():
         return None
