@@ -31,7 +31,8 @@ SECRET_LIKE = "sk-test-0123456789abcdefghijklmnopqrstuvwxyz"
 def embedded_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("embedded")
     env = cli_env(tmp)
-    out = tmp / "runs"
+    # "[/runs]" in the path: the summary prints it with rich, whose markup it used to crash
+    out = tmp / "[" / "runs]"
     first = run_cli(["generate", SAMPLE, "--out", str(out)], env)
     assert first.returncode == 0, first.stderr[-3000:]
     run = only_run(out)
@@ -54,8 +55,9 @@ def test_embedded_default_writes_grounded_stories_for_every_eligible_listener(em
     assert len(stories) == c["stories"]["expected"] > 0
     assert {s["backend"] for s in stories} == {"embedded"}
     assert all(s["decision"] in ("pass", "fallback") for s in stories)
-    # the summary table and the counts are printed
+    # the summary table and the counts are printed, and where the stories are, on one line
     assert "listeners in" in first.stdout and "passed the gate" in first.stdout
+    assert f"stories: {run / 'stories'}   manifest: {run / 'manifest.json'}" in first.stdout
     assert m["ingest_report"] is not None
     assert (run / "ingest" / "rejects.jsonl").exists()
     ineligible = [json.loads(x) for x in (run / "ineligible.jsonl").read_text().splitlines()]
@@ -323,6 +325,8 @@ def test_no_key_for_openai_is_one_line_before_any_work(tmp_path):
         ("--workers", "0", "setting 'workers'"),
         ("--rpm", "-5", "setting 'rpm'"),
         ("--max-failure-rate", "1.5", "setting 'max_failure_rate': Input should be less than or equal to 1"),
+        # a run outside --out: neither a resume nor `wrapped erase --runs` would find it
+        ("--run-id", "../elsewhere", "setting 'run_id': a run id is one folder name"),
     ],
 )  # fmt: skip
 def test_an_impossible_setting_is_one_line_before_any_work(tmp_path, option, value, says):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from _ingest_helpers import SALT, USERNAME, ext, write_json
 
 from wrapped.ingest import pseudonymize, read_ingested
@@ -75,6 +76,20 @@ def test_unreadable_file_is_one_line_and_nonzero_exit(tmp_path: Path) -> None:
     lines = p.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {f}: ")
     assert "Traceback" not in p.stderr and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("folder", ["exports [red]", "[/x]"])
+def test_an_error_names_a_path_with_brackets_verbatim(tmp_path: Path, folder: str) -> None:
+    """The error line is printed with rich: "[red]" in a folder name used to vanish from the
+    message (so it named a file that does not exist) and "[/x]" crashed it with a traceback."""
+    f = tmp_path / folder / "Streaming_History_Audio_2024.json"
+    f.parent.mkdir(parents=True)
+    f.write_text(json.dumps([ext()])[:50])
+    p = _wrapped("ingest", str(f), "--out", str(tmp_path / "out"), "--no-progress")
+    assert p.returncode == 2, p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {f}: "), p.stderr
+    assert "Traceback" not in p.stderr
 
 
 def test_missing_input_is_one_line_error(tmp_path: Path) -> None:

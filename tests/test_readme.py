@@ -93,3 +93,33 @@ def test_illustrative_commands_use_real_subcommands_and_options(args):
     )
     for opt in (a.split("=")[0] for a in args if a.startswith("--")):
         assert opt in res.stdout, f"wrapped {' '.join(sub)} has no option {opt}"
+
+
+def _commands():
+    import typer
+
+    from wrapped.cli.main import app
+
+    root = typer.main.get_command(app)
+    for name, cmd in root.commands.items():
+        for sub, leaf in getattr(cmd, "commands", {None: cmd}).items():
+            yield [name] + ([sub] if sub else []), leaf
+
+
+@pytest.mark.parametrize(
+    ("argv", "cmd"), list(_commands()), ids=lambda v: " ".join(v) if isinstance(v, list) else ""
+)
+def test_every_option_help_is_printed_as_written(argv, cmd):
+    """--help is rendered with rich markup: "needs the [local] extra" was printed as "needs the
+    extra". Every option's help must reach the screen word for word."""
+    from typer.testing import CliRunner
+
+    from wrapped.cli.main import app
+
+    res = CliRunner().invoke(app, [*argv, "--help"], env={"COLUMNS": "400"})
+    assert res.exit_code == 0, res.output
+    shown = " ".join(re.sub(r"[│╭╮╰╯─]", " ", res.output).split())
+    for p in cmd.params:
+        text = getattr(p, "help", None)
+        if text:
+            assert " ".join(text.replace("\\[", "[").split()) in shown, (p.name, shown[-3000:])

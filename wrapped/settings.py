@@ -9,16 +9,19 @@ and `OPENAI_BASE_URL` are honoured. Secrets are `SecretStr`: they never print, l
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from wrapped.errors import ConfigError
 
 DEFAULT_SALT = "wrapped-default-salt-change-me"
+#: a run id: one folder name (see Settings._one_folder)
+_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 
 #: USD per 1M tokens (prompt, completion). Unknown models cost 0 and say so in the manifest.
 DEFAULT_PRICES: dict[str, tuple[float, float]] = {
@@ -118,6 +121,18 @@ class Settings(BaseSettings):
     max_failure_rate: float = Field(default=0.05, ge=0.0, le=1.0)
     seed: int = 0
 
+    @field_validator("run_id")
+    @classmethod
+    def _one_folder(cls, v: str | None) -> str | None:
+        """A run id names one folder inside --out: with '/' or '..' a run would land outside
+        it, where neither a resume nor `wrapped erase --runs` would look."""
+        if v is not None and not _RUN_ID.fullmatch(v):
+            raise ValueError(
+                "a run id is one folder name: letters, digits, '.', '_' and '-', "
+                "starting with a letter or digit, at most 100 characters"
+            )
+        return v
+
     def public_dump(self) -> dict[str, Any]:
         """Settings for manifests and logs: secrets replaced by whether they are set."""
         data = self.model_dump(mode="json", exclude={"salt", "api_key", "judge_api_key"})
@@ -166,4 +181,5 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
         got = err.get("input")
         short = isinstance(got, int | float) or (isinstance(got, str) and len(got) <= 16)
         shown = f" (got {got!r})" if short else ""
-        raise ConfigError(f"setting '{loc}': {err['msg']}{shown}") from None
+        msg = err["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"setting '{loc}': {msg}{shown}") from None

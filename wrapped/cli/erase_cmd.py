@@ -45,7 +45,9 @@ def erase(
     report = erase_user(user, roots=list(runs), settings=settings, cache_path=cache)
     console = Console()
     for path, n in sorted(report.removed.items()):
-        console.print(f"removed {n:>4} record(s) from {path}", highlight=False)
+        console.print(
+            f"removed {n:>4} record(s) from {path}", highlight=False, markup=False, soft_wrap=True
+        )
     if report.cache_rows:
         console.print(f"removed {report.cache_rows} cached response(s) from the response cache")
     if report.deepeval_caches_removed:

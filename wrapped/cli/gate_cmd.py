@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from wrapped.errors import InputError
@@ -180,14 +181,16 @@ def register(app: typer.Typer) -> None:
             for c in checks:
                 style = {"pass": "green", "fail": "red", "unscored": "yellow"}.get(c.status, "dim")
                 score = "" if c.score is None else f"{c.score:.2f}"
-                table.add_row(c.name, f"[{style}]{c.status}[/]", score, "\n".join(c.reasons))
+                table.add_row(
+                    c.name, f"[{style}]{c.status}[/]", score, escape("\n".join(c.reasons))
+                )
             console.print(table)
             if claims:
                 for c in checks:
                     for cl in c.claims:
                         mark = "[green]ok[/]" if cl.grounded else "[red]NO[/]"
                         console.print(
-                            f"{mark} {cl.kind:10s} {cl.text!r}  {cl.fact or cl.why}",
+                            f"{mark} {escape(f'{cl.kind:10s} {cl.text!r}  {cl.fact or cl.why}')}",
                             highlight=False,
                         )
             console.print("[bold green]PASS[/]" if ok else "[bold red]FAIL[/]")

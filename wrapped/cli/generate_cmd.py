@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from wrapped.settings import DEFAULT_SALT, load_settings
@@ -33,7 +34,7 @@ def generate(
         str | None,
         typer.Option(
             "--backend",
-            help="embedded (default: no key, no network) | openai (any OpenAI-compatible endpoint) | local (llama.cpp, needs the [local] extra) | scripted.",
+            help="embedded (default: no key, no network) | openai (any OpenAI-compatible endpoint) | local (llama.cpp, needs the \\[local] extra) | scripted.",
         ),
     ] = None,
     base_url: Annotated[
@@ -194,7 +195,7 @@ def _summary(console: Console, result) -> None:
     c = m["counts"]
     s = c["stories"]
     u = m["usage"]
-    table = Table(title=f"run {m['run_id']} ({m['status']})", show_header=False)
+    table = Table(title=escape(f"run {m['run_id']} ({m['status']})"), show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     rows = [
@@ -219,10 +220,18 @@ def _summary(console: Console, result) -> None:
         table.add_row(k, str(v))
     console.print(table)
     if not m["counts_add_up"]:
-        console.print(f"[red]counts do not add up: {m['count_problems']}[/]")
+        console.print(f"[red]counts do not add up: {escape(str(m['count_problems']))}[/]")
+    # names and paths the user chose (model, --out, --run-id) are text, not markup, and
+    # each stays on one line
     console.print(
-        f"backend: {m['backend']} ({m['model']}), prompt {m['prompt']['version']} #{m['prompt']['hash']}"
+        f"backend: {m['backend']} ({m['model']}), prompt {m['prompt']['version']} #{m['prompt']['hash']}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
     console.print(
-        f"stories: {result.run_dir / 'stories'}   manifest: {result.run_dir / 'manifest.json'}"
+        f"stories: {result.run_dir / 'stories'}   manifest: {result.run_dir / 'manifest.json'}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,  # paths are copied from here: never broken across lines
     )

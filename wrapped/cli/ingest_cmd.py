@@ -66,4 +66,4 @@ def register(app: typer.Typer) -> None:
         console = Console()
         for line in result.report.summary_lines():
             console.print(line, highlight=False, markup=False)
-        console.print(f"wrote {out}", highlight=False, markup=False)
+        console.print(f"wrote {out}", highlight=False, markup=False, soft_wrap=True)

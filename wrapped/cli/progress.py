@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -31,7 +32,7 @@ class RichRunProgress(RunProgress):
 
     def stage(self, text: str) -> None:
         if self.enabled:
-            self.console.print(f"[dim]•[/] {text}")
+            self.console.print(f"[dim]•[/] {escape(text)}", highlight=False)
 
     def start(self, total: int, done: int) -> None:
         self._t0 = time.monotonic()
