@@ -86,6 +86,13 @@ def test_no_secret_or_private_value_in_the_run(embedded_run):
 
 def test_erase_removes_a_listener_everywhere_and_counts_still_add_up(embedded_run, tmp_path):
     _, env, out, run, _, _, _ = embedded_run
+    # an id that is no listener erases nothing: "--user x" once dropped every ingest-report
+    # entry whose file name held an "x", from everyone's report and manifest
+    files = {p: p.read_bytes() for p in run.rglob("*") if p.is_file()}
+    for nobody in ("x", "e", "u_0000000000000000"):
+        res = run_cli(["erase", "--user", nobody, "--runs", str(out)], env)
+        assert res.returncode == 0 and "erased 0 record(s)" in res.stdout, res.stdout
+    assert {p: p.read_bytes() for p in run.rglob("*") if p.is_file()} == files
     victim = read_lines(run / "stories")[0]["user_id"]
     res = run_cli(["erase", "--user", victim, "--runs", str(out)], env)
     assert res.returncode == 0, res.stderr
@@ -327,6 +334,9 @@ def test_no_key_for_openai_is_one_line_before_any_work(tmp_path):
         ("--max-failure-rate", "1.5", "setting 'max_failure_rate': Input should be less than or equal to 1"),
         # a run outside --out: neither a resume nor `wrapped erase --runs` would find it
         ("--run-id", "../elsewhere", "setting 'run_id': a run id is one folder name"),
+        # checked only after ingest and stats before: minutes into a big run
+        ("--sample", "no-such-ids.txt", "--sample no-such-ids.txt: neither a fraction nor a readable file"),
+        ("--sample", "1.5", "--sample 1.5: a fraction must be in (0, 1]"),
     ],
 )  # fmt: skip
 def test_an_impossible_setting_is_one_line_before_any_work(tmp_path, option, value, says):
@@ -346,3 +356,36 @@ def test_a_key_set_as_the_wrong_setting_is_not_echoed(tmp_path):
     res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs")], env)
     assert res.returncode == 2
     assert "setting 'tpm'" in res.stderr and SECRET_LIKE not in res.stderr + res.stdout
+
+
+@pytest.mark.parametrize("command", ["generate", "ingest"])
+def test_an_out_that_is_a_file_is_one_line_before_any_work(tmp_path, command):
+    """It was a NotADirectoryError traceback, after ingest and stats had run."""
+    blocker = tmp_path / "runs"
+    blocker.write_text("not a folder")
+    for out, says in ((blocker, "a file of that name exists"), (blocker / "sub", "is a file")):
+        res = run_cli([command, SAMPLE, "--out", str(out)], cli_env(tmp_path))
+        assert res.returncode == 2, res.stderr[-2000:]
+        errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and f"--out {out}: " in errors[0] and says in errors[0]
+        assert "Traceback" not in res.stderr
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_run_with_nobody_to_write_for_says_why_and_fails(tmp_path):
+    """A wrong --year (or a --sample file naming nobody) used to end "complete" with exit 0 and
+    zero stories; now one line says why, naming the listeners' reason and where to look."""
+    env = cli_env(tmp_path)
+    out = tmp_path / "runs"
+    res = run_cli(["generate", SAMPLE, "--out", str(out), "--year", "1999", "-q"], env)
+    assert res.returncode == 4, res.stderr[-2000:]
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "no eligible listener" in errors[0], res.stderr
+    assert "'no listening between 1999-01-01 and 1999-11-15'" in errors[0]
+    run = only_run(out)
+    assert str(run / "ineligible.jsonl") in errors[0]
+    assert manifest(run)["counts_add_up"] and "listeners in" in res.stdout  # still summarized
+    ids = tmp_path / "ids.txt"
+    ids.write_text("u_0000000000000000\n")
+    res = run_cli(["generate", SAMPLE, "--out", str(out), "--sample", str(ids), "-q"], env)
+    assert res.returncode == 4 and "--sample selected none of the" in res.stderr, res.stderr

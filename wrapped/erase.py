@@ -7,7 +7,9 @@ scan proves the id no longer appears anywhere that was searched.
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -47,9 +49,10 @@ def erase_user(
         raise ConfigError("--user must not be empty")
     ids = candidate_ids(user, settings)
     report = ErasureReport(user_ids=sorted(ids))
+    for root in roots:  # all checked before anything is erased
+        if not root.is_dir():  # a file given as --runs would be searched for nothing
+            raise ConfigError(f"{root}: {'not a folder' if root.exists() else 'no such folder'}")
     for root in roots:
-        if not root.exists():
-            raise ConfigError(f"{root}: no such folder")
         for path in sorted(root.rglob("*.jsonl")):
             n = _rewrite_jsonl(path, ids)
             if n:
@@ -127,10 +130,27 @@ def _scrub_json(path: Path, ids: set[str]) -> int:
 
 def _mentions(item: dict, ids: set[str]) -> bool:
     """An entry belongs to the listener if it carries the id (also inside a file name, as
-    ingest writes pseudonyms into the names of per-listener export files)."""
+    ingest writes pseudonyms into the names of per-listener export files).
+
+    Inside text only a pseudonymous id counts, and only as a whole word: a plain substring
+    test made `--user x` drop every entry whose file name holds an "x" (every file of an
+    "extended" export), from everyone's ingest report and manifest."""
     if item.get("user_id") in ids:
         return True
-    return any(isinstance(v, str) and any(i in v for i in ids) for v in item.values())
+    words = _id_words(frozenset(ids))
+    return words is not None and any(isinstance(v, str) and words.search(v) for v in item.values())
+
+
+@functools.lru_cache(maxsize=8)
+def _id_words(ids: frozenset[str]) -> re.Pattern[str] | None:
+    from wrapped.ingest.privacy import is_pseudonymous
+
+    pseudo = sorted(i for i in ids if is_pseudonymous(i))
+    if not pseudo:
+        return None
+    return re.compile(
+        r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, pseudo)) + r")(?![A-Za-z0-9])"
+    )
 
 
 def _rewrite_plan(path: Path, ids: set[str]) -> int:

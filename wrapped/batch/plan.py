@@ -62,6 +62,28 @@ def fingerprint_paths(paths: Sequence[Path]) -> str:
     return h.hexdigest()[:16]
 
 
+def check_selection(users: int | None, sample: str | None) -> float | None:
+    """Refuse an impossible --users/--sample before any work (they were checked only after
+    ingest and stats, minutes into a big run); the --sample fraction, if it is one."""
+    if users is not None and sample is not None:
+        raise ConfigError("use --users or --sample, not both")
+    if users is not None and users < 1:
+        raise ConfigError("--users must be at least 1")
+    if sample is None:
+        return None
+    try:
+        frac = float(sample)
+    except ValueError:
+        if not Path(sample).is_file():
+            raise ConfigError(
+                f"--sample {sample}: neither a fraction nor a readable file of user ids"
+            ) from None
+        return None
+    if not 0 < frac <= 1:
+        raise ConfigError(f"--sample {sample}: a fraction must be in (0, 1]")
+    return frac
+
+
 def select_users(
     user_ids: list[str],
     *,
@@ -73,27 +95,16 @@ def select_users(
     """Apply --users N or --sample F (a fraction 0<F<=1, or a file of user ids: pseudonymous, or
     account names, which are pseudonymized with `salt` to match). Sorted output."""
     ids = sorted(user_ids)
-    if users is not None and sample is not None:
-        raise ConfigError("use --users or --sample, not both")
+    frac = check_selection(users, sample)
     if users is not None:
-        if users < 1:
-            raise ConfigError("--users must be at least 1")
         return ids[:users], f"first:{users}"
     if sample is None:
         return ids, "all"
-    try:
-        frac = float(sample)
-    except ValueError:
-        frac = None
     if frac is not None:
-        if not 0 < frac <= 1:
-            raise ConfigError(f"--sample {sample}: a fraction must be in (0, 1]")
         k = max(1, math.ceil(len(ids) * frac)) if ids else 0
         chosen = sorted(random.Random(seed).sample(ids, k))
         return chosen, f"sample:{frac}:{seed}"
     path = Path(sample)
-    if not path.is_file():
-        raise ConfigError(f"--sample {sample}: neither a fraction nor a readable file of user ids")
     wanted = {
         line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     }

@@ -29,6 +29,7 @@ from wrapped.batch.plan import (
     Plan,
     batches,
     check_inputs,
+    check_selection,
     cut_shards,
     fingerprint_paths,
     make_run_id,
@@ -37,7 +38,14 @@ from wrapped.batch.plan import (
 from wrapped.errors import BatchError, ConfigError
 from wrapped.jsonfast import loads
 from wrapped.settings import Settings
-from wrapped.store import Journal, RunLayout, atomic_write_text, read_jsonl, write_jsonl_atomic
+from wrapped.store import (
+    Journal,
+    RunLayout,
+    atomic_write_text,
+    check_out_dir,
+    read_jsonl,
+    write_jsonl_atomic,
+)
 from wrapped.story import Usage
 
 log = logging.getLogger(__name__)
@@ -76,7 +84,9 @@ def run_generate(
     t0 = time.monotonic()
     timings: dict[str, float] = {}
     paths = check_inputs([Path(p) for p in inputs])
+    check_selection(users, sample)
     writer_model = _preflight(settings)
+    check_out_dir(Path(out))
 
     from wrapped.prompts import load_version
 
@@ -139,7 +149,11 @@ def run_generate(
 
 
 def check_failure_rate(result: RunResult, settings: Settings) -> None:
-    """Raise (one line) when more listeners failed than the configured rate allows."""
+    """Raise (one line) when more listeners failed than the configured rate allows, or when
+    there was nobody to write for (a wrong --year or input is not a successful run)."""
+    c = result.manifest["counts"]
+    if c["selected"] == 0:
+        raise BatchError(_nobody(result.run_dir, c))
     if result.failure_rate > settings.max_failure_rate:
         c = result.manifest["counts"]
         reasons = c.get("listener_failures_by_reason") or {}
@@ -149,6 +163,23 @@ def check_failure_rate(result: RunResult, settings: Settings) -> None:
             f"({result.failure_rate:.0%} > allowed {settings.max_failure_rate:.0%}); most common: {top}; "
             f"see {result.run_dir / 'failed'}"
         )
+
+
+def _nobody(run_dir: Path, c: dict[str, Any]) -> str:
+    """Why a run selected no listener, in one line: the commonest exact ineligibility reason."""
+    if c["eligible"]:
+        return (
+            f"--sample selected none of the {c['eligible']} eligible listeners "
+            "(its ids match no listener in the input)"
+        )
+    if not c["listeners_in"]:
+        return "no listener in the input (see the ingest report and rejects)"
+    reasons = Counter(r.get("reason", "unknown") for r in read_jsonl(run_dir / "ineligible.jsonl"))
+    top, n = reasons.most_common(1)[0] if reasons else ("unknown", 0)
+    return (
+        f"no eligible listener: {c['ineligible']} of {c['listeners_in']} are ineligible, "
+        f"{n} with '{top}'; see {run_dir / 'ineligible.jsonl'}"
+    )
 
 
 # --- planning -------------------------------------------------------------------------------

@@ -57,8 +57,10 @@ def register(app: typer.Typer) -> None:
         """
         from wrapped.ingest import ingest, write_ingest
         from wrapped.settings import load_settings
+        from wrapped.store import check_out_dir
 
         settings = load_settings(config)
+        check_out_dir(out)
         result = ingest(
             paths, settings=settings, user=user, profiles_path=profiles, progress=progress
         )

@@ -66,6 +66,17 @@ def main(argv: list[str] | None = None) -> None:
             f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True
         )
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        # the disk is full, a folder vanished or turned read-only mid-run: say which file and
+        # why, in one line (a batch run has stored what it finished; rerunning resumes it)
+        where = f"{exc.filename}: " if exc.filename else ""
+        err_console.print(
+            f"error: {where}{exc.strerror or exc}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("interrupted; rerun the same command to resume")
         sys.exit(130)

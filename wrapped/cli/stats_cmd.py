@@ -123,8 +123,10 @@ def register(app: typer.Typer) -> None:
 
         from wrapped.settings import load_settings
         from wrapped.stats.build import iter_user_years
+        from wrapped.store import check_out_dir
 
         settings = load_settings(config, year=year, full_year=full_year or None, tz=tz, top_k=top_k)
+        check_out_dir(out)
         console = Console(stderr=True)
         t0 = time.perf_counter()
         ev, prof, cat = load_inputs(events, profiles, catalog)

@@ -13,7 +13,24 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from wrapped.errors import ConfigError
 from wrapped.jsonfast import loads
+
+
+def check_out_dir(out: Path) -> None:
+    """--out must be a folder this process can create or write in, found out before any work
+    (a file of that name, or a place it may not write, was a traceback after minutes of ingest
+    and stats). Nothing is created here: a run that fails later leaves no empty folder."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out}: a file of that name exists; give a folder")
+    base = out
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise ConfigError(f"--out {out}: cannot create the folder ({base} is a file)")
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise ConfigError(f"--out {out}: this user may not write in {base}")
 
 
 def atomic_write_text(path: Path, text: str) -> None:
