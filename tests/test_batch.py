@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -337,6 +338,8 @@ def test_no_key_for_openai_is_one_line_before_any_work(tmp_path):
         # checked only after ingest and stats before: minutes into a big run
         ("--sample", "no-such-ids.txt", "--sample no-such-ids.txt: neither a fraction nor a readable file"),
         ("--sample", "1.5", "--sample 1.5: a fraction must be in (0, 1]"),
+        # reached the SDK, which failed every call: minutes of retries, then fallback stories
+        ("--base-url", "localhost:9/v1", "setting 'base_url': an http(s) URL is needed"),
     ],
 )  # fmt: skip
 def test_an_impossible_setting_is_one_line_before_any_work(tmp_path, option, value, says):
@@ -389,3 +392,31 @@ def test_a_run_with_nobody_to_write_for_says_why_and_fails(tmp_path):
     ids.write_text("u_0000000000000000\n")
     res = run_cli(["generate", SAMPLE, "--out", str(out), "--sample", str(ids), "-q"], env)
     assert res.returncode == 4 and "--sample selected none of the" in res.stderr, res.stderr
+
+
+def test_an_endpoint_nobody_answers_is_one_line_in_seconds(tmp_path):
+    """A mistyped or stopped endpoint spent the retry budget on every call (3 minutes for 2
+    listeners), stored the embedded writer's fallbacks and exited 0; now the preflight's TCP
+    knock refuses it before any work. The judge's own endpoint is knocked on too."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # free once closed: nobody listens there
+    env = cli_env(tmp_path, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+    dead = f"http://127.0.0.1:{port}/v1"
+    with ScriptedServer(Script()) as srv:
+        for args, says in (
+            (["--base-url", dead, "--model", "m"], f"cannot reach the LLM endpoint at {dead}"),
+            (
+                ["--backend", "scripted", "--base-url", srv.base_url, "--model", "scripted",
+                 "--judge-model", "scripted-judge", "--judge-base-url", dead],
+                f"cannot reach the judge endpoint at {dead} (--judge-base-url)",
+            ),
+        ):  # fmt: skip
+            t0 = time.monotonic()
+            res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs"), *args], env)
+            took = time.monotonic() - t0
+            assert res.returncode == 2, res.stderr[-2000:]
+            errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+            assert len(errors) == 1 and says in errors[0], res.stderr
+            assert took < 60, took  # start-up and one refused connect, not the retry budget
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from _batch_helpers import cli_env, manifest, only_run, read_lines, run_cli
 
-from wrapped.batch.cluster import PROBE_TIMEOUT_S
+from wrapped.llm.probe import PROBE_TIMEOUT_S
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = str(REPO / "data" / "sample")

@@ -13,6 +13,7 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -120,6 +121,17 @@ class Settings(BaseSettings):
     run_id: str | None = None
     max_failure_rate: float = Field(default=0.05, ge=0.0, le=1.0)
     seed: int = 0
+
+    @field_validator("base_url", "judge_base_url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        """'localhost:8000/v1' (no scheme) reached the SDK, which failed on every call; the
+        run then spent its retry budget per story and stored fallbacks."""
+        if v is not None:
+            parts = urlsplit(v)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("an http(s) URL is needed, like http://127.0.0.1:8000/v1")
+        return v
 
     @field_validator("run_id")
     @classmethod

@@ -9,20 +9,17 @@ from __future__ import annotations
 import logging
 import math
 import os
-import socket
 import sys
 from pathlib import Path
 from typing import Any
 
 from wrapped.errors import ConfigError
+from wrapped.llm.probe import knock
 from wrapped.settings import Settings
 from wrapped.store.layout import RunLayout
 
 #: whether this process joined an existing cluster (else it started its own)
 _JOINED = False
-
-#: how long a cluster address may take to accept a TCP connection before the run is refused
-PROBE_TIMEOUT_S = 5.0
 
 
 def _unreachable(address: str, why: str, *, joined: bool = False) -> ConfigError:
@@ -80,13 +77,11 @@ def check_ray_address(settings: Settings) -> None:
             f"Ray address '{address}' (--ray-address or RAY_ADDRESS) is not HOST:PORT, "
             "ray://HOST:PORT or auto"
         )
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=PROBE_TIMEOUT_S).close()
-    except OSError as exc:
-        why = exc.strerror or str(exc) or type(exc).__name__
+    why = knock(host, int(port))
+    if why is not None:
         if target != address:
             why = f"it names {target}, which answers: {why}"
-        raise _unreachable(address, why) from None
+        raise _unreachable(address, why)
 
 
 def _resolve_auto() -> str | None:

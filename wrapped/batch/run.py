@@ -451,17 +451,25 @@ def _release_memory() -> None:
 
 
 def _preflight(settings: Settings) -> str:
-    """Build the backend and gate once here, and knock on the Ray cluster's door, so a
-    configuration mistake (no key, unknown backend, a cluster that is not there) is one clear
-    line before any work, not a dead actor's traceback or minutes of retries."""
+    """Build the backend and gate once here, and knock on the Ray cluster's and the LLM
+    endpoints' doors, so a configuration mistake (no key, unknown backend, a cluster or an
+    endpoint that is not there) is one clear line before any work, not a dead actor's
+    traceback or minutes of retries ending in fallback stories."""
     import asyncio
 
     from wrapped.batch.cluster import check_ray_address
     from wrapped.batch.runtime import build_runtime
+    from wrapped.llm.probe import check_endpoint
 
     check_ray_address(settings)
     runtime = build_runtime(settings)
     asyncio.run(runtime.aclose())
+    writer_url = getattr(getattr(runtime.backend, "client", None), "base_url", None)
+    if writer_url:
+        check_endpoint(writer_url, role="LLM endpoint", option="--base-url or OPENAI_BASE_URL")
+    judge_url = runtime.gate.judge_base_url
+    if judge_url and judge_url != writer_url:
+        check_endpoint(judge_url, role="judge endpoint", option="--judge-base-url")
     return runtime.backend.model
 
 

@@ -105,6 +105,11 @@ class Gate:
     def judge_enabled(self) -> bool:
         return self._judge is not None
 
+    @property
+    def judge_base_url(self) -> str | None:
+        """Where the judge's calls go (None when no judge runs or its client has no URL)."""
+        return getattr(getattr(self._judge, "client", None), "base_url", None)
+
     async def check(self, draft: Draft, request: StoryRequest) -> list[Check]:
         """Every check for one draft (the judge only after the deterministic layer passed)."""
         return (await self._check(draft, request))[0]
