@@ -420,3 +420,33 @@ def test_an_endpoint_nobody_answers_is_one_line_in_seconds(tmp_path):
             assert len(errors) == 1 and says in errors[0], res.stderr
             assert took < 60, took  # start-up and one refused connect, not the retry budget
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+@pytest.mark.parametrize("down", ["scripted", "scripted-judge"])
+def test_an_endpoint_that_goes_down_stops_the_run_and_a_rerun_finishes_it(tmp_path, down):
+    """Every call of the writer (or of the judge) gets a 500. That used to end "complete" with
+    exit 0 and every story a template fallback (an unscored judge check, for the judge),
+    paid-for LLM stories silently replaced. Now the run stops with one line after a few
+    calls in a row give up, stores no fallback for it, and a rerun on a healthy endpoint
+    writes every story exactly once."""
+    with ScriptedServer(Script(rules=[Rule(model=down, fault="server_error")])) as srv:
+        env = cli_env(tmp_path, **{**FAST_RETRY, "WRAPPED_MAX_ATTEMPTS": "2"})
+        args = _scripted_args(srv, tmp_path / "runs", "--users", "4")
+        res = run_cli(args, env)
+        assert res.returncode == 4, res.stderr[-3000:]
+        errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and "the run stopped:" in errors[0], res.stderr[-3000:]
+        assert "500" in errors[0] and "rerun the same command" in errors[0]
+        assert "Traceback" not in res.stderr
+        run = only_run(tmp_path / "runs")
+        m = manifest(run)
+        assert m["status"] == "incomplete" and "500" in m["stopped"]
+        assert m["counts_add_up"], m["count_problems"]
+        assert m["counts"]["stories"]["fallback"] == 0 and m["counts"]["listeners_pending"] > 0
+        srv.set_script(Script())
+        res = run_cli(args, env)
+        assert res.returncode == 0, res.stderr[-3000:]
+    m = assert_complete_and_exactly_once(run)
+    assert "stopped" not in m and m["counts"]["listeners_done"] == 4
+    s = m["counts"]["stories"]
+    assert s["passed"] + s["fallback"] == s["expected"] > 0

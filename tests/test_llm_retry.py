@@ -10,9 +10,15 @@ import httpx2
 import openai
 import pytest
 
-from wrapped.errors import LLMAuthError, LLMHTTPError, LLMOutputError, LLMTimeoutError
+from wrapped.errors import (
+    LLMAuthError,
+    LLMHTTPError,
+    LLMOutageError,
+    LLMOutputError,
+    LLMTimeoutError,
+)
 from wrapped.llm import LLMConnectionError, parse_retry_after, should_retry
-from wrapped.llm.retry import map_exception
+from wrapped.llm.retry import OutageBreaker, map_exception
 from wrapped.llm.structured import parse_output, response_format, strict_schema
 from wrapped.story import Draft
 
@@ -98,3 +104,25 @@ def test_json_instruction_joins_the_system_message_only_when_the_endpoint_cannot
         out = with_instruction(msgs, Draft, mode)
         assert out[0]["content"].startswith("Be kind.") and '"facts_used"' in out[0]["content"]
         assert out[1] == msgs[1] and msgs[0]["content"] == "Be kind."  # input untouched
+
+
+def test_the_outage_breaker_trips_only_on_failures_of_availability_in_a_row():
+    """One call that runs out of retries on a flaky endpoint is bad luck (its story falls
+    back); three in a row with nothing getting through is an endpoint that is down."""
+    outage = [
+        LLMHTTPError("500 from http://h/v1", status=500),
+        LLMHTTPError("429 from http://h/v1", status=429),
+        LLMTimeoutError("http://h/v1 did not answer in time"),
+        LLMConnectionError("cannot reach http://h/v1"),
+    ]
+    b = OutageBreaker(3)
+    for exc in outage * 3:  # a success between any two give-ups: never trips
+        assert b.failed(exc) is exc
+        b.ok()
+    assert [type(b.failed(e)) for e in outage[:3]] == [LLMHTTPError, LLMHTTPError, LLMOutageError]
+    tripped = b.failed(outage[3])
+    assert isinstance(tripped, LLMOutageError) and "cannot reach http://h/v1" in tripped.message
+    # a bad reply or a wrong key is no outage, and does not count towards one
+    b = OutageBreaker(1)
+    for exc in (LLMOutputError("cut off"), LLMAuthError("401", status=401)):
+        assert b.failed(exc) is exc and b.streak == 0

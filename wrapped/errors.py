@@ -85,6 +85,13 @@ class LLMTimeoutError(LLMError):
     """The request did not finish in time (retryable)."""
 
 
+class LLMOutageError(LLMError):
+    """Calls keep running out of retries on failures of availability (unreachable, timeouts,
+    429, 5xx) with no success in between: the endpoint is down or throttling the run, and no
+    story is to blame. The gate does not turn it into fallback stories; the batch job stops,
+    with what it finished stored, and a rerun resumes."""
+
+
 class GateError(WrappedError):
     """The gate could not run (not: a story failed the gate — that is data, a Verdict)."""
 

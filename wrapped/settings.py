@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     rpm: int | None = Field(default=None, ge=1)
     tpm: int | None = Field(default=None, ge=1)
     concurrency: int = Field(default=16, ge=1)
+    outage_after: int = Field(
+        default=3,
+        ge=1,
+        description="calls in a row that run out of retries (unreachable, timeouts, 429, 5xx), "
+        "with none getting through, before a batch run stops as an outage (resumable) instead "
+        "of storing fallback stories",
+    )
     cache: bool = True
     cache_path: Path | None = None
     prices: dict[str, tuple[float, float]] = Field(default_factory=lambda: dict(DEFAULT_PRICES))

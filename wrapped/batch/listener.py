@@ -3,7 +3,8 @@
 Days are written in sequence so each prompt carries the listener's earlier stories. A failure
 here is data (a `ListenerResult` with status "failed" and the error), never a crash of the run —
 except a configuration error (wrong key, unknown model) that would fail every listener the same
-way: that is "fatal" and stops the run with one clear line.
+way: that is "fatal" and stops the run with one clear line; and an outage of the endpoint
+(`LLMOutageError`): "halted", which stops the run too, the listener left for the rerun.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from wrapped.errors import ConfigError, LLMAuthError, LLMHTTPError, WrappedError
+from wrapped.errors import ConfigError, LLMAuthError, LLMHTTPError, LLMOutageError, WrappedError
 from wrapped.gate.policy import release
 from wrapped.llm.backend import Backend
 from wrapped.settings import Settings
@@ -29,7 +30,7 @@ class ListenerResult(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     user_id: str
-    status: Literal["done", "failed", "fatal"]
+    status: Literal["done", "failed", "fatal", "halted"]
     error: str | None = None
     stories: list[Story] = Field(default_factory=list)  # in day order
     verdicts: list[Verdict] = Field(default_factory=list)
@@ -92,6 +93,11 @@ async def write_listener(
     except (LLMAuthError, ConfigError) as exc:
         return ListenerResult(
             user_id=user_year.user_id, status="fatal", error=str(exc), usage=usage
+        )
+    except LLMOutageError as exc:
+        # not this listener's failure: left unfinished (not journaled), so a rerun writes it
+        return ListenerResult(
+            user_id=user_year.user_id, status="halted", error=str(exc), usage=usage
         )
     except LLMHTTPError as exc:
         status = "fatal" if exc.status in _FATAL_STATUSES else "failed"

@@ -35,7 +35,7 @@ from wrapped.batch.plan import (
     make_run_id,
     select_users,
 )
-from wrapped.errors import BatchError, ConfigError
+from wrapped.errors import BatchError, ConfigError, WrappedError
 from wrapped.jsonfast import loads
 from wrapped.settings import Settings
 from wrapped.store import (
@@ -131,7 +131,15 @@ def run_generate(
     # A manifest from the start: a crashed or running run says what it is and how far it got.
     _write_manifest(layout, plan, settings, base_counts, timings, version)
     t = time.monotonic()
-    _fan_out(layout, plan, settings, progress=progress)
+    try:
+        _fan_out(layout, plan, settings, progress=progress)
+    except WrappedError as exc:
+        # stopped (the endpoint is down, a wrong key): the manifest says how far it got, and why
+        timings["generate_s"] = round(time.monotonic() - t, 3)
+        _write_manifest(
+            layout, plan, settings, base_counts, timings, version, final=True, stopped=exc.message
+        )
+        raise
     timings["generate_s"] = round(time.monotonic() - t, 3)
     timings["total_s"] = round(time.monotonic() - t0, 3)
 
@@ -355,10 +363,11 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
     load = [0] * len(workers)  # batches in flight per worker
     submitted = 0
     stream = _batches_with_data(layout, todo, settings.batch_size)
-    fatal: str | None = None
+    fatal: str | None = None  # a configuration error: every listener would fail alike
+    halted: str | None = None  # the endpoint is down: stop, and let a rerun finish the rest
     try:
         while True:
-            while len(pending) < window and fatal is None:
+            while len(pending) < window and fatal is None and halted is None:
                 nxt = next(stream, None)
                 if nxt is None:
                     break
@@ -385,6 +394,9 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
                     if rec.status == "fatal":
                         fatal = fatal or rec.error
                         continue
+                    if rec.status == "halted":
+                        halted = halted or rec.error
+                        continue
                     good.append(rec.line)
                     n_stories += rec.stories
                     n_passed += rec.passed
@@ -401,7 +413,7 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
                     journal.close()
                     _seal(layout, i, plan.shards[i])
                     journals.pop(i, None)
-            if fatal is not None and not pending:
+            if (fatal is not None or halted is not None) and not pending:
                 break
     finally:
         for j in journals.values():
@@ -412,6 +424,11 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
         stop_workers(workers, budget)
     if fatal is not None:
         raise ConfigError(fatal)
+    if halted is not None:
+        raise BatchError(
+            f"the run stopped: {halted}. What was finished is stored; rerun the same command "
+            "to resume once the endpoint answers"
+        )
 
 
 def _write_manifest(
@@ -423,10 +440,13 @@ def _write_manifest(
     version: Any,
     *,
     final: bool = False,
+    stopped: str | None = None,
 ) -> dict[str, Any]:
     counts, usage = recount(layout, plan.shards)
     counts = counts.model_copy(update=base_counts)
     manifest = _manifest(layout, plan, settings, counts, usage, timings, version, final=final)
+    if stopped is not None:
+        manifest["stopped"] = stopped
     atomic_write_text(layout.manifest, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
 

@@ -43,6 +43,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field, ValidationError
 
+from wrapped.errors import LLMOutageError
 from wrapped.settings import Settings
 from wrapped.story import Check, Draft, StoryRequest, Usage
 
@@ -375,6 +376,8 @@ class Judge:
         metric = _panel_metric_class()(self.llm, t)
         try:
             await metric.a_measure(case)
+        except LLMOutageError:
+            raise  # the judge's endpoint is down: no story is to blame (see Gate.produce)
         except Exception as exc:  # noqa: BLE001 - any judge failure is "unscored", never a pass
             why = f"judge reply unusable: {type(exc).__name__}: {str(exc)[:160]}"
             return [
@@ -414,6 +417,8 @@ class Judge:
             case = LLMTestCase(input=inp, actual_output=out)
             try:
                 await metric.a_measure(case, _show_indicator=False)
+            except LLMOutageError:
+                raise
             except Exception as exc:  # noqa: BLE001 - any judge failure is "unscored", never a pass
                 return Check(
                     name=name,

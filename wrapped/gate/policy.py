@@ -20,7 +20,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from wrapped.errors import ConfigError, GateError, LLMAuthError, LLMHTTPError, WrappedError
+from wrapped.errors import (
+    ConfigError,
+    GateError,
+    LLMAuthError,
+    LLMHTTPError,
+    LLMOutageError,
+    WrappedError,
+)
 from wrapped.gate import facts, safety
 from wrapped.gate.form import check_format
 from wrapped.gate.grounding import verify_draft
@@ -156,8 +163,10 @@ class Gate:
                 await cpu_turn()  # the writer's prompt: CPU only, until its call
                 result = await backend.write(req)
             except WrappedError as exc:
-                if _is_config_error(exc):
-                    raise  # a wrong key or model fails every story alike: the run must stop
+                if _is_config_error(exc) or isinstance(exc, LLMOutageError):
+                    # a wrong key or model fails every story alike, and so does an endpoint
+                    # that is down: the run must stop, not store fallbacks for everyone
+                    raise
                 reasons = [f"writer failed: {exc.message}"]
                 attempts.append(
                     Attempt(

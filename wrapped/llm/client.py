@@ -38,7 +38,7 @@ from wrapped.llm.cache import (
     request_body,
 )
 from wrapped.llm.limiter import RateLimiter, estimate_tokens, get_limiter
-from wrapped.llm.retry import async_retrying, map_exception, sync_retrying
+from wrapped.llm.retry import OutageBreaker, async_retrying, map_exception, sync_retrying
 from wrapped.settings import Settings
 from wrapped.story import Message, Usage
 from wrapped.turns import loop_local
@@ -209,6 +209,7 @@ class ChatClient:
         self._cache_path = (settings.cache_path or default_cache_path()) if use_cache else None
         self._cache: ResponseCache | None = None
         self.limiter: RateLimiter = get_limiter(self.base_url, settings.rpm, settings.tpm)
+        self.breaker = OutageBreaker(settings.outage_after)
         self._aclients: dict[int, tuple[Any, ...]] = {}
         self._sclient: openai.OpenAI | None = None
         self.default_params: dict[str, Any] = {
@@ -432,7 +433,11 @@ class ChatClient:
             done = await self._attempt(client, prep, paid, estimate, 0)
             attempts = 1
         except Exception as first:  # noqa: BLE001 - the retry policy decides, not this line
-            done, attempts = await self._retry(client, prep, paid, estimate, first, t0)
+            try:
+                done, attempts = await self._retry(client, prep, paid, estimate, first, t0)
+            except Exception as exc:  # noqa: BLE001 - re-raised, as an outage once tripped
+                raise self.breaker.failed(exc) from None
+        self.breaker.ok()
         return self._finish(prep, done, paid, attempts, t0, cache, user_id)
 
     async def _attempt(
@@ -533,5 +538,6 @@ class ChatClient:
                         raise self._failed(exc, prep, paid, t1) from None
                     done = self._settled(prep, resp, paid, t1, res.tokens)
         except Exception as exc:
-            raise self._annotate(exc, attempts, t0) from None
+            raise self.breaker.failed(self._annotate(exc, attempts, t0)) from None
+        self.breaker.ok()
         return self._finish(prep, done, paid, attempts, t0, cache, user_id)

@@ -33,6 +33,7 @@ from wrapped.errors import (
     LLMAuthError,
     LLMError,
     LLMHTTPError,
+    LLMOutageError,
     LLMOutputError,
     LLMTimeoutError,
 )
@@ -73,6 +74,40 @@ def should_retry(exc: BaseException) -> bool:
         # an unparseable 200 body (malformed JSON) is bad output, not a bad request
         return True
     return False
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A failure of availability rather than of the reply: unreachable, timed out, 429 or 5xx
+    (an unusable reply, `LLMOutputError`, is the story's problem and is not one)."""
+    if isinstance(exc, LLMAuthError):
+        return False
+    if isinstance(exc, LLMHTTPError):
+        return _retryable_status(exc.status)
+    return isinstance(exc, LLMTimeoutError | LLMConnectionError)
+
+
+class OutageBreaker:
+    """Trips after `after` calls in a row ran out of retries on an outage, with no success in
+    between. One such call can be bad luck on a flaky endpoint (its story falls back, as
+    before); several in a row, with nothing getting through, is an endpoint that is down."""
+
+    def __init__(self, after: int) -> None:
+        self.after = max(1, after)
+        self.streak = 0
+
+    def ok(self) -> None:
+        self.streak = 0
+
+    def failed(self, exc: BaseException) -> BaseException:
+        """The error to raise for a call that gave up: `exc`, or an `LLMOutageError` once
+        tripped."""
+        if not is_outage(exc):
+            return exc
+        self.streak += 1
+        if self.streak < self.after:
+            return exc
+        message = getattr(exc, "message", str(exc))
+        return LLMOutageError(f"{message}; {self.streak} calls in a row gave up, none got through")
 
 
 def _retryable_status(status: int) -> bool:
