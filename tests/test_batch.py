@@ -450,3 +450,38 @@ def test_an_endpoint_that_goes_down_stops_the_run_and_a_rerun_finishes_it(tmp_pa
     assert "stopped" not in m and m["counts"]["listeners_done"] == 4
     s = m["counts"]["stories"]
     assert s["passed"] + s["fallback"] == s["expected"] > 0
+
+
+def test_ctrl_c_mid_run_says_how_to_resume_and_the_rerun_finishes(tmp_path):
+    """typer turned Ctrl-C into a silent exit 130: no word that a rerun resumes, and the
+    manifest still said "running"."""
+    out = tmp_path / "runs"
+    with ScriptedServer(Script(latency_ms=300, seed=5), mode="process") as srv:
+        env = cli_env(tmp_path, WRAPPED_CONCURRENCY="2", WRAPPED_BATCH_SIZE="1")
+        args = _scripted_args(srv, out, "--users", "6")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "wrapped", *args],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if srv.requests():  # the fan-out is under way
+                break
+            time.sleep(0.1)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 130, err[-3000:]
+        assert "interrupted; rerun the same command to resume" in err
+        assert "Traceback" not in err and "Exception ignored" not in err, err[-3000:]
+        run = only_run(out)
+        m = manifest(run)
+        assert m["status"] == "incomplete" and m["stopped"] == "interrupted (Ctrl-C)"
+        res = run_cli(args, env)
+        assert res.returncode == 0, res.stderr[-3000:]
+    m = assert_complete_and_exactly_once(run)
+    assert "stopped" not in m and m["counts"]["listeners_done"] == 6

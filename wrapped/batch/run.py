@@ -133,11 +133,13 @@ def run_generate(
     t = time.monotonic()
     try:
         _fan_out(layout, plan, settings, progress=progress)
-    except WrappedError as exc:
-        # stopped (the endpoint is down, a wrong key): the manifest says how far it got, and why
+    except (WrappedError, KeyboardInterrupt) as exc:
+        # stopped (the endpoint is down, a wrong key, Ctrl-C): the manifest says how far it
+        # got, and why
+        why = exc.message if isinstance(exc, WrappedError) else "interrupted (Ctrl-C)"
         timings["generate_s"] = round(time.monotonic() - t, 3)
         _write_manifest(
-            layout, plan, settings, base_counts, timings, version, final=True, stopped=exc.message
+            layout, plan, settings, base_counts, timings, version, final=True, stopped=why
         )
         raise
     timings["generate_s"] = round(time.monotonic() - t, 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -183,11 +184,22 @@ def generate(
             highlight=False,
         )
     progress = RichRunProgress(console, enabled=not quiet)
-    result = run_generate(
-        inputs, out=out, settings=settings, users=users, sample=sample, progress=progress
-    )
+    try:
+        result = run_generate(
+            inputs, out=out, settings=settings, users=users, sample=sample, progress=progress
+        )
+    finally:
+        _leave_ray()
     _summary(Console(), result)
     check_failure_rate(result, settings)
+
+
+def _leave_ray() -> None:
+    """Stop the local Ray (or leave the cluster) here, not in Ray's exit hook: a Ctrl-C while
+    it shuts down is then our one line, not an "Exception ignored in atexit" traceback."""
+    ray = sys.modules.get("ray")
+    if ray is not None and ray.is_initialized():
+        ray.shutdown()
 
 
 def _summary(console: Console, result) -> None:

@@ -78,8 +78,18 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(1)
     except KeyboardInterrupt:
-        err_console.print("interrupted; rerun the same command to resume")
+        _interrupted(argv)
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # typer turns Ctrl-C into a silent exit 130
+            _interrupted(argv)
+        raise
+
+
+def _interrupted(argv: list[str] | None) -> None:
+    words = sys.argv[1:] if argv is None else argv
+    resume = "; rerun the same command to resume" if "generate" in words else ""
+    err_console.print(f"interrupted{resume}", markup=False, highlight=False)
 
 
 if __name__ == "__main__":
