@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -31,7 +32,7 @@ SECRET_LIKE = "sk-test-0123456789abcdefghijklmnopqrstuvwxyz"
 @pytest.fixture(scope="module")
 def embedded_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("embedded")
-    env = cli_env(tmp)
+    env = cli_env(tmp, WRAPPED_PROGRESS_EVERY_S="0.001")  # a progress line per batch
     # "[/runs]" in the path: the summary prints it with rich, whose markup it used to crash
     out = tmp / "[" / "runs]"
     first = run_cli(["generate", SAMPLE, "--out", str(out)], env)
@@ -59,6 +60,13 @@ def test_embedded_default_writes_grounded_stories_for_every_eligible_listener(em
     # the summary table and the counts are printed, and where the stories are, on one line
     assert "listeners in" in first.stdout and "passed the gate" in first.stdout
     assert f"stories: {run / 'stories'}   manifest: {run / 'manifest.json'}" in first.stdout
+    # not a terminal (a log, a CI or cluster job): plain progress lines, not one bar at the end
+    seen = [
+        int(m.group(1))
+        for m in re.finditer(rf"^listeners (\d+)/{c['eligible']} \(\d+%\) \| ", first.stderr, re.M)
+    ]
+    assert len(seen) >= 3 and seen[0] == 0 and seen[-1] == c["eligible"], first.stderr[-3000:]
+    assert seen == sorted(seen) and "ETA" in first.stderr
     assert m["ingest_report"] is not None
     assert (run / "ingest" / "rejects.jsonl").exists()
     ineligible = [json.loads(x) for x in (run / "ineligible.jsonl").read_text().splitlines()]

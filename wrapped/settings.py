@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=8, ge=1, description="listeners per Ray call")
     run_id: str | None = None
     max_failure_rate: float = Field(default=0.05, ge=0.0, le=1.0)
+    progress_every_s: float = Field(
+        default=30.0, gt=0, description="seconds between progress lines when not on a terminal"
+    )
     seed: int = 0
 
     @field_validator("base_url", "judge_base_url")

@@ -182,8 +182,9 @@ def generate(
             "[yellow]note:[/] user ids are pseudonymized with the built-in salt; "
             "set WRAPPED_SALT to your own secret for real listeners' data",
             highlight=False,
+            soft_wrap=True,
         )
-    progress = RichRunProgress(console, enabled=not quiet)
+    progress = RichRunProgress(console, enabled=not quiet, every_s=settings.progress_every_s)
     try:
         result = run_generate(
             inputs, out=out, settings=settings, users=users, sample=sample, progress=progress

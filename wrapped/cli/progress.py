@@ -20,9 +20,17 @@ from wrapped.story import Usage
 
 
 class RichRunProgress(RunProgress):
-    def __init__(self, console: Console, enabled: bool = True) -> None:
+    """A live bar on a terminal. Elsewhere (a log file, a CI or cluster job) rich would draw
+    the bar once, at the end, so a plain line is printed every `every_s` seconds instead: a
+    run of hours shows in its log that it is alive, and how far it got."""
+
+    def __init__(self, console: Console, enabled: bool = True, every_s: float = 30.0) -> None:
         self.console = console
         self.enabled = enabled
+        self._plain = enabled and not console.is_terminal
+        self._every = every_s
+        self._last = 0.0
+        self._total = self._done = self._done_before = 0
         self._progress: Progress | None = None
         self._task = None
         self._stories = 0
@@ -35,8 +43,12 @@ class RichRunProgress(RunProgress):
             self.console.print(f"[dim]•[/] {escape(text)}", highlight=False)
 
     def start(self, total: int, done: int) -> None:
-        self._t0 = time.monotonic()
+        self._t0 = self._last = time.monotonic()
+        self._total, self._done, self._done_before = total, done, done
         if not self.enabled:
+            return
+        if self._plain:
+            self._line()
             return
         self._progress = Progress(
             TextColumn("[bold]listeners"),
@@ -67,6 +79,11 @@ class RichRunProgress(RunProgress):
         self._stories += stories
         self._passed += passed
         self._usage = self._usage + usage
+        self._done += n
+        if self._plain:
+            if time.monotonic() - self._last >= self._every:
+                self._line()
+            return
         if self._progress is None:
             return
         elapsed = max(1e-6, time.monotonic() - self._t0)
@@ -79,7 +96,36 @@ class RichRunProgress(RunProgress):
             cost=f"{self._usage.cost_usd:.4f}",
         )
 
+    def _line(self) -> None:
+        """listeners done/total (%), stories/s, pass rate, tokens, cost, elapsed, ETA."""
+        self._last = now = time.monotonic()
+        elapsed = now - self._t0
+        total, done = self._total, self._done
+        pct = f" ({done / total:.0%})" if total else ""
+        rate = self._stories / elapsed if elapsed > 0 else 0.0
+        new = done - self._done_before
+        eta = "-"
+        if new and total > done:
+            eta = _clock((total - done) * elapsed / new)
+        passed = f"{self._passed / self._stories:.0%}" if self._stories else "-"
+        tokens = self._usage.prompt_tokens + self._usage.completion_tokens
+        self.console.print(
+            f"listeners {done:,}/{total:,}{pct} | {rate:.1f} stories/s | pass {passed} | "
+            f"{tokens:,} tok | ${self._usage.cost_usd:.4f} | elapsed {_clock(elapsed)} | ETA {eta}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
     def stop(self) -> None:
+        if self._plain and self._total:
+            self._line()
+            self._total = 0  # once
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
