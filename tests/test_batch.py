@@ -95,13 +95,17 @@ def test_no_secret_or_private_value_in_the_run(embedded_run):
 
 def test_erase_removes_a_listener_everywhere_and_counts_still_add_up(embedded_run, tmp_path):
     _, env, out, run, _, _, _ = embedded_run
+
     # an id that is no listener erases nothing: "--user x" once dropped every ingest-report
     # entry whose file name held an "x", from everyone's report and manifest
-    files = {p: p.read_bytes() for p in run.rglob("*") if p.is_file()}
+    def files():  # the lock file holds whoever locked the run last: not the run's data
+        return {p: p.read_bytes() for p in run.rglob("*") if p.is_file() and p.name != ".lock"}
+
+    before = files()
     for nobody in ("x", "e", "u_0000000000000000"):
         res = run_cli(["erase", "--user", nobody, "--runs", str(out)], env)
         assert res.returncode == 0 and "erased 0 record(s)" in res.stdout, res.stdout
-    assert {p: p.read_bytes() for p in run.rglob("*") if p.is_file()} == files
+    assert files() == before
     victim = read_lines(run / "stories")[0]["user_id"]
     res = run_cli(["erase", "--user", victim, "--runs", str(out)], env)
     assert res.returncode == 0, res.stderr
@@ -460,9 +464,19 @@ def test_an_endpoint_that_goes_down_stops_the_run_and_a_rerun_finishes_it(tmp_pa
     assert s["passed"] + s["fallback"] == s["expected"] > 0
 
 
-def test_ctrl_c_mid_run_says_how_to_resume_and_the_rerun_finishes(tmp_path):
-    """typer turned Ctrl-C into a silent exit 130: no word that a rerun resumes, and the
-    manifest still said "running"."""
+@pytest.mark.parametrize(
+    ("sig", "code", "says", "stopped"),
+    [
+        (signal.SIGINT, 130, "interrupted", "interrupted (Ctrl-C)"),
+        (signal.SIGTERM, 143, "terminated (SIGTERM)", "terminated (SIGTERM)"),
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_a_stop_signal_mid_run_says_how_to_resume_and_the_rerun_finishes(
+    tmp_path, sig, code, says, stopped
+):
+    """typer turned Ctrl-C into a silent exit 130, and SIGTERM (a scheduler stopping the job)
+    was Ray's crash report and exit 1; either way the manifest still said "running"."""
     out = tmp_path / "runs"
     with ScriptedServer(Script(latency_ms=300, seed=5), mode="process") as srv:
         env = cli_env(tmp_path, WRAPPED_CONCURRENCY="2", WRAPPED_BATCH_SIZE="1")
@@ -480,16 +494,40 @@ def test_ctrl_c_mid_run_says_how_to_resume_and_the_rerun_finishes(tmp_path):
             if srv.requests():  # the fan-out is under way
                 break
             time.sleep(0.1)
-        assert proc.poll() is None, "the run ended before it could be interrupted"
-        proc.send_signal(signal.SIGINT)
+        assert proc.poll() is None, "the run ended before it could be stopped"
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=120)
-        assert proc.returncode == 130, err[-3000:]
-        assert "interrupted; rerun the same command to resume" in err
+        assert proc.returncode == code, err[-3000:]
+        assert f"{says}; rerun the same command to resume" in err
         assert "Traceback" not in err and "Exception ignored" not in err, err[-3000:]
+        assert "SIGTERM received" not in err, err[-3000:]  # Ray's crash report
         run = only_run(out)
         m = manifest(run)
-        assert m["status"] == "incomplete" and m["stopped"] == "interrupted (Ctrl-C)"
+        assert m["status"] == "incomplete" and m["stopped"] == stopped
         res = run_cli(args, env)
         assert res.returncode == 0, res.stderr[-3000:]
     m = assert_complete_and_exactly_once(run)
     assert "stopped" not in m and m["counts"]["listeners_done"] == 6
+
+
+def test_a_run_being_written_is_not_written_or_erased_by_a_second_command(tmp_path):
+    """An overlapping second job (cron, a second terminal) would pay for every pending
+    listener again and append to the same journal; erase would rewrite files a job appends to.
+    Whoever writes a run holds its lock (the kill -9 test shows a crash leaves none behind)."""
+    from wrapped.store.lock import run_lock
+
+    env = cli_env(tmp_path)
+    out = tmp_path / "runs"
+    with run_lock(out / "r1", doing="wait"):
+        (out / "r1" / "plan.json").write_text("{}")  # a run, as erase finds runs
+        for args, doing in (
+            (["generate", SAMPLE, "--out", str(out), "--run-id", "r1", "-q"], "rerun the same command"),
+            (["erase", "--user", "u_0000000000000000", "--runs", str(out)], "erase again"),
+        ):  # fmt: skip
+            res = run_cli(args, env)
+            assert res.returncode == 4, res.stderr[-2000:]
+            errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+            assert len(errors) == 1, res.stderr
+            assert f"{out / 'r1'} is in use by pid {os.getpid()}; {doing}" in errors[0]
+    res = run_cli(["erase", "--user", "u_0000000000000000", "--runs", str(out)], env)
+    assert res.returncode == 0 and "erased 0 record(s)" in res.stdout, res.stderr[-2000:]

@@ -7,6 +7,7 @@ scan proves the id no longer appears anywhere that was searched.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from wrapped.errors import ConfigError
 from wrapped.settings import Settings
 from wrapped.store.files import atomic_write_text
+from wrapped.store.lock import LOCK_NAME, run_lock
 
 
 class ErasureReport(BaseModel):
@@ -52,6 +54,25 @@ def erase_user(
     for root in roots:  # all checked before anything is erased
         if not root.is_dir():  # a file given as --runs would be searched for nothing
             raise ConfigError(f"{root}: {'not a folder' if root.exists() else 'no such folder'}")
+    with contextlib.ExitStack() as hold:
+        # a run being written is left alone: its job would append to what erase rewrites
+        runs = {p.parent for r in roots for name in ("plan.json", LOCK_NAME) for p in r.rglob(name)}
+        for run in sorted(runs):
+            hold.enter_context(run_lock(run, doing="erase again"))
+        _erase_files(roots, ids, report)
+    from wrapped.llm.cache import ResponseCache, default_cache_path
+
+    cache = Path(cache_path or settings.cache_path or default_cache_path())
+    if cache.exists():
+        rc = ResponseCache(cache)
+        report.cache_rows = sum(rc.erase_user(u) for u in ids)
+        rc.close()
+    report.still_found = _scan(roots + ([cache] if cache.exists() else []), ids)
+    return report
+
+
+def _erase_files(roots: list[Path], ids: set[str], report: ErasureReport) -> None:
+    """Remove the listener's records from every run file under `roots` (runs locked)."""
     for root in roots:
         for path in sorted(root.rglob("*.jsonl")):
             n = _rewrite_jsonl(path, ids)
@@ -71,15 +92,6 @@ def erase_user(
         for folder in sorted(p for p in root.rglob(".deepeval") if p.is_dir()):
             shutil.rmtree(folder)
             report.deepeval_caches_removed += 1
-    from wrapped.llm.cache import ResponseCache, default_cache_path
-
-    cache = Path(cache_path or settings.cache_path or default_cache_path())
-    if cache.exists():
-        rc = ResponseCache(cache)
-        report.cache_rows = sum(rc.erase_user(u) for u in ids)
-        rc.close()
-    report.still_found = _scan(roots + ([cache] if cache.exists() else []), ids)
-    return report
 
 
 def _rewrite_jsonl(path: Path, ids: set[str]) -> int:

@@ -100,3 +100,10 @@ class BatchError(WrappedError):
     """The batch job failed as a whole (e.g. past the allowed failure rate)."""
 
     exit_code = 4
+
+
+class Terminated(BaseException):  # noqa: N818 - a signal, like KeyboardInterrupt, not an error
+    """SIGTERM (a scheduler stopping the job, `kill`): the batch job stops as for Ctrl-C.
+
+    A BaseException, like KeyboardInterrupt, so no `except Exception` swallows it; not a
+    KeyboardInterrupt, which the CLI framework would turn into a silent exit 130."""

@@ -9,11 +9,14 @@ generated nor paid for again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
 import re
+import signal
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -35,7 +38,7 @@ from wrapped.batch.plan import (
     make_run_id,
     select_users,
 )
-from wrapped.errors import BatchError, ConfigError, WrappedError
+from wrapped.errors import BatchError, ConfigError, Terminated, WrappedError
 from wrapped.jsonfast import loads
 from wrapped.settings import Settings
 from wrapped.store import (
@@ -46,6 +49,7 @@ from wrapped.store import (
     read_jsonl,
     write_jsonl_atomic,
 )
+from wrapped.store.lock import run_lock
 from wrapped.story import Usage
 
 log = logging.getLogger(__name__)
@@ -81,6 +85,65 @@ def run_generate(
 ) -> RunResult:
     """Run (or resume) the batch job; returns what the manifest says."""
     progress = progress or Progress()
+    _SIGTERM.clear()
+    previous_handler = _stop_on_sigterm()
+    try:
+        with contextlib.ExitStack() as hold:  # holds the run's lock until the end
+            return _run_generate(
+                inputs,
+                out=out,
+                settings=settings,
+                users=users,
+                sample=sample,
+                progress=progress,
+                hold=hold,
+            )
+    except KeyboardInterrupt:
+        if _SIGTERM.is_set():
+            raise Terminated() from None  # out of Ray's code now: the CLI's own exit (143)
+        raise
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
+
+
+#: set by the SIGTERM handler: Ray's C code re-raises what the handler raised as a plain
+#: KeyboardInterrupt, so the kind of stop is kept here
+_SIGTERM = threading.Event()
+
+
+def stopped_by_sigterm() -> bool:
+    """Whether the last run was stopped by SIGTERM (then Ray's processes may be gone too)."""
+    return _SIGTERM.is_set()
+
+
+def _stop_on_sigterm() -> Any:
+    """SIGTERM takes the Ctrl-C path (in the main thread only, where signals are delivered):
+    workers stopped, the manifest says why, one line. Python's default would end the process
+    on the spot; once Ray is up, its own handler prints a crash report. The handler raises
+    KeyboardInterrupt because the Ray code the driver waits in passes only that through
+    cleanly (anything else became a SystemError). Returns the handler it replaced (None off
+    the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def _raise(signum: int, frame: Any) -> None:
+        _SIGTERM.set()
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, _raise)
+
+
+def _run_generate(
+    inputs: Sequence[Path | str],
+    *,
+    out: Path,
+    settings: Settings,
+    users: int | None,
+    sample: str | None,
+    progress: Progress,
+    hold: contextlib.ExitStack,
+) -> RunResult:
     t0 = time.monotonic()
     timings: dict[str, float] = {}
     paths = check_inputs([Path(p) for p in inputs])
@@ -97,6 +160,8 @@ def run_generate(
         settings, prompt_hash=version.hash, input_fingerprint=fingerprint, selection=selection_key
     )
     layout = RunLayout(Path(out) / run_id)
+    # one writer per run: an overlapping second job would pay for every pending listener again
+    hold.enter_context(run_lock(layout.root, doing="rerun the same command"))
     resumed = layout.plan.exists()
 
     if resumed:
@@ -134,9 +199,12 @@ def run_generate(
     try:
         _fan_out(layout, plan, settings, progress=progress)
     except (WrappedError, KeyboardInterrupt) as exc:
-        # stopped (the endpoint is down, a wrong key, Ctrl-C): the manifest says how far it
-        # got, and why
-        why = exc.message if isinstance(exc, WrappedError) else "interrupted (Ctrl-C)"
+        # stopped (the endpoint is down, a wrong key, Ctrl-C, SIGTERM): the manifest says how
+        # far it got, and why
+        if isinstance(exc, WrappedError):
+            why = exc.message
+        else:
+            why = "terminated (SIGTERM)" if _SIGTERM.is_set() else "interrupted (Ctrl-C)"
         timings["generate_s"] = round(time.monotonic() - t, 3)
         _write_manifest(
             layout, plan, settings, base_counts, timings, version, final=True, stopped=why
@@ -355,6 +423,7 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
     from wrapped.batch.cluster import ensure_ray, start_workers
 
     ensure_ray(settings)
+    _stop_on_sigterm()  # again: starting Ray installed its own handler
     workers, budget = start_workers(settings, layout, plan.prompt_hash)
     journals: dict[int, Journal] = {}
     left = {i: len(rem) for i, rem in todo}
@@ -423,7 +492,11 @@ def _fan_out(layout: RunLayout, plan: Plan, settings: Settings, *, progress: Pro
         progress.stop()
         from wrapped.batch.cluster import stop_workers
 
-        stop_workers(workers, budget)
+        # On SIGTERM no goodbye to the workers: a stop sent to the whole process group (systemd,
+        # `kill -TERM -PGID`) has ended Ray's own processes too, and a call to them would wait
+        # out Ray's 60 s reconnect before the manifest is written. They go with the driver.
+        if not _SIGTERM.is_set():
+            stop_workers(workers, budget)
     if fatal is not None:
         raise ConfigError(fatal)
     if halted is not None:
@@ -634,7 +707,8 @@ def _manifest(
         "usage": usage.model_dump(),
         "timings": {**previous.get("timings", {}), **timings},
         "ingest_report": _read_json(layout.ingest_dir / "ingest_report.json"),
-        "ray": cluster_info() or previous.get("ray"),
+        # after a SIGTERM Ray may be gone, and asking it would wait out its 60 s reconnect
+        "ray": (None if _SIGTERM.is_set() else cluster_info()) or previous.get("ray"),
     }
 
 

@@ -198,8 +198,10 @@ def generate(
 def _leave_ray() -> None:
     """Stop the local Ray (or leave the cluster) here, not in Ray's exit hook: a Ctrl-C while
     it shuts down is then our one line, not an "Exception ignored in atexit" traceback."""
+    from wrapped.batch.run import stopped_by_sigterm
+
     ray = sys.modules.get("ray")
-    if ray is not None and ray.is_initialized():
+    if ray is not None and ray.is_initialized() and not stopped_by_sigterm():
         ray.shutdown()
 
 

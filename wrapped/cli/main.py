@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from wrapped.errors import WrappedError
+from wrapped.errors import Terminated, WrappedError
 
 app = typer.Typer(
     name="wrapped",
@@ -80,16 +80,19 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         _interrupted(argv)
         sys.exit(130)
+    except Terminated:
+        _interrupted(argv, "terminated (SIGTERM)")
+        sys.exit(143)
     except SystemExit as exc:
         if exc.code == 130:  # typer turns Ctrl-C into a silent exit 130
             _interrupted(argv)
         raise
 
 
-def _interrupted(argv: list[str] | None) -> None:
+def _interrupted(argv: list[str] | None, what: str = "interrupted") -> None:
     words = sys.argv[1:] if argv is None else argv
     resume = "; rerun the same command to resume" if "generate" in words else ""
-    err_console.print(f"interrupted{resume}", markup=False, highlight=False)
+    err_console.print(f"{what}{resume}", markup=False, highlight=False)
 
 
 if __name__ == "__main__":
