@@ -233,7 +233,6 @@ def check_failure_rate(result: RunResult, settings: Settings) -> None:
     if c["selected"] == 0:
         raise BatchError(_nobody(result.run_dir, c))
     if result.failure_rate > settings.max_failure_rate:
-        c = result.manifest["counts"]
         reasons = c.get("listener_failures_by_reason") or {}
         top = max(reasons, key=reasons.get) if reasons else "unknown"
         raise BatchError(
