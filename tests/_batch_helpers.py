@@ -44,6 +44,11 @@ def run_cli(
     )
 
 
+def start_cli(args: list[str], env: dict[str, str], **kw: Any) -> subprocess.Popen:
+    """`run_cli` without waiting: the job as a process a test can signal or kill."""
+    return subprocess.Popen([sys.executable, "-m", "wrapped", *args], env=env, cwd=REPO, **kw)
+
+
 def only_run(out: Path) -> Path:
     runs = [p for p in out.iterdir() if p.is_dir()]
     assert len(runs) == 1, runs

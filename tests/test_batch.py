@@ -9,7 +9,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 
 import pytest
@@ -21,6 +20,7 @@ from _batch_helpers import (
     only_run,
     read_lines,
     run_cli,
+    start_cli,
 )
 
 from wrapped.testing import Rule, Script, ScriptedServer
@@ -244,10 +244,9 @@ def test_kill_9_mid_run_then_resume_stores_each_story_exactly_once(tmp_path):
             WRAPPED_CONCURRENCY="4",
             **FAST_RETRY,
         )
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "wrapped", *_scripted_args(srv, out, "--users", "8")],
-            env=env,
-            cwd=REPO,
+        proc = start_cli(
+            _scripted_args(srv, out, "--users", "8"),
+            env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -481,14 +480,7 @@ def test_a_stop_signal_mid_run_says_how_to_resume_and_the_rerun_finishes(
     with ScriptedServer(Script(latency_ms=300, seed=5), mode="process") as srv:
         env = cli_env(tmp_path, WRAPPED_CONCURRENCY="2", WRAPPED_BATCH_SIZE="1")
         args = _scripted_args(srv, out, "--users", "6")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "wrapped", *args],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_cli(args, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and proc.poll() is None:
             if srv.requests():  # the fan-out is under way
