@@ -523,3 +523,24 @@ def test_a_run_being_written_is_not_written_or_erased_by_a_second_command(tmp_pa
             assert f"{out / 'r1'} is in use by pid {os.getpid()}; {doing}" in errors[0]
     res = run_cli(["erase", "--user", "u_0000000000000000", "--runs", str(out)], env)
     assert res.returncode == 0 and "erased 0 record(s)" in res.stdout, res.stderr[-2000:]
+
+
+def test_a_damaged_plan_is_one_line_and_a_damaged_manifest_is_rebuilt(tmp_path):
+    """Both were tracebacks on the rerun (pydantic's, json's). The files are written
+    atomically, so only a hand edit or a disk fault damages them."""
+    env = cli_env(tmp_path)
+    args = ["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--users", "1", "-q"]
+    assert run_cli(args, env).returncode == 0
+    run = only_run(tmp_path / "runs")
+    plan = (run / "plan.json").read_text()
+    (run / "plan.json").write_text("{")
+    res = run_cli(args, env)
+    assert res.returncode == 4, res.stderr[-2000:]
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and f"{run} cannot be resumed, its plan is damaged" in errors[0]
+    assert "Traceback" not in res.stderr
+    (run / "plan.json").write_text(plan)
+    (run / "manifest.json").write_text('{"x')
+    res = run_cli(args, env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert manifest(run)["status"] == "complete" and manifest(run)["counts_add_up"]

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 import wrapped
 from wrapped.batch.cluster import cluster_info
@@ -165,10 +165,7 @@ def _run_generate(
     resumed = layout.plan.exists()
 
     if resumed:
-        plan = Plan.model_validate_json(layout.plan.read_text(encoding="utf-8"))
-        base_counts = json.loads(
-            layout.root.joinpath("plan_counts.json").read_text(encoding="utf-8")
-        )
+        plan, base_counts = _read_plan(layout)
         progress.stage(f"resuming run {run_id}")
     else:
         progress.stage("reading listening history")
@@ -223,6 +220,25 @@ def _run_generate(
         manifest=manifest,
         resumed=resumed,
         failure_rate=failure_rate,
+    )
+
+
+def _read_plan(layout: RunLayout) -> tuple[Plan, dict[str, Any]]:
+    """The plan a resume follows; a damaged one is one line that says what to do, not a
+    pydantic traceback (the files are written atomically, so only a hand edit or a disk
+    fault damages them)."""
+    try:
+        plan = Plan.model_validate_json(layout.plan.read_text(encoding="utf-8"))
+        counts = json.loads(layout.root.joinpath("plan_counts.json").read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        why = exc.errors()[0]["msg"]
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+    else:
+        return plan, counts
+    raise BatchError(
+        f"{layout.root} cannot be resumed, its plan is damaged ({why}); move the folder away "
+        "to start the run again"
     )
 
 
@@ -682,7 +698,10 @@ def _manifest(
     """The manifest; written once when an invocation starts ("running") and once at its end."""
     previous = {}
     if layout.manifest.exists():
-        previous = json.loads(layout.manifest.read_text(encoding="utf-8"))
+        try:
+            previous = json.loads(layout.manifest.read_text(encoding="utf-8"))
+        except ValueError:
+            previous = {}  # damaged by hand: the counts are recounted anyway, from the shards
     runs = previous.get("invocations", 0) + (0 if final else 1)
     if not final:
         status = "running"
