@@ -544,3 +544,18 @@ def test_a_damaged_plan_is_one_line_and_a_damaged_manifest_is_rebuilt(tmp_path):
     res = run_cli(args, env)
     assert res.returncode == 0, res.stderr[-2000:]
     assert manifest(run)["status"] == "complete" and manifest(run)["counts_add_up"]
+
+
+def test_erase_with_runs_that_are_not_folders_is_refused_before_erasing(tmp_path):
+    """A file given as --runs was searched for nothing: "erased 0", a GDPR request silently
+    not done. Every --runs is checked before anything is erased."""
+    a_file = tmp_path / "runs.txt"
+    a_file.write_text("not a folder")
+    (tmp_path / "runs").mkdir()
+    for bad, says in ((a_file, "not a folder"), (tmp_path / "gone", "no such folder")):
+        args = ["erase", "--user", "u_0000000000000000", "--runs", str(tmp_path / "runs")]
+        res = run_cli([*args, "--runs", str(bad)], cli_env(tmp_path))
+        assert res.returncode == 2, res.stdout + res.stderr
+        errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+        assert errors == [f"error: {bad}: {says}"], res.stderr
+        assert "erased" not in res.stdout
