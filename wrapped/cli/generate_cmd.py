@@ -146,6 +146,11 @@ def generate(
 
     Rerunning the same command resumes the run: finished listeners are neither generated nor
     paid for again. A different prompt version or model starts a new run.
+
+    Exit codes: 0 done; 2 a bad input, option, key or endpoint; 4 the run stopped or failed as a
+    whole (the endpoint went down, more listeners failed than --max-failure-rate allows, nobody
+    to write for, the run is in use by another command); 130 Ctrl-C; 143 SIGTERM. Each failure
+    is one line on stderr; a stopped run resumes when the same command runs again.
     """
     from wrapped.batch.run import check_failure_rate, run_generate
     from wrapped.cli.progress import RichRunProgress
