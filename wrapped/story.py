@@ -141,6 +141,22 @@ class Verdict(_Model):
     reasons: list[str] = Field(default_factory=list, description="why it did not pass first time")
 
 
+class JudgeInfo(_Model):
+    """Which judge ran in a run (or that none did, and why): shown in the summary, kept in the
+    manifest, so a run is never silently unjudged."""
+
+    status: Literal["on", "off"]
+    model: str | None = None
+    endpoint_host: str | None = Field(default=None, description="host[:port] only, never a key")
+    suite: str | None = Field(default=None, description="panel | full")
+    reason: str | None = Field(default=None, description="why the judge is off")
+
+    def describe(self) -> str:
+        if self.status == "off":
+            return f"judge: off ({self.reason})" if self.reason else "judge: off"
+        return f"judge: {self.model} at {self.endpoint_host} ({self.suite})"
+
+
 class Story(_Model):
     """A stored story."""
 

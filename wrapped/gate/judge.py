@@ -45,7 +45,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from wrapped.errors import LLMOutageError
 from wrapped.settings import Settings
-from wrapped.story import Check, Draft, StoryRequest, Usage
+from wrapped.story import Check, Draft, JudgeInfo, StoryRequest, Usage
 
 RUBRICS: dict[str, list[str]] = {
     "tone": [
@@ -257,6 +257,26 @@ def judge_configured(settings: Settings) -> bool:
         settings.judge_base_url or settings.base_url or settings.judge_api_key or settings.api_key
     )
     return bool(settings.judge and settings.judge_model and endpoint)
+
+
+def describe_judge(settings: Settings) -> JudgeInfo:
+    """The judge a run with `settings` will use (model, endpoint host, suite), or off and why.
+
+    Placeholder with today's rule; the generate-stage work makes the writer's model and
+    endpoint the default for every LLM backend."""
+    from urllib.parse import urlsplit
+
+    if not settings.judge:
+        return JudgeInfo(status="off", reason="--no-judge")
+    if not judge_configured(settings):
+        return JudgeInfo(status="off", reason="no judge model/endpoint configured")
+    url = settings.judge_base_url or settings.base_url or "https://api.openai.com/v1"
+    return JudgeInfo(
+        status="on",
+        model=settings.judge_model,
+        endpoint_host=urlsplit(url).netloc,
+        suite=settings.judge_suite,
+    )
 
 
 def _case_text(draft: Draft, request: StoryRequest) -> tuple[str, str]:
