@@ -9,11 +9,13 @@ hashed, and file labels have identities replaced by pseudonyms.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,7 +26,7 @@ from rich.progress import Progress
 
 from wrapped.errors import InputError
 from wrapped.events import CATALOG_DTYPES, EVENT_COLUMNS, PROFILE_DTYPES, conform
-from wrapped.ingest import detect
+from wrapped.ingest import detect, layout, merge
 from wrapped.ingest.model import (
     FileReport,
     IngestReport,
@@ -47,8 +49,10 @@ from wrapped.ingest.sources import Source, discover
 from wrapped.ingest.validate import check_common, flag
 from wrapped.settings import Settings
 
-#: Columns that make two events "the same" (all but `source`, which always differs).
-DEDUP_COLUMNS = [c for c in EVENT_COLUMNS if c != "source"]
+#: Columns that make two events "the same": all but `source` (which always differs), plus
+#: Spotify's private offline timestamp — two offline plays synced together share `ts`, track and
+#: length but not it, and are two plays. The key is taken here, before that field is dropped.
+DEDUP_COLUMNS = [c for c in EVENT_COLUMNS if c != "source"] + ["offline"]
 
 
 @dataclass
@@ -76,6 +80,7 @@ class _Collected:
     profiles: list[pd.DataFrame] = field(default_factory=list)
     catalogs: list[pd.DataFrame] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    skipped_paths: list[str] = field(default_factory=list)  # full paths, for the error only
 
 
 @contextmanager
@@ -149,12 +154,15 @@ def _read(src: Source, det: detect.Detected, got: _Collected) -> None:
     fmt = det.format
     if fmt is None:
         if src.explicit:
-            raise InputError(det.reason, file=src.where)
+            raise InputError(f"{det.reason}; {detect.EXPECTED}", file=src.where)
         got.skipped.append(SkippedFile(file=src.label, reason=det.reason))
+        got.skipped_paths.append(src.where)
         return
     accounts = got.group_accounts.setdefault(src.group, set())
     if fmt == detect.SPOTIFY_EXTENDED:
         _single(got, src, fmt, spotify_extended.read(src))
+    elif fmt == detect.SPOTIFY_EXTENDED_CSV:
+        _single(got, src, fmt, spotify_extended.read_csv(src))
     elif fmt == detect.SPOTIFY_ACCOUNT:
         _single(got, src, fmt, spotify_account.read(src))
     elif fmt == detect.LISTENBRAINZ:
@@ -177,6 +185,36 @@ def _read(src: Source, det: detect.Detected, got: _Collected) -> None:
         got.profiles.append(tables.read_profiles(src))
     elif fmt == detect.CATALOG_CSV:
         got.catalogs.append(tables.read_catalog(src))
+
+
+def _check_layout(got: _Collected, *, user_given: bool) -> None:
+    """Stop when one listener folder holds several people's exports (see layout.py)."""
+    userdata: dict[str, set[str]] = {}
+    for src, ud in got.userdata:
+        if ud.account:
+            userdata.setdefault(src.group, set()).add(ud.account)
+    layout.check_one_listener_per_folder(
+        (
+            layout.EventFile(ef.source, ef.format, chunk.frame, i, ef.account)
+            for chunk in got.chunks
+            for i, ef in enumerate(chunk.files)
+        ),
+        userdata,
+        user_given=user_given,
+    )
+
+
+def _skipped_line(got: _Collected, paths: list[Path | str], most: int = 8) -> str:
+    """Each skipped file (relative to the folder given) and why, then what ingest reads."""
+    if not got.skipped:
+        return f"no files; {detect.EXPECTED}"
+    base = str(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else None
+    shown = "; ".join(
+        f"{os.path.relpath(where, base) if base else where}: {s.reason}"
+        for s, where in zip(got.skipped[:most], got.skipped_paths, strict=False)
+    )
+    more = f"; and {len(got.skipped) - most} more" if len(got.skipped) > most else ""
+    return f"skipped {len(got.skipped)} file(s): {shown}{more} — {detect.EXPECTED}"
 
 
 def _raw_user(ef: _EventFile, got: _Collected, user: str | None) -> str:
@@ -214,7 +252,8 @@ def ingest(
 
     if not got.chunks and not got.profiles and not got.catalogs and not got.userdata:
         where = ", ".join(str(p) for p in paths)
-        raise InputError(f"no listening history found ({detect.EXPECTED})", file=where)
+        raise InputError(f"no listening history found ({_skipped_line(got, paths)})", file=where)
+    _check_layout(got, user_given=user is not None)
 
     identities: dict[str, str] = {}
     frames: list[pd.DataFrame] = []
@@ -259,11 +298,12 @@ def ingest(
     if events_all is None:
         events = conform(pd.DataFrame())
     else:
-        events, rejects = _finish(events_all, files, now)
+        events, rejects, merged = _finish(events_all, files, now)
         report.read = len(events_all)
         report.accepted = len(events)
         report.rejected = len(rejects)
         report.dropped = int(events_all["drop"].notna().sum())
+        report.merged = int(merged.sum())
         report.rejected_by_reason = count_by([r.reason for r in rejects])
         report.dropped_by_reason = count_by(events_all["drop"].dropna().tolist())
     profiles = _profiles(got, identities, user, salt)
@@ -276,10 +316,27 @@ def ingest(
     )
 
 
-def _finish(
-    df: pd.DataFrame, files: list[FileReport], now: datetime | None
-) -> tuple[pd.DataFrame, list[Reject]]:
-    """Shared checks, duplicates, per-file counts; returns accepted events and rejects."""
+class _Finished(NamedTuple):
+    events: pd.DataFrame
+    rejects: list[Reject]
+    merged: np.ndarray  # per staged row: an account-data play the extended history also holds
+
+
+def _merged(df: pd.DataFrame, files: list[FileReport], ok: np.ndarray) -> np.ndarray:
+    """Account-data plays of a listener whose extended history holds them too (see merge.py)."""
+    fmt = np.array([f.format for f in files])
+    account = fmt == detect.SPOTIFY_ACCOUNT
+    extended = np.isin(fmt, [detect.SPOTIFY_EXTENDED, detect.SPOTIFY_EXTENDED_CSV])
+    if not (account.any() and extended.any()):  # the usual case: nothing to look for
+        return np.zeros(len(df), dtype=bool)
+    fno = df["file_no"].to_numpy()
+    return merge.account_plays_in_extended(
+        df, account[fno] & ok, extended[fno] & df["reject"].isna().to_numpy()
+    )
+
+
+def _finish(df: pd.DataFrame, files: list[FileReport], now: datetime | None) -> _Finished:
+    """Shared checks, cross-export merges, duplicates, per-file counts."""
     check_common(df, now=now)
     # "<file label>#<record index>", built in Arrow (no Python string per row).
     fno = df["file_no"].to_numpy()
@@ -294,6 +351,8 @@ def _finish(
         source = df["given_source"].astype("string").fillna(source)
     df["source"] = source
     ok = (df["reject"].isna() & df["drop"].isna()).to_numpy()
+    merged = _merged(df, files, ok)
+    ok = ok & ~merged
     cand = df[DEDUP_COLUMNS] if ok.all() else df.loc[ok, DEDUP_COLUMNS]
     # Hash first (cheap), then compare exactly only where hashes collide.
     h = pd.util.hash_pandas_object(cand, index=False)
@@ -304,8 +363,15 @@ def _finish(
         flag(
             df, df.index.isin(dup_index), "duplicate", None, "exact duplicate of an earlier record"
         )
-    rej = df[df["reject"].notna()]
-    rejects = [
+    rejected = df["reject"].notna().to_numpy()
+    _count_files(df, files, rejected, merged)
+    keep = ~rejected & df["drop"].isna().to_numpy() & ~merged
+    events = conform(df if keep.all() else _keep_rows(df[EVENT_COLUMNS], keep))
+    return _Finished(events, _rejects(df[rejected], files), merged)
+
+
+def _rejects(rej: pd.DataFrame, files: list[FileReport]) -> list[Reject]:
+    return [
         Reject(
             file=files[int(fno)].file,
             record=int(i),
@@ -324,18 +390,30 @@ def _finish(
             strict=True,
         )
     ]
-    read = np.bincount(fno, minlength=len(files))
-    rejected = np.bincount(fno[df["reject"].notna().to_numpy()], minlength=len(files))
-    dropped = np.bincount(fno[df["drop"].notna().to_numpy()], minlength=len(files))
+
+
+def _count_files(
+    df: pd.DataFrame, files: list[FileReport], rejected: np.ndarray, merged: np.ndarray
+) -> None:
+    """Per-file counts (read = accepted + rejected + dropped + merged) and listener ids."""
+    fno = df["file_no"].to_numpy()
+    n = len(files)
+    read = np.bincount(fno, minlength=n)
+    rej = np.bincount(fno[rejected], minlength=n)
+    dropped = np.bincount(fno[df["drop"].notna().to_numpy()], minlength=n)
+    mer = np.bincount(fno[merged], minlength=n)
     first_user = df.groupby("file_no")["user_id"].first()
     for i, f in enumerate(files):
-        f.read, f.rejected, f.dropped = int(read[i]), int(rejected[i]), int(dropped[i])
-        f.accepted = f.read - f.rejected - f.dropped
+        f.read, f.rejected, f.dropped, f.merged = (
+            int(read[i]),
+            int(rej[i]),
+            int(dropped[i]),
+            int(mer[i]),
+        )
+        f.accepted = f.read - f.rejected - f.dropped - f.merged
         f.user_id = (
             None if i not in first_user.index or pd.isna(first_user[i]) else str(first_user[i])
         )
-    keep = (df["reject"].isna() & df["drop"].isna()).to_numpy()
-    return conform(df if keep.all() else _keep_rows(df[EVENT_COLUMNS], keep)), rejects
 
 
 def _keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
