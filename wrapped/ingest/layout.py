@@ -84,8 +84,17 @@ def _where(export: str) -> str:
     return export or "the folder itself"
 
 
-def _overlap_error(folder: str, kind: str, first: str, second: str) -> InputError:
-    apart = "/" in first and "/" in second and first.split("/")[0] != second.split("/")[0]
+def _sub_folder(src: Source) -> str:
+    """The sub-folder of the listener folder an export lies in ('' when at its top)."""
+    if src.path is not None:  # loose files: the export is their folder
+        return src.export.split("/")[0]
+    return src.export.split("/")[0] if "/" in src.export else ""  # a zip, maybe in a sub-folder
+
+
+def _overlap_error(folder: str, kind: str, a: EventFile, b: EventFile) -> InputError:
+    first, second = a.source.export, b.source.export
+    sub_a, sub_b = _sub_folder(a.source), _sub_folder(b.source)
+    apart = bool(sub_a and sub_b and sub_a != sub_b)
     fix = (
         f"give the folder whose sub-folders are the listeners (`wrapped ingest {folder}`)"
         if apart
@@ -126,8 +135,8 @@ def check_one_listener_per_folder(
         plays = {e: _plays(fs) for e, fs in exports.items()}
         for first, second in combinations(sorted(plays), 2):
             if _different_people(plays[first], plays[second]):
-                folder = exports[first][0].source.folder
-                raise _overlap_error(folder, kind, first, second)
+                one, other = exports[first][0], exports[second][0]
+                raise _overlap_error(one.source.folder, kind, one, other)
     if user_given:
         return
     for group, sources in unnamed.items():
