@@ -1,32 +1,33 @@
 """`ingest`: files, folders and zips in; canonical events, profiles, catalog, counts and rejects out.
 
-Each file is read once into a staged frame; the listener's id is settled per file (the --user
-option, else the account name the export gives, else the listener's folder) and hashed; then the
-shared checks run once over everything, vectorized, and exact duplicates (also across files)
-are turned away. Nothing private survives: readers never read private fields, raw ids are
+Each file is read once into a staged frame; a listener folder that holds several people's
+exports stops ingest (layout.py); the listener's id is settled per file (the --user option, else
+the account name the export gives, else the listener's folder) and hashed; then the shared checks
+run once over everything, vectorized (finish.py): plays found in both of a listener's Spotify
+exports are counted once (merge.py) and exact duplicates (also across files) are turned away. Nothing private survives: readers never read private fields, raw ids are
 hashed, and file labels have identities replaced by pseudonyms.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
+from pydantic import SecretStr
 from rich.console import Console
 from rich.progress import Progress
 
 from wrapped.errors import InputError
-from wrapped.events import CATALOG_DTYPES, EVENT_COLUMNS, PROFILE_DTYPES, conform
-from wrapped.ingest import detect, layout, merge
+from wrapped.events import CATALOG_DTYPES, PROFILE_DTYPES, conform
+from wrapped.ingest import detect, layout
+from wrapped.ingest.finish import finish
 from wrapped.ingest.model import (
     FileReport,
     IngestReport,
@@ -46,13 +47,7 @@ from wrapped.ingest.readers import (
     tables,
 )
 from wrapped.ingest.sources import Source, discover
-from wrapped.ingest.validate import check_common, flag
 from wrapped.settings import Settings
-
-#: Columns that make two events "the same": all but `source` (which always differs), plus
-#: Spotify's private offline timestamp — two offline plays synced together share `ts`, track and
-#: length but not it, and are two plays. The key is taken here, before that field is dropped.
-DEDUP_COLUMNS = [c for c in EVENT_COLUMNS if c != "source"] + ["offline"]
 
 
 @dataclass
@@ -204,7 +199,7 @@ def _check_layout(got: _Collected, *, user_given: bool) -> None:
     )
 
 
-def _skipped_line(got: _Collected, paths: list[Path | str], most: int = 8) -> str:
+def _skipped_line(got: _Collected, paths: Sequence[Path | str], most: int = 8) -> str:
     """Each skipped file (relative to the folder given) and why, then what ingest reads."""
     if not got.skipped:
         return f"no files; {detect.EXPECTED}"
@@ -228,7 +223,7 @@ def _raw_user(ef: _EventFile, got: _Collected, user: str | None) -> str:
 
 
 def ingest(
-    paths: list[Path | str],
+    paths: Sequence[Path | str],
     *,
     settings: Settings,
     user: str | None = None,
@@ -298,7 +293,7 @@ def ingest(
     if events_all is None:
         events = conform(pd.DataFrame())
     else:
-        events, rejects, merged = _finish(events_all, files, now)
+        events, rejects, merged = finish(events_all, files, now)
         report.read = len(events_all)
         report.accepted = len(events)
         report.rejected = len(rejects)
@@ -316,122 +311,8 @@ def ingest(
     )
 
 
-class _Finished(NamedTuple):
-    events: pd.DataFrame
-    rejects: list[Reject]
-    merged: np.ndarray  # per staged row: an account-data play the extended history also holds
-
-
-def _merged(df: pd.DataFrame, files: list[FileReport], ok: np.ndarray) -> np.ndarray:
-    """Account-data plays of a listener whose extended history holds them too (see merge.py)."""
-    fmt = np.array([f.format for f in files])
-    account = fmt == detect.SPOTIFY_ACCOUNT
-    extended = np.isin(fmt, [detect.SPOTIFY_EXTENDED, detect.SPOTIFY_EXTENDED_CSV])
-    if not (account.any() and extended.any()):  # the usual case: nothing to look for
-        return np.zeros(len(df), dtype=bool)
-    fno = df["file_no"].to_numpy()
-    return merge.account_plays_in_extended(
-        df, account[fno] & ok, extended[fno] & df["reject"].isna().to_numpy()
-    )
-
-
-def _finish(df: pd.DataFrame, files: list[FileReport], now: datetime | None) -> _Finished:
-    """Shared checks, cross-export merges, duplicates, per-file counts."""
-    check_common(df, now=now)
-    # "<file label>#<record index>", built in Arrow (no Python string per row).
-    fno = df["file_no"].to_numpy()
-    labels = pa.array([f.file for f in files], pa.string()).take(pa.array(fno))
-    idx = pc.cast(pa.array(df["idx"].to_numpy()), pa.string())
-    source = pd.Series(
-        pd.arrays.ArrowStringArray(pc.binary_join_element_wise(labels, idx, "#")),
-        index=df.index,
-        dtype="string",
-    )
-    if "given_source" in df.columns:
-        source = df["given_source"].astype("string").fillna(source)
-    df["source"] = source
-    ok = (df["reject"].isna() & df["drop"].isna()).to_numpy()
-    merged = _merged(df, files, ok)
-    ok = ok & ~merged
-    cand = df[DEDUP_COLUMNS] if ok.all() else df.loc[ok, DEDUP_COLUMNS]
-    # Hash first (cheap), then compare exactly only where hashes collide.
-    h = pd.util.hash_pandas_object(cand, index=False)
-    maybe = h.duplicated(keep=False).to_numpy()
-    if maybe.any():
-        dup = cand[maybe].duplicated(keep="first")
-        dup_index = dup[dup].index
-        flag(
-            df, df.index.isin(dup_index), "duplicate", None, "exact duplicate of an earlier record"
-        )
-    rejected = df["reject"].notna().to_numpy()
-    _count_files(df, files, rejected, merged)
-    keep = ~rejected & df["drop"].isna().to_numpy() & ~merged
-    events = conform(df if keep.all() else _keep_rows(df[EVENT_COLUMNS], keep))
-    return _Finished(events, _rejects(df[rejected], files), merged)
-
-
-def _rejects(rej: pd.DataFrame, files: list[FileReport]) -> list[Reject]:
-    return [
-        Reject(
-            file=files[int(fno)].file,
-            record=int(i),
-            field=None if pd.isna(f) else str(f),
-            reason=str(r),
-            detail=None if pd.isna(d) else str(d),
-            user_id=None if pd.isna(u) else str(u),
-        )
-        for fno, i, f, r, d, u in zip(
-            rej["file_no"],
-            rej["idx"],
-            rej["reject_field"],
-            rej["reject"],
-            rej["reject_detail"],
-            rej["user_id"],
-            strict=True,
-        )
-    ]
-
-
-def _count_files(
-    df: pd.DataFrame, files: list[FileReport], rejected: np.ndarray, merged: np.ndarray
-) -> None:
-    """Per-file counts (read = accepted + rejected + dropped + merged) and listener ids."""
-    fno = df["file_no"].to_numpy()
-    n = len(files)
-    read = np.bincount(fno, minlength=n)
-    rej = np.bincount(fno[rejected], minlength=n)
-    dropped = np.bincount(fno[df["drop"].notna().to_numpy()], minlength=n)
-    mer = np.bincount(fno[merged], minlength=n)
-    first_user = df.groupby("file_no")["user_id"].first()
-    for i, f in enumerate(files):
-        f.read, f.rejected, f.dropped, f.merged = (
-            int(read[i]),
-            int(rej[i]),
-            int(dropped[i]),
-            int(mer[i]),
-        )
-        f.accepted = f.read - f.rejected - f.dropped - f.merged
-        f.user_id = (
-            None if i not in first_user.index or pd.isna(first_user[i]) else str(first_user[i])
-        )
-
-
-def _keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """df[keep], filtering Arrow-backed columns in Arrow (pandas would `take` row by row)."""
-    mask = pa.array(keep)
-    out = {}
-    for col in df.columns:
-        s = df[col]
-        if isinstance(s.array, pd.arrays.ArrowStringArray):
-            arr = pc.filter(s.array.__arrow_array__(), mask)
-            out[col] = pd.Series(pd.arrays.ArrowStringArray(arr), dtype=s.dtype)
-        else:
-            out[col] = s[keep].reset_index(drop=True)
-    return pd.DataFrame(out)
-
-
 def _profiles(
-    got: _Collected, identities: dict[str, str], user: str | None, salt: object
+    got: _Collected, identities: dict[str, str], user: str | None, salt: str | SecretStr
 ) -> pd.DataFrame:
     """Service profiles (hashed ids) first; Userdata.json fills country and birth date gaps."""
     parts = []
@@ -439,11 +320,11 @@ def _profiles(
         q = p.copy()
         q["user_id"] = (
             q.pop("raw_user").map(lambda u: ensure_pseudonymous(str(u), salt)).astype("string")
-        )  # type: ignore[arg-type]
+        )
         parts.append(q)
     for src, ud in got.userdata:
         raw = user or ud.account or src.group
-        pid = identities.get(raw) or identities.get(src.group) or pseudonymize(raw, salt)  # type: ignore[arg-type]
+        pid = identities.get(raw) or identities.get(src.group) or pseudonymize(raw, salt)
         parts.append(
             pd.DataFrame([{"user_id": pid, "country": ud.country, "birth_date": ud.birth_date}])
         )
