@@ -159,7 +159,7 @@ def read_batch(sources: list[Source]) -> Batch:
         offline=_series(table, "offline", "Float64"),
         ts=ts,
     )
-    frame = stage(raw).frame
+    frame = stage(raw, name_account=False).frame
     frame["idx"] = np.arange(n, dtype=np.int64) - starts[part]
     frame["part"] = part
     accounts: list[str | None] = [None] * len(paths)

@@ -160,8 +160,11 @@ def _names(s: dict[str, pd.Series]) -> dict[str, pd.Series]:
     }
 
 
-def stage(raw: Raw) -> Staged:
-    """The staged frame of one or more files' records (see validate.py), from any path."""
+def stage(raw: Raw, *, name_account: bool = True) -> Staged:
+    """The staged frame of one or more files' records (see validate.py), from any path.
+
+    `name_account=False` skips naming the file's account (a multi-file batch names each file's).
+    """
     frame = staged(
         {
             **_names(raw.text),
@@ -186,4 +189,4 @@ def stage(raw: Raw) -> Staged:
     flag(frame, raw.ms_missing, "missing_field", "ms_played", "ms_played is missing")
     for name in BOOLS:
         flag(frame, raw.bools[name][1], "wrong_type", name, f"{name} is not true/false")
-    return Staged(frame, majority(s["username"]))
+    return Staged(frame, majority(s["username"]) if name_account else None)
