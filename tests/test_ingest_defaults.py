@@ -318,3 +318,16 @@ def test_cli_exit_2_and_one_line_for_the_bundled_samples_parent(
     assert "wrapped ingest data/sample" in lines[0] and not (tmp_path / "o").exists()
     for secret in PRIVATE_STRINGS:
         assert secret not in p.stderr
+
+
+def test_offline_timestamps_of_any_type_stage_alike_on_both_paths(tmp_path: Path) -> None:
+    """Only a bare number is an offline timestamp: a quoted one or a boolean is no key."""
+    values = [1_700_000_123, "1700000123", True, None, 1_700_000_123.0, 1.5e12]
+    f = write_json(tmp_path / "h.json", [ext(offline_timestamp=v) for v in values])
+    fast, exact = run([f], engine="auto"), run([f], engine="python")
+    assert fast.report == exact.report and fast.rejects == exact.rejects
+    assert [(x.record, x.reason) for x in fast.rejects] == [
+        (2, "duplicate"),
+        (3, "duplicate"),
+        (4, "duplicate"),
+    ]

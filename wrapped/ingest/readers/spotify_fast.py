@@ -46,7 +46,8 @@ def _query() -> str:
         f"NULLIF(trim({n}), '') AS {n}" if n in NAMES else f"NULLIF({n}, '') AS {n}" for n in TEXT
     )
     # JSON-typed columns keep their raw text: only a bare true/false is a boolean and only a
-    # bare integer is a play length ('"123"', 1.5 or "yes" are wrong types, never coerced).
+    # bare integer is a play length ('"123"', 1.5 or "yes" are wrong types, never coerced); only
+    # a bare number is an offline timestamp (a quoted one keeps its quotes and fails the cast).
     bools = ", ".join(
         f"CASE {b}::VARCHAR WHEN 'true' THEN true WHEN 'false' THEN false END AS {b}, "
         f"coalesce({b}::VARCHAR NOT IN ('true', 'false', 'null'), false) AS {b}_bad"
@@ -58,8 +59,7 @@ def _query() -> str:
             CASE WHEN TRY_CAST(ms_played::VARCHAR AS BIGINT)::VARCHAR = ms_played::VARCHAR
                  THEN ms_played::VARCHAR::BIGINT END AS ms,
             coalesce(ms_played::VARCHAR = 'null', true) AS ms_missing,
-            CASE WHEN json_type(offline_timestamp) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
-                 THEN TRY_CAST(offline_timestamp::VARCHAR AS DOUBLE) END AS offline
+            TRY_CAST(offline_timestamp::VARCHAR AS DOUBLE) AS offline
         FROM read_json($files, format = 'array', filename = true, columns = {{{spec}}},
                        maximum_object_size = 16777216)
     )
