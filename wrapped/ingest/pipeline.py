@@ -4,8 +4,9 @@ Each file is read once into a staged frame; a listener folder that holds several
 exports stops ingest (layout.py); the listener's id is settled per file (the --user option, else
 the account name the export gives, else the listener's folder) and hashed; then the shared checks
 run once over everything, vectorized (finish.py): plays found in both of a listener's Spotify
-exports are counted once (merge.py) and exact duplicates (also across files) are turned away. Nothing private survives: readers never read private fields, raw ids are
-hashed, and file labels have identities replaced by pseudonyms.
+exports are counted once (merge.py) and exact duplicates (also across files) are turned away.
+Nothing private survives: readers never read private fields, raw ids are hashed, and file labels
+have identities replaced by pseudonyms.
 """
 
 from __future__ import annotations
@@ -204,9 +205,9 @@ def _skipped_line(got: _Collected, paths: Sequence[Path | str], most: int = 8) -
     if not got.skipped:
         return f"no files; {detect.EXPECTED}"
     base = str(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else None
+    named = list(zip(got.skipped, got.skipped_paths, strict=True))[:most]
     shown = "; ".join(
-        f"{os.path.relpath(where, base) if base else where}: {s.reason}"
-        for s, where in zip(got.skipped[:most], got.skipped_paths, strict=False)
+        f"{os.path.relpath(where, base) if base else where}: {s.reason}" for s, where in named
     )
     more = f"; and {len(got.skipped) - most} more" if len(got.skipped) > most else ""
     return f"skipped {len(got.skipped)} file(s): {shown}{more} — {detect.EXPECTED}"
