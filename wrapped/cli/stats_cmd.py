@@ -7,7 +7,7 @@ import re
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -133,7 +133,7 @@ def register(app: typer.Typer) -> None:
         out.mkdir(parents=True, exist_ok=True)
         n_users = ev["user_id"].nunique()
         listeners = eligible = 0
-        window = None
+        window: dict[str, Any] | None = None
         reasons: Counter[str] = Counter()
         sources: Counter[str] = Counter()
         days: Counter[str] = Counter()
@@ -165,8 +165,7 @@ def register(app: typer.Typer) -> None:
             "seconds": round(elapsed, 3),
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-        w = summary["window"]
-        span = f"{w['start']}..{w['end']}" if w else "-"
+        span = f"{window['start']}..{window['end']}" if window else "-"
         typer.echo(
             f"{summary['listeners']} listeners ({summary['eligible']} eligible), window {span}, "
             f"{len(ev)} events in {elapsed:.1f}s -> {out}"

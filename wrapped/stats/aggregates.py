@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wrapped.stats.prepare import KIND_EPISODE, KIND_TRACK, KeySpace, Prepared
+from wrapped.stats.prepare import KIND_EPISODE, KIND_TRACK, Prepared
 
 
 @dataclass
@@ -304,6 +304,8 @@ def _counts2(uid: np.ndarray, flag: np.ndarray, n: int) -> np.ndarray:
 
 
 def extra(p: Prepared, c: Core, k: int) -> Extra:
+    # `prepare` fills both for every chunk; None only while a Prepared is being built
+    assert p.artist_genre is not None and p.artist_share is not None
     n = p.n_users
     uid, ms = p.uid, p.ms
     music = p.kind == KIND_TRACK
@@ -437,8 +439,3 @@ def _weighted_median_year(
     has = firsts >= 0
     out[has] = y[idx[firsts[has]]]
     return out
-
-
-def keyspace_names(space: KeySpace, items: np.ndarray) -> tuple[list, list]:
-    by = space.by[items].tolist() if space.by is not None else [None] * len(items)
-    return space.names[items].tolist(), by

@@ -309,6 +309,7 @@ def _catalog_lookup(
             )
         }
         if years:
+            assert tracks.by is not None  # a track's key space always holds its artist
             track_year = np.fromiter(
                 (years.get((b, n), -1) for n, b in zip(tracks.names, tracks.by, strict=True)),
                 dtype=np.int64,
@@ -635,4 +636,5 @@ def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
 
 def _raw(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Compact codes (-1 -> the trailing None) for taking display strings later."""
-    return codes.astype(np.int32, copy=False), np.append(uniques, None).astype(object)
+    none = np.array([None], dtype=object)
+    return codes.astype(np.int32, copy=False), np.append(uniques, none).astype(object)
