@@ -5,9 +5,12 @@ PY ?= .venv/bin/python
 test:
 	$(PY) -m pytest
 
+# The same checks as tests/test_lint.py (so CI runs them too): ruff, mypy, the import rules.
 lint:
 	$(PY) -m ruff check wrapped tests benchmarks
 	$(PY) -m ruff format --check wrapped tests benchmarks
+	$(PY) -m mypy
+	$(dir $(PY))lint-imports
 
 bench:
 	$(PY) benchmarks/bench_ingest.py
