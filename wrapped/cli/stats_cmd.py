@@ -7,14 +7,17 @@ import re
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from wrapped.errors import InputError
 
+if TYPE_CHECKING:  # pandas loads only when a command runs (startup time)
+    import pandas as pd
 
-def _read_table(path: Path, what: str):
+
+def _read_table(path: Path, what: str) -> pd.DataFrame:
     """A Parquet or CSV file as a DataFrame, with one clear error when it cannot be read."""
     import pandas as pd
 
@@ -30,7 +33,9 @@ def _read_table(path: Path, what: str):
     raise InputError(f"{what} must be a .parquet or .csv file", file=str(path))
 
 
-def load_inputs(events: Path, profiles: Path | None, catalog: Path | None):
+def load_inputs(
+    events: Path, profiles: Path | None, catalog: Path | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
     """(events, profiles, catalog) frames from a file or an ingest output directory."""
     import pandas as pd
 
