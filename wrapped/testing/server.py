@@ -209,9 +209,7 @@ def _matches(rule: Rule, ctx: dict[str, Any], try_: int) -> bool:
     )
 
 
-def _context(
-    body: dict[str, Any], judge_model: str, engine: Engine | None = None
-) -> dict[str, Any]:
+def _context(body: dict, judge_model: str, engine: Engine | None = None) -> dict:
     """What rules match on and the log records, with the request's data block (parsed through
     `engine`'s memo when given)."""
     messages = body.get("messages") or []
