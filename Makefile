@@ -1,5 +1,7 @@
 # Development shortcuts. The README's two commands are the supported entry points.
 PY ?= .venv/bin/python
+# `lint-imports` through the interpreter (import-linter has no `python -m` entry point)
+LINT_IMPORTS = from importlinter.cli import lint_imports_command; lint_imports_command()
 
 .PHONY: test lint bench bench-quick local local-demo local-demo-quick demo
 test:
@@ -10,7 +12,7 @@ lint:
 	$(PY) -m ruff check wrapped tests benchmarks
 	$(PY) -m ruff format --check wrapped tests benchmarks
 	$(PY) -m mypy
-	$(dir $(PY))lint-imports
+	$(PY) -c "$(LINT_IMPORTS)"
 
 bench:
 	$(PY) benchmarks/bench_ingest.py

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-#: the virtual environment's scripts (lint-imports has no `python -m` entry point)
-BIN = Path(sys.executable).parent
+#: `lint-imports` through this interpreter (import-linter has no `python -m` entry point)
+LINT_IMPORTS = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
 
 def _passes(*args: str, timeout: float = 240) -> None:
     """Run one tool; on failure, fail with its report (and no traceback to read past)."""
     proc = subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
-        command = " ".join(Path(args[0]).name if i == 0 else a for i, a in enumerate(args))
+        command = "lint-imports" if LINT_IMPORTS in args else " ".join(["python", *args[1:]])
         report = (proc.stdout + proc.stderr).strip()
         pytest.fail(f"`{command}` exited {proc.returncode}:\n{report}", pytrace=False)
 
@@ -39,4 +39,4 @@ def test_mypy_finds_no_type_errors_in_the_package() -> None:
 
 
 def test_the_stages_import_only_what_their_contracts_allow() -> None:
-    _passes(str(BIN / "lint-imports"))
+    _passes(sys.executable, "-c", LINT_IMPORTS)
