@@ -89,7 +89,9 @@ _STATUS = {
 }
 
 
-def _error(status: int, code: str, message: str, headers: dict | None = None) -> web.Response:
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> web.Response:
     body = {"error": {"message": message, "type": code, "code": code, "param": None}}
     return jsonio.response(body, status=status, headers=headers)
 
@@ -137,7 +139,7 @@ class Engine:
         seed = f"{self.script.seed}:{body_hash}:{try_}:{salt}"
         return random.Random(hashlib.sha256(seed.encode()).digest())
 
-    def decide(self, ctx: dict, body_hash: str, try_: int) -> Decision:
+    def decide(self, ctx: dict[str, Any], body_hash: str, try_: int) -> Decision:
         s = self.script
         for i, rule in enumerate(s.rules):
             if not _matches(rule, ctx, try_):
@@ -184,7 +186,7 @@ class Engine:
             self._grounded.popitem(last=False)
         return draft
 
-    def content(self, ctx: dict, decision: Decision, body_hash: str, try_: int) -> str:
+    def content(self, ctx: dict[str, Any], decision: Decision, body_hash: str, try_: int) -> str:
         if ctx["kind"] == "judge":
             from wrapped.testing.scripted_judge import judge_reply
 
@@ -196,7 +198,7 @@ class Engine:
         return draft.model_dump_json()
 
 
-def _matches(rule: Rule, ctx: dict, try_: int) -> bool:
+def _matches(rule: Rule, ctx: dict[str, Any], try_: int) -> bool:
     return (
         (rule.user_id is None or rule.user_id == ctx["user_id"])
         and (rule.day is None or rule.day == ctx["day"])
@@ -259,11 +261,13 @@ def _loggable(rec: dict[str, Any]) -> bool:
     )
 
 
-def _tokens(messages: list[dict]) -> int:
+def _tokens(messages: list[dict[str, Any]]) -> int:
     return sum(len(str(m.get("content", ""))) for m in messages) // 4 + 4 * len(messages)
 
 
-def _completion(model: str, content: str, finish: str, prompt_tokens: int, n: int) -> dict:
+def _completion(
+    model: str, content: str, finish: str, prompt_tokens: int, n: int
+) -> dict[str, Any]:
     return {
         "id": f"chatcmpl-scripted-{n}",
         "object": "chat.completion",
@@ -296,7 +300,7 @@ def build_app(script: Script) -> web.Application:
     counter = iter(range(1, 2**62))
 
     def record(
-        ctx: dict | None,
+        ctx: dict[str, Any] | None,
         path: str,
         outcome: str,
         status: int,
