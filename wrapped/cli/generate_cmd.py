@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from wrapped.settings import DEFAULT_SALT, load_settings
+from wrapped.cli.notes import default_salt_note
+from wrapped.settings import load_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -182,13 +183,7 @@ def generate(
         gate_max_attempts=gate_attempts,
     )
     console = Console(stderr=True)
-    if settings.salt.get_secret_value() == DEFAULT_SALT:
-        console.print(
-            "[yellow]note:[/] user ids are pseudonymized with the built-in salt; "
-            "set WRAPPED_SALT to your own secret for real listeners' data",
-            highlight=False,
-            soft_wrap=True,
-        )
+    default_salt_note(settings, console)
     progress = RichRunProgress(console, enabled=not quiet, every_s=settings.progress_every_s)
     try:
         result = run_generate(
