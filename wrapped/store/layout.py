@@ -22,6 +22,10 @@ class RunLayout:
         return self.root / "plan.json"
 
     @property
+    def plan_counts(self) -> Path:
+        return self.root / "plan_counts.json"
+
+    @property
     def ingest_dir(self) -> Path:
         return self.root / "ingest"
 
