@@ -47,7 +47,7 @@ class RemoteLimiter:
         return Reservation(wait, tokens)
 
     def acquire_sync(self, tokens: int = 0) -> Reservation:
-        wait = float(ray.get(self._actor.reserve.remote(tokens)))
+        wait = ray.get(self._actor.reserve.remote(tokens))
         if wait > 0:
             time.sleep(wait)
         return Reservation(wait, tokens)
