@@ -32,13 +32,13 @@ def test_atomic_write_leaves_no_temp_files(tmp_path):
 def test_journal_ignores_a_torn_last_line_and_repairs_it(tmp_path):
     path = tmp_path / "journal.jsonl"
     j = Journal(path)
-    j.append({"user_id": "u1", "status": "done"})
+    j.append_lines([json.dumps({"user_id": "u1", "status": "done"})])
     j.close()
     with path.open("a") as fh:  # a crash mid-append leaves half a line
         fh.write('{"user_id": "u2", "sta')
     assert list(Journal(path).done()) == ["u1"]
     j2 = Journal(path)
-    j2.append({"user_id": "u2", "status": "done"})
+    j2.append_lines([json.dumps({"user_id": "u2", "status": "done"})])
     j2.close()
     lines = path.read_text().splitlines()
     assert [json.loads(x)["user_id"] for x in lines] == ["u1", "u2"]
@@ -46,8 +46,8 @@ def test_journal_ignores_a_torn_last_line_and_repairs_it(tmp_path):
 
 def test_journal_keeps_the_first_record_per_listener(tmp_path):
     j = Journal(tmp_path / "j.jsonl")
-    j.append({"user_id": "u1", "n": 1})
-    j.append({"user_id": "u1", "n": 2})
+    j.append_lines([json.dumps({"user_id": "u1", "n": 1})])
+    j.append_lines([json.dumps({"user_id": "u1", "n": 2})])
     j.close()
     assert Journal(tmp_path / "j.jsonl").done()["u1"]["n"] == 1
 

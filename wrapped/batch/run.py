@@ -36,7 +36,15 @@ from wrapped.batch.signals import (
 from wrapped.batch.staging import load_inputs, read_plan, release_memory, write_plan
 from wrapped.errors import BatchError, Terminated, WrappedError
 from wrapped.settings import Settings
-from wrapped.store import Counts, Plan, RunLayout, RunManifest, RunStore, check_out_dir
+from wrapped.store import (
+    Counts,
+    Plan,
+    PlanCounts,
+    RunLayout,
+    RunManifest,
+    RunStore,
+    check_out_dir,
+)
 from wrapped.store.lock import run_lock
 
 __all__ = ["Progress", "RunResult", "check_failure_rate", "run_generate", "stopped_by_sigterm"]
@@ -121,12 +129,6 @@ def _run_generate(
         plan, base = read_plan(layout)
         progress.stage(f"resuming run {run_id}")
     else:
-        progress.stage("reading listening history")
-        t = time.monotonic()
-        loaded = load_inputs(paths, settings)
-        timings["ingest_s"] = round(time.monotonic() - t, 3)
-        progress.stage(f"computing stats for {loaded.events['user_id'].nunique():,} listeners")
-        t = time.monotonic()
         unsharded = Plan(
             run_id=run_id,
             prompt_version=settings.prompt_version,
@@ -138,12 +140,7 @@ def _run_generate(
             shard_size=settings.shard_size,
             shards=[],
         )
-        plan, base = write_plan(
-            layout, loaded, unsharded, settings=settings, users=users, sample=sample
-        )
-        timings["stats_s"] = round(time.monotonic() - t, 3)
-        del loaded
-        release_memory()
+        plan, base = _plan_new(layout, paths, unsharded, settings, users, sample, progress, timings)
 
     store = RunStore(layout.root)
     facts = RunFacts(plan=plan, base=base, settings=settings, judge=checked.judge)
@@ -166,6 +163,30 @@ def _run_generate(
     timings["total_s"] = round(time.monotonic() - t0, 3)
     manifest = write_manifest(store, facts, timings, final=True)
     return RunResult(run_id=run_id, run_dir=layout.root, manifest=manifest, resumed=resumed)
+
+
+def _plan_new(
+    layout: RunLayout,
+    paths: list[Path],
+    unsharded: Plan,
+    settings: Settings,
+    users: int | None,
+    sample: str | None,
+    progress: Progress,
+    timings: dict[str, float],
+) -> tuple[Plan, PlanCounts]:
+    """Ingest, stats and shards for a new run; the planning memory is handed back after."""
+    progress.stage("reading listening history")
+    t = time.monotonic()
+    loaded = load_inputs(paths, settings)
+    timings["ingest_s"] = round(time.monotonic() - t, 3)
+    progress.stage(f"computing stats for {loaded.events['user_id'].nunique():,} listeners")
+    t = time.monotonic()
+    planned = write_plan(layout, loaded, unsharded, settings=settings, users=users, sample=sample)
+    timings["stats_s"] = round(time.monotonic() - t, 3)
+    del loaded
+    release_memory()
+    return planned
 
 
 def check_failure_rate(result: RunResult, settings: Settings) -> None:
