@@ -51,6 +51,8 @@ __all__ = ["Progress", "RunResult", "check_failure_rate", "run_generate", "stopp
 
 
 class RunResult(BaseModel):
+    """What `run_generate` returns: the run's folder and the manifest it wrote last."""
+
     model_config = ConfigDict(extra="forbid")
 
     run_id: str
