@@ -27,6 +27,8 @@ def __getattr__(name: str):
         "ChatClient": ("wrapped.llm", "ChatClient"),
         "Gate": ("wrapped.gate", "Gate"),
         "run_generate": ("wrapped.batch.run", "run_generate"),
+        "RunManifest": ("wrapped.store", "RunManifest"),
+        "RunStore": ("wrapped.store", "RunStore"),
         "erase_user": ("wrapped.erase", "erase_user"),
     }
     if name not in lazy:
@@ -47,6 +49,8 @@ __all__ = [
     "LLMError",
     "LLMHTTPError",
     "PromptPair",
+    "RunManifest",
+    "RunStore",
     "Settings",
     "Story",
     "StoryRequest",

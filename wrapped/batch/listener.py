@@ -9,6 +9,7 @@ way: that is "fatal" and stops the run with one clear line; and an outage of the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -64,9 +65,15 @@ class Finished(NamedTuple):
 
 
 async def write_listener(
-    user_year: UserYear, *, gate: Any, backend: Backend, settings: Settings
+    user_year: UserYear,
+    *,
+    gate: Any,
+    backend: Backend,
+    settings: Settings,
+    on_story: Callable[[Usage], None] | None = None,
 ) -> ListenerResult:
-    """Run every interesting day of one listener through writer + gate."""
+    """Run every interesting day of one listener through writer + gate. `on_story` hears of
+    each finished story (with what its calls cost) at once, not when the listener is done."""
     previous: list[PreviousStory] = []
     stories: list[Story] = []
     verdicts: list[Verdict] = []
@@ -79,6 +86,8 @@ async def write_listener(
             outcome = await gate.produce(request, backend)
             usage = usage + outcome.usage
             verdicts.append(outcome.verdict)
+            if on_story is not None:
+                on_story(outcome.usage)
             if outcome.story is not None:
                 stories.append(outcome.story)
                 if outcome.story.decision in ("pass", "fallback"):

@@ -14,6 +14,7 @@ from typing import Any
 
 import ray
 
+from wrapped.batch.live import LiveCounter, LiveCounts
 from wrapped.settings import Settings
 from wrapped.turns import cpu_turn
 
@@ -39,6 +40,7 @@ class StoryWorker:
         from wrapped.prompts.render import pin_prompts
 
         self._settings = settings
+        self._live = LiveCounter()  # stories finished, for the driver's progress line
         # the prompt the run was planned with, for the worker's whole life (see pin_version)
         pin_prompts(settings, expect_hash=prompt_hash)
         self._runtime = build_runtime(settings, budget=budget, run_dir=run_dir)
@@ -75,10 +77,19 @@ class StoryWorker:
             await cpu_turn()
             uy = UserYear.model_validate_json(user_year_json)
             result = await write_listener(
-                uy, gate=self._runtime.gate, backend=self._runtime.backend, settings=self._settings
+                uy,
+                gate=self._runtime.gate,
+                backend=self._runtime.backend,
+                settings=self._settings,
+                on_story=self._live.on_story,
             )
             await cpu_turn()
             return result.finished()
+
+    async def live_counts(self) -> LiveCounts:
+        """Stories finished so far (and their calls, tokens, cost): the driver asks every
+        second or so, so a slow model still shows the job is alive."""
+        return self._live.snapshot()
 
     async def close(self) -> None:
         await self._runtime.aclose()

@@ -57,11 +57,13 @@ def register(app: typer.Typer) -> None:
         unreadable file, or a folder holding several listeners' exports, is a one-line error and
         a non-zero exit.
         """
+        from wrapped.cli.notes import default_salt_note
         from wrapped.ingest import ingest, write_ingest
         from wrapped.settings import load_settings
         from wrapped.store import check_out_dir
 
         settings = load_settings(config)
+        default_salt_note(settings)
         check_out_dir(out)
         result = ingest(
             paths, settings=settings, user=user, profiles_path=profiles, progress=progress

@@ -126,6 +126,7 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.progress import Progress
 
+        from wrapped.cli.notes import default_salt_note
         from wrapped.settings import load_settings
         from wrapped.stats.build import iter_user_years
         from wrapped.store import check_out_dir
@@ -133,6 +134,7 @@ def register(app: typer.Typer) -> None:
         settings = load_settings(config, year=year, full_year=full_year or None, tz=tz, top_k=top_k)
         check_out_dir(out)
         console = Console(stderr=True)
+        default_salt_note(settings, console)
         t0 = time.perf_counter()
         ev, prof, cat = load_inputs(events, profiles, catalog)
         out.mkdir(parents=True, exist_ok=True)
