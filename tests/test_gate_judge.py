@@ -156,7 +156,8 @@ def test_gate_does_not_pass_an_unscored_draft(server, tmp_path) -> None:
 
 def test_judge_off_or_unconfigured_is_skipped_not_passed() -> None:
     req = StoryRequest(user_year=make_user_year(), day=DAY)
-    for settings, why in ((Settings(judge=False), "disabled"), (Settings(), "no judge")):
+    off = ((Settings(judge=False), "--no-judge"), (Settings(), "embedded writer: no LLM endpoint"))
+    for settings, why in off:
         checks = asyncio.run(Gate(settings).check(GOOD, req))
         judge = [c for c in checks if c.layer == "judge"]
         assert [c.status for c in judge] == ["skipped"] and why in judge[0].reasons[0]

@@ -43,8 +43,12 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel, Field, ValidationError
 
-from wrapped.errors import LLMOutageError
+from wrapped.errors import ConfigError, LLMOutageError
+from wrapped.gate.safety import sanitize_for_prompt
+from wrapped.prompts.datablock import DataBlock
+from wrapped.prompts.render import render_judge
 from wrapped.settings import Settings
+from wrapped.stats.model import UserYear
 from wrapped.story import Check, Draft, JudgeInfo, StoryRequest, Usage
 
 RUBRICS: dict[str, list[str]] = {
@@ -250,39 +254,66 @@ def _panel_metric_class() -> type:
     return PanelMetric
 
 
-def judge_configured(settings: Settings) -> bool:
-    """A judge runs only when enabled, with a judge model and somewhere to send it (a base URL,
-    or a key for the default OpenAI endpoint)."""
-    endpoint = (
-        settings.judge_base_url or settings.base_url or settings.judge_api_key or settings.api_key
+#: why no judge runs with the embedded writer unless one is configured
+EMBEDDED_NO_JUDGE = "embedded writer: no LLM endpoint"
+
+
+class JudgeTarget(NamedTuple):
+    """Where a run's judge calls go: `base_url` None is the default OpenAI endpoint, or (with
+    `local`) the local model server, whose port is known only once the writer starts it."""
+
+    model: str
+    base_url: str | None
+    local: bool = False
+
+
+def judge_target(settings: Settings) -> JudgeTarget | str:
+    """The judge a run with `settings` uses, or why none runs (a short reason).
+
+    With an LLM writer (openai, scripted, local) the judge is the writer's model at the writer's
+    endpoint unless `--judge-model` / `--judge-base-url` say otherwise, so an LLM run is never
+    silently unjudged; `--no-judge` turns it off. The embedded writer has no endpoint: a judge
+    runs with it only when a judge model and somewhere to send it (a base URL, or a key for the
+    default OpenAI endpoint) are given."""
+    if not settings.judge:
+        return "--no-judge"
+    if settings.backend == "embedded":
+        endpoint = (
+            settings.judge_base_url
+            or settings.base_url
+            or settings.judge_api_key
+            or settings.api_key
+        )
+        if not (settings.judge_model and endpoint):
+            return EMBEDDED_NO_JUDGE
+        return JudgeTarget(settings.judge_model, settings.judge_base_url or settings.base_url)
+    if settings.backend == "local" and not settings.judge_base_url:
+        from wrapped.llm.local import MODEL_ALIAS
+
+        return JudgeTarget(settings.judge_model or MODEL_ALIAS, None, local=True)
+    return JudgeTarget(
+        settings.judge_model or settings.model, settings.judge_base_url or settings.base_url
     )
-    return bool(settings.judge and settings.judge_model and endpoint)
 
 
 def describe_judge(settings: Settings) -> JudgeInfo:
-    """The judge a run with `settings` will use (model, endpoint host, suite), or off and why.
-
-    Placeholder with today's rule; the generate-stage work makes the writer's model and
-    endpoint the default for every LLM backend."""
+    """The judge a run with `settings` will use (model, endpoint host, suite), or off and why."""
     from urllib.parse import urlsplit
 
-    if not settings.judge:
-        return JudgeInfo(status="off", reason="--no-judge")
-    if not judge_configured(settings):
-        return JudgeInfo(status="off", reason="no judge model/endpoint configured")
-    url = settings.judge_base_url or settings.base_url or "https://api.openai.com/v1"
+    target = judge_target(settings)
+    if isinstance(target, str):
+        return JudgeInfo(status="off", reason=target)
+    if target.local:
+        host = "127.0.0.1 (the local model server)"
+    else:
+        host = urlsplit(target.base_url or "https://api.openai.com/v1").netloc
     return JudgeInfo(
-        status="on",
-        model=settings.judge_model,
-        endpoint_host=urlsplit(url).netloc,
-        suite=settings.judge_suite,
+        status="on", model=target.model, endpoint_host=host, suite=settings.judge_suite
     )
 
 
-def _case_text(draft: Draft, request: StoryRequest) -> tuple[str, str]:
-    from wrapped.gate.safety import sanitized
-
-    uy = sanitized(request.user_year).user_year
+def _case_text(draft: Draft, request: StoryRequest, safe_year: UserYear) -> tuple[str, str]:
+    uy = safe_year
     try:
         day = uy.day(request.day).model_dump(mode="json")
     except KeyError:
@@ -306,23 +337,44 @@ class Judge:
     """Runs the rubric and safety metrics for one draft; returns one Check per metric."""
 
     def __init__(
-        self, settings: Settings, client: Any = None, *, run_dir: Path | str | None = None
+        self,
+        settings: Settings,
+        client: Any = None,
+        *,
+        run_dir: Path | str | None = None,
+        target: JudgeTarget | None = None,
     ) -> None:
+        """`target`: the model and endpoint (default: `judge_target(settings)`, or the judge
+        settings as given when that says off). `client`: a ready client for that endpoint (the
+        local model's, which only the writer can start); else the judge builds its own."""
         prepare_offline(run_dir)
         self.settings = settings
-        self.model_name = settings.judge_model or "judge"
+        if target is None:
+            found = judge_target(settings)
+            target = (
+                found
+                if isinstance(found, JudgeTarget)
+                else JudgeTarget(
+                    settings.judge_model or "judge", settings.judge_base_url or settings.base_url
+                )
+            )
+        self.model_name = target.model
         if client is None:
+            if target.local:
+                raise ConfigError(
+                    "the local judge shares the writer's model server: pass the writer's client"
+                )
             from wrapped.llm.client import ChatClient
 
             key = settings.judge_api_key.get_secret_value() if settings.judge_api_key else None
-            client = ChatClient(
-                settings,
-                base_url=settings.judge_base_url or settings.base_url,
-                api_key=key,
-                model=self.model_name,
-            )
+            client = ChatClient(settings, base_url=target.base_url, api_key=key, model=target.model)
         self.client = client
         self.llm = _judge_llm_class()(client, self.model_name, settings)
+
+    @property
+    def suite(self) -> str:
+        """The scorer name this judge registers as: "judge.panel" or "judge.geval"."""
+        return "judge.panel" if self.settings.judge_suite == "panel" else "judge.geval"
 
     @property
     def usage(self) -> Usage:
@@ -365,28 +417,38 @@ class Judge:
         """Every metric, concurrently; failures and unparsable replies become "unscored"."""
         return (await self.judge_with_usage(draft, request)).checks
 
-    async def judge_with_usage(self, draft: Draft, request: StoryRequest) -> JudgedChecks:
-        """`judge` plus the usage of exactly this draft's judge calls."""
+    async def judge_with_usage(
+        self,
+        draft: Draft,
+        request: StoryRequest,
+        *,
+        safe_year: UserYear | None = None,
+        block: DataBlock | None = None,
+    ) -> JudgedChecks:
+        """`judge` plus the usage of exactly this draft's judge calls.
+
+        `safe_year` (the listener's sanitized year) and `block` (the data block the writer's
+        prompt carried) are reused when the caller has them, else built for this call."""
         box = [Usage()]
         token = _CALL_USAGE.set(box)
         try:
-            checks = await self._judge(draft, request)
+            if self.settings.judge_suite == "panel":
+                checks = await self._panel(draft, request, block)
+            else:
+                if safe_year is None:
+                    safe_year = sanitize_for_prompt(request.user_year).user_year
+                checks = await self._full(draft, request, safe_year)
         finally:
             _CALL_USAGE.reset(token)
         return JudgedChecks(checks, box[0])
 
-    async def _judge(self, draft: Draft, request: StoryRequest) -> list[Check]:
-        if self.settings.judge_suite == "panel":
-            return await self._panel(draft, request)
-        return await self._full(draft, request)
-
-    async def _panel(self, draft: Draft, request: StoryRequest) -> list[Check]:
+    async def _panel(
+        self, draft: Draft, request: StoryRequest, block: DataBlock | None
+    ) -> list[Check]:
         from deepeval.test_case import LLMTestCase
 
-        from wrapped.prompts import render_judge
-
         t = self.settings.judge_threshold
-        pair = render_judge(draft, request, settings=self.settings)
+        pair = render_judge(draft, request, settings=self.settings, block=block)
         messages = [m.model_dump() for m in pair.messages]
         case = LLMTestCase(
             input=messages[-1]["content"],
@@ -397,7 +459,7 @@ class Judge:
         try:
             await metric.a_measure(case)
         except LLMOutageError:
-            raise  # the judge's endpoint is down: no story is to blame (see Gate.produce)
+            raise  # the judge's endpoint is down: no story is to blame (see wrapped.generate)
         except Exception as exc:  # noqa: BLE001 - any judge failure is "unscored", never a pass
             why = f"judge reply unusable: {type(exc).__name__}: {str(exc)[:160]}"
             return [
@@ -427,10 +489,10 @@ class Judge:
             )
         return checks
 
-    async def _full(self, draft: Draft, request: StoryRequest) -> list[Check]:
+    async def _full(self, draft: Draft, request: StoryRequest, safe_year: UserYear) -> list[Check]:
         from deepeval.test_case import LLMTestCase
 
-        inp, out = _case_text(draft, request)
+        inp, out = _case_text(draft, request, safe_year)
         metrics = self._metrics()
 
         async def one(name: str, metric: Any) -> Check:
