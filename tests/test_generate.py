@@ -172,3 +172,161 @@ def test_every_scripted_defect_is_rejected_then_regenerated(defect: str, tmp_pat
     assert outcome.verdict.decision == "pass" and outcome.story.attempts == 2
 
 
+# --- the judge that really runs (default a) ---------------------------------------------------
+
+
+def test_an_llm_run_is_judged_by_the_writers_model_at_its_endpoint_unless_no_judge(tmp_path):
+    """`generate --base-url URL --model M` with no --judge-model: the judge is M at URL (the
+    server's log shows its calls; every verdict holds judge checks). --no-judge turns it off,
+    and the verdicts say so."""
+    from _batch_helpers import REPO, cli_env, only_run, read_lines, run_cli
+
+    env = cli_env(tmp_path)
+    with ScriptedServer(Script()) as srv:
+        base = [
+            "generate",
+            str(REPO / "data" / "sample"),
+            "--base-url",
+            srv.base_url,
+            "--model",
+            "M",
+            "--no-cache",  # the second run asks the endpoint again
+        ]
+        judged = run_cli([*base, "--out", str(tmp_path / "on"), "--users", "1", "-q"], env)
+        on_log = srv.requests()
+        srv.clear()
+        off = run_cli(
+            [*base, "--out", str(tmp_path / "off"), "--users", "1", "-q", "--no-judge"], env
+        )
+        off_log = srv.requests()
+    assert judged.returncode == 0, judged.stderr[-2000:]
+    assert off.returncode == 0, off.stderr[-2000:]
+    writer = [r for r in on_log if r.kind == "writer"]
+    judge = [r for r in on_log if r.kind == "judge"]
+    assert writer and len(judge) == len(writer)  # one panel question per passing draft
+    assert {r.model for r in judge} == {"M"}
+    for verdict in read_lines(only_run(tmp_path / "on") / "verdicts"):
+        checks = verdict["attempts"][-1]["checks"]
+        scored = {c["name"] for c in checks if c["layer"] == "judge" and c["status"] == "pass"}
+        assert {"judge.grounding", "judge.tone", "judge.safety"} <= scored, checks
+    assert not [r for r in off_log if r.kind == "judge"] and off_log
+    for verdict in read_lines(only_run(tmp_path / "off") / "verdicts"):
+        (skipped,) = [c for c in verdict["attempts"][-1]["checks"] if c["layer"] == "judge"]
+        assert skipped["status"] == "skipped" and skipped["reasons"] == ["--no-judge"]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({}, "judge: off (embedded writer: no LLM endpoint)"),
+        ({"judge_model": "j"}, "judge: off (embedded writer: no LLM endpoint)"),
+        (
+            {"judge_model": "j", "judge_base_url": "http://127.0.0.1:9/v1"},
+            "judge: j at 127.0.0.1:9 (panel)",
+        ),
+        (
+            {"backend": "openai", "base_url": "http://h:1/v1", "model": "m"},
+            "judge: m at h:1 (panel)",
+        ),
+        (
+            {"backend": "scripted", "base_url": "http://h:1/v1", "model": "m", "judge": False},
+            "judge: off (--no-judge)",
+        ),
+        (
+            {"backend": "openai", "base_url": "http://h:1/v1", "judge_model": "j"},
+            "judge: j at h:1 (panel)",
+        ),
+        (
+            {"backend": "openai", "base_url": "http://h:1/v1", "judge_base_url": "http://k:2/v1",
+             "judge_suite": "full"},
+            "judge: gpt-4o-mini at k:2 (full)",
+        ),
+        ({"backend": "local"}, "judge: smollm2-135m-instruct at 127.0.0.1 (the local model server) (panel)"),
+    ],
+)  # fmt: skip
+def test_describe_judge_tells_which_judge_runs(options, expected) -> None:
+    from wrapped.gate import describe_judge
+
+    assert describe_judge(Settings(**options)).describe() == expected
+
+
+def test_the_local_judge_shares_the_writers_model_server_without_starting_it() -> None:
+    """With --backend local the judge asks the writer's own server (only the writer can start
+    it); building the gate starts nothing, and closing the gate leaves the writer's client."""
+    from wrapped.generate import build_gate
+    from wrapped.llm.local import LocalBackend, SharedClient
+
+    backend = LocalBackend(Settings(backend="local"))
+    gate = build_gate(backend.settings, backend)
+    assert gate.judge is not None and isinstance(gate.judge.client, SharedClient)
+    assert gate.judge.model_name == "smollm2-135m-instruct"
+    assert gate.judge_base_url is None and backend.server is None  # nothing started
+    asyncio.run(gate.aclose())
+
+
+# --- the listener loop ------------------------------------------------------------------------
+
+
+def test_the_embedded_writer_is_handed_no_prompt_and_its_stories_name_the_phrase_bank() -> None:
+    from wrapped.generate import write_listener
+    from wrapped.writer import EmbeddedBackend, phrasebank_hash
+
+    jobs = []
+
+    class Spy(EmbeddedBackend):
+        async def write(self, job):
+            jobs.append(job)
+            return await super().write(job)
+
+    settings = Settings()
+    uy = make_user_year()
+    result = asyncio.run(
+        write_listener(uy, gate=Gate(settings), backend=Spy(settings), settings=settings)
+    )
+    assert result.status == "done" and len(result.stories) == len(uy.days)
+    assert jobs and all(job.prompt is None for job in jobs)  # no prompt rendered for it
+    assert {(s.prompt_version, s.prompt_hash) for s in result.stories} == {
+        ("embedded", phrasebank_hash())
+    }
+    # each day's prompt data carries the earlier days' stories ("previous reports")
+    assert [len(job.request.previous) for job in jobs] == list(range(len(uy.days)))
+
+
+def test_write_listener_tells_on_story_each_outcome_as_it_completes() -> None:
+    from wrapped.generate import write_listener
+    from wrapped.writer import EmbeddedBackend
+
+    settings = Settings()
+    uy = make_user_year()
+    seen: list[StoryOutcome] = []
+    result = asyncio.run(
+        write_listener(
+            uy, gate=Gate(settings), backend=EmbeddedBackend(settings), settings=settings,
+            on_story=seen.append,
+        )
+    )  # fmt: skip
+    assert [o.verdict for o in seen] == result.verdicts and len(seen) == len(uy.days)
+
+
+def test_a_configuration_error_is_fatal_for_the_listener_not_a_fallback(tmp_path) -> None:
+    """A 401 from the endpoint fails every story alike: "fatal" (the run stops), no fallback."""
+    from wrapped.generate import write_listener
+
+    script = Script(rules=[Rule(model="scripted", fault="unauthorized")])
+    with ScriptedServer(script) as srv:
+        settings = Settings(
+            backend="scripted", model="scripted", base_url=srv.base_url, judge=False,
+            cache=False, max_attempts=1,
+        )  # fmt: skip
+        backend = OpenAIBackend(settings, base_url=srv.base_url, model="scripted")
+
+        async def go():
+            try:
+                return await write_listener(
+                    make_user_year(), gate=Gate(settings), backend=backend, settings=settings
+                )
+            finally:
+                await backend.aclose()
+
+        result = asyncio.run(go())
+    assert result.status == "fatal" and not result.stories and result.error
