@@ -108,12 +108,15 @@ class DraftResult(_Model):
     prompt_hash: str = Field(description="the prompt version's hash, or the phrase bank's")
 
 
+ClaimKind = Literal[
+    "number", "name", "rank", "date", "weekday", "time", "month", "comparison", "other"
+]
+
+
 class Claim(_Model):
     """One checkable statement found in a story's text."""
 
-    kind: Literal[
-        "number", "name", "rank", "date", "weekday", "time", "month", "comparison", "other"
-    ]
+    kind: ClaimKind
     text: str = Field(description="the span in the story")
     grounded: bool
     fact: str | None = Field(

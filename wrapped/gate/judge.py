@@ -154,7 +154,7 @@ def parse_json_reply(text: str, schema: type[BaseModel] | None) -> Any:
 def _judge_llm_class() -> type:
     from deepeval.models import DeepEvalBaseLLM
 
-    class JudgeLLM(DeepEvalBaseLLM):
+    class JudgeLLM(DeepEvalBaseLLM):  # type: ignore[no-untyped-call]
         """deepeval's model interface over our ChatClient (structured JSON, strict parsing)."""
 
         def __init__(self, client: Any, model_name: str, settings: Settings) -> None:
@@ -199,7 +199,7 @@ def _panel_metric_class() -> type:
     """`PanelMetric`, built on first use so importing the gate does not import deepeval."""
     from deepeval.metrics import BaseMetric
 
-    class PanelMetric(BaseMetric):
+    class PanelMetric(BaseMetric):  # type: ignore[no-untyped-call]
         """One judge call scores every criterion of the prompt version's `judge.j2`.
 
         The test case carries the rendered judge conversation in
@@ -222,7 +222,8 @@ def _panel_metric_class() -> type:
 
         async def a_measure(self, test_case: Any, *args: Any, **kwargs: Any) -> float:
             messages = (test_case.metadata or {})["messages"]
-            reply: PanelReply = await self.model.a_chat(messages, PanelReply)
+            model: Any = self.model  # our JudgeLLM (deepeval types it as its base)
+            reply: PanelReply = await model.a_chat(messages, PanelReply)
             reasons = reply.reasons
             self.results = {}
             for name in self.criteria:
@@ -235,7 +236,7 @@ def _panel_metric_class() -> type:
                     self.results[name] = (float(value), str(why))
             scored = [v for v, _ in self.results.values() if v is not None]
             self.score = min(scored) if len(scored) == len(self.criteria) else None
-            self.success = self.score is not None and self.score >= self.threshold
+            self.success = self.score is not None and self.score >= float(self.threshold or 0)
             self.reason = "; ".join(
                 f"{n}: {why}" for n, (v, why) in self.results.items() if v is None or v < 1.0
             )
@@ -248,7 +249,7 @@ def _panel_metric_class() -> type:
             return bool(self.success)
 
         @property
-        def __name__(self) -> str:  # type: ignore[override]
+        def __name__(self) -> str:
             return "Judge panel"
 
     return PanelMetric
@@ -378,7 +379,8 @@ class Judge:
 
     @property
     def usage(self) -> Usage:
-        return self.llm.usage
+        usage: Usage = self.llm.usage
+        return usage
 
     def _metrics(self) -> list[tuple[str, Any]]:
         from deepeval.metrics import BiasMetric, GEval, PIILeakageMetric, ToxicityMetric

@@ -125,4 +125,3 @@ class Gate:
         close = getattr(judge.client, "aclose", None) if judge is not None else None
         if close is not None:
             await close()
-

@@ -43,9 +43,7 @@ def make_backend(settings: Settings) -> Backend:
     raise ConfigError(f"unknown backend {kind!r}")
 
 
-def build_gate(
-    settings: Settings, backend: Backend, *, run_dir: Path | str | None = None
-) -> Gate:
+def build_gate(settings: Settings, backend: Backend, *, run_dir: Path | str | None = None) -> Gate:
     """The gate for `backend`'s drafts (its judge on the local model's server when it runs
     there; every other judge builds its own client)."""
     target = judge_target(settings)

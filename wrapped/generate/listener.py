@@ -110,9 +110,7 @@ async def write_listener(
             user_id=user_year.user_id, status="halted", error=str(exc), usage=usage
         )
     except LLMHTTPError as exc:
-        status: Literal["fatal", "failed"] = (
-            "fatal" if exc.status in FATAL_STATUSES else "failed"
-        )
+        status: Literal["fatal", "failed"] = "fatal" if exc.status in FATAL_STATUSES else "failed"
         return ListenerResult(user_id=user_year.user_id, status=status, error=str(exc), usage=usage)
     except WrappedError as exc:
         return _failed(user_year, exc, usage)

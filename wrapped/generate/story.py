@@ -138,7 +138,11 @@ async def write_story(
         )
         if ok:
             written = _Written(
-                result.draft, result.backend, result.model, result.prompt_version, result.prompt_hash
+                result.draft,
+                result.backend,
+                result.model,
+                result.prompt_version,
+                result.prompt_hash,
             )
             return _outcome(request, category, "pass", written, attempts, first_reasons, usage)
         first_reasons = first_reasons or reasons
@@ -165,7 +169,9 @@ def _fallback(
     ok = passed(checks)
     attempts = [
         *attempts,
-        Attempt(attempt=n, backend="embedded", checks=checks, passed=ok, reasons=reasons_of(checks)),
+        Attempt(
+            attempt=n, backend="embedded", checks=checks, passed=ok, reasons=reasons_of(checks)
+        ),
     ]
     if not ok:
         return _outcome(request, category, "needs_review", None, attempts, first_reasons, usage)

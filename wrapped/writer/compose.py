@@ -94,7 +94,7 @@ class _Picker:
         self._use(choice)
         return choice
 
-    def _overlaps(self, names: set[str]) -> bool:
+    def _overlaps(self, names: frozenset[str]) -> bool:
         return bool(names & self.used_slots) or any(
             self.slots[n].text in self.used_values for n in names
         )
