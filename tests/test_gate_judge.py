@@ -14,7 +14,8 @@ import pytest
 from _gate_helpers import DAY, NetworkBlocked, make_user_year, offline_guard
 
 from wrapped.gate import Gate
-from wrapped.gate.judge import PANEL_CRITERIA, Judge, parse_json_reply
+from wrapped.gate.judge import Judge
+from wrapped.gate.judge_metrics import PANEL_CRITERIA, parse_json_reply
 from wrapped.settings import Settings
 from wrapped.story import Draft, PreviousStory, StoryRequest
 from wrapped.testing import Script, ScriptedServer
@@ -122,7 +123,7 @@ def test_garbage_judge_replies_are_unscored_never_pass(judge: Judge) -> None:
 
 def test_panel_reply_missing_a_criterion_leaves_it_unscored(server, tmp_path) -> None:
     """A judge that forgets to score 'safety' must not let the draft through on the others."""
-    from wrapped.gate.judge import PanelReply
+    from wrapped.gate.judge_metrics import PanelReply
 
     settings = Settings(judge_model="scripted-judge", judge_base_url=server.base_url, cache=False)
     judge = Judge(settings, run_dir=tmp_path)
