@@ -119,9 +119,13 @@ def deterministic(draft: Draft, ctx: ScoreContext) -> list[Check]:
 
 
 def story_context(
-    user_year: UserYear, story: Story | Draft, *, day: date | None = None,
-    previous: Sequence[PreviousStory] = (), listener: ListenerContext | None = None,
-) -> ScoreContext:  # fmt: skip
+    user_year: UserYear,
+    story: Story | Draft,
+    *,
+    day: date | None = None,
+    previous: Sequence[PreviousStory] = (),
+    listener: ListenerContext | None = None,
+) -> ScoreContext:
     """The context to rescore `story` (a stored `Story` names its day; a `Draft` needs `day`)."""
     when = story.day if isinstance(story, Story) else day
     if when is None:
