@@ -242,6 +242,10 @@ def test_an_llm_run_is_judged_by_the_writers_model_at_its_endpoint_unless_no_jud
             "judge: gpt-4o-mini at k:2 (full)",
         ),
         ({"backend": "local"}, "judge: smollm2-135m-instruct at 127.0.0.1 (the local model server) (panel)"),
+        (
+            {"backend": "local", "judge_base_url": "http://k:2/v1"},
+            "judge: smollm2-135m-instruct at k:2 (panel)",
+        ),
     ],
 )  # fmt: skip
 def test_describe_judge_tells_which_judge_runs(options, expected) -> None:

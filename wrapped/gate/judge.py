@@ -144,10 +144,13 @@ def judge_target(settings: Settings) -> JudgeTarget | str:
         if not (settings.judge_model and endpoint):
             return EMBEDDED_NO_JUDGE
         return JudgeTarget(settings.judge_model, settings.judge_base_url or settings.base_url)
-    if settings.backend == "local" and not settings.judge_base_url:
+    if settings.backend == "local":
         from wrapped.llm.local import MODEL_ALIAS
 
-        return JudgeTarget(settings.judge_model or MODEL_ALIAS, None, local=True)
+        model = settings.judge_model or MODEL_ALIAS
+        if not settings.judge_base_url:
+            return JudgeTarget(model, None, local=True)
+        return JudgeTarget(model, settings.judge_base_url)
     return JudgeTarget(
         settings.judge_model or settings.model, settings.judge_base_url or settings.base_url
     )
