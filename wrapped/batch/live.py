@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from wrapped.story import Usage
+from wrapped.generate import StoryOutcome
 
 
 class LiveCounts(NamedTuple):
@@ -29,7 +29,8 @@ class LiveCounter:
     def __init__(self) -> None:
         self._counts = LiveCounts()
 
-    def on_story(self, usage: Usage) -> None:
+    def on_story(self, outcome: StoryOutcome) -> None:
+        usage = outcome.usage
         c = self._counts
         self._counts = LiveCounts(
             c.stories + 1,

@@ -1,6 +1,7 @@
 """The Ray actor that writes stories: async, so one worker keeps many LLM calls in flight.
 
-Each worker builds its own backend and gate once (clients, connection pools, the response cache),
+Each worker builds its own backend and gate once (clients, connection pools, the response cache)
+and hands each listener to the generate stage (`wrapped.generate.write_listener`);
 and takes micro-batches of listeners from the driver. The driver bounds how many batches are in
 flight, which is the back-pressure that keeps memory flat however many listeners there are.
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 from typing import Any
 
 import ray
@@ -31,11 +31,7 @@ class StoryWorker:
         budget: Any = None,
         prompt_hash: str | None = None,
     ) -> None:
-        # deepeval reads these at import: offline, quiet, its folder under the run directory.
-        os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
-        os.environ.setdefault("DEEPEVAL_NO_INSPECT_PROMPT", "1")
-        os.environ.setdefault("DEEPEVAL_DISABLE_DOTENV", "1")
-        os.environ["DEEPEVAL_CACHE_FOLDER"] = os.path.join(run_dir, ".deepeval")
+        # (deepeval's offline environment, its folder under run_dir: the judge sets it up)
         from wrapped.batch.runtime import build_runtime
         from wrapped.prompts.render import pin_prompts
 
@@ -68,7 +64,7 @@ class StoryWorker:
         return list(await asyncio.gather(*(self._one(j) for j in user_year_jsons)))
 
     async def _one(self, user_year_json: str) -> Any:
-        from wrapped.batch.listener import write_listener
+        from wrapped.generate import write_listener
         from wrapped.stats.model import UserYear
 
         async with self._sem:

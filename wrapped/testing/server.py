@@ -209,6 +209,22 @@ def _matches(rule: Rule, ctx: dict[str, Any], try_: int) -> bool:
     )
 
 
+#: what only a judge's prompt holds: the panel's <draft> block (a writer's data block escapes
+#: every "<"), or the full suite's case markers and rubric tags
+_JUDGE_MARKS = ("\n<draft>\n", "<<STORY>>", "[rubric:")
+
+
+def _judge_prompt(messages: list[Any]) -> bool:
+    """A judge request sent with the writer's model (the default judge is the writer's model at
+    the writer's endpoint) is still answered as a judge."""
+    return any(
+        isinstance(m, dict)
+        and isinstance(m.get("content"), str)
+        and any(mark in m["content"] for mark in _JUDGE_MARKS)
+        for m in messages
+    )
+
+
 def _context(body: dict, judge_model: str, engine: Engine | None = None) -> dict:
     """What rules match on and the log records, with the request's data block (parsed through
     `engine`'s memo when given)."""
@@ -217,7 +233,7 @@ def _context(body: dict, judge_model: str, engine: Engine | None = None) -> dict
     ctx: dict[str, Any] = {
         "model": model,
         "messages": messages,
-        "kind": "judge" if model == judge_model else "writer",
+        "kind": "judge" if model == judge_model or _judge_prompt(messages) else "writer",
         "block": None,
         "data": None,
         "user_id": None,
