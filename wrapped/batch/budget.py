@@ -9,7 +9,6 @@ every LLM request in the run (writer and judge alike) books its slot with the sa
 from __future__ import annotations
 
 import asyncio
-import time
 
 import ray
 
@@ -44,12 +43,6 @@ class RemoteLimiter:
         wait = await self._actor.reserve.remote(tokens)
         if wait > 0:
             await asyncio.sleep(wait)
-        return Reservation(wait, tokens)
-
-    def acquire_sync(self, tokens: int = 0) -> Reservation:
-        wait = ray.get(self._actor.reserve.remote(tokens))
-        if wait > 0:
-            time.sleep(wait)
         return Reservation(wait, tokens)
 
     def settle(self, reserved: int, actual: int) -> None:

@@ -141,7 +141,7 @@ def _read_all(sources: list[Source], got: _Collected, *, engine: str, advance: o
 def _single(got: _Collected, src: Source, fmt: str, staged: Staged, **extra: object) -> None:
     frame = staged.frame
     frame["part"] = np.zeros(len(frame), dtype=np.int32)
-    got.chunks.append(_Chunk(frame, [_EventFile(src, fmt, staged.account, **extra)]))  # type: ignore[arg-type]
+    got.chunks.append(_Chunk(frame, [_EventFile(src, fmt, staged.account, **extra)]))
     if staged.account:
         got.group_accounts.setdefault(src.group, set()).add(staged.account)
 
