@@ -200,7 +200,7 @@ _NOUN_PATHS = [
         (
             "distinct_tracks",
             "len(top_tracks)",
-            "distinct_titles",
+            "distinct_title",
             "plays",
             "count(",
             "log_total",

@@ -209,7 +209,7 @@ def build_dicts(
     totals = _MANY[Totals]([
         {"all": a0, "music": a1, "podcast": a2, "audiobook": a3, "distinct_tracks": dt,
          "distinct_artists": da, "distinct_albums": dal, "distinct_shows": ds, "distinct_episodes": de,
-         "listening_days": ld}
+         "listening_days": ld, "minutes_estimated": 0.0}
         for a0, a1, a2, a3, dt, da, dal, ds, de, ld in zip(
             *amounts, d_tracks, d_artists, d_albums, d_shows, d_eps, l_days, strict=True)
     ])  # fmt: skip
