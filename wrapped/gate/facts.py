@@ -268,7 +268,7 @@ def _build_year(uy: UserYear) -> FactIndex:
     first-seen order, so `names` maps each normal form to the first original seen."""
     ix = FactIndex(uy, uy.window.start, None)
     walk = _Walk(ix, estimated(uy))
-    _walker(UserYear, False)(walk, uy, "")
+    _walker(type(uy), False)(walk, uy, "")
     names, tokens = ix.names, ix.tokens
     for each in dict.fromkeys(walk.raw):  # `_name`, inlined: ~200 names per listener
         if each:
@@ -324,7 +324,7 @@ class _Walk:
             best = max(rows, key=attrgetter(role.peak))
             if role.key and role_of(cls, role.key) == MONTH:
                 self.ix.top_month = getattr(best, role.key)
-        walk, key = _walker(cls, day), role.key
+        walk, key = _walker(type(rows[0]), day), role.key
         for r in rows:
             walk(self, r, f"{path}[{getattr(r, key)}]" if key else path)
 
@@ -348,7 +348,7 @@ def _walker(cls: type[BaseModel], day: bool) -> Callable[[_Walk, Any, str], None
         get = f"v = o.{name}"
         if f.model is not None:
             call = f"w.rows(v, R{i}, C{i}, p + {name!r}, {day or role.day})" if f.many else (
-                f"W(C{i}, {day})(w, v, p + {name!r})"
+                f"W(type(v), {day})(w, v, p + {name!r})"
             )  # fmt: skip
             body += [get, f"if v is not None: {call}"]
         elif kind in (Kind.COUNT, Kind.DAYS) and _scalar(role):

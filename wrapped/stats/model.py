@@ -271,7 +271,7 @@ class LogEntry(_Model):
     release_year: Annotated[int | None, YEAR] = Field(
         default=None, description="from the catalog, when known"
     )
-    genre: Annotated[str | None, NAME] = Field(
+    genre: Annotated[str | None, NAME(drop=False)] = Field(
         default=None, description="artist's primary genre, when known"
     )
 
@@ -286,9 +286,10 @@ class InterestingDay(_Model):
     headline: Annotated[str, TEXT] = Field(
         description="a plain, factual one-liner of why the day is interesting"
     )
-    facts: Annotated[dict[str, int | float | str], FACTS] = Field(
-        description="numbers and names a story may quote; each recomputes from the full day"
-    )
+    facts: Annotated[
+        dict[str, int | float | str],
+        FACTS(private_keys=frozenset({"age", "birth_date", "birth_year"})),
+    ] = Field(description="numbers and names a story may quote; each recomputes from the full day")
     log: Annotated[list[LogEntry], LOG(key="time")] = Field(
         description="time-ordered, capped at `log_cap` entries"
     )

@@ -10,7 +10,7 @@ walk the model's fields by role, so a new statistic is one edit here in `stats.m
   dates, weekdays and years from their roles;
 * the safety screen reads every `NAME`, `TEXT` and the string values of `FACTS` (the strings that
   come from a listener's data), and removes flagged ones as the role says (`drop`/`clears`);
-* the data block shows every field except the `private` ones.
+* the data block shows every field, with the `private` ones (and private fact keys) cleared.
 
 `roles_of(cls)` is computed once per model class; the walkers keep the fast paths (a listener's
 year index is built once, per listener, not per story).
@@ -72,6 +72,7 @@ class Role:
     `quote`: a year that is itself a quotable number (the window's year).
     `habitual`: a weekday a story may use in the plural ("on Tuesdays").
     `private`: personal data the prompt's data block never shows (age, birth date).
+    `private_keys`: keys of a `FACTS` dict that are personal data (a birthday's age).
     `drop`: a flagged `NAME` in a list row removes the row (else only the field is cleared).
     `clears`: sibling fields cleared with this one when it is flagged.
     `day`: a list of days: its numbers belong to each day's own index, not the year's.
@@ -90,6 +91,7 @@ class Role:
     quote: bool = False
     habitual: bool = False
     private: bool = False
+    private_keys: frozenset[str] = frozenset()
     drop: bool = True
     clears: tuple[str, ...] = ()
     day: bool = False
@@ -173,15 +175,29 @@ def roles_of(cls: type[BaseModel]) -> tuple[FieldRole, ...]:
     return tuple(out)
 
 
-def private_fields(cls: type[BaseModel]) -> dict[str, Any]:
-    """The `private` fields of `cls` and its nested models, as a pydantic `exclude`-style tree
-    (``{"birth_date": True, "cohort": {"age_band": True}}``)."""
-    out: dict[str, Any] = {}
-    for f in roles_of(cls):
+@cache
+def has_private(cls: type[BaseModel]) -> bool:
+    """Does `cls` (or a model nested in it) hold personal data the data block never shows?"""
+    return any(
+        f.role.private or f.role.private_keys or (f.model is not None and has_private(f.model))
+        for f in roles_of(cls)
+    )
+
+
+def without_private(obj: BaseModel) -> BaseModel:
+    """A copy of `obj` with every `private` field set to None and every private fact key
+    dropped (in nested models too); `obj` itself when it holds none."""
+    update: dict[str, Any] = {}
+    for f in roles_of(type(obj)):
+        value = getattr(obj, f.name)
+        if value is None:
+            continue
         if f.role.private:
-            out[f.name] = True
-        elif f.model is not None:
-            sub = private_fields(f.model)
-            if sub:
-                out[f.name] = {"__all__": sub} if f.many else sub
-    return out
+            update[f.name] = None
+        elif f.role.private_keys:
+            update[f.name] = {k: v for k, v in value.items() if k not in f.role.private_keys}
+        elif f.model is not None and has_private(f.model):
+            update[f.name] = (
+                [without_private(v) for v in value] if f.many else without_private(value)
+            )
+    return obj.model_copy(update=update) if update else obj
