@@ -280,9 +280,8 @@ def _build_year(uy: UserYear) -> FactIndex:
 
 
 def estimated(uy: UserYear) -> bool:
-    """Are this listener's minutes estimates? (Some plays came from scrobbles, which keep no play
-    length: each counts a typical track length.) Then every minutes figure is an estimate."""
-    return uy.totals.minutes_estimated > 0
+    """Are this listener's minutes estimates? (see `UserYear.minutes_are_estimates`)"""
+    return uy.minutes_are_estimates
 
 
 _Handler = Callable[["_Walk", list[Any], Role, list[str], list["str | None"]], None]

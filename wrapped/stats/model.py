@@ -338,6 +338,12 @@ class UserYear(_Model):
         description="up to 5, in detector priority order"
     )
 
+    @property
+    def minutes_are_estimates(self) -> bool:
+        """Are this listener's minutes estimates? (Some plays came from scrobbles, which keep
+        no play length.) Then every minutes figure is, and a story must hedge it ("about")."""
+        return self.totals.minutes_estimated > 0
+
     def day(self, when: date | str) -> InterestingDay:
         """The interesting day on `when` (KeyError when it is not one)."""
         key = when if isinstance(when, date) else date.fromisoformat(str(when))
