@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import re
 
-from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS, FactIndex, estimated
+from wrapped.gate.derive import estimated
+from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS, FactIndex
 from wrapped.gate.numbers import (
     _UNITS,
     DIGITS_RE,

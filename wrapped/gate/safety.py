@@ -86,22 +86,35 @@ class _Walker:
         self.flags: list[Flag] = []
         self.names: dict[str, None] = {}
         self.terms = terms  # words of the terms the whole-year screen found
+        self.seen: dict[str, str | None] = {}  # value -> category: logs repeat their names
 
     def bad(self, value: Any, path: str) -> bool:
+        category = self.category(value)
+        if category is not None:
+            self.flag(value, path, category)
+        return category is not None
+
+    def category(self, value: Any) -> str | None:
+        """The category `value` touches (None: clean), without recording it."""
         if not isinstance(value, str) or not value:
-            return False
+            return None
+        if value in self.seen:
+            return self.seen[value]
+        found = self.seen[value] = self._category(value)
+        return found
+
+    def _category(self, value: str) -> str | None:
         # only strings that hold a word of a found term, or could hide one (digits or symbols
         # inside words, separators, spaced or stretched letters) need the full check
         if not _SUSPICIOUS.search(value):
             folded = fold(value)
             if not any(t in folded for t in self.terms):
-                return False
-        category = is_unsafe(value)
-        if category is None:
-            return False
+                return None
+        return is_unsafe(value)
+
+    def flag(self, value: str, path: str, category: str) -> None:
         self.flags.append(Flag(path, value, category))
         self.names[value] = None
-        return True
 
 
 def _redact_text(text: str, names: list[str]) -> str:
@@ -117,13 +130,19 @@ def _string_groups(uy: UserYear) -> list[list[str]]:
     """Every string the policy screens (the `SCREENED` roles: names, free text, the string
     facts of a day; ids, zones and our own labels are not), in groups: the year's own names,
     then each interesting day's, then the year's free text. A listener's prompts differ by one
-    day's log, so each group is screened (and remembered) on its own."""
-    names: list[str] = []
+    day's log, so each group is screened (and remembered) on its own; a `shared` name (a play's
+    catalogue genre, the same on every day) is screened once, with the year's names."""
+    year: list[str] = []
     texts: list[str] = []
-    groups: list[list[str]] = [names]
-    _gather(uy, type(uy), names, texts, groups)
+    groups: list[list[str]] = [year]
+    _gather(uy, year, texts, _Groups(year, groups))
     groups.append(texts)
     return groups
+
+
+class _Groups(NamedTuple):
+    year: list[str]  # the year's own names (and every shared one)
+    all: list[list[str]]
 
 
 @lru_cache(maxsize=64)
@@ -136,17 +155,15 @@ def _screened(cls: type[BaseModel]) -> tuple[tuple[str, Kind, type[BaseModel] | 
     return tuple(out)
 
 
-def _gather(
-    obj: Any, cls: type[BaseModel], names: list[str], texts: list[str], groups: list[list[str]]
-) -> None:
+def _gather(obj: Any, names: list[str], texts: list[str], groups: _Groups) -> None:
     """Append `obj`'s screened strings: names to `names`, free text to `texts`; each
     interesting day opens a group of its own for both."""
-    for name, kind, model, role in _screened(cls):
+    for name, kind, model, role in _screened(type(obj)):
         value = getattr(obj, name)
         if not value:
             continue
         if kind is Kind.NAME:
-            names.append(value)
+            (groups.year if role.shared else names).append(value)
         elif kind is Kind.TEXT:
             texts.append(value)
         elif kind is Kind.FACTS:
@@ -156,24 +173,31 @@ def _gather(
         elif role.day:  # each day: its own group, its text first (as the prompt shows it)
             for day in value:
                 group: list[str] = []
-                groups.append(group)
-                _gather(day, type(day), group, group, groups)
+                groups.all.append(group)
+                _gather(day, group, group, groups)
         elif role.kind is Kind.LOG:  # the hot loop: a few hundred plays per listener
-            get = _log_names(model)
+            own, shared = _log_names(model)
             for entry in value:
-                names.extend(filter(None, get(entry)))
+                names.extend(filter(None, own(entry)))
+            if shared is not None:
+                groups.year.extend(dict.fromkeys(filter(None, map(shared, value))))
         elif isinstance(value, list):
             for row in value:
-                _gather(row, type(row), names, texts, groups)
+                _gather(row, names, texts, groups)
         else:
-            _gather(value, type(value), names, texts, groups)
+            _gather(value, names, texts, groups)
 
 
 @lru_cache(maxsize=16)
-def _log_names(cls: type[BaseModel]) -> Any:
-    fields = [f.name for f in roles_of(cls) if f.role.kind is Kind.NAME]
-    get = attrgetter(*fields)
-    return get if len(fields) > 1 else lambda e: (get(e),)
+def _log_names(cls: type[BaseModel]) -> tuple[Any, Any]:
+    """(a play's own names as a tuple, its shared name or None) getters."""
+    fields = [f for f in roles_of(cls) if f.role.kind is Kind.NAME]
+    own = [f.name for f in fields if not f.role.shared]
+    shared = [f.name for f in fields if f.role.shared]
+    get = attrgetter(*own)
+    return (get if len(own) > 1 else lambda e: (get(e),)), (
+        attrgetter(shared[0]) if shared else None
+    )
 
 
 _SUSPICIOUS = re.compile(r"[^\sA-Za-z,:;()&'’-]|(?:^|\s)\w(?:\s|$)|(\w)\1\1")
@@ -255,20 +279,23 @@ def _clean(
     drop = False
     for name, kind, model, role in _screened(type(obj)):
         value = data.get(name)
-        where = f"{path}.{name}" if path else name
         if kind is Kind.TEXT:
             texts.append((data, name))
-        elif kind is Kind.FACTS:
+        elif kind is Kind.FACTS and value:
+            where = f"{path}.{name}"
             data[name] = {k: v for k, v in value.items() if not w.bad(v, f"{where}.{k}")}
         elif kind is Kind.NAME:
-            if not w.bad(value, where):  # every key is checked: each flagged name is listed
+            category = w.category(value)
+            if category is None:  # every key is checked: each flagged name is listed
                 continue
+            w.flag(value, f"{path}.{name}" if path else name, category)
             if in_list and role.drop:
                 drop = True
             else:
                 for key in role.clears or (name,):
                     data[key] = None
         elif model is not None and isinstance(value, list):
+            where = f"{path}.{name}" if path else name
             rows = getattr(obj, name)
             data[name] = [
                 row
@@ -276,7 +303,7 @@ def _clean(
                 if not _clean(row, model_row, f"{where}[{i}]", w, texts, True)
             ]
         elif model is not None and value is not None:
-            _clean(value, getattr(obj, name), where, w, texts, False)
+            _clean(value, getattr(obj, name), f"{path}.{name}" if path else name, w, texts, False)
     return drop
 
 

@@ -271,7 +271,7 @@ class LogEntry(_Model):
     release_year: Annotated[int | None, YEAR] = Field(
         default=None, description="from the catalog, when known"
     )
-    genre: Annotated[str | None, NAME(drop=False)] = Field(
+    genre: Annotated[str | None, NAME(drop=False, shared=True)] = Field(
         default=None, description="artist's primary genre, when known"
     )
 

@@ -74,6 +74,7 @@ class Role:
     `private`: personal data the prompt's data block never shows (age, birth date).
     `private_keys`: keys of a `FACTS` dict that are personal data (a birthday's age).
     `drop`: a flagged `NAME` in a list row removes the row (else only the field is cleared).
+    `shared`: a catalogue name repeated across days (a play's genre): screened once per year.
     `clears`: sibling fields cleared with this one when it is flagged.
     `day`: a list of days: its numbers belong to each day's own index, not the year's.
     `length`: a list whose length is a quotable count ("your 5 top artists").
@@ -93,6 +94,7 @@ class Role:
     private: bool = False
     private_keys: frozenset[str] = frozenset()
     drop: bool = True
+    shared: bool = False
     clears: tuple[str, ...] = ()
     day: bool = False
     length: bool = False
