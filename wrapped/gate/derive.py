@@ -109,7 +109,7 @@ def estimated(uy: UserYear) -> bool:
     return uy.minutes_are_estimates
 
 
-_Handler = Callable[["_Walk", list[Any], Role, list[str], list["str | None"]], None]
+_Handler = Callable[["_Walk", Any, Role, str, "str | None"], None]
 
 #: roles an interesting day contributes to the YEAR index (its numbers go to its own index)
 _DAY_KINDS = frozenset(
@@ -186,7 +186,7 @@ def _walker(cls: type[BaseModel], day: bool) -> Callable[[_Walk, Any, str], None
             body.append(f"B(o.{name})")
         elif kind is Kind.RANK:
             body += [get, "if v is not None and S is not None: w.ranks.setdefault(S, v)"]
-        elif kind in (Kind.PERCENT, Kind.SCORE):
+        elif kind in (Kind.PERCENT, Kind.SCORE) and _scalar(role):
             pct = "round(v * 100, 1)" if kind is Kind.SCORE else "v * 100"
             fact = f"F(({pct}, p + {name!r}, 'percent', False, None, False))"
             body += [get, f"if v is not None: A({fact})"]
@@ -195,7 +195,7 @@ def _walker(cls: type[BaseModel], day: bool) -> Callable[[_Walk, Any, str], None
             body += [get, f"if v is not None: w.ix.dates.add(v){year}"]
         elif kind in _YEAR_ROLE:
             env[f"H{i}"] = _YEAR_ROLE[kind]
-            body += [get, f"if v is not None: H{i}(w, [v], R{i}, [p + {name!r}], [S])"]
+            body += [get, f"if v is not None: H{i}(w, v, R{i}, p + {name!r}, S)"]
     src = f"def walk_{cls.__name__}(w, o, path):\n    " + "\n    ".join(body)
     exec(compile(src, f"<year walk of {cls.__name__}>", "exec"), env)  # noqa: S102 - our source
     fn: Callable[[_Walk, Any, str], None] = env[f"walk_{cls.__name__}"]
@@ -205,10 +205,6 @@ def _walker(cls: type[BaseModel], day: bool) -> Callable[[_Walk, Any, str], None
 def _scalar(role: Role) -> bool:
     """Does a number field with this role hold one number (not a labelled list or a dict)?"""
     return role.labels is None and role.keys is None
-
-
-def _column(objs: list[Any], name: str) -> list[Any]:
-    return list(map(attrgetter(name), objs))
 
 
 @lru_cache(maxsize=64)
@@ -227,174 +223,89 @@ def _log_getters(cls: type[BaseModel]) -> tuple[Callable[[Any], Any], list[Calla
     ]
 
 
-def _numbers(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
+def _series(
+    walk: _Walk, value: list[Any] | dict[str, Any], role: Role, path: str
 ) -> Iterator[tuple[Any, str, str | None]]:
-    """(number, path, subject) of each value: a number, a labelled list or a dict of numbers."""
-    for value, path, subject in zip(values, paths, subjects, strict=True):
-        if value is None:
-            continue
-        if isinstance(value, list):
-            labels = role.labels or tuple(map(str, range(len(value))))
-            for i, v in enumerate(value):
-                yield v, f"{path}[{labels[i]}]", None
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                sub = None
-                if role.keys is Kind.DECADE:  # "1990s": the number is about that decade
-                    sub = k.lower()
-                    _decade(walk, [k], role, [path], [None])
-                yield v, f"{path}.{k}", sub
-        else:
-            yield value, path, subject
+    """(number, path, subject) of each value of a labelled list or a dict of numbers."""
+    if isinstance(value, list):
+        labels = role.labels or tuple(map(str, range(len(value))))
+        for i, v in enumerate(value):
+            yield v, f"{path}[{labels[i]}]", None
+        return
+    for k, v in value.items():
+        subject = None
+        if role.keys is Kind.DECADE:  # "1990s": the number is about that decade
+            subject = k.lower()
+            _decade(walk, k, role, path, None)
+        yield v, f"{path}.{k}", subject
 
 
-def _count(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
+def _count(walk: _Walk, value: Any, role: Role, path: str, subject: str | None) -> None:
+    """A series of counts (or days); one count is inlined by `_walker`."""
     unit = role.kind.value
-    if _scalar(role):
-        walk.nums.extend(
-            [
-                _fact((v, p, unit, False, s, False))
-                for v, p, s in zip(values, paths, subjects, strict=True)
-                if v is not None
-            ]
-        )
-        return
-    walk.nums.extend(
-        _fact((v, p, unit, False, s, False))
-        for v, p, s in _numbers(walk, values, role, paths, subjects)
-    )
+    for v, p, s in _series(walk, value, role, path):
+        walk.nums.append(_fact((v, p, unit, False, s, False)))
 
 
-def _minutes(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
+def _minutes(walk: _Walk, value: Any, role: Role, path: str, subject: str | None) -> None:
+    """A series of minutes; one minutes figure is inlined by `_walker`."""
     est = walk.estimate and role.estimate
-    if _scalar(role):
-        for v, p, s in zip(values, paths, subjects, strict=True):
-            if v is not None:
-                _add_minutes(walk.nums, v, p, s, role.hours, est)
-        return
-    for v, p, s in _numbers(walk, values, role, paths, subjects):
+    for v, p, s in _series(walk, value, role, path):
         _add_minutes(walk.nums, v, p, s, role.hours, est)
 
 
-def _percent(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    score = role.kind is Kind.SCORE  # scores are shown to one decimal
-    for v, p in zip(values, paths, strict=True):
-        if v is not None:
-            pct = round(v * 100, 1) if score else v * 100
-            walk.nums.append(_fact((pct, p, "percent", False, None, False)))
+def _age(walk: _Walk, value: Any, role: Role, path: str, subject: str | None) -> None:
+    if value:
+        walk.nums.append(_fact((value, path, "age", False, None, False)))
 
 
-def _age(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    walk.nums.extend(
-        _fact((v, p, "age", False, None, False)) for v, p in zip(values, paths, strict=True) if v
-    )
+def _year(walk: _Walk, value: Any, role: Role, path: str, subject: str | None) -> None:
+    year = value.year if isinstance(value, date) else value
+    if year:
+        walk.ix.years.add(int(year))
+    if role.quote:
+        walk.nums.append(_fact((year, path, "year", False, None, False)))
 
 
-def _year(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    for v, p in zip(values, paths, strict=True):
-        year = v.year if isinstance(v, date) else v
-        if year:
-            walk.ix.years.add(int(year))
-        if role.quote and year is not None:
-            walk.nums.append(_fact((year, p, "year", False, None, False)))
+def _hour(walk: _Walk, value: Any, role: Role, path: str, subject: str | None) -> None:
+    walk.ix.peak_hour = value
 
 
-def _hour(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    for v in values:
-        if v is not None:
-            walk.ix.peak_hour = v
-
-
-def _weekday(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    days = [v for v in values if v]
-    walk.ix.weekdays.update(days)
+def _weekday(walk: _Walk, value: Any, role: Role, path: str, subject: str | None) -> None:
+    walk.ix.weekdays.add(value)
     if role.habitual:  # may be said in the plural: "on Tuesdays"
-        walk.ix.plural_weekdays.update(days)
+        walk.ix.plural_weekdays.add(value)
 
 
-def _date(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    days = [v for v in values if v is not None]
-    walk.ix.dates.update(days)
-    if not role.private:  # a birth date may be named, its year (an age) may not
-        walk.ix.years.update(d.year for d in days)
+def _decade(walk: _Walk, value: Any, role: Role, path: str, subject: str | None) -> None:
+    digits = re.sub(r"\D", "", value)
+    if digits:
+        walk.ix.decades.add(int(digits))
 
 
-def _decade(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    for v in values:
-        digits = re.sub(r"\D", "", v) if v else ""
-        if digits:
-            walk.ix.decades.add(int(digits))
+def _text(walk: _Walk, value: Any, role: Role, path: str, subject: str | None) -> None:
+    _text_numbers(walk.nums, value, path, walk.estimate)
 
 
-def _a_name(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    walk.raw.extend(values)
+def _facts(walk: _Walk, value: Any, role: Role, path: str, subject: str | None) -> None:
+    for v in value.values():
+        if isinstance(v, str) and not _HHMM.fullmatch(v):
+            walk.raw.append(v)
 
 
-def _text(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    for v, p in zip(values, paths, strict=True):
-        if v:
-            _text_numbers(walk.nums, v, p, walk.estimate)
-
-
-def _facts(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    for facts in values:
-        for v in facts.values():
-            if isinstance(v, str) and not _HHMM.fullmatch(v):
-                walk.raw.append(v)
-
-
-def _rank(
-    walk: _Walk, values: list[Any], role: Role, paths: list[str], subjects: list[str | None]
-) -> None:
-    ranks = walk.ranks
-    for v, s in zip(values, subjects, strict=True):
-        if s is not None and v is not None:
-            ranks.setdefault(s, v)
-
-
-#: what each role adds to the year index (kinds not listed add nothing: `_plan` skips them)
+#: what the other roles add to the year index (the hot ones are inlined by `_walker`; kinds in
+#: neither add nothing: ids, terms, charts, flags, exact ms)
 _YEAR_ROLE: dict[Kind, _Handler] = {
     Kind.COUNT: _count,
     Kind.DAYS: _count,
     Kind.MINUTES: _minutes,
-    Kind.PERCENT: _percent,
-    Kind.SCORE: _percent,
     Kind.AGE: _age,
     Kind.YEAR: _year,
     Kind.HOUR: _hour,
     Kind.WEEKDAY: _weekday,
-    Kind.DATE: _date,
     Kind.DECADE: _decade,
-    Kind.NAME: _a_name,
-    Kind.LABEL: _a_name,
     Kind.TEXT: _text,
     Kind.FACTS: _facts,
-    Kind.RANK: _rank,
 }
 
 

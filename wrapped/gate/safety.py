@@ -155,7 +155,7 @@ def _screened(cls: type[BaseModel]) -> tuple[tuple[str, Kind, type[BaseModel] | 
     return tuple(out)
 
 
-def _gather(obj: Any, names: list[str], texts: list[str], groups: _Groups) -> None:
+def _gather(obj: BaseModel, names: list[str], texts: list[str], groups: _Groups) -> None:
     """Append `obj`'s screened strings: names to `names`, free text to `texts`; each
     interesting day opens a group of its own for both."""
     for name, kind, model, role in _screened(type(obj)):
@@ -288,7 +288,7 @@ def _clean(
             category = w.category(value)
             if category is None:  # every key is checked: each flagged name is listed
                 continue
-            w.flag(value, f"{path}.{name}" if path else name, category)
+            w.flag(str(value), f"{path}.{name}" if path else name, category)
             if in_list and role.drop:
                 drop = True
             else:
