@@ -131,7 +131,9 @@ def _index_log(ix: FactIndex, log: list[Any], cls: type[BaseModel], path: str, e
         ix.times.update(times)
         ix.minutes_of_day.extend(int(t[:-3]) * 60 + int(t[-2:]) for t in times)
     tallies = [(name, Counter(filter(None, map(get, log)))) for name, get in plan.tallied]
-    merged: Counter[str] = sum((c for _, c in tallies), Counter())
+    merged: Counter[str] = tallies[0][1].copy() if tallies else Counter()
+    for _, counter in tallies[1:]:
+        merged.update(counter)
     for name, k in merged.items():
         nums.append(
             _fact((k, f"{path}.count({name})", "count", False, normalize_name(name), False))

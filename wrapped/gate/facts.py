@@ -4,6 +4,9 @@ Built once per (UserYear, day) and cached: the gate checks several drafts per li
 index (names regex, number pool) is the expensive part. Each number carries a *unit* so a claim
 is compared only with facts of the same kind ("417 minutes" with minute facts, "14 plays" with
 counts): that keeps a planted wrong number from matching some unrelated fact by chance.
+What goes into the index is derived from the role each `UserYear` field declares
+(`wrapped.stats.roles`): the year's facts by `wrapped.gate.derive`, a day's by
+`wrapped.gate.dayfacts`; this module holds the index, its number pools and name lookups.
 """
 
 from __future__ import annotations
