@@ -1,13 +1,18 @@
 # Development shortcuts. The README's two commands are the supported entry points.
 PY ?= .venv/bin/python
+# `lint-imports` through the interpreter (import-linter has no `python -m` entry point)
+LINT_IMPORTS = from importlinter.cli import lint_imports_command; lint_imports_command()
 
 .PHONY: test lint bench bench-quick local local-demo local-demo-quick demo
 test:
 	$(PY) -m pytest
 
+# The same checks as tests/test_lint.py (so CI runs them too): ruff, mypy, the import rules.
 lint:
 	$(PY) -m ruff check wrapped tests benchmarks
 	$(PY) -m ruff format --check wrapped tests benchmarks
+	$(PY) -m mypy
+	$(PY) -c "$(LINT_IMPORTS)"
 
 bench:
 	$(PY) benchmarks/bench_ingest.py

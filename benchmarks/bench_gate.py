@@ -74,13 +74,30 @@ def table(title: str, caught: Counter, total: Counter) -> None:
         print(f"  {name:22s} {caught[label]:>4d}/{total[label]:<4d} {rate:7.1%}")
 
 
+def contexts():
+    """One `ListenerContext` per listener, made on its first story (as the generate stage does)."""
+    from wrapped.gate import ListenerContext
+
+    made: dict = {}
+
+    def ctx(req):
+        uy = req.user_year
+        found = made.get(id(uy))
+        if found is None:
+            found = made[id(uy)] = ListenerContext(uy)
+        return found
+
+    return ctx
+
+
 def deterministic(items) -> tuple[Counter, Counter]:
     from wrapped.gate.policy import deterministic_checks
 
     caught: Counter = Counter()
     total: Counter = Counter()
+    ctx = contexts()
     for r, draft, req in items:
-        checks = deterministic_checks(draft, req)
+        checks = deterministic_checks(draft, req, ctx(req))
         total[r["label"]] += 1
         caught[r["label"]] += any(c.status == "fail" for c in checks)
     return caught, total
@@ -99,19 +116,20 @@ def throughput(raw_listeners, records, repeat: int) -> tuple[float, float]:
     warm_s = 0.0
     n = 0
     for _ in range(repeat):
-        # fresh listener objects: nothing memoized from an earlier pass
+        # fresh listener objects and contexts: nothing kept from an earlier pass
         listeners = {}
         for line in raw_listeners:
             uy = UserYear.model_validate_json(line)
             listeners[uy.user_id] = uy
         items = requests_for(records, listeners)
+        ctx = contexts()  # fresh: the first pass builds each listener's context (cold)
         # CPU time of this thread: the machine is shared, wall time would measure the neighbours
         t0 = time.thread_time()
         for _, draft, req in items:
-            deterministic_checks(draft, req)
+            deterministic_checks(draft, req, ctx(req))
         t1 = time.thread_time()
         for _, draft, req in items:
-            deterministic_checks(draft, req)
+            deterministic_checks(draft, req, ctx(req))
         t2 = time.thread_time()
         cold_s += t1 - t0
         warm_s += t2 - t1
@@ -141,10 +159,11 @@ async def full_gate(items, concurrency: int) -> tuple[Counter, Counter, Counter,
         )
         gate = Gate(settings, run_dir=run_dir)
         sem = asyncio.Semaphore(concurrency)
+        ctx = contexts()
 
         async def one(r, draft, req):
             async with sem:
-                checks = await gate.check(draft, req)
+                checks = await gate.check(draft, req, ctx(req))
             total[r["label"]] += 1
             caught[r["label"]] += not passed(checks)
             unscored[r["label"]] += any(c.status == "unscored" for c in checks)
@@ -152,7 +171,8 @@ async def full_gate(items, concurrency: int) -> tuple[Counter, Counter, Counter,
         t0 = time.perf_counter()
         await asyncio.gather(*(one(*it) for it in items))
         elapsed = time.perf_counter() - t0
-        calls = gate._judge.usage.calls if gate._judge else 0
+        calls = gate.judge.usage.calls if gate.judge is not None else 0
+        await gate.aclose()
     return caught, total, unscored, elapsed, calls
 
 

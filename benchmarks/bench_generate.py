@@ -126,7 +126,7 @@ def scripted_run(
             wall = time.monotonic() - t0
         server_cpu = sum(server.cpu_times()[:2]) - server_cpu0
         log = srv.requests()
-    m = result.manifest
+    m = result.manifest.model_dump()
     gen_s = m["timings"]["generate_s"]
     stories = m["counts"]["stories"]["expected"]
     calls = len(log)
@@ -172,7 +172,7 @@ def embedded_run(tmp: Path, listeners: int, epl: int) -> dict:
         t0 = time.monotonic()
         result = run_generate([inputs], out=tmp / "runs-embedded", settings=settings)
         wall = time.monotonic() - t0
-    m = result.manifest
+    m = result.manifest.model_dump()
     return {
         "listeners": listeners,
         "eligible": m["counts"]["eligible"],

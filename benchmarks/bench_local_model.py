@@ -51,7 +51,9 @@ def reason_kind(reason: str) -> str:
 
 
 async def run(args: argparse.Namespace) -> None:
-    from wrapped.gate.policy import Gate, deterministic_checks, passed
+    from wrapped.gate import ListenerContext
+    from wrapped.gate.policy import deterministic_checks, passed
+    from wrapped.generate import build_gate, write_story
     from wrapped.llm.local import LocalBackend, available
     from wrapped.settings import Settings
     from wrapped.story import StoryRequest
@@ -74,8 +76,9 @@ async def run(args: argparse.Namespace) -> None:
     ]
     if args.quick:
         requests = requests[:1]
-    gate = Gate(settings)
     backend = LocalBackend(settings)
+    gate = build_gate(settings, backend)
+    ctxs: dict[str, ListenerContext] = {}
     t0 = time.perf_counter()
     backend._ensure()
     print(f"server up in {time.perf_counter() - t0:.1f} s ({backend.server.base_url})")
@@ -87,7 +90,9 @@ async def run(args: argparse.Namespace) -> None:
     try:
         for i, req in enumerate(requests, 1):
             t = time.perf_counter()
-            out = await gate.produce(req, backend)
+            uid = req.user_year.user_id
+            ctx = ctxs.setdefault(uid, ListenerContext(req.user_year))
+            out = await write_story(req, ctx=ctx, backend=backend, gate=gate, settings=settings)
             latency += time.perf_counter() - t
             tokens[0] += out.usage.prompt_tokens
             tokens[1] += out.usage.completion_tokens
@@ -101,6 +106,7 @@ async def run(args: argparse.Namespace) -> None:
             print(f"[{i}/{len(requests)}] {out.verdict.category}: {out.verdict.decision} "
                   f"after {len(out.verdict.attempts)} attempt(s), {time.perf_counter() - t:.0f} s | {shown}")  # fmt: skip
     finally:
+        await gate.aclose()
         await backend.aclose()
     n = len(requests)
     print(f"\nstories: {n}; decisions: {dict(decisions)}; first attempt: {dict(first_try)}")

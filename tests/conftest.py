@@ -1,17 +1,21 @@
 """Shared fixtures. Tests never reach the network: the LLM is the project's scripted
-OpenAI-compatible server on 127.0.0.1, reached through the real openai SDK."""
+OpenAI-compatible server on 127.0.0.1, reached through the real openai SDK, and the session's
+network guard (`_netguard`) refuses anything beyond loopback in the pytest process.
+Tests of a real endpoint opt in with WRAPPED_REAL_ENDPOINT=1, which leaves the guard off."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _netguard import arm, disarm
+
+from wrapped.settings import deepeval_offline_env
 
 # Before anything imports deepeval or ray: offline, quiet, no prompts on a TTY.
-os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
-os.environ.setdefault("DEEPEVAL_NO_INSPECT_PROMPT", "1")
-os.environ.setdefault("DEEPEVAL_DISABLE_DOTENV", "1")
+os.environ.update(deepeval_offline_env())
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAY_ADDRESS"):
     os.environ.pop(var, None)  # a developer's real key or cluster must never leak into tests
@@ -19,6 +23,20 @@ for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "RAY_ADDRESS"):
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample"
 REALDATA = REPO.parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def network_guard() -> Iterator[None]:
+    """No test reaches beyond loopback (subprocesses and Ray workers are outside the guard:
+    they are other processes; see tests/_netguard.py)."""
+    if os.environ.get("WRAPPED_REAL_ENDPOINT") == "1":
+        yield  # the opt-in real-endpoint tests need the network
+        return
+    arm()
+    try:
+        yield
+    finally:
+        disarm()
 
 
 @pytest.fixture(scope="session")

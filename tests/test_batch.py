@@ -23,6 +23,7 @@ from _batch_helpers import (
     start_cli,
 )
 
+from wrapped.store import SCHEMA_VERSION, RunStore
 from wrapped.testing import Rule, Script, ScriptedServer
 
 SAMPLE = str(REPO / "data" / "sample")
@@ -69,6 +70,14 @@ def test_embedded_default_writes_grounded_stories_for_every_eligible_listener(em
     assert seen == sorted(seen) and "ETA" in first.stderr
     assert m["ingest_report"] is not None
     assert (run / "ingest" / "rejects.jsonl").exists()
+    # the typed store reads back what the job wrote, and the manifest names the judge
+    store = RunStore.open(run)
+    typed = store.manifest()
+    assert typed.schema_version == SCHEMA_VERSION and typed.judge is not None
+    assert re.search(rf"judge +│ +{re.escape(typed.judge.describe()[7:])}", first.stdout)
+    assert len(list(store.stories())) == len(stories)
+    assert len(list(store.verdicts())) == c["stories"]["expected"]
+    assert {uy.user_id for uy in store.user_years()} == {r.user_id for r in store.listeners()}
     ineligible = [json.loads(x) for x in (run / "ineligible.jsonl").read_text().splitlines()]
     assert all(r["reason"] for r in ineligible)
 
@@ -201,6 +210,9 @@ def test_judge_suites_one_call_per_draft_by_default_or_the_full_deepeval_suite(t
     for run in runs:
         m = assert_complete_and_exactly_once(run)
         suite = m["settings"]["judge_suite"]
+        judge = RunStore.open(run).manifest().judge
+        assert judge is not None and judge.status == "on" and judge.suite == suite
+        assert judge.model == "scripted-judge" and judge.endpoint_host == srv.base_url.split("/")[2]
         judged = {
             c["name"]
             for v in read_lines(run / "verdicts")

@@ -71,7 +71,7 @@ def test_dispatch_sends_new_batches_to_the_worker_that_freed_up():
     """A worker stuck on a slow node (or waiting out a 429) must not be handed a share of
     every refill: the driver keeps a window of batches in flight and gives each freed slot to
     the least-loaded worker; equal workers still alternate."""
-    from wrapped.batch.run import least_loaded
+    from wrapped.batch.fanout import least_loaded
 
     assert [least_loaded([0, 0, 0], t) for t in range(4)] == [0, 1, 2, 0]
     # the driver's loop with a window of 4 batches: worker 1 never finishes, worker 0 does
@@ -94,7 +94,7 @@ def test_a_staged_year_is_handed_out_under_its_own_user_id(uid, tail):
     the whole year: any id (quotes, backslashes, non-ASCII included) reads as `json` reads it."""
     import pydantic_core
 
-    from wrapped.batch.run import staged_user_id
+    from wrapped.batch.staging import staged_user_id
 
     line = pydantic_core.to_json({"user_id": uid}).decode()[:-1] + tail + "}\n"
     assert staged_user_id(line) == json.loads(line)["user_id"] == uid

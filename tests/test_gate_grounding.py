@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import Counter
 from datetime import date
@@ -11,10 +10,9 @@ from pathlib import Path
 import pytest
 from _gate_helpers import DAY, make_user_year, user_year_dict
 
-from wrapped.gate import facts, verify_draft, verify_grounding
-from wrapped.gate.facts import index_for
+from wrapped.gate import ListenerContext, verify_draft, verify_grounding
 from wrapped.gate.numbers import matches, words_to_number
-from wrapped.gate.policy import deterministic_checks, release
+from wrapped.gate.policy import deterministic_checks
 from wrapped.stats.model import UserYear
 from wrapped.story import Draft, PreviousStory, StoryRequest
 
@@ -175,7 +173,7 @@ def test_embedded_writer_stories_pass_on_every_day() -> None:
             assert all(c.status == "pass" for c in checks), [c.reasons for c in checks]
 
 
-# --- the per-listener memo (fact index, name hits, sanitized copy) ---------------------------
+# --- the per-listener context (fact index, name hits, sanitized copy) --------------------------
 
 
 def _with_artist(name: str) -> UserYear:
@@ -191,33 +189,28 @@ def _rank_ok(check) -> bool:
 
 def test_two_listeners_never_share_an_index() -> None:
     """Same shape, one name apart: each listener's claims are checked against its own data,
-    whichever was checked first, for the same text (the name-hit memo included)."""
+    whichever was checked first, for the same text (the name-hit cache included)."""
     text = "Arctic Monkeys were your #5 artist this year."
     a, b = make_user_year(), _with_artist("Arctic Monkeys")
+    ca, cb = ListenerContext(a), ListenerContext(b)
     for _ in range(2):
-        assert verify_grounding(text, a, DAY).status == "fail"
+        assert verify_grounding(text, a, DAY, ctx=ca).status == "fail"
+        assert _rank_ok(verify_grounding(text, b, DAY, ctx=cb))
+        assert verify_grounding(text, a, DAY).status == "fail"  # no context: built for the call
         assert _rank_ok(verify_grounding(text, b, DAY))
-    assert index_for(a, DAY) is index_for(a, DAY)  # built once per listener and day
-    assert index_for(a, DAY) is not index_for(b, DAY)
+    assert ca.index(DAY) is ca.index(DAY)  # built once per listener and day
+    assert ca.index(DAY).year is ca.index(date(2024, 1, 1)).year  # the year part once for all
+    assert ca.index(DAY) is not cb.index(DAY)
 
 
-def test_release_frees_the_memo_and_a_new_listener_gets_its_own() -> None:
+def test_a_context_is_only_used_for_its_own_listener() -> None:
+    """A context handed in with another listener's year is not used: that listener's own data
+    decides (the context belongs to one listener, by identity)."""
     text = "Arctic Monkeys were your #5 artist this year."
-    a = make_user_year()
-    first = index_for(a, DAY)
-    assert verify_grounding(text, a, DAY).status == "fail"
-    release(a)
-    assert id(a) not in facts._YEARS and (id(a), DAY) not in facts._CACHE
-    assert index_for(a, DAY) is not first  # rebuilt on demand, same answers
-    assert verify_grounding(text, a, DAY).status == "fail"
-    release(a)
-    del a, first
-    gc.collect()
-    # a listener allocated now may reuse the freed object's id(): it must not see its index
-    for _ in range(20):
-        b = _with_artist("Arctic Monkeys")
-        assert _rank_ok(verify_grounding(text, b, DAY))
-        release(b)
+    a, b = make_user_year(), _with_artist("Arctic Monkeys")
+    ca = ListenerContext(a)
+    assert verify_grounding(text, a, DAY, ctx=ca).status == "fail"
+    assert _rank_ok(verify_grounding(text, b, DAY, ctx=ca))
 
 
 # --- estimated minutes (Last.fm and ListenBrainz keep no play length) --------------------------

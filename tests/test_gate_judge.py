@@ -14,7 +14,8 @@ import pytest
 from _gate_helpers import DAY, NetworkBlocked, make_user_year, offline_guard
 
 from wrapped.gate import Gate
-from wrapped.gate.judge import PANEL_CRITERIA, Judge, parse_json_reply
+from wrapped.gate.judge import Judge
+from wrapped.gate.judge_metrics import PANEL_CRITERIA, parse_json_reply
 from wrapped.settings import Settings
 from wrapped.story import Draft, PreviousStory, StoryRequest
 from wrapped.testing import Script, ScriptedServer
@@ -122,7 +123,7 @@ def test_garbage_judge_replies_are_unscored_never_pass(judge: Judge) -> None:
 
 def test_panel_reply_missing_a_criterion_leaves_it_unscored(server, tmp_path) -> None:
     """A judge that forgets to score 'safety' must not let the draft through on the others."""
-    from wrapped.gate.judge import PanelReply
+    from wrapped.gate.judge_metrics import PanelReply
 
     settings = Settings(judge_model="scripted-judge", judge_base_url=server.base_url, cache=False)
     judge = Judge(settings, run_dir=tmp_path)
@@ -156,7 +157,8 @@ def test_gate_does_not_pass_an_unscored_draft(server, tmp_path) -> None:
 
 def test_judge_off_or_unconfigured_is_skipped_not_passed() -> None:
     req = StoryRequest(user_year=make_user_year(), day=DAY)
-    for settings, why in ((Settings(judge=False), "disabled"), (Settings(), "no judge")):
+    off = ((Settings(judge=False), "--no-judge"), (Settings(), "embedded writer: no LLM endpoint"))
+    for settings, why in off:
         checks = asyncio.run(Gate(settings).check(GOOD, req))
         judge = [c for c in checks if c.layer == "judge"]
         assert [c.status for c in judge] == ["skipped"] and why in judge[0].reasons[0]

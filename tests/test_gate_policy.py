@@ -1,127 +1,13 @@
-"""The decision policy end to end: real HTTP to the scripted server, real openai SDK."""
+"""The gate: its scorers, run together (deterministic first) or alone, and `wrapped gate check`."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from _gate_helpers import DAY, make_user_year, offline_guard
-
-from wrapped.gate import Gate
-from wrapped.llm.openai_backend import OpenAIBackend
-from wrapped.settings import Settings
-from wrapped.story import PreviousStory, StoryRequest
-from wrapped.testing import DEFECTS, Rule, Script, ScriptedServer
-
-
-def _produce(script: Script, tmp_path: Path, **overrides):
-    with ScriptedServer(script) as srv, offline_guard() as attempts:
-        settings = Settings(
-            backend="scripted",
-            model="scripted",
-            base_url=srv.base_url,
-            judge_model="scripted-judge",
-            judge_base_url=srv.base_url,
-            cache=False,
-            max_attempts=1,
-            **overrides,
-        )
-        backend = OpenAIBackend(settings, base_url=srv.base_url, model="scripted")
-        outcome = asyncio.run(
-            Gate(settings, run_dir=tmp_path).produce(
-                StoryRequest(user_year=make_user_year(), day=DAY), backend
-            )
-        )
-        log = srv.requests()
-    assert attempts == []
-    return outcome, log
-
-
-def test_clean_first_draft_passes_with_the_judge(tmp_path) -> None:
-    outcome, log = _produce(Script(), tmp_path)
-    assert outcome.verdict.decision == "pass" and outcome.story is not None
-    assert not outcome.story.fallback and outcome.story.attempts == 1
-    checks = outcome.verdict.attempts[0].checks
-    assert {c.layer for c in checks} == {"format", "grounding", "safety", "judge"}
-    assert all(c.status == "pass" for c in checks)
-    assert sum(r.kind == "judge" for r in log) == 1  # one panel question scored every criterion
-    assert outcome.usage.calls == len(log)  # writer + judge calls are all accounted for
-
-
-def test_defective_first_draft_is_regenerated_with_the_reasons_as_feedback(tmp_path) -> None:
-    script = Script(rules=[Rule(model="scripted", attempt=[1], defect="hallucinated_artist")])
-    outcome, log = _produce(script, tmp_path)
-    first, second = outcome.verdict.attempts
-    assert not first.passed and any("not a name in your listening data" in r for r in first.reasons)
-    assert second.passed and outcome.verdict.decision == "pass" and outcome.story.attempts == 2
-    assert outcome.verdict.reasons == first.reasons  # why it did not pass first time
-    writer = [r for r in log if r.kind == "writer"]
-    assert [r.attempt for r in writer] == [1, 2]
-
-
-def test_feedback_reaches_the_writer_prompt(tmp_path) -> None:
-    script = Script(rules=[Rule(model="scripted", attempt=[1], defect="wrong_number")])
-    with ScriptedServer(script) as srv:
-        settings = Settings(
-            backend="scripted",
-            model="scripted",
-            base_url=srv.base_url,
-            judge=False,
-            cache=False,
-            max_attempts=1,
-        )
-        seen: list[tuple[list[str], str]] = []
-
-        class Spy(OpenAIBackend):
-            async def write(self, request):
-                result = await super().write(request)
-                seen.append((list(request.feedback), result.prompt.messages[-1].content))
-                return result
-
-        backend = Spy(settings, base_url=srv.base_url, model="scripted")
-        outcome = asyncio.run(
-            Gate(settings).produce(StoryRequest(user_year=make_user_year(), day=DAY), backend)
-        )
-    first_reasons = outcome.verdict.attempts[0].reasons
-    assert seen[0][0] == [] and first_reasons and seen[1][0] == first_reasons
-    # the reasons travel inside the prompt's data block, where the writer reads them
-    assert all(json.dumps(r)[1:-1] in seen[1][1] or r in seen[1][1] for r in first_reasons)
-    assert outcome.verdict.decision == "pass"
-
-
-def test_always_defective_writer_falls_back_to_a_grounded_embedded_story(tmp_path) -> None:
-    script = Script(rules=[Rule(model="scripted", defect="unsafe")])
-    outcome, _ = _produce(script, tmp_path, gate_max_attempts=3)
-    v = outcome.verdict
-    assert (
-        v.decision == "fallback" and outcome.story.fallback and outcome.story.backend == "embedded"
-    )
-    assert [a.passed for a in v.attempts] == [False, False, False, True]
-    assert v.attempts[-1].backend == "embedded"
-    # the fallback itself passed the deterministic checks; the judge was not asked about it
-    last = {c.name: c.status for c in v.attempts[-1].checks}
-    assert last["grounding"] == "pass" and last["judge"] == "skipped"
-    assert outcome.story.attempts == 4
-
-
-def test_needs_review_when_configured(tmp_path) -> None:
-    script = Script(rules=[Rule(model="scripted", defect="echo_injection")])
-    outcome, _ = _produce(script, tmp_path, gate_max_attempts=2, on_gate_fail="needs_review")
-    assert outcome.story is None and outcome.verdict.decision == "needs_review"
-    assert len(outcome.verdict.attempts) == 2
-
-
-def test_unscored_judge_never_lets_a_draft_pass(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("WRAPPED_SCRIPTED_JUDGE", "garbage")
-    outcome, _ = _produce(Script(), tmp_path, gate_max_attempts=2)
-    assert outcome.verdict.decision == "fallback"
-    assert all(not a.passed for a in outcome.verdict.attempts[:2])
-    judged = [c for c in outcome.verdict.attempts[0].checks if c.layer == "judge"]
-    assert judged and {c.status for c in judged} == {"unscored"}
+from _gate_helpers import DAY, make_user_year
 
 
 @pytest.fixture
@@ -188,38 +74,6 @@ def test_cli_gate_check(story_files) -> None:
     assert "Traceback" not in wrong_day.stderr
 
 
-@pytest.mark.parametrize("defect", DEFECTS)
-def test_every_scripted_defect_is_rejected_then_regenerated(defect: str, tmp_path) -> None:
-    """The scripted server's planted defects (C's list) never pass; the clean retry does."""
-    script = Script(rules=[Rule(model="scripted", attempt=[1], defect=defect)])
-    with ScriptedServer(script) as srv, offline_guard() as attempts:
-        settings = Settings(
-            backend="scripted",
-            model="scripted",
-            base_url=srv.base_url,
-            cache=False,
-            max_attempts=1,
-            judge_model="scripted-judge",
-            judge_base_url=srv.base_url,
-        )
-        backend = OpenAIBackend(settings, base_url=srv.base_url, model="scripted")
-        previous = [
-            PreviousStory(
-                day="2024-01-01",
-                category="new_years_day",
-                title="Opening Lines",
-                story="Every year needs an opening track, and yours was Hyperballad "
-                "by Björk: 21 plays and 88 minutes on New Year's Day.",
-            )
-        ]
-        req = StoryRequest(user_year=make_user_year(), day=DAY, previous=previous)
-        outcome = asyncio.run(Gate(settings, run_dir=tmp_path).produce(req, backend))
-    assert attempts == []
-    first = outcome.verdict.attempts[0]
-    assert not first.passed and first.reasons, defect
-    assert outcome.verdict.decision == "pass" and outcome.story.attempts == 2
-
-
 def test_a_story_that_quotes_nothing_from_the_data_fails_even_without_a_judge() -> None:
     """A weak model's off-topic prose claims nothing, so no grounding rule fires; it must still
     not pass (seen with SmolLM2: "I was a musician. I played all the time...")."""
@@ -240,3 +94,100 @@ def test_a_story_that_quotes_nothing_from_the_data_fails_even_without_a_judge() 
     reasons = [r for c in checks for r in c.reasons]
     assert any("quotes no fact" in r for r in reasons)
     assert any("not written to the listener" in r for r in reasons)
+
+
+# --- scorers, each runnable alone ---------------------------------------------------------------
+
+
+def _stored(story: str, title: str = "A Saturday"):
+    from wrapped.story import Story
+
+    return Story(
+        user_id=make_user_year().user_id, day=DAY, category="biggest_music_day", title=title,
+        story=story, backend="scripted", model="m", prompt_version="v1", prompt_hash="h",
+        decision="pass",
+    )  # fmt: skip
+
+
+WRONG = (
+    "Saturday 9 March: 517 minutes, mostly Radiohead. You kept coming back to them all day "
+    "long, one song after another, and the day never seemed to run short of room for them."
+)
+
+
+def test_each_scorer_runs_alone_on_a_stored_story() -> None:
+    import asyncio
+
+    from wrapped.gate import SCORERS, score_story, story_context
+
+    uy = make_user_year()
+    story = _stored(WRONG)
+    ctx = story_context(uy, story)
+    assert ctx.request.day == DAY
+    grounding = asyncio.run(score_story(story, ctx, ["grounding"]))
+    assert [c.name for c in grounding] == ["grounding"] and grounding[0].status == "fail"
+    assert any("Radiohead" in r for r in grounding[0].reasons)
+    fmt = asyncio.run(score_story(story, ctx, ["format"]))
+    assert [(c.name, c.status) for c in fmt] == [("format", "fail")]  # 30 words: too short
+    safety = asyncio.run(score_story(story, ctx, ["safety"]))
+    assert {c.name for c in safety} == {
+        "safety.lexicon", "safety.flagged_title", "safety.pii", "safety.sensitive",
+        "safety.shaming", "safety.injection",
+    }  # fmt: skip
+    everything = asyncio.run(score_story(story, ctx))  # every deterministic scorer, in order
+    assert [c.name for c in everything] == [c.name for c in fmt + grounding + safety]
+    assert {"format", "grounding", "safety", "safety.output"} <= SCORERS.keys()
+
+
+def test_unknown_or_unconfigured_scorers_are_one_clear_error() -> None:
+    import asyncio
+
+    from wrapped.errors import ConfigError
+    from wrapped.gate import score_story, story_context
+
+    ctx = story_context(make_user_year(), _stored(WRONG))
+    with pytest.raises(ConfigError, match="unknown scorer 'vibes'"):
+        asyncio.run(score_story(_stored(WRONG), ctx, ["vibes"]))
+    with pytest.raises(ConfigError, match="needs a judge"):
+        asyncio.run(score_story(_stored(WRONG), ctx, ["judge.panel"]))
+
+
+def test_the_judge_scorer_runs_alone_through_its_own_client(tmp_path) -> None:
+    import asyncio
+
+    from wrapped.gate import Gate, score_story, story_context
+    from wrapped.settings import Settings
+    from wrapped.testing import Script, ScriptedServer
+
+    story = _stored(
+        "Saturday 9 March: 417 minutes, mostly The Beatles. You kept coming back to them all "
+        "day long, one song after another, and the day never seemed to run short of room for "
+        "them. Some days you press play and simply let the music carry you along, and this was "
+        "one of them, start to finish."
+    )
+    with ScriptedServer(Script()) as srv:
+        settings = Settings(judge_model="scripted-judge", judge_base_url=srv.base_url, cache=False)
+
+        async def go():
+            gate = Gate(settings, run_dir=tmp_path)
+            try:
+                ctx = story_context(make_user_year(), story)
+                return await score_story(story, ctx, ["judge.panel"], judge=gate.judge)
+            finally:
+                await gate.aclose()
+
+        checks = asyncio.run(go())
+        log = srv.requests()
+    assert checks and all(c.name.startswith("judge.") and c.status == "pass" for c in checks)
+    assert [r.kind for r in log] == ["judge"]  # no writer was called: a rescore, not a rewrite
+
+
+def test_cli_gate_check_runs_one_scorer(story_files) -> None:
+    stats, _good, bad = story_files
+    out = _cli(str(bad), "--stats", str(stats), "--scorer", "grounding", "--json")
+    assert out.returncode == 1, out.stderr
+    checks = json.loads(out.stdout)["checks"]
+    assert [c["name"] for c in checks] == ["grounding"] and checks[0]["status"] == "fail"
+    unknown = _cli(str(bad), "--stats", str(stats), "--scorer", "vibes")
+    assert unknown.returncode == 2 and "unknown scorer" in unknown.stderr
+    assert "Traceback" not in unknown.stderr

@@ -10,7 +10,8 @@ import pytest
 from _llm_helpers import cache_writer, llm_settings
 
 from wrapped.errors import ConfigError
-from wrapped.llm import Backend, OpenAIBackend, ResponseCache, make_backend
+from wrapped.generate import make_backend
+from wrapped.llm import Backend, OpenAIBackend, ResponseCache
 from wrapped.settings import Settings
 
 

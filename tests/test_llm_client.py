@@ -182,16 +182,21 @@ def test_an_unreachable_endpoint_is_a_connection_error_after_retries(tmp_path):
 
 
 def test_requests_tell_the_endpoint_nothing_about_the_machine_running_the_job(srv, tmp_path):
-    """No request, async or sync, carries the SDK's platform headers (OS, CPU architecture,
-    Python runtime and library versions): a provider learns nothing about the job's machine.
-    What the endpoint needs still goes: the key as a bearer token and the JSON content type."""
+    """No request, by either SDK path, carries the SDK's platform headers (OS, CPU
+    architecture, Python runtime and library versions): a provider learns nothing about the
+    job's machine. What the endpoint needs still goes: the key as a bearer token and the JSON
+    content type."""
     settings = llm_settings(srv.base_url, tmp_path, api_key=SECRET_KEY)
     complete(settings)
-    client = ChatClient(settings, cache=False)
-    try:
-        client.complete_sync(data_messages(day="2024-03-02"), schema=Draft)
-    finally:
-        client.close()
+
+    async def by_create() -> None:
+        client = ChatClient(settings, cache=False, sdk_path="create")
+        try:
+            await client.complete(data_messages(day="2024-03-02"), schema=Draft)
+        finally:
+            await client.aclose()
+
+    run(by_create())
     seen = srv.requests()
     assert len(seen) == 2
     for rec in seen:
@@ -369,23 +374,6 @@ def test_the_key_is_never_in_logs_messages_or_files(srv, tmp_path, caplog):
     assert files, "the cache file was not written"
     for path in files:
         assert SECRET_KEY.encode() not in path.read_bytes(), path.name
-
-
-# -- sync twin --------------------------------------------------------------------------------
-
-
-def test_sync_client_retries_and_caches_like_the_async_one(srv, tmp_path):
-    srv.set_script(Script(reply="fixed", rules=[Rule(tries=[1], fault="unavailable")]))
-    client = ChatClient(llm_settings(srv.base_url, tmp_path, cache=True))
-    try:
-        first = client.complete_sync(data_messages(), schema=Draft)
-        second = client.complete_sync(data_messages(), schema=Draft)
-    finally:
-        client.close()
-    assert first.attempts == 2 and isinstance(first.parsed, Draft)
-    assert second.cached
-    assert srv.paid_calls() == 1
-    assert [r.retry_count for r in srv.requests()] == [0, 1]
 
 
 def test_create_path_sends_the_same_request(srv, tmp_path):

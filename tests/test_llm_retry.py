@@ -11,16 +11,21 @@ import openai
 import pytest
 
 from wrapped.errors import (
+    FATAL_HTTP_STATUSES,
+    ConfigError,
     LLMAuthError,
     LLMHTTPError,
     LLMOutageError,
     LLMOutputError,
     LLMTimeoutError,
+    is_fatal,
 )
 from wrapped.llm import LLMConnectionError, parse_retry_after, should_retry
+from wrapped.llm.limiter import estimate_request_tokens
 from wrapped.llm.retry import OutageBreaker, map_exception
 from wrapped.llm.structured import parse_output, response_format, strict_schema
 from wrapped.story import Draft
+from wrapped.tokens import estimate_tokens
 
 REQ = httpx2.Request("POST", "http://127.0.0.1:1/v1/chat/completions")
 
@@ -126,3 +131,31 @@ def test_the_outage_breaker_trips_only_on_failures_of_availability_in_a_row():
     b = OutageBreaker(1)
     for exc in (LLMOutputError("cut off"), LLMAuthError("401", status=401)):
         assert b.failed(exc) is exc and b.streak == 0
+
+
+@pytest.mark.parametrize("status", sorted(FATAL_HTTP_STATUSES))
+def test_fatal_statuses_are_never_retried_and_stop_a_run(status):
+    mapped = map_exception(status_error(status), base_url="u", model="m")
+    assert not should_retry(mapped) and is_fatal(mapped)
+
+
+def test_only_configuration_errors_are_fatal():
+    assert is_fatal(ConfigError("bad option")) and is_fatal(LLMAuthError("k", status=401))
+    for exc in (
+        LLMHTTPError("busy", status=429),
+        LLMHTTPError("down", status=503),
+        LLMHTTPError("unprocessable", status=422),
+        LLMOutputError("cut off"),
+        LLMOutageError("down"),
+        ValueError("a bug"),
+    ):
+        assert not is_fatal(exc), exc
+
+
+def test_the_request_estimate_counts_text_framing_and_the_reply_cap():
+    msgs = [{"role": "system", "content": "x" * 9}, {"role": "user", "content": "y" * 4}]
+    assert (
+        estimate_tokens("") == 0 and estimate_tokens("abcd") == 1 and estimate_tokens("abcde") == 2
+    )
+    assert estimate_request_tokens(msgs, 100) == (3 + 1) + 2 * 8 + 100
+    assert estimate_request_tokens(msgs, None) == 20

@@ -424,3 +424,20 @@ def test_a_pinned_version_ignores_later_edits_and_a_changed_plan_is_refused(tmp_
     with pytest.raises(ConfigError, match=r"'v1' .* changed since this run was planned"):
         pin_prompts(s, expect_hash=planned)
     assert not versions._PINNED
+
+
+def test_a_block_from_the_listeners_kept_base_renders_the_same_prompt():
+    """The generate stage builds a listener's base once and each request's block from it; the
+    prompt is byte for byte what a one-off render builds on its own."""
+    from wrapped.prompts import build_data_block, listener_base, safe_year
+
+    settings = make_settings()
+    uy = gb_listener()
+    draft = Draft(title="Hi", story="You listened.", facts_used=[])
+    base = listener_base(uy, safe_year(uy))
+    for day in uy.days:
+        req = StoryRequest(user_year=uy, day=day.date, attempt=2, feedback=["format: too short"])
+        block = build_data_block(req, budget_tokens=settings.log_token_budget, base=base)
+        assert render(req, settings=settings, block=block) == render(req, settings=settings)
+        judged = render_judge(draft, req, settings=settings, block=block)
+        assert judged == render_judge(draft, req, settings=settings)

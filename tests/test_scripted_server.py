@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import urllib.request
+from typing import NamedTuple
 
 import openai
 import pytest
@@ -16,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wrapped.llm import ChatClient, OpenAIBackend
-from wrapped.story import Draft, DraftResult, StoryRequest
+from wrapped.prompts import render, safe_year
+from wrapped.story import Draft, DraftResult, PromptPair, StoryRequest, WriteJob
 from wrapped.testing import Rule, Script, ScriptedServer
 from wrapped.testing.defects import KNOWN_ARTISTS, UNSAFE_SENTENCES
 
@@ -34,11 +36,24 @@ def srv(server):
     return server
 
 
-def write(srv, tmp_path, request: StoryRequest, **overrides) -> DraftResult:
+class Written(NamedTuple):
+    result: DraftResult
+    prompt: PromptPair
+
+    def __getattr__(self, name: str):  # result.draft, result.backend, ...
+        return getattr(self.result, name)
+
+
+def write(srv, tmp_path, request: StoryRequest, **overrides) -> Written:
+    """The prompt rendered as the generate stage renders it, sent by the scripted backend."""
+    settings = llm_settings(srv.base_url, tmp_path, **overrides)
+    prompt = render(request, settings=settings)
+
     async def go():
-        backend = OpenAIBackend(llm_settings(srv.base_url, tmp_path, **overrides))
+        backend = OpenAIBackend(settings)
         try:
-            return await backend.write(request)
+            job = WriteJob(request, prompt, safe_year(request.user_year).user_year)
+            return Written(await backend.write(job), prompt)
         finally:
             await backend.aclose()
 
@@ -60,7 +75,7 @@ def test_grounded_reply_is_the_embedded_writers_story_for_that_data(srv, tmp_pat
 
     request = request_for(gb_listener(), 0)
     result = write(srv, tmp_path, request)
-    assert result.backend == "scripted" and result.prompt is not None
+    assert result.backend == "scripted" and result.prompt_hash == result.prompt.version_hash
     # the server rebuilt the request from the data block the model saw, and composed from it
     seen = request_from_data(
         extract_from_messages([m.model_dump() for m in result.prompt.messages])

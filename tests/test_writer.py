@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 
 import pytest
 from _prompt_helpers import (
     BREAKOUT_TITLE,
     ESCAPE_TITLE,
     INJECTION_TITLE,
-    PROMPTS_DIR,
     UNSAFE_TITLES,
     allowed_numbers,
     gb_listener,
@@ -24,11 +22,12 @@ from _prompt_helpers import (
     us_listener,
 )
 
-from wrapped.errors import InputError, TemplateError
+from wrapped.errors import InputError
+from wrapped.gate.safety import sanitize_for_prompt
 from wrapped.llm.backend import Backend
 from wrapped.stats.model import UserYear
-from wrapped.story import PreviousStory, StoryRequest, Usage
-from wrapped.writer import MAX_WORDS, MIN_WORDS, EmbeddedBackend, compose
+from wrapped.story import PreviousStory, StoryRequest, Usage, WriteJob
+from wrapped.writer import MAX_WORDS, MIN_WORDS, EmbeddedBackend, compose, phrasebank_hash
 from wrapped.writer.spelling import american_words, localize
 
 LISTENERS = {"gb": gb_listener(), "us": us_listener(), "tricky": tricky_listener()}
@@ -199,31 +198,36 @@ def test_unknown_day_is_an_input_error():
         compose(StoryRequest(user_year=gb_listener(), day="2024-02-02"))
 
 
-def test_embedded_backend_says_who_wrote_it():
+def test_embedded_backend_says_who_wrote_it_and_from_which_phrase_bank():
     backend = EmbeddedBackend(make_settings())
-    assert isinstance(backend, Backend)
+    assert isinstance(backend, Backend) and not backend.reads_prompt
     req = request_for(us_listener(), 0)
-    result = asyncio.run(backend.write(req))
+    safe = sanitize_for_prompt(req.user_year).user_year
+    # it reads no prompt (none is rendered for it): it writes from the sanitized year
+    result = asyncio.run(backend.write(WriteJob(req, None, safe)))
     assert (result.backend, result.model) == ("embedded", "embedded-v1")
     assert result.usage == Usage() and result.draft == compose(req)
-    # the prompt a model would have been sent is rendered and recorded, so a story says which
-    # prompt version it was written under, and a broken template fails the default run too
-    assert result.prompt is not None and result.prompt.version == "v1"
-    assert len(result.prompt.version_hash) == 16
-    assert "<listener_data>" in result.prompt.messages[-1].content
+    assert (result.prompt_version, result.prompt_hash) == ("embedded", phrasebank_hash())
+    assert len(phrasebank_hash()) == 16
     asyncio.run(backend.aclose())
 
 
-def test_embedded_backend_fails_on_a_broken_prompt_template(tmp_path):
-    shutil.copytree(PROMPTS_DIR / "v1", tmp_path / "v1")
-    (tmp_path / "v1" / "user.j2").write_text("{{ no_such_variable }}\n", encoding="utf-8")
-    backend = EmbeddedBackend(make_settings(prompts_dir=tmp_path))
-    with pytest.raises(TemplateError, match="user.j2"):
-        asyncio.run(backend.write(request_for(us_listener(), 0)))
+def test_compose_writes_from_the_sanitized_year_it_is_handed():
+    """The caller's sanitized year is what the writer reads (the generate stage keeps one per
+    listener and hands it over): it is not filtered again from the raw year."""
+    req = request_for(us_listener(), 0)
+    data = req.user_year.model_dump()
+    for row in data["top_artists"]:
+        row["name"] = f"Quokka Parade {row['rank']}"
+    handed = UserYear.model_validate(data)
+    stories = [compose(req.model_copy(update={"seed": k}), sanitized=handed) for k in range(12)]
+    raw = [compose(req.model_copy(update={"seed": k})) for k in range(12)]
+    assert any("Quokka Parade" in d.story for d in stories)
+    assert not any("Quokka Parade" in d.story for d in raw)
 
 
 def test_make_backend_gives_the_embedded_writer_by_default():
-    from wrapped.llm import make_backend
+    from wrapped.generate import make_backend
 
     backend = make_backend(make_settings())
     assert backend.name == "embedded" and isinstance(backend, EmbeddedBackend)

@@ -12,9 +12,10 @@ import pytest
 from _prompt_helpers import make_settings, us_listener
 
 from wrapped.errors import LLMOutputError
-from wrapped.llm import make_backend
+from wrapped.generate import make_backend
 from wrapped.llm.local import MODEL_ALIAS, available, find_gguf
-from wrapped.story import Draft, StoryRequest
+from wrapped.prompts import render, safe_year
+from wrapped.story import Draft, StoryRequest, WriteJob
 
 pytestmark = [
     pytest.mark.local_model,
@@ -49,8 +50,10 @@ def test_a_real_local_model_writes_a_story_the_gate_can_judge(tmp_path):
 
     async def run():
         backend = make_backend(settings)
+        # rendered as the generate stage renders it: with the backend's (narrowed) settings
+        prompt = render(request, settings=backend.settings)
         try:
-            return await backend.write(request)
+            return await backend.write(WriteJob(request, prompt, safe_year(uy).user_year))
         except LLMOutputError as exc:
             return exc
         finally:
@@ -64,7 +67,7 @@ def test_a_real_local_model_writes_a_story_the_gate_can_judge(tmp_path):
     assert (result.backend, result.model) == ("local", MODEL_ALIAS)
     assert isinstance(result.draft, Draft)  # json_object + schema gave parseable JSON
     assert result.usage.prompt_tokens > 500 and result.usage.completion_tokens > 0
-    assert result.prompt is not None and result.prompt.version == "v1"
+    assert result.prompt_version == "v1" and len(result.prompt_hash) == 16
     grounding = pytest.importorskip("wrapped.gate.grounding")
     check = grounding.verify_draft(result.draft, uy, request.day)
     assert check.status in ("pass", "fail")  # a weak model: the gate decides, not the test

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from wrapped.errors import ConfigError
+from wrapped.errors import ConfigError, InputError
 from wrapped.settings import Settings
-from wrapped.store.files import atomic_write_text
+from wrapped.store import RunStore, atomic_write_text
+from wrapped.store.counts import recount
 from wrapped.store.lock import LOCK_NAME, run_lock
 
 
@@ -166,43 +167,32 @@ def _id_words(ids: frozenset[str]) -> re.Pattern[str] | None:
 
 
 def _rewrite_plan(path: Path, ids: set[str]) -> int:
-    plan = json.loads(path.read_text(encoding="utf-8"))
-    removed = 0
-    shards = []
-    for shard in plan.get("shards", []):
-        keep = [u for u in shard if u not in ids]
-        removed += len(shard) - len(keep)
-        shards.append(keep)
+    """Take the listener out of the run's plan (so a rerun does not write it again). A plan
+    this release cannot read is left as it is: the final scan reports it if it names them."""
+    store = RunStore(path.parent)
+    try:
+        plan = store.plan()
+    except InputError:
+        return 0
+    shards = [[u for u in shard if u not in ids] for shard in plan.shards]
+    removed = plan.eligible - sum(len(s) for s in shards)
     if removed:
-        plan["shards"] = shards
-        atomic_write_text(path, json.dumps(plan, indent=1) + "\n")
+        store.write_plan(plan.model_copy(update={"shards": shards}))
     return removed
 
 
 def _refresh_manifest(run_dir: Path, erased: int) -> None:
     """Keep the run's counts adding up after a listener left it."""
-    from wrapped.batch.manifest import recount
-    from wrapped.batch.plan import Plan
-    from wrapped.store.layout import RunLayout
-
-    layout = RunLayout(run_dir)
-    base_path = run_dir / "plan_counts.json"
-    base = json.loads(base_path.read_text(encoding="utf-8"))
-    for key in ("listeners_in", "eligible", "selected"):
-        base[key] -= erased
-    atomic_write_text(base_path, json.dumps(base, sort_keys=True) + "\n")
-    if not layout.manifest.exists():
+    store = RunStore(run_dir)
+    base = store.plan_counts().without(erased)
+    store.write_plan_counts(base)
+    if not store.has_manifest:
         return
-    plan = Plan.model_validate_json(layout.plan.read_text(encoding="utf-8"))
-    counts, usage = recount(layout, plan.shards)
-    counts = counts.model_copy(update=base)
-    manifest = json.loads(layout.manifest.read_text(encoding="utf-8"))
-    manifest["counts"] = counts.model_dump()
-    manifest["counts_add_up"] = not counts.problems()
-    manifest["count_problems"] = counts.problems()
-    manifest["usage"] = usage.model_dump()
-    manifest["erased_listeners"] = manifest.get("erased_listeners", 0) + erased
-    atomic_write_text(layout.manifest, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    counts, usage = recount(store.layout, store.plan().shards)
+    counts = counts.model_copy(update=base.model_dump())
+    manifest = store.manifest().with_counts(counts, usage)
+    erased_total = manifest.erased_listeners + erased
+    store.write_manifest(manifest.model_copy(update={"erased_listeners": erased_total}))
 
 
 def _scan(roots: list[Path], ids: set[str]) -> list[str]:

@@ -92,6 +92,20 @@ class LLMOutageError(LLMError):
     with what it finished stored, and a rerun resumes."""
 
 
+#: HTTP statuses that say the configuration is wrong (bad request, key, access, model or
+#: endpoint), not that one listener failed: no retry, fallback or other listener gets past them,
+#: so the gate lets them through and the batch job stops on them with one line.
+FATAL_HTTP_STATUSES: frozenset[int] = frozenset({400, 401, 403, 404})
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """True for an error no retry or fallback can fix: a `ConfigError`, a rejected key, or
+    an HTTP status in `FATAL_HTTP_STATUSES`. The caller must hear about it, not a reviewer."""
+    if isinstance(exc, ConfigError | LLMAuthError):
+        return True
+    return isinstance(exc, LLMHTTPError) and exc.status in FATAL_HTTP_STATUSES
+
+
 class GateError(WrappedError):
     """The gate could not run (not: a story failed the gate — that is data, a Verdict)."""
 

@@ -54,11 +54,6 @@ CATALOG_DTYPES: dict[str, str] = {
 }
 
 
-def empty_events() -> pd.DataFrame:
-    """An empty frame with the canonical columns and dtypes."""
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in EVENT_DTYPES.items()})
-
-
 def conform(df: pd.DataFrame) -> pd.DataFrame:
     """Return `df` with exactly the canonical columns, in order, with canonical dtypes."""
     out = {}

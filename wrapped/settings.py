@@ -205,3 +205,33 @@ def load_settings(config: Path | str | None = None, **overrides: Any) -> Setting
         shown = f" (got {got!r})" if short else ""
         msg = err["msg"].removeprefix("Value error, ")
         raise ConfigError(f"setting '{loc}': {msg}{shown}") from None
+
+
+#: deepeval reads these at import (FACTS.md): no telemetry (12 DNS lookups and a ~7 s delay at
+#: exit otherwise), no `input()` after a run on a TTY, no `.env` read from the current folder.
+#: They are forced, whatever the environment says: the judge must stay offline.
+DEEPEVAL_OFFLINE_ENV: dict[str, str] = {
+    "DEEPEVAL_TELEMETRY_OPT_OUT": "1",
+    "DEEPEVAL_NO_INSPECT_PROMPT": "1",
+    "DEEPEVAL_DISABLE_DOTENV": "1",
+}
+#: deepeval's noise, turned down unless the environment already says otherwise
+DEEPEVAL_QUIET_ENV: dict[str, str] = {
+    "DEEPEVAL_GRPC_LOGGING": "0",
+    "DEEPEVAL_UPDATE_WARNING_OPT_IN": "0",
+    "ERROR_REPORTING": "NO",
+}
+
+
+def deepeval_offline_env(cache_folder: Path | str | None = None) -> dict[str, str]:
+    """The environment variables to set before deepeval is imported, so it stays offline and
+    quiet and keeps its files in `cache_folder` (when given) instead of the current folder.
+
+    The one place this is decided, for the judge, the batch workers, the tests and the
+    benchmarks: `os.environ.update(deepeval_offline_env(run_dir / ".deepeval"))`, or
+    `{**os.environ, **deepeval_offline_env()}` for a subprocess."""
+    env = {k: v for k, v in DEEPEVAL_QUIET_ENV.items() if k not in os.environ}
+    env.update(DEEPEVAL_OFFLINE_ENV)
+    if cache_folder is not None:
+        env["DEEPEVAL_CACHE_FOLDER"] = str(cache_folder)
+    return env

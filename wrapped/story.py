@@ -8,7 +8,7 @@ before the gate has checked the text.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,20 +85,38 @@ class StoryRequest(_Model):
     seed: int = 0
 
 
+class WriteJob(NamedTuple):
+    """What a backend is handed for one draft (built by the generate stage).
+
+    An LLM backend sends `prompt` (rendered by the generate stage; backends never render); the
+    embedded writer reads no prompt (`prompt` is None for it) and writes from `request` and the
+    listener's input-side sanitized year `safe_year`."""
+
+    request: StoryRequest
+    prompt: PromptPair | None
+    safe_year: UserYear
+
+
 class DraftResult(_Model):
+    """A backend's answer: the draft, who wrote it, what it cost, and what it was written from."""
+
     draft: Draft
     backend: str = Field(description="embedded | openai | local | ...")
     model: str
     usage: Usage = Field(default_factory=Usage)
-    prompt: PromptPair | None = None
+    prompt_version: str = Field(description="the prompt version, or 'embedded'")
+    prompt_hash: str = Field(description="the prompt version's hash, or the phrase bank's")
+
+
+ClaimKind = Literal[
+    "number", "name", "rank", "date", "weekday", "time", "month", "comparison", "other"
+]
 
 
 class Claim(_Model):
     """One checkable statement found in a story's text."""
 
-    kind: Literal[
-        "number", "name", "rank", "date", "weekday", "time", "month", "comparison", "other"
-    ]
+    kind: ClaimKind
     text: str = Field(description="the span in the story")
     grounded: bool
     fact: str | None = Field(

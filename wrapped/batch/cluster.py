@@ -161,15 +161,17 @@ def start_workers(
 
     cpus = int(ray.cluster_resources().get("CPU", 1)) or 1
     n = settings.workers or cpus
-    budget = (
-        BudgetActor.remote(settings.rpm, settings.tpm) if (settings.rpm or settings.tpm) else None
-    )
+    budget = None
+    if settings.rpm or settings.tpm:
+        budget = BudgetActor.remote(settings.rpm, settings.tpm)  # type: ignore[attr-defined]
     per_worker = max(1, math.ceil(settings.concurrency / n))
     # Fractional CPUs: workers wait on the network most of the time, so more than one per core
     # may be asked for; they must never block each other from being scheduled.
     cpu_each = min(1.0, cpus / n)
     workers = [
-        StoryWorker.options(num_cpus=cpu_each, max_concurrency=max(16, per_worker * 4)).remote(
+        StoryWorker.options(  # type: ignore[attr-defined]
+            num_cpus=cpu_each, max_concurrency=max(16, per_worker * 4)
+        ).remote(
             settings.model_copy(update={"concurrency": per_worker}),
             str(layout.root),
             2 * per_worker,  # listeners in progress: the client caps the calls themselves

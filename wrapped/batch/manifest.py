@@ -1,112 +1,87 @@
-"""The run manifest: what ran, with what, and counts that add up — recounted from the store.
+"""The run's manifest, as the batch job writes it: once when an invocation starts ("running"),
+and once at its end ("complete" or "incomplete", and why it stopped).
 
-Counts are recomputed from the files on disk (not from in-memory tallies), so the manifest
-describes exactly what a reader of the run folder will find, also after a crash and resume.
+The counts are recounted from the store's files (`wrapped.store.counts.recount`), so the
+manifest describes exactly what a reader of the run folder will find.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
+from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from wrapped.store.files import read_jsonl
-from wrapped.store.layout import RunLayout
-from wrapped.story import Usage
-
-
-class StoryCounts(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    expected: int = Field(0, description="interesting days of finished listeners")
-    passed: int = 0
-    fallback: int = 0
-    needs_review: int = 0
-    failed: int = 0
-    failed_by_reason: dict[str, int] = Field(default_factory=dict)
-    backends: dict[str, int] = Field(default_factory=dict, description="which writer wrote them")
+import wrapped
+from wrapped.batch.cluster import cluster_info
+from wrapped.batch.signals import stopped_by_sigterm
+from wrapped.errors import InputError
+from wrapped.settings import Settings
+from wrapped.store import SCHEMA_VERSION, Plan, PlanCounts, RunManifest, RunStore
+from wrapped.store.counts import recount
+from wrapped.store.model import PromptRef, RayInfo, RunStatus
+from wrapped.story import JudgeInfo
 
 
-class Counts(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    listeners_in: int = 0
-    eligible: int = 0
-    ineligible: int = 0
-    ineligible_by_reason: dict[str, int] = Field(default_factory=dict)
-    selected: int = 0
-    not_selected: int = 0
-    listeners_done: int = 0
-    listeners_failed: int = 0
-    listeners_pending: int = 0
-    listener_failures_by_reason: dict[str, int] = Field(default_factory=dict)
-    stories: StoryCounts = Field(default_factory=StoryCounts)
+class RunFacts(NamedTuple):
+    """What an invocation knows before its fan-out and keeps in every manifest it writes."""
 
-    def problems(self) -> list[str]:
-        """Every way the counts fail to add up (empty when they do)."""
-        out = []
-        if self.listeners_in != self.eligible + self.ineligible:
-            out.append("listeners_in != eligible + ineligible")
-        if self.eligible != self.selected + self.not_selected:
-            out.append("eligible != selected + not_selected")
-        if self.selected != self.listeners_done + self.listeners_failed + self.listeners_pending:
-            out.append("selected != done + failed + pending")
-        s = self.stories
-        if s.expected != s.passed + s.fallback + s.needs_review + s.failed:
-            out.append("stories expected != passed + fallback + needs_review + failed")
-        return out
+    plan: Plan
+    base: PlanCounts
+    settings: Settings
+    judge: JudgeInfo
 
 
-def summarize(record: dict[str, Any]) -> dict[str, Any]:
-    """The compact per-listener line kept in listeners/shard-N.jsonl."""
-    return {
-        "user_id": record["user_id"],
-        "status": record["status"],
-        "error": record.get("error"),
-        "days": record.get("days", 0),
-        "decisions": [v["decision"] for v in record.get("verdicts", [])],
-        "failure_reasons": [
-            (v.get("reasons") or ["unknown"])[0][:120]
-            for v in record.get("verdicts", [])
-            if v["decision"] == "failed"
-        ],
-        "backends": [s.get("backend", "?") for s in record.get("stories", [])],
-        "usage": record.get("usage") or {},
-    }
+def write_manifest(
+    store: RunStore,
+    facts: RunFacts,
+    timings: dict[str, float],
+    *,
+    final: bool = False,
+    stopped: str | None = None,
+) -> RunManifest:
+    """Recount, write and return the manifest. The invocation count, earlier timings and the
+    Ray cluster of earlier invocations carry over; a damaged earlier manifest is rebuilt."""
+    counts, usage = recount(store.layout, facts.plan.shards)
+    counts = counts.model_copy(update=facts.base.model_dump())
+    previous = _previous(store)
+    status: RunStatus = "running"
+    if final:
+        status = "complete" if counts.listeners_pending == 0 else "incomplete"
+    # after a SIGTERM Ray may be gone, and asking it would wait out its 60 s reconnect
+    ray = None if stopped_by_sigterm() else cluster_info()
+    plan = facts.plan
+    manifest = RunManifest(
+        schema_version=SCHEMA_VERSION,
+        run_id=plan.run_id,
+        status=status,
+        invocations=(previous.invocations if previous else 0) + (0 if final else 1),
+        code_version=wrapped.__version__,
+        prompt=PromptRef(version=plan.prompt_version, hash=plan.prompt_hash),
+        backend=plan.backend,
+        model=plan.model,
+        judge=facts.judge,
+        input_fingerprint=plan.input_fingerprint,
+        selection=plan.selection,
+        shards=len(plan.shards),
+        settings=facts.settings.public_dump(),
+        counts=counts,
+        counts_add_up=not counts.problems(),
+        count_problems=counts.problems(),
+        usage=usage,
+        timings={**(previous.timings if previous else {}), **timings},
+        ingest_report=store.ingest_report(),
+        ray=RayInfo.model_validate(ray) if ray else (previous.ray if previous else None),
+        stopped=stopped,
+        erased_listeners=previous.erased_listeners if previous else 0,
+    )
+    store.write_manifest(manifest)
+    return manifest
 
 
-def recount(layout: RunLayout, shards: list[list[str]]) -> tuple[Counts, Usage]:
-    """Listener and story counts and the usage total, from the store's files."""
-    counts = Counts()
-    usage = Usage()
-    s = counts.stories
-    listener_fail: Counter[str] = Counter()
-    story_fail: Counter[str] = Counter()
-    backends: Counter[str] = Counter()
-    decision_field = {"pass": "passed", "fallback": "fallback", "needs_review": "needs_review"}
-    for i, shard in enumerate(shards):
-        if layout.shard_done(i):
-            lines = read_jsonl(layout.shard_file("listeners", i))
-        else:
-            lines = (summarize(r) for r in read_jsonl(layout.journal(i)))
-        seen: set[str] = set()
-        for line in lines:
-            if line["user_id"] in seen:
-                continue
-            seen.add(line["user_id"])
-            usage = usage + Usage.model_validate(line.get("usage") or {})
-            if line["status"] != "done":
-                counts.listeners_failed += 1
-                listener_fail[(line.get("error") or "unknown").split(":")[0][:80]] += 1
-                continue
-            counts.listeners_done += 1
-            s.expected += line["days"]
-            for d in line["decisions"]:
-                field = decision_field.get(d, "failed")
-                setattr(s, field, getattr(s, field) + 1)
-            story_fail.update(line.get("failure_reasons", []))
-            backends.update(line.get("backends", []))
-        counts.listeners_pending += len(shard) - len(seen)
-    counts.listener_failures_by_reason = dict(listener_fail)
-    s.failed_by_reason = dict(story_fail)
-    s.backends = dict(backends)
-    return counts, usage
+def _previous(store: RunStore) -> RunManifest | None:
+    """The manifest an earlier invocation wrote, if there is one this release can read (one
+    damaged by hand is rebuilt: the counts are recounted from the shards anyway)."""
+    if not store.has_manifest:
+        return None
+    try:
+        return store.manifest()
+    except InputError:
+        return None

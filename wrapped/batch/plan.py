@@ -1,4 +1,6 @@
-"""Planning a run: load inputs, compute stats, pick listeners, name the run, cut shards.
+"""Planning a run: check the inputs and selection, name the run, pick listeners, cut shards.
+
+(Loading the inputs and staging their stats on disk is `wrapped.batch.staging`.)
 
 The run id is a hash of everything that changes the output (inputs, prompt version hash,
 backend, model, selection, stats and gate settings), so re-running the same command finds the
@@ -15,8 +17,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from wrapped.errors import ConfigError, InputError
 from wrapped.settings import Settings
 
@@ -29,26 +29,6 @@ _IDENTITY_SETTINGS = (
 )  # fmt: skip
 
 
-class Plan(BaseModel):
-    """What a run will do; written to plan.json so a resume uses exactly the same shards."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    run_id: str
-    prompt_version: str
-    prompt_hash: str
-    backend: str
-    model: str
-    input_fingerprint: str
-    selection: str
-    shard_size: int
-    shards: list[list[str]]  # user ids per shard, in order
-
-    @property
-    def eligible(self) -> int:
-        return sum(len(s) for s in self.shards)
-
-
 def fingerprint_paths(paths: Sequence[Path]) -> str:
     """sha256 over every input file's relative name and bytes (streams; big files are fine)."""
     h = hashlib.sha256()
@@ -57,7 +37,7 @@ def fingerprint_paths(paths: Sequence[Path]) -> str:
         for f in files:
             h.update(str(f.relative_to(root) if root.is_dir() else f.name).encode())
             with f.open("rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                while block := fh.read(1 << 20):
                     h.update(block)
     return h.hexdigest()[:16]
 
@@ -128,6 +108,18 @@ def make_run_id(
     model = "".join(c if c.isalnum() or c in "-." else "-" for c in settings.model)[:32]
     backend = settings.backend if settings.backend != "openai" else model
     return f"{settings.prompt_version}-{backend}-{digest}"
+
+
+def selection_key(users: int | None, sample: str | None, seed: int) -> str:
+    """What --users/--sample selected, as part of the run id: a file of ids by its content."""
+    if users is not None:
+        return f"first:{users}"
+    if sample is None:
+        return "all"
+    p = Path(sample)
+    if p.is_file():
+        return "file:" + fingerprint_paths([p])
+    return f"sample:{sample}:{seed}"
 
 
 def cut_shards(user_ids: list[str], shard_size: int) -> list[list[str]]:

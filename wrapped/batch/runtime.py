@@ -4,28 +4,28 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from wrapped.gate import Gate
+from wrapped.llm.backend import Backend
 from wrapped.settings import Settings
 
 
 class Runtime(NamedTuple):
-    backend: Any
-    gate: Any
+    backend: Backend
+    gate: Gate
 
     async def aclose(self) -> None:
         await self.backend.aclose()
-        close = getattr(self.gate, "aclose", None)
-        if close is not None:
-            await close()
+        await self.gate.aclose()
 
 
 def build_runtime(settings: Settings, *, budget: Any = None, run_dir: str | None = None) -> Runtime:
     """Backend + gate; with a budget actor, every endpoint's limiter in this process is shared."""
-    from wrapped.gate import Gate
-    from wrapped.llm import make_backend
+    from wrapped.generate import build_gate, make_backend
 
     if budget is not None:
         _install_shared_budget(settings, budget)
-    return Runtime(backend=make_backend(settings), gate=Gate(settings, run_dir=run_dir))
+    backend = make_backend(settings)
+    return Runtime(backend=backend, gate=build_gate(settings, backend, run_dir=run_dir))
 
 
 def _install_shared_budget(settings: Settings, budget: Any) -> None:

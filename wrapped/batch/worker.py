@@ -1,6 +1,7 @@
 """The Ray actor that writes stories: async, so one worker keeps many LLM calls in flight.
 
-Each worker builds its own backend and gate once (clients, connection pools, the response cache),
+Each worker builds its own backend and gate once (clients, connection pools, the response cache)
+and hands each listener to the generate stage (`wrapped.generate.write_listener`);
 and takes micro-batches of listeners from the driver. The driver bounds how many batches are in
 flight, which is the back-pressure that keeps memory flat however many listeners there are.
 """
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 from typing import Any
 
 import ray
 
+from wrapped.batch.live import LiveCounter, LiveCounts
 from wrapped.settings import Settings
 from wrapped.turns import cpu_turn
 
@@ -30,15 +31,12 @@ class StoryWorker:
         budget: Any = None,
         prompt_hash: str | None = None,
     ) -> None:
-        # deepeval reads these at import: offline, quiet, its folder under the run directory.
-        os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
-        os.environ.setdefault("DEEPEVAL_NO_INSPECT_PROMPT", "1")
-        os.environ.setdefault("DEEPEVAL_DISABLE_DOTENV", "1")
-        os.environ["DEEPEVAL_CACHE_FOLDER"] = os.path.join(run_dir, ".deepeval")
+        # (deepeval's offline environment, its folder under run_dir: the judge sets it up)
         from wrapped.batch.runtime import build_runtime
         from wrapped.prompts.render import pin_prompts
 
         self._settings = settings
+        self._live = LiveCounter()  # stories finished, for the driver's progress line
         # the prompt the run was planned with, for the worker's whole life (see pin_version)
         pin_prompts(settings, expect_hash=prompt_hash)
         self._runtime = build_runtime(settings, budget=budget, run_dir=run_dir)
@@ -66,7 +64,7 @@ class StoryWorker:
         return list(await asyncio.gather(*(self._one(j) for j in user_year_jsons)))
 
     async def _one(self, user_year_json: str) -> Any:
-        from wrapped.batch.listener import write_listener
+        from wrapped.generate import write_listener
         from wrapped.stats.model import UserYear
 
         async with self._sem:
@@ -75,10 +73,19 @@ class StoryWorker:
             await cpu_turn()
             uy = UserYear.model_validate_json(user_year_json)
             result = await write_listener(
-                uy, gate=self._runtime.gate, backend=self._runtime.backend, settings=self._settings
+                uy,
+                gate=self._runtime.gate,
+                backend=self._runtime.backend,
+                settings=self._settings,
+                on_story=self._live.on_story,
             )
             await cpu_turn()
             return result.finished()
+
+    async def live_counts(self) -> LiveCounts:
+        """Stories finished so far (and their calls, tokens, cost): the driver asks every
+        second or so, so a slow model still shows the job is alive."""
+        return self._live.snapshot()
 
     async def close(self) -> None:
         await self._runtime.aclose()

@@ -132,14 +132,21 @@ def register(app: typer.Typer) -> None:
         claims: Annotated[
             bool, typer.Option("--claims", help="Also list every claim found, grounded or not.")
         ] = False,
+        scorer: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--scorer",
+                help="Run only this scorer (repeatable): format, grounding, safety, judge.panel, "
+                "judge.geval. Default: the whole gate (the judge only after the others pass).",
+            ),
+        ] = None,
     ) -> None:
         """Check one story against one listener's data; exit 0 if it passes, 1 if it does not.
 
         Used by prompt engineers to see why a story would be rejected, and by tests.
         """
-        from wrapped.gate.policy import Gate, passed
+        from wrapped.gate import Gate, passed, score_story, story_context
         from wrapped.settings import load_settings
-        from wrapped.story import StoryRequest
 
         draft, story_day = load_story(story)
         uy = load_user_year(stats)
@@ -162,10 +169,18 @@ def register(app: typer.Typer) -> None:
             judge_base_url=judge_base_url,
             judge_suite=judge_suite,
         )
-        gate = Gate(settings)
-        previous = load_previous(story)
-        request = StoryRequest(user_year=uy, day=the_day, previous=previous)
-        checks = asyncio.run(gate.check(draft, request))
+        ctx = story_context(uy, draft, day=the_day, previous=load_previous(story))
+
+        async def run() -> list[Any]:
+            gate = Gate(settings)
+            try:
+                if scorer:
+                    return await score_story(draft, ctx, scorer, judge=gate.judge)
+                return (await gate.score(draft, ctx)).checks
+            finally:
+                await gate.aclose()
+
+        checks = asyncio.run(run())
         ok = passed(checks)
         if as_json:
             typer.echo(

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from wrapped.settings import DEFAULT_SALT, load_settings
+from wrapped.cli.notes import default_salt_note
+from wrapped.settings import load_settings
+from wrapped.store.model import RunManifest
+
+if TYPE_CHECKING:
+    from wrapped.batch.run import RunResult
 
 
 def register(app: typer.Typer) -> None:
@@ -182,13 +187,7 @@ def generate(
         gate_max_attempts=gate_attempts,
     )
     console = Console(stderr=True)
-    if settings.salt.get_secret_value() == DEFAULT_SALT:
-        console.print(
-            "[yellow]note:[/] user ids are pseudonymized with the built-in salt; "
-            "set WRAPPED_SALT to your own secret for real listeners' data",
-            highlight=False,
-            soft_wrap=True,
-        )
+    default_salt_note(settings, console)
     progress = RichRunProgress(console, enabled=not quiet, every_s=settings.progress_every_s)
     try:
         result = run_generate(
@@ -210,41 +209,43 @@ def _leave_ray() -> None:
         ray.shutdown()
 
 
-def _summary(console: Console, result) -> None:
+def _summary(console: Console, result: RunResult) -> None:
+    """The run's counts as a table, then the writer, the judge and where the files are."""
     m = result.manifest
-    c = m["counts"]
-    s = c["stories"]
-    u = m["usage"]
-    table = Table(title=escape(f"run {m['run_id']} ({m['status']})"), show_header=False)
+    c = m.counts
+    s = c.stories
+    u = m.usage
+    table = Table(title=escape(f"run {m.run_id} ({m.status})"), show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     rows = [
-        ("listeners in", c["listeners_in"]),
-        ("  eligible", c["eligible"]),
-        ("  ineligible", c["ineligible"]),
-        ("  selected", c["selected"]),
-        ("listeners done", c["listeners_done"]),
-        ("listeners failed", c["listeners_failed"]),
-        ("listeners pending", c["listeners_pending"]),
-        ("stories expected", s["expected"]),
-        ("  passed the gate", s["passed"]),
-        ("  fell back to the embedded writer", s["fallback"]),
-        ("  need review", s["needs_review"]),
-        ("  failed", s["failed"]),
-        ("LLM calls (cached)", f"{u['calls']:,} ({u['cached_calls']:,})"),
-        ("tokens", f"{u['prompt_tokens'] + u['completion_tokens']:,}"),
-        ("cost (USD)", f"{u['cost_usd']:.4f}"),
-        ("time (s)", m["timings"].get("total_s")),
+        ("listeners in", c.listeners_in),
+        ("  eligible", c.eligible),
+        ("  ineligible", c.ineligible),
+        ("  selected", c.selected),
+        ("listeners done", c.listeners_done),
+        ("listeners failed", c.listeners_failed),
+        ("listeners pending", c.listeners_pending),
+        ("stories expected", s.expected),
+        ("  passed the gate", s.passed),
+        ("  fell back to the embedded writer", s.fallback),
+        ("  need review", s.needs_review),
+        ("  failed", s.failed),
+        ("LLM calls (cached)", f"{u.calls:,} ({u.cached_calls:,})"),
+        ("tokens", f"{u.prompt_tokens + u.completion_tokens:,}"),
+        ("cost (USD)", f"{u.cost_usd:.4f}"),
+        ("time (s)", m.timings.get("total_s")),
+        ("judge", _judge(m)),
     ]
     for k, v in rows:
-        table.add_row(k, str(v))
+        table.add_row(k, escape(str(v)))
     console.print(table)
-    if not m["counts_add_up"]:
-        console.print(f"[red]counts do not add up: {escape(str(m['count_problems']))}[/]")
+    if not m.counts_add_up:
+        console.print(f"[red]counts do not add up: {escape(str(m.count_problems))}[/]")
     # names and paths the user chose (model, --out, --run-id) are text, not markup, and
     # each stays on one line
     console.print(
-        f"backend: {m['backend']} ({m['model']}), prompt {m['prompt']['version']} #{m['prompt']['hash']}",
+        f"backend: {m.backend} ({m.model}), prompt {m.prompt.version} #{m.prompt.hash}",
         markup=False,
         highlight=False,
         soft_wrap=True,
@@ -255,3 +256,10 @@ def _summary(console: Console, result) -> None:
         highlight=False,
         soft_wrap=True,  # paths are copied from here: never broken across lines
     )
+
+
+def _judge(m: RunManifest) -> str:
+    """The judge that ran ("off (--no-judge)", "M at host:port (panel)")."""
+    if m.judge is None:
+        return "not recorded (a run of release 0.1.0)"
+    return m.judge.describe().removeprefix("judge: ")

@@ -18,7 +18,8 @@ def register(app: typer.Typer) -> None:
             list[Path],
             typer.Argument(
                 help="Export files, folders or .zip files (Spotify, ListenBrainz, Last.fm, "
-                "canonical Parquet/CSV, profiles/catalog CSV); formats are detected from content.",
+                "canonical Parquet/CSV, profiles/catalog CSV); formats are detected from content. "
+                "Each sub-folder of a folder is one listener's exports.",
                 show_default=False,
             ),
         ],
@@ -52,14 +53,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Read listening histories, drop private fields, validate, and write canonical events.
 
-        Prints the counts (read = accepted + rejected + dropped, by reason). An unreadable file
-        is a one-line error and a non-zero exit.
+        Prints the counts (read = accepted + rejected + dropped + merged, by reason). An
+        unreadable file, or a folder holding several listeners' exports, is a one-line error and
+        a non-zero exit.
         """
+        from wrapped.cli.notes import default_salt_note
         from wrapped.ingest import ingest, write_ingest
         from wrapped.settings import load_settings
         from wrapped.store import check_out_dir
 
         settings = load_settings(config)
+        default_salt_note(settings)
         check_out_dir(out)
         result = ingest(
             paths, settings=settings, user=user, profiles_path=profiles, progress=progress

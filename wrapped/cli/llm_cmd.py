@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -74,7 +74,7 @@ def fake_llm(
 
     if reply is not None and reply not in ("grounded", "fixed"):
         raise ConfigError(f"--reply must be 'grounded' or 'fixed', not {reply!r}")
-    values: dict = {}
+    values: dict[str, Any] = {}
     if script is not None:
         try:
             values = Script.model_validate_json(script.read_text(encoding="utf-8")).model_dump()

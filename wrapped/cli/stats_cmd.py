@@ -7,14 +7,17 @@ import re
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from wrapped.errors import InputError
 
+if TYPE_CHECKING:  # pandas loads only when a command runs (startup time)
+    import pandas as pd
 
-def _read_table(path: Path, what: str):
+
+def _read_table(path: Path, what: str) -> pd.DataFrame:
     """A Parquet or CSV file as a DataFrame, with one clear error when it cannot be read."""
     import pandas as pd
 
@@ -30,7 +33,9 @@ def _read_table(path: Path, what: str):
     raise InputError(f"{what} must be a .parquet or .csv file", file=str(path))
 
 
-def load_inputs(events: Path, profiles: Path | None, catalog: Path | None):
+def load_inputs(
+    events: Path, profiles: Path | None, catalog: Path | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
     """(events, profiles, catalog) frames from a file or an ingest output directory."""
     import pandas as pd
 
@@ -121,6 +126,7 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.progress import Progress
 
+        from wrapped.cli.notes import default_salt_note
         from wrapped.settings import load_settings
         from wrapped.stats.build import iter_user_years
         from wrapped.store import check_out_dir
@@ -128,12 +134,13 @@ def register(app: typer.Typer) -> None:
         settings = load_settings(config, year=year, full_year=full_year or None, tz=tz, top_k=top_k)
         check_out_dir(out)
         console = Console(stderr=True)
+        default_salt_note(settings, console)
         t0 = time.perf_counter()
         ev, prof, cat = load_inputs(events, profiles, catalog)
         out.mkdir(parents=True, exist_ok=True)
         n_users = ev["user_id"].nunique()
         listeners = eligible = 0
-        window = None
+        window: dict[str, Any] | None = None
         reasons: Counter[str] = Counter()
         sources: Counter[str] = Counter()
         days: Counter[str] = Counter()
@@ -165,8 +172,7 @@ def register(app: typer.Typer) -> None:
             "seconds": round(elapsed, 3),
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-        w = summary["window"]
-        span = f"{w['start']}..{w['end']}" if w else "-"
+        span = f"{window['start']}..{window['end']}" if window else "-"
         typer.echo(
             f"{summary['listeners']} listeners ({summary['eligible']} eligible), window {span}, "
             f"{len(ev)} events in {elapsed:.1f}s -> {out}"

@@ -90,7 +90,8 @@ def zipf_weights(rng: np.random.Generator, n: int, exponent: float = 1.0) -> np.
     """Zipf-like popularity over `n` items in random order (so index says nothing about rank)."""
     w = 1.0 / np.arange(1, n + 1, dtype=np.float64) ** exponent
     rng.shuffle(w)
-    return w / w.sum()
+    weights: np.ndarray = w / w.sum()
+    return weights
 
 
 def build_catalog(

@@ -15,6 +15,7 @@ import uuid
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,7 @@ ENDSONG_FIELDS = (
 PLATFORMS = ("android", "ios", "windows", "osx", "web_player", "iOS 17.4.1 (iPhone15,2)")
 
 
-def _none(v: object) -> object:
+def _none(v: Any) -> Any:
     return None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v
 
 

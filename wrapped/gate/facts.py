@@ -1,6 +1,7 @@
 """Everything a story may claim about one listener and one day, indexed for the grounding check.
 
-Built once per (UserYear, day) and cached: the gate checks several drafts per listener, and the
+Built once per (UserYear, day) by the caller's per-listener context
+(`wrapped.gate.context.ListenerContext`): the gate checks several drafts per listener, and the
 index (names regex, number pool) is the expensive part. Each number carries a *unit* so a claim
 is compared only with facts of the same kind ("417 minutes" with minute facts, "14 plays" with
 counts): that keeps a planted wrong number from matching some unrelated fact by chance.
@@ -24,7 +25,6 @@ from wrapped.gate.dayfacts import index_day
 from wrapped.gate.derive import Fact, walk_year
 from wrapped.gate.lexicon import fold
 from wrapped.gate.safety import normalize_name
-from wrapped.memo import ObjectMemo
 from wrapped.stats.model import MONTHS, WEEKDAYS, InterestingDay, UserYear
 
 CALENDAR_WORDS = frozenset(w.lower() for w in WEEKDAYS + MONTHS)
@@ -162,12 +162,14 @@ def _position(row: tuple[float, int, Fact]) -> int:
     return row[1]
 
 
-def build_index(uy: UserYear, day: date) -> FactIndex:
+def build_index(uy: UserYear, day: date, year: FactIndex | None = None) -> FactIndex:
     """Index `uy` and the interesting day `day` (which may be absent: then only year facts).
 
-    The year part (and every name of every day) is built once per listener; the day part adds
-    that day's numbers, times and weekday."""
-    year = _year_index(uy)
+    The year part (and every name of every day) is `year` when the caller kept it (built once
+    per listener by `build_year_index`); the day part adds that day's numbers, times and
+    weekday."""
+    if year is None:
+        year = build_year_index(uy)
     try:
         the_day = uy.day(day)
     except KeyError:
@@ -200,12 +202,9 @@ def build_index(uy: UserYear, day: date) -> FactIndex:
     return ix
 
 
-_YEARS: ObjectMemo[FactIndex] = ObjectMemo(257)
-
-
-def _year_index(uy: UserYear) -> FactIndex:
-    hit = _YEARS.get(uy)
-    return hit if hit is not None else _YEARS.put(uy, _build_year(uy))
+def build_year_index(uy: UserYear) -> FactIndex:
+    """The part of every day's index that is the same for all of a listener's days."""
+    return _build_year(uy)
 
 
 def _build_year(uy: UserYear) -> FactIndex:
@@ -342,23 +341,6 @@ def folded_with_map(text: str) -> tuple[str, list[int]]:
         out.append(f)
         idx.extend([i] * len(f))
     return "".join(out), idx
-
-
-_CACHE: ObjectMemo[FactIndex] = ObjectMemo(513)
-
-
-def index_for(uy: UserYear, day: date) -> FactIndex:
-    """`build_index` memoized per (object, day)."""
-    hit = _CACHE.get(uy, day)
-    return hit if hit is not None else _CACHE.put(uy, build_index(uy, day), day)
-
-
-def forget(uy: UserYear) -> None:
-    """Drop `uy`'s indexes now (the batch calls this when a listener is done), so the memo
-    holds only listeners in flight rather than the last few hundred."""
-    _YEARS.forget(uy)
-    for d in uy.days:
-        _CACHE.forget(uy, d.date)
 
 
 def weekday_of(when: date) -> str:

@@ -29,7 +29,8 @@ import re
 from datetime import date
 
 from wrapped.gate import amounts, when
-from wrapped.gate.facts import CALENDAR_WORDS, find_names, index_for
+from wrapped.gate.context import ListenerContext, context_for
+from wrapped.gate.facts import CALENDAR_WORDS, find_names
 from wrapped.gate.safety import normalize_name
 from wrapped.gate.scan import BLANK, Run, Span
 from wrapped.stats.model import UserYear
@@ -74,13 +75,19 @@ SENT_END_RE = re.compile(r"[.!?…:;—–(\n]\s*[\"“‘']?\s*$")
 
 
 def verify_grounding(
-    text: str, user_year: UserYear, day: date, *, title_case: bool = False
+    text: str,
+    user_year: UserYear,
+    day: date,
+    *,
+    title_case: bool = False,
+    ctx: ListenerContext | None = None,
 ) -> Check:
     """Check every claim in `text` against `user_year` and `day`; layer="grounding".
 
     `title_case=True` for a Title Case headline: capitalised words are then not name candidates.
+    `ctx`: the listener's context, whose fact index is reused (else one is built for this call).
     """
-    ix = index_for(user_year, day)
+    ix = context_for(user_year, ctx).index(day)
     run = Run(text, ix)
     _names(run)
     for m in _IDIOMS.finditer(run.cur):
@@ -107,12 +114,15 @@ def verify_grounding(
     )
 
 
-def verify_draft(draft: Draft, user_year: UserYear, day: date) -> Check:
+def verify_draft(
+    draft: Draft, user_year: UserYear, day: date, ctx: ListenerContext | None = None
+) -> Check:
     """Grounding of a whole draft: its title and its story, claims merged into one Check."""
+    ctx = context_for(user_year, ctx)
     words = [w for w in re.findall(r"[^\W\d_][\w']*", draft.title) if len(w) > 3]
     title_case = bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.5
-    a = verify_grounding(draft.title, user_year, day, title_case=title_case)
-    b = verify_grounding(draft.story, user_year, day)
+    a = verify_grounding(draft.title, user_year, day, title_case=title_case, ctx=ctx)
+    b = verify_grounding(draft.story, user_year, day, ctx=ctx)
     claims = a.claims + b.claims
     reasons = [f"title: {r}" for r in a.reasons] + b.reasons
     n_bad = sum(not c.grounded for c in claims)

@@ -31,20 +31,24 @@ confident-ai upload) — metrics are measured directly.
 from __future__ import annotations
 
 import asyncio
-import contextvars
-import functools
 import json
 import os
-import re
 import tempfile
 import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, Field, ValidationError
-
-from wrapped.errors import LLMOutageError
+from wrapped.errors import ConfigError, LLMOutageError
+from wrapped.gate.judge_metrics import (
+    CALL_USAGE,
+    judge_llm_class,
+    panel_metric_class,
+)
+from wrapped.gate.safety import sanitize_for_prompt
+from wrapped.prompts.datablock import DataBlock
+from wrapped.prompts.render import render_judge
 from wrapped.settings import Settings
+from wrapped.stats.model import UserYear
 from wrapped.story import Check, Draft, JudgeInfo, StoryRequest, Usage
 
 RUBRICS: dict[str, list[str]] = {
@@ -100,23 +104,6 @@ def prepare_offline(run_dir: Path | str | None = None) -> None:
 SAFETY_THRESHOLD = 1.0
 
 
-#: what the panel judge scores, in judge.j2's order; the names become checks "judge.<name>"
-PANEL_CRITERIA: tuple[str, ...] = ("grounding", "tone", "safety", "freshness", "locale", "format")
-
-
-class PanelReply(BaseModel):
-    """The JSON judge.j2 asks for: a 0..1 score per criterion, a reason per lost point."""
-
-    scores: dict[str, float]
-    reasons: dict[str, str] | list[str] = Field(default_factory=dict)
-
-
-#: per-judge()-call usage box; asyncio tasks inherit it, so concurrent stories never mix costs
-_CALL_USAGE: contextvars.ContextVar[list[Usage] | None] = contextvars.ContextVar(
-    "judge_usage", default=None
-)
-
-
 class JudgedChecks(NamedTuple):
     """One draft's judge checks and what judging it cost."""
 
@@ -124,165 +111,69 @@ class JudgedChecks(NamedTuple):
     usage: Usage
 
 
-class JudgeParseError(ValueError):
-    """The judge answered, but not with the JSON the metric asked for."""
+#: why no judge runs with the embedded writer unless one is configured
+EMBEDDED_NO_JUDGE = "embedded writer: no LLM endpoint"
 
 
-def parse_json_reply(text: str, schema: type[BaseModel] | None) -> Any:
-    """Strictly parse a judge reply (a ```json fence or surrounding prose is tolerated)."""
-    m = re.search(r"\{.*\}", text, re.S)
-    if not m:
-        raise JudgeParseError(f"no JSON object in judge reply: {text[:80]!r}")
-    try:
-        data = json.loads(m.group(0))
-    except ValueError as exc:
-        raise JudgeParseError(f"judge reply is not valid JSON: {exc}") from None
-    if schema is None:
-        return data
-    try:
-        return schema.model_validate(data)
-    except ValidationError as exc:
-        raise JudgeParseError(
-            f"judge reply does not fit {schema.__name__}: {exc.errors()[0]['msg']}"
-        ) from None
+class JudgeTarget(NamedTuple):
+    """Where a run's judge calls go: `base_url` None is the default OpenAI endpoint, or (with
+    `local`) the local model server, whose port is known only once the writer starts it."""
+
+    model: str
+    base_url: str | None
+    local: bool = False
 
 
-def _judge_llm_class() -> type:
-    from deepeval.models import DeepEvalBaseLLM
+def judge_target(settings: Settings) -> JudgeTarget | str:
+    """The judge a run with `settings` uses, or why none runs (a short reason).
 
-    class JudgeLLM(DeepEvalBaseLLM):
-        """deepeval's model interface over our ChatClient (structured JSON, strict parsing)."""
+    With an LLM writer (openai, scripted, local) the judge is the writer's model at the writer's
+    endpoint unless `--judge-model` / `--judge-base-url` say otherwise, so an LLM run is never
+    silently unjudged; `--no-judge` turns it off. The embedded writer has no endpoint: a judge
+    runs with it only when a judge model and somewhere to send it (a base URL, or a key for the
+    default OpenAI endpoint) are given."""
+    if not settings.judge:
+        return "--no-judge"
+    if settings.backend == "embedded":
+        endpoint = (
+            settings.judge_base_url
+            or settings.base_url
+            or settings.judge_api_key
+            or settings.api_key
+        )
+        if not (settings.judge_model and endpoint):
+            return EMBEDDED_NO_JUDGE
+        return JudgeTarget(settings.judge_model, settings.judge_base_url or settings.base_url)
+    if settings.backend == "local":
+        from wrapped.llm.local import MODEL_ALIAS
 
-        def __init__(self, client: Any, model_name: str, settings: Settings) -> None:
-            self.client = client
-            self.model_name = model_name
-            self.settings = settings
-            self.usage = Usage()
-            super().__init__(model_name)
-
-        def load_model(self, *args: Any, **kwargs: Any) -> Any:
-            return self.client
-
-        def get_model_name(self, *args: Any, **kwargs: Any) -> str:
-            return self.model_name
-
-        async def a_generate(
-            self, prompt: str, schema: type[BaseModel] | None = None, **_: Any
-        ) -> Any:
-            return await self.a_chat([{"role": "user", "content": prompt}], schema)
-
-        async def a_chat(
-            self, messages: list[dict[str, str]], schema: type[BaseModel] | None = None
-        ) -> Any:
-            """A full (system + user) conversation, for judges with their own prompt."""
-            done = await self.client.complete(
-                messages, model=self.model_name, params={"temperature": 0.0}
-            )
-            self.usage = self.usage + done.usage
-            box = _CALL_USAGE.get()
-            if box is not None:  # the judge() call this request belongs to
-                box[0] = box[0] + done.usage
-            return parse_json_reply(done.text, schema) if schema is not None else done.text
-
-        def generate(self, prompt: str, schema: type[BaseModel] | None = None, **kw: Any) -> Any:
-            return asyncio.run(self.a_generate(prompt, schema, **kw))
-
-    return JudgeLLM
-
-
-@functools.cache
-def _panel_metric_class() -> type:
-    """`PanelMetric`, built on first use so importing the gate does not import deepeval."""
-    from deepeval.metrics import BaseMetric
-
-    class PanelMetric(BaseMetric):
-        """One judge call scores every criterion of the prompt version's `judge.j2`.
-
-        The test case carries the rendered judge conversation in
-        `metadata["messages"]` (its `input`/`actual_output` hold the data block and
-        the draft, for deepeval's reports). After `a_measure`, `results` maps each criterion to
-        (score or None, reason): None means the reply did not score it — "unscored", not a pass.
-        `score` is the lowest criterion score, so the metric passes only if every criterion does.
-        """
-
-        def __init__(
-            self, model: Any, threshold: float, criteria: tuple[str, ...] = PANEL_CRITERIA
-        ) -> None:
-            self.model = model
-            self.threshold = threshold
-            self.criteria = criteria
-            self.evaluation_model = model.get_model_name()
-            self.async_mode = True
-            self.include_reason = True
-            self.results: dict[str, tuple[float | None, str]] = {}
-
-        async def a_measure(self, test_case: Any, *args: Any, **kwargs: Any) -> float:
-            messages = (test_case.metadata or {})["messages"]
-            reply: PanelReply = await self.model.a_chat(messages, PanelReply)
-            reasons = reply.reasons
-            self.results = {}
-            for name in self.criteria:
-                why = reasons.get(name, "") if isinstance(reasons, dict) else "; ".join(reasons)
-                value = reply.scores.get(name)
-                if value is None or not 0.0 <= value <= 1.0:
-                    got = "no score" if value is None else f"score {value} outside 0..1"
-                    self.results[name] = (None, f"the judge gave {got} for {name}")
-                else:
-                    self.results[name] = (float(value), str(why))
-            scored = [v for v, _ in self.results.values() if v is not None]
-            self.score = min(scored) if len(scored) == len(self.criteria) else None
-            self.success = self.score is not None and self.score >= self.threshold
-            self.reason = "; ".join(
-                f"{n}: {why}" for n, (v, why) in self.results.items() if v is None or v < 1.0
-            )
-            return self.score if self.score is not None else 0.0
-
-        def measure(self, test_case: Any, *args: Any, **kwargs: Any) -> float:
-            return asyncio.run(self.a_measure(test_case, *args, **kwargs))
-
-        def is_successful(self) -> bool:
-            return bool(self.success)
-
-        @property
-        def __name__(self) -> str:  # type: ignore[override]
-            return "Judge panel"
-
-    return PanelMetric
-
-
-def judge_configured(settings: Settings) -> bool:
-    """A judge runs only when enabled, with a judge model and somewhere to send it (a base URL,
-    or a key for the default OpenAI endpoint)."""
-    endpoint = (
-        settings.judge_base_url or settings.base_url or settings.judge_api_key or settings.api_key
+        model = settings.judge_model or MODEL_ALIAS
+        if not settings.judge_base_url:
+            return JudgeTarget(model, None, local=True)
+        return JudgeTarget(model, settings.judge_base_url)
+    return JudgeTarget(
+        settings.judge_model or settings.model, settings.judge_base_url or settings.base_url
     )
-    return bool(settings.judge and settings.judge_model and endpoint)
 
 
 def describe_judge(settings: Settings) -> JudgeInfo:
-    """The judge a run with `settings` will use (model, endpoint host, suite), or off and why.
-
-    Placeholder with today's rule; the generate-stage work makes the writer's model and
-    endpoint the default for every LLM backend."""
+    """The judge a run with `settings` will use (model, endpoint host, suite), or off and why."""
     from urllib.parse import urlsplit
 
-    if not settings.judge:
-        return JudgeInfo(status="off", reason="--no-judge")
-    if not judge_configured(settings):
-        return JudgeInfo(status="off", reason="no judge model/endpoint configured")
-    url = settings.judge_base_url or settings.base_url or "https://api.openai.com/v1"
+    target = judge_target(settings)
+    if isinstance(target, str):
+        return JudgeInfo(status="off", reason=target)
+    if target.local:
+        host = "127.0.0.1 (the local model server)"
+    else:
+        host = urlsplit(target.base_url or "https://api.openai.com/v1").netloc
     return JudgeInfo(
-        status="on",
-        model=settings.judge_model,
-        endpoint_host=urlsplit(url).netloc,
-        suite=settings.judge_suite,
+        status="on", model=target.model, endpoint_host=host, suite=settings.judge_suite
     )
 
 
-def _case_text(draft: Draft, request: StoryRequest) -> tuple[str, str]:
-    from wrapped.gate.safety import sanitized
-
-    uy = sanitized(request.user_year).user_year
+def _case_text(draft: Draft, request: StoryRequest, safe_year: UserYear) -> tuple[str, str]:
+    uy = safe_year
     try:
         day = uy.day(request.day).model_dump(mode="json")
     except KeyError:
@@ -306,27 +197,49 @@ class Judge:
     """Runs the rubric and safety metrics for one draft; returns one Check per metric."""
 
     def __init__(
-        self, settings: Settings, client: Any = None, *, run_dir: Path | str | None = None
+        self,
+        settings: Settings,
+        client: Any = None,
+        *,
+        run_dir: Path | str | None = None,
+        target: JudgeTarget | None = None,
     ) -> None:
+        """`target`: the model and endpoint (default: `judge_target(settings)`, or the judge
+        settings as given when that says off). `client`: a ready client for that endpoint (the
+        local model's, which only the writer can start); else the judge builds its own."""
         prepare_offline(run_dir)
         self.settings = settings
-        self.model_name = settings.judge_model or "judge"
+        if target is None:
+            found = judge_target(settings)
+            target = (
+                found
+                if isinstance(found, JudgeTarget)
+                else JudgeTarget(
+                    settings.judge_model or "judge", settings.judge_base_url or settings.base_url
+                )
+            )
+        self.model_name = target.model
         if client is None:
+            if target.local:
+                raise ConfigError(
+                    "the local judge shares the writer's model server: pass the writer's client"
+                )
             from wrapped.llm.client import ChatClient
 
             key = settings.judge_api_key.get_secret_value() if settings.judge_api_key else None
-            client = ChatClient(
-                settings,
-                base_url=settings.judge_base_url or settings.base_url,
-                api_key=key,
-                model=self.model_name,
-            )
+            client = ChatClient(settings, base_url=target.base_url, api_key=key, model=target.model)
         self.client = client
-        self.llm = _judge_llm_class()(client, self.model_name, settings)
+        self.llm = judge_llm_class()(client, self.model_name, settings)
+
+    @property
+    def suite(self) -> str:
+        """The scorer name this judge registers as: "judge.panel" or "judge.geval"."""
+        return "judge.panel" if self.settings.judge_suite == "panel" else "judge.geval"
 
     @property
     def usage(self) -> Usage:
-        return self.llm.usage
+        usage: Usage = self.llm.usage
+        return usage
 
     def _metrics(self) -> list[tuple[str, Any]]:
         from deepeval.metrics import BiasMetric, GEval, PIILeakageMetric, ToxicityMetric
@@ -365,39 +278,49 @@ class Judge:
         """Every metric, concurrently; failures and unparsable replies become "unscored"."""
         return (await self.judge_with_usage(draft, request)).checks
 
-    async def judge_with_usage(self, draft: Draft, request: StoryRequest) -> JudgedChecks:
-        """`judge` plus the usage of exactly this draft's judge calls."""
+    async def judge_with_usage(
+        self,
+        draft: Draft,
+        request: StoryRequest,
+        *,
+        safe_year: UserYear | None = None,
+        block: DataBlock | None = None,
+    ) -> JudgedChecks:
+        """`judge` plus the usage of exactly this draft's judge calls.
+
+        `safe_year` (the listener's sanitized year) and `block` (the data block the writer's
+        prompt carried) are reused when the caller has them, else built for this call."""
         box = [Usage()]
-        token = _CALL_USAGE.set(box)
+        token = CALL_USAGE.set(box)
         try:
-            checks = await self._judge(draft, request)
+            if self.settings.judge_suite == "panel":
+                checks = await self._panel(draft, request, block)
+            else:
+                if safe_year is None:
+                    safe_year = sanitize_for_prompt(request.user_year).user_year
+                checks = await self._full(draft, request, safe_year)
         finally:
-            _CALL_USAGE.reset(token)
+            CALL_USAGE.reset(token)
         return JudgedChecks(checks, box[0])
 
-    async def _judge(self, draft: Draft, request: StoryRequest) -> list[Check]:
-        if self.settings.judge_suite == "panel":
-            return await self._panel(draft, request)
-        return await self._full(draft, request)
-
-    async def _panel(self, draft: Draft, request: StoryRequest) -> list[Check]:
+    async def _panel(
+        self, draft: Draft, request: StoryRequest, block: DataBlock | None
+    ) -> list[Check]:
         from deepeval.test_case import LLMTestCase
 
-        from wrapped.prompts import render_judge
-
         t = self.settings.judge_threshold
-        pair = render_judge(draft, request, settings=self.settings)
+        pair = render_judge(draft, request, settings=self.settings, block=block)
         messages = [m.model_dump() for m in pair.messages]
         case = LLMTestCase(
             input=messages[-1]["content"],
             actual_output=f"{draft.title}\n\n{draft.story}",
             metadata={"messages": messages},
         )
-        metric = _panel_metric_class()(self.llm, t)
+        metric = panel_metric_class()(self.llm, t)
         try:
             await metric.a_measure(case)
         except LLMOutageError:
-            raise  # the judge's endpoint is down: no story is to blame (see Gate.produce)
+            raise  # the judge's endpoint is down: no story is to blame (see wrapped.generate)
         except Exception as exc:  # noqa: BLE001 - any judge failure is "unscored", never a pass
             why = f"judge reply unusable: {type(exc).__name__}: {str(exc)[:160]}"
             return [
@@ -427,10 +350,10 @@ class Judge:
             )
         return checks
 
-    async def _full(self, draft: Draft, request: StoryRequest) -> list[Check]:
+    async def _full(self, draft: Draft, request: StoryRequest, safe_year: UserYear) -> list[Check]:
         from deepeval.test_case import LLMTestCase
 
-        inp, out = _case_text(draft, request)
+        inp, out = _case_text(draft, request, safe_year)
         metrics = self._metrics()
 
         async def one(name: str, metric: Any) -> Check:

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 _LEET = str.maketrans(
     {
@@ -246,7 +246,7 @@ class Matcher:
 class Lexicon:
     """The maintained term lists, compiled once per process."""
 
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict[str, Any]) -> None:
         self.version = str(data.get("version", "0"))
         self.unsafe = Matcher(data["categories"])
         self.sensitive = Matcher(data.get("sensitive", {}))

@@ -17,11 +17,12 @@ Each check is its own `Check` (layer="safety") so a reviewer sees exactly which 
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from wrapped.gate.facts import find_names, index_for
+from wrapped.gate.context import ListenerContext, context_for
+from wrapped.gate.facts import find_names
 from wrapped.gate.lexicon import fold, lexicon
-from wrapped.gate.safety import flagged_names, normalize_name
-from wrapped.stats.model import UserYear
+from wrapped.gate.safety import normalize_name
 from wrapped.story import Check, Draft, StoryRequest
 
 # a lookahead on the first character after each leading \b lets the engine drop most positions
@@ -49,10 +50,10 @@ def _check(name: str, reasons: list[str]) -> Check:
     )
 
 
-def _masked(text: str, uy: UserYear, day) -> str:  # noqa: ANN001
+def _masked(text: str, ctx: ListenerContext, day: date) -> str:
     """`text` with the listener's known names blanked (so "Faith" the album is not an inference)."""
     chars = list(text)
-    for hit in find_names(text, index_for(uy, day)):
+    for hit in find_names(text, ctx.index(day)):
         chars[hit.start : hit.end] = " " * (hit.end - hit.start)
     return "".join(chars)
 
@@ -76,16 +77,21 @@ def _shingles(text: str, n: int = 3) -> set[str]:
     return out
 
 
-def injection_titles(uy: UserYear) -> list[str]:
-    """Instruction-like strings among the listener's names and log (the input-side policy has
-    already flagged them all, so this is a filter over the memoized flags)."""
+def injection_titles(flagged: list[str]) -> list[str]:
+    """Instruction-like strings among the listener's flagged names (the input-side policy has
+    already flagged them all, so this is a filter over the listener's flags)."""
     lex = lexicon()
-    return [name for name in flagged_names(uy) if lex.injection.first(name)]
+    return [name for name in flagged if lex.injection.first(name)]
 
 
-def check_safety(draft: Draft, request: StoryRequest) -> list[Check]:
-    """The deterministic output-side safety checks for one draft (see module doc)."""
+def check_safety(
+    draft: Draft, request: StoryRequest, ctx: ListenerContext | None = None
+) -> list[Check]:
+    """The deterministic output-side safety checks for one draft (see module doc).
+
+    `ctx`: the listener's context (flagged names, fact index), else built for this call."""
     uy = request.user_year
+    ctx = context_for(uy, ctx)
     text = f"{draft.title}\n{draft.story}"
     lex = lexicon()
     checks: list[Check] = []
@@ -93,7 +99,7 @@ def check_safety(draft: Draft, request: StoryRequest) -> list[Check]:
     hits = lex.unsafe.find(text)
     checks.append(_check("safety.lexicon", [f"{h.category}: '{h.term}'" for h in hits]))
 
-    flagged = flagged_names(uy)
+    flagged = ctx.flagged
     story_norm = f" {normalize_name(text)} " if flagged else ""
     named = [n for n in flagged if normalize_name(n) and f" {normalize_name(n)} " in story_norm]
     checks.append(
@@ -117,14 +123,14 @@ def check_safety(draft: Draft, request: StoryRequest) -> list[Check]:
         pii.append("the listener's id")
     checks.append(_check("safety.pii", list(dict.fromkeys(pii))))
 
-    masked = _masked(text, uy, request.day)
+    masked = _masked(text, ctx, request.day)
     sens = lex.sensitive.find(masked)
     checks.append(_check("safety.sensitive", [f"{h.category} inference: '{h.term}'" for h in sens]))
     shame = lex.shaming.find(masked)
     checks.append(_check("safety.shaming", [f"shaming: '{h.term}'" for h in shame]))
 
     inj = [f"instruction-like text: '{h.term}'" for h in lex.injection.find(masked)]
-    titles = injection_titles(uy)
+    titles = injection_titles(flagged)
     story_sh = _shingles(text) if titles else set()
     for title in titles:
         common = _shingles(title) & story_sh

@@ -30,7 +30,6 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from wrapped.gate.lexicon import fold, lexicon
-from wrapped.memo import ObjectMemo
 from wrapped.stats.model import UserYear
 from wrapped.stats.roles import SCREENED, Kind, Role, roles_of
 
@@ -236,9 +235,9 @@ def _screen_text(joined: str) -> frozenset[str]:
 def sanitize_for_prompt(user_year: UserYear) -> SanitizedYear:
     """A copy of `user_year` with unsafe and instruction-like names removed (see module doc).
 
-    Memoized per object: the prompt renderer and the gate ask about the same listener, and the
-    answer is the same. The result is shared, so treat it as read-only."""
-    return sanitized(user_year)
+    Computed afresh on every call: a caller that needs it for several stories keeps it in its
+    per-listener context (`wrapped.gate.context.ListenerContext.safe`)."""
+    return _sanitize(user_year)
 
 
 def _sanitize(user_year: UserYear) -> SanitizedYear:
@@ -305,27 +304,6 @@ def _clean(
         elif model is not None and value is not None:
             _clean(value, getattr(obj, name), f"{path}.{name}" if path else name, w, texts, False)
     return drop
-
-
-_CACHE: ObjectMemo[SanitizedYear] = ObjectMemo(257)
-
-
-def sanitized(user_year: UserYear) -> SanitizedYear:
-    """The memoized input-side policy (one computation per listener object)."""
-    hit = _CACHE.get(user_year)
-    if hit is not None:
-        return hit
-    return _CACHE.put(user_year, _sanitize(user_year))
-
-
-def forget(user_year: UserYear) -> None:
-    """Drop the memo for `user_year` now (the batch calls this when a listener is done)."""
-    _CACHE.forget(user_year)
-
-
-def flagged_names(user_year: UserYear) -> list[str]:
-    """The listener's own names the policy keeps out of stories."""
-    return sanitized(user_year).flagged
 
 
 @lru_cache(maxsize=131072)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from wrapped.gate.facts import FactIndex
-from wrapped.story import Claim
+from wrapped.story import Claim, ClaimKind
 
 BLANK = "\x00"
 _BLANKABLE = re.compile(r"[^ \n]")
@@ -39,14 +39,19 @@ class Run:
         self.cur = cur[:start] + _BLANKABLE.sub(BLANK, cur[start:end]) + cur[end:]
 
     def add(
-        self, kind: str, span: str, ok: bool, fact: str | None = None, why: str | None = None
+        self,
+        kind: ClaimKind,
+        span: str,
+        ok: bool,
+        fact: str | None = None,
+        why: str | None = None,
     ) -> None:
         self.claims.append(
             Claim(
                 kind=kind,
                 text=span,
                 grounded=ok,
-                fact=fact if ok else None,  # type: ignore[arg-type]
+                fact=fact if ok else None,
                 why=None if ok else why,
             )
         )

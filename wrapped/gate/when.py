@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-from wrapped.gate.facts import MONTHS, WEEKDAYS, FactIndex
+from wrapped.gate.facts import FactIndex
 from wrapped.gate.numbers import qualifier_before
 from wrapped.gate.scan import Run
+from wrapped.stats.model import MONTHS, WEEKDAYS
 
 # The lookaheads on a first character (what the alternatives can start with) only let the engine
 # drop most positions at once: same matches, faster scans.

@@ -12,7 +12,10 @@ import json
 import re
 from typing import NamedTuple
 
+from wrapped.ingest.readers.spotify_fields import CSV_MARKERS
+
 SPOTIFY_EXTENDED = "spotify_extended"
+SPOTIFY_EXTENDED_CSV = "spotify_extended_csv"
 SPOTIFY_ACCOUNT = "spotify_account"
 SPOTIFY_USERDATA = "spotify_userdata"
 LISTENBRAINZ = "listenbrainz"
@@ -24,15 +27,23 @@ PROFILES_CSV = "profiles_csv"
 CATALOG_CSV = "catalog_csv"
 
 EXPECTED = (
-    "expected a Spotify extended or account-data streaming history (JSON), a ListenBrainz "
-    "export (JSON/JSONL), a Last.fm scrobble CSV, or canonical Parquet/CSV"
+    "expected a Spotify extended (JSON or CSV) or account-data (JSON) streaming history, a "
+    "ListenBrainz export (JSON/JSONL), a Last.fm scrobble CSV, or canonical Parquet/CSV"
 )
 
+#: Column names any of our CSV formats uses (named back when a CSV is not one of them).
+_KNOWN_COLUMNS = frozenset(
+    {"user_id", "user", "ts", "ms_played", "artist", "track", "album", "date", "uts"}
+    | {"utc_time", "timestamp", "time", "country", "tier", "birth_date", "timezone", "genres"}
+    | {"release_year", "endtime", "msplayed", "artistname", "trackname"}
+    | CSV_MARKERS
+)
 _LASTFM_DATE = re.compile(r"^\d{1,2} [A-Za-z]{3} \d{4},? \d{1,2}:\d{2}$")
 
 
 class Detected(NamedTuple):
-    """A format name, or None with the reason it is not one we read."""
+    """A format name, or None with the short reason it is not one we read (EXPECTED not included:
+    the caller adds it once, so a list of skipped files stays one readable line)."""
 
     format: str | None
     reason: str = ""
@@ -75,8 +86,8 @@ def _json_format(text: str, complete: bool) -> Detected:
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
-            return Detected(None, f"truncated or invalid JSON ({exc}); {EXPECTED}")
-    return Detected(None, f"JSON, but not a listening history ({EXPECTED})")
+            return Detected(None, f"truncated or invalid JSON ({exc})")
+    return Detected(None, "JSON, but not a listening history")
 
 
 def _csv_format(text: str) -> Detected:
@@ -84,10 +95,14 @@ def _csv_format(text: str) -> Detected:
     try:
         row = next(csv.reader(io.StringIO(first)))
     except (csv.Error, StopIteration):
-        return Detected(None, f"not a known format ({EXPECTED})")
+        return Detected(None, "text, not a known format")
     cols = {c.strip().lower() for c in row}
     if {"user_id", "ts", "ms_played"} <= cols:
         return Detected(CANONICAL_CSV)
+    if {"ts", "ms_played"} <= cols and (
+        cols & CSV_MARKERS or any(c.startswith("master_metadata_") for c in cols)
+    ):
+        return Detected(SPOTIFY_EXTENDED_CSV)
     if cols & {"user", "user_id"} and cols & {"country", "tier", "birth_date", "timezone"}:
         return Detected(PROFILES_CSV)
     if "artist" in cols and cols & {"genres", "release_year"}:
@@ -96,20 +111,27 @@ def _csv_format(text: str) -> Detected:
         return Detected(LASTFM)
     if len(row) == 4 and _LASTFM_DATE.match(row[3].strip()):
         return Detected(LASTFM)
-    return Detected(None, f"not a known format ({EXPECTED})")
+    if len(row) > 1:
+        # Only columns we know are named back: a header row may be data (names, e-mails).
+        known = sorted(cols & _KNOWN_COLUMNS)
+        has = f"only {', '.join(known)} of the known columns" if known else "no known column"
+        return Detected(None, f"a CSV with {has} in its first row")
+    return Detected(None, "text, not a known format")
 
 
 def sniff(head: bytes, complete: bool = False) -> Detected:
     """Classify a file from its first bytes (`complete`: the head is the whole file)."""
     if not head.strip():
-        return Detected(None, f"empty file ({EXPECTED})")
+        return Detected(None, "empty file")
     if head[:4] == b"PAR1":
         return Detected(CANONICAL_PARQUET)
-    if head[:4] == b"%PDF" or b"\x00" in head[:8192]:
-        return Detected(None, f"binary file ({EXPECTED})", binary=True)
+    if head[:4] == b"%PDF":
+        return Detected(None, "a PDF document", binary=True)
+    if b"\x00" in head[:8192]:
+        return Detected(None, "binary file", binary=True)
     text = _text(head)
     if text is None:
-        return Detected(None, f"not UTF-8 text ({EXPECTED})", binary=True)
+        return Detected(None, "not UTF-8 text", binary=True)
     stripped = text.lstrip()
     if stripped[:1] in "[{":
         return _json_format(text, complete)

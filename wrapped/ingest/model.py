@@ -25,7 +25,7 @@ class Reject(_Model):
 
 
 class FileReport(_Model):
-    """Counts for one input file; read = accepted + rejected + dropped."""
+    """Counts for one input file; read = accepted + rejected + dropped + merged."""
 
     file: str
     format: str
@@ -34,6 +34,10 @@ class FileReport(_Model):
     accepted: int = 0
     rejected: int = 0
     dropped: int = 0
+    merged: int = Field(
+        default=0,
+        description="account-data plays the listener's extended history also holds (kept there)",
+    )
 
 
 class SkippedFile(_Model):
@@ -44,12 +48,16 @@ class SkippedFile(_Model):
 
 
 class IngestReport(_Model):
-    """Counts that add up: read = accepted + rejected + dropped, overall and per file."""
+    """Counts that add up: read = accepted + rejected + dropped + merged, overall and per file."""
 
     read: int = 0
     accepted: int = 0
     rejected: int = 0
     dropped: int = 0
+    merged: int = Field(
+        default=0,
+        description="plays read from both of a listener's Spotify exports, counted once",
+    )
     rejected_by_reason: dict[str, int] = Field(default_factory=dict)
     dropped_by_reason: dict[str, int] = Field(default_factory=dict)
     users: int = 0
@@ -60,17 +68,25 @@ class IngestReport(_Model):
 
     def adds_up(self) -> bool:
         """True when every count is consistent (the invariant tests and the CLI check)."""
-        ok = self.read == self.accepted + self.rejected + self.dropped
+        ok = self.read == self.accepted + self.rejected + self.dropped + self.merged
         ok &= self.rejected == sum(self.rejected_by_reason.values())
         ok &= self.dropped == sum(self.dropped_by_reason.values())
         ok &= self.read == sum(f.read for f in self.files)
-        return ok and all(f.read == f.accepted + f.rejected + f.dropped for f in self.files)
+        ok &= self.merged == sum(f.merged for f in self.files)
+        return ok and all(
+            f.read == f.accepted + f.rejected + f.dropped + f.merged for f in self.files
+        )
 
     def summary_lines(self) -> list[str]:
         """Short human summary for the CLI."""
         lines = [
             f"read {self.read:,} records from {len(self.files)} file(s): "
-            f"{self.accepted:,} accepted, {self.rejected:,} rejected, {self.dropped:,} dropped",
+            f"{self.accepted:,} accepted, {self.rejected:,} rejected, {self.dropped:,} dropped"
+            + (
+                f", {self.merged:,} merged (in both Spotify exports, counted once)"
+                if self.merged
+                else ""
+            ),
             f"{self.users} listener(s), {self.profiles} profile(s), {self.catalog_rows:,} catalog row(s)",
         ]
         for title, counts in (
@@ -80,8 +96,22 @@ class IngestReport(_Model):
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"  {title}: {reason}: {n:,}")
         if self.skipped_files:
-            lines.append(f"  skipped {len(self.skipped_files)} non-history file(s)")
+            lines.append(f"  skipped {len(self.skipped_files)} non-history file(s):")
+            lines.extend(_skipped_by_reason(self.skipped_files))
         return lines
+
+
+def _skipped_by_reason(skipped: list[SkippedFile], most: int = 3) -> list[str]:
+    """One line per reason, naming a few of its files (each file and reason is in the report)."""
+    names: dict[str, list[str]] = {}
+    for s in skipped:
+        names.setdefault(s.reason, []).append(s.file.rsplit("/", 1)[-1])
+    lines = []
+    for reason, files in sorted(names.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        distinct = sorted(set(files))
+        shown = ", ".join(distinct[:most]) + (", …" if len(distinct) > most else "")
+        lines.append(f"    {reason}: {len(files)} ({shown})")
+    return lines
 
 
 class IngestResult(_Model):

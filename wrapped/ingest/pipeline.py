@@ -1,15 +1,18 @@
 """`ingest`: files, folders and zips in; canonical events, profiles, catalog, counts and rejects out.
 
-Each file is read once into a staged frame; the listener's id is settled per file (the --user
-option, else the account name the export gives, else the listener's folder) and hashed; then the
-shared checks run once over everything, vectorized, and exact duplicates (also across files)
-are turned away. Nothing private survives: readers never read private fields, raw ids are
-hashed, and file labels have identities replaced by pseudonyms.
+Each file is read once into a staged frame; a listener folder that holds several people's
+exports stops ingest (layout.py); the listener's id is settled per file (the --user option, else
+the account name the export gives, else the listener's folder) and hashed; then the shared checks
+run once over everything, vectorized (finish.py): plays found in both of a listener's Spotify
+exports are counted once (merge.py) and exact duplicates (also across files) are turned away.
+Nothing private survives: readers never read private fields, raw ids are hashed, and file labels
+have identities replaced by pseudonyms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,13 +21,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
+from pydantic import SecretStr
 from rich.console import Console
 from rich.progress import Progress
 
 from wrapped.errors import InputError
-from wrapped.events import CATALOG_DTYPES, EVENT_COLUMNS, PROFILE_DTYPES, conform
-from wrapped.ingest import detect
+from wrapped.events import CATALOG_DTYPES, PROFILE_DTYPES, conform
+from wrapped.ingest import detect, layout
+from wrapped.ingest.finish import finish
 from wrapped.ingest.model import (
     FileReport,
     IngestReport,
@@ -44,11 +48,7 @@ from wrapped.ingest.readers import (
     tables,
 )
 from wrapped.ingest.sources import Source, discover
-from wrapped.ingest.validate import check_common, flag
 from wrapped.settings import Settings
-
-#: Columns that make two events "the same" (all but `source`, which always differs).
-DEDUP_COLUMNS = [c for c in EVENT_COLUMNS if c != "source"]
 
 
 @dataclass
@@ -76,6 +76,7 @@ class _Collected:
     profiles: list[pd.DataFrame] = field(default_factory=list)
     catalogs: list[pd.DataFrame] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    skipped_paths: list[str] = field(default_factory=list)  # full paths, for the error only
 
 
 @contextmanager
@@ -149,12 +150,15 @@ def _read(src: Source, det: detect.Detected, got: _Collected) -> None:
     fmt = det.format
     if fmt is None:
         if src.explicit:
-            raise InputError(det.reason, file=src.where)
+            raise InputError(f"{det.reason}; {detect.EXPECTED}", file=src.where)
         got.skipped.append(SkippedFile(file=src.label, reason=det.reason))
+        got.skipped_paths.append(src.where)
         return
     accounts = got.group_accounts.setdefault(src.group, set())
     if fmt == detect.SPOTIFY_EXTENDED:
         _single(got, src, fmt, spotify_extended.read(src))
+    elif fmt == detect.SPOTIFY_EXTENDED_CSV:
+        _single(got, src, fmt, spotify_extended.read_csv(src))
     elif fmt == detect.SPOTIFY_ACCOUNT:
         _single(got, src, fmt, spotify_account.read(src))
     elif fmt == detect.LISTENBRAINZ:
@@ -179,6 +183,36 @@ def _read(src: Source, det: detect.Detected, got: _Collected) -> None:
         got.catalogs.append(tables.read_catalog(src))
 
 
+def _check_layout(got: _Collected, *, user_given: bool) -> None:
+    """Stop when one listener folder holds several people's exports (see layout.py)."""
+    userdata: dict[str, set[str]] = {}
+    for src, ud in got.userdata:
+        if ud.account:
+            userdata.setdefault(src.group, set()).add(ud.account)
+    layout.check_one_listener_per_folder(
+        (
+            layout.EventFile(ef.source, ef.format, chunk.frame, i, ef.account)
+            for chunk in got.chunks
+            for i, ef in enumerate(chunk.files)
+        ),
+        userdata,
+        user_given=user_given,
+    )
+
+
+def _skipped_line(got: _Collected, paths: Sequence[Path | str], most: int = 8) -> str:
+    """Each skipped file (relative to the folder given) and why, then what ingest reads."""
+    if not got.skipped:
+        return f"no files; {detect.EXPECTED}"
+    base = str(paths[0]) if len(paths) == 1 and Path(paths[0]).is_dir() else None
+    named = list(zip(got.skipped, got.skipped_paths, strict=True))[:most]
+    shown = "; ".join(
+        f"{os.path.relpath(where, base) if base else where}: {s.reason}" for s, where in named
+    )
+    more = f"; and {len(got.skipped) - most} more" if len(got.skipped) > most else ""
+    return f"skipped {len(got.skipped)} file(s): {shown}{more} — {detect.EXPECTED}"
+
+
 def _raw_user(ef: _EventFile, got: _Collected, user: str | None) -> str:
     """--user, else the file's account name, else the group's one account name, else the folder."""
     if user:
@@ -190,7 +224,7 @@ def _raw_user(ef: _EventFile, got: _Collected, user: str | None) -> str:
 
 
 def ingest(
-    paths: list[Path | str],
+    paths: Sequence[Path | str],
     *,
     settings: Settings,
     user: str | None = None,
@@ -214,7 +248,8 @@ def ingest(
 
     if not got.chunks and not got.profiles and not got.catalogs and not got.userdata:
         where = ", ".join(str(p) for p in paths)
-        raise InputError(f"no listening history found ({detect.EXPECTED})", file=where)
+        raise InputError(f"no listening history found ({_skipped_line(got, paths)})", file=where)
+    _check_layout(got, user_given=user is not None)
 
     identities: dict[str, str] = {}
     frames: list[pd.DataFrame] = []
@@ -259,11 +294,12 @@ def ingest(
     if events_all is None:
         events = conform(pd.DataFrame())
     else:
-        events, rejects = _finish(events_all, files, now)
+        events, rejects, merged = finish(events_all, files, now)
         report.read = len(events_all)
         report.accepted = len(events)
         report.rejected = len(rejects)
         report.dropped = int(events_all["drop"].notna().sum())
+        report.merged = int(merged.sum())
         report.rejected_by_reason = count_by([r.reason for r in rejects])
         report.dropped_by_reason = count_by(events_all["drop"].dropna().tolist())
     profiles = _profiles(got, identities, user, salt)
@@ -276,84 +312,8 @@ def ingest(
     )
 
 
-def _finish(
-    df: pd.DataFrame, files: list[FileReport], now: datetime | None
-) -> tuple[pd.DataFrame, list[Reject]]:
-    """Shared checks, duplicates, per-file counts; returns accepted events and rejects."""
-    check_common(df, now=now)
-    # "<file label>#<record index>", built in Arrow (no Python string per row).
-    fno = df["file_no"].to_numpy()
-    labels = pa.array([f.file for f in files], pa.string()).take(pa.array(fno))
-    idx = pc.cast(pa.array(df["idx"].to_numpy()), pa.string())
-    source = pd.Series(
-        pd.arrays.ArrowStringArray(pc.binary_join_element_wise(labels, idx, "#")),
-        index=df.index,
-        dtype="string",
-    )
-    if "given_source" in df.columns:
-        source = df["given_source"].astype("string").fillna(source)
-    df["source"] = source
-    ok = (df["reject"].isna() & df["drop"].isna()).to_numpy()
-    cand = df[DEDUP_COLUMNS] if ok.all() else df.loc[ok, DEDUP_COLUMNS]
-    # Hash first (cheap), then compare exactly only where hashes collide.
-    h = pd.util.hash_pandas_object(cand, index=False)
-    maybe = h.duplicated(keep=False).to_numpy()
-    if maybe.any():
-        dup = cand[maybe].duplicated(keep="first")
-        dup_index = dup[dup].index
-        flag(
-            df, df.index.isin(dup_index), "duplicate", None, "exact duplicate of an earlier record"
-        )
-    rej = df[df["reject"].notna()]
-    rejects = [
-        Reject(
-            file=files[int(fno)].file,
-            record=int(i),
-            field=None if pd.isna(f) else str(f),
-            reason=str(r),
-            detail=None if pd.isna(d) else str(d),
-            user_id=None if pd.isna(u) else str(u),
-        )
-        for fno, i, f, r, d, u in zip(
-            rej["file_no"],
-            rej["idx"],
-            rej["reject_field"],
-            rej["reject"],
-            rej["reject_detail"],
-            rej["user_id"],
-            strict=True,
-        )
-    ]
-    read = np.bincount(fno, minlength=len(files))
-    rejected = np.bincount(fno[df["reject"].notna().to_numpy()], minlength=len(files))
-    dropped = np.bincount(fno[df["drop"].notna().to_numpy()], minlength=len(files))
-    first_user = df.groupby("file_no")["user_id"].first()
-    for i, f in enumerate(files):
-        f.read, f.rejected, f.dropped = int(read[i]), int(rejected[i]), int(dropped[i])
-        f.accepted = f.read - f.rejected - f.dropped
-        f.user_id = (
-            None if i not in first_user.index or pd.isna(first_user[i]) else str(first_user[i])
-        )
-    keep = (df["reject"].isna() & df["drop"].isna()).to_numpy()
-    return conform(df if keep.all() else _keep_rows(df[EVENT_COLUMNS], keep)), rejects
-
-
-def _keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """df[keep], filtering Arrow-backed columns in Arrow (pandas would `take` row by row)."""
-    mask = pa.array(keep)
-    out = {}
-    for col in df.columns:
-        s = df[col]
-        if isinstance(s.array, pd.arrays.ArrowStringArray):
-            arr = pc.filter(s.array.__arrow_array__(), mask)
-            out[col] = pd.Series(pd.arrays.ArrowStringArray(arr), dtype=s.dtype)
-        else:
-            out[col] = s[keep].reset_index(drop=True)
-    return pd.DataFrame(out)
-
-
 def _profiles(
-    got: _Collected, identities: dict[str, str], user: str | None, salt: object
+    got: _Collected, identities: dict[str, str], user: str | None, salt: str | SecretStr
 ) -> pd.DataFrame:
     """Service profiles (hashed ids) first; Userdata.json fills country and birth date gaps."""
     parts = []
@@ -361,11 +321,11 @@ def _profiles(
         q = p.copy()
         q["user_id"] = (
             q.pop("raw_user").map(lambda u: ensure_pseudonymous(str(u), salt)).astype("string")
-        )  # type: ignore[arg-type]
+        )
         parts.append(q)
     for src, ud in got.userdata:
         raw = user or ud.account or src.group
-        pid = identities.get(raw) or identities.get(src.group) or pseudonymize(raw, salt)  # type: ignore[arg-type]
+        pid = identities.get(raw) or identities.get(src.group) or pseudonymize(raw, salt)
         parts.append(
             pd.DataFrame([{"user_id": pid, "country": ud.country, "birth_date": ud.birth_date}])
         )

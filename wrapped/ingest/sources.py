@@ -33,6 +33,8 @@ class Source:
     path: Path | None = None  # set when the file is on disk as-is
     _open: Callable[[], IO[bytes]] | None = None  # streaming access (zip members)
     where: str = ""  # the full path, for error messages only (it may name the listener)
+    export: str = ""  # the export it came in: its outermost zip, else its folder (both labels)
+    folder: str = ""  # the listener's folder, for error messages only
 
     def read_bytes(self) -> bytes:
         return self._read()
@@ -64,7 +66,9 @@ def _is_zip(head: bytes) -> bool:
     return head[:4] in ZIP_MAGIC
 
 
-def _zip_members(zf: zipfile.ZipFile, prefix: str, group: str, outer: str) -> Iterator[Source]:
+def _zip_members(
+    zf: zipfile.ZipFile, prefix: str, group: str, outer: str, export: str, folder: str
+) -> Iterator[Source]:
     for info in sorted(zf.infolist(), key=lambda i: i.filename):
         if info.is_dir() or _hidden(tuple(info.filename.split("/"))):
             continue
@@ -81,17 +85,19 @@ def _zip_members(zf: zipfile.ZipFile, prefix: str, group: str, outer: str) -> It
                 raise InputError(
                     f"not a readable zip archive ({exc})", file=f"{outer}/{info.filename}"
                 ) from None
-            yield from _zip_members(inner, label, group, f"{outer}/{info.filename}")
+            yield from _zip_members(inner, label, group, f"{outer}/{info.filename}", export, folder)
         else:
 
             def stream(zf: zipfile.ZipFile = zf, info: zipfile.ZipInfo = info) -> IO[bytes]:
                 return zf.open(info)
 
             where = f"{outer}/{info.filename}"
-            yield Source(label, group, False, info.file_size, read, None, stream, where)
+            yield Source(
+                label, group, False, info.file_size, read, None, stream, where, export, folder
+            )
 
 
-def _from_file(path: Path, label: str, group: str, explicit: bool) -> Iterator[Source]:
+def _from_file(path: Path, label: str, group: str, explicit: bool, folder: str) -> Iterator[Source]:
     with path.open("rb") as fh:
         head = fh.read(4)
     if _is_zip(head):
@@ -99,10 +105,12 @@ def _from_file(path: Path, label: str, group: str, explicit: bool) -> Iterator[S
             zf = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:
             raise InputError(f"not a readable zip archive ({exc})", file=str(path)) from None
-        yield from _zip_members(zf, label, group, str(path))
+        yield from _zip_members(zf, label, group, str(path), label, folder)
         return
+    export = label.rsplit("/", 1)[0] if "/" in label else ""
+    size = path.stat().st_size
     yield Source(
-        label, group, explicit, path.stat().st_size, path.read_bytes, path, None, str(path)
+        label, group, explicit, size, path.read_bytes, path, None, str(path), export, folder
     )
 
 
@@ -114,7 +122,7 @@ def discover(paths: list[Path | str]) -> Iterator[Source]:
             raise InputError("no such file or folder", file=str(path))
         if path.is_file():
             group = path.resolve().parent.name
-            yield from _from_file(path, path.name, group, explicit=True)
+            yield from _from_file(path, path.name, group, True, str(path.parent))
             continue
         root = path.resolve()
         for file in sorted(p for p in root.rglob("*") if p.is_file()):
@@ -122,7 +130,7 @@ def discover(paths: list[Path | str]) -> Iterator[Source]:
             if _hidden(rel.parts):
                 continue
             if len(rel.parts) > 1:
-                group, label = rel.parts[0], "/".join(rel.parts[1:])
+                group, label, folder = rel.parts[0], "/".join(rel.parts[1:]), path / rel.parts[0]
             else:
-                group, label = root.name, rel.as_posix()
-            yield from _from_file(file, label, group, explicit=False)
+                group, label, folder = root.name, rel.as_posix(), path
+            yield from _from_file(file, label, group, False, str(folder))

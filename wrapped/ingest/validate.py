@@ -30,6 +30,8 @@ STAGE_EXTRA = {
     "reject_field": "string",
     "reject_detail": "string",
     "drop": "string",
+    # Spotify's offline_timestamp: part of the duplicate key only (private: never written)
+    "offline": "Float64",
 }
 STAGE_DTYPES = {
     **{k: v for k, v in EVENT_DTYPES.items() if k not in ("user_id", "source")},
@@ -69,14 +71,19 @@ def flag(
 # --- typed column helpers for the object columns json.loads gives us ---------------------------
 
 
-def as_str(values: list[object]) -> tuple[pd.Series, np.ndarray]:
-    """Strings (numbers become text); dicts/lists are a wrong type. Blank strings become null."""
+def as_str(values: list[object], *, strip: bool = True) -> tuple[pd.Series, np.ndarray]:
+    """Strings (numbers become text); dicts/lists are a wrong type. Blank strings become null.
+
+    `strip=False` is for machine fields (ids, codes, timestamps), which are never padded.
+    """
     bad = np.fromiter((isinstance(v, dict | list) for v in values), bool, len(values))
     clean = [
         None if b or v is None else (v if isinstance(v, str) else str(v))
         for v, b in zip(values, bad, strict=True)
     ]
-    s = pd.Series(clean, dtype="string").str.strip()
+    s = pd.Series(clean, dtype="string")
+    if strip:
+        s = s.str.strip()
     return s.mask(s == ""), bad
 
 
@@ -93,6 +100,17 @@ def as_int(values: list[object]) -> tuple[pd.Series, np.ndarray, np.ndarray]:
         else:
             out[i] = int(v)
     return pd.Series(out).astype("Int64").mask(bad | missing), bad, missing
+
+
+def as_number(values: list[object]) -> pd.Series:
+    """Any JSON number (not a boolean) as Float64; anything else is null, never an error."""
+    return pd.Series(
+        [
+            float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+            for v in values
+        ],
+        dtype="Float64",
+    )
 
 
 def as_bool(values: list[object]) -> tuple[pd.Series, np.ndarray]:

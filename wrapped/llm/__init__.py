@@ -3,7 +3,7 @@
 - `ChatClient` / `Completion`: a chat completion with structured output, tenacity retries,
   a process-wide rate limiter, a SQLite response cache and usage accounting.
 - `OpenAIBackend`: the `Backend` that writes stories through any OpenAI-compatible endpoint.
-- `make_backend(settings)`: the backend `settings.backend` names.
+- `Backend` / `WriteJob`: the writer protocol (`wrapped.generate.make_backend` picks one).
 - `should_retry(exc)`: the one retry predicate.
 """
 
@@ -12,9 +12,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from wrapped.errors import ConfigError
 from wrapped.llm.backend import Backend
-from wrapped.settings import Settings
+from wrapped.story import WriteJob
 
 if TYPE_CHECKING:
     from wrapped.llm.cache import ResponseCache, cache_key, default_cache_path, erase_user
@@ -51,41 +50,6 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def make_backend(settings: Settings) -> Backend:
-    """The writer `settings.backend` names.
-
-    embedded -> the deterministic writer (no key, no network); openai -> any OpenAI-compatible
-    endpoint; scripted -> the same client against a running `wrapped fake-llm` (needs
-    base_url); local -> a llama.cpp server on 127.0.0.1 started by wrapped.writer.local.
-    """
-    kind = settings.backend
-    if kind == "embedded":
-        from wrapped.writer import EmbeddedBackend
-
-        return EmbeddedBackend(settings)
-    from wrapped.llm.openai_backend import OpenAIBackend
-
-    if kind == "openai":
-        return OpenAIBackend(settings)
-    if kind == "scripted":
-        if not settings.base_url:
-            raise ConfigError(
-                "--backend scripted needs --base-url (or WRAPPED_BASE_URL) of a running "
-                "`wrapped fake-llm`, e.g. http://127.0.0.1:8089/v1"
-            )
-        return OpenAIBackend(settings, name="scripted")
-    if kind == "local":
-        try:
-            from wrapped.writer.local import make_local_backend
-        except ImportError as exc:
-            raise ConfigError(
-                f"--backend local is not available ({exc}); install it with "
-                "pip install 'wrapped[local]'"
-            ) from None
-        return make_local_backend(settings)
-    raise ConfigError(f"unknown backend {kind!r}")
-
-
 __all__ = [
     "Backend",
     "ChatClient",
@@ -94,12 +58,12 @@ __all__ = [
     "OpenAIBackend",
     "RateLimiter",
     "ResponseCache",
+    "WriteJob",
     "cache_key",
     "cost_usd",
     "default_cache_path",
     "erase_user",
     "get_limiter",
-    "make_backend",
     "parse_retry_after",
     "should_retry",
 ]

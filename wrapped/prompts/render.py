@@ -17,7 +17,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from wrapped.errors import TemplateError
-from wrapped.prompts.datablock import build_data_block, dumps
+from wrapped.prompts.datablock import DataBlock, build_data_block, dumps
 from wrapped.prompts.locale import spelling_family
 from wrapped.prompts.versions import PromptVersion, load_version, pin_version
 from wrapped.settings import Settings
@@ -97,9 +97,12 @@ def render_template(version: PromptVersion, name: str, context: dict[str, Any]) 
         raise _template_error(exc, version, name) from None
 
 
-def _common(request: StoryRequest, settings: Settings) -> tuple[PromptVersion, dict[str, Any]]:
+def _common(
+    request: StoryRequest, settings: Settings, block: DataBlock | None
+) -> tuple[PromptVersion, dict[str, Any]]:
     version = load_version(settings.prompt_version, settings)
-    block = build_data_block(request, budget_tokens=settings.log_token_budget)
+    if block is None:
+        block = build_data_block(request, budget_tokens=settings.log_token_budget)
     context = {
         "category": block.category,
         "spelling": spelling_family(block.locale),
@@ -117,9 +120,15 @@ def _common(request: StoryRequest, settings: Settings) -> tuple[PromptVersion, d
     return version, context
 
 
-def render(request: StoryRequest, *, settings: Settings) -> PromptPair:
-    """The (system, user) messages for one story, from `settings.prompt_version`."""
-    version, context = _common(request, settings)
+def render(
+    request: StoryRequest, *, settings: Settings, block: DataBlock | None = None
+) -> PromptPair:
+    """The (system, user) messages for one story, from `settings.prompt_version`.
+
+    `block` is the request's data block when the caller built it already (the generate stage
+    builds it once per attempt, from the listener's shared base, for the writer's prompt and
+    the judge's); else it is built here."""
+    version, context = _common(request, settings, block)
     system = render_template(version, "system.j2", context).strip() + "\n"
     user = render_template(version, "user.j2", context).strip() + "\n"
     return PromptPair(
@@ -130,13 +139,16 @@ def render(request: StoryRequest, *, settings: Settings) -> PromptPair:
     )
 
 
-def render_judge(draft: Draft, request: StoryRequest, *, settings: Settings) -> PromptPair:
+def render_judge(
+    draft: Draft, request: StoryRequest, *, settings: Settings, block: DataBlock | None = None
+) -> PromptPair:
     """The (system, user) messages asking a judge model to score `draft` (judge.j2's two macros).
 
     The draft is untrusted too (a model wrote it from untrusted data), so it travels as JSON in
-    its own `<draft>` block with `<` escaped, exactly like the data block.
+    its own `<draft>` block with `<` escaped, exactly like the data block. `block` as in
+    `render`.
     """
-    version, context = _common(request, settings)
+    version, context = _common(request, settings, block)
     context["draft_block"] = "<draft>\n" + dumps(draft.model_dump(mode="json")) + "\n</draft>"
     env = _environment(version)
     try:

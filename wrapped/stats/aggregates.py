@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wrapped.stats.prepare import KIND_EPISODE, KIND_TRACK, KeySpace, Prepared
+from wrapped.stats.prepare import KIND_EPISODE, KIND_TRACK, Prepared
 
 
 @dataclass
@@ -37,7 +37,8 @@ class Ranking:
     def top(self, k: int) -> np.ndarray:
         """Group-item indices with pos < k, sorted by (group, pos)."""
         o = self.order
-        return o[self.pos[o] < k]
+        picked: np.ndarray = o[self.pos[o] < k]
+        return picked
 
     def first(self, n_groups: int) -> np.ndarray:
         """Per group: index of its rank-1 group-item, -1 when the group is empty."""
@@ -58,7 +59,11 @@ class Ranking:
 
 
 def group_sums(
-    group: np.ndarray, item: np.ndarray, ms: np.ndarray, n_items: int, mask=None
+    group: np.ndarray,
+    item: np.ndarray,
+    ms: np.ndarray,
+    n_items: int,
+    mask: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(codes per row, group, item, ms, plays) per distinct (group, item); rows with item < 0
     or outside `mask` are not counted (code -1)."""
@@ -109,7 +114,11 @@ def order_by_rule(g: np.ndarray, ms: np.ndarray, plays: np.ndarray, rank: np.nda
 
 
 def rank_items(
-    group: np.ndarray, item: np.ndarray, ms: np.ndarray, space_rank: np.ndarray, mask=None
+    group: np.ndarray,
+    item: np.ndarray,
+    ms: np.ndarray,
+    space_rank: np.ndarray,
+    mask: np.ndarray | None = None,
 ) -> Ranking:
     """Sum ms and plays per (group, item) and rank items within each group (tie-break above)."""
     codes, g, it, gms, plays = group_sums(group, item, ms, len(space_rank), mask)
@@ -126,7 +135,7 @@ def top_items(
     ms: np.ndarray,
     space_rank: np.ndarray,
     n_groups: int,
-    mask=None,
+    mask: np.ndarray | None = None,
 ) -> Ranking:
     """Like `rank_items`, but only each group's FIRST item is ranked (pos 0; all others pos 1).
 
@@ -212,7 +221,7 @@ def first_per_group(sorted_groups: np.ndarray, n_groups: int) -> np.ndarray:
 
 
 def sums(
-    group: np.ndarray, ms: np.ndarray, n_groups: int, mask=None
+    group: np.ndarray, ms: np.ndarray, n_groups: int, mask: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exact (ms, plays) per group."""
     if mask is not None:
@@ -304,6 +313,8 @@ def _counts2(uid: np.ndarray, flag: np.ndarray, n: int) -> np.ndarray:
 
 
 def extra(p: Prepared, c: Core, k: int) -> Extra:
+    # `prepare` fills both for every chunk; None only while a Prepared is being built
+    assert p.artist_genre is not None and p.artist_share is not None
     n = p.n_users
     uid, ms = p.uid, p.ms
     music = p.kind == KIND_TRACK
@@ -437,8 +448,3 @@ def _weighted_median_year(
     has = firsts >= 0
     out[has] = y[idx[firsts[has]]]
     return out
-
-
-def keyspace_names(space: KeySpace, items: np.ndarray) -> tuple[list, list]:
-    by = space.by[items].tolist() if space.by is not None else [None] * len(items)
-    return space.names[items].tolist(), by

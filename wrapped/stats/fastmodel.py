@@ -16,11 +16,16 @@ from __future__ import annotations
 import types
 import typing
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
 from pydantic import BaseModel
+
+#: what a maker returns: an instance of its class, typed `Any` so that a table of makers keyed
+#: by class (stats/build.py's `_MK`, `_MANY`) is used without a cast per call
+Made = Any
 
 _new = object.__new__
 _set = object.__setattr__
@@ -81,7 +86,7 @@ def _plan(cls: type[BaseModel]) -> _Plan:
     return plan
 
 
-def leaf(cls: type[BaseModel]):
+def leaf(cls: type[BaseModel]) -> Callable[[dict[str, Any]], Made]:
     """A fast maker for a model without nested models: ``make(complete_dict) -> instance``.
 
     The dict must hold every field (the builders always do); the fields-set is shared, which is
@@ -89,7 +94,7 @@ def leaf(cls: type[BaseModel]):
     """
     fields = set(cls.model_fields)
 
-    def make(data: dict[str, Any]) -> BaseModel:
+    def make(data: dict[str, Any]) -> Made:
         obj = _new(cls)
         _set(obj, "__dict__", data)
         _set(obj, "__pydantic_fields_set__", fields)
@@ -100,7 +105,7 @@ def leaf(cls: type[BaseModel]):
     return make
 
 
-def many(cls: type[BaseModel]):
+def many(cls: type[BaseModel]) -> Callable[[list[dict[str, Any]]], list[Made]]:
     """A bulk `leaf` maker: ``make_all(list_of_complete_dicts) -> list of instances``.
 
     Why: the per-object Python call of `leaf` costs about as much as the object itself; here the
@@ -112,8 +117,8 @@ def many(cls: type[BaseModel]):
     fields = set(cls.model_fields)
     set_dict, set_fields, set_extra, set_private = _slot_setters(cls)
 
-    def make_all(dicts: list[dict[str, Any]]) -> list:
-        out: list = []
+    def make_all(dicts: list[dict[str, Any]]) -> list[Made]:
+        out: list[Made] = []
         for i in range(0, len(dicts), _BLOCK):  # blocks: the passes hit objects still in cache
             part = dicts[i : i + _BLOCK]
             n = len(part)

@@ -14,6 +14,8 @@ axis (largest ``|score - 0.5|``; ties -> the order above); no music at all gets 
 
 from __future__ import annotations
 
+from typing import Any
+
 from wrapped.stats.fastmodel import leaf, many
 from wrapped.stats.model import Axis, Personality
 
@@ -115,7 +117,8 @@ def personality(
     else:
         best = max(range(len(axes)), key=lambda i: (abs(axes[i].score - 0.5), -i))
         label = LABELS[axes[best].leaning]
-    return _PERSONALITY({"label": label, "axes": axes})
+    made: Personality = _PERSONALITY({"label": label, "axes": axes})
+    return made
 
 
 _NO_HISTORY = "There is no earlier listening to compare with, so this axis sits in the middle."
@@ -123,7 +126,7 @@ _NO_MUSIC = "No music this year, so this axis sits in the middle."
 _NO_YEARS = "No release years are known for your music, so this axis sits in the middle."
 
 
-def _axis(i: int, score: float | None, why: str) -> dict:
+def _axis(i: int, score: float | None, why: str) -> dict[str, Any]:
     name, low, high = AXES[i]
     s = 0.5 if score is None else round(min(max(score, 0.0), 1.0), 3)
     return {"name": name, "low": low, "high": high, "score": s,
@@ -145,7 +148,7 @@ def personalities(
     popularity: list[float],
 ) -> list[Personality]:
     """`personality` for every listener at once (same values; models made in bulk)."""
-    axes: list[dict] = []
+    axes: list[dict[str, Any]] = []
     for mu, hist, da, na, tk, kn, fr, pop in zip(
         music_ms, has_history, distinct_artists, new_artists, top_k_ms, known_ms, fresh_ms,
         popularity, strict=True,
@@ -194,7 +197,7 @@ def personalities(
         else:
             axes.append(_axis(3, None, _NO_MUSIC))  # fmt: skip
     made = _AXES(axes)
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     for j, (mu, po) in enumerate(zip(music_ms, podcast_ms, strict=True)):
         ax = made[4 * j : 4 * j + 4]
         if not mu:
@@ -203,4 +206,5 @@ def personalities(
             best = max(range(4), key=lambda i: (abs(ax[i].score - 0.5), -i))
             label = LABELS[ax[best].leaning]
         out.append({"label": label, "axes": ax})
-    return _PERSONALITIES(out)
+    result: list[Personality] = _PERSONALITIES(out)
+    return result

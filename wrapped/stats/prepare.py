@@ -230,10 +230,11 @@ def _combine(
 
 def _flag(series: pd.Series) -> np.ndarray:
     """Nullable boolean -> int8 (1 true, 0 false, -1 unknown)."""
-    return series.astype("boolean").to_numpy(dtype="int8", na_value=-1)
+    flags: np.ndarray = series.astype("boolean").to_numpy(dtype="int8", na_value=-1)
+    return flags
 
 
-def _profiles_for(users: np.ndarray, profiles: pd.DataFrame | None) -> dict[str, list]:
+def _profiles_for(users: np.ndarray, profiles: pd.DataFrame | None) -> dict[str, list[Any]]:
     """Profile columns aligned with `users` as plain lists (None when unknown)."""
     cols = ["country", "tier", "birth_date", "timezone"]
     if profiles is None or len(profiles) == 0:
@@ -310,6 +311,7 @@ def _catalog_lookup(
             )
         }
         if years:
+            assert tracks.by is not None  # a track's key space always holds its artist
             track_year = np.fromiter(
                 (years.get((b, n), -1) for n, b in zip(tracks.names, tracks.by, strict=True)),
                 dtype=np.int64,
@@ -361,8 +363,8 @@ def prepare(
 class _Inline:
     """`submit` that runs at once: the one-thread stand-in for a helper thread."""
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future:
-        f: Future = Future()
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
+        f: Future[Any] = Future()
         try:
             f.set_result(fn(*args))
         except Exception as exc:  # handed to whoever asks for the result, as a pool would
@@ -427,7 +429,9 @@ def _time_columns(
     }  # fmt: skip
 
 
-def _artist_share(uid: np.ndarray, artist: np.ndarray, played: np.ndarray, na: int, n_users: int):
+def _artist_share(
+    uid: np.ndarray, artist: np.ndarray, played: np.ndarray, na: int, n_users: int
+) -> np.ndarray:
     """Per artist: share of all listeners who played it in the window."""
     pairs = _unique_pairs(uid[played], artist[played], na)
     return np.bincount(pairs % na, minlength=na) / max(n_users, 1)
@@ -638,4 +642,5 @@ def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
 
 def _raw(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Compact codes (-1 -> the trailing None) for taking display strings later."""
-    return codes.astype(np.int32, copy=False), np.append(uniques, None).astype(object)
+    none = np.array([None], dtype=object)
+    return codes.astype(np.int32, copy=False), np.append(uniques, none).astype(object)

@@ -12,13 +12,13 @@ day (plays, ms).
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from wrapped.stats.aggregates import Core
-from wrapped.stats.prepare import Prepared, day_to_date
+from wrapped.stats.aggregates import Core, Ranking
+from wrapped.stats.prepare import KeySpace, Prepared, day_to_date
 
 
 class CoreFrames(NamedTuple):
@@ -77,7 +77,7 @@ def duckdb_core(
     con.register("zones", zones)
     params = {"start": start, "stop": end}
 
-    def q(sql: str, extra: dict | None = None) -> pd.DataFrame:
+    def q(sql: str, extra: dict[str, Any] | None = None) -> pd.DataFrame:
         return con.execute(_SQL + sql, {**params, **(extra or {})}).df()
 
     out = CoreFrames(
@@ -104,7 +104,7 @@ def pandas_core(p: Prepared, c: Core, k: int) -> CoreFrames:
         }
     )
 
-    def top(r, space) -> pd.DataFrame:
+    def top(r: Ranking, space: KeySpace) -> pd.DataFrame:
         t = r.top(k)
         df = pd.DataFrame(
             {

@@ -1,4 +1,5 @@
-"""The run store: `runs/<run-id>/` with atomic per-shard files, a journal for resume, a manifest."""
+"""The run store: `runs/<run-id>/` with atomic per-shard files, a journal for resume, and a
+typed, versioned manifest; `RunStore` reads a run back."""
 
 from wrapped.store.files import (
     atomic_write_text,
@@ -8,10 +9,32 @@ from wrapped.store.files import (
 )
 from wrapped.store.journal import Journal
 from wrapped.store.layout import RunLayout
+from wrapped.store.model import (
+    SCHEMA_VERSION,
+    Counts,
+    Failure,
+    Ineligible,
+    ListenerLine,
+    Plan,
+    PlanCounts,
+    RunManifest,
+    StoryCounts,
+)
+from wrapped.store.run import RunStore
 
 __all__ = [
+    "SCHEMA_VERSION",
+    "Counts",
+    "Failure",
+    "Ineligible",
     "Journal",
+    "ListenerLine",
+    "Plan",
+    "PlanCounts",
     "RunLayout",
+    "RunManifest",
+    "RunStore",
+    "StoryCounts",
     "atomic_write_text",
     "check_out_dir",
     "read_jsonl",

@@ -7,7 +7,6 @@ neither generated nor paid for again; a torn last line is ignored and that liste
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -27,16 +26,9 @@ class Journal:
             out.setdefault(rec["user_id"], rec)
         return out
 
-    def append(self, record: dict[str, Any]) -> None:
-        self.append_many([record])
-
-    def append_many(self, records: list[dict[str, Any]]) -> None:
-        """Append complete lines and make them durable with one fsync (a batch is one I/O)."""
-        self.append_lines([json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records])
-
     def append_lines(self, lines: list[str]) -> None:
-        """`append_many` for records already serialized (one JSON object per string, no
-        newline in it), as workers send them."""
+        """Append records, serialized as workers send them (one JSON object per string, no
+        newline in it), as complete lines made durable with one fsync (a batch is one I/O)."""
         if not lines:
             return
         if self._fh is None:
@@ -51,10 +43,6 @@ class Journal:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
-
-    def remove(self) -> None:
-        self.close()
-        self.path.unlink(missing_ok=True)
 
     def _repair_tail(self) -> None:
         """Cut a torn last line so the next append starts on a fresh line."""

@@ -22,16 +22,16 @@ class RunLayout:
         return self.root / "plan.json"
 
     @property
+    def plan_counts(self) -> Path:
+        return self.root / "plan_counts.json"
+
+    @property
     def ingest_dir(self) -> Path:
         return self.root / "ingest"
 
     @property
     def ineligible(self) -> Path:
         return self.root / "ineligible.jsonl"
-
-    @property
-    def deepeval_dir(self) -> Path:
-        return self.root / ".deepeval"
 
     def shard_file(self, kind: str, shard: int) -> Path:
         assert kind in KINDS, kind
@@ -43,6 +43,3 @@ class RunLayout:
     def shard_done(self, shard: int) -> bool:
         """A shard is complete when its stories file exists (written last, atomically)."""
         return self.shard_file("stories", shard).exists()
-
-    def all_jsonl(self) -> list[Path]:
-        return sorted(self.root.rglob("*.jsonl"))

@@ -54,7 +54,7 @@ def _numbers(node: Any) -> set[float]:
     return {float(m.replace(",", "")) for m in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
 
 
-def hallucinated_artist(draft: Draft, data: dict, rng: random.Random) -> Draft:
+def hallucinated_artist(draft: Draft, data: dict[str, Any], rng: random.Random) -> Draft:
     blob = json.dumps(data.get("listener", {}), ensure_ascii=False).lower()
     artist = next((a for a in KNOWN_ARTISTS if a.lower() not in blob), "Zebra Parade Collective")
     extra = f" And who could forget your late-night run of {artist}, the quiet star of the day?"
@@ -65,7 +65,7 @@ def hallucinated_artist(draft: Draft, data: dict, rng: random.Random) -> Draft:
     )
 
 
-def wrong_number(draft: Draft, data: dict, rng: random.Random) -> Draft:
+def wrong_number(draft: Draft, data: dict[str, Any], rng: random.Random) -> Draft:
     known = _numbers(data.get("listener", {}))
 
     def wrong(value: float) -> int:
@@ -87,7 +87,7 @@ def wrong_number(draft: Draft, data: dict, rng: random.Random) -> Draft:
     return Draft(title=draft.title, story=story, facts_used=[*draft.facts_used, f"number: {n}"])
 
 
-def unsafe(draft: Draft, data: dict, rng: random.Random) -> Draft:
+def unsafe(draft: Draft, data: dict[str, Any], rng: random.Random) -> Draft:
     return Draft(
         title=draft.title,
         story=draft.story.rstrip() + " " + rng.choice(UNSAFE_SENTENCES),
@@ -95,7 +95,7 @@ def unsafe(draft: Draft, data: dict, rng: random.Random) -> Draft:
     )
 
 
-def repetition(draft: Draft, data: dict, rng: random.Random) -> Draft:
+def repetition(draft: Draft, data: dict[str, Any], rng: random.Random) -> Draft:
     previous = data.get("previous_stories") or []
     if previous:
         first = previous[0]
@@ -104,7 +104,7 @@ def repetition(draft: Draft, data: dict, rng: random.Random) -> Draft:
     return Draft(title=draft.title, story=" ".join([sentence] * 3), facts_used=draft.facts_used)
 
 
-def echo_injection(draft: Draft, data: dict, rng: random.Random) -> Draft:
+def echo_injection(draft: Draft, data: dict[str, Any], rng: random.Random) -> Draft:
     found = next((s for s in _strings(data.get("listener", {})) if _INJECTION.search(s)), None)
     instruction = found or CANNED_INJECTION
     return Draft(
@@ -114,7 +114,7 @@ def echo_injection(draft: Draft, data: dict, rng: random.Random) -> Draft:
     )
 
 
-PLANTERS: dict[str, Callable[[Draft, dict, random.Random], Draft]] = {
+PLANTERS: dict[str, Callable[[Draft, dict[str, Any], random.Random], Draft]] = {
     "hallucinated_artist": hallucinated_artist,
     "wrong_number": wrong_number,
     "unsafe": unsafe,
@@ -123,6 +123,6 @@ PLANTERS: dict[str, Callable[[Draft, dict, random.Random], Draft]] = {
 }
 
 
-def plant(defect: str, draft: Draft, data: dict, rng: random.Random) -> Draft:
+def plant(defect: str, draft: Draft, data: dict[str, Any], rng: random.Random) -> Draft:
     """`draft` with `defect` planted (see the module docstring)."""
     return PLANTERS[defect](draft, data, rng)

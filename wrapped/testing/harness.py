@@ -14,7 +14,7 @@ import multiprocessing as mp
 import threading
 import time
 import urllib.request
-from typing import Literal
+from typing import Any, Literal
 
 from aiohttp import web
 
@@ -29,8 +29,9 @@ async def _start(script: Script, host: str, port: int) -> tuple[web.AppRunner, i
     await runner.setup()
     site = web.TCPSite(runner, host, port, backlog=1024, reuse_address=True)
     await site.start()
-    sockets = site._server.sockets if site._server else []  # the only way to learn port 0's pick
-    return runner, sockets[0].getsockname()[1]
+    server: Any = site._server  # the only way to learn port 0's pick
+    sockets = server.sockets if server is not None else []
+    return runner, int(sockets[0].getsockname()[1])
 
 
 def _serve_process(script_json: str, host: str, port: int, conn) -> None:
@@ -148,7 +149,7 @@ class ScriptedServer:
 
     # -- control over HTTP --------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, body: bytes | None = None) -> object:
+    def _call(self, method: str, path: str, body: bytes | None = None) -> Any:
         req = urllib.request.Request(f"{self.url}{path}", data=body, method=method)
         req.add_header("Content-Type", "application/json")
         with urllib.request.urlopen(req, timeout=30) as resp:  # loopback only
@@ -156,7 +157,7 @@ class ScriptedServer:
 
     def requests(self) -> list[LogRecord]:
         """The request log, oldest first."""
-        return [LogRecord.model_validate(r) for r in self._call("GET", "/_log")]  # type: ignore[union-attr]
+        return [LogRecord.model_validate(r) for r in self._call("GET", "/_log")]
 
     def paid_calls(self) -> int:
         """How many chat requests were answered 200 (what a real endpoint would bill)."""

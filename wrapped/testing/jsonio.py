@@ -16,7 +16,9 @@ from wrapped.jsonfast import loads
 __all__ = ["loads", "response"]
 
 
-def response(body: Any, *, status: int = 200, headers: dict | None = None) -> web.Response:
+def response(
+    body: Any, *, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     """`web.json_response(body)` (the same JSON value, UTF-8 instead of ASCII escapes)."""
     return web.Response(
         body=orjson.dumps(body),

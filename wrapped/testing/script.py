@@ -19,7 +19,7 @@ Examples::
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,8 +47,8 @@ Defect = Literal[
     "echo_injection",  # quotes an instruction found in the data (or a canned one)
 ]
 
-FAULTS: tuple[str, ...] = Fault.__args__  # type: ignore[attr-defined]
-DEFECTS: tuple[str, ...] = Defect.__args__  # type: ignore[attr-defined]
+FAULTS: tuple[Fault, ...] = get_args(Fault)
+DEFECTS: tuple[Defect, ...] = get_args(Defect)
 
 
 class _Model(BaseModel):
@@ -80,13 +80,17 @@ class Rule(_Model):
     )
 
 
-def _default_fault_mix() -> dict[str, float]:
-    return dict.fromkeys(
-        ("rate_limit", "server_error", "unavailable", "hang", "malformed", "truncated"), 1.0
-    )
+#: the faults of a background `fault_rate` unless `fault_mix` says otherwise: the transient ones
+_TRANSIENT: tuple[Fault, ...] = (
+    "rate_limit", "server_error", "unavailable", "hang", "malformed", "truncated"
+)  # fmt: skip
 
 
-def _default_defect_mix() -> dict[str, float]:
+def _default_fault_mix() -> dict[Fault, float]:
+    return dict.fromkeys(_TRANSIENT, 1.0)
+
+
+def _default_defect_mix() -> dict[Defect, float]:
     return dict.fromkeys(DEFECTS, 1.0)
 
 

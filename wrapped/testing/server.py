@@ -89,7 +89,9 @@ _STATUS = {
 }
 
 
-def _error(status: int, code: str, message: str, headers: dict | None = None) -> web.Response:
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> web.Response:
     body = {"error": {"message": message, "type": code, "code": code, "param": None}}
     return jsonio.response(body, status=status, headers=headers)
 
@@ -137,7 +139,7 @@ class Engine:
         seed = f"{self.script.seed}:{body_hash}:{try_}:{salt}"
         return random.Random(hashlib.sha256(seed.encode()).digest())
 
-    def decide(self, ctx: dict, body_hash: str, try_: int) -> Decision:
+    def decide(self, ctx: dict[str, Any], body_hash: str, try_: int) -> Decision:
         s = self.script
         for i, rule in enumerate(s.rules):
             if not _matches(rule, ctx, try_):
@@ -184,7 +186,7 @@ class Engine:
             self._grounded.popitem(last=False)
         return draft
 
-    def content(self, ctx: dict, decision: Decision, body_hash: str, try_: int) -> str:
+    def content(self, ctx: dict[str, Any], decision: Decision, body_hash: str, try_: int) -> str:
         if ctx["kind"] == "judge":
             from wrapped.testing.scripted_judge import judge_reply
 
@@ -196,7 +198,7 @@ class Engine:
         return draft.model_dump_json()
 
 
-def _matches(rule: Rule, ctx: dict, try_: int) -> bool:
+def _matches(rule: Rule, ctx: dict[str, Any], try_: int) -> bool:
     return (
         (rule.user_id is None or rule.user_id == ctx["user_id"])
         and (rule.day is None or rule.day == ctx["day"])
@@ -204,6 +206,22 @@ def _matches(rule: Rule, ctx: dict, try_: int) -> bool:
         and (rule.model is None or rule.model == ctx["model"])
         and (rule.attempt is None or ctx["attempt"] in rule.attempt)
         and (rule.tries is None or try_ in rule.tries)
+    )
+
+
+#: what only a judge's prompt holds: the panel's <draft> block (a writer's data block escapes
+#: every "<"), or the full suite's case markers and rubric tags
+_JUDGE_MARKS = ("\n<draft>\n", "<<STORY>>", "[rubric:")
+
+
+def _judge_prompt(messages: list[Any]) -> bool:
+    """A judge request sent with the writer's model (the default judge is the writer's model at
+    the writer's endpoint) is still answered as a judge."""
+    return any(
+        isinstance(m, dict)
+        and isinstance(m.get("content"), str)
+        and any(mark in m["content"] for mark in _JUDGE_MARKS)
+        for m in messages
     )
 
 
@@ -215,7 +233,7 @@ def _context(body: dict, judge_model: str, engine: Engine | None = None) -> dict
     ctx: dict[str, Any] = {
         "model": model,
         "messages": messages,
-        "kind": "judge" if model == judge_model else "writer",
+        "kind": "judge" if model == judge_model or _judge_prompt(messages) else "writer",
         "block": None,
         "data": None,
         "user_id": None,
@@ -259,11 +277,13 @@ def _loggable(rec: dict[str, Any]) -> bool:
     )
 
 
-def _tokens(messages: list[dict]) -> int:
+def _tokens(messages: list[dict[str, Any]]) -> int:
     return sum(len(str(m.get("content", ""))) for m in messages) // 4 + 4 * len(messages)
 
 
-def _completion(model: str, content: str, finish: str, prompt_tokens: int, n: int) -> dict:
+def _completion(
+    model: str, content: str, finish: str, prompt_tokens: int, n: int
+) -> dict[str, Any]:
     return {
         "id": f"chatcmpl-scripted-{n}",
         "object": "chat.completion",
@@ -296,7 +316,7 @@ def build_app(script: Script) -> web.Application:
     counter = iter(range(1, 2**62))
 
     def record(
-        ctx: dict | None,
+        ctx: dict[str, Any] | None,
         path: str,
         outcome: str,
         status: int,

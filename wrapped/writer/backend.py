@@ -1,7 +1,9 @@
 """`EmbeddedBackend`: the default writer behind the `Backend` protocol.
 
 No model, no key, no network, no cost: `wrapped generate` works out of the box, and every story
-it stores says `backend="embedded"` so nobody mistakes it for a model's.
+it stores says `backend="embedded"` so nobody mistakes it for a model's. It reads no prompt, so
+the generate stage renders none for it; its stories name the phrase bank they were written
+from (`prompt_version="embedded"`, `prompt_hash=phrasebank_hash()`).
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import inspect
 from functools import cache
 
 from wrapped.settings import Settings
-from wrapped.story import DraftResult, StoryRequest, Usage
+from wrapped.story import DraftResult, Usage, WriteJob
 from wrapped.writer import compose as _compose_mod
 from wrapped.writer import phrases, slots, spelling
 
 EMBEDDED_MODEL = "embedded-v1"
+#: the `prompt_version` an embedded story records (its wording is the phrase bank, not a prompt)
+EMBEDDED_PROMPT = "embedded"
 
 
 @cache
@@ -32,32 +36,21 @@ class EmbeddedBackend:
 
     name = "embedded"
     model = EMBEDDED_MODEL
+    reads_prompt = False
 
     def __init__(self, settings: Settings | None = None) -> None:
-        self.settings = settings
+        self.settings = settings or Settings()
 
-    async def write(self, request: StoryRequest) -> DraftResult:
-        """Render the prompt a model would be sent, then write from the data.
-
-        The embedded writer does not read the prompt, but rendering it keeps the default run
-        honest about the rest of the pipeline: a broken template or data block fails here as it
-        would against a real model, and each story records the prompt version and hash it was
-        written under (it is still marked backend "embedded", usage zero)."""
-        prompt = None
-        if self.settings is not None:
-            from wrapped.prompts import render
-
-            prompt = render(request, settings=self.settings)
-        draft = _compose_mod.compose(request)
+    async def write(self, job: WriteJob) -> DraftResult:
+        """Write from the job's sanitized year (the data; no prompt is read)."""
+        draft = _compose_mod.compose(job.request, sanitized=job.safe_year)
         return DraftResult(
-            draft=draft, backend=self.name, model=self.model, usage=Usage(), prompt=prompt
-        )
-
-    def write_sync(self, request: StoryRequest) -> DraftResult:
-        """The same, for callers without an event loop (the CLI, the gate's fallback)."""
-        draft = _compose_mod.compose(request)
-        return DraftResult(
-            draft=draft, backend=self.name, model=self.model, usage=Usage(), prompt=None
+            draft=draft,
+            backend=self.name,
+            model=self.model,
+            usage=Usage(),
+            prompt_version=EMBEDDED_PROMPT,
+            prompt_hash=phrasebank_hash(),
         )
 
     async def aclose(self) -> None:

@@ -18,6 +18,7 @@ from functools import cache
 from wrapped.errors import InputError
 from wrapped.prompts.locale import SpellingFamily, spelling_family
 from wrapped.prompts.sanitize import safe_year
+from wrapped.stats.model import UserYear
 from wrapped.story import Draft, StoryRequest
 from wrapped.writer import phrases
 from wrapped.writer.slots import Slots, day_slots, year_slots
@@ -93,7 +94,7 @@ class _Picker:
         self._use(choice)
         return choice
 
-    def _overlaps(self, names: set[str]) -> bool:
+    def _overlaps(self, names: frozenset[str]) -> bool:
         return bool(names & self.used_slots) or any(
             self.slots[n].text in self.used_values for n in names
         )
@@ -108,14 +109,17 @@ def _words(parts: list[str]) -> int:
     return sum(len(p.split()) for p in parts)
 
 
-def compose(request: StoryRequest) -> Draft:
-    """A grounded story for `request`'s day (deterministic; see the module docstring)."""
+def compose(request: StoryRequest, sanitized: UserYear | None = None) -> Draft:
+    """A grounded story for `request`'s day (deterministic; see the module docstring).
+
+    `sanitized`: the listener's year after the input-side safety filter, when the caller keeps
+    it (the generate stage does, per listener); else it is filtered here."""
     original = request.user_year
     try:
         original.day(request.day)
     except KeyError:
         raise InputError(f"{request.day} is not an interesting day of {original.user_id}") from None
-    uy = safe_year(original).user_year
+    uy = sanitized if sanitized is not None else safe_year(original).user_year
     index = next((i for i, d in enumerate(uy.days) if d.date == request.day), None)
     if index is None:  # the filter removed the whole day: write from the date and the year only
         day = original.day(request.day).model_copy(update={"log": [], "facts": {}, "headline": ""})
@@ -125,7 +129,7 @@ def compose(request: StoryRequest) -> Draft:
     family = spelling_family(uy.locale)
     slots = {**year_slots(uy), **day_slots(uy, index, family)}
     # "It started with X" must be the day's real first play, not the first one the filter left.
-    # Callers may hand in an already-filtered year (the gate's fallback does), so the stats'
+    # Callers may hand in an already-filtered year (the fallback does), so the stats'
     # own `first_play` time is checked as well.
     first_original = original.day(request.day).log[:1]
     first_time = day.facts.get("first_play")

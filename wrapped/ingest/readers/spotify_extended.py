@@ -1,58 +1,32 @@
 """Spotify *Extended streaming history* (`Streaming_History_Audio_*.json`, old `endsong_*.json`).
 
 Three real layouts (with `audiobook_*`, without, and old `endsong` with `username`/`ip_addr_
-decrypted`/`user_agent_decrypted`); nulls everywhere; '' for unknown. Only the fields below are
-ever read: IP, user agent, platform (device) and offline timestamps never enter memory as
-columns. This is the exact path: any file the fast DuckDB path (spotify_fast.py) cannot take
-whole comes here, where a bad record is rejected with its reason and a broken file is named in
-an InputError. Both paths stage records identically (a parity test keeps them so).
+decrypted`/`user_agent_decrypted`); nulls everywhere; '' for unknown. Only the fields of
+spotify_fields.FIELDS are ever read. This is the exact path: any file the fast DuckDB path
+(spotify_fast.py) cannot take whole comes here, where a bad record is rejected with its reason
+and a broken file is named in an InputError. Both paths (and the CSV form of the same fields)
+type the fields from the one table and share one staging step, so they stage records identically
+(a parity test keeps them so).
 """
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
 import pandas as pd
 
 from wrapped.errors import InputError
-from wrapped.ingest.readers import Staged, majority
+from wrapped.ingest.readers import Staged
+from wrapped.ingest.readers.spotify_fields import BOOLS, NAMES, TEXT, Raw, stage
 from wrapped.ingest.sources import Source
-from wrapped.ingest.validate import (
-    as_bool,
-    as_int,
-    as_str,
-    flag,
-    kind_from,
-    parse_iso,
-    staged,
-)
-
-STR_FIELDS = (
-    "ts",
-    "master_metadata_track_name",
-    "master_metadata_album_artist_name",
-    "master_metadata_album_album_name",
-    "spotify_track_uri",
-    "episode_name",
-    "episode_show_name",
-    "spotify_episode_uri",
-    "audiobook_title",
-    "audiobook_uri",
-    "audiobook_chapter_uri",
-    "audiobook_chapter_title",
-    "reason_start",
-    "reason_end",
-    "conn_country",
-    "username",  # account name: used to name the listener, then discarded
-)
-BOOL_FIELDS = ("shuffle", "skipped", "incognito_mode")
-INT_FIELDS = ("ms_played",)
+from wrapped.ingest.validate import as_bool, as_int, as_number, as_str
 
 EXPECTED = "expected a Spotify extended streaming history (a JSON array of plays)"
 
 
-def _python_columns(source: Source) -> dict[str, object]:
+def _raw(source: Source) -> Raw:
     try:
         data = json.loads(source.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -61,77 +35,74 @@ def _python_columns(source: Source) -> dict[str, object]:
         raise InputError(f"not a JSON array; {EXPECTED}", file=source.where)
     not_obj = np.fromiter((not isinstance(r, dict) for r in data), bool, len(data))
     recs = [r if isinstance(r, dict) else {} for r in data]
-    out: dict[str, object] = {"_n": len(recs), "_not_obj": not_obj}
+    text = {}
     bad_str = np.zeros(len(recs), dtype=bool)
-    for f in STR_FIELDS:
-        s, bad = as_str([r.get(f) for r in recs])
-        out[f] = s
+    for name in TEXT:
+        text[name], bad = as_str([r.get(name) for r in recs], strip=name in NAMES)
         bad_str |= bad
-    out["_bad_str"] = bad_str
-    val, bad, missing = as_int([r.get("ms_played") for r in recs])
-    out["ms_played"] = (val, bad, missing)
-    for b in BOOL_FIELDS:
-        out[b] = as_bool([r.get(b) for r in recs])
-    return out
-
-
-def _stage(c: dict[str, object]) -> Staged:
-    n = int(c["_n"])  # type: ignore[arg-type]
-    s = {k: v for k, v in c.items() if isinstance(v, pd.Series)}
-    track, artist, album = (
-        s["master_metadata_track_name"],
-        s["master_metadata_album_artist_name"],
-        s["master_metadata_album_album_name"],
+    ms, ms_bad, ms_missing = as_int([r.get("ms_played") for r in recs])
+    return Raw(
+        n=len(recs),
+        text=text,
+        ms=ms,
+        ms_bad=ms_bad,
+        ms_missing=ms_missing,
+        bools={b: as_bool([r.get(b) for r in recs]) for b in BOOLS},
+        offline=as_number([r.get("offline_timestamp") for r in recs]),
+        not_obj=not_obj,
+        bad_str=bad_str,
     )
-    ep_name, show = s["episode_name"], s["episode_show_name"]
-    book, chapter = s["audiobook_title"], s["audiobook_chapter_title"]
-    track_id = track.fillna(s["spotify_track_uri"])
-    ep_id = ep_name.fillna(s["spotify_episode_uri"])
-    book_id = book.fillna(s["audiobook_uri"]).fillna(s["audiobook_chapter_uri"])
-    kind = kind_from(track_id, ep_id, book_id)
-    is_ep, is_book, is_track = kind == "episode", kind == "audiobook", kind == "track"
-    book_uri = s["audiobook_chapter_uri"].fillna(s["audiobook_uri"])
-    uri = s["spotify_track_uri"].where(is_track, s["spotify_episode_uri"].where(is_ep, book_uri))
-    country = s["conn_country"].str.upper()
-    ms, ms_bad, ms_missing = c["ms_played"]  # type: ignore[misc]
-    shuffle, shuffle_bad = c["shuffle"]  # type: ignore[misc]
-    skipped, skipped_bad = c["skipped"]  # type: ignore[misc]
-    incognito, incognito_bad = c["incognito_mode"]  # type: ignore[misc]
-    frame = staged(
-        {
-            "ts": parse_iso(s["ts"]),
-            "ms_played": ms,
-            "kind": kind,
-            "track": track.where(is_track),
-            "artist": artist.where(is_track),
-            "album": album.where(is_track),
-            "show": show.where(is_ep, book.where(is_book)),
-            "episode": ep_name.where(is_ep, chapter.where(is_book)),
-            "uri": uri,
-            "reason_start": s["reason_start"],
-            "reason_end": s["reason_end"],
-            "skipped": skipped,
-            "shuffle": shuffle,
-            "country": country.mask(country == "ZZ"),
-        },
-        n,
-    )
-    frame.loc[incognito.fillna(False).to_numpy(dtype=bool), "drop"] = "incognito_mode"
-    if "_not_obj" in c:
-        flag(frame, c["_not_obj"], "wrong_type", None, "record is not a JSON object")  # type: ignore[arg-type]
-        flag(frame, c["_bad_str"], "wrong_type", None, "a text field holds an object or list")  # type: ignore[arg-type]
-    flag(frame, s["ts"].isna().to_numpy(), "missing_field", "ts", "ts is missing")
-    flag(frame, ms_bad, "wrong_type", "ms_played", "ms_played is not an integer")
-    flag(frame, ms_missing, "missing_field", "ms_played", "ms_played is missing")
-    for name, bad in (
-        ("shuffle", shuffle_bad),
-        ("skipped", skipped_bad),
-        ("incognito_mode", incognito_bad),
-    ):
-        flag(frame, bad, "wrong_type", name, f"{name} is not true/false")
-    return Staged(frame, majority(s["username"]))
 
 
 def read(source: Source) -> Staged:
     """Read one extended-history file the exact way (record by record, in Python)."""
-    return _stage(_python_columns(source))
+    return stage(_raw(source))
+
+
+CSV_EXPECTED = "expected Spotify extended streaming history fields saved as CSV"
+
+
+def _csv_int(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """CSV text -> integers; '12.0' counts (pandas writes a column holding a blank as floats)."""
+    missing = text.isna().to_numpy()
+    num = pd.to_numeric(text, errors="coerce")
+    bad = ~missing & (num.isna() | (num % 1 != 0)).to_numpy()
+    return num.where(~bad).astype("Float64").round().astype("Int64"), bad, missing
+
+
+def _csv_bool(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """'True'/'False' (pandas) or 'true'/'false' (JSON) -> booleans; anything else is wrong."""
+    val = text.str.lower().map({"true": True, "false": False}).astype("boolean")
+    return val, (text.notna() & val.isna()).to_numpy()
+
+
+def read_csv(source: Source) -> Staged:
+    """Read Spotify extended-history fields saved as CSV (often with pandas' unnamed index)."""
+    try:
+        df = pd.read_csv(
+            io.BytesIO(source.read_bytes()), dtype=str, keep_default_na=False, encoding="utf-8-sig"
+        )
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"not a readable CSV ({exc}); {CSV_EXPECTED}", file=source.where) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    n = len(df)
+    df = df.reset_index(drop=True)
+    blank = pd.Series(pd.NA, index=range(n), dtype="string")
+
+    def col(name: str) -> pd.Series:
+        s = df[name].astype("string") if name in df.columns else blank
+        s = s.str.strip() if name in NAMES else s
+        return s.mask(s == "")
+
+    ms, ms_bad, ms_missing = _csv_int(col("ms_played"))
+    return stage(
+        Raw(
+            n=n,
+            text={name: col(name) for name in TEXT},
+            ms=ms,
+            ms_bad=ms_bad,
+            ms_missing=ms_missing,
+            bools={b: _csv_bool(col(b)) for b in BOOLS},
+            offline=pd.to_numeric(col("offline_timestamp"), errors="coerce").astype("Float64"),
+        )
+    )

@@ -2,9 +2,10 @@
 
 A real extended export is dozens of ~12 MB JSON arrays. Parsing them in Python costs more than
 everything else ingest does, so DuckDB's JSON reader (C++, multi-threaded) parses all of them in
-one scan and does the per-record staging in SQL — the same rules as the exact Python path in
-spotify_extended.py (a parity test keeps them equal). Type-sensitive fields are read as JSON so a
-string where a number belongs is a per-record `wrong_type`, not a failed file. Anything the scan
+one scan and types every field of the one table (spotify_fields.FIELDS) in SQL; the staging step
+that follows is the same function the exact Python path in spotify_extended.py uses (a parity
+test keeps them equal). Type-sensitive fields are read as JSON so a string where a number belongs
+is a per-record `wrong_type`, not a failed file. Anything the scan
 cannot take whole (broken JSON, a non-object record) raises `FastPathError`, and the caller reads
 those files the exact way, where a broken file gets its one-line InputError.
 """
@@ -25,8 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wrapped.ingest.readers import majority
+from wrapped.ingest.readers.spotify_fields import BOOLS, FIELDS, NAMES, TEXT, Raw, stage
 from wrapped.ingest.sources import Source
-from wrapped.ingest.validate import flag, parse_iso, staged
 
 #: JSON bytes per DuckDB query: bounds peak memory on huge histories (~1.2M records).
 BATCH_BYTES = 1_000_000_000
@@ -36,77 +37,35 @@ class FastPathError(Exception):
     """DuckDB could not read the batch whole."""
 
 
-_TEXT = {
-    "ts": "ts",
-    "track": "master_metadata_track_name",
-    "artist": "master_metadata_album_artist_name",
-    "album": "master_metadata_album_album_name",
-    "track_uri": "spotify_track_uri",
-    "ep": "episode_name",
-    "ep_show": "episode_show_name",
-    "ep_uri": "spotify_episode_uri",
-    "book": "audiobook_title",
-    "book_uri": "audiobook_uri",
-    "chapter_uri": "audiobook_chapter_uri",
-    "chapter": "audiobook_chapter_title",
-    "reason_start": "reason_start",
-    "reason_end": "reason_end",
-    "country": "conn_country",
-    "account": "username",
-}
-_JSON = ("ms_played", "shuffle", "skipped", "incognito_mode")
-
-
-_NAMES = {"track", "artist", "album", "ep", "ep_show", "book", "chapter"}
-
-
 def _query() -> str:
-    spec = ", ".join(
-        [f"'{v}': 'VARCHAR'" for v in _TEXT.values()] + [f"'{j}': 'JSON'" for j in _JSON]
-    )
-    # Names: NULLIF(trim(x), '') == the Python path's strip-then-blank-is-null. Machine fields
-    # (ids, codes, timestamps) are never padded, so they skip the trim.
+    """One scan: every field of the one table (spotify_fields.FIELDS), typed as that table says."""
+    spec = ", ".join(f"'{f.name}': '{'VARCHAR' if f.name in TEXT else 'JSON'}'" for f in FIELDS)
+    # NAME fields: NULLIF(trim(x), '') == the Python path's strip-then-blank-is-null. CODE fields
+    # (ids, codes, timestamps) are never padded, so neither path trims them.
     text = ", ".join(
-        f"NULLIF(trim({src}), '') AS {dst}" if dst in _NAMES else f"NULLIF({src}, '') AS {dst}"
-        for dst, src in _TEXT.items()
+        f"NULLIF(trim({n}), '') AS {n}" if n in NAMES else f"NULLIF({n}, '') AS {n}" for n in TEXT
     )
     # JSON-typed columns keep their raw text: only a bare true/false is a boolean and only a
-    # bare integer is a play length ('"123"', 1.5 or "yes" are wrong types, never coerced).
+    # bare integer is a play length ('"123"', 1.5 or "yes" are wrong types, never coerced); only
+    # a bare number is an offline timestamp (a quoted one keeps its quotes and fails the cast).
     bools = ", ".join(
         f"CASE {b}::VARCHAR WHEN 'true' THEN true WHEN 'false' THEN false END AS {b}, "
         f"coalesce({b}::VARCHAR NOT IN ('true', 'false', 'null'), false) AS {b}_bad"
-        for b in ("shuffle", "skipped", "incognito_mode")
+        for b in BOOLS
     )
     return f"""
     WITH raw AS (
         SELECT filename, {text}, {bools},
             CASE WHEN TRY_CAST(ms_played::VARCHAR AS BIGINT)::VARCHAR = ms_played::VARCHAR
                  THEN ms_played::VARCHAR::BIGINT END AS ms,
-            coalesce(ms_played::VARCHAR = 'null', true) AS ms_missing
+            coalesce(ms_played::VARCHAR = 'null', true) AS ms_missing,
+            TRY_CAST(offline_timestamp::VARCHAR AS DOUBLE) AS offline
         FROM read_json($files, format = 'array', filename = true, columns = {{{spec}}},
                        maximum_object_size = 16777216)
-    ), k AS (
-        SELECT *, CASE
-            WHEN coalesce(track, track_uri) IS NOT NULL THEN 'track'
-            WHEN coalesce(ep, ep_uri) IS NOT NULL THEN 'episode'
-            WHEN coalesce(book, book_uri, chapter_uri) IS NOT NULL THEN 'audiobook'
-        END AS kind FROM raw
     )
-    SELECT filename,
-        ts, TRY_STRPTIME(ts, '%Y-%m-%dT%H:%M:%SZ') AS ts_fast, ms AS ms_played, kind,
-        CASE WHEN kind = 'track' THEN track END AS track,
-        CASE WHEN kind = 'track' THEN artist END AS artist,
-        CASE WHEN kind = 'track' THEN album END AS album,
-        CASE kind WHEN 'episode' THEN ep_show WHEN 'audiobook' THEN book END AS show,
-        CASE kind WHEN 'episode' THEN ep WHEN 'audiobook' THEN chapter END AS episode,
-        CASE kind WHEN 'track' THEN track_uri WHEN 'episode' THEN ep_uri
-                  ELSE coalesce(chapter_uri, book_uri) END AS uri,
-        reason_start, reason_end, skipped, shuffle,
-        CASE WHEN upper(country) = 'ZZ' THEN NULL ELSE upper(country) END AS country,
-        account, ts IS NULL AS ts_missing, ms_missing,
-        (NOT ms_missing AND ms IS NULL) AS ms_bad,
-        shuffle_bad, skipped_bad, incognito_mode_bad, coalesce(incognito_mode, false) AS incognito
-    FROM k
+    SELECT *, TRY_STRPTIME(ts, '%Y-%m-%dT%H:%M:%SZ') AS ts_fast,
+        (NOT ms_missing AND ms IS NULL) AS ms_bad
+    FROM raw
     """
 
 
@@ -187,47 +146,25 @@ def read_batch(sources: list[Source]) -> Batch:
         table, part = table.take(pa.array(order)), part[order]
     starts = np.searchsorted(part, np.arange(len(paths)))
     n = table.num_rows
-    # TRY_STRPTIME covers Spotify's own format; anything else gets pandas' ISO-8601 parser,
-    # exactly as on the Python path.
     ts = pd.Series(
         table.column("ts_fast").to_numpy(zero_copy_only=False), dtype="datetime64[ns]"
     ).dt.tz_localize("UTC")
-    odd = ts.isna().to_numpy() & ~_flags(table, "ts_missing")
-    if odd.any():
-        ts[odd] = parse_iso(_series(table, "ts", "string")[odd])
-    cols: dict[str, object] = {
-        "ts": ts,
-        "ms_played": _series(table, "ms_played", "Int64"),
-        "skipped": _series(table, "skipped", "boolean"),
-        "shuffle": _series(table, "shuffle", "boolean"),
-        "idx": np.arange(n, dtype=np.int64) - starts[part],
-    }
-    for name in (
-        "kind",
-        "track",
-        "artist",
-        "album",
-        "show",
-        "episode",
-        "uri",
-        "reason_start",
-        "reason_end",
-        "country",
-    ):
-        cols[name] = _series(table, name, "string")
-    frame = staged(cols, n)
+    raw = Raw(
+        n=n,
+        text={name: _series(table, name, "string") for name in TEXT},
+        ms=_series(table, "ms", "Int64"),
+        ms_bad=_flags(table, "ms_bad"),
+        ms_missing=_flags(table, "ms_missing"),
+        bools={b: (_series(table, b, "boolean"), _flags(table, f"{b}_bad")) for b in BOOLS},
+        offline=_series(table, "offline", "Float64"),
+        ts=ts,
+    )
+    frame = stage(raw, name_account=False).frame
+    frame["idx"] = np.arange(n, dtype=np.int64) - starts[part]
     frame["part"] = part
-    incognito = _flags(table, "incognito")
-    if incognito.any():
-        frame.loc[incognito, "drop"] = "incognito_mode"
-    flag(frame, _flags(table, "ts_missing"), "missing_field", "ts", "ts is missing")
-    flag(frame, _flags(table, "ms_bad"), "wrong_type", "ms_played", "ms_played is not an integer")
-    flag(frame, _flags(table, "ms_missing"), "missing_field", "ms_played", "ms_played is missing")
-    for name in ("shuffle", "skipped", "incognito_mode"):
-        flag(frame, _flags(table, f"{name}_bad"), "wrong_type", name, f"{name} is not true/false")
     accounts: list[str | None] = [None] * len(paths)
-    if table.column("account").null_count < n:
-        acc = pd.DataFrame({"part": part, "account": _series(table, "account", "string")})
+    if table.column("username").null_count < n:
+        acc = pd.DataFrame({"part": part, "account": raw.text["username"]})
         for p, group in acc.dropna().groupby("part"):
             accounts[int(p)] = majority(group["account"])
     return Batch(frame, accounts)

@@ -1,27 +1,28 @@
-"""One listener's stories: the interesting days in order, each through the gate.
+"""One listener's stories: the interesting days in order, each through `write_story`.
 
-Days are written in sequence so each prompt carries the listener's earlier stories. A failure
-here is data (a `ListenerResult` with status "failed" and the error), never a crash of the run —
-except a configuration error (wrong key, unknown model) that would fail every listener the same
-way: that is "fatal" and stops the run with one clear line; and an outage of the endpoint
+Days are written in sequence so each prompt carries the listener's earlier stories. The
+listener's derived data (sanitized year, fact indexes, prompt base) lives in one
+`ListenerContext` made here and dropped when the listener is done. A failure is data (a
+`ListenerResult` with status "failed" and the error), never a crash of the run — except a
+configuration error (wrong key, unknown model) that would fail every listener the same way:
+"fatal", which stops the run with one clear line; and an outage of the endpoint
 (`LLMOutageError`): "halted", which stops the run too, the listener left for the rerun.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, NamedTuple
+from collections.abc import Callable
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from wrapped.errors import ConfigError, LLMAuthError, LLMHTTPError, LLMOutageError, WrappedError
-from wrapped.gate.policy import release
+from wrapped.gate import Gate, ListenerContext
+from wrapped.generate.story import FATAL_STATUSES, StoryOutcome, write_story
 from wrapped.llm.backend import Backend
 from wrapped.settings import Settings
 from wrapped.stats.model import UserYear
 from wrapped.story import PreviousStory, Story, StoryRequest, Usage, Verdict
-
-#: HTTP statuses that mean "your configuration is wrong" rather than "this listener failed"
-_FATAL_STATUSES = {400, 401, 403, 404}
 
 
 class ListenerResult(BaseModel):
@@ -64,9 +65,17 @@ class Finished(NamedTuple):
 
 
 async def write_listener(
-    user_year: UserYear, *, gate: Any, backend: Backend, settings: Settings
+    user_year: UserYear,
+    *,
+    gate: Gate,
+    backend: Backend,
+    settings: Settings,
+    on_story: Callable[[StoryOutcome], None] | None = None,
 ) -> ListenerResult:
-    """Run every interesting day of one listener through writer + gate."""
+    """Run every interesting day of one listener through `write_story`.
+
+    `on_story` is told each day's outcome as it completes (progress counters)."""
+    ctx = ListenerContext(user_year)
     previous: list[PreviousStory] = []
     stories: list[Story] = []
     verdicts: list[Verdict] = []
@@ -76,20 +85,21 @@ async def write_listener(
             request = StoryRequest(
                 user_year=user_year, day=day.date, previous=list(previous), seed=settings.seed
             )
-            outcome = await gate.produce(request, backend)
+            outcome = await write_story(
+                request, ctx=ctx, backend=backend, gate=gate, settings=settings
+            )
+            if on_story is not None:
+                on_story(outcome)
             usage = usage + outcome.usage
             verdicts.append(outcome.verdict)
-            if outcome.story is not None:
-                stories.append(outcome.story)
-                if outcome.story.decision in ("pass", "fallback"):
-                    previous.append(
-                        PreviousStory(
-                            day=day.date,
-                            category=day.category,
-                            title=outcome.story.title,
-                            story=outcome.story.story,
-                        )
+            story = outcome.story
+            if story is not None:
+                stories.append(story)
+                previous.append(
+                    PreviousStory(
+                        day=day.date, category=day.category, title=story.title, story=story.story
                     )
+                )
     except (LLMAuthError, ConfigError) as exc:
         return ListenerResult(
             user_id=user_year.user_id, status="fatal", error=str(exc), usage=usage
@@ -100,14 +110,12 @@ async def write_listener(
             user_id=user_year.user_id, status="halted", error=str(exc), usage=usage
         )
     except LLMHTTPError as exc:
-        status = "fatal" if exc.status in _FATAL_STATUSES else "failed"
+        status: Literal["fatal", "failed"] = "fatal" if exc.status in FATAL_STATUSES else "failed"
         return ListenerResult(user_id=user_year.user_id, status=status, error=str(exc), usage=usage)
     except WrappedError as exc:
         return _failed(user_year, exc, usage)
     except Exception as exc:  # noqa: BLE001 - a listener's bug must not sink the run; it is recorded
         return _failed(user_year, exc, usage)
-    finally:
-        release(user_year)  # the gate's per-listener index and sanitized copy
     return ListenerResult(
         user_id=user_year.user_id,
         status="done",
