@@ -211,3 +211,89 @@ def test_a_context_is_only_used_for_its_own_listener() -> None:
     ca = ListenerContext(a)
     assert verify_grounding(text, a, DAY, ctx=ca).status == "fail"
     assert _rank_ok(verify_grounding(text, b, DAY, ctx=ca))
+
+
+# --- estimated minutes (Last.fm and ListenBrainz keep no play length) --------------------------
+
+
+def _scrobbles(tmp_path: Path, source: str) -> Path:
+    """One listener's export: 30 plays on 2024-03-09, 5 minutes apart, no play lengths."""
+    start = 1709971200 + 9 * 3600  # 2024-03-09 09:00 UTC
+    if source == "listenbrainz":
+        listens = [
+            {
+                "listened_at": start + i * 300,
+                "track_metadata": {
+                    "track_name": f"Song {i % 6}",
+                    "artist_name": "The Scrobblers",
+                    "release_name": "Unknown Lengths",
+                },
+            }
+            for i in range(30)
+        ]
+        path = tmp_path / "lb_user" / "listens.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(listens), encoding="utf-8")
+        return path
+    rows = "".join(
+        f'"{start + i * 300}","","The Scrobblers","","Unknown Lengths","","Song {i % 6}",""\n'
+        for i in range(30)
+    )
+    path = tmp_path / "fm_user" / "scrobbles.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "uts,utc_time,artist,artist_mbid,album,album_mbid,track,track_mbid\n" + rows,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("source", ["listenbrainz", "lastfm"])
+def test_scrobbled_minutes_are_estimates_only_a_hedged_claim_is_grounded(
+    tmp_path: Path, source: str
+) -> None:
+    from wrapped.ingest.pipeline import ingest
+    from wrapped.settings import Settings
+    from wrapped.stats import compute_user_years
+
+    settings = Settings(salt="estimates-test", year=2024, min_plays=1, min_minutes=0)
+    events = ingest([_scrobbles(tmp_path, source)], settings=settings).events
+    assert events["ms_estimated"].all()  # ingest marks every scrobble
+    (uy,) = compute_user_years(events, settings=settings)
+    assert uy.totals.minutes_estimated == 1.0
+    minutes = uy.totals.all.minutes
+    assert minutes == 105  # 30 plays x 3.5 minutes, none of them measured
+    day = uy.days[0].date
+    exact = verify_grounding(f"You gave {minutes} minutes to The Scrobblers this year.", uy, day)
+    assert exact.status == "fail"
+    assert "estimates" in " ".join(exact.reasons)
+    for hedged in (f"about {minutes}", f"around {minutes}", "over 100", "nearly 110"):
+        check = verify_grounding(f"You gave {hedged} minutes to The Scrobblers this year.", uy, day)
+        assert check.status == "pass", (hedged, check.reasons)
+    # hours are estimates too; counts of plays are not (a scrobble is a play)
+    assert verify_grounding("That is about 2 hours of music.", uy, day).status == "pass"
+    assert verify_grounding("You played 30 songs this year.", uy, day).status == "pass"
+
+
+def test_measured_minutes_stay_exact() -> None:
+    """The control: a Spotify listener's minutes are measured, so the exact claim is grounded."""
+    uy = make_user_year()
+    assert uy.totals.minutes_estimated == 0.0
+    assert verify_grounding("Over the day you racked up 417 minutes.", uy, DAY).status == "pass"
+
+
+def test_embedded_writer_hedges_estimated_minutes_and_passes() -> None:
+    from wrapped.writer import compose
+
+    data = user_year_dict()
+    data["totals"]["minutes_estimated"] = 1.0  # every play a scrobble
+    uy = UserYear.model_validate(data)
+    hedged = 0
+    for day in (DAY, date(2024, 1, 1)):
+        for seed in range(8):
+            req = StoryRequest(user_year=uy, day=day, seed=seed)
+            draft = compose(req)
+            checks = deterministic_checks(draft, req)
+            assert all(c.status == "pass" for c in checks), [c.reasons for c in checks]
+            hedged += draft.story.count("about ")
+    assert hedged  # the stories do quote minutes, hedged

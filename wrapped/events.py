@@ -27,6 +27,8 @@ EVENT_DTYPES: dict[str, str] = {
     "shuffle": "boolean",
     "country": "string",
     "source": "string",  # "<file>#<record index>"
+    # the export keeps no play length (Last.fm, ListenBrainz): ms_played is a typical length
+    "ms_estimated": "boolean",
 }
 
 EVENT_COLUMNS: list[str] = list(EVENT_DTYPES)

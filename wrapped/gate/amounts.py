@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 
+from wrapped.gate.derive import estimated
 from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS, FactIndex
 from wrapped.gate.numbers import (
     _UNITS,
@@ -200,7 +201,7 @@ _NOUN_PATHS = [
         (
             "distinct_tracks",
             "len(top_tracks)",
-            "distinct_titles",
+            "distinct_title",
             "plays",
             "count(",
             "log_total",
@@ -325,6 +326,8 @@ def _match(
                 continue
             if not unit and f.approx:
                 continue
+            if f.estimate and qual is None:  # an estimate is true only when hedged ("about")
+                continue
             if matches(x, qual, f.value, f.approx or f.unit == "percent"):
                 return f"{f.path}={f.value:g}"
     return None
@@ -367,11 +370,12 @@ def numbers(run: Run) -> None:
             subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
         fact = _match(run.ix, x, qual, unit, subjects, u.paths)
         span = run.orig[start:end] + (f" {unit}" if unit else "")
-        run.add(
-            "number",
-            span,
-            fact is not None,
-            fact,
-            f"no {unit or 'number'} in your data matches {x:g}" + (f" ({qual})" if qual else ""),
-        )
+        why = f"no {unit or 'number'} in your data matches {x:g}" + (f" ({qual})" if qual else "")
+        if fact is None and qual is None and _match(run.ix, x, "about", unit, subjects, u.paths):
+            if estimated(run.ix.user_year):
+                why = (
+                    f"{x:g} {unit or ''} is written as exact, but this listener's minutes are "
+                    f"estimates (scrobbles keep no play length): write 'about {x:g}'"
+                ).replace("  ", " ")
+        run.add("number", span, fact is not None, fact, why)
         run.blank(start, end)

@@ -5,6 +5,9 @@ Built once per (UserYear, day) by the caller's per-listener context
 index (names regex, number pool) is the expensive part. Each number carries a *unit* so a claim
 is compared only with facts of the same kind ("417 minutes" with minute facts, "14 plays" with
 counts): that keeps a planted wrong number from matching some unrelated fact by chance.
+What goes into the index is derived from the role each `UserYear` field declares
+(`wrapped.stats.roles`): the year's facts by `wrapped.gate.derive`, a day's by
+`wrapped.gate.dayfacts`; this module holds the index, its number pools and name lookups.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache, partial
+from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
+from wrapped.gate.dayfacts import index_day
+from wrapped.gate.derive import Fact, walk_year
 from wrapped.gate.lexicon import fold
 from wrapped.gate.safety import normalize_name
 from wrapped.stats.model import MONTHS, WEEKDAYS, InterestingDay, UserYear
@@ -55,16 +59,6 @@ TOP_LISTS = (
     "top_podcasts",
     "top_episodes",
 )
-
-
-class Fact(NamedTuple):
-    """One number from the data. `approx`: derived (hours, days of listening), so rounding is fine."""
-
-    value: float
-    path: str
-    unit: str
-    approx: bool = False
-    subject: str | None = None  # normalized name the number is about (top-list rows, log counts)
 
 
 @dataclass
@@ -168,38 +162,6 @@ def _position(row: tuple[float, int, Fact]) -> int:
     return row[1]
 
 
-#: `Fact(*fields)` without the Python-level `__new__` (all five fields given): the index makes
-#: a few hundred facts per listener
-_fact = partial(tuple.__new__, Fact)
-
-
-def _unit_for_key(key: str) -> str:
-    k = key.lower()
-    if "minute" in k or k.endswith("_min"):
-        return "minutes"
-    if "share" in k or "rate" in k or "pct" in k or "percent" in k:
-        return "percent"
-    if k.endswith("plays") or k.endswith("count"):
-        return "count"
-    if k.endswith("days") or "streak" in k:
-        return "days"
-    if k.endswith("year") or k == "born":
-        return "year"
-    if "hour" in k:
-        return "hour"
-    return "count"
-
-
-def _add_minutes(
-    out: list[Fact], minutes: float, path: str, subject: str | None = None, derived: bool = True
-) -> None:
-    """A minutes fact, plus (for headline amounts) its hours and days of listening."""
-    out.append(_fact((float(minutes), path, "minutes", False, subject)))
-    if derived:
-        out.append(_fact((minutes / 60, path + "/60", "hours", True, subject)))
-        out.append(_fact((minutes / 1440, path + "/1440", "days", True, subject)))
-
-
 def build_index(uy: UserYear, day: date, year: FactIndex | None = None) -> FactIndex:
     """Index `uy` and the interesting day `day` (which may be absent: then only year facts).
 
@@ -233,7 +195,7 @@ def build_index(uy: UserYear, day: date, year: FactIndex | None = None) -> FactI
         year=year,
     )
     if the_day is not None:
-        _index_day(ix, the_day)
+        index_day(ix, the_day)
     ix.dates.add(day)
     ix.weekdays.add(WEEKDAYS[day.weekday()])
     ix.plural_weekdays.add(WEEKDAYS[day.weekday()])
@@ -246,220 +208,23 @@ def build_year_index(uy: UserYear) -> FactIndex:
 
 
 def _build_year(uy: UserYear) -> FactIndex:
+    """The listener's year facts, derived from the `Role` declared on each field of `UserYear`
+    (see `wrapped.stats.roles`): a new statistic is indexed by declaring its role, nothing here.
+
+    The interesting days' numbers are left to `index_day` (a day's numbers back claims about
+    that day only); their names, dates, weekdays and years are the listener's, indexed here.
+    Names are gathered first and indexed once each (log entries repeat titles and artists), in
+    first-seen order, so `names` maps each normal form to the first original seen."""
     ix = FactIndex(uy, uy.window.start, None)
-    nums = ix.numbers
-    # names are gathered first and indexed once each (log entries repeat titles and artists);
-    # first-seen order is kept, so `names` maps each normal form to the same original as before
-    raw: list[str | None] = []
-    name = raw.append
-    t = uy.totals
-    for part in ("all", "music", "podcast", "audiobook"):
-        amount = getattr(t, part)
-        nums.append(Fact(amount.plays, f"totals.{part}.plays", "count"))
-        _add_minutes(nums, amount.minutes, f"totals.{part}.minutes")
-    for key in (
-        "distinct_tracks",
-        "distinct_artists",
-        "distinct_albums",
-        "distinct_shows",
-        "distinct_episodes",
-    ):
-        nums.append(Fact(getattr(t, key), f"totals.{key}", "count"))
-    nums.append(Fact(t.listening_days, "totals.listening_days", "days"))
-    for lst in TOP_LISTS:
-        rows = getattr(uy, lst)
-        nums.append(Fact(len(rows), f"len({lst})", "count"))
-        ranks: dict[str, int] = {}
-        for r in rows:
-            subject = normalize_name(r.name)
-            nums.append(Fact(r.plays, f"{lst}[{r.rank}].plays", "count", False, subject))
-            _add_minutes(nums, r.minutes, f"{lst}[{r.rank}].minutes", subject)
-            ranks.setdefault(normalize_name(r.name), r.rank)
-            name(r.name)
-            if r.by:
-                name(r.by)
-        ix.ranks[lst] = ranks
-    d = uy.discovery
-    if d.new_artists is not None:
-        nums.append(Fact(d.new_artists, "discovery.new_artists", "count"))
-    if d.new_artist_share is not None:
-        nums.append(Fact(d.new_artist_share * 100, "discovery.new_artist_share", "percent"))
-    name(d.top_new_artist)
-    c = uy.clock
-    ix.peak_hour = c.peak_hour
-    if c.busiest_weekday:
-        ix.weekdays.add(c.busiest_weekday)
-        ix.plural_weekdays.add(c.busiest_weekday)
-    for part, minutes in c.minutes_by_part.items():
-        _add_minutes(nums, minutes, f"clock.minutes_by_part.{part}", derived=False)
-    for i, minutes in enumerate(c.minutes_by_weekday):
-        _add_minutes(nums, minutes, f"clock.minutes_by_weekday[{WEEKDAYS[i]}]", derived=False)
-        nums.append(Fact(c.plays_by_weekday[i], f"clock.plays_by_weekday[{WEEKDAYS[i]}]", "count"))
-    if uy.months:
-        best = max(uy.months, key=lambda m: m.minutes)
-        ix.top_month = best.name
-    for m in uy.months:
-        nums.append(Fact(m.plays, f"months[{m.name}].plays", "count"))
-        _add_minutes(nums, m.minutes, f"months[{m.name}].minutes", derived=False)
-        name(m.top_artist)
-    for p in uy.peak_months:
-        _add_minutes(nums, p.minutes, f"peak_months[{p.artist}].minutes", normalize_name(p.artist))
-        name(p.artist)
-    for key in ("streak", "artist_streak"):
-        s = getattr(uy, key)
-        nums.append(Fact(s.days, f"{key}.days", "days"))
-        name(s.artist)
-        for when in (s.start, s.end):
-            if when:
-                ix.dates.add(when)
-    h = uy.habits
-    for key in ("skip_rate", "completion_rate", "shuffle_share"):
-        v = getattr(h, key)
-        if v is not None:
-            nums.append(Fact(v * 100, f"habits.{key}", "percent"))
-    nums.append(
-        Fact(
-            h.repeat_plays,
-            "habits.repeat_plays",
-            "count",
-            False,
-            normalize_name(h.repeat_track) if h.repeat_track else None,
-        )
-    )
-    name(h.repeat_track)
-    name(h.repeat_artist)
-    if h.repeat_date:
-        ix.dates.add(h.repeat_date)
-    n = uy.nostalgia
-    for dec, minutes in n.minutes_by_decade.items():
-        _add_minutes(
-            nums, minutes, f"nostalgia.minutes_by_decade.{dec}", dec.lower(), derived=False
-        )
-        digits = re.sub(r"\D", "", dec)
-        if digits:
-            ix.decades.add(int(digits))
-    nums.append(Fact(n.known_share * 100, "nostalgia.known_share", "percent"))
-    if n.median_release_year:
-        ix.years.add(n.median_release_year)
-    if n.listening_age:
-        nums.append(Fact(n.listening_age, "nostalgia.listening_age", "age"))
-    for axis in uy.personality.axes:
-        nums.append(Fact(round(axis.score * 100, 1), f"personality.{axis.name}.score", "percent"))
-        _text_numbers(nums, axis.explanation, f"personality.{axis.name}.explanation")
-        for w in (axis.low, axis.high):
-            name(w)
-    name(uy.personality.label)
-    name(uy.cohort.top_genre)
-    if uy.birth_date:
-        ix.dates.add(uy.birth_date)
-    ix.years.update({uy.window.year, uy.window.start.year, uy.window.end.year})
-    for other in uy.days:
-        ix.dates.add(other.date)
-        ix.weekdays.add(other.weekday)
-        ix.years.add(other.date.year)
-    nums.append(Fact(uy.window.year, "window.year", "year"))
-    for other in uy.days:  # every name of every day is the listener's data
-        for value in other.facts.values():
-            if isinstance(value, str) and not _HHMM.fullmatch(value):
-                name(value)
-        for e in other.log:
-            name(e.title)
-            name(e.by)
-            name(e.album)
-            name(getattr(e, "genre", None))
-            year = getattr(e, "release_year", None)
-            if year:
-                ix.years.add(int(year))
-    for each in dict.fromkeys(raw):
-        _name(ix, each)
+    raw = walk_year(ix)
+    names, tokens = ix.names, ix.tokens
+    for each in dict.fromkeys(raw):  # `_name`, inlined: ~200 names per listener
+        if each:
+            for norm, words in _name_forms(each):
+                names.setdefault(norm, each)
+                tokens.update(words)
     _compile(ix)
     return ix
-
-
-_HHMM = re.compile(r"\d{1,2}:\d{2}")
-_NUM_IN_TEXT = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_TEXT_UNITS = (
-    ("minute", "minutes"),
-    ("hour", "hours"),
-    ("day", "days"),
-    ("%", "percent"),
-    ("per cent", "percent"),
-    ("percent", "percent"),
-)
-
-
-def _text_numbers(nums: list[Fact], text: str, path: str) -> None:
-    """Numbers in stats-written prose (headlines, explanations), with the unit written after them."""
-    for m in _NUM_IN_TEXT.finditer(text):
-        after = text[m.end() : m.end() + 12].lower().lstrip()
-        unit = next((u for w, u in _TEXT_UNITS if after.startswith(w)), "count")
-        nums.append(Fact(float(m.group(0).replace(",", "")), path, unit))
-
-
-def _owners(key: str) -> list[str]:
-    """Candidate fact keys naming what `key` counts: top_artist_plays -> top_artist."""
-    parts = key.split("_")
-    return ["_".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
-
-
-def _index_day(ix: FactIndex, d: InterestingDay) -> None:
-    nums = ix.numbers
-    for key, value in d.facts.items():
-        if isinstance(value, str) and _HHMM.fullmatch(value):
-            ix.times.add(value)
-            hh, mm = value.split(":")
-            ix.minutes_of_day.append(int(hh) * 60 + int(mm))
-            continue
-        if isinstance(value, str):
-            if "top" in key or "most" in key:
-                ix.day_tops.add(normalize_name(value))
-            continue
-        unit = _unit_for_key(key)
-        # "top_artist_plays" is about facts["top_artist"]: it may only back a claim about it
-        owner = next((d.facts[k] for k in _owners(key) if isinstance(d.facts.get(k), str)), None)
-        subject = normalize_name(str(owner)) if owner else None
-        if unit == "minutes":
-            _add_minutes(nums, float(value), f"day.facts.{key}", subject)
-        elif unit == "percent" and float(value) <= 1:
-            nums.append(Fact(float(value) * 100, f"day.facts.{key}", "percent"))
-        else:
-            nums.append(Fact(float(value), f"day.facts.{key}", unit, False, subject))
-            if unit == "year":
-                ix.years.add(int(value))
-    _text_numbers(nums, d.headline, "day.headline")
-    nums.append(Fact(d.log_total, "day.log_total", "count"))
-    nums.append(Fact(d.log_cap, "day.log_cap", "count"))
-    nums.append(Fact(len(d.log), "len(day.log)", "count"))
-    titles: Counter[str] = Counter()
-    bys: Counter[str] = Counter()
-    total = 0.0
-    for e in d.log:
-        titles[e.title] += 1
-        if e.by:
-            bys[e.by] += 1
-        nums.append(_fact((e.minutes, f"day.log[{e.time}].minutes", "minutes", False, None)))
-        total += e.minutes
-        ix.times.add(e.time)
-        hh, mm = e.time.split(":")
-        ix.minutes_of_day.append(int(hh) * 60 + int(mm))
-    for name, k in (titles + bys).items():
-        nums.append(Fact(k, f"day.log.count({name})", "count", False, normalize_name(name)))
-    nums.append(Fact(len(bys), "day.log.distinct_by", "count"))
-    nums.append(Fact(len(titles), "day.log.distinct_titles", "count"))
-    nums.append(Fact(sum(1 for e in d.log if e.skipped), "day.log.skipped", "count"))
-    _add_minutes(nums, round(total, 1), "sum(day.log.minutes)")
-    ix.dates.add(d.date)
-    ix.years.add(d.date.year)
-    ix.weekdays.add(d.weekday)
-
-
-def _name(ix: FactIndex, name: str | None) -> None:
-    if not name:
-        return
-    names = ix.names
-    for norm, words in _name_forms(name):
-        names.setdefault(norm, name)
-        ix.tokens.update(words)
 
 
 @lru_cache(maxsize=65536)

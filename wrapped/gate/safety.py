@@ -6,16 +6,17 @@ instruction to the model (prompt injection), is removed from the copy of the `Us
 into the prompt. The model then has no reason to mention it; the output-side checks
 (`wrapped.gate.output`) still reject any story that names it anyway.
 
-What "removed" means, field by field:
-* top lists (artists, tracks, albums, genres, podcasts, episodes): the row is dropped when its
-  name or its `by` is flagged; the remaining rows keep their true `rank` (no renumbering), so
-  "your #3 artist" stays true;
-* interesting days: log entries whose title, artist/show or album is flagged are dropped
-  (`log_total` keeps the true count); string facts that are flagged are dropped;
-* single-name fields (month top artist, peak months, streak artist, repeat track/artist, top new
-  artist, cohort top genre): set to None (peak-month rows are dropped);
-* free text (day headlines, personality explanations): flagged names are replaced by
-  "[withheld]"; a text that still trips the lexicon is replaced entirely.
+What is screened and what "removed" means follows each field's role (`wrapped.stats.roles`):
+every `NAME` (artists, tracks, albums, shows, genres, episodes, a day's log titles), every
+`TEXT` (day headlines, personality explanations) and the string values of a day's `FACTS`.
+* a flagged name in a list row drops the row (top lists, peak months, a day's log): the
+  remaining rows keep their true `rank` (no renumbering), so "your #3 artist" stays true, and
+  `log_total` keeps the true count; a name declared ``drop=False`` (a month's top artist, a
+  log entry's genre) and a name in a single model (streak artist, repeat track/artist, top new
+  artist, cohort top genre) is set to None, with its declared `clears` (the repeat pair);
+* a flagged string fact is dropped;
+* free text: flagged names are replaced by "[withheld]"; a text that still trips the lexicon
+  is replaced entirely.
 Numbers are never changed: totals stay true, so grounding against the original data still holds.
 """
 
@@ -23,21 +24,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, NamedTuple
+
+from pydantic import BaseModel
 
 from wrapped.gate.lexicon import fold, lexicon
 from wrapped.stats.model import UserYear
+from wrapped.stats.roles import SCREENED, Kind, Role, roles_of
 
 WITHHELD = "[withheld]"
-
-_TOP_LISTS = (
-    "top_artists",
-    "top_tracks",
-    "top_albums",
-    "top_genres",
-    "top_podcasts",
-    "top_episodes",
-)
 
 
 class Flag(NamedTuple):
@@ -89,32 +85,35 @@ class _Walker:
         self.flags: list[Flag] = []
         self.names: dict[str, None] = {}
         self.terms = terms  # words of the terms the whole-year screen found
+        self.seen: dict[str, str | None] = {}  # value -> category: logs repeat their names
 
     def bad(self, value: Any, path: str) -> bool:
+        category = self.category(value)
+        if category is not None:
+            self.flag(value, path, category)
+        return category is not None
+
+    def category(self, value: Any) -> str | None:
+        """The category `value` touches (None: clean), without recording it."""
         if not isinstance(value, str) or not value:
-            return False
+            return None
+        if value in self.seen:
+            return self.seen[value]
+        found = self.seen[value] = self._category(value)
+        return found
+
+    def _category(self, value: str) -> str | None:
         # only strings that hold a word of a found term, or could hide one (digits or symbols
         # inside words, separators, spaced or stretched letters) need the full check
         if not _SUSPICIOUS.search(value):
             folded = fold(value)
             if not any(t in folded for t in self.terms):
-                return False
-        category = is_unsafe(value)
-        if category is None:
-            return False
+                return None
+        return is_unsafe(value)
+
+    def flag(self, value: str, path: str, category: str) -> None:
         self.flags.append(Flag(path, value, category))
         self.names[value] = None
-        return True
-
-
-def _flag_rows(rows: list[dict], path: str, walker: _Walker, keys: tuple[str, ...]) -> list[dict]:
-    kept = []
-    for i, row in enumerate(rows):
-        # evaluate every key so each flagged name is listed, not just the first
-        flagged = [walker.bad(row.get(k), f"{path}[{i}].{k}") for k in keys]
-        if not any(flagged):
-            kept.append(row)
-    return kept
 
 
 def _redact_text(text: str, names: list[str]) -> str:
@@ -127,39 +126,77 @@ def _redact_text(text: str, names: list[str]) -> str:
 
 
 def _string_groups(uy: UserYear) -> list[list[str]]:
-    """Every title, name and free text the policy screens (ids, zones and decades are not), in
-    groups: the year's own, then each interesting day's, then the personality's. A listener's
-    prompts differ by one day's log, so each group is screened (and remembered) on its own."""
-    out: list[str] = []
-    for key in _TOP_LISTS:
-        for r in getattr(uy, key):
-            out.append(r.name)
-            if r.by:
-                out.append(r.by)
-    out += [m.top_artist for m in uy.months if m.top_artist]
-    out += [p.artist for p in uy.peak_months]
-    for v in (
-        uy.streak.artist,
-        uy.artist_streak.artist,
-        uy.habits.repeat_track,
-        uy.habits.repeat_artist,
-        uy.discovery.top_new_artist,
-        uy.cohort.top_genre,
-    ):
-        if v:
-            out.append(v)
-    groups = [out]
-    for d in uy.days:
-        day = [d.headline, *(v for v in d.facts.values() if isinstance(v, str))]
-        for e in d.log:
-            day.append(e.title)
-            if e.by:
-                day.append(e.by)
-            if e.album:
-                day.append(e.album)
-        groups.append(day)
-    groups.append([a.explanation for a in uy.personality.axes])
+    """Every string the policy screens (the `SCREENED` roles: names, free text, the string
+    facts of a day; ids, zones and our own labels are not), in groups: the year's own names,
+    then each interesting day's, then the year's free text. A listener's prompts differ by one
+    day's log, so each group is screened (and remembered) on its own; a `shared` name (a play's
+    catalogue genre, the same on every day) is screened once, with the year's names."""
+    year: list[str] = []
+    texts: list[str] = []
+    groups: list[list[str]] = [year]
+    _gather(uy, year, texts, _Groups(year, groups))
+    groups.append(texts)
     return groups
+
+
+class _Groups(NamedTuple):
+    year: list[str]  # the year's own names (and every shared one)
+    all: list[list[str]]
+
+
+@lru_cache(maxsize=64)
+def _screened(cls: type[BaseModel]) -> tuple[tuple[str, Kind, type[BaseModel] | None, Role], ...]:
+    """The fields of `cls` that hold (or lead to) screened strings."""
+    out = []
+    for f in roles_of(cls):
+        if f.role.kind in SCREENED or (f.model is not None and _screened(f.model)):
+            out.append((f.name, f.role.kind, f.model, f.role))
+    return tuple(out)
+
+
+def _gather(obj: BaseModel, names: list[str], texts: list[str], groups: _Groups) -> None:
+    """Append `obj`'s screened strings: names to `names`, free text to `texts`; each
+    interesting day opens a group of its own for both."""
+    for name, kind, model, role in _screened(type(obj)):
+        value = getattr(obj, name)
+        if not value:
+            continue
+        if kind is Kind.NAME:
+            (groups.year if role.shared else names).append(value)
+        elif kind is Kind.TEXT:
+            texts.append(value)
+        elif kind is Kind.FACTS:
+            names.extend(v for v in value.values() if isinstance(v, str))
+        elif model is None:
+            continue
+        elif role.day:  # each day: its own group, its text first (as the prompt shows it)
+            for day in value:
+                group: list[str] = []
+                groups.all.append(group)
+                _gather(day, group, group, groups)
+        elif role.kind is Kind.LOG:  # the hot loop: a few hundred plays per listener
+            own, shared = _log_names(model)
+            for entry in value:
+                names.extend(filter(None, own(entry)))
+            if shared is not None:
+                groups.year.extend(dict.fromkeys(filter(None, map(shared, value))))
+        elif isinstance(value, list):
+            for row in value:
+                _gather(row, names, texts, groups)
+        else:
+            _gather(value, names, texts, groups)
+
+
+@lru_cache(maxsize=16)
+def _log_names(cls: type[BaseModel]) -> tuple[Any, Any]:
+    """(a play's own names as a tuple, its shared name or None) getters."""
+    fields = [f for f in roles_of(cls) if f.role.kind is Kind.NAME]
+    own = [f.name for f in fields if not f.role.shared]
+    shared = [f.name for f in fields if f.role.shared]
+    get = attrgetter(*own)
+    return (get if len(own) > 1 else lambda e: (get(e),)), (
+        attrgetter(shared[0]) if shared else None
+    )
 
 
 _SUSPICIOUS = re.compile(r"[^\sA-Za-z,:;()&'’-]|(?:^|\s)\w(?:\s|$)|(\w)\1\1")
@@ -206,6 +243,9 @@ def sanitize_for_prompt(user_year: UserYear) -> SanitizedYear:
 def _sanitize(user_year: UserYear) -> SanitizedYear:
     """A copy of `user_year` with unsafe and instruction-like names removed (see module doc).
 
+    What is removed follows each field's role: a flagged name drops its row from a list (or,
+    with ``drop=False`` and for single models, is cleared along with its `clears`), a flagged
+    string fact is dropped, and free text has the flagged names redacted.
     The input is not modified. `flagged` lists each flagged name once, in the order found;
     `flags` says where each was and which category it touched. When nothing is flagged the copy
     is shallow (one lexicon pass, no rebuild): treat it as read-only.
@@ -216,33 +256,54 @@ def _sanitize(user_year: UserYear) -> SanitizedYear:
         return SanitizedYear(user_year.model_copy(), [], [])
     data = user_year.model_dump()
     w = _Walker(terms)
-    for key in _TOP_LISTS:
-        data[key] = _flag_rows(data[key], key, w, ("name", "by"))
-    for i, month in enumerate(data["months"]):
-        if w.bad(month.get("top_artist"), f"months[{i}].top_artist"):
-            month["top_artist"] = None
-    data["peak_months"] = _flag_rows(data["peak_months"], "peak_months", w, ("artist",))
-    for key in ("streak", "artist_streak"):
-        if w.bad(data[key].get("artist"), f"{key}.artist"):
-            data[key]["artist"] = None
-    habits = data["habits"]
-    for key in ("repeat_track", "repeat_artist"):
-        if w.bad(habits.get(key), f"habits.{key}"):
-            habits["repeat_track"] = habits["repeat_artist"] = None
-    if w.bad(data["discovery"].get("top_new_artist"), "discovery.top_new_artist"):
-        data["discovery"]["top_new_artist"] = None
-    if w.bad(data["cohort"].get("top_genre"), "cohort.top_genre"):
-        data["cohort"]["top_genre"] = None
-    for d, day in enumerate(data["days"]):
-        base = f"days[{d}]"
-        day["facts"] = {k: v for k, v in day["facts"].items() if not w.bad(v, f"{base}.facts.{k}")}
-        day["log"] = _flag_rows(day["log"], f"{base}.log", w, ("title", "by", "album"))
+    texts: list[tuple[dict[str, Any], str]] = []
+    _clean(data, user_year, "", w, texts, False)
     names = sorted(w.names, key=len, reverse=True)
-    for day in data["days"]:
-        day["headline"] = _redact_text(day["headline"], names)
-    for axis in data["personality"]["axes"]:
-        axis["explanation"] = _redact_text(axis["explanation"], names)
-    return SanitizedYear(UserYear.model_validate(data), list(w.names), w.flags)
+    for holder, key in texts:
+        holder[key] = _redact_text(holder[key], names)
+    return SanitizedYear(type(user_year).model_validate(data), list(w.names), w.flags)
+
+
+def _clean(
+    data: dict[str, Any],
+    obj: BaseModel,
+    path: str,
+    w: _Walker,
+    texts: list[tuple[dict[str, Any], str]],
+    in_list: bool,
+) -> bool:
+    """Remove the flagged strings of `data` (`obj` dumped) in place, by the roles of `obj`'s
+    fields; True when the row itself must go. Free text is noted in `texts`, to be redacted
+    once every flagged name is known."""
+    drop = False
+    for name, kind, model, role in _screened(type(obj)):
+        value = data.get(name)
+        if kind is Kind.TEXT:
+            texts.append((data, name))
+        elif kind is Kind.FACTS and value:
+            where = f"{path}.{name}"
+            data[name] = {k: v for k, v in value.items() if not w.bad(v, f"{where}.{k}")}
+        elif kind is Kind.NAME:
+            category = w.category(value)
+            if category is None:  # every key is checked: each flagged name is listed
+                continue
+            w.flag(str(value), f"{path}.{name}" if path else name, category)
+            if in_list and role.drop:
+                drop = True
+            else:
+                for key in role.clears or (name,):
+                    data[key] = None
+        elif model is not None and isinstance(value, list):
+            where = f"{path}.{name}" if path else name
+            rows = getattr(obj, name)
+            data[name] = [
+                row
+                for i, (row, model_row) in enumerate(zip(value, rows, strict=True))
+                if not _clean(row, model_row, f"{where}[{i}]", w, texts, True)
+            ]
+        elif model is not None and value is not None:
+            _clean(value, getattr(obj, name), f"{path}.{name}" if path else name, w, texts, False)
+    return drop
 
 
 @lru_cache(maxsize=131072)

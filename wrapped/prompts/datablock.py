@@ -24,14 +24,13 @@ from typing import Any, NamedTuple
 from wrapped.errors import InputError
 from wrapped.prompts.sanitize import SafeYear, safe_year
 from wrapped.stats.model import InterestingDay, LogEntry, UserYear
+from wrapped.stats.roles import without_private
 from wrapped.story import PreviousStory, StoryRequest
 
 OPEN = "<listener_data>"
 CLOSE = "</listener_data>"
 # The JSON is written on one line (no raw newlines), so the block is exactly three lines.
 WITHHELD = "[withheld]"
-#: Day facts that are personal data, not story material.
-PRIVATE_FACTS = frozenset({"age", "birth_date", "birth_year"})
 _BLOCK = re.compile(r"<listener_data>\n(\{[^\n]*\})\n</listener_data>")
 
 
@@ -157,22 +156,21 @@ def _prepare_listener(
         withheld=withheld,
         cut=capped.cut or len(original_day.log) < original_day.log_total,
     )
+    shown_year = _shown(uy)
     days = [
-        d.model_copy(
-            update={
-                "log": capped.entries if d.date == day.date else [],
-                "facts": {k: v for k, v in d.facts.items() if k not in PRIVATE_FACTS},
-            }
-        )
-        for d in uy.days
+        d.model_copy(update={"log": capped.entries if d.date == day.date else []})
+        for d in shown_year.days
     ]
-    cohort = uy.cohort.model_copy(update={"age_band": None})
-    return (
-        uy.model_copy(update={"days": days, "birth_date": None, "cohort": cohort}),
-        capped,
-        safe.flagged,
-        shown,
-    )
+    return shown_year.model_copy(update={"days": days}), capped, safe.flagged, shown
+
+
+def _shown(uy: UserYear) -> UserYear:
+    """The year as a prompt may show it: every field its role marks `private` cleared (birth
+    date, age band, a birthday's age), so nothing says how old the listener is (a story never
+    needs it: the day's category already says "birthday", and the system prompt forbids ages)."""
+    shown = without_private(uy)
+    assert isinstance(shown, UserYear)
+    return shown
 
 
 def _listener_json(
@@ -327,17 +325,10 @@ def listener_base(user_year: UserYear, safe: SafeYear | None = None) -> Listener
 
 def _base(safe: SafeYear) -> ListenerBase:
     uy = safe.user_year
-    days = [
-        d.model_copy(
-            update={
-                "log": [],
-                "facts": {k: v for k, v in d.facts.items() if k not in PRIVATE_FACTS},
-            }
-        )
-        for d in uy.days
-    ]
-    cohort = uy.cohort.model_copy(update={"age_band": None})
-    shown = uy.model_copy(update={"days": days, "birth_date": None, "cohort": cohort})
+    shown = _shown(uy)
+    shown = shown.model_copy(
+        update={"days": [d.model_copy(update={"log": []}) for d in shown.days]}
+    )
     listener = shown.model_dump(mode="json", exclude={"days": {"__all__": {"log"}}})
     for d in listener["days"]:
         d["log"] = f"{_MARK}{d['date']}"

@@ -134,6 +134,7 @@ def build_dicts(
     d_shows = x.distinct["show"].tolist()
     d_eps = x.distinct["episode"].tolist()
     l_days = x.listening_days.tolist()
+    est_plays = x.estimated_plays.tolist()
 
     artist_names = S["artist"].names
     new_per_user = x.new_artists.tolist()
@@ -209,9 +210,10 @@ def build_dicts(
     totals = _MANY[Totals]([
         {"all": a0, "music": a1, "podcast": a2, "audiobook": a3, "distinct_tracks": dt,
          "distinct_artists": da, "distinct_albums": dal, "distinct_shows": ds, "distinct_episodes": de,
-         "listening_days": ld}
-        for a0, a1, a2, a3, dt, da, dal, ds, de, ld in zip(
-            *amounts, d_tracks, d_artists, d_albums, d_shows, d_eps, l_days, strict=True)
+         "listening_days": ld, "minutes_estimated": max(round(ep / pl, 3), 0.001) if ep else 0.0}
+        for a0, a1, a2, a3, dt, da, dal, ds, de, ld, ep, pl in zip(
+            *amounts, d_tracks, d_artists, d_albums, d_shows, d_eps, l_days, est_plays, all_plays_l,
+            strict=True)
     ])  # fmt: skip
     hist_u = [u for u in range(n) if has_hist[u]]
     disc_hist = _MANY[Discovery]([

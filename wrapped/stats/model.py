@@ -9,9 +9,38 @@ milliseconds, which are kept beside them so sums stay exact.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from wrapped.stats.roles import (
+    AGE,
+    CHART,
+    COUNT,
+    DATE,
+    DAYS,
+    DECADE,
+    FACTS,
+    FLAG,
+    HOUR,
+    LABEL,
+    LOG,
+    META,
+    MINUTES,
+    MONTH,
+    MS,
+    NAME,
+    NESTED,
+    PERCENT,
+    RANK,
+    SCORE,
+    TERM,
+    TEXT,
+    TIME,
+    WEEKDAY,
+    YEAR,
+    Kind,
+)  # fmt: skip
 
 #: English names used in the stats block and everywhere a story names a day or month (Monday first).
 WEEKDAYS: tuple[str, ...] = (
@@ -35,68 +64,90 @@ class _Model(BaseModel):
 class Amount(_Model):
     """Listening volume."""
 
-    plays: int
-    ms: int
-    minutes: int
+    plays: Annotated[int, COUNT]
+    ms: Annotated[int, MS]
+    minutes: Annotated[int, MINUTES(hours=True)]
+
+
+#: a top list: rows named by rank; its length is a count a story may quote ("your 5 top artists")
+TOP = NESTED(key="rank", length=True)
 
 
 class Ranked(_Model):
     """One row of a top list (artist, track, album, genre, podcast or episode)."""
 
-    rank: int = Field(description="1-based; ties broken by ms desc, plays desc, then name asc")
-    name: str
-    by: str | None = Field(default=None, description="artist of a track/album, show of an episode")
-    plays: int
-    ms: int
-    minutes: int
+    rank: Annotated[int, RANK] = Field(
+        description="1-based; ties broken by ms desc, plays desc, then name asc"
+    )
+    name: Annotated[str, NAME(subject=True)]
+    by: Annotated[str | None, NAME] = Field(
+        default=None, description="artist of a track/album, show of an episode"
+    )
+    plays: Annotated[int, COUNT]
+    ms: Annotated[int, MS]
+    minutes: Annotated[int, MINUTES(hours=True)]
 
 
 class Totals(_Model):
-    all: Amount
-    music: Amount
-    podcast: Amount
-    audiobook: Amount
-    distinct_tracks: int
-    distinct_artists: int
-    distinct_albums: int
-    distinct_shows: int
-    distinct_episodes: int
-    listening_days: int = Field(description="local days with any listening in the window")
+    all: Annotated[Amount, NESTED]
+    music: Annotated[Amount, NESTED]
+    podcast: Annotated[Amount, NESTED]
+    audiobook: Annotated[Amount, NESTED]
+    distinct_tracks: Annotated[int, COUNT]
+    distinct_artists: Annotated[int, COUNT]
+    distinct_albums: Annotated[int, COUNT]
+    distinct_shows: Annotated[int, COUNT]
+    distinct_episodes: Annotated[int, COUNT]
+    listening_days: Annotated[int, DAYS] = Field(
+        description="local days with any listening in the window"
+    )
+    minutes_estimated: Annotated[float, META] = Field(
+        default=0.0,
+        description="0..1 share of plays whose length is estimated (Last.fm and ListenBrainz keep "
+        "no play length: each such play counts 3.5 minutes or the track's length); above 0, "
+        "every minutes figure of this listener is an estimate",
+    )
 
 
 class Discovery(_Model):
     """New artists: only meaningful when history before the window exists."""
 
-    has_history: bool
-    new_artists: int | None = None
-    new_artist_share: float | None = Field(default=None, description="0..1 of distinct artists")
-    top_new_artist: str | None = Field(
+    has_history: Annotated[bool, META]
+    new_artists: Annotated[int | None, COUNT] = None
+    new_artist_share: Annotated[float | None, PERCENT] = Field(
+        default=None, description="0..1 of distinct artists"
+    )
+    top_new_artist: Annotated[str | None, NAME] = Field(
         default=None, description="most ms among new artists; ties: plays desc, then name asc"
     )
 
 
 class Clock(_Model):
-    minutes_by_hour: list[int] = Field(description="24 values, local hour 0..23")
-    plays_by_hour: list[int]
-    minutes_by_weekday: list[int] = Field(description="7 values, Monday first")
-    plays_by_weekday: list[int]
-    peak_hour: int | None = Field(description="local hour with the most ms; ties -> earliest")
-    busiest_weekday: str | None = Field(
+    minutes_by_hour: Annotated[list[int], CHART] = Field(description="24 values, local hour 0..23")
+    plays_by_hour: Annotated[list[int], CHART]
+    minutes_by_weekday: Annotated[list[int], MINUTES(labels=WEEKDAYS)] = Field(
+        description="7 values, Monday first"
+    )
+    plays_by_weekday: Annotated[list[int], COUNT(labels=WEEKDAYS)]
+    peak_hour: Annotated[int | None, HOUR] = Field(
+        description="local hour with the most ms; ties -> earliest"
+    )
+    busiest_weekday: Annotated[str | None, WEEKDAY(habitual=True)] = Field(
         description="English weekday name, e.g. 'Tuesday'; most ms, ties -> Monday first"
     )
-    minutes_by_part: dict[str, int] = Field(
+    minutes_by_part: Annotated[dict[str, int], MINUTES(keys=Kind.TERM)] = Field(
         description="morning 05-12, afternoon 12-17, evening 17-22, night 22-05 (local)"
     )
-    top_part_of_day: str | None
+    top_part_of_day: Annotated[str | None, TERM]
 
 
 class Month(_Model):
-    month: int = Field(description="1..12")
-    name: str = Field(description="English month name")
-    plays: int
-    ms: int
-    minutes: int
-    top_artist: str | None = Field(
+    month: Annotated[int, MONTH] = Field(description="1..12")
+    name: Annotated[str, MONTH] = Field(description="English month name")
+    plays: Annotated[int, COUNT]
+    ms: Annotated[int, MS]
+    minutes: Annotated[int, MINUTES]
+    top_artist: Annotated[str | None, NAME(drop=False)] = Field(
         description="music artist with the most ms that month; ties: plays desc, then name asc"
     )
 
@@ -104,71 +155,85 @@ class Month(_Model):
 class PeakMonth(_Model):
     """Taste evolution: the month each top artist peaked."""
 
-    artist: str
-    month: int = Field(description="month with the most ms for this artist; ties -> earliest")
-    name: str
-    minutes: int
+    artist: Annotated[str, NAME(subject=True)]
+    month: Annotated[int, MONTH] = Field(
+        description="month with the most ms for this artist; ties -> earliest"
+    )
+    name: Annotated[str, MONTH]
+    minutes: Annotated[int, MINUTES(hours=True)]
 
 
 class Streak(_Model):
     """Longest run of consecutive local days; ties -> earliest start (then artist name)."""
 
-    days: int
-    start: date | None
-    end: date | None
-    artist: str | None = None
+    days: Annotated[int, DAYS]
+    start: Annotated[date | None, DATE]
+    end: Annotated[date | None, DATE]
+    artist: Annotated[str | None, NAME] = None
 
 
 class Habits(_Model):
-    skip_rate: float | None = Field(
+    skip_rate: Annotated[float | None, PERCENT] = Field(
         description="0..1 share of music plays skipped, where known (`skipped`, else reason_end fwdbtn)"
     )
-    completion_rate: float | None = Field(
+    completion_rate: Annotated[float | None, PERCENT] = Field(
         description="0..1 share of music plays that ended naturally (reason_end trackdone), where known"
     )
-    shuffle_share: float | None = Field(
+    shuffle_share: Annotated[float | None, PERCENT] = Field(
         description="0..1 share of music plays on shuffle (where known)"
     )
-    repeat_track: str | None = Field(
+    repeat_track: Annotated[
+        str | None, NAME(subject=True, clears=("repeat_track", "repeat_artist"))
+    ] = Field(
         description="the track played most times in one local day; ties -> earliest day, then title"
     )
-    repeat_artist: str | None
-    repeat_plays: int = 0
-    repeat_date: date | None = None
+    repeat_artist: Annotated[str | None, NAME(clears=("repeat_track", "repeat_artist"))]
+    repeat_plays: Annotated[int, COUNT] = 0
+    repeat_date: Annotated[date | None, DATE] = None
 
 
 class Nostalgia(_Model):
-    minutes_by_decade: dict[str, int] = Field(description="'1990s' -> minutes, known years only")
-    known_share: float = Field(description="0..1 of music minutes with a known release year")
-    median_release_year: int | None
-    listening_age: int | None = Field(
+    minutes_by_decade: Annotated[dict[str, int], MINUTES(keys=Kind.DECADE)] = Field(
+        description="'1990s' -> minutes, known years only"
+    )
+    known_share: Annotated[float, PERCENT] = Field(
+        description="0..1 of music minutes with a known release year"
+    )
+    median_release_year: Annotated[int | None, YEAR]
+    listening_age: Annotated[int | None, AGE] = Field(
         description="age someone born 20 years before the median release year would be this year"
     )
-    top_decade: str | None = Field(description="decade with the most ms; ties -> earliest")
+    top_decade: Annotated[str | None, DECADE] = Field(
+        description="decade with the most ms; ties -> earliest"
+    )
 
 
 class Axis(_Model):
     """One personality axis; `score` 0 means fully `low`, 1 fully `high`."""
 
-    name: str
-    low: str
-    high: str
-    score: float
-    leaning: str = Field(description="`low` or `high` label the score leans to")
-    explanation: str = Field(description="one sentence with the numbers behind the score")
+    name: Annotated[str, META]
+    low: Annotated[str, LABEL]
+    high: Annotated[str, LABEL]
+    score: Annotated[float, SCORE]
+    leaning: Annotated[str, TERM] = Field(description="`low` or `high` label the score leans to")
+    explanation: Annotated[str, TEXT] = Field(
+        description="one sentence with the numbers behind the score"
+    )
 
 
 class Personality(_Model):
-    label: str
-    axes: list[Axis]
+    label: Annotated[str, LABEL]
+    axes: Annotated[list[Axis], NESTED(key="name")]
 
 
 class Cohort(_Model):
-    country: str | None
-    tier: str | None
-    age_band: str | None = Field(description="e.g. '18-24'; None without a birth date")
-    top_genre: str | None
-    activity_band: Literal["light", "regular", "heavy"] = Field(
+    country: Annotated[str | None, META]
+    tier: Annotated[str | None, TERM]
+    age_band: Annotated[str | None, TERM(private=True)] = Field(
+        description="e.g. '18-24'; None without a birth date"
+    )
+    top_genre: Annotated[str | None, NAME]
+    activity_band: Annotated[Literal["light", "regular", "heavy"], TERM] = Field(
         description="mean minutes per window day: < 15 light, < 60 regular, else heavy"
     )
 
@@ -189,74 +254,95 @@ DayCategory = Literal[
 class LogEntry(_Model):
     """One play in a day's log, in local time."""
 
-    time: str = Field(
+    time: Annotated[str, TIME] = Field(
         description="local HH:MM of the event's timestamp (when the play ended for Spotify data)"
     )
-    kind: Literal["track", "episode", "audiobook"]
-    title: str = Field(description="track, episode or chapter title")
-    by: str | None = Field(description="artist or show")
-    album: str | None = None
-    minutes: float = Field(description="minutes played, one decimal")
-    skipped: bool | None = None
-    ms: int | None = Field(default=None, description="exact milliseconds played")
-    new_artist: bool | None = Field(
+    kind: Annotated[Literal["track", "episode", "audiobook"], META]
+    title: Annotated[str, NAME(tally=True)] = Field(description="track, episode or chapter title")
+    by: Annotated[str | None, NAME(tally=True)] = Field(description="artist or show")
+    album: Annotated[str | None, NAME] = None
+    minutes: Annotated[float, MINUTES] = Field(description="minutes played, one decimal")
+    skipped: Annotated[bool | None, FLAG(tally=True)] = None
+    ms: Annotated[int | None, MS] = Field(default=None, description="exact milliseconds played")
+    new_artist: Annotated[bool | None, FLAG] = Field(
         default=None,
         description="music only, with history: first-ever play of this artist was this day",
     )
-    release_year: int | None = Field(default=None, description="from the catalog, when known")
-    genre: str | None = Field(default=None, description="artist's primary genre, when known")
+    release_year: Annotated[int | None, YEAR] = Field(
+        default=None, description="from the catalog, when known"
+    )
+    genre: Annotated[str | None, NAME(drop=False, shared=True)] = Field(
+        default=None, description="artist's primary genre, when known"
+    )
 
 
 class InterestingDay(_Model):
-    date: date
-    weekday: str
-    category: DayCategory
-    strength: float = Field(description="detector score; higher is more interesting")
-    headline: str = Field(description="a plain, factual one-liner of why the day is interesting")
-    facts: dict[str, int | float | str] = Field(
-        description="numbers and names a story may quote; each recomputes from the full day"
+    date: Annotated[date, DATE]
+    weekday: Annotated[str, WEEKDAY]
+    category: Annotated[DayCategory, META]
+    strength: Annotated[float, META] = Field(
+        description="detector score; higher is more interesting"
     )
-    log: list[LogEntry] = Field(description="time-ordered, capped at `log_cap` entries")
-    log_total: int = Field(description="plays that day before the cap")
-    log_cap: int
+    headline: Annotated[str, TEXT] = Field(
+        description="a plain, factual one-liner of why the day is interesting"
+    )
+    facts: Annotated[
+        dict[str, int | float | str],
+        FACTS(private_keys=frozenset({"age", "birth_date", "birth_year"})),
+    ] = Field(description="numbers and names a story may quote; each recomputes from the full day")
+    log: Annotated[list[LogEntry], LOG(key="time")] = Field(
+        description="time-ordered, capped at `log_cap` entries"
+    )
+    log_total: Annotated[int, COUNT] = Field(description="plays that day before the cap")
+    log_cap: Annotated[int, COUNT]
 
 
 class Window(_Model):
-    start: date
-    end: date = Field(description="inclusive, local dates")
-    year: int
+    start: Annotated[date, YEAR]
+    end: Annotated[date, YEAR] = Field(description="inclusive, local dates")
+    year: Annotated[int, YEAR(quote=True)]
 
 
 class UserYear(_Model):
     """The stats block for one listener and one window."""
 
-    user_id: str = Field(description="pseudonymous id")
-    window: Window
-    timezone: str
-    tz_source: Literal["override", "profile", "country", "utc"]
-    country: str | None
-    locale: str = Field(description="en-GB, en-US, ... for spelling and vocabulary")
-    birth_date: date | None = None
-    eligible: bool
-    ineligible_reason: str | None = None
-    totals: Totals
-    top_artists: list[Ranked]
-    top_tracks: list[Ranked]
-    top_albums: list[Ranked]
-    top_genres: list[Ranked]
-    top_podcasts: list[Ranked]
-    top_episodes: list[Ranked]
-    discovery: Discovery
-    clock: Clock
-    months: list[Month]
-    peak_months: list[PeakMonth]
-    streak: Streak
-    artist_streak: Streak
-    habits: Habits
-    nostalgia: Nostalgia
-    personality: Personality
-    cohort: Cohort
-    days: list[InterestingDay] = Field(description="up to 5, in detector priority order")
+    user_id: Annotated[str, META] = Field(description="pseudonymous id")
+    window: Annotated[Window, NESTED]
+    timezone: Annotated[str, META]
+    tz_source: Annotated[Literal["override", "profile", "country", "utc"], META]
+    country: Annotated[str | None, META]
+    locale: Annotated[str, META] = Field(
+        description="en-GB, en-US, ... for spelling and vocabulary"
+    )
+    birth_date: Annotated[date | None, DATE(private=True)] = None
+    eligible: Annotated[bool, META]
+    ineligible_reason: Annotated[str | None, META] = None
+    totals: Annotated[Totals, NESTED]
+    top_artists: Annotated[list[Ranked], TOP]
+    top_tracks: Annotated[list[Ranked], TOP]
+    top_albums: Annotated[list[Ranked], TOP]
+    top_genres: Annotated[list[Ranked], TOP]
+    top_podcasts: Annotated[list[Ranked], TOP]
+    top_episodes: Annotated[list[Ranked], TOP]
+    discovery: Annotated[Discovery, NESTED]
+    clock: Annotated[Clock, NESTED]
+    months: Annotated[list[Month], NESTED(key="name", peak="minutes")]
+    peak_months: Annotated[list[PeakMonth], NESTED(key="artist")]
+    streak: Annotated[Streak, NESTED]
+    artist_streak: Annotated[Streak, NESTED]
+    habits: Annotated[Habits, NESTED]
+    nostalgia: Annotated[Nostalgia, NESTED]
+    personality: Annotated[Personality, NESTED]
+    cohort: Annotated[Cohort, NESTED]
+    days: Annotated[list[InterestingDay], NESTED(day=True)] = Field(
+        description="up to 5, in detector priority order"
+    )
+
+    @property
+    def minutes_are_estimates(self) -> bool:
+        """Are this listener's minutes estimates? (Some plays came from scrobbles, which keep
+        no play length.) Then every minutes figure is, and a story must hedge it ("about")."""
+        return self.totals.minutes_estimated > 0
 
     def day(self, when: date | str) -> InterestingDay:
         """The interesting day on `when` (KeyError when it is not one)."""

@@ -96,6 +96,7 @@ class Prepared:
     skip: np.ndarray
     done: np.ndarray
     shuffle: np.ndarray
+    est: np.ndarray  # int8: 1 when the play's length is estimated (a scrobble), else 0
     wall: np.ndarray
     ts: np.ndarray  # UTC ns: true time order (local wall time repeats on DST fall-back days)
     row: np.ndarray  # position in the input frame (for log titles)
@@ -537,6 +538,7 @@ def _prepare(
         skipped >= 0, skipped, np.where(known_reason, is_fwd[r_codes].astype(np.int8), -1)
     ).astype(np.int8)
     shuffle = shuffle_all[idx]
+    est = (_flag(events["ms_estimated"])[idx] == 1).astype(np.int8)
 
     track, tracks = f_combined.result()
 
@@ -571,6 +573,7 @@ def _prepare(
         skip=skip,
         done=done,
         shuffle=shuffle,
+        est=est,
         row=idx,
         spaces={
             "artist": artists,
@@ -592,7 +595,7 @@ def _prepare(
 
 #: per-window-event arrays of Prepared (sliced together when splitting by listener)
 _EVENT_FIELDS = ("uid", "day", "hour", "weekday", "month", "ms", "kind", "artist", "track", "album",
-                 "show", "episode", "genre", "ryear", "skip", "done", "shuffle", "wall", "ts", "row")  # fmt: skip
+                 "show", "episode", "genre", "ryear", "skip", "done", "shuffle", "est", "wall", "ts", "row")  # fmt: skip
 
 
 def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:

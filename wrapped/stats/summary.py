@@ -56,6 +56,7 @@ class ChunkArrays:
     tops: dict[str, Top]  # by UserYear field name (TOP_LISTS)
     distinct: dict[str, np.ndarray]  # by key space: distinct items played
     listening_days: np.ndarray
+    estimated_plays: np.ndarray  # window plays whose length is estimated (scrobbles)
     new_artists: np.ndarray
     top_new_artist: np.ndarray  # artist code
     top_k_ms: np.ndarray  # music ms of the listener's top-k artists
@@ -128,6 +129,7 @@ def chunk_arrays(p: Prepared, settings: Settings) -> ChunkArrays:
         distinct={"track": c.tracks.distinct(n), "artist": a.distinct(n), "album": x.albums.distinct(n),
                   "show": x.shows.distinct(n), "episode": x.episodes.distinct(n)},
         listening_days=np.bincount(c.ud_user, minlength=n),
+        estimated_plays=np.bincount(p.uid, weights=p.est, minlength=n).astype(np.int64),
         new_artists=np.bincount(a.group[x.new_group], minlength=n),
         top_new_artist=top_new,
         top_k_ms=np.bincount(a.group[in_k], weights=a.ms[in_k], minlength=n).astype(np.int64),

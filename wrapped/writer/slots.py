@@ -51,6 +51,15 @@ def _count(slots: Slots, key: str, value: object, path: str, minimum: int = 2) -
         slots[key] = Slot(f"{value:,}", path, value)
 
 
+def _hedge_minutes(slots: Slots, uy: UserYear) -> Slots:
+    """Minutes that are estimates (scrobbles keep no play length) are written "about N"."""
+    if uy.minutes_are_estimates:
+        for key, slot in slots.items():
+            if key.endswith("minutes"):
+                slots[key] = slot._replace(text=f"about {slot.text}")
+    return slots
+
+
 def day_slots(uy: UserYear, index: int, family: SpellingFamily) -> Slots:
     """Slots about the requested day: date, facts, the first play, a recurring artist."""
     day: InterestingDay = uy.days[index]
@@ -91,7 +100,7 @@ def day_slots(uy: UserYear, index: int, family: SpellingFamily) -> Slots:
             name, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
             if n >= 3:
                 _name(s, "log_regular", name, f"{base}.log[*].by")
-    return s
+    return _hedge_minutes(s, uy)
 
 
 def year_slots(uy: UserYear) -> Slots:
@@ -134,4 +143,4 @@ def year_slots(uy: UserYear) -> Slots:
     part = uy.clock.top_part_of_day
     if part in PART_PHRASE:
         s["top_part"] = Slot(PART_PHRASE[part], "listener.clock.top_part_of_day", part)
-    return s
+    return _hedge_minutes(s, uy)

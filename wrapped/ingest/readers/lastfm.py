@@ -77,6 +77,7 @@ def read(source: Source) -> Staged:
             "ts": ts,
             "ms_played": pd.Series(np.full(n, SCROBBLE_MS), dtype="Int64"),
             "kind": pd.Series("track", index=range(n), dtype="string"),
+            "ms_estimated": pd.Series(True, index=range(n), dtype="boolean"),
             "track": track,
             "artist": artist,
             "album": col("album"),

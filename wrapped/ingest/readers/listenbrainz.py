@@ -105,6 +105,8 @@ def read(source: Source) -> Staged:
                 [_ms(_get(r, "track_metadata", "additional_info")) for r in recs], dtype="Int64"
             ),
             "kind": pd.Series("track", index=range(len(recs)), dtype="string"),
+            # a listen says when, not for how long: its length is the track's, or a typical one
+            "ms_estimated": pd.Series(True, index=range(len(recs)), dtype="boolean"),
             "track": track,
             "artist": artist,
             "album": album,

@@ -52,7 +52,7 @@ def read_canonical(source: Source, parquet: bool) -> tuple[Staged, pd.Series, pd
     cols = {
         c: null_blank(df[c])
         for c in EVENT_COLUMNS
-        if c in df.columns and c not in ("ts", "ms_played", "skipped", "shuffle")
+        if c in df.columns and c not in ("ts", "ms_played", "skipped", "shuffle", "ms_estimated")
     }
     ts = (
         df["ts"]
@@ -74,7 +74,7 @@ def read_canonical(source: Source, parquet: bool) -> tuple[Staged, pd.Series, pd
     )
     kind = derived if kind is None else kind.where(kind.isin(KINDS)).fillna(derived)
     bools = {}
-    for b in ("skipped", "shuffle"):
+    for b in ("skipped", "shuffle", "ms_estimated"):
         if b in df.columns:
             raw = df[b].astype("string").str.strip().str.lower()
             bools[b] = raw.map({"true": True, "false": False, "1": True, "0": False}).astype(

@@ -1,0 +1,146 @@
+"""One interesting day's facts for the grounding index, derived from the day's field roles.
+
+A day's numbers back claims about that day only, so they are indexed per (listener, day), on
+top of the year's (`wrapped.gate.derive`): the day's facts (units read from their keys), its
+headline's numbers, its log (each play's minutes and time, plays per name, distinct names,
+skips, the sum), its date and weekday.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import BaseModel
+
+from wrapped.gate.derive import (
+    _HHMM,
+    _add_minutes,
+    _fact,
+    _owners,
+    _text_numbers,
+    _unit_for_key,
+    estimated,
+)
+from wrapped.gate.safety import normalize_name
+from wrapped.stats.model import InterestingDay
+from wrapped.stats.roles import Kind, roles_of
+
+if TYPE_CHECKING:
+    from wrapped.gate.facts import FactIndex
+
+
+def index_day(ix: FactIndex, d: InterestingDay) -> None:
+    """The numbers, times, date and weekday of one interesting day, by its fields' roles."""
+    nums = ix.numbers
+    est = estimated(ix.user_year)
+    for f in roles_of(type(d)):
+        value = getattr(d, f.name)
+        kind = f.role.kind
+        if kind is Kind.FACTS:
+            _index_facts(ix, value, est)
+        elif kind is Kind.TEXT:
+            _text_numbers(nums, value, f"day.{f.name}", est)
+        elif kind is Kind.COUNT:
+            nums.append(_fact((value, f"day.{f.name}", "count", False, None, False)))
+        elif kind is Kind.LOG and f.model is not None:
+            _index_log(ix, value, f.model, f"day.{f.name}", est)
+        elif kind is Kind.DATE:
+            ix.dates.add(value)
+            ix.years.add(value.year)
+        elif kind is Kind.WEEKDAY:
+            ix.weekdays.add(value)
+
+
+def _index_facts(ix: FactIndex, facts: dict[str, int | float | str], est: bool) -> None:
+    """A day's named facts: each number's unit (and subject) is read from its key."""
+    nums = ix.numbers
+    for key, value in facts.items():
+        if isinstance(value, str) and _HHMM.fullmatch(value):
+            ix.times.add(value)
+            hh, mm = value.split(":")
+            ix.minutes_of_day.append(int(hh) * 60 + int(mm))
+            continue
+        if isinstance(value, str):
+            if "top" in key or "most" in key:
+                ix.day_tops.add(normalize_name(value))
+            continue
+        unit = _unit_for_key(key)
+        # "top_artist_plays" is about facts["top_artist"]: it may only back a claim about it
+        owner = next((facts[k] for k in _owners(key) if isinstance(facts.get(k), str)), None)
+        subject = normalize_name(str(owner)) if owner else None
+        if unit == "minutes":
+            _add_minutes(nums, float(value), f"day.facts.{key}", subject, True, est)
+        elif unit == "percent" and float(value) <= 1:
+            nums.append(
+                _fact((float(value) * 100, f"day.facts.{key}", "percent", False, None, False))
+            )
+        else:
+            nums.append(_fact((float(value), f"day.facts.{key}", unit, False, subject, False)))
+            if unit == "year":
+                ix.years.add(int(value))
+
+
+class _LogPlan(NamedTuple):
+    key: Callable[[Any], Any]  # names an entry in fact paths (its time)
+    minutes: tuple[tuple[str, Callable[[Any], Any]], ...]
+    times: tuple[Callable[[Any], Any], ...]
+    tallied: tuple[tuple[str, Callable[[Any], Any]], ...]  # names counted ("played X 4 times")
+    flags: tuple[tuple[str, Callable[[Any], Any]], ...]  # yes/no fields counted ("skipped 3")
+
+
+@lru_cache(maxsize=16)
+def _log_plan(cls: type[BaseModel]) -> _LogPlan:
+    """Which fields of a log entry are its minutes, time, tallied names and counted flags."""
+    fields = [f for f in roles_of(cls) if f.model is None]
+
+    def of(kind: Kind, tally: bool = False) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+        return tuple(
+            (f.name, attrgetter(f.name))
+            for f in fields
+            if f.role.kind is kind and (f.role.tally or not tally)
+        )
+
+    times = tuple(get for _, get in of(Kind.TIME))
+    return _LogPlan(times[0], of(Kind.MINUTES), times, of(Kind.NAME, True), of(Kind.FLAG, True))
+
+
+def _index_log(ix: FactIndex, log: list[Any], cls: type[BaseModel], path: str, est: bool) -> None:
+    """A day's plays: each play's minutes and time, plays per name, distinct names, flags, sum.
+
+    Column at a time (C-level `map`s): this runs for every story's day, not once per listener."""
+    nums = ix.numbers
+    plan = _log_plan(cls)
+    nums.append(_fact((len(log), f"len({path})", "count", False, None, False)))
+    keys = list(map(plan.key, log))
+    total = 0.0
+    for name, get in plan.minutes:
+        values = list(map(get, log))
+        nums.extend(
+            [
+                _fact((m, f"{path}[{k}].{name}", "minutes", False, None, est))
+                for m, k in zip(values, keys, strict=True)
+            ]
+        )
+        total += sum(values)
+    for get in plan.times:
+        times = list(map(get, log))
+        ix.times.update(times)
+        ix.minutes_of_day.extend(int(t[:-3]) * 60 + int(t[-2:]) for t in times)
+    tallies = [(name, Counter(filter(None, map(get, log)))) for name, get in plan.tallied]
+    merged: Counter[str] = tallies[0][1].copy() if tallies else Counter()
+    for _, counter in tallies[1:]:
+        merged.update(counter)
+    for name, k in merged.items():
+        nums.append(
+            _fact((k, f"{path}.count({name})", "count", False, normalize_name(name), False))
+        )
+    for name, counter in tallies:
+        nums.append(_fact((len(counter), f"{path}.distinct_{name}", "count", False, None, False)))
+    for name, get in plan.flags:
+        n = len(list(filter(None, map(get, log))))
+        nums.append(_fact((n, f"{path}.{name}", "count", False, None, False)))
+    _add_minutes(nums, round(total, 1), f"sum({path}.minutes)", None, True, est)
