@@ -11,7 +11,7 @@ Age band: age on the window's last day.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from datetime import date
 
@@ -346,7 +346,7 @@ def _habits(p: Prepared, x: ChunkArrays, n: int) -> list[Habits]:
     has = x.repeat_has
     trk = x.repeat_track
     names = T.names[trk].tolist() if len(T) else [None] * n
-    by = T.by[trk].tolist() if len(T) else [None] * n
+    by = T.by[trk].tolist() if len(T) and T.by is not None else [None] * n
     plays = x.repeat_plays.tolist()
     rdates = _dates(x.repeat_day) if has.any() else [None] * n
 
@@ -471,6 +471,8 @@ def iter_user_years(
     with gc_paused():
         whole = prepare(events, profiles=profiles, catalog=catalog, settings=settings)
         helpers = helpers_for(settings.stats_workers)
+        chunks: Generator[tuple[Prepared, ChunkArrays | None], None, None]
+        first: tuple[Prepared, ChunkArrays | None] | None
         if helpers:  # fork with the GC off, every object of the input shared with the helpers
             chunks = iter_chunks(whole, chunk_events, settings, helpers)
             first = next(chunks)  # the helpers start now, from the prepared arrays

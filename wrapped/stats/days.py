@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -142,7 +143,9 @@ def choose_days(p: Prepared, c: Core, x: Extra, max_days: int) -> Chosen:
     all_ms = c.ud_ms.astype(float)
     any_play = c.ud_plays > 0
 
-    detectors: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # (value, valid, strength)
+    detectors: list[
+        tuple[np.ndarray, np.ndarray, np.ndarray | None]
+    ] = []  # (value, valid, strength)
     for value, valid in (
         (music_ms.astype(float), music_ms > 0),
         (all_ms, any_play & (dd == bday[uu])),
@@ -171,7 +174,7 @@ def choose_days(p: Prepared, c: Core, x: Extra, max_days: int) -> Chosen:
     su, sd = uu[rows], dd[rows]
     taken = np.full((n, max(max_days, 1)), -1, dtype=np.int64)
     count = np.zeros(n, dtype=np.int64)
-    out = {k: [] for k in ("user", "ud", "cat", "strength")}
+    out: dict[str, list[Any]] = {k: [] for k in ("user", "ud", "cat", "strength")}
     for ci, (value, valid, _) in enumerate(detectors):
         if max_days <= 0:
             break
@@ -387,7 +390,7 @@ def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
     def names_of(item: np.ndarray, table: np.ndarray) -> list:
         if len(table) == 0:
             return [None] * m
-        return np.where(item >= 0, table[np.maximum(item, 0)], None).tolist()
+        return np.where(item >= 0, table[np.maximum(item, 0)], _NONE).tolist()
 
     L = {
         "all_min": mins(da.all_ms), "plays": da.plays.tolist(), "mus_min": mins(da.mus_ms),
@@ -407,7 +410,7 @@ def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
     has_old = da.has_old.tolist()
     any_old = bool(len(T)) and bool(da.has_old.any())
     old_track = T.names[da.old_track].tolist() if any_old else [None] * m
-    old_by = T.by[da.old_track].tolist() if any_old else [None] * m
+    old_by = T.by[da.old_track].tolist() if any_old and T.by is not None else [None] * m
     old_year = da.old_year.tolist()
     user_l = ch.user.tolist()
     top_art_name = [None if t < 0 else A.names[t] for t in da.top_art.tolist()]
@@ -500,6 +503,8 @@ def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
 
 _LOG_ENTRIES = many(LogEntry)
 _SKIP = np.array([None, False, True], dtype=object)  # skip flag -1/0/1
+#: None as a 0-d object array: what `np.where`/`np.append` broadcast (numpy's stubs refuse a bare None)
+_NONE = np.array(None, dtype=object)
 
 
 def log_rows(p: Prepared, da: DayArrays) -> list[dict]:
@@ -512,13 +517,13 @@ def log_rows(p: Prepared, da: DayArrays) -> list[dict]:
     track, episode, album = raw("track"), raw("episode"), raw("album")
     is_ep = L["kind"] == KIND_EPISODE
     title = np.where(is_ep, episode, track)
-    title = np.where(title == None, album, title)  # noqa: E711 (elementwise on object arrays)
-    title = np.where(title == None, "(unknown)", title)  # noqa: E711
+    title = np.where(title == _NONE, album, title)  # noqa: E711 (elementwise on object arrays)
+    title = np.where(title == _NONE, "(unknown)", title)  # noqa: E711
     by = np.where(is_ep, raw("show"), raw("artist"))
-    alb = np.where(is_ep, None, album)
+    alb = np.where(is_ep, _NONE, album)
     ry = L["ryear"]
-    gnames = np.append(p.spaces["genre"].names, None).astype(object)
-    new = np.where(L["with_new"], L["new"], None)
+    gnames = np.append(p.spaces["genre"].names, _NONE).astype(object)
+    new = np.where(L["with_new"], L["new"], _NONE)
     kinds = np.array(KIND_NAMES, dtype=object)[L["kind"]]
     return [
         {"time": t, "kind": k, "title": ti, "by": b, "album": al, "minutes": mi, "skipped": sk,
@@ -526,6 +531,6 @@ def log_rows(p: Prepared, da: DayArrays) -> list[dict]:
         for t, k, ti, b, al, mi, sk, msv, nw, y, g in zip(
             _HHMM[L["minute"]].tolist(), kinds.tolist(), title.tolist(), by.tolist(), alb.tolist(),
             L["minutes"].tolist(), _SKIP[L["skip"] + 1].tolist(), L["ms"].tolist(),
-            new.tolist(), np.where(ry < 0, None, ry).tolist(), gnames[L["genre"]].tolist(), strict=True,
+            new.tolist(), np.where(ry < 0, _NONE, ry).tolist(), gnames[L["genre"]].tolist(), strict=True,
         )
     ]  # fmt: skip

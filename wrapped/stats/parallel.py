@@ -23,7 +23,7 @@ import pickle
 import queue
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Generator
 from multiprocessing.connection import Connection
 
 from wrapped.settings import Settings
@@ -86,7 +86,7 @@ def _helper(
 
 def iter_chunks(
     whole: Prepared, chunk_events: int, settings: Settings, helpers: int
-) -> Iterator[tuple[Prepared, ChunkArrays]]:
+) -> Generator[tuple[Prepared, ChunkArrays | None], None, None]:
     """Each chunk of `whole` (as `split_by_users` cuts it) with its arrays, made by `helpers`
     forked processes. Stopping early ends the helpers."""
     ctx = mp.get_context("fork")
