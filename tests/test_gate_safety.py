@@ -7,7 +7,8 @@ import re
 import pytest
 from _gate_helpers import DAY, make_user_year, with_planted_titles
 
-from wrapped.gate import check_safety, is_unsafe, sanitize_for_prompt
+from wrapped.gate import check_safety
+from wrapped.safety import is_unsafe, sanitize_for_prompt
 from wrapped.story import Draft, StoryRequest
 
 GOOD = (
@@ -44,7 +45,7 @@ def test_lexicon_catches_plain_obfuscated_and_foreign_terms(text: str, category:
 def test_lexicon_hits_come_in_the_order_of_the_text() -> None:
     """Reasons name the terms in the order a reader meets them, the same on every run (they
     once followed a set's order, which changes with the interpreter's hash seed)."""
-    from wrapped.gate.lexicon import lexicon
+    from wrapped.safety.lexicon import lexicon
 
     words = ["cocaine", "whiskey", "murder", "vodka", "heroin"]
     for order in (words, words[::-1], words[2:] + words[:2]):
@@ -59,7 +60,7 @@ def test_screening_many_stories_keeps_nothing_per_story() -> None:
     over many times."""
     import tracemalloc
 
-    from wrapped.gate.lexicon import lexicon
+    from wrapped.safety.lexicon import lexicon
 
     lex = lexicon()
     stories = [
@@ -214,7 +215,7 @@ _REF_RUN3 = re.compile(r"([a-z])\1{2,}")
 def _views_reference(text: str) -> tuple[str, ...]:
     """`lexicon.views` as first written: every rewrite applied to every view, unconditionally,
     with the regexes of that version (the module's own are tuned since)."""
-    from wrapped.gate import lexicon as lx
+    from wrapped.safety import lexicon as lx
 
     def deleet(text: str, table: dict) -> str:
         return _REF_LEET_TOKEN.sub(lambda m: m.group(0).translate(table), text)
@@ -254,7 +255,7 @@ VIEW_SAMPLES = [
 
 @pytest.mark.parametrize("text", VIEW_SAMPLES)
 def test_views_match_the_full_rewrite(text: str) -> None:
-    from wrapped.gate.lexicon import views
+    from wrapped.safety.lexicon import views
 
     assert views(text) == _views_reference(text)
 
@@ -263,7 +264,7 @@ def test_views_match_the_full_rewrite_on_random_text() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from wrapped.gate.lexicon import views
+    from wrapped.safety.lexicon import views
 
     alphabet = st.sampled_from(list("aabcelosx  .-_*'~|\"/\\013457@$!+€ÏéçAB\n\t\x1cＡ"))
 
@@ -281,7 +282,7 @@ def test_views_match_the_full_rewrite_on_story_length_text() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from wrapped.gate.lexicon import views
+    from wrapped.safety.lexicon import views
 
     word = st.sampled_from(
         ["you", "played", "Here", "Comes", "the", "Sun", "at", "11pm", "42", "minutes", "2024,",

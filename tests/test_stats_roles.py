@@ -14,8 +14,8 @@ from pydantic import BaseModel
 
 from wrapped.gate.facts import build_index
 from wrapped.gate.grounding import verify_grounding
-from wrapped.gate.safety import _sanitize, _string_groups
 from wrapped.prompts.datablock import build_data_block
+from wrapped.safety.screen import _sanitize, _string_groups
 from wrapped.stats.fastmodel import _model_in
 from wrapped.stats.model import Totals, UserYear
 from wrapped.stats.roles import COUNT, MINUTES, NAME, NESTED, TEXT, Role, role_of, roles_of

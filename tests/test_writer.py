@@ -23,8 +23,8 @@ from _prompt_helpers import (
 )
 
 from wrapped.errors import InputError
-from wrapped.gate.safety import sanitize_for_prompt
 from wrapped.llm.backend import Backend
+from wrapped.safety.screen import sanitize_for_prompt
 from wrapped.stats.model import UserYear
 from wrapped.story import PreviousStory, StoryRequest, Usage, WriteJob
 from wrapped.writer import MAX_WORDS, MIN_WORDS, EmbeddedBackend, compose, phrasebank_hash
@@ -106,7 +106,7 @@ def test_first_play_is_only_claimed_for_the_real_first_play():
     assert log[0].title == "Cocaine"
     real = make_day(day.date, day.category, day.strength, day.headline, {}, log)
     uy = base.model_copy(update={"days": [real]})
-    from wrapped.gate.safety import sanitize_for_prompt
+    from wrapped.safety.screen import sanitize_for_prompt
 
     # both the raw year and an already-sanitized one (what the gate's fallback passes)
     for year in (uy, sanitize_for_prompt(uy).user_year):

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from wrapped.gate.safety import sanitize_for_prompt
+from wrapped.safety.screen import sanitize_for_prompt
 from wrapped.settings import Settings
 from wrapped.stats.model import InterestingDay, UserYear
 from wrapped.story import PreviousStory, StoryRequest

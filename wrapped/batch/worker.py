@@ -48,7 +48,7 @@ class StoryWorker:
         # Everything alive now (modules, the runtime, the lexicon) lives as long as the actor:
         # out of the collector's sight, a full GC pass walks only listeners in flight, not the
         # ~160k import-time objects (about 0.4 ms of CPU per story in prof_worker).
-        from wrapped.gate.lexicon import lexicon
+        from wrapped.safety.lexicon import lexicon
 
         lexicon()  # built now, so it is frozen with the rest
         gc.collect()

@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import date
 
 from wrapped.gate.facts import FactIndex, build_index, build_year_index
-from wrapped.gate.safety import SanitizedYear, sanitize_for_prompt
 from wrapped.prompts.datablock import ListenerBase, listener_base
 from wrapped.prompts.sanitize import SafeYear
+from wrapped.safety.screen import SanitizedYear, sanitize_for_prompt
 from wrapped.stats.model import UserYear
 
 
@@ -35,7 +35,7 @@ class ListenerContext:
 
     @property
     def safe(self) -> SanitizedYear:
-        """The year as writers may see it (the input-side policy, `wrapped.gate.safety`)."""
+        """The year as writers may see it (the input-side policy, `wrapped.safety.screen`)."""
         if self._safe is None:
             self._safe = sanitize_for_prompt(self.user_year)
         return self._safe

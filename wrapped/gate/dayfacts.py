@@ -25,7 +25,7 @@ from wrapped.gate.derive import (
     _unit_for_key,
     estimated,
 )
-from wrapped.gate.safety import normalize_name
+from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import InterestingDay
 from wrapped.stats.roles import Kind, roles_of
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import BaseModel
 
-from wrapped.gate.safety import normalize_name
+from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import UserYear
 from wrapped.stats.roles import MONTH, Kind, Role, role_of, roles_of
 

@@ -23,8 +23,8 @@ from typing import NamedTuple
 
 from wrapped.gate.dayfacts import index_day
 from wrapped.gate.derive import Fact, walk_year
-from wrapped.gate.lexicon import fold
-from wrapped.gate.safety import normalize_name
+from wrapped.safety.lexicon import fold
+from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import MONTHS, WEEKDAYS, InterestingDay, UserYear
 
 CALENDAR_WORDS = frozenset(w.lower() for w in WEEKDAYS + MONTHS)

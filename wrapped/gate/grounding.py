@@ -31,8 +31,8 @@ from datetime import date
 from wrapped.gate import amounts, when
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import CALENDAR_WORDS, find_names
-from wrapped.gate.safety import normalize_name
 from wrapped.gate.scan import BLANK, Run, Span
+from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import UserYear
 from wrapped.story import Check, Draft
 

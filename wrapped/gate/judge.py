@@ -44,9 +44,9 @@ from wrapped.gate.judge_metrics import (
     judge_llm_class,
     panel_metric_class,
 )
-from wrapped.gate.safety import sanitize_for_prompt
 from wrapped.prompts.datablock import DataBlock
 from wrapped.prompts.render import render_judge
+from wrapped.safety.screen import sanitize_for_prompt
 from wrapped.settings import Settings
 from wrapped.stats.model import UserYear
 from wrapped.story import Check, Draft, JudgeInfo, StoryRequest, Usage

@@ -2,7 +2,7 @@
 
 Each check is its own `Check` (layer="safety") so a reviewer sees exactly which rule fired:
 
-* `safety.lexicon` — the maintained lexicon, obfuscation included (see `wrapped.gate.lexicon`);
+* `safety.lexicon` — the maintained lexicon, obfuscation included (see `wrapped.safety.lexicon`);
 * `safety.flagged_title` — the story names one of the listener's own titles that the input-side
   policy kept out of the prompt (it can only come from elsewhere: a cache, a leak, a guess);
 * `safety.pii` — e-mail addresses, IP addresses, the listener's id (or any pseudonymous id),
@@ -21,8 +21,8 @@ from datetime import date
 
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import find_names
-from wrapped.gate.lexicon import fold, lexicon
-from wrapped.gate.safety import normalize_name
+from wrapped.safety.lexicon import fold, lexicon
+from wrapped.safety.screen import normalize_name
 from wrapped.story import Check, Draft, StoryRequest
 
 # a lookahead on the first character after each leading \b lets the engine drop most positions

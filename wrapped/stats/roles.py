@@ -1,7 +1,7 @@
 """What each field of a `UserYear` IS, declared once on the field, for every view derived from it.
 
 A fact about a listener's year used to be written down four times: in the model, in the
-grounding index (`wrapped.gate.facts`), in the input-side safety screen (`wrapped.gate.safety`)
+grounding index (`wrapped.gate.facts`), in the input-side safety screen (`wrapped.safety.screen`)
 and in what the prompt's data block keeps out (`wrapped.prompts.datablock`). Now each field of
 the model carries a `Role` in its annotation (``plays: Annotated[int, COUNT]``) and those views
 walk the model's fields by role, so a new statistic is one edit here in `stats.model`:

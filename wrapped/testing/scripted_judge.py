@@ -147,7 +147,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][\w'’&-]*")
 def _lex_hits(text: str) -> list[str]:
     """Unsafe words anywhere; shaming and sensitive words only in the writer's own prose (not in
     quoted or capitalised titles and names: "Lonely Planet" is a track, "you seem lonely" is not)."""
-    from wrapped.gate.lexicon import lexicon
+    from wrapped.safety.lexicon import lexicon
 
     lex = lexicon()
     prose = _CAPITALISED.sub(" ", _QUOTED.sub(" ", text))

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from wrapped.gate.lexicon import fold, lexicon
+from wrapped.safety.lexicon import fold, lexicon
 from wrapped.stats.model import UserYear
 from wrapped.stats.roles import SCREENED, Kind, Role, roles_of
 

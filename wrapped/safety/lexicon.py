@@ -3,7 +3,7 @@
 Why a lexicon at all when there is an LLM safety judge: it is deterministic, costs microseconds,
 cannot be talked out of its job by the text it reads, and is the only layer that also runs on the
 *input* side (titles are screened before the writer ever sees them). The terms live in
-`wrapped/gate/data/lexicon.json` so they can be maintained without touching code.
+`wrapped/safety/data/lexicon.json` so they can be maintained without touching code.
 
 Matching is whole-word/phrase (so "Heroes" is not "heroin" and "Rolling Stones" is not
 "stoned") on several normalized *views* of the text, so cheap obfuscations still match:
@@ -264,6 +264,8 @@ class Lexicon:
 
 @cache
 def lexicon() -> Lexicon:
-    """The packaged lexicon (wrapped/gate/data/lexicon.json)."""
-    raw = resources.files("wrapped.gate").joinpath("data/lexicon.json").read_text(encoding="utf-8")
+    """The packaged lexicon (wrapped/safety/data/lexicon.json)."""
+    raw = (
+        resources.files("wrapped.safety").joinpath("data/lexicon.json").read_text(encoding="utf-8")
+    )
     return Lexicon(json.loads(raw))
