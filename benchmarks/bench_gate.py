@@ -182,7 +182,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--corpus", type=Path, default=CORPUS)
     ap.add_argument("--concurrency", type=int, default=16, help="judge calls in flight")
     args = ap.parse_args(argv)
-    os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
+    from wrapped.settings import deepeval_offline_env
+
+    os.environ.update(deepeval_offline_env())
     sys.path.insert(0, str(REPO))
 
     raw, listeners, records = load(args.corpus)

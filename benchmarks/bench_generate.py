@@ -30,7 +30,6 @@ from datetime import datetime
 from pathlib import Path
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-os.environ.setdefault("DEEPEVAL_TELEMETRY_OPT_OUT", "1")
 sys.path.insert(0, str(Path(__file__).parent))
 
 import psutil  # noqa: E402
@@ -38,8 +37,10 @@ from _proc import TreeSampler  # noqa: E402
 
 from wrapped.batch.run import Progress, run_generate  # noqa: E402
 from wrapped.demo import generate_canonical  # noqa: E402
-from wrapped.settings import Settings  # noqa: E402
+from wrapped.settings import Settings, deepeval_offline_env  # noqa: E402
 from wrapped.testing import Script, ScriptedServer  # noqa: E402
+
+os.environ.update(deepeval_offline_env())  # before the judge or a worker imports deepeval
 
 
 class PhaseMarks(Progress):

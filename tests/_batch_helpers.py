@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from wrapped.settings import deepeval_offline_env
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -22,10 +24,10 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         WRAPPED_CACHE_PATH=str(tmp_path / "cache.sqlite"),
         WRAPPED_SALT="test-salt",
         RAY_USAGE_STATS_ENABLED="0",
-        DEEPEVAL_TELEMETRY_OPT_OUT="1",
         PYTHONUNBUFFERED="1",
         COLUMNS="200",
     )
+    env.update(deepeval_offline_env())
     env.update(extra)
     return env
 

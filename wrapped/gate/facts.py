@@ -16,7 +16,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
@@ -341,11 +341,3 @@ def folded_with_map(text: str) -> tuple[str, list[int]]:
         out.append(f)
         idx.extend([i] * len(f))
     return "".join(out), idx
-
-
-def weekday_of(when: date) -> str:
-    return WEEKDAYS[when.weekday()]
-
-
-def near_dates(when: date) -> set[date]:
-    return {when - timedelta(days=1), when, when + timedelta(days=1)}

@@ -47,7 +47,7 @@ from wrapped.gate.judge_metrics import (
 from wrapped.prompts.datablock import DataBlock
 from wrapped.prompts.render import render_judge
 from wrapped.safety.screen import sanitize_for_prompt
-from wrapped.settings import Settings
+from wrapped.settings import Settings, deepeval_offline_env
 from wrapped.stats.model import UserYear
 from wrapped.story import Check, Draft, JudgeInfo, StoryRequest, Usage
 
@@ -84,12 +84,7 @@ def prepare_offline(run_dir: Path | str | None = None) -> None:
     """Environment that keeps deepeval offline and its files under `run_dir` (call before import).
 
     Without `run_dir` the folder goes to the system temp dir, never the current directory."""
-    os.environ["DEEPEVAL_TELEMETRY_OPT_OUT"] = "1"
-    os.environ["DEEPEVAL_NO_INSPECT_PROMPT"] = "1"
-    os.environ["DEEPEVAL_DISABLE_DOTENV"] = "1"
-    os.environ.setdefault("DEEPEVAL_GRPC_LOGGING", "0")
-    os.environ.setdefault("DEEPEVAL_UPDATE_WARNING_OPT_IN", "0")
-    os.environ.setdefault("ERROR_REPORTING", "NO")
+    os.environ.update(deepeval_offline_env())
     if run_dir is None and os.environ.get("DEEPEVAL_CACHE_FOLDER"):
         return
     # deepeval reads the folder once, at import: never let it default to the caller's cwd

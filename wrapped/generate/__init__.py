@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from wrapped.generate.backends import build_gate, make_backend
 from wrapped.generate.listener import Finished, ListenerResult, write_listener
-from wrapped.generate.story import StoryOutcome, is_config_error, write_story
+from wrapped.generate.story import StoryOutcome, write_story
 
 __all__ = [
     "Finished",
     "ListenerResult",
     "StoryOutcome",
     "build_gate",
-    "is_config_error",
     "make_backend",
     "write_listener",
     "write_story",

@@ -16,9 +16,16 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from wrapped.errors import ConfigError, LLMAuthError, LLMHTTPError, LLMOutageError, WrappedError
+from wrapped.errors import (
+    FATAL_HTTP_STATUSES,
+    ConfigError,
+    LLMAuthError,
+    LLMHTTPError,
+    LLMOutageError,
+    WrappedError,
+)
 from wrapped.gate import Gate, ListenerContext
-from wrapped.generate.story import FATAL_STATUSES, StoryOutcome, write_story
+from wrapped.generate.story import StoryOutcome, write_story
 from wrapped.llm.backend import Backend
 from wrapped.settings import Settings
 from wrapped.stats.model import UserYear
@@ -110,7 +117,9 @@ async def write_listener(
             user_id=user_year.user_id, status="halted", error=str(exc), usage=usage
         )
     except LLMHTTPError as exc:
-        status: Literal["fatal", "failed"] = "fatal" if exc.status in FATAL_STATUSES else "failed"
+        status: Literal["fatal", "failed"] = (
+            "fatal" if exc.status in FATAL_HTTP_STATUSES else "failed"
+        )
         return ListenerResult(user_id=user_year.user_id, status=status, error=str(exc), usage=usage)
     except WrappedError as exc:
         return _failed(user_year, exc, usage)

@@ -17,14 +17,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from wrapped.errors import (
-    ConfigError,
-    GateError,
-    LLMAuthError,
-    LLMHTTPError,
-    LLMOutageError,
-    WrappedError,
-)
+from wrapped.errors import GateError, LLMOutageError, WrappedError, is_fatal
 from wrapped.gate import Gate, ListenerContext, ScoreContext
 from wrapped.gate.policy import passed, reasons_of, skipped_judge
 from wrapped.gate.scorers import deterministic
@@ -49,8 +42,6 @@ from wrapped.writer import EMBEDDED_MODEL, EMBEDDED_PROMPT, compose, phrasebank_
 
 #: at most this many gate reasons go back to the writer as feedback
 MAX_FEEDBACK = 8
-#: HTTP statuses that mean "your configuration is wrong" rather than "this story failed"
-FATAL_STATUSES = frozenset({400, 401, 403, 404})
 
 
 class StoryOutcome(NamedTuple):
@@ -69,13 +60,6 @@ class _Written(NamedTuple):
     model: str
     prompt_version: str
     prompt_hash: str
-
-
-def is_config_error(exc: BaseException) -> bool:
-    """Errors no retry or fallback can fix: the caller must hear about them, not a reviewer."""
-    if isinstance(exc, LLMAuthError | ConfigError):
-        return True
-    return isinstance(exc, LLMHTTPError) and exc.status in FATAL_STATUSES
 
 
 def _prompt(
@@ -119,7 +103,7 @@ async def write_story(
         try:
             result = await backend.write(WriteJob(req, prompt, ctx.safe.user_year))
         except WrappedError as exc:
-            if is_config_error(exc) or isinstance(exc, LLMOutageError):
+            if is_fatal(exc) or isinstance(exc, LLMOutageError):
                 raise
             reasons = [f"writer failed: {exc.message}"]
             attempts.append(

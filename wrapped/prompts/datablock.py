@@ -16,7 +16,6 @@ Format (agreed in INTERFACES.md)::
 from __future__ import annotations
 
 import json
-import math
 import re
 import uuid
 from typing import Any, NamedTuple
@@ -26,17 +25,13 @@ from wrapped.prompts.sanitize import SafeYear, safe_year
 from wrapped.stats.model import InterestingDay, LogEntry, UserYear
 from wrapped.stats.roles import without_private
 from wrapped.story import PreviousStory, StoryRequest
+from wrapped.tokens import estimate_tokens
 
 OPEN = "<listener_data>"
 CLOSE = "</listener_data>"
 # The JSON is written on one line (no raw newlines), so the block is exactly three lines.
 WITHHELD = "[withheld]"
 _BLOCK = re.compile(r"<listener_data>\n(\{[^\n]*\})\n</listener_data>")
-
-
-def estimate_tokens(text: str) -> int:
-    """A model-agnostic token estimate (~4 characters per token) for budgeting, not billing."""
-    return math.ceil(len(text) / 4)
 
 
 def dumps(data: Any) -> str:
@@ -121,21 +116,6 @@ def _find_day(uy: UserYear, request: StoryRequest) -> InterestingDay:
         raise InputError(
             f"{request.day} is not an interesting day of {uy.user_id} (its days: {known})"
         ) from None
-
-
-def prepare_listener(
-    request: StoryRequest, budget_tokens: int
-) -> tuple[UserYear, CappedLog, list[str]]:
-    """The listener's year as the prompt shows it, the requested day's capped log, flagged names.
-
-    Applies the input-side safety filter, caps the requested day's log to the token budget,
-    empties the other days' logs (their facts and headlines stay, for context and so the model
-    can avoid repeating them) and drops what says how old the listener is — birth date, the
-    birthday's `age` fact, the cohort's age band (a story never needs them: the day's category
-    already says "birthday", and the system prompt forbids ages).
-    """
-    uy, capped, flagged, _ = _prepare_listener(request, budget_tokens)
-    return uy, capped, flagged
 
 
 def _prepare_listener(
