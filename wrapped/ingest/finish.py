@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from wrapped.events import EVENT_COLUMNS, conform
 from wrapped.ingest import detect, merge
 from wrapped.ingest.model import FileReport, Reject
-from wrapped.ingest.validate import check_common, flag
+from wrapped.ingest.validate import EARLIEST, check_common, flag
 
 #: Columns that make two events "the same": all but `source` (which always differs), plus
 #: Spotify's private offline timestamp — two offline plays synced together share `ts`, track and
@@ -44,9 +44,14 @@ def _merged(df: pd.DataFrame, files: list[FileReport], ok: np.ndarray) -> np.nda
     )
 
 
-def finish(df: pd.DataFrame, files: list[FileReport], now: datetime | None) -> Finished:
+def finish(
+    df: pd.DataFrame,
+    files: list[FileReport],
+    now: datetime | None,
+    earliest: pd.Timestamp = EARLIEST,
+) -> Finished:
     """Shared checks, cross-export merges, duplicates, per-file counts."""
-    check_common(df, now=now)
+    check_common(df, now=now, earliest=earliest)
     # "<file label>#<record index>", built in Arrow (no Python string per row).
     fno = df["file_no"].to_numpy()
     labels = pa.array([f.file for f in files], pa.string()).take(pa.array(fno))

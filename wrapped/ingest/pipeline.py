@@ -47,7 +47,8 @@ from wrapped.ingest.readers import (
     spotify_fast,
     tables,
 )
-from wrapped.ingest.sources import Source, discover
+from wrapped.ingest.sources import Limits, Source, discover
+from wrapped.ingest.validate import flag_undecodable
 from wrapped.settings import Settings
 
 
@@ -121,10 +122,15 @@ def _extended_fast(sources: list[Source], got: _Collected) -> set[int]:
     return done
 
 
-def _read_all(sources: list[Source], got: _Collected, *, engine: str, advance: object) -> None:
+def _read_all(
+    sources: list[Source], got: _Collected, *, engine: str, advance: object, settings: Settings
+) -> None:
     """Detect every file, read it once, and collect what it holds."""
     detected = []
     for src in sources:
+        if src.skip:  # a zip member not to be read: named in the report with why
+            detected.append(detect.Detected(None, src.skip))
+            continue
         head = src.head()
         detected.append(detect.sniff(head, complete=len(head) >= src.size))
     extended = [
@@ -133,20 +139,22 @@ def _read_all(sources: list[Source], got: _Collected, *, engine: str, advance: o
     done = _extended_fast(extended, got) if engine in ("auto", "duckdb") else set()
     for src, det in zip(sources, detected, strict=True):
         if id(src) not in done:
-            _read(src, det, got)
+            _read(src, det, got, settings)
         if advance:
             advance()  # type: ignore[operator]
 
 
 def _single(got: _Collected, src: Source, fmt: str, staged: Staged, **extra: object) -> None:
     frame = staged.frame
+    if src.notes.get("lossy"):  # bytes that were not UTF-8: the records they touched go
+        flag_undecodable(frame)
     frame["part"] = np.zeros(len(frame), dtype=np.int32)
     got.chunks.append(_Chunk(frame, [_EventFile(src, fmt, staged.account, **extra)]))  # type: ignore[arg-type]
     if staged.account:
         got.group_accounts.setdefault(src.group, set()).add(staged.account)
 
 
-def _read(src: Source, det: detect.Detected, got: _Collected) -> None:
+def _read(src: Source, det: detect.Detected, got: _Collected, settings: Settings) -> None:
     fmt = det.format
     if fmt is None:
         if src.explicit:
@@ -162,7 +170,7 @@ def _read(src: Source, det: detect.Detected, got: _Collected) -> None:
     elif fmt == detect.SPOTIFY_ACCOUNT:
         _single(got, src, fmt, spotify_account.read(src))
     elif fmt == detect.LISTENBRAINZ:
-        _single(got, src, fmt, listenbrainz.read(src))
+        _single(got, src, fmt, listenbrainz.read(src, settings.max_record_bytes))
     elif fmt == detect.LASTFM:
         _single(got, src, fmt, lastfm.read(src))
     elif fmt in (detect.CANONICAL_PARQUET, detect.CANONICAL_CSV):
@@ -239,12 +247,18 @@ def ingest(
     `engine` picks the Spotify extended parser ('auto' = DuckDB with an exact Python fallback).
     """
     salt = settings.salt
-    sources = list(discover(list(paths)))
+    limits = Limits(
+        settings.max_files,
+        settings.max_expanded_bytes,
+        settings.max_zip_ratio,
+        settings.max_zip_depth,
+    )
+    sources = list(discover(list(paths), limits))
     if profiles_path is not None:
-        sources += list(discover([profiles_path]))
+        sources += list(discover([profiles_path], limits))
     got = _Collected()
     with _progress(progress, len(sources)) as advance:
-        _read_all(sources, got, engine=engine, advance=advance)
+        _read_all(sources, got, engine=engine, advance=advance, settings=settings)
 
     if not got.chunks and not got.profiles and not got.catalogs and not got.userdata:
         where = ", ".join(str(p) for p in paths)
@@ -294,7 +308,8 @@ def ingest(
     if events_all is None:
         events = conform(pd.DataFrame())
     else:
-        events, rejects, merged = finish(events_all, files, now)
+        earliest = pd.Timestamp(settings.earliest_play, tz="UTC")
+        events, rejects, merged = finish(events_all, files, now, earliest)
         report.read = len(events_all)
         report.accepted = len(events)
         report.rejected = len(rejects)

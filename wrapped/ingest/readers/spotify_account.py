@@ -9,14 +9,13 @@ hashed; e-mail, gender, postal code, phone and the rest are never read.
 
 from __future__ import annotations
 
-import json
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from wrapped.errors import InputError
-from wrapped.ingest.readers import Staged
+from wrapped.ingest.readers import Staged, load_json
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import as_int, as_str, flag, kind_from, staged
 
@@ -24,10 +23,7 @@ EXPECTED = "expected a Spotify account-data streaming history (a JSON array of p
 
 
 def _load(source: Source, expected: str) -> object:
-    try:
-        return json.loads(source.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"not valid JSON ({exc}); {expected}", file=source.where) from None
+    return load_json(source.text(), expected, source.where)
 
 
 def read(source: Source) -> Staged:

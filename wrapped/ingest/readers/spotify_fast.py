@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from wrapped.ingest.readers import majority
 from wrapped.ingest.readers.spotify_fields import BOOLS, FIELDS, NAMES, TEXT, Raw, stage
 from wrapped.ingest.sources import Source
+from wrapped.ingest.validate import INT_HIGH, ns_utc
 
 #: JSON bytes per DuckDB query: bounds peak memory on huge histories (~1.2M records).
 BATCH_BYTES = 1_000_000_000
@@ -57,7 +58,11 @@ def _query() -> str:
     WITH raw AS (
         SELECT filename, {text}, {bools},
             CASE WHEN TRY_CAST(ms_played::VARCHAR AS BIGINT)::VARCHAR = ms_played::VARCHAR
-                 THEN ms_played::VARCHAR::BIGINT END AS ms,
+                 THEN ms_played::VARCHAR::BIGINT
+                 -- an integer past int64 is clipped as on the exact path (absurd, not a type)
+                 WHEN regexp_full_match(ms_played::VARCHAR, '-?[0-9]{{19,}}')
+                 THEN CASE WHEN starts_with(ms_played::VARCHAR, '-') THEN -{INT_HIGH}
+                           ELSE {INT_HIGH} END END AS ms,
             coalesce(ms_played::VARCHAR = 'null', true) AS ms_missing,
             TRY_CAST(offline_timestamp::VARCHAR AS DOUBLE) AS offline
         FROM read_json($files, format = 'array', filename = true, columns = {{{spec}}},
@@ -146,9 +151,10 @@ def read_batch(sources: list[Source]) -> Batch:
         table, part = table.take(pa.array(order)), part[order]
     starts = np.searchsorted(part, np.arange(len(paths)))
     n = table.num_rows
-    ts = pd.Series(
-        table.column("ts_fast").to_numpy(zero_copy_only=False), dtype="datetime64[ns]"
-    ).dt.tz_localize("UTC")
+    # DuckDB parses years 1 to 9999 (microseconds): ns_utc clips what nanoseconds cannot hold
+    ts = ns_utc(
+        pd.Series(table.column("ts_fast").to_numpy(zero_copy_only=False)).dt.tz_localize("UTC")
+    )
     raw = Raw(
         n=n,
         text={name: _series(table, name, "string") for name in TEXT},

@@ -23,9 +23,7 @@ from wrapped.ingest.validate import flag, kind_from, null_blank, parse_iso, stag
 
 def _csv(source: Source, expected: str) -> pd.DataFrame:
     try:
-        df = pd.read_csv(
-            io.BytesIO(source.read_bytes()), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
+        df = pd.read_csv(io.StringIO(source.text()), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"not a readable CSV ({exc}); {expected}", file=source.where) from None
     df.columns = [str(c).strip().lower() for c in df.columns]
@@ -65,7 +63,8 @@ def read_canonical(source: Source, parquet: bool) -> tuple[Staged, pd.Series, pd
     ms_bad = (ms_num.notna() & (ms_num % 1 != 0)) | (
         ms_num.isna() & null_blank(df["ms_played"].astype("string")).notna()
     )
-    ms = ms_num.where(~ms_bad).astype("Float64").round().astype("Int64")
+    # clipped: 1e30 is a play over 24 hours, not an int64 overflow read as negative
+    ms = ms_num.where(~ms_bad).clip(-(2**62), 2**62).astype("Float64").round().astype("Int64")
     kind = cols.get("kind")
     derived = kind_from(
         cols.get("track", pd.Series(pd.NA, index=range(n), dtype="string")),
