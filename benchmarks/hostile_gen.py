@@ -120,15 +120,18 @@ def _raw_zip(name: str, deflated: bytes, crc: int, size: int) -> bytes:
 
 
 def many_rejects(folder: Path, n: int = 10_000_000) -> Path:
-    """One Spotify extended file of `n` empty records (`{}`): every one a rejected record."""
+    """A Spotify extended file of one valid play and `n - 1` empty records (`{}`, ~30 MB for
+    ten million): every empty one is a rejected record."""
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / "listener" / "Streaming_History_Audio_2024.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
-        fh.write("[")
-        block = ",".join(["{}"] * 100_000)
-        for i in range(n // 100_000):
-            fh.write(("," if i else "") + block)
+        fh.write("[" + json.dumps(record()))
+        left = n - 1
+        while left > 0:
+            step = min(left, 100_000)
+            fh.write(",{}" * step)
+            left -= step
         fh.write("]")
     return folder
 

@@ -123,7 +123,10 @@ class IngestResult(_Model):
     profiles: Any = Field(description="pd.DataFrame with PROFILE_DTYPES")
     catalog: Any = Field(default=None, description="pd.DataFrame with CATALOG_DTYPES, or None")
     report: IngestReport
-    rejects: list[Reject] = Field(default_factory=list)
+    rejects: Any = Field(
+        default_factory=list,
+        description="a Sequence[Reject]: ingest gives a columnar RejectTable (rejects.py)",
+    )
 
 
 def count_by(values: pd.Series | list[str]) -> dict[str, int]:

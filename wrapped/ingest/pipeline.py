@@ -33,11 +33,10 @@ from wrapped.ingest.model import (
     FileReport,
     IngestReport,
     IngestResult,
-    Reject,
     SkippedFile,
     count_by,
 )
-from wrapped.ingest.privacy import ensure_pseudonymous, pseudonymize, scrub
+from wrapped.ingest.privacy import Scrubber, ensure_pseudonymous, pseudonymize
 from wrapped.ingest.readers import (
     Staged,
     lastfm,
@@ -47,8 +46,9 @@ from wrapped.ingest.readers import (
     spotify_fast,
     tables,
 )
+from wrapped.ingest.rejects import RejectTable
 from wrapped.ingest.sources import Limits, Source, discover
-from wrapped.ingest.validate import flag_undecodable
+from wrapped.ingest.validate import empty_early, flag_undecodable, split_rejects
 from wrapped.settings import Settings
 
 
@@ -67,6 +67,7 @@ class _Chunk:
 
     frame: pd.DataFrame
     files: list[_EventFile]
+    early: pd.DataFrame = field(default_factory=empty_early)  # already rejected (split_rejects)
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _extended_fast(sources: list[Source], got: _Collected) -> set[int]:
                 _EventFile(src, detect.SPOTIFY_EXTENDED, acc)
                 for src, acc in zip(group, res.accounts, strict=True)
             ]
-            got.chunks.append(_Chunk(res.frame, files))
+            got.chunks.append(_chunk(res.frame, files))
             for src, acc in zip(group, res.accounts, strict=True):
                 done.add(id(src))
                 if acc:
@@ -144,12 +145,20 @@ def _read_all(
             advance()  # type: ignore[operator]
 
 
+def _chunk(frame: pd.DataFrame, files: list[_EventFile]) -> _Chunk:
+    """A chunk whose already-rejected rows are kept compact (canonical inputs, whose ids and
+    sources are aligned to their rows, are not split)."""
+    kept, early = split_rejects(frame)
+    return _Chunk(kept, files, early)
+
+
 def _single(got: _Collected, src: Source, fmt: str, staged: Staged, **extra: object) -> None:
     frame = staged.frame
     if src.notes.get("lossy"):  # bytes that were not UTF-8: the records they touched go
         flag_undecodable(frame)
     frame["part"] = np.zeros(len(frame), dtype=np.int32)
-    got.chunks.append(_Chunk(frame, [_EventFile(src, fmt, staged.account, **extra)]))  # type: ignore[arg-type]
+    files = [_EventFile(src, fmt, staged.account, **extra)]  # type: ignore[arg-type]
+    got.chunks.append(_Chunk(frame, files) if extra else _chunk(frame, files))
     if staged.account:
         got.group_accounts.setdefault(src.group, set()).add(staged.account)
 
@@ -267,6 +276,7 @@ def ingest(
 
     identities: dict[str, str] = {}
     frames: list[pd.DataFrame] = []
+    early: list[pd.DataFrame] = []
     event_files: list[_EventFile] = []
     for chunk in got.chunks:
         offset = len(event_files)
@@ -293,29 +303,29 @@ def ingest(
         if first.sources is not None:
             df["given_source"] = first.sources
         frames.append(df)
-    files = [
-        FileReport(file=scrub(ef.source.label, identities), format=ef.format) for ef in event_files
-    ]
+        if len(chunk.early):
+            early.append(_early(chunk.early, offset, pseudos))
+    scrub = Scrubber(identities, salt)
+    files = [FileReport(file=scrub(ef.source.label), format=ef.format) for ef in event_files]
 
     events_all = pd.concat(frames, ignore_index=True) if frames else None
-    rejects: list[Reject] = []
+    rejects = RejectTable()
     report = IngestReport(
         files=files,
-        skipped_files=[
-            SkippedFile(file=scrub(s.file, identities), reason=s.reason) for s in got.skipped
-        ],
+        skipped_files=[SkippedFile(file=scrub(s.file), reason=s.reason) for s in got.skipped],
     )
     if events_all is None:
         events = conform(pd.DataFrame())
     else:
         earliest = pd.Timestamp(settings.earliest_play, tz="UTC")
-        events, rejects, merged = finish(events_all, files, now, earliest)
-        report.read = len(events_all)
+        early_all = pd.concat(early, ignore_index=True) if early else empty_early()
+        events, rejects, merged = finish(events_all, files, now, earliest, early_all)
+        report.read = len(events_all) + len(early_all)
         report.accepted = len(events)
         report.rejected = len(rejects)
         report.dropped = int(events_all["drop"].notna().sum())
         report.merged = int(merged.sum())
-        report.rejected_by_reason = count_by([r.reason for r in rejects])
+        report.rejected_by_reason = rejects.count_by("reason")
         report.dropped_by_reason = count_by(events_all["drop"].dropna().tolist())
     profiles = _profiles(got, identities, user, salt)
     catalog = _catalog(got)
@@ -325,6 +335,15 @@ def ingest(
     return IngestResult(
         events=events, profiles=profiles, catalog=catalog, report=report, rejects=rejects
     )
+
+
+def _early(early: pd.DataFrame, offset: int, pseudos: list[str]) -> pd.DataFrame:
+    """A chunk's early rejects with their file numbers and listener ids (as categories)."""
+    part = early.pop("part").to_numpy()
+    uniq, inverse = np.unique(np.array(pseudos, dtype=object), return_inverse=True)
+    early["user_id"] = pd.Categorical.from_codes(inverse[part], categories=uniq)
+    early["file_no"] = (part + offset).astype(np.int32)
+    return early
 
 
 def _profiles(
