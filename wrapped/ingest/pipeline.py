@@ -67,7 +67,7 @@ class _Chunk:
 
     frame: pd.DataFrame
     files: list[_EventFile]
-    early: pd.DataFrame = field(default_factory=empty_early)  # already rejected (split_rejects)
+    early: pd.DataFrame | None = None  # rows already rejected (validate.split_rejects)
 
 
 @dataclass
@@ -115,7 +115,7 @@ def _extended_fast(sources: list[Source], got: _Collected) -> set[int]:
                 _EventFile(src, detect.SPOTIFY_EXTENDED, acc)
                 for src, acc in zip(group, res.accounts, strict=True)
             ]
-            got.chunks.append(_chunk(res.frame, files))
+            got.chunks.append(_Chunk(res.frame, files, res.early))
             for src, acc in zip(group, res.accounts, strict=True):
                 done.add(id(src))
                 if acc:
@@ -303,7 +303,7 @@ def ingest(
         if first.sources is not None:
             df["given_source"] = first.sources
         frames.append(df)
-        if len(chunk.early):
+        if chunk.early is not None and len(chunk.early):
             early.append(_early(chunk.early, offset, pseudos))
     scrub = Scrubber(identities, salt)
     files = [FileReport(file=scrub(ef.source.label), format=ef.format) for ef in event_files]

@@ -46,8 +46,9 @@ class RejectTable(Sequence[Reject]):
         cols = ["file_no", "idx", "reject_field", "reject", "reject_detail", "user_id"]
         rej = pd.concat([f[cols].astype({c: "category" for c in cols[2:]}) for f in parts],
                         ignore_index=True)  # fmt: skip
-        if len(parts) > 1:  # early and late rejects interleave: file order, then record order
-            rej = rej.sort_values(["file_no", "idx"], kind="stable", ignore_index=True)
+        key = rej["file_no"].to_numpy(np.int64) << 40 | rej["idx"].to_numpy(np.int64)
+        if np.any(np.diff(key) < 0):  # early and late rejects interleave: file, record order
+            rej = rej.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
         labels, codes = np.unique(np.array(files, dtype=object), return_inverse=True)
         fno = codes.astype(np.int32)[rej["file_no"].to_numpy()]
         table = {
