@@ -213,3 +213,269 @@ def test_a_bad_crc_is_one_line_naming_archive_and_member(tmp_path: Path) -> None
         "Bad CRC-32",
     )
     assert "corrupt zip member" in line
+
+
+# --- 2. limits, enforced before anything expands -------------------------------------------------
+
+
+def test_a_nested_zip_bomb_is_refused_fast_and_small(tmp_path: Path) -> None:
+    import resource
+    import time
+
+    bomb = gen.zip_bomb(tmp_path / "in", expanded=2**30)  # the benchmark uses 5 GiB
+    assert bomb.stat().st_size < 20_000
+    t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    line = one_line_error(ingest(bomb, tmp_path / "out"), f"{bomb}/inner.zip", "max_zip_ratio")
+    assert "zip bomb" in line
+    assert time.perf_counter() - t0 < 5
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100, grown_mb
+    assert not (tmp_path / "out").exists()
+
+
+def test_expanded_size_depth_and_file_count_are_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("Streaming_History_Audio_2024.json", json.dumps(gen.history(50)))
+    with zipfile.ZipFile(folder / "export.zip", "w") as zf:
+        zf.writestr("nested.zip", inner.getvalue())
+    # the nested zip itself fits; its member takes the archive past the limit
+    monkeypatch.setenv("WRAPPED_MAX_EXPANDED_BYTES", str(len(inner.getvalue()) + 100))
+    one_line_error(
+        ingest(folder, tmp_path / "o1"),
+        "export.zip/nested.zip/Streaming_History_Audio_2024.json",
+        "max_expanded_bytes",
+    )
+    monkeypatch.delenv("WRAPPED_MAX_EXPANDED_BYTES")
+    monkeypatch.setenv("WRAPPED_MAX_ZIP_DEPTH", "1")
+    one_line_error(ingest(folder, tmp_path / "o2"), "export.zip/nested.zip", "max_zip_depth")
+    monkeypatch.delenv("WRAPPED_MAX_ZIP_DEPTH")
+    gen.write_json(folder / "b.json", gen.history(2))
+    monkeypatch.setenv("WRAPPED_MAX_FILES", "1")
+    one_line_error(ingest(folder, tmp_path / "o3"), str(folder), "more than 1 input files")
+    monkeypatch.delenv("WRAPPED_MAX_FILES")
+    assert ingest(folder, tmp_path / "o4").code == 0
+
+
+def test_long_names_are_cut_with_a_marker_and_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recs = gen.history(3)
+    recs[1]["master_metadata_track_name"] = "x" * 1_000_000
+    gen.write_json(tmp_path / "in" / "a.json", recs)
+    monkeypatch.setenv("WRAPPED_MAX_NAME_CHARS", "100")
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    assert "cleaned: long names cut: 1 name(s)" in r.out
+    back = read_ingested(tmp_path / "out")
+    assert back.report.cleaned == {"long_names_cut": 1} and back.report.adds_up()
+    assert back.events["track"].str.len().max() == 100
+    assert back.events["track"].iloc[1] == "x" * 99 + "…"
+
+
+def test_an_oversized_jsonl_record_is_a_rejected_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listen = {"listened_at": 1700000000, "track_metadata": {"artist_name": "A", "track_name": "T"}}
+    big = dict(listen, listened_at=1700000100, pad="p" * 5000)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "l.jsonl").write_text(json.dumps(listen) + "\n" + json.dumps(big) + "\n")
+    monkeypatch.setenv("WRAPPED_MAX_RECORD_BYTES", "4096")
+    assert ingest(tmp_path / "in", tmp_path / "out").code == 0
+    assert [(x["record"], x["reason"]) for x in rejects(tmp_path / "out")] == [
+        (1, "record_too_large")
+    ]
+
+
+def test_rejected_records_cost_memory_flat_in_their_number(tmp_path: Path) -> None:
+    """A million `{}`: one accepted play, the rest counted rejects, in a bounded child process
+    (the benchmark runs ten million under 2 GB)."""
+    import subprocess
+
+    gen.many_rejects(tmp_path / "in", 1_000_000)
+    code = (
+        "import json, resource, sys\n"
+        "from wrapped.cli.main import main\n"
+        "try:\n"
+        "    main(['ingest', sys.argv[1], '--out', sys.argv[2], '--no-progress'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "in"), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    peak_mb = int(p.stdout.strip().splitlines()[-1]) / 1024
+    assert peak_mb < 1200, peak_mb
+    rep = read_ingested(tmp_path / "out").report
+    assert rep.read == 1_000_000 and rep.accepted == 1 and rep.adds_up()
+    assert rep.rejected_by_reason == {"missing_field": 999_999}
+    with (tmp_path / "out" / "rejects.jsonl").open() as fh:
+        first = json.loads(fh.readline())
+    assert first["record"] == 1 and first["field"] == "ts" and first["user_id"].startswith("u_")
+
+
+# --- 3. nothing dropped without a count ----------------------------------------------------------
+
+
+def test_utf16_history_is_decoded_and_counted(tmp_path: Path) -> None:
+    folder = tmp_path / "in" / "alice"
+    folder.mkdir(parents=True)
+    (folder / "a.json").write_bytes(json.dumps(gen.history(3)).encode("utf-16"))
+    gen.write_json(folder / "b.json", gen.history(2, ms_played=1000))
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    rep = read_ingested(tmp_path / "out").report
+    assert {f.file: f.accepted for f in rep.files} == {"a.json": 3, "b.json": 2}
+
+
+def test_one_bad_byte_rejects_its_record_not_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "in" / "alice"
+    folder.mkdir(parents=True)
+    recs = gen.history(3)
+    recs[1]["master_metadata_track_name"] = "BADBYTE"
+    raw = json.dumps(recs).encode("utf-8").replace(b"BADBYTE", b"Bad\xffByte")
+    (folder / "a.json").write_bytes(raw)
+    gen.write_json(folder / "b.json", gen.history(2, ms_played=1000))
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    rep = read_ingested(tmp_path / "out").report
+    assert rep.adds_up() and rep.read == 5 and rep.accepted == 4
+    assert [(x["file"], x["record"], x["reason"]) for x in rejects(tmp_path / "out")] == [
+        ("a.json", 1, "undecodable_text")
+    ]
+
+
+def test_dotted_and_dotdot_zip_members_are_named_skips(tmp_path: Path) -> None:
+    import zipfile
+
+    folder = tmp_path / "in" / "alice"
+    folder.mkdir(parents=True)
+    with zipfile.ZipFile(folder / "export.zip", "w") as zf:
+        zf.writestr("Streaming_History_Audio_2024.json", json.dumps(gen.history(2)))
+        zf.writestr("../escape.json", json.dumps(gen.history(2)))
+        zf.writestr(".hidden.json", json.dumps(gen.history(2)))
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    skipped = {s.file: s.reason for s in read_ingested(tmp_path / "out").report.skipped_files}
+    assert skipped == {
+        "export.zip/../escape.json": "a '..' path inside the zip (not read)",
+        "export.zip/.hidden.json": "a hidden or metadata name inside the zip (not read)",
+    }
+    assert "skipped 2 non-history file(s)" in r.out
+
+
+def test_no_history_found_names_each_file_and_why(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.json").write_text("")
+    (folder / "numbers.json").write_text("[1, 2, 3]")
+    (folder / "semi.csv").write_text("ts;ms_played;artist;track\n")
+    (folder / "long.txt").write_text("x" * 70_000)
+    (folder / "latin1.csv").write_bytes("caf\xe9,bar\n".encode("latin-1") * 3)
+    line = one_line_error(ingest(folder, tmp_path / "out"), "no listening history found")
+    for name, why in [
+        ("empty.json", "empty file"),
+        ("numbers.json", "JSON, but not a listening history"),
+        ("semi.csv", "a CSV separated by ';'"),
+        ("long.txt", "text whose first line is over 64 KB"),
+        ("latin1.csv", "not UTF-8 text"),
+    ]:
+        assert f"{name}: {why}" in line, (name, line)
+
+
+def test_listener_zips_do_not_hold_a_file_descriptor_each(tmp_path: Path) -> None:
+    """300 listener zips under a limit of 128 open files (the benchmark: 1,100 under 256)."""
+    import subprocess
+
+    gen.many_zips(tmp_path / "in", 300)
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128))\n"
+        "from wrapped.cli.main import main\n"
+        "main(['ingest', sys.argv[1], '--out', sys.argv[2], '--no-progress'])\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "in"), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert p.returncode == 0, p.stderr
+    rep = read_ingested(tmp_path / "out").report
+    assert rep.users == 300 and rep.accepted == 900
+
+
+# --- 4. text clean at the edges ----------------------------------------------------------------
+
+
+def test_control_c1_and_bidi_characters_are_removed_from_names_and_counted(
+    tmp_path: Path,
+) -> None:
+    recs = gen.history(3)
+    recs[0]["master_metadata_album_artist_name"] = "Evil\x1b]0;title\x07 \u202eArtist\x9b2J"
+    recs[2]["master_metadata_track_name"] = "Line\nbreak\ttab"
+    gen.write_json(tmp_path / "in" / "a.json", recs)
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    back = read_ingested(tmp_path / "out")
+    assert back.report.cleaned == {"control_characters_removed": 2}
+    assert back.events["artist"].tolist() == ["Evil]0;title Artist2J", "Artist A", "Artist A"]
+    assert back.events["track"].iloc[2] == "Line break tab"
+
+
+def test_ip_addresses_and_emails_in_file_names_are_masked(tmp_path: Path) -> None:
+    folder = tmp_path / "in" / "alice"
+    gen.write_json(folder / "upload from 203.0.113.9.json", gen.history(2))
+    gen.write_json(folder / "jane.doe@example.org history.json", [gen.record(ms_played=-1)])
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    out = tmp_path / "out"
+    text = (out / "ingest_report.json").read_text() + (out / "rejects.jsonl").read_text()
+    text += " ".join(read_ingested(out).events["source"].tolist())
+    assert "203.0.113.9" not in text and "jane.doe@example.org" not in text
+    assert "upload from u_" in text and " history.json" in text
+
+
+# --- 5. option values -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "setting"),
+    [
+        (["stats", "--year", "0"], "year"),
+        (["stats", "--year", "-5"], "year"),
+        (["stats", "--year", "99999"], "year"),
+        (["stats", "--top-k", "0"], "top_k"),
+        (["stats", "--top-k", "-1"], "top_k"),
+        (["generate", "--year", "0"], "year"),
+    ],
+)
+def test_option_values_are_validated(tmp_path: Path, args: list[str], setting: str) -> None:
+    gen.write_json(tmp_path / "in" / "a.json", gen.history(3))
+    assert ingest(tmp_path / "in", tmp_path / "ev").code == 0
+    r = cli(args[0], str(tmp_path / "ev"), "--out", str(tmp_path / "o"), *args[1:])
+    one_line_error(r, f"setting '{setting}'")
+
+
+def test_implausible_birth_dates_are_no_cohort(tmp_path: Path) -> None:
+    gen.write_json(tmp_path / "in" / "alice" / "a.json", gen.history(3))
+    prof = tmp_path / "profiles.csv"
+    prof.write_text(
+        "user,country,birth_date\nalice,GB,0001-01-01\nbob,GB,2090-01-01\ncarol,GB,1990-05-05\n"
+    )
+    r = ingest(tmp_path / "in", tmp_path / "out", "--profiles", str(prof))
+    assert r.code == 0, r.err
+    born = read_ingested(tmp_path / "out").profiles["birth_date"]
+    assert born.notna().sum() == 1 and born.dropna().tolist() == ["1990-05-05"]

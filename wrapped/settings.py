@@ -76,7 +76,7 @@ class Settings(BaseSettings):
     )
 
     # stats
-    year: int | None = Field(default=None, ge=2000, le=2100, description="the year to review")
+    year: int | None = Field(default=None, ge=1900, le=2100, description="the year to review")
     full_year: bool = False
     tz: str | None = Field(default=None, description="override every listener's time zone")
     top_k: int = Field(default=5, ge=1, le=100, description="length of every top list")

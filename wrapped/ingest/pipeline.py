@@ -28,6 +28,7 @@ from rich.progress import Progress
 from wrapped.errors import InputError
 from wrapped.events import CATALOG_DTYPES, PROFILE_DTYPES, conform
 from wrapped.ingest import detect, layout
+from wrapped.ingest.clean import clean_names
 from wrapped.ingest.finish import finish
 from wrapped.ingest.model import (
     FileReport,
@@ -327,6 +328,7 @@ def ingest(
         report.merged = int(merged.sum())
         report.rejected_by_reason = rejects.count_by("reason")
         report.dropped_by_reason = count_by(events_all["drop"].dropna().tolist())
+    report.cleaned = clean_names(events, settings.max_name_chars)
     profiles = _profiles(got, identities, user, salt)
     catalog = _catalog(got)
     report.users = int(events["user_id"].nunique())

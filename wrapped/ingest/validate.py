@@ -212,6 +212,18 @@ def parse_iso(ts: pd.Series) -> pd.Series:
     return pd.to_datetime(ts, utc=True, errors="coerce", format="ISO8601")
 
 
+#: Birth dates outside these years are typos or placeholders (year 1, 2090), not a cohort.
+BIRTH_YEARS = (1900, datetime.now(UTC).year)
+
+
+def birth_dates(text: pd.Series) -> pd.Series:
+    """ISO birth dates as 'YYYY-MM-DD' strings; unparsable or implausible ones are null."""
+    born = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    year = born.dt.year
+    born = born.where((year >= BIRTH_YEARS[0]) & (year <= BIRTH_YEARS[1]))
+    return born.dt.strftime("%Y-%m-%d").astype("string")
+
+
 # --- the shared rules ---------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from wrapped.errors import InputError
 from wrapped.ingest.readers import Staged, load_json
 from wrapped.ingest.sources import Source
-from wrapped.ingest.validate import as_int, as_str, flag, kind_from, staged
+from wrapped.ingest.validate import as_int, as_str, birth_dates, flag, kind_from, staged
 
 EXPECTED = "expected a Spotify account-data streaming history (a JSON array of plays)"
 
@@ -94,6 +94,6 @@ def read_userdata(source: Source) -> UserData:
 
     country = text("country")
     country = country.upper() if country and len(country) == 2 and country.isalpha() else None
-    born = pd.to_datetime(text("birthdate"), errors="coerce", format="ISO8601")
-    birth = None if pd.isna(born) else born.strftime("%Y-%m-%d")
+    born = birth_dates(pd.Series([text("birthdate")], dtype="string")).iloc[0]
+    birth = None if pd.isna(born) else str(born)
     return UserData(text("username"), country, birth)

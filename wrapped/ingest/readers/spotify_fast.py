@@ -139,7 +139,7 @@ def read_batch(sources: list[Source]) -> Batch:
             reader = con.sql(_query(), params={"files": paths}).to_arrow_reader(ROWS_PER_STEP)
             for step in reader:
                 parts.add(pa.Table.from_batches([step]))
-        except duckdb.Error as exc:
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:  # errors while streaming
             raise FastPathError(str(exc)) from None
         finally:
             con.close()

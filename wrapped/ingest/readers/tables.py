@@ -18,7 +18,7 @@ from wrapped.errors import InputError
 from wrapped.events import CATALOG_DTYPES, EVENT_COLUMNS, KINDS, PROFILE_DTYPES
 from wrapped.ingest.readers import Staged
 from wrapped.ingest.sources import Source
-from wrapped.ingest.validate import flag, kind_from, null_blank, parse_iso, staged
+from wrapped.ingest.validate import birth_dates, flag, kind_from, null_blank, parse_iso, staged
 
 
 def _csv(source: Source, expected: str) -> pd.DataFrame:
@@ -118,12 +118,9 @@ def read_profiles(source: Source) -> pd.DataFrame:
     out["country"] = country.where(country.str.fullmatch(r"[A-Z]{2}").fillna(False))
     tier = null_blank(df.get("tier", pd.Series(pd.NA, index=df.index))).str.lower()
     out["tier"] = tier.where(tier.isin(["free", "premium"]))
-    born = pd.to_datetime(
-        null_blank(df.get("birth_date", pd.Series(pd.NA, index=df.index))),
-        errors="coerce",
-        format="ISO8601",
+    out["birth_date"] = birth_dates(
+        null_blank(df.get("birth_date", pd.Series(pd.NA, index=df.index)))
     )
-    out["birth_date"] = born.dt.strftime("%Y-%m-%d").astype("string")
     out["timezone"] = pd.Series(
         [_tz(v) for v in df.get("timezone", pd.Series(None, index=df.index))], dtype="string"
     )
