@@ -479,3 +479,52 @@ def test_implausible_birth_dates_are_no_cohort(tmp_path: Path) -> None:
     assert r.code == 0, r.err
     born = read_ingested(tmp_path / "out").profiles["birth_date"]
     assert born.notna().sum() == 1 and born.dropna().tolist() == ["1990-05-05"]
+
+
+# --- 6. escaping what is printed --------------------------------------------------------------
+
+
+def test_file_names_with_escape_sequences_never_reach_stderr_raw(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = folder / "evil\x1b]0;owned\x07\x1b[2J\nname\u202e.json"
+    bad.write_text("[1, 2, 3]")
+    r = ingest(bad, tmp_path / "out")
+    one_line_error(r, "\\x1b]0;owned\\x07\\x1b[2J\\nname\\u202e.json")
+    assert "\x1b" not in r.err and "\u202e" not in r.err and "\x07" not in r.err
+
+
+def test_the_format_check_rejects_control_and_bidi_characters() -> None:
+    from wrapped.gate.form import check_format
+    from wrapped.story import Draft
+
+    words = " ".join(["you played music"] * 20)
+    clean = check_format(Draft(title="Your day", story=words))
+    assert clean.status == "pass", clean.reasons
+    for bad in ("\u202e", "\x1b]0;x\x07", "\x9b"):
+        check = check_format(Draft(title="Your day", story=f"{words} Artist{bad}"))
+        assert check.status == "fail"
+        assert any("control or bidi character (U+" in r for r in check.reasons), check.reasons
+
+
+def test_prompts_render_and_json_output_escape_c1_and_bidi(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _prompt_helpers import PROMPTS_DIR, us_listener
+
+    uy = us_listener()
+    text = uy.model_dump_json()
+    name = json.loads(text)["top_artists"][0]["name"]
+    evil = name + "\u202e\x9b"
+    text = text.replace(json.dumps(name)[1:-1], json.dumps(evil)[1:-1])
+    stats = tmp_path / "stats"
+    stats.mkdir()
+    (stats / f"{uy.user_id}.json").write_text(text, encoding="utf-8")
+    (stats / "summary.json").write_text("{}", encoding="utf-8")
+    args = ["prompts", "render", "--user", uy.user_id, "--day", "2024-06-22", "--prompt", "v1"]
+    args += ["--stats", str(stats), "--prompts-dir", str(PROMPTS_DIR)]
+    for extra in ([], ["--json"]):
+        r = cli(*args, *extra)
+        assert r.code == 0, r.err
+        assert "\u202e" not in r.out and "\x9b" not in r.out
+    assert "\\u202e" in r.out
+    assert evil in json.dumps(json.loads(r.out), ensure_ascii=False)  # only printing changed

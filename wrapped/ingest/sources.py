@@ -68,6 +68,8 @@ class Source:
             return self._read()
         except ZIP_ERRORS as exc:
             raise _member_error(self.where, exc) from None
+        except OSError as exc:
+            raise _unreadable(self.where, exc) from None
 
     def text(self) -> str:
         """The file as text for the text readers: UTF-16 decoded, bad bytes made U+FFFD.
@@ -96,6 +98,8 @@ class Source:
                 raw = self._read()[:n]
         except ZIP_ERRORS as exc:
             raise _member_error(self.where, exc) from None
+        except OSError as exc:
+            raise _unreadable(self.where, exc) from None
         if self.utf16:
             return raw[: len(raw) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
         return raw
@@ -114,6 +118,11 @@ class Source:
 
 def _member_error(where: str, exc: BaseException) -> InputError:
     return InputError(f"a corrupt zip member ({exc}); the archive cannot be read", file=where)
+
+
+def _unreadable(where: str, exc: OSError) -> InputError:
+    """A file the system will not give us (permissions, too many open files): exit 2, named."""
+    return InputError(f"cannot be read ({exc.strerror or exc})", file=where)
 
 
 def _hidden(parts: tuple[str, ...]) -> bool:
@@ -233,8 +242,11 @@ def _zip_members(
 def _from_file(
     path: Path, label: str, group: str, explicit: bool, folder: str, limits: Limits
 ) -> Iterator[Source]:
-    with path.open("rb") as fh:
-        head = fh.read(4)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise _unreadable(str(path), exc) from None
     if _is_zip(head):
 
         def opener() -> zipfile.ZipFile:
