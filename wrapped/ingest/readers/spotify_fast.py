@@ -137,8 +137,14 @@ def read_batch(sources: list[Source]) -> Batch:
         parts = _Parts(paths)
         try:
             reader = con.sql(_query(), params={"files": paths}).to_arrow_reader(ROWS_PER_STEP)
-            for step in reader:
-                parts.add(pa.Table.from_batches([step]))
+            pending: list[pa.RecordBatch] = []  # DuckDB hands out small batches: gather a step
+            for got in reader:
+                pending.append(got)
+                if sum(b.num_rows for b in pending) >= ROWS_PER_STEP:
+                    parts.add(pa.Table.from_batches(pending))
+                    pending = []
+            if pending:
+                parts.add(pa.Table.from_batches(pending))
         except (duckdb.Error, pa.ArrowException, OSError) as exc:  # errors while streaming
             raise FastPathError(str(exc)) from None
         finally:
