@@ -528,3 +528,33 @@ def test_prompts_render_and_json_output_escape_c1_and_bidi(tmp_path: Path) -> No
         assert "\u202e" not in r.out and "\x9b" not in r.out
     assert "\\u202e" in r.out
     assert evil in json.dumps(json.loads(r.out), ensure_ascii=False)  # only printing changed
+
+
+def test_gate_check_claims_table_and_json_escape_what_they_print(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _gate_helpers import DAY, make_user_year
+
+    stats = tmp_path / "user.json"
+    stats.write_text(make_user_year().model_dump_json(), encoding="utf-8")
+    story = tmp_path / "story.json"
+    story.write_text(
+        json.dumps(
+            {
+                "day": DAY.isoformat(),
+                "title": "A Saturday",
+                "story": "Saturday 9 March: 517 minutes, mostly Radio\u202ehead\x9b and "
+                "\x1b]0;Evil\x07Band. You kept coming back to them all day long, one song "
+                "after another, and the day never seemed to run short of room for them. Some "
+                "days you press play and simply let the music carry you along, and this was "
+                "one of them, start to finish.",
+            }
+        )
+    )
+    for extra in (["--claims"], ["--json"]):
+        r = cli("gate", "check", str(story), "--stats", str(stats), "--no-judge", *extra)
+        assert r.code == 1, (r.code, r.err)  # the story fails (format: a bidi character)
+        for raw in ("\u202e", "\x9b", "\x1b", "\x07"):
+            assert raw not in r.out and raw not in r.err, (extra, raw)
+    checks = json.loads(r.out)["checks"]
+    form = next(c for c in checks if c["name"] == "format")
+    assert form["status"] == "fail" and any("U+202E" in x for x in form["reasons"])
