@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -45,11 +46,40 @@ class Settings(BaseSettings):
         description="secret key for pseudonymizing user ids (set WRAPPED_SALT in production)",
     )
 
+    # ingest: what a plausible play is, and limits that hold on hostile uploads (each crossing
+    # is a one-line error naming the file or member, never a run out of memory or disk)
+    earliest_play: date = Field(
+        default=date(2000, 1, 1),
+        description="plays before this date are rejected as implausible (broken clocks, 1970)",
+    )
+    max_files: int = Field(default=100_000, ge=1, description="input files per ingest")
+    max_expanded_bytes: int = Field(
+        default=8 * 2**30,
+        ge=1,
+        description="bytes one zip archive may expand to, nested zips included",
+    )
+    max_zip_ratio: float = Field(
+        default=200.0,
+        gt=1,
+        description="expanded/compressed size above which a zip member over 1 MiB is refused "
+        "(real exports compress ~10-30x; zip bombs ~1000x)",
+    )
+    max_zip_depth: int = Field(default=3, ge=0, description="zips nested inside zips")
+    max_record_bytes: int = Field(
+        default=1 * 2**20, ge=1024, description="bytes of one JSONL record (one line)"
+    )
+    max_name_chars: int = Field(
+        default=500,
+        ge=16,
+        description="characters a name (track, artist, album, show, episode) keeps; longer "
+        "names are cut with a marker and counted",
+    )
+
     # stats
-    year: int | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100, description="the year to review")
     full_year: bool = False
     tz: str | None = Field(default=None, description="override every listener's time zone")
-    top_k: int = 5
+    top_k: int = Field(default=5, ge=1, le=100, description="length of every top list")
     log_cap: int = 40
     max_days: int = 5
     min_plays: int = 20

@@ -7,6 +7,7 @@ years once, when its first batch is due.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections import Counter
@@ -38,7 +39,7 @@ class Loaded(BaseModel):
     profiles: Any = None
     catalog: Any = None
     report: Any = None
-    rejects: list[Any] = []
+    rejects: Any = None  # ingest's RejectTable (columnar; pandas/arrow stay out of the workers)
 
 
 def load_inputs(paths: list[Path], settings: Settings) -> Loaded:
@@ -55,7 +56,7 @@ def load_inputs(paths: list[Path], settings: Settings) -> Loaded:
         profiles=res.profiles,
         catalog=res.catalog,
         report=res.report,
-        rejects=list(res.rejects),
+        rejects=res.rejects,
     )
 
 
@@ -131,13 +132,15 @@ def _write_ingest_evidence(layout: RunLayout, loaded: Loaded) -> None:
         atomic_write_text(
             layout.ingest_dir / "ingest_report.json", loaded.report.model_dump_json(indent=2) + "\n"
         )
-    write_jsonl_atomic(
-        layout.ingest_dir / "rejects.jsonl",
-        (
-            r.model_dump(mode="json") if hasattr(r, "model_dump") else dict(r)
-            for r in loaded.rejects
-        ),
-    )
+    # streamed from ingest's columnar table: ten million rejects never become Python objects
+    path = layout.ingest_dir / "rejects.jsonl"
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as fh:
+        if loaded.rejects is not None:
+            loaded.rejects.write_jsonl(fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 def _stage_years(

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from wrapped.errors import InputError
+from wrapped.text import json_safe, printable
 
 
 def _read_json(path: Path, what: str) -> Any:
@@ -184,10 +185,12 @@ def register(app: typer.Typer) -> None:
         ok = passed(checks)
         if as_json:
             typer.echo(
-                json.dumps(
-                    {"passed": ok, "checks": [c.model_dump(mode="json") for c in checks]},
-                    indent=2,
-                    ensure_ascii=False,
+                json_safe(
+                    json.dumps(
+                        {"passed": ok, "checks": [c.model_dump(mode="json") for c in checks]},
+                        indent=2,
+                        ensure_ascii=False,
+                    )
                 )
             )
         else:
@@ -197,7 +200,10 @@ def register(app: typer.Typer) -> None:
                 style = {"pass": "green", "fail": "red", "unscored": "yellow"}.get(c.status, "dim")
                 score = "" if c.score is None else f"{c.score:.2f}"
                 table.add_row(
-                    c.name, f"[{style}]{c.status}[/]", score, escape("\n".join(c.reasons))
+                    c.name,
+                    f"[{style}]{c.status}[/]",
+                    score,
+                    escape(printable("\n".join(c.reasons), lines=True)),
                 )
             console.print(table)
             if claims:
@@ -205,7 +211,8 @@ def register(app: typer.Typer) -> None:
                     for cl in c.claims:
                         mark = "[green]ok[/]" if cl.grounded else "[red]NO[/]"
                         console.print(
-                            f"{mark} {escape(f'{cl.kind:10s} {cl.text!r}  {cl.fact or cl.why}')}",
+                            f"{mark} "
+                            + escape(printable(f"{cl.kind:10s} {cl.text!r}  {cl.fact or cl.why}")),
                             highlight=False,
                         )
             console.print("[bold green]PASS[/]" if ok else "[bold red]FAIL[/]")

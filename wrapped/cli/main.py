@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from wrapped.errors import Terminated, WrappedError
+from wrapped.text import printable
 
 app = typer.Typer(
     name="wrapped",
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     except WrappedError as exc:
         # escaped: a message quotes paths, fields and values, and "[...]" in them is not markup
         err_console.print(
-            f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True
+            f"[bold red]error:[/] {escape(printable(exc.message))}", highlight=False, soft_wrap=True
         )
         sys.exit(exc.exit_code)
     except OSError as exc:
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         # why, in one line (a batch run has stored what it finished; rerunning resumes it)
         where = f"{exc.filename}: " if exc.filename else ""
         err_console.print(
-            f"error: {where}{exc.strerror or exc}",
+            printable(f"error: {where}{exc.strerror or exc}"),
             markup=False,
             highlight=False,
             soft_wrap=True,

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from wrapped.errors import ConfigError, InputError
 from wrapped.settings import Settings, load_settings
 from wrapped.stats.model import UserYear
+from wrapped.text import json_safe, printable
 
 prompts_app = typer.Typer(
     help="Prompt versions: list them with their hashes, render the exact messages for one day.",
@@ -121,9 +122,11 @@ def render_cmd(
         raise InputError(f"{when} is not an interesting day of {user}; its days: {days}")
     pair = render(StoryRequest(user_year=uy, day=when, attempt=attempt), settings=settings)
     if as_json:
-        typer.echo(json.dumps(pair.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        typer.echo(
+            json_safe(json.dumps(pair.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        )
     else:
-        typer.echo(format_messages(pair), nl=False)
+        typer.echo(printable(format_messages(pair), lines=True), nl=False)
 
 
 def register(app: typer.Typer) -> None:

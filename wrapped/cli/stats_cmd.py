@@ -63,6 +63,11 @@ def load_inputs(
     except (ValueError, TypeError) as exc:
         raise InputError(f"cannot read canonical events: {exc}", file=str(events)) from None
     prof = _read_table(profiles, "profiles") if profiles else None
+    if prof is not None and "birth_date" in prof.columns:
+        # year 1 or 2090 is a typo or a placeholder, not an age band (ingest does the same)
+        from wrapped.ingest.validate import birth_dates
+
+        prof["birth_date"] = birth_dates(prof["birth_date"].astype("string"))
     cat = _read_table(catalog, "catalog") if catalog else None
     return ev, prof, cat
 

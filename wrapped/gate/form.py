@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from wrapped.story import Check, Draft
+from wrapped.text import first_unsafe
 
 MIN_WORDS, MAX_WORDS = 40, 160
 MAX_TITLE = 80
@@ -42,6 +43,9 @@ def check_format(draft: Draft) -> Check:
     if not re.search(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", draft.story, re.IGNORECASE):
         reasons.append("format: the story is not written to the listener (no 'you' or 'your')")
     for field, text in (("title", draft.title), ("story", draft.story)):
+        unsafe = first_unsafe(text)
+        if unsafe:  # taken from a name: an escape sequence or a bidi override shown to a reader
+            reasons.append(f"format: the {field} contains a control or bidi character ({unsafe})")
         for rx, what in _LEFTOVERS:
             m = rx.search(text)
             if m:

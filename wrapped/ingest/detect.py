@@ -38,6 +38,7 @@ _KNOWN_COLUMNS = frozenset(
     | {"release_year", "endtime", "msplayed", "artistname", "trackname"}
     | CSV_MARKERS
 )
+HEAD_CHARS = 64 * 1024  # sources.HEAD_BYTES: what sniff is given
 _LASTFM_DATE = re.compile(r"^\d{1,2} [A-Za-z]{3} \d{4},? \d{1,2}:\d{2}$")
 
 
@@ -87,11 +88,16 @@ def _json_format(text: str, complete: bool) -> Detected:
             json.loads(text)
         except json.JSONDecodeError as exc:
             return Detected(None, f"truncated or invalid JSON ({exc})")
+        except RecursionError:
+            return Detected(None, "JSON nested too deeply")
     return Detected(None, "JSON, but not a listening history")
 
 
 def _csv_format(text: str) -> Detected:
-    first = text.splitlines()[0] if text.splitlines() else ""
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    if len(lines) == 1 and len(text.encode("utf-8")) >= HEAD_CHARS:
+        return Detected(None, "text whose first line is over 64 KB (not a CSV header)")
     try:
         row = next(csv.reader(io.StringIO(first)))
     except (csv.Error, StopIteration):
@@ -111,6 +117,10 @@ def _csv_format(text: str) -> Detected:
         return Detected(LASTFM)
     if len(row) == 4 and _LASTFM_DATE.match(row[3].strip()):
         return Detected(LASTFM)
+    for sep in (";", "\t", "|"):
+        other = {c.strip().lower() for c in first.split(sep)}
+        if len(other) > 1 and len(other & _KNOWN_COLUMNS) >= 2:
+            return Detected(None, f"a CSV separated by {sep!r} (expected ',')")
     if len(row) > 1:
         # Only columns we know are named back: a header row may be data (names, e-mails).
         known = sorted(cols & _KNOWN_COLUMNS)
@@ -131,7 +141,15 @@ def sniff(head: bytes, complete: bool = False) -> Detected:
         return Detected(None, "binary file", binary=True)
     text = _text(head)
     if text is None:
-        return Detected(None, "not UTF-8 text", binary=True)
+        # Text with a bad byte is still read (those records are rejected): only when the rest
+        # is a format we know; else it is named as what it is
+        found = _sniff_text(head.decode("utf-8-sig", errors="replace"), complete)
+        return found if found.format else Detected(None, "not UTF-8 text", binary=True)
+    return _sniff_text(text, complete)
+
+
+def _sniff_text(text: str, complete: bool) -> Detected:
+    """Classify decoded text: JSON by its keys, else CSV by its header."""
     stripped = text.lstrip()
     if stripped[:1] in "[{":
         return _json_format(text, complete)

@@ -14,8 +14,9 @@ import pyarrow.compute as pc
 
 from wrapped.events import EVENT_COLUMNS, conform
 from wrapped.ingest import detect, merge
-from wrapped.ingest.model import FileReport, Reject
-from wrapped.ingest.validate import check_common, flag
+from wrapped.ingest.model import FileReport
+from wrapped.ingest.rejects import RejectTable
+from wrapped.ingest.validate import EARLIEST, check_common, flag
 
 #: Columns that make two events "the same": all but `source` (which always differs), plus
 #: Spotify's private offline timestamp — two offline plays synced together share `ts`, track and
@@ -27,7 +28,7 @@ class Finished(NamedTuple):
     """Accepted events, rejects, and which staged rows were merged across exports."""
 
     events: pd.DataFrame
-    rejects: list[Reject]
+    rejects: RejectTable
     merged: np.ndarray  # per staged row: an account-data play the extended history also holds
 
 
@@ -44,9 +45,19 @@ def _merged(df: pd.DataFrame, files: list[FileReport], ok: np.ndarray) -> np.nda
     )
 
 
-def finish(df: pd.DataFrame, files: list[FileReport], now: datetime | None) -> Finished:
-    """Shared checks, cross-export merges, duplicates, per-file counts."""
-    check_common(df, now=now)
+def finish(
+    df: pd.DataFrame,
+    files: list[FileReport],
+    now: datetime | None,
+    earliest: pd.Timestamp = EARLIEST,
+    early: pd.DataFrame | None = None,
+) -> Finished:
+    """Shared checks, cross-export merges, duplicates, per-file counts.
+
+    `early` holds records a reader already rejected (validate.split_rejects), with `file_no`
+    and `user_id`: they count as read and rejected, and join the rejects in file order.
+    """
+    check_common(df, now=now, earliest=earliest)
     # "<file label>#<record index>", built in Arrow (no Python string per row).
     fno = df["file_no"].to_numpy()
     labels = pa.array([f.file for f in files], pa.string()).take(pa.array(fno))
@@ -73,45 +84,34 @@ def finish(df: pd.DataFrame, files: list[FileReport], now: datetime | None) -> F
             df, df.index.isin(dup_index), "duplicate", None, "exact duplicate of an earlier record"
         )
     rejected = df["reject"].notna().to_numpy()
-    _count_files(df, files, rejected, merged)
+    _count_files(df, files, rejected, merged, early)
     keep = ~rejected & df["drop"].isna().to_numpy() & ~merged
     events = conform(df if keep.all() else _keep_rows(df[EVENT_COLUMNS], keep))
-    return Finished(events, _rejects(df[rejected], files), merged)
-
-
-def _rejects(rej: pd.DataFrame, files: list[FileReport]) -> list[Reject]:
-    return [
-        Reject(
-            file=files[int(fno)].file,
-            record=int(i),
-            field=None if pd.isna(f) else str(f),
-            reason=str(r),
-            detail=None if pd.isna(d) else str(d),
-            user_id=None if pd.isna(u) else str(u),
-        )
-        for fno, i, f, r, d, u in zip(
-            rej["file_no"],
-            rej["idx"],
-            rej["reject_field"],
-            rej["reject"],
-            rej["reject_detail"],
-            rej["user_id"],
-            strict=True,
-        )
-    ]
+    rejects = RejectTable.from_frames([df[rejected], early], [f.file for f in files])
+    return Finished(events, rejects, merged)
 
 
 def _count_files(
-    df: pd.DataFrame, files: list[FileReport], rejected: np.ndarray, merged: np.ndarray
+    df: pd.DataFrame,
+    files: list[FileReport],
+    rejected: np.ndarray,
+    merged: np.ndarray,
+    early: pd.DataFrame | None,
 ) -> None:
     """Per-file counts (read = accepted + rejected + dropped + merged) and listener ids."""
     fno = df["file_no"].to_numpy()
     n = len(files)
-    read = np.bincount(fno, minlength=n)
-    rej = np.bincount(fno[rejected], minlength=n)
+    some = early is not None and len(early) > 0
+    early_fno = early["file_no"].to_numpy() if some else np.zeros(0, np.int32)  # type: ignore[index]
+    before = np.bincount(early_fno, minlength=n)
+    read = np.bincount(fno, minlength=n) + before
+    rej = np.bincount(fno[rejected], minlength=n) + before
     dropped = np.bincount(fno[df["drop"].notna().to_numpy()], minlength=n)
     mer = np.bincount(fno[merged], minlength=n)
     first_user = df.groupby("file_no")["user_id"].first()
+    if early is not None and len(early):  # a file whose every record a reader rejected
+        more = early.groupby("file_no", observed=True)["user_id"].first().astype("string")
+        first_user = first_user.combine_first(more[~more.index.isin(first_user.index)])
     for i, f in enumerate(files):
         f.read, f.rejected, f.dropped, f.merged = (
             int(read[i]),

@@ -60,6 +60,11 @@ class IngestReport(_Model):
     )
     rejected_by_reason: dict[str, int] = Field(default_factory=dict)
     dropped_by_reason: dict[str, int] = Field(default_factory=dict)
+    cleaned: dict[str, int] = Field(
+        default_factory=dict,
+        description="names of accepted events changed at ingest: control/bidi characters "
+        "removed, names over max_name_chars cut (the event is kept)",
+    )
     users: int = 0
     profiles: int = 0
     catalog_rows: int = 0
@@ -95,6 +100,8 @@ class IngestReport(_Model):
         ):
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"  {title}: {reason}: {n:,}")
+        for what, n in sorted(self.cleaned.items()):
+            lines.append(f"  cleaned: {what.replace('_', ' ')}: {n:,} name(s)")
         if self.skipped_files:
             lines.append(f"  skipped {len(self.skipped_files)} non-history file(s):")
             lines.extend(_skipped_by_reason(self.skipped_files))
@@ -123,7 +130,10 @@ class IngestResult(_Model):
     profiles: Any = Field(description="pd.DataFrame with PROFILE_DTYPES")
     catalog: Any = Field(default=None, description="pd.DataFrame with CATALOG_DTYPES, or None")
     report: IngestReport
-    rejects: list[Reject] = Field(default_factory=list)
+    rejects: Any = Field(
+        default_factory=list,
+        description="a Sequence[Reject]: ingest gives a columnar RejectTable (rejects.py)",
+    )
 
 
 def count_by(values: pd.Series | list[str]) -> dict[str, int]:

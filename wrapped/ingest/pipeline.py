@@ -28,16 +28,16 @@ from rich.progress import Progress
 from wrapped.errors import InputError
 from wrapped.events import CATALOG_DTYPES, PROFILE_DTYPES, conform
 from wrapped.ingest import detect, layout
+from wrapped.ingest.clean import clean_names
 from wrapped.ingest.finish import finish
 from wrapped.ingest.model import (
     FileReport,
     IngestReport,
     IngestResult,
-    Reject,
     SkippedFile,
     count_by,
 )
-from wrapped.ingest.privacy import ensure_pseudonymous, pseudonymize, scrub
+from wrapped.ingest.privacy import Scrubber, ensure_pseudonymous, pseudonymize
 from wrapped.ingest.readers import (
     Staged,
     lastfm,
@@ -47,7 +47,9 @@ from wrapped.ingest.readers import (
     spotify_fast,
     tables,
 )
-from wrapped.ingest.sources import Source, discover
+from wrapped.ingest.rejects import RejectTable
+from wrapped.ingest.sources import Limits, Source, discover
+from wrapped.ingest.validate import empty_early, flag_undecodable, split_rejects
 from wrapped.settings import Settings
 
 
@@ -66,6 +68,7 @@ class _Chunk:
 
     frame: pd.DataFrame
     files: list[_EventFile]
+    early: pd.DataFrame | None = None  # rows already rejected (validate.split_rejects)
 
 
 @dataclass
@@ -113,7 +116,7 @@ def _extended_fast(sources: list[Source], got: _Collected) -> set[int]:
                 _EventFile(src, detect.SPOTIFY_EXTENDED, acc)
                 for src, acc in zip(group, res.accounts, strict=True)
             ]
-            got.chunks.append(_Chunk(res.frame, files))
+            got.chunks.append(_Chunk(res.frame, files, res.early))
             for src, acc in zip(group, res.accounts, strict=True):
                 done.add(id(src))
                 if acc:
@@ -121,10 +124,15 @@ def _extended_fast(sources: list[Source], got: _Collected) -> set[int]:
     return done
 
 
-def _read_all(sources: list[Source], got: _Collected, *, engine: str, advance: object) -> None:
+def _read_all(
+    sources: list[Source], got: _Collected, *, engine: str, advance: object, settings: Settings
+) -> None:
     """Detect every file, read it once, and collect what it holds."""
     detected = []
     for src in sources:
+        if src.skip:  # a zip member not to be read: named in the report with why
+            detected.append(detect.Detected(None, src.skip))
+            continue
         head = src.head()
         detected.append(detect.sniff(head, complete=len(head) >= src.size))
     extended = [
@@ -133,20 +141,30 @@ def _read_all(sources: list[Source], got: _Collected, *, engine: str, advance: o
     done = _extended_fast(extended, got) if engine in ("auto", "duckdb") else set()
     for src, det in zip(sources, detected, strict=True):
         if id(src) not in done:
-            _read(src, det, got)
+            _read(src, det, got, settings)
         if advance:
             advance()  # type: ignore[operator]
 
 
+def _chunk(frame: pd.DataFrame, files: list[_EventFile]) -> _Chunk:
+    """A chunk whose already-rejected rows are kept compact (canonical inputs, whose ids and
+    sources are aligned to their rows, are not split)."""
+    kept, early = split_rejects(frame)
+    return _Chunk(kept, files, early)
+
+
 def _single(got: _Collected, src: Source, fmt: str, staged: Staged, **extra: object) -> None:
     frame = staged.frame
+    if src.notes.get("lossy"):  # bytes that were not UTF-8: the records they touched go
+        flag_undecodable(frame)
     frame["part"] = np.zeros(len(frame), dtype=np.int32)
-    got.chunks.append(_Chunk(frame, [_EventFile(src, fmt, staged.account, **extra)]))
+    files = [_EventFile(src, fmt, staged.account, **extra)]
+    got.chunks.append(_Chunk(frame, files) if extra else _chunk(frame, files))
     if staged.account:
         got.group_accounts.setdefault(src.group, set()).add(staged.account)
 
 
-def _read(src: Source, det: detect.Detected, got: _Collected) -> None:
+def _read(src: Source, det: detect.Detected, got: _Collected, settings: Settings) -> None:
     fmt = det.format
     if fmt is None:
         if src.explicit:
@@ -162,7 +180,7 @@ def _read(src: Source, det: detect.Detected, got: _Collected) -> None:
     elif fmt == detect.SPOTIFY_ACCOUNT:
         _single(got, src, fmt, spotify_account.read(src))
     elif fmt == detect.LISTENBRAINZ:
-        _single(got, src, fmt, listenbrainz.read(src))
+        _single(got, src, fmt, listenbrainz.read(src, settings.max_record_bytes))
     elif fmt == detect.LASTFM:
         _single(got, src, fmt, lastfm.read(src))
     elif fmt in (detect.CANONICAL_PARQUET, detect.CANONICAL_CSV):
@@ -239,12 +257,18 @@ def ingest(
     `engine` picks the Spotify extended parser ('auto' = DuckDB with an exact Python fallback).
     """
     salt = settings.salt
-    sources = list(discover(list(paths)))
+    limits = Limits(
+        settings.max_files,
+        settings.max_expanded_bytes,
+        settings.max_zip_ratio,
+        settings.max_zip_depth,
+    )
+    sources = list(discover(list(paths), limits))
     if profiles_path is not None:
-        sources += list(discover([profiles_path]))
+        sources += list(discover([profiles_path], limits))
     got = _Collected()
     with _progress(progress, len(sources)) as advance:
-        _read_all(sources, got, engine=engine, advance=advance)
+        _read_all(sources, got, engine=engine, advance=advance, settings=settings)
 
     if not got.chunks and not got.profiles and not got.catalogs and not got.userdata:
         where = ", ".join(str(p) for p in paths)
@@ -253,6 +277,7 @@ def ingest(
 
     identities: dict[str, str] = {}
     frames: list[pd.DataFrame] = []
+    early: list[pd.DataFrame] = []
     event_files: list[_EventFile] = []
     for chunk in got.chunks:
         offset = len(event_files)
@@ -279,29 +304,31 @@ def ingest(
         if first.sources is not None:
             df["given_source"] = first.sources
         frames.append(df)
-    files = [
-        FileReport(file=scrub(ef.source.label, identities), format=ef.format) for ef in event_files
-    ]
+        if chunk.early is not None and len(chunk.early):
+            early.append(_early(chunk.early, offset, pseudos))
+    scrub = Scrubber(identities, salt)
+    files = [FileReport(file=scrub(ef.source.label), format=ef.format) for ef in event_files]
 
     events_all = pd.concat(frames, ignore_index=True) if frames else None
-    rejects: list[Reject] = []
+    rejects = RejectTable()
     report = IngestReport(
         files=files,
-        skipped_files=[
-            SkippedFile(file=scrub(s.file, identities), reason=s.reason) for s in got.skipped
-        ],
+        skipped_files=[SkippedFile(file=scrub(s.file), reason=s.reason) for s in got.skipped],
     )
     if events_all is None:
         events = conform(pd.DataFrame())
     else:
-        events, rejects, merged = finish(events_all, files, now)
-        report.read = len(events_all)
+        earliest = pd.Timestamp(settings.earliest_play, tz="UTC")
+        early_all = pd.concat(early, ignore_index=True) if early else empty_early()
+        events, rejects, merged = finish(events_all, files, now, earliest, early_all)
+        report.read = len(events_all) + len(early_all)
         report.accepted = len(events)
         report.rejected = len(rejects)
         report.dropped = int(events_all["drop"].notna().sum())
         report.merged = int(merged.sum())
-        report.rejected_by_reason = count_by([r.reason for r in rejects])
+        report.rejected_by_reason = rejects.count_by("reason")
         report.dropped_by_reason = count_by(events_all["drop"].dropna().tolist())
+    report.cleaned = clean_names(events, settings.max_name_chars)
     profiles = _profiles(got, identities, user, salt)
     catalog = _catalog(got)
     report.users = int(events["user_id"].nunique())
@@ -310,6 +337,15 @@ def ingest(
     return IngestResult(
         events=events, profiles=profiles, catalog=catalog, report=report, rejects=rejects
     )
+
+
+def _early(early: pd.DataFrame, offset: int, pseudos: list[str]) -> pd.DataFrame:
+    """A chunk's early rejects with their file numbers and listener ids (as categories)."""
+    part = early.pop("part").to_numpy()
+    uniq, inverse = np.unique(np.array(pseudos, dtype=object), return_inverse=True)
+    early["user_id"] = pd.Categorical.from_codes(inverse[part], categories=uniq)
+    early["file_no"] = (part + offset).astype(np.int32)
+    return early
 
 
 def _profiles(

@@ -7,7 +7,6 @@ leaves a half-written table that a later stage would trust.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -17,7 +16,8 @@ import pyarrow.parquet as pq
 
 from wrapped.errors import InputError
 from wrapped.events import CATALOG_DTYPES, PROFILE_DTYPES, conform
-from wrapped.ingest.model import IngestReport, IngestResult, Reject
+from wrapped.ingest.model import IngestReport, IngestResult
+from wrapped.ingest.rejects import RejectTable
 
 
 def _atomic(path: Path, write: object) -> None:
@@ -43,9 +43,8 @@ def write_ingest(result: IngestResult, out_dir: Path | str) -> None:
         (out / "catalog.parquet").unlink()
 
     def rejects(p: Path) -> None:
-        with p.open("w", encoding="utf-8") as fh:
-            for r in result.rejects:
-                fh.write(r.model_dump_json() + "\n")
+        with p.open("wb") as fh:
+            RejectTable.from_list(result.rejects).write_jsonl(fh)
 
     _atomic(out / "rejects.jsonl", rejects)
     _atomic(
@@ -80,10 +79,7 @@ def read_ingested(out_dir: Path | str) -> IngestResult:
         else IngestReport()
     )
     rej_path = out / "rejects.jsonl"
-    rejects = []
-    if rej_path.exists():
-        with rej_path.open(encoding="utf-8") as fh:
-            rejects = [Reject.model_validate(json.loads(line)) for line in fh if line.strip()]
+    rejects = RejectTable.read_jsonl(rej_path) if rej_path.exists() else RejectTable()
     return IngestResult(
         events=events, profiles=profiles, catalog=catalog, report=report, rejects=rejects
     )

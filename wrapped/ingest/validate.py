@@ -22,6 +22,13 @@ MAX_MS_PLAYED = 24 * 60 * 60 * 1000
 EARLIEST = pd.Timestamp("2000-01-01", tz="UTC")
 #: Timestamps a little ahead of now are clock skew, not the future.
 FUTURE_SLACK = timedelta(days=1)
+#: What a nanosecond timestamp can hold, a little inside pandas' own bounds: a date outside is
+#: clipped to these, so year 9999 is a future play and year 1 an implausible one - counted
+#: rejects, never an overflow (the checks in check_common then name the real reason).
+_NS_LOW = pd.Timestamp("1700-01-01", tz="UTC")
+_NS_HIGH = pd.Timestamp("2260-01-01", tz="UTC")
+#: JSON integers beyond int64 are clipped to these (a play of 1e30 ms is absurd, not negative).
+INT_HIGH = 2**62
 
 STAGE_EXTRA = {
     "idx": "int64",
@@ -44,13 +51,32 @@ def staged(columns: dict[str, object], n: int) -> pd.DataFrame:
     """A staged frame of `n` rows from the given columns (others null), canonical dtypes."""
     out = {}
     for col, dtype in STAGE_DTYPES.items():
-        if col in columns and columns[col] is not None:
+        if col == "ts" and columns.get("ts") is not None:
+            out[col] = ns_utc(pd.Series(columns["ts"]))
+        elif col in columns and columns[col] is not None:
             out[col] = pd.Series(columns[col]).astype(dtype)
         elif col == "idx":
             out[col] = pd.Series(np.arange(n, dtype=np.int64))
         else:
             out[col] = pd.Series(pd.NA, index=range(n), dtype=dtype)
     return pd.DataFrame(out)
+
+
+def ns_utc(ts: pd.Series) -> pd.Series:
+    """UTC timestamps of any unit as nanoseconds; dates outside that range are clipped to it.
+
+    pandas parses ISO text at microsecond resolution (years 1 to 9999), where a cast to
+    nanoseconds would overflow; the clipped value is then rejected as future or implausible.
+    """
+    if ts.dtype == "datetime64[ns, UTC]":
+        return ts
+    if not isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = pd.to_datetime(ts, utc=True, errors="coerce")
+    if ts.dtype != "datetime64[ns, UTC]":
+        low, high = _NS_LOW.as_unit(ts.dt.unit), _NS_HIGH.as_unit(ts.dt.unit)
+        if len(ts) and (ts.min() < low or ts.max() > high):  # min/max skip NaT
+            ts = ts.clip(low, high)
+    return ts.astype("datetime64[ns, UTC]")
 
 
 def flag(
@@ -66,6 +92,56 @@ def flag(
         frame.loc[m, "reject"] = reason
         frame.loc[m, "reject_field"] = field
         frame.loc[m, "reject_detail"] = detail
+
+
+#: Text columns a reader fills from the file's own text (a bad byte shows as U+FFFD in them).
+TEXT_COLUMNS = ("track", "artist", "album", "show", "episode", "uri", "reason_start",
+                "reason_end", "country")  # fmt: skip
+
+
+def flag_undecodable(frame: pd.DataFrame) -> None:
+    """Reject the records of a file with bad (non-UTF-8) bytes whose text those bytes touched.
+
+    Only files that had bad bytes come here, so a real U+FFFD elsewhere is never a reject.
+    """
+    bad = np.zeros(len(frame), dtype=bool)
+    for col in TEXT_COLUMNS:
+        bad |= frame[col].str.contains("\ufffd", regex=False).fillna(False).to_numpy(dtype=bool)
+    flag(frame, bad, "undecodable_text", None, "holds bytes that are not UTF-8 text")
+
+
+#: What an early reject keeps: where it is and why (categories: a few bytes per record).
+EARLY_COLUMNS = ("part", "idx", "reject_field", "reject", "reject_detail")
+
+
+def split_rejects(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(rows still in play, compact rows a reader already rejected).
+
+    A rejected record never comes back (later checks only add reasons), so its ~25 staged
+    columns are dropped as soon as a file or batch is read: a file of ten million `{}` keeps
+    ~20 bytes per record, not ~700. `frame` must have a `part` column.
+    """
+    rejected = frame["reject"].notna().to_numpy()
+    if not rejected.any():
+        return frame, empty_early()
+    early = pd.DataFrame(
+        {
+            "part": frame["part"].to_numpy()[rejected].astype(np.int32),
+            "idx": frame["idx"].to_numpy()[rejected],
+            **{c: frame[c][rejected].astype("category") for c in EARLY_COLUMNS[2:]},
+        }
+    ).reset_index(drop=True)
+    return frame[~rejected].reset_index(drop=True), early
+
+
+def empty_early() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "part": pd.Series(dtype=np.int32),
+            "idx": pd.Series(dtype=np.int64),
+            **{c: pd.Series(dtype="category") for c in EARLY_COLUMNS[2:]},
+        }
+    )
 
 
 # --- typed column helpers for the object columns json.loads gives us ---------------------------
@@ -97,20 +173,23 @@ def as_int(values: list[object]) -> tuple[pd.Series, np.ndarray, np.ndarray]:
             missing[i] = True
         elif isinstance(v, bool) or not isinstance(v, int):
             bad[i] = True
-        else:
-            out[i] = int(v)
+        else:  # beyond int64: clipped, so the range checks name it (no OverflowError)
+            out[i] = v if -INT_HIGH <= v <= INT_HIGH else (INT_HIGH if v > 0 else -INT_HIGH)
     return pd.Series(out).astype("Int64").mask(bad | missing), bad, missing
 
 
 def as_number(values: list[object]) -> pd.Series:
     """Any JSON number (not a boolean) as Float64; anything else is null, never an error."""
-    return pd.Series(
-        [
-            float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
-            for v in values
-        ],
-        dtype="Float64",
-    )
+    return pd.Series([_float(v) for v in values], dtype="Float64")
+
+
+def _float(v: object) -> float | None:
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        return None
+    try:
+        return float(v)
+    except OverflowError:  # an integer past 1e308
+        return None
 
 
 def as_bool(values: list[object]) -> tuple[pd.Series, np.ndarray]:
@@ -133,16 +212,40 @@ def parse_iso(ts: pd.Series) -> pd.Series:
     return pd.to_datetime(ts, utc=True, errors="coerce", format="ISO8601")
 
 
+#: Birth dates outside these years are typos or placeholders (year 1, 2090), not a cohort.
+BIRTH_YEARS = (1900, datetime.now(UTC).year)
+
+
+def birth_dates(text: pd.Series) -> pd.Series:
+    """ISO birth dates as 'YYYY-MM-DD' strings; unparsable or implausible ones are null."""
+    born = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    year = born.dt.year
+    born = born.where((year >= BIRTH_YEARS[0]) & (year <= BIRTH_YEARS[1]))
+    return born.dt.strftime("%Y-%m-%d").astype("string")
+
+
 # --- the shared rules ---------------------------------------------------------------------------
 
 
-def check_common(frame: pd.DataFrame, *, now: datetime | None = None) -> None:
-    """Apply the rules every format shares (in place), in a fixed order of precedence."""
+def check_common(
+    frame: pd.DataFrame, *, now: datetime | None = None, earliest: pd.Timestamp = EARLIEST
+) -> None:
+    """Apply the rules every format shares (in place), in a fixed order of precedence.
+
+    `earliest` starts the plausible window (the `earliest_play` setting); it ends at now plus a
+    day of clock skew (later is a future play: year 9999 included, see ns_utc).
+    """
     now_ts = pd.Timestamp(now or datetime.now(UTC))
     ts = frame["ts"]
     flag(frame, ts.isna(), "unparsable_timestamp", "ts", "timestamp missing or not a date-time")
     flag(frame, ts > now_ts + FUTURE_SLACK, "future_timestamp", "ts", "timestamp is in the future")
-    flag(frame, ts < EARLIEST, "implausible_timestamp", "ts", "timestamp before 2000")
+    flag(
+        frame,
+        ts < earliest,
+        "implausible_timestamp",
+        "ts",
+        f"timestamp before {earliest.date().isoformat()}",
+    )
     ms = frame["ms_played"]
     flag(frame, ms.isna(), "missing_field", "ms_played", "ms_played is missing")
     flag(frame, (ms < 0).fillna(False), "negative_ms_played", "ms_played", "ms_played is negative")

@@ -18,7 +18,7 @@ from wrapped.errors import InputError
 from wrapped.ingest.readers import Staged
 from wrapped.ingest.readers.listenbrainz import SCROBBLE_MS
 from wrapped.ingest.sources import Source
-from wrapped.ingest.validate import flag, null_blank, staged
+from wrapped.ingest.validate import flag, ns_utc, null_blank, staged
 
 HEADERLESS = ["artist", "album", "track", "date"]
 _DATE_FORMATS = ("%d %b %Y, %H:%M", "%d %b %Y %H:%M", "ISO8601")
@@ -30,18 +30,13 @@ def _parse_dates(text: pd.Series) -> pd.Series:
         missing = out.isna()
         if not missing.any():
             break
-        out[missing] = pd.to_datetime(text[missing], format=fmt, utc=True, errors="coerce")
+        out[missing] = ns_utc(pd.to_datetime(text[missing], format=fmt, utc=True, errors="coerce"))
     return out
 
 
 def read(source: Source) -> Staged:
     """Read one Last.fm scrobble CSV."""
-    try:
-        text = source.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 text ({exc}); expected a Last.fm scrobble CSV", file=source.where
-        ) from None
+    text = source.text()
     first = next(csv.reader(io.StringIO(text.splitlines()[0] if text.strip() else "")), [])
     has_header = {"artist", "track"} <= {c.strip().lower() for c in first}
     try:
@@ -68,7 +63,7 @@ def read(source: Source) -> Staged:
         return pd.Series(pd.NA, index=range(n), dtype="string")
 
     uts = pd.to_numeric(col("uts"), errors="coerce")
-    ts = pd.to_datetime(uts * 1e9, utc=True, errors="coerce")
+    ts = ns_utc(pd.to_datetime(uts, unit="s", utc=True, errors="coerce"))
     ts = ts.fillna(_parse_dates(col("utc_time", "date", "timestamp", "time")))
     mbid = col("track_mbid")
     artist, track = col("artist"), col("track")

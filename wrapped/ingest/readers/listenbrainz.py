@@ -10,12 +10,13 @@ record, not a broken file: the other lines are fine.
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from wrapped.errors import InputError
-from wrapped.ingest.readers import Staged, majority
+from wrapped.ingest.readers import Staged, load_json, majority
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import as_str, flag, staged
 
@@ -24,28 +25,39 @@ SCROBBLE_MS = 210_000
 EXPECTED = "expected a ListenBrainz export (JSON array or JSONL of listens)"
 
 
-def _records(source: Source) -> tuple[list[object], np.ndarray]:
-    text = source.read_bytes().decode("utf-8-sig", errors="strict")
+#: The default bound on one JSONL record (the `max_record_bytes` setting).
+MAX_RECORD = 2**20
+
+
+class _Records(NamedTuple):
+    recs: list[object]
+    broken: np.ndarray  # a JSONL line that is not JSON (or nests past Python's parser)
+    big: np.ndarray  # a JSONL line over the record size limit (never parsed)
+
+
+def _records(source: Source, max_record: int) -> _Records:
+    text = source.text()
     if text.lstrip().startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc}); {EXPECTED}", file=source.where) from None
+        data = load_json(text, EXPECTED, source.where)
         if not isinstance(data, list):
             raise InputError(f"not a JSON array; {EXPECTED}", file=source.where)
-        return data, np.zeros(len(data), dtype=bool)
+        none = np.zeros(len(data), dtype=bool)
+        return _Records(data, none, none)
     recs: list[object] = []
     broken: list[bool] = []
+    big: list[bool] = []
     for line in text.splitlines():
         if not line.strip():
             continue
+        too_big = len(line) > max_record
+        big.append(too_big)
         try:
-            recs.append(json.loads(line))
+            recs.append({} if too_big else json.loads(line))
             broken.append(False)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             recs.append({})
             broken.append(True)
-    return recs, np.array(broken, dtype=bool)
+    return _Records(recs, np.array(broken, dtype=bool), np.array(big, dtype=bool))
 
 
 def _get(rec: object, *path: str) -> object:
@@ -76,12 +88,10 @@ def _uri(rec: object) -> str | None:
     return f"musicbrainz:recording:{mbid}" if isinstance(mbid, str) and mbid else None
 
 
-def read(source: Source) -> Staged:
-    """Read one ListenBrainz listens file (array or JSONL)."""
-    try:
-        recs, broken = _records(source)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc}); {EXPECTED}", file=source.where) from None
+def read(source: Source, max_record: int = MAX_RECORD) -> Staged:
+    """Read one ListenBrainz listens file (array or JSONL; a line over `max_record` characters
+    is a rejected record, never parsed)."""
+    recs, broken, big = _records(source, max_record)
     not_obj = np.fromiter((not isinstance(r, dict) for r in recs), bool, len(recs)) & ~broken
     at = [_get(r, "listened_at") for r in recs]
     epoch = pd.to_numeric(
@@ -114,6 +124,7 @@ def read(source: Source) -> Staged:
         },
         len(recs),
     )
+    flag(frame, big, "record_too_large", None, f"line is over {max_record:,} characters")
     flag(frame, broken, "invalid_json", None, "line is not valid JSON")
     flag(frame, not_obj, "wrong_type", None, "record is not a JSON object")
     flag(
@@ -137,11 +148,6 @@ def read(source: Source) -> Staged:
 
 def read_user(source: Source) -> str | None:
     """The account name in an export zip's user.json (hashed by the caller, never stored)."""
-    try:
-        data = json.loads(source.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(
-            f"not valid JSON ({exc}); expected ListenBrainz user.json", file=source.where
-        ) from None
+    data = load_json(source.text(), "expected ListenBrainz user.json", source.where)
     name = data.get("username") if isinstance(data, dict) else None
     return name.strip() if isinstance(name, str) and name.strip() else None

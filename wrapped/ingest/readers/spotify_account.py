@@ -9,25 +9,21 @@ hashed; e-mail, gender, postal code, phone and the rest are never read.
 
 from __future__ import annotations
 
-import json
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from wrapped.errors import InputError
-from wrapped.ingest.readers import Staged
+from wrapped.ingest.readers import Staged, load_json
 from wrapped.ingest.sources import Source
-from wrapped.ingest.validate import as_int, as_str, flag, kind_from, staged
+from wrapped.ingest.validate import as_int, as_str, birth_dates, flag, kind_from, staged
 
 EXPECTED = "expected a Spotify account-data streaming history (a JSON array of plays)"
 
 
 def _load(source: Source, expected: str) -> object:
-    try:
-        return json.loads(source.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"not valid JSON ({exc}); {expected}", file=source.where) from None
+    return load_json(source.text(), expected, source.where)
 
 
 def read(source: Source) -> Staged:
@@ -98,6 +94,6 @@ def read_userdata(source: Source) -> UserData:
 
     country = text("country")
     country = country.upper() if country and len(country) == 2 and country.isalpha() else None
-    born = pd.to_datetime(text("birthdate"), errors="coerce", format="ISO8601")
-    birth = None if pd.isna(born) else born.strftime("%Y-%m-%d")
+    born = birth_dates(pd.Series([text("birthdate")], dtype="string")).iloc[0]
+    birth = None if pd.isna(born) else str(born)
     return UserData(text("username"), country, birth)

@@ -12,13 +12,12 @@ type the fields from the one table and share one staging step, so they stage rec
 from __future__ import annotations
 
 import io
-import json
 
 import numpy as np
 import pandas as pd
 
 from wrapped.errors import InputError
-from wrapped.ingest.readers import Staged
+from wrapped.ingest.readers import Staged, load_json
 from wrapped.ingest.readers.spotify_fields import BOOLS, NAMES, TEXT, Raw, stage
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import as_bool, as_int, as_number, as_str
@@ -27,10 +26,7 @@ EXPECTED = "expected a Spotify extended streaming history (a JSON array of plays
 
 
 def _raw(source: Source) -> Raw:
-    try:
-        data = json.loads(source.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"not valid JSON ({exc}); {EXPECTED}", file=source.where) from None
+    data = load_json(source.text(), EXPECTED, source.where)
     if not isinstance(data, list):
         raise InputError(f"not a JSON array; {EXPECTED}", file=source.where)
     not_obj = np.fromiter((not isinstance(r, dict) for r in data), bool, len(data))
@@ -67,7 +63,8 @@ def _csv_int(text: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     missing = text.isna().to_numpy()
     num = pd.to_numeric(text, errors="coerce")
     bad = ~missing & (num.isna() | (num % 1 != 0)).to_numpy()
-    return num.where(~bad).astype("Float64").round().astype("Int64"), bad, missing
+    num = num.where(~bad).clip(-(2**62), 2**62)  # 1e30 is absurd, not an int64 overflow
+    return num.astype("Float64").round().astype("Int64"), bad, missing
 
 
 def _csv_bool(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -79,9 +76,7 @@ def _csv_bool(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
 def read_csv(source: Source) -> Staged:
     """Read Spotify extended-history fields saved as CSV (often with pandas' unnamed index)."""
     try:
-        df = pd.read_csv(
-            io.BytesIO(source.read_bytes()), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
+        df = pd.read_csv(io.StringIO(source.text()), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"not a readable CSV ({exc}); {CSV_EXPECTED}", file=source.where) from None
     df.columns = [str(c).strip() for c in df.columns]

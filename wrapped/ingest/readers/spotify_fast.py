@@ -25,12 +25,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from wrapped.ingest.readers import majority
 from wrapped.ingest.readers.spotify_fields import BOOLS, FIELDS, NAMES, TEXT, Raw, stage
 from wrapped.ingest.sources import Source
+from wrapped.ingest.validate import INT_HIGH, empty_early, ns_utc, split_rejects, staged
 
 #: JSON bytes per DuckDB query: bounds peak memory on huge histories (~1.2M records).
 BATCH_BYTES = 1_000_000_000
+#: Rows staged at a time from one query's result.
+ROWS_PER_STEP = 1 << 20
 
 
 class FastPathError(Exception):
@@ -57,7 +59,11 @@ def _query() -> str:
     WITH raw AS (
         SELECT filename, {text}, {bools},
             CASE WHEN TRY_CAST(ms_played::VARCHAR AS BIGINT)::VARCHAR = ms_played::VARCHAR
-                 THEN ms_played::VARCHAR::BIGINT END AS ms,
+                 THEN ms_played::VARCHAR::BIGINT
+                 -- an integer past int64 is clipped as on the exact path (absurd, not a type)
+                 WHEN regexp_full_match(ms_played::VARCHAR, '-?[0-9]{{19,}}')
+                 THEN CASE WHEN starts_with(ms_played::VARCHAR, '-') THEN -{INT_HIGH}
+                           ELSE {INT_HIGH} END END AS ms,
             coalesce(ms_played::VARCHAR = 'null', true) AS ms_missing,
             TRY_CAST(offline_timestamp::VARCHAR AS DOUBLE) AS offline
         FROM read_json($files, format = 'array', filename = true, columns = {{{spec}}},
@@ -109,6 +115,7 @@ class Batch(NamedTuple):
 
     frame: pd.DataFrame
     accounts: list[str | None]
+    early: pd.DataFrame | None = None  # records already rejected (validate.split_rejects)
 
 
 def _flags(table: pa.Table, name: str) -> np.ndarray:
@@ -127,47 +134,90 @@ def read_batch(sources: list[Source]) -> Batch:
                 raise FastPathError(f"{path}: does not end with ']'")
         con = duckdb.connect(config={"threads": os.cpu_count() or 1})
         con.execute("SET enable_progress_bar = false")
+        parts = _Parts(paths)
         try:
-            table = con.sql(_query(), params={"files": paths}).to_arrow_table()
-        except duckdb.Error as exc:
+            reader = con.sql(_query(), params={"files": paths}).to_arrow_reader(ROWS_PER_STEP)
+            pending: list[pa.RecordBatch] = []  # DuckDB hands out small batches: gather a step
+            for got in reader:
+                pending.append(got)
+                if sum(b.num_rows for b in pending) >= ROWS_PER_STEP:
+                    parts.add(pa.Table.from_batches(pending))
+                    pending = []
+            if pending:
+                parts.add(pa.Table.from_batches(pending))
+        except (duckdb.Error, pa.ArrowException, OSError) as exc:  # errors while streaming
             raise FastPathError(str(exc)) from None
         finally:
             con.close()
-    enc = pc.dictionary_encode(table.column("filename")).combine_chunks()
-    position = {p: i for i, p in enumerate(paths)}
-    to_part = np.array([position[f] for f in enc.dictionary.to_pylist()], dtype=np.int32)
-    part = (
-        to_part[enc.indices.to_numpy(zero_copy_only=False)]
-        if table.num_rows
-        else np.zeros(0, np.int32)
-    )
-    if len(part) and np.any(np.diff(part) < 0):  # keep each file's records in file order
-        order = np.argsort(part, kind="stable")
-        table, part = table.take(pa.array(order)), part[order]
-    starts = np.searchsorted(part, np.arange(len(paths)))
-    n = table.num_rows
-    ts = pd.Series(
-        table.column("ts_fast").to_numpy(zero_copy_only=False), dtype="datetime64[ns]"
-    ).dt.tz_localize("UTC")
-    raw = Raw(
-        n=n,
-        text={name: _series(table, name, "string") for name in TEXT},
-        ms=_series(table, "ms", "Int64"),
-        ms_bad=_flags(table, "ms_bad"),
-        ms_missing=_flags(table, "ms_missing"),
-        bools={b: (_series(table, b, "boolean"), _flags(table, f"{b}_bad")) for b in BOOLS},
-        offline=_series(table, "offline", "Float64"),
-        ts=ts,
-    )
-    frame = stage(raw, name_account=False).frame
-    frame["idx"] = np.arange(n, dtype=np.int64) - starts[part]
-    frame["part"] = part
-    accounts: list[str | None] = [None] * len(paths)
-    if table.column("username").null_count < n:
-        acc = pd.DataFrame({"part": part, "account": raw.text["username"]})
-        for p, group in acc.dropna().groupby("part"):
-            accounts[int(p)] = majority(group["account"])
-    return Batch(frame, accounts)
+    return parts.batch()
+
+
+class _Parts:
+    """Stages DuckDB's result a step of rows at a time: rows a check already rejects leave at
+    once (validate.split_rejects), so ten million `{}` never stand as 25 columns together."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.position = {p: i for i, p in enumerate(paths)}
+        self.seen = np.zeros(len(paths), dtype=np.int64)  # records of each file so far
+        self.kept: list[pd.DataFrame] = []
+        self.early: list[pd.DataFrame] = []
+        self.names: dict[tuple[int, str], int] = {}  # (file, account name) -> records
+
+    def add(self, table: pa.Table) -> None:
+        n = table.num_rows
+        if not n:
+            return
+        enc = pc.dictionary_encode(table.column("filename")).combine_chunks()
+        to_part = np.array([self.position[f] for f in enc.dictionary.to_pylist()], np.int32)
+        part = to_part[enc.indices.to_numpy(zero_copy_only=False)]
+        if np.any(np.diff(part) < 0):  # keep each file's records in file order
+            order = np.argsort(part, kind="stable")
+            table, part = table.take(pa.array(order)), part[order]
+        # record index in its file: records before this step + rank within this step
+        starts = np.searchsorted(part, np.arange(len(self.seen)))
+        idx = np.arange(n, dtype=np.int64) - starts[part] + self.seen[part]
+        self.seen += np.bincount(part, minlength=len(self.seen))
+        # DuckDB parses years 1 to 9999 (microseconds): ns_utc clips what ns cannot hold
+        ts = ns_utc(
+            pd.Series(table.column("ts_fast").to_numpy(zero_copy_only=False)).dt.tz_localize("UTC")
+        )
+        raw = Raw(
+            n=n,
+            text={name: _series(table, name, "string") for name in TEXT},
+            ms=_series(table, "ms", "Int64"),
+            ms_bad=_flags(table, "ms_bad"),
+            ms_missing=_flags(table, "ms_missing"),
+            bools={b: (_series(table, b, "boolean"), _flags(table, f"{b}_bad")) for b in BOOLS},
+            offline=_series(table, "offline", "Float64"),
+            ts=ts,
+        )
+        frame = stage(raw, name_account=False).frame
+        frame["idx"] = idx
+        frame["part"] = part
+        if table.column("username").null_count < n:
+            acc = pd.DataFrame({"part": part, "account": raw.text["username"]}).dropna()
+            acc = acc[acc["account"].str.strip() != ""]
+            for (p, name), count in acc.groupby(["part", "account"], sort=False).size().items():
+                key = (int(p), str(name).strip())
+                self.names[key] = self.names.get(key, 0) + int(count)
+        kept, early = split_rejects(frame)
+        self.kept.append(kept)
+        if len(early):
+            self.early.append(early)
+
+    def batch(self) -> Batch:
+        accounts: list[str | None] = [None] * len(self.seen)
+        best: dict[int, int] = {}
+        for (p, name), count in self.names.items():  # the most common name (first on a tie)
+            if count > best.get(p, 0):
+                best[p], accounts[p] = count, name
+        if not self.kept:
+            return Batch(staged({}, 0).assign(part=np.zeros(0, np.int32)), accounts)
+        frame = self.kept[0] if len(self.kept) == 1 else pd.concat(self.kept, ignore_index=True)
+        if len(self.kept) > 1 and np.any(np.diff(frame["part"].to_numpy()) < 0):
+            frame = frame.sort_values(["part", "idx"], kind="stable", ignore_index=True)
+        early = pd.concat(self.early, ignore_index=True) if self.early else empty_early()
+        return Batch(frame, accounts, early)
 
 
 def batches(sources: list[Source]) -> list[list[Source]]:

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wrapped.ingest.readers import Staged, majority
-from wrapped.ingest.validate import flag, parse_iso, staged
+from wrapped.ingest.validate import flag, ns_utc, parse_iso, staged
 
 
 class Kind(Enum):
@@ -99,11 +99,11 @@ class Raw(NamedTuple):
 def _timestamps(raw: Raw) -> pd.Series:
     if raw.ts is None:
         return parse_iso(raw.text["ts"])
-    ts = raw.ts
+    ts = ns_utc(raw.ts)
     odd = (ts.isna() & raw.text["ts"].notna()).to_numpy()
     if odd.any():  # anything but Spotify's own format gets pandas' ISO-8601 parser
         ts = ts.copy()
-        ts[odd] = parse_iso(raw.text["ts"][odd])
+        ts[odd] = ns_utc(parse_iso(raw.text["ts"][odd]))
     return ts
 
 

@@ -18,14 +18,12 @@ from wrapped.errors import InputError
 from wrapped.events import CATALOG_DTYPES, EVENT_COLUMNS, KINDS, PROFILE_DTYPES
 from wrapped.ingest.readers import Staged
 from wrapped.ingest.sources import Source
-from wrapped.ingest.validate import flag, kind_from, null_blank, parse_iso, staged
+from wrapped.ingest.validate import birth_dates, flag, kind_from, null_blank, parse_iso, staged
 
 
 def _csv(source: Source, expected: str) -> pd.DataFrame:
     try:
-        df = pd.read_csv(
-            io.BytesIO(source.read_bytes()), dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
+        df = pd.read_csv(io.StringIO(source.text()), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"not a readable CSV ({exc}); {expected}", file=source.where) from None
     df.columns = [str(c).strip().lower() for c in df.columns]
@@ -65,7 +63,8 @@ def read_canonical(source: Source, parquet: bool) -> tuple[Staged, pd.Series, pd
     ms_bad = (ms_num.notna() & (ms_num % 1 != 0)) | (
         ms_num.isna() & null_blank(df["ms_played"].astype("string")).notna()
     )
-    ms = ms_num.where(~ms_bad).astype("Float64").round().astype("Int64")
+    # clipped: 1e30 is a play over 24 hours, not an int64 overflow read as negative
+    ms = ms_num.where(~ms_bad).clip(-(2**62), 2**62).astype("Float64").round().astype("Int64")
     kind = cols.get("kind")
     derived = kind_from(
         cols.get("track", pd.Series(pd.NA, index=range(n), dtype="string")),
@@ -119,12 +118,9 @@ def read_profiles(source: Source) -> pd.DataFrame:
     out["country"] = country.where(country.str.fullmatch(r"[A-Z]{2}").fillna(False))
     tier = null_blank(df.get("tier", pd.Series(pd.NA, index=df.index))).str.lower()
     out["tier"] = tier.where(tier.isin(["free", "premium"]))
-    born = pd.to_datetime(
-        null_blank(df.get("birth_date", pd.Series(pd.NA, index=df.index))),
-        errors="coerce",
-        format="ISO8601",
+    out["birth_date"] = birth_dates(
+        null_blank(df.get("birth_date", pd.Series(pd.NA, index=df.index)))
     )
-    out["birth_date"] = born.dt.strftime("%Y-%m-%d").astype("string")
     out["timezone"] = pd.Series(
         [_tz(v) for v in df.get("timezone", pd.Series(None, index=df.index))], dtype="string"
     )
