@@ -22,6 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import hostile_gen as gen  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _own_salt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A salt of our own, as a real deployment sets one: the default-salt note is a second line
+    on stderr, tested in tests/test_cli_notes.py, not here."""
+    monkeypatch.setenv("WRAPPED_SALT", "hostile-test-salt")
+
+
 class Run(NamedTuple):
     code: int
     out: str
