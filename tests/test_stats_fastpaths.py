@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from wrapped.stats.aggregates import best_per_group, first_per_group, rank_items, top_items
 from wrapped.stats.fastmodel import many
 from wrapped.stats.model import LogEntry
 from wrapped.stats.prepare import _unique_pairs, stable_order
+from wrapped.stats.ranking import best_per_group, first_per_group, rank_items, top_items
 
 small_ints = st.lists(st.integers(0, 6), min_size=0, max_size=60)
 

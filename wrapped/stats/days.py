@@ -35,16 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wrapped.stats.aggregates import (
-    Core,
-    Extra,
-    best_per_group,
-    first_per_group,
-    group_sums,
-    positions_in_runs,
-    rank_items,
-    sums,
-)
+from wrapped.stats.aggregates import Core, Extra
 from wrapped.stats.fastmodel import many
 from wrapped.stats.model import LogEntry
 from wrapped.stats.prepare import (
@@ -52,6 +43,14 @@ from wrapped.stats.prepare import (
     KIND_TRACK,
     Prepared,
     date_to_day,
+)
+from wrapped.stats.ranking import (
+    best_per_group,
+    first_per_group,
+    group_sums,
+    positions_in_runs,
+    rank_items,
+    sums,
 )
 
 CATEGORIES = (
