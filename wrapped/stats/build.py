@@ -20,8 +20,10 @@ import pandas as pd
 from pydantic import TypeAdapter
 
 from wrapped.settings import Settings
+from wrapped.stats.chunks import split_by_users
 from wrapped.stats.days import CATEGORIES, day_details
 from wrapped.stats.fastmodel import leaf, many
+from wrapped.stats.keys import KeySpace
 from wrapped.stats.model import MONTHS as MODEL_MONTHS
 from wrapped.stats.model import (
     WEEKDAYS,
@@ -45,7 +47,7 @@ from wrapped.stats.model import (
 )
 from wrapped.stats.parallel import helpers_for, iter_chunks
 from wrapped.stats.personality import personalities
-from wrapped.stats.prepare import KeySpace, Prepared, day_to_date, prepare, split_by_users
+from wrapped.stats.prepare import Prepared, day_to_date, prepare
 from wrapped.stats.summary import TOP_LISTS, ChunkArrays, Top, chunk_arrays
 from wrapped.stats.tz import locale_for
 
