@@ -21,7 +21,8 @@ from pydantic import TypeAdapter
 
 from wrapped.settings import Settings
 from wrapped.stats.chunks import split_by_users
-from wrapped.stats.days import CATEGORIES, day_details
+from wrapped.stats.day_facts import day_details
+from wrapped.stats.days import CATEGORIES
 from wrapped.stats.fastmodel import leaf, many
 from wrapped.stats.keys import KeySpace
 from wrapped.stats.model import MONTHS as MODEL_MONTHS

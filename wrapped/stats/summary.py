@@ -16,7 +16,8 @@ import numpy as np
 
 from wrapped.settings import Settings
 from wrapped.stats.aggregates import core, extra
-from wrapped.stats.days import Chosen, DayArrays, choose_days, day_arrays
+from wrapped.stats.day_numbers import DayArrays, day_arrays
+from wrapped.stats.days import Chosen, choose_days
 from wrapped.stats.prepare import Prepared
 from wrapped.stats.ranking import Ranking
 from wrapped.stats.streaks import Streaks, streaks
