@@ -9,6 +9,7 @@ else ``reason_end == "fwdbtn"``; completion is ``reason_end == "trackdone"``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -109,6 +110,7 @@ def _counts2(uid: np.ndarray, flag: np.ndarray, n: int) -> np.ndarray:
 
 
 def extra(p: Prepared, c: Core, k: int) -> Extra:
+    """Everything per listener that `core` does not hold and is not a day or a streak."""
     # `prepare` fills both for every chunk; None only while a Prepared is being built
     assert p.artist_genre is not None and p.artist_share is not None
     n = p.n_users
@@ -125,14 +127,7 @@ def extra(p: Prepared, c: Core, k: int) -> Extra:
     month_ms, month_plays = sums(um, ms, n * 12)
     month_top = top_items(um, p.artist, ms, p.spaces["artist"].rank, n * 12, music)
     a = c.artists
-    # peak month of each top-k artist: most ms, ties -> earliest month
-    in_top = np.zeros(len(uid), dtype=bool)
-    okc = a.codes >= 0
-    in_top[okc] = a.pos[a.codes[okc]] < k
-    peak = rank_items(a.codes, p.month - 1, ms, np.arange(12), in_top)
-    order = order_by_rule(peak.group, peak.ms, np.zeros(len(peak.ms), dtype=np.int64), peak.item)
-    peak.pos[order] = positions_in_runs(peak.group[order])
-    peak.order = order
+    peak = _peak_months(p, a, k)
 
     uh = uid * 24 + p.hour
     hour_ms, hour_plays = sums(uh, ms, n * 24)
@@ -146,44 +141,8 @@ def extra(p: Prepared, c: Core, k: int) -> Extra:
     ok = a.codes >= 0
     np.minimum.at(first_day, a.codes[ok], p.day[ok])
 
-    # repeat obsession: most plays of one track in one local day; ties -> earliest day, then
-    # track name (the day is part of the item, so rank = day offset * n_tracks + track rank)
-    nt = max(len(p.spaces["track"]), 1)
-    trank = p.spaces["track"].rank
-    span = p.end_day - p.start_day + 2
-    rcodes, rg, ritem, rms, rplays = group_sums(
-        uid, (p.day - p.start_day) * nt + p.track, ms, span * nt, music & (p.track >= 0)
-    )
-    del rcodes
-    rday = ritem // nt + p.start_day
-    rtrack = ritem % nt
-    rrank = (rday - p.start_day) * nt + (trank[rtrack] if len(rtrack) else 0)
-    # only the first per listener is needed: max plays, then the smallest (day, track) rank
-    maxp = np.zeros(n, dtype=np.int64)
-    np.maximum.at(maxp, rg, rplays)
-    cand = rplays == maxp[rg]
-    best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(best, rg[cand], rrank[cand])
-    chosen = np.flatnonzero(cand & (rrank == best[rg]))
-    chosen = chosen[np.argsort(rg[chosen], kind="stable")]
-    rpos = np.ones(len(rg), dtype=np.int64)
-    rpos[chosen] = 0
-    repeat = Ranking(codes=np.zeros(0, np.int64), group=rg, item=np.arange(len(rg)), ms=rms,
-                     plays=rplays, pos=rpos, order=chosen)  # fmt: skip
-
-    known = music & (p.ryear >= 0)
-    decade_ms: dict[int, np.ndarray] = {}
-    if known.any():
-        dec = (p.ryear[known] // 10) * 10
-        for d in np.unique(dec):
-            sel = dec == d
-            decade_ms[int(d)] = np.bincount(
-                uid[known][sel], weights=ms[known][sel], minlength=n
-            ).astype(np.int64)
-    known_ms = np.bincount(uid[known], weights=ms[known], minlength=n).astype(np.int64)
-    median_year = _weighted_median_year(uid[known], p.ryear[known], ms[known], known_ms, n)
-    fresh = known & (p.ryear >= p.year - 1)
-    new_ms = np.bincount(uid[fresh], weights=ms[fresh], minlength=n).astype(np.int64)
+    repeat, rday, rtrack = _repeat_obsession(p, music)
+    years = _release_years(p, music)
 
     share = p.artist_share  # share of ALL listeners (not just this chunk) who played each artist
     wsum = np.bincount(a.group, weights=a.ms * share[a.item], minlength=n)
@@ -211,12 +170,85 @@ def extra(p: Prepared, c: Core, k: int) -> Extra:
         repeat=repeat,
         repeat_day=rday,
         repeat_track=rtrack,
-        decade_ms=decade_ms,
-        known_ms=known_ms,
-        median_year=median_year,
-        new_ms=new_ms,
+        decade_ms=years.decade_ms,
+        known_ms=years.known_ms,
+        median_year=years.median_year,
+        new_ms=years.new_ms,
         popularity=popularity,
     )
+
+
+def _peak_months(p: Prepared, a: Ranking, k: int) -> Ranking:
+    """Peak month of each top-k artist: most ms, ties -> earliest month."""
+    in_top = np.zeros(len(p.uid), dtype=bool)
+    okc = a.codes >= 0
+    in_top[okc] = a.pos[a.codes[okc]] < k
+    peak = rank_items(a.codes, p.month - 1, p.ms, np.arange(12), in_top)
+    order = order_by_rule(peak.group, peak.ms, np.zeros(len(peak.ms), dtype=np.int64), peak.item)
+    peak.pos[order] = positions_in_runs(peak.group[order])
+    peak.order = order
+    return peak
+
+
+def _repeat_obsession(p: Prepared, music: np.ndarray) -> tuple[Ranking, np.ndarray, np.ndarray]:
+    """Most plays of one track in one local day: (ranking, day and track per item code).
+
+    Ties -> earliest day, then track name (the day is part of the item, so rank = day offset *
+    n_tracks + track rank). Only the first per listener is ranked (pos 0; all others pos 1).
+    """
+    n = p.n_users
+    nt = max(len(p.spaces["track"]), 1)
+    trank = p.spaces["track"].rank
+    span = p.end_day - p.start_day + 2
+    rcodes, rg, ritem, rms, rplays = group_sums(
+        p.uid, (p.day - p.start_day) * nt + p.track, p.ms, span * nt, music & (p.track >= 0)
+    )
+    del rcodes
+    rday = ritem // nt + p.start_day
+    rtrack = ritem % nt
+    rrank = (rday - p.start_day) * nt + (trank[rtrack] if len(rtrack) else 0)
+    # only the first per listener is needed: max plays, then the smallest (day, track) rank
+    maxp = np.zeros(n, dtype=np.int64)
+    np.maximum.at(maxp, rg, rplays)
+    cand = rplays == maxp[rg]
+    best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(best, rg[cand], rrank[cand])
+    chosen = np.flatnonzero(cand & (rrank == best[rg]))
+    chosen = chosen[np.argsort(rg[chosen], kind="stable")]
+    rpos = np.ones(len(rg), dtype=np.int64)
+    rpos[chosen] = 0
+    repeat = Ranking(codes=np.zeros(0, np.int64), group=rg, item=np.arange(len(rg)), ms=rms,
+                     plays=rplays, pos=rpos, order=chosen)  # fmt: skip
+    return repeat, rday, rtrack
+
+
+class _Years(NamedTuple):
+    """Per listener, from music with a known release year."""
+
+    decade_ms: dict[int, np.ndarray]  # decade -> per-user ms
+    known_ms: np.ndarray
+    median_year: np.ndarray  # -1 unknown
+    new_ms: np.ndarray  # on tracks released in year-1 .. year
+
+
+def _release_years(p: Prepared, music: np.ndarray) -> _Years:
+    """Minutes by decade, median release year and fresh-music ms (where the year is known)."""
+    n = p.n_users
+    uid, ms = p.uid, p.ms
+    known = music & (p.ryear >= 0)
+    decade_ms: dict[int, np.ndarray] = {}
+    if known.any():
+        dec = (p.ryear[known] // 10) * 10
+        for d in np.unique(dec):
+            sel = dec == d
+            decade_ms[int(d)] = np.bincount(
+                uid[known][sel], weights=ms[known][sel], minlength=n
+            ).astype(np.int64)
+    known_ms = np.bincount(uid[known], weights=ms[known], minlength=n).astype(np.int64)
+    median_year = _weighted_median_year(uid[known], p.ryear[known], ms[known], known_ms, n)
+    fresh = known & (p.ryear >= p.year - 1)
+    new_ms = np.bincount(uid[fresh], weights=ms[fresh], minlength=n).astype(np.int64)
+    return _Years(decade_ms, known_ms, median_year, new_ms)
 
 
 def _weighted_median_year(
