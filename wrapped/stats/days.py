@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -95,6 +95,19 @@ def _ratio_strength(
 
 def choose_days(p: Prepared, c: Core, x: Extra, max_days: int) -> Chosen:
     """Run the detectors (vectorized over all users) and pick up to `max_days` dates each."""
+    return _pick(c, _detectors(p, c, x), p.n_users, max_days)
+
+
+class _Detector(NamedTuple):
+    """One detector's score of every (listener, day), in `CATEGORIES` order."""
+
+    value: np.ndarray  # higher is better
+    valid: np.ndarray  # bool: the day qualifies at all
+    strength: np.ndarray  # how strong the day is (see the module docstring)
+
+
+def _detectors(p: Prepared, c: Core, x: Extra) -> list[_Detector]:
+    """Every detector's value, validity and strength per (listener, local day)."""
     n = p.n_users
     n_ud = len(c.ud_user)
     ud, uu, dd = c.ud_codes, c.ud_user, c.ud_day
@@ -107,29 +120,8 @@ def choose_days(p: Prepared, c: Core, x: Extra, max_days: int) -> Chosen:
     tg_ms, _ = sums(ud, p.ms, n_ud, music & (p.genre >= 0) & (p.genre == top_gen[p.uid]))
     old = music & (p.ryear >= 0) & (p.ryear <= p.year - NOSTALGIA_YEARS)
     old_ms, _ = sums(ud, p.ms, n_ud, old)
-
-    span = p.end_day - p.start_day + 2
-    ud_index = pd.Index(uu * span + (dd - p.start_day))
-    a = c.artists
-    ng = np.flatnonzero(x.new_group)
-    disc = np.zeros(n_ud)
-    if len(ng):
-        pos = ud_index.get_indexer(a.group[ng] * span + (x.first_day[ng] - p.start_day))
-        disc = np.bincount(pos, minlength=n_ud).astype(float)
-
-    # most unusual: total-variation distance between the day's and the year's artist mix
-    r_codes, r_group, _, r_ms, _ = group_sums(ud, p.artist, p.ms, len(p.spaces["artist"]), music)
-    y_ms = np.zeros(len(r_group))
-    ok = r_codes >= 0
-    y_ms[r_codes[ok]] = a.ms[a.codes[ok]]
-    year_music = c.ms_kind[:, 0].astype(float)
-    d_share = r_ms / np.maximum(music_ms[r_group], 1)
-    y_share = y_ms / np.maximum(year_music[uu[r_group]], 1)
-    s1 = np.bincount(r_group, weights=np.abs(d_share - y_share), minlength=n_ud)
-    s2 = np.bincount(r_group, weights=y_share, minlength=n_ud)
-    tvd = np.round(0.5 * (s1 + 1.0 - s2), 6)
-    music_days = np.bincount(uu[music_ms > 0], minlength=n)
-    unusual_ok = (music_plays >= UNUSUAL_MIN_PLAYS) & (music_days[uu] >= 2) & (tvd > 0)
+    disc = _discoveries(p, c, x)
+    tvd, unusual_ok = _unusual(p, c, music, music_ms, music_plays)
 
     bday = np.full(n, -(10**9), dtype=np.int64)
     for i, b in enumerate(p.birth_dates):
@@ -139,10 +131,8 @@ def choose_days(p: Prepared, c: Core, x: Extra, max_days: int) -> Chosen:
     all_ms = c.ud_ms.astype(float)
     any_play = c.ud_plays > 0
 
-    detectors: list[
-        tuple[np.ndarray, np.ndarray, np.ndarray | None]
-    ] = []  # (value, valid, strength)
-    for value, valid in (
+    out = []
+    for i, (value, valid) in enumerate((
         (music_ms.astype(float), music_ms > 0),
         (all_ms, any_play & (dd == bday[uu])),
         (pod_ms.astype(float), pod_ms > 0),
@@ -152,26 +142,70 @@ def choose_days(p: Prepared, c: Core, x: Extra, max_days: int) -> Chosen:
         (old_ms.astype(float), old_ms > 0),
         (tvd, unusual_ok),
         (all_ms, any_play & (dd == nyd)),
-    ):
-        detectors.append((value, valid, None))
-    strengths = []
-    for i, (value, valid, _) in enumerate(detectors):
+    )):  # fmt: skip
         if CATEGORIES[i] == "most_unusual_day":
-            strengths.append(tvd)
+            strength = tvd
         elif CATEGORIES[i] in ("birthday", "new_years_day"):
-            strengths.append(_ratio_strength(all_ms, any_play, uu, n))
+            strength = _ratio_strength(all_ms, any_play, uu, n)
         else:
-            strengths.append(_ratio_strength(value, valid, uu, n))
+            strength = _ratio_strength(value, valid, uu, n)
+        out.append(_Detector(value, valid, strength))
+    return out
 
-    # Each detector takes, per listener, its best (value desc, then date asc) valid day not
-    # already taken - a segmented max over the listener's days, no sort. (Equivalent to sorting
-    # all candidates and taking the first free one: fewer than max_days dates are ever taken.)
+
+def _discoveries(p: Prepared, c: Core, x: Extra) -> np.ndarray:
+    """Per (listener, day): how many artists were played for the first time ever that day."""
+    n_ud = len(c.ud_user)
+    span = p.end_day - p.start_day + 2
+    ud_index = pd.Index(c.ud_user * span + (c.ud_day - p.start_day))
+    a = c.artists
+    ng = np.flatnonzero(x.new_group)
+    disc = np.zeros(n_ud)
+    if len(ng):
+        pos = ud_index.get_indexer(a.group[ng] * span + (x.first_day[ng] - p.start_day))
+        disc = np.bincount(pos, minlength=n_ud).astype(float)
+    return disc
+
+
+def _unusual(
+    p: Prepared, c: Core, music: np.ndarray, music_ms: np.ndarray, music_plays: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per (listener, day): total-variation distance between the day's and the year's artist
+    mix, and whether the day may be the most unusual one."""
+    n_ud = len(c.ud_user)
+    uu, a = c.ud_user, c.artists
+    r_codes, r_group, _, r_ms, _ = group_sums(
+        c.ud_codes, p.artist, p.ms, len(p.spaces["artist"]), music
+    )
+    y_ms = np.zeros(len(r_group))
+    ok = r_codes >= 0
+    y_ms[r_codes[ok]] = a.ms[a.codes[ok]]
+    year_music = c.ms_kind[:, 0].astype(float)
+    d_share = r_ms / np.maximum(music_ms[r_group], 1)
+    y_share = y_ms / np.maximum(year_music[uu[r_group]], 1)
+    s1 = np.bincount(r_group, weights=np.abs(d_share - y_share), minlength=n_ud)
+    s2 = np.bincount(r_group, weights=y_share, minlength=n_ud)
+    tvd = np.round(0.5 * (s1 + 1.0 - s2), 6)
+    music_days = np.bincount(uu[music_ms > 0], minlength=p.n_users)
+    unusual_ok = (music_plays >= UNUSUAL_MIN_PLAYS) & (music_days[uu] >= 2) & (tvd > 0)
+    return tvd, unusual_ok
+
+
+def _pick(c: Core, detectors: list[_Detector], n: int, max_days: int) -> Chosen:
+    """Up to `max_days` distinct dates per listener, detector after detector.
+
+    Each detector takes, per listener, its best (value desc, then date asc) valid day not
+    already taken - a segmented max over the listener's days, no sort. (Equivalent to sorting
+    all candidates and taking the first free one: fewer than max_days dates are ever taken.)
+    """
+    n_ud = len(c.ud_user)
+    uu, dd = c.ud_user, c.ud_day
     rows = np.arange(n_ud) if np.all(uu[1:] >= uu[:-1]) else np.argsort(uu, kind="stable")
     su, sd = uu[rows], dd[rows]
     taken = np.full((n, max(max_days, 1)), -1, dtype=np.int64)
     count = np.zeros(n, dtype=np.int64)
     out: dict[str, list[Any]] = {k: [] for k in ("user", "ud", "cat", "strength")}
-    for ci, (value, valid, _) in enumerate(detectors):
+    for ci, (value, valid, strength) in enumerate(detectors):
         if max_days <= 0:
             break
         ok = valid[rows] & (count[su] < max_days)
@@ -192,13 +226,13 @@ def choose_days(p: Prepared, c: Core, x: Extra, max_days: int) -> Chosen:
         out["user"].append(pu)
         out["ud"].append(pick)
         out["cat"].append(np.full(len(pick), ci))
-        out["strength"].append(strengths[ci][pick])
+        out["strength"].append(strength[pick])
     if not out["user"]:
         e = np.zeros(0, dtype=np.int64)
         return Chosen(e, e, e, e, np.zeros(0))
     user = np.concatenate(out["user"])
     udc = np.concatenate(out["ud"])
     cat = np.concatenate(out["cat"])
-    strength = np.concatenate(out["strength"])
+    strength_all = np.concatenate(out["strength"])
     o = np.lexsort((cat, user))
-    return Chosen(user[o], udc[o], dd[udc[o]], cat[o], np.round(strength[o], 2))
+    return Chosen(user[o], udc[o], dd[udc[o]], cat[o], np.round(strength_all[o], 2))
