@@ -8,6 +8,7 @@ time, ...) plus the category's own; the log keeps ``log_total`` beside the cappe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -38,13 +39,47 @@ class DayDetail:
     log_total: list[int]
 
 
-def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
-    """Facts, headline and capped log (as `LogEntry` models) of every chosen day."""
+class _DayColumns(NamedTuple):
+    """Per chosen day, as Python lists: what its facts and headline are made of."""
+
+    cat: list[str]
+    user: list[int]
+    all_min: list[int]
+    plays: list[int]
+    mus_min: list[int]
+    mus_plays: list[int]
+    n_art: list[int]
+    pod_min: list[int]
+    pod_plays: list[int]
+    ta: list[Any]  # the day's top artist (None: none), its minutes and plays
+    ta_min: list[int]
+    ta_plays: list[int]
+    tt: list[Any]  # the day's top track, its artist and plays
+    tt_by: list[Any]
+    tt_plays: list[int]
+    ts: list[Any]  # the day's top show and its minutes
+    ts_min: list[int]
+    n_new: list[int]
+    tn: list[Any]  # the day's top new artist
+    ya_min: list[int]  # the year's top artist on that day
+    ya_plays: list[int]
+    yg_min: list[int]  # the year's top genre on that day
+    yg_plays: list[int]
+    old_min: list[int]
+    old_plays: list[int]
+    first: list[str]  # "HH:MM" of the first and last play
+    last: list[str]
+    has_old: list[bool]
+    old_track: list[Any]
+    old_by: list[Any]
+    old_year: list[int]
+
+
+def _day_columns(p: Prepared, ch: Chosen, da: DayArrays) -> _DayColumns:
+    """Names looked up and minutes rounded for all chosen days at once (numpy, not per day)."""
     m = len(ch.user)
     A, T = p.spaces["artist"], p.spaces["track"]
     hh = _hhmm(np.concatenate([da.first_wall, da.last_wall]))
-    f_first, f_last = hh[:m], hh[m:]
-    gnames = p.spaces["genre"].names
 
     def mins(ms_arr: np.ndarray) -> list[int]:
         return ((ms_arr + 30_000) // 60_000).tolist()
@@ -54,43 +89,44 @@ def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
             return [None] * m
         return np.where(item >= 0, table[np.maximum(item, 0)], _NONE).tolist()
 
-    L = {
-        "all_min": mins(da.all_ms), "plays": da.plays.tolist(), "mus_min": mins(da.mus_ms),
-        "mus_plays": da.mus_plays.tolist(), "n_art": da.n_art.tolist(), "pod_min": mins(da.pod_ms),
-        "pod_plays": da.pod_plays.tolist(),
-        "ta": names_of(da.ta_item, A.names), "ta_min": mins(da.ta_ms),
-        "ta_plays": da.ta_plays.tolist(),
-        "tt": names_of(da.tt_item, T.names),
-        "tt_by": names_of(da.tt_item, T.by if T.by is not None else np.array([])),
-        "tt_plays": da.tt_plays.tolist(),
-        "ts": names_of(da.ts_item, p.spaces["show"].names), "ts_min": mins(da.ts_ms),
-        "n_new": da.n_new.tolist(), "tn": names_of(da.tn_item, A.names),
-        "ya_min": mins(da.ya_ms), "ya_plays": da.ya_plays.tolist(),
-        "yg_min": mins(da.yg_ms), "yg_plays": da.yg_plays.tolist(),
-        "old_min": mins(da.old_ms), "old_plays": da.old_plays.tolist(),
-    }  # fmt: skip
-    has_old = da.has_old.tolist()
     any_old = bool(len(T)) and bool(da.has_old.any())
-    old_track = T.names[da.old_track].tolist() if any_old else [None] * m
-    old_by = T.by[da.old_track].tolist() if any_old and T.by is not None else [None] * m
-    old_year = da.old_year.tolist()
-    user_l = ch.user.tolist()
+    return _DayColumns(
+        cat=[CATEGORIES[i] for i in ch.cat.tolist()], user=ch.user.tolist(),
+        all_min=mins(da.all_ms), plays=da.plays.tolist(), mus_min=mins(da.mus_ms),
+        mus_plays=da.mus_plays.tolist(), n_art=da.n_art.tolist(), pod_min=mins(da.pod_ms),
+        pod_plays=da.pod_plays.tolist(),
+        ta=names_of(da.ta_item, A.names), ta_min=mins(da.ta_ms), ta_plays=da.ta_plays.tolist(),
+        tt=names_of(da.tt_item, T.names),
+        tt_by=names_of(da.tt_item, T.by if T.by is not None else np.array([])),
+        tt_plays=da.tt_plays.tolist(),
+        ts=names_of(da.ts_item, p.spaces["show"].names), ts_min=mins(da.ts_ms),
+        n_new=da.n_new.tolist(), tn=names_of(da.tn_item, A.names),
+        ya_min=mins(da.ya_ms), ya_plays=da.ya_plays.tolist(),
+        yg_min=mins(da.yg_ms), yg_plays=da.yg_plays.tolist(),
+        old_min=mins(da.old_ms), old_plays=da.old_plays.tolist(),
+        first=hh[:m], last=hh[m:], has_old=da.has_old.tolist(),
+        old_track=T.names[da.old_track].tolist() if any_old else [None] * m,
+        old_by=T.by[da.old_track].tolist() if any_old and T.by is not None else [None] * m,
+        old_year=da.old_year.tolist(),
+    )  # fmt: skip
+
+
+def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
+    """Facts, headline and capped log (as `LogEntry` models) of every chosen day."""
+    A, gnames = p.spaces["artist"], p.spaces["genre"].names
+    cols = _day_columns(p, ch, da)
     top_art_name = [None if t < 0 else A.names[t] for t in da.top_art.tolist()]
     top_gen_name = [None if t < 0 else gnames[t] for t in da.top_gen.tolist()]
-    cats = [CATEGORIES[i] for i in ch.cat.tolist()]
     cutoff = p.year - NOSTALGIA_YEARS
 
     facts: list[dict] = []
     heads_txt: list[str] = []
-    # one zip over the per-day columns (no dict-of-lists lookups per day)
+    # one zip over the per-day columns (no dict-of-lists lookups per day); the branches stay
+    # inline, not a call per category, since this loop runs once per chosen day
     for (cat, u, all_min, n_plays, mus_min, mus_plays, n_art_i, pod_min, pod_plays, ta, ta_min,
          ta_plays, tt, tt_by, tt_plays, ts_name, ts_min, n_new_i, tn, ya_min, ya_plays, yg_min,
          yg_plays, old_min, old_plays, first, last, h_old, o_track, o_by, o_year) in zip(
-        cats, user_l, L["all_min"], L["plays"], L["mus_min"], L["mus_plays"], L["n_art"],
-        L["pod_min"], L["pod_plays"], L["ta"], L["ta_min"], L["ta_plays"], L["tt"], L["tt_by"],
-        L["tt_plays"], L["ts"], L["ts_min"], L["n_new"], L["tn"], L["ya_min"], L["ya_plays"],
-        L["yg_min"], L["yg_plays"], L["old_min"], L["old_plays"], f_first, f_last, has_old,
-        old_track, old_by, old_year, strict=True,
+        *cols, strict=True
     ):  # fmt: skip
         f: dict = {"minutes": all_min, "plays": n_plays}
         if mus_plays:
@@ -159,8 +195,8 @@ def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
 
     entries = _LOG_ENTRIES(log_rows(p, da))
     bounds = np.r_[0, np.cumsum(da.log_count)].tolist()
-    logs = [entries[bounds[i] : bounds[i + 1]] for i in range(m)]
-    return DayDetail(facts=facts, headlines=heads_txt, logs=logs, log_total=L["plays"])
+    logs = [entries[bounds[i] : bounds[i + 1]] for i in range(len(ch.user))]
+    return DayDetail(facts=facts, headlines=heads_txt, logs=logs, log_total=cols.plays)
 
 
 _LOG_ENTRIES = many(LogEntry)
