@@ -111,22 +111,15 @@ def _day_columns(p: Prepared, ch: Chosen, da: DayArrays) -> _DayColumns:
     )  # fmt: skip
 
 
-def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
-    """Facts, headline and capped log (as `LogEntry` models) of every chosen day."""
-    A, gnames = p.spaces["artist"], p.spaces["genre"].names
-    cols = _day_columns(p, ch, da)
-    top_art_name = [None if t < 0 else A.names[t] for t in da.top_art.tolist()]
-    top_gen_name = [None if t < 0 else gnames[t] for t in da.top_gen.tolist()]
-    cutoff = p.year - NOSTALGIA_YEARS
-
-    facts: list[dict] = []
-    heads_txt: list[str] = []
-    # one zip over the per-day columns (no dict-of-lists lookups per day); the branches stay
-    # inline, not a call per category, since this loop runs once per chosen day
-    for (cat, u, all_min, n_plays, mus_min, mus_plays, n_art_i, pod_min, pod_plays, ta, ta_min,
-         ta_plays, tt, tt_by, tt_plays, ts_name, ts_min, n_new_i, tn, ya_min, ya_plays, yg_min,
-         yg_plays, old_min, old_plays, first, last, h_old, o_track, o_by, o_year) in zip(
-        *cols, strict=True
+def _base_facts(cols: _DayColumns) -> list[dict]:
+    """The facts every kind of day has: minutes and plays, music, podcasts, top artist and
+    track, first and last play (the category's own facts are added after these)."""
+    out: list[dict] = []
+    for (all_min, n_plays, mus_min, mus_plays, n_art_i, pod_min, pod_plays, ta, ta_min, ta_plays,
+         tt, tt_by, tt_plays, first, last) in zip(
+        cols.all_min, cols.plays, cols.mus_min, cols.mus_plays, cols.n_art, cols.pod_min,
+        cols.pod_plays, cols.ta, cols.ta_min, cols.ta_plays, cols.tt, cols.tt_by, cols.tt_plays,
+        cols.first, cols.last, strict=True,
     ):  # fmt: skip
         f: dict = {"minutes": all_min, "plays": n_plays}
         if mus_plays:
@@ -146,6 +139,29 @@ def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
             f["top_track_plays"] = tt_plays
         f["first_play"] = first
         f["last_play"] = last
+        out.append(f)
+    return out
+
+
+def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
+    """Facts, headline and capped log (as `LogEntry` models) of every chosen day."""
+    A, gnames = p.spaces["artist"], p.spaces["genre"].names
+    cols = _day_columns(p, ch, da)
+    top_art_name = [None if t < 0 else A.names[t] for t in da.top_art.tolist()]
+    top_gen_name = [None if t < 0 else gnames[t] for t in da.top_gen.tolist()]
+    cutoff = p.year - NOSTALGIA_YEARS
+
+    facts = _base_facts(cols)
+    heads_txt: list[str] = []
+    # one zip over the per-day columns (no dict-of-lists lookups per day); the branches stay
+    # inline, not a call per category, since this loop runs once per chosen day
+    for (f, cat, u, all_min, mus_min, pod_min, ts_name, ts_min, n_new_i, tn, ya_min, ya_plays,
+         yg_min, yg_plays, old_min, old_plays, h_old, o_track, o_by, o_year) in zip(
+        facts, cols.cat, cols.user, cols.all_min, cols.mus_min, cols.pod_min, cols.ts,
+        cols.ts_min, cols.n_new, cols.tn, cols.ya_min, cols.ya_plays, cols.yg_min, cols.yg_plays,
+        cols.old_min, cols.old_plays, cols.has_old, cols.old_track, cols.old_by, cols.old_year,
+        strict=True,
+    ):  # fmt: skip
         if cat == "biggest_music_day":
             head = f"Your biggest music day: {_plural(mus_min, 'minute')} of music."
         elif cat == "biggest_podcast_day":
@@ -190,7 +206,6 @@ def day_details(p: Prepared, ch: Chosen, da: DayArrays) -> DayDetail:
             head = f"Your birthday: {_plural(all_min, 'minute')} of listening."
         else:
             head = f"New Year's Day: {_plural(all_min, 'minute')} of listening."
-        facts.append(f)
         heads_txt.append(head)
 
     entries = _LOG_ENTRIES(log_rows(p, da))
