@@ -1,5 +1,7 @@
 """What is known beyond the events: listener profiles, event countries, the music catalog.
 
+`listeners` puts a listener's context together: code, profile, country and time zone.
+
 Profiles give country, tier, birth date and time zone per listener (None when unknown); where a
 profile names no country, the listener's most frequent event country stands in. The catalog gives
 each artist a primary genre and each track a release year.
@@ -8,12 +10,13 @@ each artist a primary genre and each track a release year.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from wrapped.errors import InputError
+from wrapped.stats import tz as tzmod
 from wrapped.stats.keys import KeySpace
 
 
@@ -101,3 +104,38 @@ def catalog_lookup(
                 count=len(tracks),
             )
     return art_genre, genres, track_year
+
+
+class Listeners(NamedTuple):
+    """Who the events belong to, and each listener's context and time zone."""
+
+    uid_all: np.ndarray  # per event: listener code (index into `users`)
+    users: np.ndarray  # object array of user ids, sorted
+    prof: dict[str, list[Any]]  # profile columns aligned with `users`
+    countries: list[str | None]
+    zones: list[str]
+    sources: list[str]
+    zone_names: list[str]  # distinct zones ...
+    zone_of_user: np.ndarray  # ... and each listener's index into them
+
+
+def listeners(
+    events: pd.DataFrame, profiles: pd.DataFrame | None, override: str | None
+) -> Listeners:
+    """Listener codes, profiles, countries (profile first, else the events') and time zones."""
+    uid_all, users = pd.factorize(events["user_id"], sort=True)
+    users = np.asarray(users, dtype=object)
+    n_users = len(users)
+    prof = profiles_for(users, profiles)
+    if all(prof["country"]):  # every profile names a country: the event column is not needed
+        ev_country: list[str | None] = [None] * n_users
+    else:
+        ev_country = event_countries(uid_all, events["country"], n_users)
+    countries = [
+        (p.upper() if p else None) or c for p, c in zip(prof["country"], ev_country, strict=True)
+    ]
+    zones, sources = tzmod.resolve_zones(override, list(prof["timezone"]), countries)
+    zone_names, zone_of_user = np.unique(np.array(zones, dtype=object), return_inverse=True)
+    return Listeners(
+        uid_all, users, prof, countries, zones, sources, [str(z) for z in zone_names], zone_of_user
+    )

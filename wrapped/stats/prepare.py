@@ -27,7 +27,7 @@ from wrapped.errors import InputError
 from wrapped.events import EVENT_COLUMNS
 from wrapped.settings import Settings
 from wrapped.stats import tz as tzmod
-from wrapped.stats.context import catalog_lookup, event_countries, parse_birth, profiles_for
+from wrapped.stats.context import catalog_lookup, listeners, parse_birth
 from wrapped.stats.keys import (
     KeySpace,
     combine_keys,
@@ -237,6 +237,32 @@ def _artist_share(
     return np.bincount(pairs % na, minlength=na) / max(n_users, 1)
 
 
+def _kinds_and_ms(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per event: kind code (`KIND_*`, -1 unknown) and ms played (never negative)."""
+    kind_codes, kind_uniq = factorize(events["kind"])
+    kind_map = np.array(
+        [{"track": 0, "episode": 1, "audiobook": 2}.get(k, -1) for k in kind_uniq] + [-1],
+        dtype=np.int8,
+    )
+    kind_all = kind_map[kind_codes]  # -1 code indexes the trailing -1
+    ms_all = events["ms_played"].to_numpy(dtype=np.int64, na_value=0)
+    return kind_all, np.maximum(ms_all, 0)
+
+
+def _done_and_skip(
+    r_codes: np.ndarray, r_uniq: np.ndarray, skipped: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Completed and skipped flags (int8: 1, 0, -1 unknown) from `reason_end` and `skipped`."""
+    is_done = np.array([u in DONE_REASONS for u in r_uniq] + [False])
+    is_fwd = np.array([u in SKIP_REASONS for u in r_uniq] + [False])
+    known_reason = r_codes >= 0
+    done = np.where(known_reason, is_done[r_codes].astype(np.int8), -1).astype(np.int8)
+    skip = np.where(
+        skipped >= 0, skipped, np.where(known_reason, is_fwd[r_codes].astype(np.int8), -1)
+    ).astype(np.int8)
+    return done, skip
+
+
 def _prepare(
     events: pd.DataFrame,
     profiles: pd.DataFrame | None,
@@ -257,36 +283,17 @@ def _prepare(
     f_reason = bg.submit(factorize, col["reason_end"])
     f_flags = bg.submit(_flags, events["skipped"], events["shuffle"])
 
-    uid_all, users = pd.factorize(events["user_id"], sort=True)
-    users = np.asarray(users, dtype=object)
-    n_users = len(users)
-    prof = profiles_for(users, profiles)
-    if all(prof["country"]):  # every profile names a country: the event column is not needed
-        ev_country: list[str | None] = [None] * n_users
-    else:
-        ev_country = event_countries(uid_all, events["country"], n_users)
-    countries = [
-        (p.upper() if p else None) or c for p, c in zip(prof["country"], ev_country, strict=True)
-    ]
-    zones, sources = tzmod.resolve_zones(override, list(prof["timezone"]), countries)
-    zone_names, zone_of_user = np.unique(np.array(zones, dtype=object), return_inverse=True)
-
+    who = listeners(events, profiles, override)
+    uid_all, users, n_users, prof = who.uid_all, who.users, len(who.users), who.prof
     ts = pd.DatetimeIndex(events["ts"]).tz_convert("UTC").as_unit("ns").asi8
-    wall = tzmod.local_wall_ns(ts, zone_of_user[uid_all], [str(z) for z in zone_names])
+    wall = tzmod.local_wall_ns(ts, who.zone_of_user[uid_all], who.zone_names)
     day_all = np.floor_divide(wall, DAY_NS)
 
     year = resolve_year(settings, day_all)
     start_day = date_to_day(date(year, 1, 1))
     end_day = date_to_day(date(year, 12, 31) if settings.full_year else date(year, 11, 15))
 
-    kind_codes, kind_uniq = factorize(events["kind"])
-    kind_map = np.array(
-        [{"track": 0, "episode": 1, "audiobook": 2}.get(k, -1) for k in kind_uniq] + [-1],
-        dtype=np.int8,
-    )
-    kind_all = kind_map[kind_codes]  # -1 code indexes the trailing -1
-    ms_all = events["ms_played"].to_numpy(dtype=np.int64, na_value=0)
-    ms_all = np.maximum(ms_all, 0)
+    kind_all, ms_all = _kinds_and_ms(events)
     keep = (day_all <= end_day) & (kind_all >= 0)
     win = keep & (day_all >= start_day)
     music_all = kind_all == KIND_TRACK
@@ -327,16 +334,8 @@ def _prepare(
     e_codes = e_codes[idx]
     episode, episodes = combine_keys(show, e_codes, shows, e_uniq, is_ep)
     skipped_all, shuffle_all = f_flags.result()
-    skipped = skipped_all[idx]
     r_codes, r_uniq = f_reason.result()
-    r_codes = r_codes[idx]
-    is_done = np.array([u in DONE_REASONS for u in r_uniq] + [False])
-    is_fwd = np.array([u in SKIP_REASONS for u in r_uniq] + [False])
-    known_reason = r_codes >= 0
-    done = np.where(known_reason, is_done[r_codes].astype(np.int8), -1).astype(np.int8)
-    skip = np.where(
-        skipped >= 0, skipped, np.where(known_reason, is_fwd[r_codes].astype(np.int8), -1)
-    ).astype(np.int8)
+    done, skip = _done_and_skip(r_codes[idx], r_uniq, skipped_all[idx])
     shuffle = shuffle_all[idx]
     est = (_flag(events["ms_estimated"])[idx] == 1).astype(np.int8)
 
@@ -352,9 +351,9 @@ def _prepare(
         year=year,
         start_day=start_day,
         end_day=end_day,
-        zones=zones,
-        tz_sources=sources,
-        countries=countries,
+        zones=who.zones,
+        tz_sources=who.sources,
+        countries=who.countries,
         tiers=list(prof["tier"]),
         birth_dates=[parse_birth(b) for b in prof["birth_date"]],
         has_history=has_history,
