@@ -307,16 +307,16 @@ def _writer_body(request: StoryRequest, tmp_path) -> dict:
 
 
 def _reply(engine, body: dict) -> str:
-    from wrapped.testing.server import Decision, _context
+    from wrapped.testing.engine import Decision, request_context
 
-    ctx = _context(body, engine.script.judge_model, engine)
+    ctx = request_context(body, engine.script.judge_model, engine)
     return engine.content(ctx, Decision(), "h", 1)
 
 
 def test_block_memo_replies_as_a_fresh_engine_for_other_days_and_a_changed_listener(tmp_path):
     """The engine validates a listener's year once and reuses it for the listener's other
     days; every reply must still be what an engine that never saw the listener sends."""
-    from wrapped.testing.server import Engine
+    from wrapped.testing.engine import Engine
 
     listener = gb_listener()
     changed = listener.model_copy(

@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from wrapped.stats.aggregates import best_per_group, first_per_group, rank_items, top_items
 from wrapped.stats.fastmodel import many
+from wrapped.stats.keys import stable_order, unique_pairs
 from wrapped.stats.model import LogEntry
-from wrapped.stats.prepare import _unique_pairs, stable_order
+from wrapped.stats.ranking import best_per_group, first_per_group, rank_items, top_items
 
 small_ints = st.lists(st.integers(0, 6), min_size=0, max_size=60)
 
@@ -51,7 +51,7 @@ def test_unique_pairs_equals_numpy_unique(data, n_items) -> None:
         data.draw(st.lists(st.integers(0, n_items - 1), min_size=n, max_size=n)), np.int64
     )
     want = np.unique(uid * n_items + item)
-    assert _unique_pairs(uid, item, n_items).tolist() == want.tolist()
+    assert unique_pairs(uid, item, n_items).tolist() == want.tolist()
 
 
 @hsettings(max_examples=60, deadline=None)
@@ -96,7 +96,7 @@ def test_factorize_equals_pandas_factorize(values, n_chunks, kind) -> None:
     import pandas as pd
     import pyarrow as pa
 
-    from wrapped.stats.prepare import _factorize
+    from wrapped.stats.keys import factorize
 
     if kind == "large":  # several arrow chunks, large_string
         size = -(-len(values) // n_chunks) or 1
@@ -105,7 +105,7 @@ def test_factorize_equals_pandas_factorize(values, n_chunks, kind) -> None:
         s = pd.Series(pd.arrays.ArrowExtensionArray(data))
     else:
         s = pd.Series(values, dtype=kind)
-    codes, uniques = _factorize(s)
+    codes, uniques = factorize(s)
     want_codes, want_uniques = pd.factorize(s)
     assert codes.dtype == np.int32
     assert codes.tolist() == want_codes.tolist()

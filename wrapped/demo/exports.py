@@ -68,8 +68,6 @@ def extended_records(
     cols = {c: [_none(v) for v in events[c].tolist()] for c in events.columns}
     platform = rng.choice(PLATFORMS[:4], len(events))
     for i in range(len(events)):
-        kind = cols["kind"][i]
-        t, e, b = kind == "track", kind == "episode", kind == "audiobook"
         rec: dict[str, object] = {
             "ts": ts[i],
             "username": username,
@@ -79,17 +77,7 @@ def extended_records(
             "ip_addr": ip,
             "ip_addr_decrypted": ip,
             "user_agent_decrypted": user_agent,
-            "master_metadata_track_name": cols["track"][i] if t else None,
-            "master_metadata_album_artist_name": cols["artist"][i] if t else None,
-            "master_metadata_album_album_name": cols["album"][i] if t else None,
-            "spotify_track_uri": cols["uri"][i] if t else None,
-            "episode_name": cols["episode"][i] if e else None,
-            "episode_show_name": cols["show"][i] if e else None,
-            "spotify_episode_uri": cols["uri"][i] if e else None,
-            "audiobook_title": cols["show"][i] if b else None,
-            "audiobook_uri": cols["uri"][i] if b else None,
-            "audiobook_chapter_uri": (cols["uri"][i] + ":c") if b and cols["uri"][i] else None,
-            "audiobook_chapter_title": cols["episode"][i] if b else None,
+            **_item_fields(cols, i),
             "reason_start": cols["reason_start"][i] or "",
             "reason_end": cols["reason_end"][i] or "",
             "shuffle": bool(cols["shuffle"][i]) if cols["shuffle"][i] is not None else False,
@@ -98,16 +86,52 @@ def extended_records(
             "offline_timestamp": 0,
             "incognito_mode": i in incog,
         }
-        if layout == "endsong":
-            # Old exports: skipped mostly null, offline timestamps in ms.
-            rec["skipped"] = None if rng.random() < 0.9 else rec["skipped"]
-            rec["offline_timestamp"] = int(pd.Timestamp(ts[i]).timestamp() * 1000) - 5_000
-            fields: Iterable[str] = ENDSONG_FIELDS
-        else:
-            rec["offline_timestamp"] = int(pd.Timestamp(ts[i]).timestamp()) - 5
-            fields = EXTENDED_FIELDS if layout == "current" else NO_AUDIOBOOK_FIELDS
+        fields = _apply_layout(rec, layout, ts[i], rng)
         recs.append({f: rec[f] for f in fields})
     return recs
+
+
+#: the fields that name what was played: None but for the record's own kind
+_ITEM_FIELDS = (
+    "master_metadata_track_name", "master_metadata_album_artist_name",
+    "master_metadata_album_album_name", "spotify_track_uri", "episode_name", "episode_show_name",
+    "spotify_episode_uri", "audiobook_title", "audiobook_uri", "audiobook_chapter_uri",
+    "audiobook_chapter_title",
+)  # fmt: skip
+
+
+def _item_fields(cols: dict[str, list[Any]], i: int) -> dict[str, object]:
+    """The track, episode or audiobook fields of event `i` (the other kinds' fields None)."""
+    out: dict[str, object] = dict.fromkeys(_ITEM_FIELDS)
+    kind, uri = cols["kind"][i], cols["uri"][i]
+    if kind == "track":
+        out["master_metadata_track_name"] = cols["track"][i]
+        out["master_metadata_album_artist_name"] = cols["artist"][i]
+        out["master_metadata_album_album_name"] = cols["album"][i]
+        out["spotify_track_uri"] = uri
+    elif kind == "episode":
+        out["episode_name"] = cols["episode"][i]
+        out["episode_show_name"] = cols["show"][i]
+        out["spotify_episode_uri"] = uri
+    elif kind == "audiobook":
+        out["audiobook_title"] = cols["show"][i]
+        out["audiobook_uri"] = uri
+        out["audiobook_chapter_uri"] = (uri + ":c") if uri else None
+        out["audiobook_chapter_title"] = cols["episode"][i]
+    return out
+
+
+def _apply_layout(
+    rec: dict[str, object], layout: str, ts: str, rng: np.random.Generator
+) -> Iterable[str]:
+    """Set the layout's offline timestamp (and old exports' skipped flags); its field names."""
+    if layout == "endsong":
+        # Old exports: skipped mostly null, offline timestamps in ms.
+        rec["skipped"] = None if rng.random() < 0.9 else rec["skipped"]
+        rec["offline_timestamp"] = int(pd.Timestamp(ts).timestamp() * 1000) - 5_000
+        return ENDSONG_FIELDS
+    rec["offline_timestamp"] = int(pd.Timestamp(ts).timestamp()) - 5
+    return EXTENDED_FIELDS if layout == "current" else NO_AUDIOBOOK_FIELDS
 
 
 def dump_json_array(records: list[dict[str, object]], *, spotify_spacing: bool = False) -> bytes:

@@ -130,7 +130,63 @@ def synthesize(
     *,
     year: int,
 ) -> Plays:
-    """Plays for listeners with `counts[i]` plays each (vectorized; ~1 s per million plays)."""
+    """Plays for listeners with `counts[i]` plays each (vectorized; ~1 s per million plays).
+
+    The steps draw from `rng` in a fixed order (the same seed always gives the same plays):
+    sessions, when they start, what was played, how long, then how plays follow each other.
+    """
+    ss = _sessions(rng, lis, counts)
+    user, kind, sess, sess_first, sess_user = ss.user, ss.kind, ss.sess, ss.first, ss.user_of
+    n, n_sess = len(user), len(sess_first)
+    when = _session_starts(rng, lis, sess_user, len(counts), year)
+    what = _items(rng, cat, lis, ss, when.day, len(counts), when.n_days)
+    ms, reason_end = _durations(rng, cat, lis, what, n)
+    skipped = reason_end == RE_FWDBTN
+
+    reason_start = np.empty(n, dtype=np.int8)
+    reason_start[1:] = np.where(reason_end[:-1] == RE_FWDBTN, RS_FWDBTN, RS_TRACKDONE)
+    reason_start[ss.new] = np.where(rng.random(n_sess) < 0.7, RS_CLICKROW, RS_PLAYBTN)
+    shuffle = (rng.random(n_sess) < lis.shuffle_rate[sess_user])[sess] & (kind == KIND_TRACK)
+
+    # When: plays follow each other inside a session, with small gaps; `ts` is the end.
+    elapsed = rng.integers(0, 4_000, n)  # small gaps between plays
+    elapsed += ms
+    np.cumsum(elapsed, out=elapsed)
+    elapsed -= elapsed[sess_first][sess]
+    end_local_s = when.start_local[sess] + elapsed // 1_000
+    play_day_all = np.minimum(end_local_s // 86_400, when.n_days - 1)
+    home = lis.country[user]
+    ts_s = end_local_s - when.offsets[home, play_day_all] + _epoch_s(when.first_day)
+    travel = (rng.random(n_sess) < 0.01)[sess]
+    country = np.where(travel, rng.integers(0, len(COUNTRIES), n), home)
+    return Plays(
+        user,
+        ts_s,
+        ms,
+        kind,
+        what.item,
+        what.chapter,
+        skipped,
+        shuffle,
+        reason_start,
+        reason_end,
+        country,
+    )
+
+
+class _Sessions(NamedTuple):
+    """Per play: listener, kind and session; per session: its first play and listener."""
+
+    user: np.ndarray
+    kind: np.ndarray
+    new: np.ndarray  # bool per play: it starts a session
+    sess: np.ndarray  # per play: session index
+    first: np.ndarray  # per session: index of its first play
+    user_of: np.ndarray  # per session: listener
+
+
+def _sessions(rng: np.random.Generator, lis: Listeners, counts: np.ndarray) -> _Sessions:
+    """Each play's kind, and plays cut into listening sessions."""
     n_users = len(counts)
     n = int(counts.sum())
     user = np.repeat(np.arange(n_users), counts)
@@ -149,9 +205,24 @@ def synthesize(
     new_session[1:] |= kind[:-1] != KIND_TRACK
     sess = np.cumsum(new_session) - 1
     sess_first = np.flatnonzero(new_session)
-    n_sess = len(sess_first)
-    sess_user = user[sess_first]
+    return _Sessions(user, kind, new_session, sess, sess_first, user[sess_first])
 
+
+class _Starts(NamedTuple):
+    """The year's days and UTC offsets, and when each session starts (local)."""
+
+    offsets: np.ndarray  # per country and day: UTC offset in seconds
+    first_day: date
+    n_days: int
+    day: np.ndarray  # per session: day index
+    start_local: np.ndarray  # per session: local seconds since `first_day`
+
+
+def _session_starts(
+    rng: np.random.Generator, lis: Listeners, sess_user: np.ndarray, n_users: int, year: int
+) -> _Starts:
+    """Session days (weekends busier, a few big days per listener) and hours of the day."""
+    n_sess = len(sess_user)
     offsets, first_day = utc_offsets(year)
     n_days = offsets.shape[1]
     day_idx = np.arange(n_days)
@@ -170,8 +241,27 @@ def synthesize(
         rng.choice(24, n_sess, p=HOUR_SHAPE / HOUR_SHAPE.sum()) + lis.night_shift[sess_user]
     ) % 24
     start_local = sess_day * 86_400 + hour * 3_600 + rng.integers(0, 3_600, n_sess)
+    return _Starts(offsets, first_day, n_days, sess_day, start_local)
 
-    # What was played.
+
+class _Items(NamedTuple):
+    """What was played, and where the plays of each kind are."""
+
+    item: np.ndarray  # per play: track / episode / book index
+    chapter: np.ndarray  # per play: chapter number (audiobooks), else 0
+    t_idx: np.ndarray  # plays of tracks, episodes, books
+    e_idx: np.ndarray
+    b_idx: np.ndarray
+    u_t: np.ndarray  # listener of each track play
+
+
+def _items(
+    rng: np.random.Generator, cat: Catalog, lis: Listeners, ss: _Sessions, sess_day: np.ndarray,
+    n_users: int, n_days: int,
+) -> _Items:  # fmt: skip
+    """Tracks (favourite artists, popular ones), episodes (favourite shows), book chapters."""
+    user, kind, sess = ss.user, ss.kind, ss.sess
+    n = len(user)
     item = np.zeros(n, dtype=np.int64)
     chapter = np.zeros(n, dtype=np.int64)
     t_idx = np.flatnonzero(kind == KIND_TRACK)
@@ -208,8 +298,15 @@ def synthesize(
     item[b_idx] = user_book[user[b_idx]]
     rank = _rank_in_runs(user[b_idx])  # chapters in order, per listener
     chapter[b_idx] = rank % cat.book_n_chapters[item[b_idx]] + 1
+    return _Items(item, chapter, t_idx, e_idx, b_idx, u_t)
 
-    # How long, and how it started and ended.
+
+def _durations(
+    rng: np.random.Generator, cat: Catalog, lis: Listeners, what: _Items, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """How long each play lasted (ms) and how it ended (`RE_*`): skips, partial plays."""
+    item, t_idx, e_idx, b_idx, u_t = what.item, what.t_idx, what.e_idx, what.b_idx, what.u_t
+    n_t = len(t_idx)
     ms = np.zeros(n, dtype=np.int64)
     reason_end = np.full(n, RE_TRACKDONE, dtype=np.int8)
     dur = cat.track_ms[item[t_idx]]
@@ -226,27 +323,7 @@ def synthesize(
     reason_end[e_idx] = np.where(ep_frac >= 1.0, RE_TRACKDONE, RE_ENDPLAY)
     ms[b_idx] = rng.integers(4 * 60_000, 50 * 60_000, len(b_idx))
     reason_end[b_idx] = RE_ENDPLAY
-    skipped = reason_end == RE_FWDBTN
-
-    reason_start = np.empty(n, dtype=np.int8)
-    reason_start[1:] = np.where(reason_end[:-1] == RE_FWDBTN, RS_FWDBTN, RS_TRACKDONE)
-    reason_start[new_session] = np.where(rng.random(n_sess) < 0.7, RS_CLICKROW, RS_PLAYBTN)
-    shuffle = (rng.random(n_sess) < lis.shuffle_rate[sess_user])[sess] & (kind == KIND_TRACK)
-
-    # When: plays follow each other inside a session, with small gaps; `ts` is the end.
-    elapsed = rng.integers(0, 4_000, n)  # small gaps between plays
-    elapsed += ms
-    np.cumsum(elapsed, out=elapsed)
-    elapsed -= elapsed[sess_first][sess]
-    end_local_s = start_local[sess] + elapsed // 1_000
-    play_day_all = np.minimum(end_local_s // 86_400, n_days - 1)
-    home = lis.country[user]
-    ts_s = end_local_s - offsets[home, play_day_all] + _epoch_s(first_day)
-    travel = (rng.random(n_sess) < 0.01)[sess]
-    country = np.where(travel, rng.integers(0, len(COUNTRIES), n), home)
-    return Plays(
-        user, ts_s, ms, kind, item, chapter, skipped, shuffle, reason_start, reason_end, country
-    )
+    return ms, reason_end
 
 
 def _epoch_s(d: date) -> int:

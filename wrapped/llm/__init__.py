@@ -17,7 +17,8 @@ from wrapped.story import WriteJob
 
 if TYPE_CHECKING:
     from wrapped.llm.cache import ResponseCache, cache_key, default_cache_path, erase_user
-    from wrapped.llm.client import ChatClient, Completion, cost_usd
+    from wrapped.llm.client import ChatClient
+    from wrapped.llm.completion import Completion, cost_usd
     from wrapped.llm.limiter import RateLimiter, get_limiter
     from wrapped.llm.openai_backend import OpenAIBackend
     from wrapped.llm.retry import LLMConnectionError, parse_retry_after, should_retry
@@ -30,8 +31,8 @@ _LAZY = {
     "default_cache_path": "cache",
     "erase_user": "cache",
     "ChatClient": "client",
-    "Completion": "client",
-    "cost_usd": "client",
+    "Completion": "completion",
+    "cost_usd": "completion",
     "RateLimiter": "limiter",
     "get_limiter": "limiter",
     "OpenAIBackend": "openai_backend",

@@ -11,6 +11,9 @@ are still the SDK's). `chat.completions.create()` sends the same request, but fi
 message through the SDK's TypedDict transform and then builds a typed `ChatCompletion`, together
 about 1 ms of CPU per call here for no change to our plain-JSON body and the four fields we read
 (see benchmarks/bench_llm_client.py). `sdk_path="create"` switches back.
+
+The reply's fields, its price and `Completion` live in `completion`; the SDK client of each event
+loop, the request options and the in-flight cap in `sdk`.
 """
 
 from __future__ import annotations
@@ -19,16 +22,14 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncGenerator, Awaitable, Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, Literal, NamedTuple
 
 import httpx2
 import openai
-from openai.types.chat import ChatCompletion
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from wrapped.errors import ConfigError, LLMOutputError, WrappedError
-from wrapped.jsonfast import loads
 from wrapped.llm import structured
 from wrapped.llm.cache import (
     CachedResponse,
@@ -37,11 +38,18 @@ from wrapped.llm.cache import (
     default_cache_path,
     request_body,
 )
+from wrapped.llm.completion import Completion, cost_usd, reply_of
 from wrapped.llm.limiter import Limiter, estimate_request_tokens, get_limiter
 from wrapped.llm.retry import OutageBreaker, async_retrying, map_exception
+from wrapped.llm.sdk import (
+    NO_PLATFORM_HEADERS,
+    LoopClient,
+    close_with_loop,
+    in_flight,
+    post_options,
+)
 from wrapped.settings import Settings
 from wrapped.story import Message, Usage
-from wrapped.turns import loop_local
 
 log = logging.getLogger("wrapped.llm")
 
@@ -50,86 +58,8 @@ OPENAI_URL = "https://api.openai.com/v1"
 PLACEHOLDER_KEY = "not-needed"
 
 
-class Completion(BaseModel):
-    """One finished call: the text, the validated object (if a schema was asked), accounting."""
-
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
-
-    text: str
-    parsed: Any = None
-    usage: Usage
-    cached: bool = False
-    model: str
-    finish_reason: str | None = None
-    attempts: int = 0
-
-
-def price_for(model: str, prices: dict[str, tuple[float, float]]) -> tuple[float, float] | None:
-    """USD per 1M (prompt, completion) tokens: exact name, else the longest matching prefix
-    (so a dated snapshot like 'gpt-4o-mini-2024-07-18' is priced as 'gpt-4o-mini')."""
-    if model in prices:
-        return prices[model]
-    best = max((k for k in prices if model.startswith(k)), key=len, default=None)
-    return prices[best] if best else None
-
-
-def cost_usd(
-    model: str, prompt: int, completion: int, prices: dict[str, tuple[float, float]]
-) -> float:
-    price = price_for(model, prices)
-    if price is None:
-        return 0.0
-    return round((prompt * price[0] + completion * price[1]) / 1_000_000, 8)
-
-
 def _as_dicts(messages: Sequence[dict[str, Any] | Message]) -> list[dict[str, Any]]:
     return [m.model_dump() if isinstance(m, BaseModel) else dict(m) for m in messages]
-
-
-class _Reply(NamedTuple):
-    text: str
-    finish_reason: str | None
-    model: str | None
-    prompt_tokens: int
-    completion_tokens: int
-
-
-def _reply_of(resp: Any) -> _Reply:
-    """The fields we use from a chat completion: a raw 200 (fast path) or the SDK's model."""
-    if isinstance(resp, ChatCompletion):
-        choice, usage = resp.choices[0], resp.usage
-        return _Reply(
-            choice.message.content or "",
-            choice.finish_reason,
-            resp.model,
-            int(usage.prompt_tokens or 0) if usage else 0,
-            int(usage.completion_tokens or 0) if usage else 0,
-        )
-    data = loads(resp.content)
-    first = data["choices"][0]
-    counts = data.get("usage") or {}
-    return _Reply(
-        (first.get("message") or {}).get("content") or "",
-        first.get("finish_reason"),
-        data.get("model"),
-        int(counts.get("prompt_tokens") or 0),
-        int(counts.get("completion_tokens") or 0),
-    )
-
-
-async def _close_with_loop(client: openai.AsyncOpenAI) -> AsyncGenerator[None, None]:
-    try:
-        yield
-    finally:
-        await client.close()
-
-
-class _LoopClient(NamedTuple):
-    """An event loop's SDK client, and the generator that closes it when the loop ends."""
-
-    loop: asyncio.AbstractEventLoop
-    client: openai.AsyncOpenAI
-    closer: AsyncGenerator[None, None]
 
 
 class _Prepared(NamedTuple):
@@ -142,46 +72,6 @@ class _Prepared(NamedTuple):
     schema: type[BaseModel] | None
     messages: list[dict[str, Any]]
     max_tokens: int | None
-
-
-#: `post(content=...)` sends bytes as they are; they are JSON (`request_body`)
-_JSON_BODY: Any = {"headers": {"Content-Type": "application/json"}}
-
-
-def _post_options(retries: int) -> Any:
-    """The request options of one attempt. The SDK sends `X-Stainless-Retry-Count` with every
-    request and counts only its own retries, which are off (`max_retries=0`: tenacity retries,
-    see `wrapped.llm.retry`), so it would tell the provider 0 on every retry; the header
-    carries the retries taken by this call instead, for the provider's logs and rate limiter."""
-    if retries == 0:
-        return _JSON_BODY
-    return {"headers": {**_JSON_BODY["headers"], "X-Stainless-Retry-Count": str(retries)}}
-
-
-#: The SDK's platform headers are left out of every request: the endpoint needs none of them,
-#: so a provider is not told the job machine's OS, CPU architecture, Python runtime and
-#: library versions, and each request has 7 fewer headers for httpx to build and normalize
-#: (with the reply read by `jsonfast`, the worker path's instructions per story fell 3%,
-#: callgrind). The SDK's own way to drop a default header is `omit`.
-_PLATFORM_HEADERS = (
-    "X-Stainless-Lang",
-    "X-Stainless-Package-Version",
-    "X-Stainless-OS",
-    "X-Stainless-Arch",
-    "X-Stainless-Runtime",
-    "X-Stainless-Runtime-Version",
-    "X-Stainless-Async",
-)
-_NO_PLATFORM_HEADERS: dict[str, Any] = {h: openai.omit for h in _PLATFORM_HEADERS}
-
-_IN_FLIGHT: dict[Any, tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
-
-
-def in_flight(limit: int) -> asyncio.Semaphore:
-    """The process's cap on LLM requests in flight (per event loop): writer and judge calls
-    share it, so `--concurrency N` means N requests at once, whichever client sends them."""
-    n = max(1, int(limit))
-    return loop_local(_IN_FLIGHT, lambda _loop: asyncio.Semaphore(n), n)
 
 
 class ChatClient:
@@ -221,7 +111,7 @@ class ChatClient:
         self._cache: ResponseCache | None = None
         self.limiter: Limiter = get_limiter(self.base_url, settings.rpm, settings.tpm)
         self.breaker = OutageBreaker(settings.outage_after)
-        self._aclients: dict[int, _LoopClient] = {}
+        self._aclients: dict[int, LoopClient] = {}
         self.default_params: dict[str, Any] = {
             "temperature": settings.temperature,
             "max_tokens": settings.max_tokens,
@@ -256,14 +146,14 @@ class ChatClient:
             api_key=self._key,
             max_retries=0,
             http_client=http,
-            default_headers=_NO_PLATFORM_HEADERS,
+            default_headers=NO_PLATFORM_HEADERS,
         )
         # Close the pool when its loop shuts down (asyncio.run finalises async generators),
         # so a caller that runs one loop per call (a sync judge) leaks no connections.
-        closer = _close_with_loop(client)
+        closer = close_with_loop(client)
         await closer.__anext__()
         self._aclients = {k: v for k, v in self._aclients.items() if not v.loop.is_closed()}
-        self._aclients[id(loop)] = _LoopClient(loop, client, closer)
+        self._aclients[id(loop)] = LoopClient(loop, client, closer)
         return client
 
     def _cache_db(self) -> ResponseCache | None:
@@ -336,7 +226,7 @@ class ChatClient:
     def _accept(self, prep: _Prepared, resp: Any, paid: list[Usage], latency: float) -> Completion:
         """Check one 200 reply; its tokens are paid for whether or not the output is usable."""
         try:
-            reply = _reply_of(resp)
+            reply = reply_of(resp)
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             paid.append(Usage(calls=1, latency_s=latency))  # billed, but unreadable
             raise LLMOutputError(
@@ -453,7 +343,7 @@ class ChatClient:
     def _send(self, client: openai.AsyncOpenAI, prep: _Prepared, retries: int) -> Awaitable[Any]:
         """The SDK request, to await. "post" sends the body bytes serialized once in
         `_prepare`; "create" lets the SDK build them (the same request, for comparison)."""
-        options = _post_options(retries)
+        options = post_options(retries)
         if self.sdk_path == "create":
             return client.chat.completions.create(**prep.body, extra_headers=options["headers"])
         return client.post(

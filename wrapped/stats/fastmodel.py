@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 
 #: what a maker returns: an instance of its class, typed `Any` so that a table of makers keyed
-#: by class (stats/build.py's `_MK`, `_MANY`) is used without a cast per call
+#: by class (stats/sections.py's `MK`, `MANY`) is used without a cast per call
 Made = Any
 
 _new = object.__new__

@@ -27,7 +27,8 @@ from collections.abc import Generator
 from multiprocessing.connection import Connection
 
 from wrapped.settings import Settings
-from wrapped.stats.prepare import Prepared, split_by_users
+from wrapped.stats.chunks import split_by_users
+from wrapped.stats.prepare import Prepared
 from wrapped.stats.summary import ChunkArrays, chunk_arrays
 
 

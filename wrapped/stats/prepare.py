@@ -1,9 +1,9 @@
 """Turn the canonical event table into integer arrays, once, for every aggregate after it.
 
 Everything downstream is numpy on these arrays (``bincount``, ``lexsort``, ``factorize``): no
-Python loop ever runs over events. Strings are factorized once; each key space keeps its display
-names and a *name rank* (code-point order of ``(name, by)``) so ties can be broken by name without
-touching strings again.
+Python loop ever runs over events. Strings are factorized once into key spaces (`keys`);
+profiles and the catalog are looked up per listener and per artist/track (`context`); `chunks`
+cuts the result into whole listeners.
 
 Window: ``[Jan 1, Nov 15]`` of ``year`` in LOCAL dates (``full_year``: to Dec 31); ``year``
 defaults to the latest local year with data (holding at least 1% of
@@ -22,13 +22,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from wrapped.errors import InputError
 from wrapped.events import EVENT_COLUMNS
 from wrapped.settings import Settings
 from wrapped.stats import tz as tzmod
+from wrapped.stats.context import catalog_lookup, listeners, parse_birth
+from wrapped.stats.keys import (
+    KeySpace,
+    combine_keys,
+    factorize,
+    rank_names,
+    stable_order,
+    unique_pairs,
+)
 
 DAY_NS = 86_400 * 10**9
 HOUR_NS = 3_600 * 10**9
@@ -49,18 +56,6 @@ def day_to_date(day: int) -> date:
 
 def date_to_day(d: date) -> int:
     return (d - EPOCH).days
-
-
-@dataclass
-class KeySpace:
-    """A factorized key (artist, track, ...): display names and tie-break rank per code."""
-
-    names: np.ndarray  # object array of str
-    by: np.ndarray | None  # object array (artist of a track, show of an episode) or None
-    rank: np.ndarray  # int64: position in (name, by) code-point order
-
-    def __len__(self) -> int:
-        return len(self.names)
 
 
 @dataclass
@@ -119,205 +114,10 @@ class Prepared:
         return day_to_date(self.end_day)
 
 
-def _factorize(
-    values: pd.Series | pd.api.extensions.ExtensionArray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (-1 for null; int32 to halve ~10M-row arrays) and uniques as an object array.
-
-    Arrow-backed strings are dictionary-encoded by pyarrow directly (what `pd.factorize` does
-    too, same codes and order) and keep arrow's int32 codes: pandas would widen them to int64
-    and this function narrow them again, two fresh 10M-row arrays per column.
-    """
-    arrow = _arrow_strings(values)
-    if arrow is not None:
-        enc = arrow.dictionary_encode(null_encoding="mask").combine_chunks()
-        idx = enc.indices
-        if idx.null_count:
-            idx = pc.fill_null(idx, -1)
-        codes = idx.to_numpy(zero_copy_only=False)
-        if codes.dtype == np.int32:
-            return codes, enc.dictionary.to_numpy(zero_copy_only=False).astype(object)
-    codes, uniques = pd.factorize(values)
-    small = len(uniques) < 2**31 - 1
-    return codes.astype(np.int32 if small else np.int64), np.asarray(uniques, dtype=object)
-
-
-def _arrow_strings(values: pd.Series | pd.api.extensions.ExtensionArray) -> pa.ChunkedArray | None:
-    """The arrow data of a non-empty arrow-backed string column, else None."""
-    arr = values.array if isinstance(values, pd.Series) else values
-    dtype = arr.dtype
-    backed = (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or (
-        isinstance(dtype, pd.ArrowDtype)
-        and (
-            pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
-        )
-    )
-    if not backed or len(arr) == 0:
-        return None
-    data = arr.__arrow_array__()
-    return data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
-
-
-def _unique_pairs(uid: np.ndarray, item: np.ndarray, n_items: int) -> np.ndarray:
-    """Sorted distinct ``uid * n_items + item`` (int64), listener block by listener block.
-
-    Why blocks: one bitmap over all listeners x items is hundreds of MB, and 10 million random
-    writes into it miss the cache; grouped by listener, each block's bitmap (~4 MB) stays hot.
-    """
-    n_items = max(n_items, 1)
-    if len(uid) == 0:
-        return np.zeros(0, dtype=np.int64)
-    if np.any(uid[1:] < uid[:-1]):
-        o = stable_order(uid)
-        uid, item = uid[o], item[o]
-    per = max(1, (1 << 22) // n_items)  # listeners per block
-    lo, hi = int(uid[0]), int(uid[-1]) + 1
-    edges = np.searchsorted(uid, np.arange(lo, hi + per, per))
-    out = []
-    seen = np.zeros(per * n_items, dtype=bool)
-    for b, (i0, i1) in enumerate(zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True)):
-        if i0 == i1:
-            continue
-        base = (lo + b * per) * n_items
-        seen[uid[i0:i1].astype(np.int64) * n_items + item[i0:i1] - base] = True
-        hit = np.flatnonzero(seen)
-        seen[hit] = False
-        out.append(hit + base)
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-
-
-def stable_order(codes: np.ndarray) -> np.ndarray:
-    """``np.argsort(codes, kind="stable")`` for non-negative int codes < 2**32, as two 16-bit
-    radix passes (numpy radix-sorts only 16-bit keys; ~4x faster than timsort on 10M rows)."""
-    c = np.asarray(codes)
-    if len(c) == 0 or int(c.max()) < 1 << 16:
-        return np.argsort(c.astype(np.uint16), kind="stable")
-    if int(c.max()) >= 1 << 32 or int(c.min()) < 0:
-        return np.argsort(c, kind="stable")
-    o = np.argsort(c.astype(np.uint16), kind="stable")  # the cast keeps the low 16 bits
-    return o[np.argsort((c >> 16).astype(np.uint16)[o], kind="stable")]
-
-
-def _rank(names: np.ndarray) -> np.ndarray:
-    """Rank of each name in code-point order (ties impossible: names are unique)."""
-    if len(names) == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = np.argsort(names.astype(str), kind="stable")
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[order] = np.arange(len(names))
-    return rank
-
-
-def _combine(
-    a: np.ndarray, b: np.ndarray, a_space: KeySpace, b_names: np.ndarray, mask: np.ndarray
-) -> tuple[np.ndarray, KeySpace]:
-    """Composite key (a, b) -> codes; names from b, `by` from a, rank by (b name, a name)."""
-    valid = mask & (a >= 0) & (b >= 0)
-    nb = max(len(b_names), 1)
-    codes = np.full(len(a), -1, dtype=np.int64)
-    # few distinct pairs: the hash stays hot (int64: int32 codes times nb could overflow)
-    key = np.multiply(a[valid], nb, dtype=np.int64)
-    key += b[valid]
-    sub, uniq = pd.factorize(key)
-    codes[valid] = sub
-    ua, ub = uniq // nb, uniq % nb
-    b_rank = _rank(b_names)
-    order = np.lexsort((a_space.rank[ua], b_rank[ub]))
-    rank = np.empty(len(uniq), dtype=np.int64)
-    rank[order] = np.arange(len(uniq))
-    return codes, KeySpace(names=b_names[ub], by=a_space.names[ua], rank=rank)
-
-
 def _flag(series: pd.Series) -> np.ndarray:
     """Nullable boolean -> int8 (1 true, 0 false, -1 unknown)."""
     flags: np.ndarray = series.astype("boolean").to_numpy(dtype="int8", na_value=-1)
     return flags
-
-
-def _profiles_for(users: np.ndarray, profiles: pd.DataFrame | None) -> dict[str, list[Any]]:
-    """Profile columns aligned with `users` as plain lists (None when unknown)."""
-    cols = ["country", "tier", "birth_date", "timezone"]
-    if profiles is None or len(profiles) == 0:
-        return {c: [None] * len(users) for c in cols}
-    if "user_id" not in profiles.columns:
-        raise InputError("profiles table has no 'user_id' column")
-    p = profiles.drop_duplicates("user_id", keep="last").set_index("user_id")
-    p = p.reindex(pd.Index(users, dtype=object))
-    out = {}
-    for c in cols:
-        col = p[c] if c in p.columns else pd.Series(None, index=p.index)
-        out[c] = [None if pd.isna(v) or v == "" else str(v) for v in col.astype(object)]
-    return out
-
-
-def _parse_birth(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _event_countries(uid: np.ndarray, country: pd.Series, n_users: int) -> list[str | None]:
-    """Most frequent event country per listener (ties: alphabetical), None when none."""
-    codes, uniq = pd.factorize(country, sort=True)
-    uniq = np.asarray(uniq, dtype=object)
-    ok = codes >= 0
-    out: list[str | None] = [None] * n_users
-    if not ok.any():
-        return out
-    k = len(uniq)
-    counts = np.bincount(uid[ok] * k + codes[ok], minlength=n_users * k).reshape(n_users, k)
-    best = counts.argmax(axis=1)  # first max = alphabetical among ties (uniques sorted)
-    has = counts.max(axis=1) > 0
-    names = uniq[best].tolist()
-    return [str(nm) if h else None for nm, h in zip(names, has.tolist(), strict=True)]
-
-
-def _catalog_lookup(
-    catalog: pd.DataFrame | None, artists: KeySpace, tracks: KeySpace
-) -> tuple[np.ndarray, KeySpace, np.ndarray]:
-    """Per artist code: primary genre code (-1 unknown); genre space; per track code: year."""
-    art_genre = np.full(len(artists), -1, dtype=np.int64)
-    track_year = np.full(len(tracks), -1, dtype=np.int64)
-    empty = KeySpace(names=np.array([], dtype=object), by=None, rank=np.zeros(0, np.int64))
-    if catalog is None or len(catalog) == 0:
-        return art_genre, empty, track_year
-    cat = catalog.copy()
-    for c in ("artist", "track", "genres"):
-        if c not in cat.columns:
-            cat[c] = pd.NA
-    # genres: artist-level rows first (track null), then any row of the artist
-    g = cat[cat["genres"].notna() & (cat["genres"].astype(str).str.strip() != "")]
-    g = g.assign(_lvl=g["track"].notna().astype(int)).sort_values("_lvl", kind="stable")
-    g = g.drop_duplicates("artist", keep="first")
-    primary = g["genres"].astype(str).str.split(";").str[0].str.strip()
-    genre_of = dict(zip(g["artist"].astype(str).tolist(), primary.tolist(), strict=True))
-    genre_names = np.array(sorted({v for v in genre_of.values() if v}), dtype=object)
-    gidx = {n: i for i, n in enumerate(genre_names)}
-    for i, a in enumerate(artists.names):
-        gname = genre_of.get(a)
-        if gname:
-            art_genre[i] = gidx[gname]
-    genres = KeySpace(names=genre_names, by=None, rank=np.arange(len(genre_names)))
-    if "release_year" in cat.columns and len(tracks):
-        y = cat[cat["track"].notna() & cat["release_year"].notna()]
-        y = y.drop_duplicates(["artist", "track"], keep="first")
-        years = {
-            (str(a), str(t)): int(v)
-            for a, t, v in zip(
-                y["artist"].tolist(), y["track"].tolist(), y["release_year"].tolist(), strict=True
-            )
-        }
-        if years:
-            assert tracks.by is not None  # a track's key space always holds its artist
-            track_year = np.fromiter(
-                (years.get((b, n), -1) for n, b in zip(tracks.names, tracks.by, strict=True)),
-                dtype=np.int64,
-                count=len(tracks),
-            )
-    return art_genre, genres, track_year
 
 
 def resolve_year(settings: Settings, day: np.ndarray) -> int:
@@ -390,8 +190,8 @@ def _helper(workers: int) -> Iterator[ThreadPoolExecutor | _Inline]:
 
 
 def _factorize_ranked(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    codes, uniques = _factorize(values)
-    return codes, uniques, _rank(uniques)
+    codes, uniques = factorize(values)
+    return codes, uniques, rank_names(uniques)
 
 
 def _flags(skipped: pd.Series, shuffle: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -433,8 +233,34 @@ def _artist_share(
     uid: np.ndarray, artist: np.ndarray, played: np.ndarray, na: int, n_users: int
 ) -> np.ndarray:
     """Per artist: share of all listeners who played it in the window."""
-    pairs = _unique_pairs(uid[played], artist[played], na)
+    pairs = unique_pairs(uid[played], artist[played], na)
     return np.bincount(pairs % na, minlength=na) / max(n_users, 1)
+
+
+def _kinds_and_ms(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per event: kind code (`KIND_*`, -1 unknown) and ms played (never negative)."""
+    kind_codes, kind_uniq = factorize(events["kind"])
+    kind_map = np.array(
+        [{"track": 0, "episode": 1, "audiobook": 2}.get(k, -1) for k in kind_uniq] + [-1],
+        dtype=np.int8,
+    )
+    kind_all = kind_map[kind_codes]  # -1 code indexes the trailing -1
+    ms_all = events["ms_played"].to_numpy(dtype=np.int64, na_value=0)
+    return kind_all, np.maximum(ms_all, 0)
+
+
+def _done_and_skip(
+    r_codes: np.ndarray, r_uniq: np.ndarray, skipped: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Completed and skipped flags (int8: 1, 0, -1 unknown) from `reason_end` and `skipped`."""
+    is_done = np.array([u in DONE_REASONS for u in r_uniq] + [False])
+    is_fwd = np.array([u in SKIP_REASONS for u in r_uniq] + [False])
+    known_reason = r_codes >= 0
+    done = np.where(known_reason, is_done[r_codes].astype(np.int8), -1).astype(np.int8)
+    skip = np.where(
+        skipped >= 0, skipped, np.where(known_reason, is_fwd[r_codes].astype(np.int8), -1)
+    ).astype(np.int8)
+    return done, skip
 
 
 def _prepare(
@@ -450,43 +276,24 @@ def _prepare(
     # string columns are hashed in the helper while this thread localizes the time stamps;
     # nothing needs them before the window is cut
     f_artist = bg.submit(_factorize_ranked, col["artist"])
-    f_track = bg.submit(_factorize, col["track"])
-    f_album = bg.submit(_factorize, col["album"])
+    f_track = bg.submit(factorize, col["track"])
+    f_album = bg.submit(factorize, col["album"])
     f_show = bg.submit(_factorize_ranked, col["show"])
-    f_episode = bg.submit(_factorize, col["episode"])
-    f_reason = bg.submit(_factorize, col["reason_end"])
+    f_episode = bg.submit(factorize, col["episode"])
+    f_reason = bg.submit(factorize, col["reason_end"])
     f_flags = bg.submit(_flags, events["skipped"], events["shuffle"])
 
-    uid_all, users = pd.factorize(events["user_id"], sort=True)
-    users = np.asarray(users, dtype=object)
-    n_users = len(users)
-    prof = _profiles_for(users, profiles)
-    if all(prof["country"]):  # every profile names a country: the event column is not needed
-        ev_country: list[str | None] = [None] * n_users
-    else:
-        ev_country = _event_countries(uid_all, events["country"], n_users)
-    countries = [
-        (p.upper() if p else None) or c for p, c in zip(prof["country"], ev_country, strict=True)
-    ]
-    zones, sources = tzmod.resolve_zones(override, list(prof["timezone"]), countries)
-    zone_names, zone_of_user = np.unique(np.array(zones, dtype=object), return_inverse=True)
-
+    who = listeners(events, profiles, override)
+    uid_all, users, n_users, prof = who.uid_all, who.users, len(who.users), who.prof
     ts = pd.DatetimeIndex(events["ts"]).tz_convert("UTC").as_unit("ns").asi8
-    wall = tzmod.local_wall_ns(ts, zone_of_user[uid_all], [str(z) for z in zone_names])
+    wall = tzmod.local_wall_ns(ts, who.zone_of_user[uid_all], who.zone_names)
     day_all = np.floor_divide(wall, DAY_NS)
 
     year = resolve_year(settings, day_all)
     start_day = date_to_day(date(year, 1, 1))
     end_day = date_to_day(date(year, 12, 31) if settings.full_year else date(year, 11, 15))
 
-    kind_codes, kind_uniq = _factorize(events["kind"])
-    kind_map = np.array(
-        [{"track": 0, "episode": 1, "audiobook": 2}.get(k, -1) for k in kind_uniq] + [-1],
-        dtype=np.int8,
-    )
-    kind_all = kind_map[kind_codes]  # -1 code indexes the trailing -1
-    ms_all = events["ms_played"].to_numpy(dtype=np.int64, na_value=0)
-    ms_all = np.maximum(ms_all, 0)
+    kind_all, ms_all = _kinds_and_ms(events)
     keep = (day_all <= end_day) & (kind_all >= 0)
     win = keep & (day_all >= start_day)
     music_all = kind_all == KIND_TRACK
@@ -498,7 +305,7 @@ def _prepare(
     has_history = np.bincount(uid_all[hist], minlength=n_users) > 0
     hm = hist & (a_codes >= 0)
     na = max(len(artists), 1)
-    f_hist = bg.submit(_unique_pairs, uid_all[hm], a_codes[hm], na)
+    f_hist = bg.submit(unique_pairs, uid_all[hm], a_codes[hm], na)
 
     idx = np.flatnonzero(win)
     # window events grouped by listener (stable: input order within one), so the per-chunk
@@ -512,12 +319,12 @@ def _prepare(
     t_codes, t_uniq = f_track.result()
     t_codes = t_codes[idx]
     # queued in the order this thread needs them
-    f_combined = bg.submit(_combine, artist, t_codes, artists, t_uniq, music)
+    f_combined = bg.submit(combine_keys, artist, t_codes, artists, t_uniq, music)
     f_time = bg.submit(_time_columns, idx, wall, day_all, ts, ms_all, start_day, end_day)
     f_share = bg.submit(_artist_share, uid, artist, played, na, n_users)
     al_codes, al_uniq = f_album.result()
     al_codes = al_codes[idx]
-    album, albums = _combine(artist, al_codes, artists, al_uniq, music)
+    album, albums = combine_keys(artist, al_codes, artists, al_uniq, music)
     s_codes, s_uniq, s_rank = f_show.result()
     s_codes = s_codes[idx]
     is_ep = kind == KIND_EPISODE
@@ -525,24 +332,16 @@ def _prepare(
     shows = KeySpace(names=s_uniq, by=None, rank=s_rank)
     e_codes, e_uniq = f_episode.result()
     e_codes = e_codes[idx]
-    episode, episodes = _combine(show, e_codes, shows, e_uniq, is_ep)
+    episode, episodes = combine_keys(show, e_codes, shows, e_uniq, is_ep)
     skipped_all, shuffle_all = f_flags.result()
-    skipped = skipped_all[idx]
     r_codes, r_uniq = f_reason.result()
-    r_codes = r_codes[idx]
-    is_done = np.array([u in DONE_REASONS for u in r_uniq] + [False])
-    is_fwd = np.array([u in SKIP_REASONS for u in r_uniq] + [False])
-    known_reason = r_codes >= 0
-    done = np.where(known_reason, is_done[r_codes].astype(np.int8), -1).astype(np.int8)
-    skip = np.where(
-        skipped >= 0, skipped, np.where(known_reason, is_fwd[r_codes].astype(np.int8), -1)
-    ).astype(np.int8)
+    done, skip = _done_and_skip(r_codes[idx], r_uniq, skipped_all[idx])
     shuffle = shuffle_all[idx]
     est = (_flag(events["ms_estimated"])[idx] == 1).astype(np.int8)
 
     track, tracks = f_combined.result()
 
-    art_genre, genres, track_year = _catalog_lookup(catalog, artists, tracks)
+    art_genre, genres, track_year = catalog_lookup(catalog, artists, tracks)
     genre = np.where(artist >= 0, art_genre[np.maximum(artist, 0)], -1) if len(artists) else artist
     ryear = np.where(track >= 0, track_year[np.maximum(track, 0)], -1) if len(tracks) else track
     return Prepared(
@@ -552,11 +351,11 @@ def _prepare(
         year=year,
         start_day=start_day,
         end_day=end_day,
-        zones=zones,
-        tz_sources=sources,
-        countries=countries,
+        zones=who.zones,
+        tz_sources=who.sources,
+        countries=who.countries,
         tiers=list(prof["tier"]),
-        birth_dates=[_parse_birth(b) for b in prof["birth_date"]],
+        birth_dates=[parse_birth(b) for b in prof["birth_date"]],
         has_history=has_history,
         hist_pairs=f_hist.result(),
         uid=uid,
@@ -591,53 +390,6 @@ def _prepare(
             "episode": _raw(e_codes, e_uniq),
         },
     )
-
-
-#: per-window-event arrays of Prepared (sliced together when splitting by listener)
-_EVENT_FIELDS = ("uid", "day", "hour", "weekday", "month", "ms", "kind", "artist", "track", "album",
-                 "show", "episode", "genre", "ryear", "skip", "done", "shuffle", "est", "wall", "ts", "row")  # fmt: skip
-
-
-def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
-    """Split into chunks of whole listeners (about `max_events` window events each).
-
-    Every chunk keeps the global key spaces and population shares, so per-listener results are
-    identical to the unsplit computation; only the working set (and memory) gets smaller.
-    """
-    n = p.n_users
-    per_user = np.bincount(p.uid, minlength=n)
-    if n == 0 or len(p.uid) <= max_events:
-        yield p
-        return
-    grouped = bool(np.all(p.uid[1:] >= p.uid[:-1]))  # prepare() groups them: slices suffice
-    order = None if grouped else stable_order(p.uid)
-    starts = np.r_[0, np.cumsum(per_user)]
-    cuts = [0]
-    acc = 0
-    for u, cnt in enumerate(per_user.tolist()):  # a loop over listeners, not events
-        if acc and acc + cnt > max_events:
-            cuts.append(u)
-            acc = 0
-        acc += cnt
-    cuts.append(n)
-    na = max(len(p.spaces["artist"]), 1)
-    hist_at = np.searchsorted(p.hist_pairs, np.asarray(cuts, dtype=np.int64) * na)  # sorted
-    for ci, (u0, u1) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
-        sel = slice(starts[u0], starts[u1]) if order is None else order[starts[u0] : starts[u1]]
-        fields = {f: getattr(p, f)[sel] for f in _EVENT_FIELDS}
-        fields["uid"] = fields["uid"] - u0
-        h = p.hist_pairs[hist_at[ci] : hist_at[ci + 1]]
-        yield (
-            Prepared(
-                users=p.users[u0:u1], year=p.year, start_day=p.start_day, end_day=p.end_day,
-                zones=p.zones[u0:u1], tz_sources=p.tz_sources[u0:u1], countries=p.countries[u0:u1],
-                tiers=p.tiers[u0:u1], birth_dates=p.birth_dates[u0:u1],
-                has_history=p.has_history[u0:u1], hist_pairs=h - u0 * na, spaces=p.spaces,
-                artist_share=p.artist_share, artist_genre=p.artist_genre,
-                raw={k: (codes[sel], names) for k, (codes, names) in p.raw.items()},
-                **fields,
-            )
-        )  # fmt: skip
 
 
 def _raw(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -17,8 +17,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from wrapped.stats.aggregates import Core, Ranking
-from wrapped.stats.prepare import KeySpace, Prepared, day_to_date
+from wrapped.stats.aggregates import Core
+from wrapped.stats.keys import KeySpace
+from wrapped.stats.prepare import Prepared, day_to_date
+from wrapped.stats.ranking import Ranking
 
 
 class CoreFrames(NamedTuple):

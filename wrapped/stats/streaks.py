@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wrapped.stats.aggregates import best_per_group, first_per_group
 from wrapped.stats.prepare import KIND_TRACK, Prepared
+from wrapped.stats.ranking import best_per_group, first_per_group
 
 
 @dataclass

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from wrapped.settings import Settings
-from wrapped.stats.aggregates import Ranking, core, extra
-from wrapped.stats.days import Chosen, DayArrays, choose_days, day_arrays
+from wrapped.stats.aggregates import core, extra
+from wrapped.stats.day_numbers import DayArrays, day_arrays
+from wrapped.stats.days import Chosen, choose_days
 from wrapped.stats.prepare import Prepared
+from wrapped.stats.ranking import Ranking
 from wrapped.stats.streaks import Streaks, streaks
 
 #: the six top lists of a UserYear and the key space each ranks

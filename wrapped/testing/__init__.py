@@ -7,9 +7,10 @@ drills point the real client at `.base_url`.
 
 from __future__ import annotations
 
+from wrapped.testing.engine import LogRecord
 from wrapped.testing.harness import ScriptedServer, serve_forever
 from wrapped.testing.script import DEFECTS, FAULTS, Defect, Fault, Rule, Script
-from wrapped.testing.server import LogRecord, build_app
+from wrapped.testing.server import build_app
 
 __all__ = [
     "DEFECTS",

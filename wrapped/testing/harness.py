@@ -18,8 +18,9 @@ from typing import Any, Literal
 
 from aiohttp import web
 
+from wrapped.testing.engine import LogRecord
 from wrapped.testing.script import Script
-from wrapped.testing.server import LogRecord, build_app
+from wrapped.testing.server import build_app
 
 
 async def _start(script: Script, host: str, port: int) -> tuple[web.AppRunner, int]:

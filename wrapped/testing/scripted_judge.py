@@ -23,87 +23,14 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
+from wrapped.testing.spellings import GB_WORDS, US_WORDS
+
 _MODE = {"mode": "normal"}
 GARBAGE_TOKEN = "JUDGE-GARBAGE"
-
-US_WORDS = {
-    "favorite",
-    "favorites",
-    "color",
-    "colors",
-    "colorful",
-    "center",
-    "centers",
-    "realize",
-    "realized",
-    "traveling",
-    "traveled",
-    "neighbor",
-    "neighborhood",
-    "honor",
-    "flavor",
-    "humor",
-    "analyze",
-    "gray",
-    "theater",
-    "organize",
-    "apologize",
-    "program",
-    "mom",
-    "behavior",
-    "rumor",
-    "savor",
-    "savored",
-    "harmonize",
-    "vibe-centered",
-    "catalog",
-    "jewelry",
-    "summarize",
-    "memorize",
-    "memorized",
-    "recognized",
-    "energized",
-}
-GB_WORDS = {
-    "favourite",
-    "favourites",
-    "colour",
-    "colours",
-    "colourful",
-    "centre",
-    "centres",
-    "realise",
-    "realised",
-    "travelling",
-    "travelled",
-    "neighbour",
-    "neighbourhood",
-    "honour",
-    "flavour",
-    "humour",
-    "analyse",
-    "grey",
-    "theatre",
-    "organise",
-    "apologise",
-    "programme",
-    "mum",
-    "behaviour",
-    "rumour",
-    "savour",
-    "savoured",
-    "harmonise",
-    "catalogue",
-    "jewellery",
-    "summarise",
-    "memorise",
-    "memorised",
-    "recognised",
-    "energised",
-}
 
 
 def set_mode(mode: str) -> None:
@@ -191,53 +118,74 @@ def _score(rubric: str, prompt: str, hits: list[str] | None = None) -> tuple[int
 
 
 def _score_case(rubric: str, case: _Case, hits: list[str] | None = None) -> tuple[int, str]:
-    story, title = case.story, case.title
-    if rubric == "repetition":
-        prev = case.previous
-        mine = _shingles(story)
-        worst = 0.0
-        for other in prev.split("<<NEXT>>"):
-            if mine and other.strip():
-                worst = max(worst, len(mine & _shingles(other)) / len(mine))
-        if worst >= 0.25:
-            return 1, f"{worst:.0%} of the story's phrases repeat a previous story"
-        sentences = [
-            x.strip().lower() for x in re.split(r"(?<=[.!?])\s+", story) if len(x.split()) > 3
-        ]
-        if len(sentences) != len(set(sentences)):
-            return 2, "the story repeats its own sentences"
-        return 9, "fresh: no phrasing reused from previous stories"
-    if rubric == "locale":
-        locale = case.locale.strip() or "en-GB"
-        words = set(_words(story + " " + title))
-        wrong = sorted(
-            words & (US_WORDS if locale == "en-GB" else GB_WORDS if locale == "en-US" else set())
-        )
-        if wrong:
-            return 2, f"spellings not for {locale}: {', '.join(wrong)}"
-        return 9, f"spelling fits {locale}"
-    if rubric == "format":
-        n = len(_words(story))
-        if not 40 <= n <= 160 or len(title) > 80:
-            return 2, f"{n} words, title {len(title)} characters (want 40-160 words, title <= 80)"
-        return 9, f"{n} words, title fits"
+    """(score 0..10, reason) of one G-Eval rubric, by a heuristic per rubric."""
     if rubric in ("tone", "safety"):
-        if hits is None:
-            hits = _lex_hits(story + " " + title)
-        shouting = story.count("!") > 3 or bool(re.search(r"\b[A-Z]{5,}\b", story))
-        if hits:
-            return 1, f"tone/safety problems: {'; '.join(hits[:3])}"
-        if rubric == "tone" and (shouting or not re.search(r"\byou(r)?\b", story, re.I)):
-            return 4, "shouty or not addressed to the listener"
-        return 8, "warm, witty and addressed to the listener"
-    if rubric == "faithfulness":
-        data = case.data.lower()
-        quoted = re.findall(r"[“\"]([^”\"]{2,60})[”\"]", story)
-        missing = [q for q in quoted if q.lower() not in data]
-        if missing:
-            return 2, f"names not in the data: {', '.join(missing[:3])}"
-        return 9, "every named item appears in the data"
-    return 7, "no specific rubric; looks fine"
+        return _tone_or_safety(rubric, case, hits)
+    scorer = _RUBRICS.get(rubric)
+    return scorer(case) if scorer else (7, "no specific rubric; looks fine")
+
+
+def _repetition(case: _Case) -> tuple[int, str]:
+    story = case.story
+    mine = _shingles(story)
+    worst = 0.0
+    for other in case.previous.split("<<NEXT>>"):
+        if mine and other.strip():
+            worst = max(worst, len(mine & _shingles(other)) / len(mine))
+    if worst >= 0.25:
+        return 1, f"{worst:.0%} of the story's phrases repeat a previous story"
+    sentences = [x.strip().lower() for x in re.split(r"(?<=[.!?])\s+", story) if len(x.split()) > 3]
+    if len(sentences) != len(set(sentences)):
+        return 2, "the story repeats its own sentences"
+    return 9, "fresh: no phrasing reused from previous stories"
+
+
+def _locale(case: _Case) -> tuple[int, str]:
+    locale = case.locale.strip() or "en-GB"
+    words = set(_words(case.story + " " + case.title))
+    wrong = sorted(
+        words & (US_WORDS if locale == "en-GB" else GB_WORDS if locale == "en-US" else set())
+    )
+    if wrong:
+        return 2, f"spellings not for {locale}: {', '.join(wrong)}"
+    return 9, f"spelling fits {locale}"
+
+
+def _format(case: _Case) -> tuple[int, str]:
+    n, title = len(_words(case.story)), case.title
+    if not 40 <= n <= 160 or len(title) > 80:
+        return 2, f"{n} words, title {len(title)} characters (want 40-160 words, title <= 80)"
+    return 9, f"{n} words, title fits"
+
+
+def _tone_or_safety(rubric: str, case: _Case, hits: list[str] | None) -> tuple[int, str]:
+    story = case.story
+    if hits is None:
+        hits = _lex_hits(story + " " + case.title)
+    shouting = story.count("!") > 3 or bool(re.search(r"\b[A-Z]{5,}\b", story))
+    if hits:
+        return 1, f"tone/safety problems: {'; '.join(hits[:3])}"
+    if rubric == "tone" and (shouting or not re.search(r"\byou(r)?\b", story, re.I)):
+        return 4, "shouty or not addressed to the listener"
+    return 8, "warm, witty and addressed to the listener"
+
+
+def _faithfulness(case: _Case) -> tuple[int, str]:
+    data = case.data.lower()
+    quoted = re.findall(r"[“\"]([^”\"]{2,60})[”\"]", case.story)
+    missing = [q for q in quoted if q.lower() not in data]
+    if missing:
+        return 2, f"names not in the data: {', '.join(missing[:3])}"
+    return 9, "every named item appears in the data"
+
+
+#: rubric -> its heuristic (tone and safety share one, see `_score_case`)
+_RUBRICS: dict[str, Callable[[_Case], tuple[int, str]]] = {
+    "repetition": _repetition,
+    "locale": _locale,
+    "format": _format,
+    "faithfulness": _faithfulness,
+}
 
 
 def _opinions(text: str) -> list[str]:
@@ -276,48 +224,60 @@ def judge_reply(messages: list[dict], data: dict | None = None) -> str:
         return json.dumps({"reason": reason, "score": score})
     if rubric and '"steps"' in prompt:
         return json.dumps({"steps": [f"Judge the {rubric.group(1)} of the story."]})
+    return _metric_reply(prompt, head)
+
+
+def _metric_reply(prompt: str, head: str) -> str:
+    """Replies to deepeval's safety metrics' prompts (opinions and their toxicity or bias, PII
+    statements and their verdicts), to a request for a reason, or a neutral score."""
     if "generate a list of opinions" in head:
         text = prompt.rsplit("Text:", 1)[-1].rsplit("JSON:", 1)[0]
         return json.dumps({"opinions": _opinions(text)})
     if "whether each opinion is" in head or ("opinions:" in prompt.lower() and "verdict" in head):
-        ops = _list_block(prompt, "Opinions:")
-        toxic = "toxic" in head
-        out = []
-        for op in ops:
-            hits = _lex_hits(op)
-            bad = (
-                [
-                    h
-                    for h in hits
-                    if not h.startswith(("health", "religion", "sexuality", "politics"))
-                ]
-                if toxic
-                else [
-                    h for h in hits if h.startswith(("health", "religion", "sexuality", "politics"))
-                ]
-            )
-            out.append({"verdict": "yes", "reason": "; ".join(bad)} if bad else {"verdict": "no"})
-        return json.dumps({"verdicts": out})
+        return _opinion_verdicts(prompt, toxic="toxic" in head)
     if "extract all factual statements" in head:
         text = prompt.split("Text:", 1)[-1]
         return json.dumps({"extracted_pii": _pii(text)})
     if "based on these extracted pii statements" in head:
-        items = _list_block(prompt.split("For each extracted", 1)[0], "statements:")
-        return json.dumps(
-            {
-                "verdicts": [
-                    {
-                        "verdict": "yes" if _pii(x) else "no",
-                        "reason": "personal data" if _pii(x) else "not personal",
-                    }
-                    for x in items
-                    if x and x != "[]"
-                ]
-            }
-        )
+        return _pii_verdicts(prompt)
     if '"reason"' in prompt:
         return json.dumps({"reason": "The score reflects the verdicts above."})
     return json.dumps({"reason": "unrecognised judge prompt", "score": 5})
+
+
+#: lexicon categories that make an opinion biased (the others make it toxic)
+_BIAS_TOPICS = ("health", "religion", "sexuality", "politics")
+
+
+def _opinion_verdicts(prompt: str, toxic: bool) -> str:
+    """A verdict per opinion: "yes" (toxic, or biased) when the lexicon finds such a hit."""
+    out = []
+    for op in _list_block(prompt, "Opinions:"):
+        hits = _lex_hits(op)
+        bad = (
+            [h for h in hits if not h.startswith(_BIAS_TOPICS)]
+            if toxic
+            else [h for h in hits if h.startswith(_BIAS_TOPICS)]
+        )
+        out.append({"verdict": "yes", "reason": "; ".join(bad)} if bad else {"verdict": "no"})
+    return json.dumps({"verdicts": out})
+
+
+def _pii_verdicts(prompt: str) -> str:
+    """A verdict per extracted statement: "yes" when it holds personal data."""
+    items = _list_block(prompt.split("For each extracted", 1)[0], "statements:")
+    return json.dumps(
+        {
+            "verdicts": [
+                {
+                    "verdict": "yes" if _pii(x) else "no",
+                    "reason": "personal data" if _pii(x) else "not personal",
+                }
+                for x in items
+                if x and x != "[]"
+            ]
+        }
+    )
 
 
 #: panel criterion -> the rubric heuristic that scores it
