@@ -35,7 +35,8 @@ def _run(args: list[str], nofile: int | None = None) -> dict[str, object]:
         if nofile is not None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
-    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+    # a salt of our own, as a deployment sets one: the default-salt note would be the first line
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0", WRAPPED_SALT="bench-hostile-salt")
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(
