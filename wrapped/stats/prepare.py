@@ -25,6 +25,7 @@ import pandas as pd
 
 from wrapped.errors import InputError
 from wrapped.events import EVENT_COLUMNS
+from wrapped.ingest.clean import clean_names
 from wrapped.settings import Settings
 from wrapped.stats import tz as tzmod
 from wrapped.stats.context import catalog_lookup, listeners, parse_birth
@@ -155,6 +156,10 @@ def prepare(
     unusable = events["user_id"].isna() | events["ts"].isna()
     if unusable.any():  # no copy of a 10M-row frame unless needed
         events = events[~unusable]
+    # names reach prompts and stories: a table that skipped ingest (a hand-made Parquet, an
+    # edited output folder) gets ingest's cleaning too (`wrapped stats` counts it when loading)
+    events = events.copy(deep=False)
+    clean_names(events, settings.max_name_chars)
     override = tzmod.check_override(settings.tz)
     with _helper(settings.stats_workers) as bg:
         return _prepare(events, profiles, catalog, settings, override, bg)
