@@ -687,3 +687,23 @@ def test_stats_cleans_names_of_a_table_that_skipped_ingest_and_counts_them(tmp_p
     for raw in ("\x1b", "\x07", "\u202e", "\x9b", "\\u001b", "\\u202e"):
         assert raw not in text, raw
     assert "]0;owned" + top in text  # the name stays recognisable, without its controls
+
+
+def test_the_summary_escapes_file_names_and_names_what_is_not_a_regular_file(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    folder = tmp_path / "in" / "alice"
+    gen.write_json(folder / "a.json", gen.history(2))
+    (folder / "evil\x1b]0;owned\x07\u202e.pdf").write_bytes(b"%PDF-1.4 not a history")
+    os.symlink(folder / "gone.json", folder / "dangling.json")
+    os.mkfifo(folder / "pipe.json")
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    for raw in ("\x1b", "\x07", "\u202e"):
+        assert raw not in r.out, repr(raw)
+    assert "evil\\x1b]0;owned\\x07\\u202e.pdf" in r.out
+    skipped = {s.file: s.reason for s in read_ingested(tmp_path / "out").report.skipped_files}
+    why = "not a regular file (a broken link, a pipe or a device)"
+    assert skipped["dangling.json"] == why and skipped["pipe.json"] == why
