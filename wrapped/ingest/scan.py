@@ -22,6 +22,7 @@ not counted.
 
 from __future__ import annotations
 
+import mmap
 from typing import NamedTuple
 
 import numpy as np
@@ -53,7 +54,7 @@ class RecordLimits(NamedTuple):
 
 
 def check(
-    buf: bytes | memoryview, where: str, records: int, limits: RecordLimits, *, jsonl: bool = False
+    buf: bytes | mmap.mmap, where: str, records: int, limits: RecordLimits, *, jsonl: bool = False
 ) -> np.ndarray:
     """Which of the `records` top-level records of `buf` are over `limits.max_bytes` (a bool
     per record); InputError naming the file and the record if one nests past `max_depth`.

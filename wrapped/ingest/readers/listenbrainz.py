@@ -35,13 +35,13 @@ class _Records(NamedTuple):
 def _records(source: Source, limits: RecordLimits) -> _Records:
     text = source.text()
     if text.lstrip().startswith("["):
-        data, big = load_records(text, EXPECTED, source.where, limits)
+        data, over = load_records(text, EXPECTED, source.where, limits)
         if not isinstance(data, list):
             raise InputError(f"not a JSON array; {EXPECTED}", file=source.where)
-        return _Records(data, np.zeros(len(data), dtype=bool), big)
-    # JSONL is split on '\n' only, as scan.check counts its lines (a stray '\x1c' or U+2028
-    # inside a name is not a line break)
-    lines = [line for line in text.split("\n") if line.strip()]
+        return _Records(data, np.zeros(len(data), dtype=bool), over)
+    # JSONL is split on '\n' only and blank means JSON whitespace, as scan.check counts its
+    # lines (a stray '\x1c' or U+2028 inside a name is not a line break)
+    lines = [line for line in text.split("\n") if line.strip(" \t\r")]
     check(text.encode("utf-8"), source.where, len(lines), limits, jsonl=True)
     recs: list[object] = []
     broken: list[bool] = []
