@@ -54,7 +54,13 @@ class RecordLimits(NamedTuple):
 
 
 def check(
-    buf: bytes | mmap.mmap, where: str, records: int, limits: RecordLimits, *, jsonl: bool = False
+    buf: bytes | mmap.mmap,
+    where: str,
+    records: int,
+    limits: RecordLimits,
+    *,
+    jsonl: bool = False,
+    objects: bool = True,
 ) -> np.ndarray:
     """Which of the `records` top-level records of `buf` are over `limits.max_bytes` (a bool
     per record); InputError naming the file and the record if one nests past `max_depth`.
@@ -67,16 +73,16 @@ def check(
     too_big = np.zeros(records, dtype=bool)
     opens = np.count_nonzero(b == _LBRACE)
     brackets = np.count_nonzero(b == _LBRACKET)
-    array = not jsonl and _first_ink(b) == _LBRACKET
+    first = _first_ink(b)
+    array = not jsonl and first >= 0 and b[first] == _LBRACKET
     # each record opens one level; what is left over bounds how deep any record can go
     shallow = opens + brackets - records - int(array) < limits.max_depth
     if shallow and (jsonl or len(b) <= limits.max_bytes):
         return too_big
-    if shallow and array and opens == records:
+    if shallow and array and objects and opens == records:
         closes = np.flatnonzero(b == _RBRACE)
         if len(closes) == records:  # every brace is a flat record's: each '}' ends one
-            start = np.flatnonzero(b == _LBRACKET)[:1]
-            sizes = np.diff(np.concatenate((start, closes)))
+            sizes = np.diff(np.concatenate(([first], closes)))
             return sizes > limits.max_bytes
     sizes = _full(b, where, limits.max_depth, jsonl=jsonl, array=array)
     if jsonl:
@@ -87,8 +93,12 @@ def check(
 
 
 def _first_ink(b: np.ndarray) -> int:
-    ink = np.flatnonzero(~_SPACE[b[:4096]] & (b[:4096] < 0x80))  # past a UTF-8 BOM
-    return int(b[ink[0]]) if len(ink) else -1
+    """Position of the first byte that is not whitespace or a UTF-8 BOM's (-1: none)."""
+    head = b[:4096]
+    ink = np.flatnonzero(~_SPACE[head] & (head < 0x80))
+    if not len(ink) and len(b) > 4096:
+        ink = np.flatnonzero(~_SPACE[b] & (b < 0x80))
+    return int(ink[0]) if len(ink) else -1
 
 
 def _outside_strings(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -52,4 +52,7 @@ def load_records(
         raise InputError(
             f"JSON nested too deeply to be a record list; {expected}", file=where
         ) from None
-    return data, check(raw, where, len(data) if isinstance(data, list) else 1, limits)
+    if not isinstance(data, list):
+        return data, check(raw, where, 1, limits)
+    objects = all(isinstance(r, dict) for r in data)
+    return data, check(raw, where, len(data), limits, objects=objects)
