@@ -94,9 +94,10 @@ def run_child(code: str, *args: str, code_dir: Path | None = None) -> dict[str, 
     env = dict(os.environ)
     if code_dir is not None:  # this revision's `wrapped` first on the path
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code_dir), env.get("PYTHONPATH")]))
-    out = subprocess.run(
-        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True, env=env
-    )
+    out = subprocess.run(  # run from / : the current folder comes first on sys.path
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True, env=env,
+        cwd="/",
+    )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

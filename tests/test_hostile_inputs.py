@@ -666,7 +666,10 @@ def test_gate_check_claims_table_and_json_escape_what_they_print(tmp_path: Path)
 # --- 7. tables that did not come from ingest ----------------------------------------------------
 
 
-def test_stats_cleans_names_of_a_table_that_skipped_ingest_and_counts_them(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_stats_cleans_names_of_a_table_that_skipped_ingest_and_counts_them(
+    tmp_path: Path, suffix: str
+) -> None:
     from wrapped.demo import generate_canonical
 
     ev = generate_canonical(3000, 1, seed=3).events
@@ -674,8 +677,11 @@ def test_stats_cleans_names_of_a_table_that_skipped_ingest_and_counts_them(tmp_p
     evil = "\x1b]0;owned\x07" + top + "\u202e\x9b"
     ev["artist"] = ev["artist"].astype("string").replace({top: evil})
     ev.loc[ev.index[:5], "track"] = "t" * 5000
-    path = tmp_path / "events.parquet"
-    ev.to_parquet(path, index=False)
+    path = tmp_path / f"events.{suffix}"
+    if suffix == "csv":
+        ev.to_csv(path, index=False)
+    else:
+        ev.to_parquet(path, index=False)
     r = cli("stats", str(path), "--out", str(tmp_path / "stats"))
     assert r.code == 0, r.err
     assert "control characters removed: " in r.err and "long names cut: 5" in r.err
