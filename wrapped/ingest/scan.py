@@ -66,24 +66,29 @@ def check(
     per record); InputError naming the file and the record if one nests past `max_depth`.
 
     `buf` is a JSON array (its elements are the records), another JSON value (one record), or,
-    with `jsonl`, one record per non-blank line. Text that is not JSON gets no error here: the
-    parser names it as it always did.
+    with `jsonl`, one record per non-blank line; `objects`: every record is a JSON object (only
+    then can braces alone mark where records end). Text that is not JSON gets no error here:
+    the parser names it as it always did.
     """
     b = np.frombuffer(buf, dtype=np.uint8)
     too_big = np.zeros(records, dtype=bool)
-    opens = np.count_nonzero(b == _LBRACE)
-    brackets = np.count_nonzero(b == _LBRACKET)
     first = _first_ink(b)
     array = not jsonl and first >= 0 and b[first] == _LBRACKET
-    # each record opens one level; what is left over bounds how deep any record can go
-    shallow = opens + brackets - records - int(array) < limits.max_depth
-    if shallow and (jsonl or len(b) <= limits.max_bytes):
-        return too_big
-    if shallow and array and objects and opens == records:
+    brackets = np.count_nonzero(b == _LBRACKET)
+    if array and objects:  # a Spotify history: two passes over the bytes settle it
         closes = np.flatnonzero(b == _RBRACE)
-        if len(closes) == records:  # every brace is a flat record's: each '}' ends one
-            sizes = np.diff(np.concatenate(([first], closes)))
-            return sizes > limits.max_bytes
+        # one '}' per record: no object nests in one and no string holds a brace, so each '}'
+        # ends a record, and only arrays nest, at most as deep as there are '['
+        if len(closes) == records and brackets <= limits.max_depth:
+            if len(b) <= limits.max_bytes:
+                return too_big
+            return np.diff(np.concatenate(([first], closes))) > limits.max_bytes
+    opens = np.count_nonzero(b == _LBRACE)
+    # each record opens one level; what is left over bounds how deep any record can go
+    if opens + brackets - records - int(array) < limits.max_depth and (
+        jsonl or len(b) <= limits.max_bytes
+    ):
+        return too_big
     sizes = _full(b, where, limits.max_depth, jsonl=jsonl, array=array)
     if jsonl:
         return too_big  # the JSONL reader measures its own lines
