@@ -116,7 +116,8 @@ def _line(label: str, ing: dict[str, Any]) -> str:
     rate = ing["read"] / ing["total_s"]
     return (
         f"{label}: {ing['total_s']:.2f} s  {rate:,.0f} records/s  "
-        f"(ingest only {ing['read'] / ing['ingest_s']:,.0f}/s)  peak RSS {ing['maxrss_mb']:,.0f} MB"
+        f"(ingest only {ing['read'] / ing['ingest_s']:,.0f}/s)  cpu {ing['cpu_s']:.1f} s  "
+        f"peak RSS {ing['maxrss_mb']:,.0f} MB"
     )
 
 
@@ -125,18 +126,23 @@ def compare(root: Path, out: Path, rev: str, repeat: int) -> None:
     old = extract(rev, out / "reference-code")
     mine: list[float] = []
     theirs: list[float] = []
+    cpu: tuple[list[float], list[float]] = ([], [])
     for i in range(repeat):
         a = run_child(CHILD_INGEST, str(root), str(out / f"out-a{i}"))
         b = run_child(CHILD_INGEST, str(root), str(out / f"out-b{i}"), code_dir=old)
         assert str(old) in b["code"] and str(old) not in a["code"], (a["code"], b["code"])
         mine.append(a["read"] / a["total_s"])
         theirs.append(b["read"] / b["total_s"])
+        cpu[0].append(a["cpu_s"])
+        cpu[1].append(b["cpu_s"])
         print(_line(f"run {i + 1} this code   ", a))
         print(_line(f"run {i + 1} {rev[:12]:<12}", b), flush=True)
     m, t = statistics.median(mine), statistics.median(theirs)
     print(
         f"median         : this code {m:,.0f} records/s, {rev} {t:,.0f} records/s "
-        f"({m / t:.2f}x the reference, {repeat} alternating runs)"
+        f"({m / t:.2f}x the reference, {repeat} alternating runs); CPU seconds "
+        f"{statistics.median(cpu[0]):.1f} vs {statistics.median(cpu[1]):.1f} (steadier than the "
+        "wall clock on a shared machine)"
     )
 
 
