@@ -572,6 +572,13 @@ def test_option_values_are_validated(tmp_path: Path, args: list[str], setting: s
     one_line_error(r, f"setting '{setting}'")
 
 
+@pytest.mark.parametrize("year", ["0", "99999"])
+def test_demo_data_refuses_a_year_stats_would_refuse(tmp_path: Path, year: str) -> None:
+    r = cli("demo-data", "--out", str(tmp_path / "demo"), "--year", year)
+    assert r.code == 2 and "Traceback" not in r.err, (r.code, r.err)
+    assert "'--year'" in r.err and not (tmp_path / "demo").exists()
+
+
 def test_implausible_birth_dates_are_no_cohort(tmp_path: Path) -> None:
     gen.write_json(tmp_path / "in" / "alice" / "a.json", gen.history(3))
     prof = tmp_path / "profiles.csv"
