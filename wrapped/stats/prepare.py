@@ -156,10 +156,7 @@ def prepare(
     unusable = events["user_id"].isna() | events["ts"].isna()
     if unusable.any():  # no copy of a 10M-row frame unless needed
         events = events[~unusable]
-    # names reach prompts and stories: a table that skipped ingest (a hand-made Parquet, an
-    # edited output folder) gets ingest's cleaning too (`wrapped stats` counts it when loading)
-    events = events.copy(deep=False)
-    clean_names(events, settings.max_name_chars)
+    clean_names(events := events.copy(deep=False), settings.max_name_chars)  # as ingest does
     override = tzmod.check_override(settings.tz)
     with _helper(settings.stats_workers) as bg:
         return _prepare(events, profiles, catalog, settings, override, bg)
