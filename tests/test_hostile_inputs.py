@@ -720,3 +720,18 @@ def test_the_summary_escapes_file_names_and_names_what_is_not_a_regular_file(
     skipped = {s.file: s.reason for s in read_ingested(tmp_path / "out").report.skipped_files}
     why = "not a regular file (a broken link, a pipe or a device)"
     assert skipped["dangling.json"] == why and skipped["pipe.json"] == why
+
+
+def test_stats_cleans_names_for_any_caller_not_only_the_cli() -> None:
+    """The batch job reads an ingest output folder as it is: a hand-edited one is cleaned in
+    stats' own preparation, by ingest's rule."""
+    from wrapped.demo import generate_canonical
+    from wrapped.settings import Settings
+    from wrapped.stats.build import iter_user_years
+
+    ev = generate_canonical(3000, 1, seed=3).events
+    top = ev["artist"].value_counts().index[0]
+    ev["artist"] = ev["artist"].astype("string").replace({top: top + "\u202e\x9b"})
+    years = [uy for chunk in iter_user_years(ev, settings=Settings()) for uy in chunk]
+    names = [a.name for uy in years for a in uy.top_artists]
+    assert top in names and not any("\u202e" in n or "\x9b" in n for n in names), names
