@@ -69,19 +69,3 @@ def ray_session():
     ensure_ray(Settings())
     yield ray
     ray.shutdown()
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist's `--dist loadgroup`, the tests that share a module-scoped fixture
-    (a whole batch run, a `ray start` head, a generated data set) go to one worker, so the
-    fixture is built once, as in a serial run. Without xdist the marker does nothing."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        for name in info.names_closure:
-            defs = info.name2fixturedefs.get(name)
-            if defs and defs[-1].scope in ("module", "package", "class"):
-                item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-                break
