@@ -16,7 +16,7 @@ import re
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qs, quote, unquote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -109,10 +109,10 @@ def create_app(
     async def set_name(request: Request) -> Response:
         if not authed(request):
             return refused()
-        form = await request.form()
-        if not hmac.compare_digest(str(form.get("csrf", "")), csrf):
+        form = await _form(request)
+        if not hmac.compare_digest(_one(form, "csrf"), csrf):
             return PlainTextResponse("missing or wrong CSRF token", 403)
-        name = str(form.get("name", "")).strip()
+        name = _one(form, "name").strip()
         if not _NAME_RE.match(name):
             return page("name.html", who=None, error="a name of 1 to 40 printable characters")
         resp = RedirectResponse("/", status_code=303)
@@ -154,20 +154,20 @@ def create_app(
     async def label(request: Request) -> Response:
         if not authed(request):
             return refused()
-        form = await request.form()
-        if not hmac.compare_digest(str(form.get("csrf", "")), csrf):
+        form = await _form(request)
+        if not hmac.compare_digest(_one(form, "csrf"), csrf):
             return PlainTextResponse("missing or wrong CSRF token", 403)
         who = reviewer(request)
         item_id = int(request.path_params["item"])
         if who is None or rs.row(item_id) is None:
             return PlainTextResponse("no reviewer name, or no such story", 400)
-        verdict = str(form.get("verdict", ""))
-        reasons = [str(r) for r in form.getlist("reason") if str(r) in REASONS]
+        verdict = _one(form, "verdict")
+        reasons = [r for r in form.get("reason", []) if r in REASONS]
         if verdict not in ("approve", "reject") or (verdict == "reject" and not reasons):
             return PlainTextResponse("approve, or reject with at least one reason", 400)
         scores = {}
         for rubric in RUBRICS:
-            raw = str(form.get(f"score_{rubric}", "")).strip()
+            raw = _one(form, f"score_{rubric}").strip()
             if raw.isdigit() and 1 <= int(raw) <= 5:
                 scores[rubric] = int(raw)
         rs.save(
@@ -176,7 +176,7 @@ def create_app(
                 reviewer=who,
                 verdict=verdict,  # type: ignore[arg-type]
                 reasons=reasons if verdict == "reject" else [],
-                note=str(form.get("note", ""))[:2000],
+                note=_one(form, "note")[:2000],
                 scores=scores,
             )
         )
@@ -195,7 +195,21 @@ def create_app(
             Route("/story/{item:int}", story),
             Route("/story/{item:int}/label", label, methods=["POST"]),
             Route("/static/{name}", static),
+            Route("/favicon.ico", lambda request: Response(status_code=204)),
         ]
     )
     app.add_middleware(_Headers)
     return app
+
+
+async def _form(request: Request) -> dict[str, list[str]]:
+    """A url-encoded form body (what the page's forms send), parsed by the stdlib."""
+    body = await request.body()
+    if len(body) > 65536:
+        return {}
+    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def _one(form: dict[str, list[str]], key: str) -> str:
+    values = form.get(key)
+    return values[0] if values else ""

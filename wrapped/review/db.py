@@ -289,6 +289,27 @@ class ReviewSet:
         return len(keys)
 
 
+REGISTRY = "review_sets.txt"
+"""A file in each sampled run folder naming the review sets drawn from it (for `wrapped erase`)."""
+
+
+def registered_sets(run_root: Path) -> list[Path]:
+    path = Path(run_root) / REGISTRY
+    if not path.exists():
+        return []
+    return [Path(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def register(run_root: Path, folder: Path) -> None:
+    known = registered_sets(run_root)
+    here = folder.resolve()
+    if here not in known:
+        text = "".join(f"{p}\n" for p in [*known, here])
+        tmp = run_root / (REGISTRY + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(run_root / REGISTRY)
+
+
 def _label(r: tuple[Any, ...]) -> Label:
     return Label(
         story_key=r[0],

@@ -22,7 +22,7 @@ import numpy as np
 
 from wrapped.analysis.cohorts import cohort_of
 from wrapped.errors import ConfigError
-from wrapped.review.db import ReviewSet, Sampled
+from wrapped.review.db import ReviewSet, Sampled, register
 from wrapped.review.model import Quoted, ReviewItem
 from wrapped.safety.screen import is_unsafe
 from wrapped.stats.model import UserYear
@@ -123,29 +123,8 @@ def draw(
         },
     )
     for store in stores:
-        _register(store.root, rs.folder)
+        register(store.root, rs.folder)
     return rs
-
-
-REGISTRY = "review_sets.txt"
-"""A file in each sampled run folder naming the review sets drawn from it (for `wrapped erase`)."""
-
-
-def registered_sets(run_root: Path) -> list[Path]:
-    path = Path(run_root) / REGISTRY
-    if not path.exists():
-        return []
-    return [Path(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _register(run_root: Path, folder: Path) -> None:
-    known = registered_sets(run_root)
-    here = folder.resolve()
-    if here not in known:
-        text = "".join(f"{p}\n" for p in [*known, here])
-        tmp = run_root / (REGISTRY + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(run_root / REGISTRY)
 
 
 def _stories(store: RunStore, include: tuple[str, ...]) -> Iterable[Story]:
