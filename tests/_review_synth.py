@@ -80,14 +80,26 @@ def _verdict(uid: str, d: dict, rng: random.Random, story_json: str) -> str:
     score = round(rng.random(), 2)
     claims = [
         Claim(kind="number", text="417 minutes", grounded=True, fact="day.facts.minutes=417"),
-        Claim(kind="name", text="The Beatles", grounded=True, fact="day.facts.top_artist=The Beatles"),
-        Claim(kind="number", text="14 times", grounded=rng.random() < 0.8,
-              fact="day.facts.top_track_plays=14", why=None),
+        Claim(
+            kind="name", text="The Beatles", grounded=True, fact="day.facts.top_artist=The Beatles"
+        ),
+        Claim(
+            kind="number",
+            text="14 times",
+            grounded=rng.random() < 0.8,
+            fact="day.facts.top_track_plays=14",
+            why=None,
+        ),
     ]
     checks = [
         Check(name="grounding", layer="grounding", status="pass", score=1.0, claims=claims),
-        Check(name="judge.tone", layer="judge", status="pass" if score >= 0.5 else "fail",
-              score=score, threshold=0.5),
+        Check(
+            name="judge.tone",
+            layer="judge",
+            status="pass" if score >= 0.5 else "fail",
+            score=score,
+            threshold=0.5,
+        ),
     ]
     return Verdict(
         user_id=uid,
@@ -112,7 +124,8 @@ def _manifest(run_id: str, listeners: int, days: int) -> RunManifest:
         selection="all",
         shards=1,
         settings={},
-        counts=Counts(listeners_in=listeners, eligible=listeners, selected=listeners,
-                      listeners_done=listeners),
+        counts=Counts(
+            listeners_in=listeners, eligible=listeners, selected=listeners, listeners_done=listeners
+        ),
         counts_add_up=True,
     )

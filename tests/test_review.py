@@ -68,17 +68,27 @@ def _set_with_labels(run: Path, out: Path, table: dict[str, list[int]]) -> Revie
     for who, labels in table.items():
         for i, good in zip(ids, labels, strict=True):
             reasons = [] if good else ["tone"]
-            rs.save(Label(story_key=i, reviewer=who, verdict="approve" if good else "reject",
-                          reasons=reasons))
+            rs.save(
+                Label(
+                    story_key=i,
+                    reviewer=who,
+                    verdict="approve" if good else "reject",
+                    reasons=reasons,
+                )
+            )
     return rs
 
 
 def test_cohen_kappa_matches_a_hand_computed_example(run: Path, tmp_path: Path) -> None:
     # p_o = 7/10; p(ann=1) = .6, p(bob=1) = .5; p_e = .6·.5 + .4·.5 = .5; κ = (.7-.5)/.5 = .4
-    rs = _set_with_labels(run, tmp_path / "k", {
-        "ann": [1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
-        "bob": [1, 1, 1, 1, 0, 0, 0, 0, 0, 1],
-    })
+    rs = _set_with_labels(
+        run,
+        tmp_path / "k",
+        {
+            "ann": [1, 1, 1, 1, 1, 1, 0, 0, 0, 0],
+            "bob": [1, 1, 1, 1, 0, 0, 0, 0, 0, 1],
+        },
+    )
     rep = report(rs, n_boot=200)
     assert rep.agreement_method == "cohen"
     assert rep.agreement["overall"].value == pytest.approx(0.4)
@@ -92,11 +102,15 @@ def test_cohen_kappa_matches_a_hand_computed_example(run: Path, tmp_path: Path) 
 def test_fleiss_kappa_matches_a_hand_computed_example(run: Path, tmp_path: Path) -> None:
     # items × (reject, approve): (0,3) (3,0) (1,2) (2,1): P_i = 1, 1, 1/3, 1/3 → P̄ = 2/3;
     # p_j = (.5, .5) → P_e = .5; κ = (2/3 - 1/2) / (1/2) = 1/3
-    rs = _set_with_labels(run, tmp_path / "f", {
-        "ann": [1, 0, 1, 0],
-        "bob": [1, 0, 1, 1],
-        "cy": [1, 0, 0, 0],
-    })
+    rs = _set_with_labels(
+        run,
+        tmp_path / "f",
+        {
+            "ann": [1, 0, 1, 0],
+            "bob": [1, 0, 1, 1],
+            "cy": [1, 0, 0, 0],
+        },
+    )
     rep = report(rs, n_boot=200)
     assert rep.agreement_method == "fleiss (3 reviewers per story)"
     assert rep.agreement["overall"].value == pytest.approx(1 / 3, abs=1e-4)
@@ -115,8 +129,10 @@ def test_export_rows_and_the_weighted_defect_rate(run: Path, tmp_path: Path) -> 
     bad = [0, 1, 0, 0]
     expected = sum(x * y for x, y in zip(bad, w, strict=True)) / sum(w)
     assert rep.defect_rate["r1"].value == pytest.approx(expected, abs=1e-4)
-    res = run_cli(["review", "export", str(rs.folder), "--out", str(tmp_path / "l.parquet")],
-                  cli_env(tmp_path))
+    res = run_cli(
+        ["review", "export", str(rs.folder), "--out", str(tmp_path / "l.parquet")],
+        cli_env(tmp_path),
+    )
     assert res.returncode == 0, res.stderr
     import pyarrow.parquet as pq
 

@@ -53,7 +53,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("review")
     env = cli_env(tmp)
     _hostile_input(tmp / "in")
-    gen = run_cli(["generate", str(tmp / "in"), "--out", str(tmp / "runs"), "-q", "--workers", "1"], env)
+    gen = run_cli(
+        ["generate", str(tmp / "in"), "--out", str(tmp / "runs"), "-q", "--workers", "1"], env
+    )
     assert gen.returncode == 0, gen.stderr
     run = only_run(tmp / "runs")
     res = run_cli(["review", "sample", str(run), "--n", "40", "--out", str(tmp / "rev"), "-q"], env)
@@ -102,7 +104,9 @@ def test_a_label_post_without_the_csrf_token_is_refused(served: Served) -> None:
     assert "script-src 'self'" in csp and "default-src 'none'" in csp
 
 
-def test_three_stories_labelled_with_the_keyboard_survive_a_reload(served: Served, chromium) -> None:
+def test_three_stories_labelled_with_the_keyboard_survive_a_reload(
+    served: Served, chromium
+) -> None:
     page = chromium.new_page(viewport={"width": 1400, "height": 900})
     seen = watch(page)
     page.goto(served.url)
@@ -155,7 +159,8 @@ def test_three_stories_labelled_with_the_keyboard_survive_a_reload(served: Serve
 def test_hostile_titles_show_as_text_and_open_no_dialog(served: Served, chromium) -> None:
     rs = ReviewSet.open(served.folder)
     hits = [
-        r.id for r in rs.rows()
+        r.id
+        for r in rs.rows()
         if r.item.evidence_day and {SCRIPT, IMG} & {e.title for e in r.item.evidence_day.log}
     ]
     assert hits, "the hostile listener's day logs were not sampled"
@@ -186,7 +191,9 @@ def test_two_reviewers_labelling_at_once_lose_no_label(served: Served) -> None:
             if r.status_code != 303:
                 errors.append(f"{name} {i} {r.status_code}")
 
-    threads = [threading.Thread(target=label_all, args=a) for a in (("ann", "approve"), ("bob", "reject"))]
+    threads = [
+        threading.Thread(target=label_all, args=a) for a in (("ann", "approve"), ("bob", "reject"))
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -201,7 +208,10 @@ def test_two_reviewers_labelling_at_once_lose_no_label(served: Served) -> None:
     assert rep.returncode == 0, rep.stderr
     out = json.loads(rep.stdout)
     assert out["reviewers"] == ["ada", "ann", "bob"] and out["labelled"] == len(ids)
-    exp = run_cli(["review", "export", str(served.folder), "--out", str(served.folder / "l.jsonl")], served.env)
+    exp = run_cli(
+        ["review", "export", str(served.folder), "--out", str(served.folder / "l.jsonl")],
+        served.env,
+    )
     assert exp.returncode == 0, exp.stderr
     rows = [json.loads(x) for x in (served.folder / "l.jsonl").read_text().splitlines()]
     assert {"story_id", "run", "reviewer", "rubric", "label"} <= set(rows[0])
@@ -210,8 +220,11 @@ def test_two_reviewers_labelling_at_once_lose_no_label(served: Served) -> None:
 
 def test_erase_removes_the_listener_from_the_review_set(served: Served) -> None:
     rs = ReviewSet.open(served.folder)
-    uid = next(r.item.user_id for r in rs.rows() if r.item.evidence_day and any(
-        e.title == SCRIPT for e in r.item.evidence_day.log))
+    uid = next(
+        r.item.user_id
+        for r in rs.rows()
+        if r.item.evidence_day and any(e.title == SCRIPT for e in r.item.evidence_day.log)
+    )
     before = rs.count()
     res = run_cli(["erase", "--user", uid, "--runs", str(served.out)], served.env)
     assert res.returncode == 0, res.stdout + res.stderr

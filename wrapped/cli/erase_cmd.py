@@ -63,7 +63,9 @@ def erase(
     for folder, n in sorted(report.review_sets.items()):
         console.print(
             f"removed {n:>4} story(ies) and their labels from review set {folder}",
-            highlight=False, markup=False, soft_wrap=True,
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
         )
     if report.deepeval_caches_removed:
         console.print(f"removed {report.deepeval_caches_removed} judge cache folder(s)")

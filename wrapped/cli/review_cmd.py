@@ -61,13 +61,22 @@ def sample(
     keys = tuple(k.strip() for k in strata.split(",") if k.strip())
     console = Console(stderr=True)
     with Progress(
-        SpinnerColumn(), TextColumn("reading stories: {task.completed:,.0f}"),
-        console=console, disable=quiet, transient=True,
+        SpinnerColumn(),
+        TextColumn("reading stories: {task.completed:,.0f}"),
+        console=console,
+        disable=quiet,
+        transient=True,
     ) as bar:
         task = bar.add_task("read", total=None)
         rs = draw(
-            runs, n=n, out=out, strata=keys, include=tuple(include), adversarial=adversarial,
-            seed=seed, progress=lambda k: bar.advance(task, k),
+            runs,
+            n=n,
+            out=out,
+            strata=keys,
+            include=tuple(include),
+            adversarial=adversarial,
+            seed=seed,
+            progress=lambda k: bar.advance(task, k),
         )
     population = sum(p for _, _, p in rs.runs())
     print(f"sampled {rs.count()} of {population} stories into {rs.path}")
@@ -144,8 +153,10 @@ def report(
     if as_json:
         print(json.dumps(rep.model_dump(mode="json"), indent=1))
         return
-    print(f"stories {rep.stories}, labelled {rep.labelled}, reviewers: "
-          f"{', '.join(rep.reviewers) or 'none'}")
+    print(
+        f"stories {rep.stories}, labelled {rep.labelled}, reviewers: "
+        f"{', '.join(rep.reviewers) or 'none'}"
+    )
     if rep.agreement_method:
         print(f"reviewer agreement ({rep.agreement_method} kappa, 95% CI):")
         for rubric, fig in rep.agreement.items():

@@ -21,8 +21,13 @@ from urllib.parse import parse_qs, quote, unquote
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse
-from starlette.responses import Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -62,9 +67,7 @@ class _Headers:
         await self.app(scope, receive, send_with)
 
 
-def create_app(
-    folder: Path, *, token: str, per_story: int = 2, blind: bool = True
-) -> Starlette:
+def create_app(folder: Path, *, token: str, per_story: int = 2, blind: bool = True) -> Starlette:
     """The app for one review set; `token` is the secret in the printed URL."""
     rs = ReviewSet.open(folder)
     csrf = secrets.token_urlsafe(24)
@@ -85,7 +88,9 @@ def create_app(
         return HTMLResponse(env.get_template(name).render(csrf=csrf, reasons=REASONS, **ctx))
 
     def refused() -> Response:
-        return PlainTextResponse("open the URL `wrapped review serve` printed (with its token)", 401)
+        return PlainTextResponse(
+            "open the URL `wrapped review serve` printed (with its token)", 401
+        )
 
     async def home(request: Request) -> Response:
         given = request.query_params.get("token")
@@ -174,7 +179,7 @@ def create_app(
             Label(
                 story_key=item_id,
                 reviewer=who,
-                verdict=verdict,  # type: ignore[arg-type]
+                verdict=verdict,
                 reasons=reasons if verdict == "reject" else [],
                 note=_one(form, "note")[:2000],
                 scores=scores,

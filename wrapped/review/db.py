@@ -221,7 +221,9 @@ class ReviewSet:
             ).fetchone()
         return int(r[0]) if r else None
 
-    def window(self, position: int, reviewer: str, size: int = 15) -> list[tuple[int, int, str, bool, int]]:
+    def window(
+        self, position: int, reviewer: str, size: int = 15
+    ) -> list[tuple[int, int, str, bool, int]]:
         """Queue rows around a position: (id, position, story_id, labelled by me, labels)."""
         lo = max(0, position - size // 2)
         with self.connect() as db:

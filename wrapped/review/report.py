@@ -148,8 +148,13 @@ def _agreement(
     same = [v for v in multi.values() if len(v) == r]
     for rubric in ("overall", *RUBRICS):
         counts = np.array(
-            [[sum(1 - x.rubric_labels()[rubric] for x in v.values()),
-              sum(x.rubric_labels()[rubric] for x in v.values())] for v in same]
+            [
+                [
+                    sum(1 - x.rubric_labels()[rubric] for x in v.values()),
+                    sum(x.rubric_labels()[rubric] for x in v.values()),
+                ]
+                for v in same
+            ]
         )
         value = fleiss_kappa(counts)
         rng = np.random.default_rng(seed)
@@ -157,7 +162,7 @@ def _agreement(
             [fleiss_kappa(counts[rng.integers(0, len(counts), len(counts))]) for _ in range(n_boot)]
         )
         reps = reps[np.isfinite(reps)]
-        lo, hi = (np.percentile(reps, [2.5, 97.5]) if reps.size else (np.nan, np.nan))
+        lo, hi = np.percentile(reps, [2.5, 97.5]) if reps.size else (np.nan, np.nan)
         out[rubric] = Figure.of(Interval(value, float(lo), float(hi), len(counts)))
     return f"fleiss ({r} reviewers per story)", out
 
@@ -190,7 +195,9 @@ def _rejected(labs: dict[str, Label]) -> bool:
     return sum(lab.verdict == "reject" for lab in labs.values()) * 2 >= len(labs)
 
 
-def _gate(rows: dict[int, Row], by_item: dict[int, dict[str, Label]]) -> dict[str, float | int | None]:
+def _gate(
+    rows: dict[int, Row], by_item: dict[int, dict[str, Label]]
+) -> dict[str, float | int | None]:
     tp = fp = fn = tn = 0
     for k, labs in by_item.items():
         held, bad = _held(rows[k]), _rejected(labs)
@@ -209,7 +216,11 @@ def _gate(rows: dict[int, Row], by_item: dict[int, dict[str, Label]]) -> dict[st
 
 
 def _defects(
-    rows: dict[int, Row], by_item: dict[int, dict[str, Label]], rs: ReviewSet, n_boot: int, seed: int
+    rows: dict[int, Row],
+    by_item: dict[int, dict[str, Label]],
+    rs: ReviewSet,
+    n_boot: int,
+    seed: int,
 ) -> dict[str, Figure]:
     values: dict[str, tuple[list[float], list[float]]] = defaultdict(lambda: ([], []))
     for k, labs in by_item.items():

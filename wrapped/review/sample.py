@@ -106,7 +106,7 @@ def draw(
         raise ConfigError("no stored stories in " + ", ".join(map(str, runs)))
     chosen, probs, pop = _choose(units, n, np.random.default_rng(seed))
     sampled = _evidence(stores, run_ids, [units[i] for i in chosen], probs, include, adversarial)
-    per_run = defaultdict(int)
+    per_run: dict[int, int] = defaultdict(int)
     for u in units:
         per_run[u.run] += 1
     rs = ReviewSet.create(
@@ -180,7 +180,9 @@ def _choose(
         members[u.stratum].append(i)
     keys = sorted(members)
     weights = {k: np.array([units[i].weight for i in members[k]]) for k in keys}
-    alloc = _allocate({k: float(weights[k].sum()) for k in keys}, {k: len(members[k]) for k in keys}, n)
+    alloc = _allocate(
+        {k: float(weights[k].sum()) for k in keys}, {k: len(members[k]) for k in keys}, n
+    )
     chosen: list[int] = []
     probs: list[float] = []
     for k in keys:
@@ -273,7 +275,9 @@ def _evidence(
                     continue
                 u, p = mine[(uid, s.day)]
                 v = verdicts.get((uid, s.day))
-                item = _item(run_ids[r], s, v, years.get(uid), [x for x in stories if x.day < s.day])
+                item = _item(
+                    run_ids[r], s, v, years.get(uid), [x for x in stories if x.day < s.day]
+                )
                 out.append(Sampled(item, u.stratum, p, float(u.weight - 1)))
     out.sort(key=lambda x: (x.stratum, x.item.story_id))
     order = np.random.default_rng(len(out)).permutation(len(out))
