@@ -19,7 +19,7 @@ from wrapped.story import Claim
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_run(tmp_path_factory.mktemp("syn") / "r1", listeners=120, days=5, seed=3)
+    return make_run(tmp_path_factory.mktemp("syn") / "r1", listeners=60, days=5, seed=3)
 
 
 def test_the_sample_is_seeded_stratified_and_knows_each_inclusion_probability(
@@ -33,7 +33,7 @@ def test_the_sample_is_seeded_stratified_and_knows_each_inclusion_probability(
     assert a.count() == 60 and len(set(ids(a))) == 60
     with a.connect() as db:
         strata = {k: (N, m) for k, _, N, m in db.execute("SELECT * FROM strata")}
-    assert sum(N for N, _ in strata.values()) == 600
+    assert sum(N for N, _ in strata.values()) == 300
     by = Counter(r.stratum for r in a.rows())
     for row in a.rows():  # simple random sampling within a stratum: π = n_h / N_h
         N, m = strata[row.stratum]

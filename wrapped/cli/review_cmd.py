@@ -110,6 +110,7 @@ def serve(
             f"warning: serving on {host}, not loopback: anyone who can reach it and has the URL "
             "can read these stories",
             markup=False,
+            soft_wrap=True,
         )
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

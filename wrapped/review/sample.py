@@ -25,10 +25,13 @@ from wrapped.errors import ConfigError
 from wrapped.review.db import ReviewSet, Sampled, register
 from wrapped.review.model import Quoted, ReviewItem
 from wrapped.safety.screen import is_unsafe
-from wrapped.stats.model import UserYear
+from wrapped.stats.model import InterestingDay, UserYear
+from wrapped.stats.roles import role_of
 from wrapped.store import RunStore
 from wrapped.story import Check, PreviousStory, Story, Verdict
 
+PRIVATE_FACTS = role_of(InterestingDay, "facts").private_keys  # type: ignore[union-attr]
+"""Day facts never copied into a review set (the keys the stats model marks personal data)."""
 STRATA_KEYS = ("country", "tier", "decision", "judge_band")
 INCLUDE = ("needs_review",)
 
@@ -301,6 +304,9 @@ def _item(
             day = year.day(s.day)
         except KeyError:
             day = None
+    if day is not None:  # a birthday's age is personal data: the reviewer does not need it
+        facts = {k: v for k, v in day.facts.items() if k not in PRIVATE_FACTS}
+        day = day.model_copy(update={"facts": facts})
     return ReviewItem(
         story_id=f"{s.user_id}/{s.day.isoformat()}",
         run_id=run_id,
