@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -69,6 +70,7 @@ class ReviewSet:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.path = self.folder / DB_NAME
+        self._local = threading.local()
 
     @classmethod
     def open(cls, folder: Path) -> ReviewSet:
@@ -140,13 +142,18 @@ class ReviewSet:
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        try:
+        """This thread's connection to the set (opened once per thread, then reused: a page
+        makes several small queries, and opening a connection for each doubled its time).
+        Autocommit mode, so every read sees the latest committed labels."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=False
+            )
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
-            yield db
-        finally:
-            db.close()
+            self._local.db = db
+        yield db
 
     # --- reading -------------------------------------------------------------------------------
 

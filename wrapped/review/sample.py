@@ -55,29 +55,40 @@ def judge_band(checks: list[Check]) -> str:
 
 def risks(story: Story, verdict: Verdict | None, year: UserYear | None) -> list[str]:
     """Why a story is likely to be wrong (what `--adversarial` over-samples)."""
-    out: list[str] = []
     checks = verdict.attempts[-1].checks if verdict and verdict.attempts else []
+    found = _verdict_risks(checks) + _story_risks(story)
+    return found + (_year_risks(year, story.day) if year is not None else [])
+
+
+def _verdict_risks(checks: list[Check]) -> list[str]:
     margins = [
         abs(c.score - c.threshold)
         for c in checks
         if c.layer == "judge" and c.score is not None and c.threshold is not None
     ]
-    if margins and min(margins) < 0.1:
-        out.append("low judge margin")
+    return ["low judge margin"] if margins and min(margins) < 0.1 else []
+
+
+def _story_risks(story: Story) -> list[str]:
+    out = []
     if story.attempts > 1:
         out.append("regenerated")
     if story.fallback or story.decision == "fallback":
         out.append("fallback")
     if story.decision == "needs_review":
         out.append("needs review")
-    if year is not None:
-        names = _year_names(year, story.day)
-        if any(_flagged(n) for n in names):
-            out.append("flagged titles")
-        if any(_non_latin(n) for n in names):
-            out.append("non-Latin names")
-        if year.minutes_are_estimates:
-            out.append("estimated minutes")
+    return out
+
+
+def _year_risks(year: UserYear, day: date) -> list[str]:
+    out = []
+    names = _year_names(year, day)
+    if any(_flagged(n) for n in names):
+        out.append("flagged titles")
+    if any(_non_latin(n) for n in names):
+        out.append("non-Latin names")
+    if year.minutes_are_estimates:
+        out.append("estimated minutes")
     return out
 
 
@@ -144,28 +155,37 @@ def _units(
     adversarial: bool,
     progress: Callable[[int], None] | None,
 ) -> list[Unit]:
-    need_year = adversarial or any(k in ("country", "tier") for k in strata)
-    cohorts: dict[str, dict[str, str]] = {}
-    years: dict[str, UserYear] = {}
-    if need_year:
+    """Pass one: a small tuple per story. Only strings and flags are kept from each record
+    (holding a run's verdicts and years as objects made this pass slow down as it grew)."""
+    year_keys = [k for k in strata if k not in ("decision", "judge_band")]
+    cohorts: dict[str, str] = {}
+    year_risk: dict[tuple[str, date], int] = {}
+    if year_keys or adversarial:
         for y in store.user_years():
-            cohorts[y.user_id] = cohort_of(y)
+            c = cohort_of(y)
+            cohorts[y.user_id] = "|".join(f"{k}={c.get(k, 'unknown')}" for k in year_keys)
             if adversarial:
-                years[y.user_id] = y
-    verdicts = {(v.user_id, v.day): v for v in store.verdicts()}
+                for d in y.days:
+                    year_risk[(y.user_id, d.date)] = len(_year_risks(y, d.date))
+    verdict_info: dict[tuple[str, date], tuple[str, int]] = {}
+    for v in store.verdicts():
+        checks = v.attempts[-1].checks if v.attempts else []
+        risk = len(_verdict_risks(checks)) if adversarial else 0
+        verdict_info[(v.user_id, v.day)] = (judge_band(checks), risk)
     out = []
     for s in _stories(store, include):
-        v = verdicts.get((s.user_id, s.day))
-        checks = v.attempts[-1].checks if v and v.attempts else []
+        key = (s.user_id, s.day)
+        band, v_risk = verdict_info.get(key, ("none", 0))
         parts = [f"run={r}"]
-        for k in strata:
-            if k == "decision":
-                parts.append(f"decision={s.decision}")
-            elif k == "judge_band":
-                parts.append(f"judge_band={judge_band(checks)}")
-            else:
-                parts.append(f"{k}={cohorts.get(s.user_id, {}).get(k, 'unknown')}")
-        weight = 1.0 + len(risks(s, v, years.get(s.user_id))) if adversarial else 1.0
+        if year_keys:
+            parts.append(cohorts.get(s.user_id) or "|".join(f"{k}=unknown" for k in year_keys))
+        if "decision" in strata:
+            parts.append(f"decision={s.decision}")
+        if "judge_band" in strata:
+            parts.append(f"judge_band={band}")
+        weight = 1.0
+        if adversarial:
+            weight += v_risk + len(_story_risks(s)) + year_risk.get(key, 0)
         out.append(Unit(r, s.user_id, s.day, "|".join(parts), weight))
         if progress and len(out) % 10_000 == 0:
             progress(10_000)
