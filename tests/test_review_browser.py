@@ -233,3 +233,4 @@ def test_erase_removes_the_listener_from_the_review_set(served: Served) -> None:
     assert after.count() < before
     assert all(r.item.user_id != uid for r in after.rows())
     assert uid.encode() not in after.path.read_bytes()
+    assert uid not in (served.folder / "l.jsonl").read_text()  # the export kept beside it too

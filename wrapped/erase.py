@@ -80,9 +80,36 @@ def erase_user(
     sets = _review_sets(roots, reviews or [])
     for folder in sets:
         report.review_sets[str(folder)] = ReviewSet.open(folder).erase_users(ids)
+        for export in sorted(folder.rglob("*.jsonl")):  # `wrapped review export` files kept there
+            n = _rewrite_jsonl(export, ids)
+            if n:
+                report.removed[str(export)] = n
+        for export in sorted(folder.rglob("*.parquet")):
+            n = _rewrite_parquet(export, ids)
+            if n:
+                report.removed[str(export)] = n
     searched = roots + ([cache] if cache.exists() else []) + sets
     report.still_found = _scan(searched, ids)
     return report
+
+
+def _rewrite_parquet(path: Path, ids: set[str]) -> int:
+    """Drop the listener's rows from a label export (a table with a user_id column)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    if "user_id" not in table.column_names:
+        return 0
+    keep = pc.invert(pc.is_in(table["user_id"], value_set=pa.array(sorted(ids))))
+    kept = table.filter(keep)
+    removed = table.num_rows - kept.num_rows
+    if removed:
+        tmp = path.with_name(path.name + ".tmp")
+        pq.write_table(kept, tmp)
+        tmp.replace(path)
+    return removed
 
 
 def _review_sets(roots: list[Path], given: list[Path]) -> list[Path]:
