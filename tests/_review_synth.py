@@ -22,9 +22,16 @@ TIERS = ("premium", "free")
 
 
 def make_run(
-    root: Path, *, listeners: int, days: int = 5, seed: int = 0, shard_size: int = 2000
+    root: Path,
+    *,
+    listeners: int,
+    days: int = 5,
+    seed: int = 0,
+    shard_size: int = 2000,
+    held: float = 0.0,
 ) -> Path:
-    """A run folder with `listeners` × `days` stories; returns its path."""
+    """A run folder with `listeners` × `days` stories (a `held` share of them held for a
+    human, in needs_review/); returns its path."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     base = user_year_dict()
@@ -39,16 +46,19 @@ def make_run(
     UserYear.model_validate(base)  # the template is valid once; rows below only vary leaves
     ids = [f"u_{i:016x}" for i in range(listeners)]
     for s, start in enumerate(range(0, listeners, shard_size)):
-        years, stories, verdicts = [], [], []
+        years, stories, verdicts, review = [], [], [], []
         for uid in ids[start : start + shard_size]:
             country, tier = rng.choice(COUNTRIES), rng.choice(TIERS)
             base["user_id"], base["country"] = uid, country
             base["cohort"]["country"], base["cohort"]["tier"] = country, tier
             years.append(json.dumps(base))
             for d in proto_days:
-                stories.append(_story(uid, d, rng))
-                verdicts.append(_verdict(uid, d, rng, stories[-1]))
-        for kind, rows in (("user_years", years), ("verdicts", verdicts), ("stories", stories)):
+                is_held = rng.random() < held
+                story = _story(uid, d, rng, "needs_review" if is_held else None)
+                (review if is_held else stories).append(story)
+                verdicts.append(_verdict(uid, d, rng, story))
+        kinds = [("user_years", years), ("verdicts", verdicts), ("stories", stories)]
+        for kind, rows in kinds + ([("needs_review", review)] if held else []):
             folder = root / kind
             folder.mkdir(exist_ok=True)
             (folder / f"shard-{s:05d}.jsonl").write_text("\n".join(rows) + "\n", "utf-8")
@@ -56,9 +66,9 @@ def make_run(
     return root
 
 
-def _story(uid: str, d: dict, rng: random.Random) -> str:
+def _story(uid: str, d: dict, rng: random.Random, decision: str | None = None) -> str:
     attempts = 1 if rng.random() < 0.9 else 2
-    decision = "pass" if rng.random() < 0.95 else "fallback"
+    decision = decision or ("pass" if rng.random() < 0.95 else "fallback")
     return Story(
         user_id=uid,
         day=date.fromisoformat(d["date"]),

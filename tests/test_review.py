@@ -155,6 +155,20 @@ def test_claims_are_placed_by_text_words_or_number() -> None:
     assert "".join(s.text for s in segs) == story
 
 
+def test_needs_review_stories_are_drawn_only_when_included(tmp_path: Path) -> None:
+    run = make_run(tmp_path / "r2", listeners=20, days=5, seed=4, held=0.3)
+    plain = draw([run], n=100, out=tmp_path / "a", strata=("decision",))
+    held = draw([run], n=100, out=tmp_path / "b", strata=("decision",), include=("needs_review",))
+    assert {r.item.decision for r in plain.rows()} <= {"pass", "fallback"}
+    assert plain.count() < held.count() == 100  # every story of the run, held ones too
+    assert "needs_review" in {r.item.decision for r in held.rows()}
+    for r in held.rows():
+        held.save(Label(story_key=r.id, reviewer="ann", verdict="approve"))
+    gate = report(held, n_boot=50).gate
+    assert gate["held_but_approved"] >= sum(r.item.decision == "needs_review" for r in held.rows())
+    assert gate["precision"] == 0.0 and gate["recall"] is None
+
+
 def test_serve_refuses_a_folder_that_is_not_a_review_set(tmp_path: Path) -> None:
     res = run_cli(["review", "serve", str(tmp_path)], cli_env(tmp_path))
     assert res.returncode == 2 and "not a review set" in res.stderr

@@ -97,8 +97,8 @@ def serve(
         typer.Option("--blind/--no-blind", help="Hide gate and judge results until labelled."),
     ] = True,
 ) -> None:
-    """Open the review page: prints a URL with a one-time token; stop with Ctrl-C (every label
-    is already on disk)."""
+    """Open the review page: prints a URL with a random token (needed once, then a cookie);
+    stop with Ctrl-C (every label is already on disk)."""
     import uvicorn
 
     from wrapped.review.app import create_app
