@@ -38,6 +38,7 @@ def _register() -> None:
         ingest_cmd,
         llm_cmd,
         prompts_cmd,
+        review_cmd,
         stats_cmd,
     )
 
@@ -50,6 +51,7 @@ def _register() -> None:
         erase_cmd,
         demo_cmd,
         llm_cmd,
+        review_cmd,
     ):
         module.register(app)
 
