@@ -37,6 +37,7 @@ def _register() -> None:
         generate_cmd,
         ingest_cmd,
         llm_cmd,
+        monitor_cmd,
         prompts_cmd,
         stats_cmd,
     )
@@ -50,6 +51,7 @@ def _register() -> None:
         erase_cmd,
         demo_cmd,
         llm_cmd,
+        monitor_cmd,
     ):
         module.register(app)
 

@@ -28,6 +28,7 @@ from wrapped.events import EVENT_COLUMNS
 from wrapped.settings import Settings
 from wrapped.stats import tz as tzmod
 from wrapped.stats.context import catalog_lookup, listeners, parse_birth
+from wrapped.stats.source_format import source_formats
 from wrapped.stats.keys import (
     KeySpace,
     combine_keys,
@@ -71,6 +72,7 @@ class Prepared:
     countries: list[str | None]
     tiers: list[str | None]
     birth_dates: list[date | None]
+    source_formats: list[str]  # per user: the export format of their events (source_format)
     has_history: np.ndarray  # bool per user
     hist_pairs: np.ndarray  # int64 uid * n_artists + artist, music before the window (unique)
     # window events (all arrays aligned)
@@ -356,6 +358,7 @@ def _prepare(
         countries=who.countries,
         tiers=list(prof["tier"]),
         birth_dates=[parse_birth(b) for b in prof["birth_date"]],
+        source_formats=source_formats(uid_all, events.get("source"), n_users),
         has_history=has_history,
         hist_pairs=f_hist.result(),
         uid=uid,

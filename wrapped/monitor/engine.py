@@ -1,0 +1,98 @@
+"""`monitor`: one run against its baseline(s) — findings, the family correction, and alerts.
+
+An alert needs a significant test after the correction (Holm or Bonferroni over every test of
+the invocation) AND an effect at or above its threshold. A fault that hits one cohort also moves
+every wider cohort holding those listeners (country=JP shifts tier=free a little); so when
+alerts overlap, the run is re-checked without the strongest alerting cohort's listeners, and an
+alert that then disappears is reported as explained by that cohort, not raised again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from wrapped.monitor import tests
+from wrapped.monitor.config import MonitorConfig
+from wrapped.monitor.drift import drift, invariants, labels
+from wrapped.monitor.load import RunData, load_run, pool
+from wrapped.monitor.report import Finding, Report
+from wrapped.monitor.skew import skew
+
+MAX_ROOTS = 5
+"""Root causes looked for before the remaining alerts are all reported as they are."""
+
+
+def monitor_paths(run: Path, baselines: list[Path], cfg: MonitorConfig) -> Report:
+    """Load the runs (through the store) and compare them."""
+    now = load_run(run)
+    bases = [load_run(b) for b in baselines]
+    return monitor(now, bases, cfg)
+
+
+def monitor(now: RunData, bases: list[RunData], cfg: MonitorConfig) -> Report:
+    """Compare `now` with the pooled `bases` (skew uses the last baseline: the latest run)."""
+    base = pool(bases)
+    findings = _judge(_all(base, bases[-1], now, cfg), cfg)
+    roots: list[str] = []
+    while len(roots) < MAX_ROOTS:
+        live = [f for f in findings if f.alert and f.cohort not in roots]
+        if not live:
+            break
+        top = max(live, key=lambda f: (f.key != "all", f.effect / f.threshold, -f.n_now))
+        roots.append(top.cohort)
+        others = [f for f in live if f.cohort != top.cohort]
+        if not others:
+            break
+        again = {(f.metric, f.cohort): f for f in _judge(_all(*_drop(top, base, bases[-1], now), cfg), cfg)}
+        for f in others:
+            redo = again.get((f.metric, f.cohort))
+            if redo is None or not redo.alert:
+                f.explained_by = top.cohort
+                f.alert = False
+    return Report(
+        run=now.name,
+        baselines=[b.name for b in bases],
+        tests=sum(f.p is not None for f in findings),
+        correction=cfg.correction,
+        alpha=cfg.alpha,
+        findings=findings,
+    )
+
+
+def _all(base: RunData, last: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
+    return drift(base, now, cfg) + invariants(base, now, cfg) + skew(last, now, cfg)
+
+
+def _judge(findings: list[Finding], cfg: MonitorConfig) -> list[Finding]:
+    tested = [f for f in findings if f.p is not None]
+    adjusted = tests.adjust([f.p for f in tested], cfg.correction)  # type: ignore[misc]
+    for f, p in zip(tested, adjusted, strict=True):
+        f.p_adjusted = float(p)
+    for f in findings:
+        significant = f.p_adjusted is None or f.p_adjusted <= cfg.alpha
+        f.alert = bool(significant and np.isfinite(f.effect) and f.effect >= f.threshold)
+    return findings
+
+
+def _drop(top: Finding, base: RunData, last: RunData, now: RunData) -> tuple[RunData, ...]:
+    """The three views without the listeners of `top`'s cohort (in either run)."""
+
+    def users(r: RunData) -> set[str]:
+        t = r.listeners
+        if top.key not in t.columns:
+            return set()
+        return set(t.loc[labels(t[top.key]) == top.value, "user_id"])
+
+    gone = users(base) | users(last) | users(now)
+    return tuple(_without(r, gone) for r in (base, last, now))
+
+
+def _without(r: RunData, gone: set[str]) -> RunData:
+    def keep(t):  # type: ignore[no-untyped-def]
+        return t[~t["user_id"].isin(gone)] if "user_id" in t.columns else t
+
+    return RunData(
+        r.name, keep(r.listeners), keep(r.days), keep(r.stories), {}, 0, r.has_stories
+    )
