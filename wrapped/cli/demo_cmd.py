@@ -49,9 +49,8 @@ def register(app: typer.Typer) -> None:
         folder per listener, plus catalog.csv and profiles.csv), ready for `wrapped ingest`.
         With --events N: canonical events at any size, generated vectorized (10M in seconds).
         """
-        from wrapped.errors import ConfigError
-
         from wrapped.demo import parse_fault
+        from wrapped.errors import ConfigError
 
         faults = tuple(parse_fault(f) for f in plant_ or ())
         console = Console()

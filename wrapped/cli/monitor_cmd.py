@@ -14,17 +14,32 @@ def register(app: typer.Typer) -> None:
 
     @app.command("monitor")
     def monitor(
-        run: Annotated[Path, typer.Argument(help="The run to check (a run folder, or a `wrapped stats` output for input figures only).")],
+        run: Annotated[
+            Path,
+            typer.Argument(
+                help="The run to check (a run folder, or a `wrapped stats` output for input figures only)."
+            ),
+        ],
         baseline: Annotated[
             list[Path],
-            typer.Option("--baseline", "-b", help="An earlier run to compare with (repeat to pool several)."),
+            typer.Option(
+                "--baseline", "-b", help="An earlier run to compare with (repeat to pool several)."
+            ),
         ],
         config: Annotated[
             Path | None,
-            typer.Option("--config", help="Monitor TOML (thresholds, cohorts) over the packaged defaults; `wrapped monitor-config` prints them."),
+            typer.Option(
+                "--config",
+                help="Monitor TOML (thresholds, cohorts) over the packaged defaults; `wrapped monitor-config` prints them.",
+            ),
         ] = None,
-        json_out: Annotated[Path | None, typer.Option("--json", help="Write every finding as JSON here.")] = None,
-        html_out: Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report with plots here.")] = None,
+        json_out: Annotated[
+            Path | None, typer.Option("--json", help="Write every finding as JSON here.")
+        ] = None,
+        html_out: Annotated[
+            Path | None,
+            typer.Option("--html", help="Write a self-contained HTML report with plots here."),
+        ] = None,
     ) -> None:
         """Compare RUN with its baseline(s): input drift, output drift, skew for the same
         listeners and invariants, per cohort. Prints one line per alert (metric, cohort,

@@ -47,6 +47,28 @@ def figures(cfg: MonitorConfig, stories: pd.DataFrame) -> list[Figure]:
     return out
 
 
+class Paired:
+    """One table of both runs, prepared once: cohort masks, and every column as a numpy array
+    (categories as integer codes shared by both sides), so each figure is array slicing."""
+
+    def __init__(self, base: pd.DataFrame, now: pd.DataFrame, keys: list[str], min_n: int):
+        self.base, self.now = base, now
+        self.cohorts = list(cohort_masks(base, now, keys, min_n))
+        self._cols: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def column(self, name: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
+        if name not in self._cols:
+            b, n = self.base[name], self.now[name]
+            if kind == "categorical":
+                codes, _ = pd.factorize(pd.concat([labels(b), labels(n)]), use_na_sentinel=False)
+                self._cols[name] = (codes[: len(b)], codes[len(b) :])
+            elif kind == "rate":
+                self._cols[name] = (b.to_numpy(dtype=bool), n.to_numpy(dtype=bool))
+            else:
+                self._cols[name] = (b.to_numpy(dtype=float), n.to_numpy(dtype=float))
+        return self._cols[name]
+
+
 def cohort_masks(
     base: pd.DataFrame, now: pd.DataFrame, keys: list[str], min_n: int
 ) -> Iterator[tuple[str, str, np.ndarray, np.ndarray]]:
@@ -54,24 +76,24 @@ def cohort_masks(
     for key in ["all", *keys]:
         if key not in base.columns or key not in now.columns:
             continue
-        b, n = labels(base[key]), labels(now[key])
+        b, n = labels(base[key]).to_numpy(dtype=object), labels(now[key]).to_numpy(dtype=object)
         for value in sorted(set(b) | set(n)):
             mb, mn = b == value, n == value
             if mb.sum() >= min_n and mn.sum() >= min_n:
                 yield key, value, mb, mn
 
 
-def labels(s: pd.Series) -> np.ndarray:
+def labels(s: pd.Series) -> pd.Series:
     """A cohort column as strings ("unknown" where missing: ineligible listeners' rows)."""
-    return s.astype(object).where(s.notna(), "unknown").astype(str).to_numpy(dtype=object)
+    return s.astype(object).where(s.notna(), "unknown").astype(str)
 
 
-def compare(kind: str, b: pd.Series, n: pd.Series, bins: int) -> tests.Comparison:
+def compare(kind: str, b: np.ndarray, n: np.ndarray, bins: int) -> tests.Comparison:
     if kind == "numeric":
-        return tests.numeric(b.to_numpy(dtype=float), n.to_numpy(dtype=float), bins)
+        return tests.numeric(b, n, bins)
     if kind == "rate":
-        return tests.rate(b.to_numpy(dtype=bool), n.to_numpy(dtype=bool))
-    return tests.categorical(b.tolist(), n.tolist())
+        return tests.rate(b, n)
+    return tests.categorical_codes(b, n)
 
 
 def _finding(fig: Figure, key: str, value: str, c: tests.Comparison) -> Finding:
@@ -95,18 +117,22 @@ def drift(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
     """Input and output drift per cohort."""
     out: list[Finding] = []
     with_stories = base.has_stories and now.has_stories and len(base.stories) and len(now.stories)
+    paired: dict[str, Paired] = {}
     for fig in figures(cfg, now.stories):
         if fig.table == "stories" and not with_stories:
             continue
         tb, tn = getattr(base, fig.table), getattr(now, fig.table)
         if fig.column not in tb.columns or fig.column not in tn.columns:
             continue
-        keys = [*cfg.cohorts, "prompt"] if fig.table == "stories" else list(cfg.cohorts)
-        for key, value, mb, mn in cohort_masks(tb, tn, keys, cfg.min_cohort):
+        if fig.table not in paired:
+            keys = [*cfg.cohorts, "prompt"] if fig.table == "stories" else list(cfg.cohorts)
+            paired[fig.table] = Paired(tb, tn, keys, cfg.min_cohort)
+        pt = paired[fig.table]
+        cb, cn = pt.column(fig.column, fig.kind)
+        for key, value, mb, mn in pt.cohorts:
             if key == fig.column:
                 continue
-            c = compare(fig.kind, tb.loc[mb, fig.column], tn.loc[mn, fig.column], cfg.input.bins)
-            out.append(_finding(fig, key, value, c))
+            out.append(_finding(fig, key, value, compare(fig.kind, cb[mb], cn[mn], cfg.input.bins)))
     if with_stories:
         out += _sameness(base.stories, now.stories, cfg)
     out += _rejects(base, now, cfg)
@@ -139,7 +165,9 @@ def _rejects(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
     reasons = sorted(set(base.rejects) | set(now.rejects))
     if not reasons:
         return []
-    cb = np.array([base.rejects.get(r, 0) for r in reasons] + [base.read - sum(base.rejects.values())])
+    cb = np.array(
+        [base.rejects.get(r, 0) for r in reasons] + [base.read - sum(base.rejects.values())]
+    )
     cn = np.array([now.rejects.get(r, 0) for r in reasons] + [now.read - sum(now.rejects.values())])
     p = tests._chi2(np.vstack([cb, cn]))
     return [
@@ -170,18 +198,26 @@ def invariants(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]
     if len(bd) and len(nd):
         for key, value, mb, mn in cohort_masks(bd, nd, keys, cfg.min_cohort):
             b, n = bd.loc[mb, "night_share"], nd.loc[mn, "night_share"]
-            c = tests.numeric(b.to_numpy(float), n.to_numpy(float), cfg.input.bins)
-            grew = c.now - c.base
-            ratio = c.now / max(c.base, 1e-3)
-            ok = grew >= inv.night_min_change
+            c = tests.shift(b.to_numpy(float), n.to_numpy(float))
+            ok = c.now - c.base >= inv.night_min_change
             out.append(
-                _inv("day.night_share", key, value, c, ratio if ok else 0.0, "ratio", inv.night_factor)
+                _inv(
+                    "day.night_share",
+                    key,
+                    value,
+                    c,
+                    c.effect if ok else 0.0,
+                    "ratio",
+                    inv.night_factor,
+                )
             )
             long_b = bd.loc[mb, "day_minutes"] > inv.max_day_hours * 60
             long_n = nd.loc[mn, "day_minutes"] > inv.max_day_hours * 60
             c = tests.rate(long_b.to_numpy(), long_n.to_numpy())
             out.append(_rise("day.over_max_hours", key, value, c, inv.day_hours_change))
-            c = tests.rate(bd.loc[mb, "crosses_midnight"].to_numpy(), nd.loc[mn, "crosses_midnight"].to_numpy())
+            c = tests.rate(
+                bd.loc[mb, "crosses_midnight"].to_numpy(), nd.loc[mn, "crosses_midnight"].to_numpy()
+            )
             out.append(_rise("day.log_crosses_midnight", key, value, c, inv.day_hours_change))
     bl, nl = base.listeners, now.listeners
     if "tz_source" in bl.columns and "tz_source" in nl.columns:
@@ -191,7 +227,9 @@ def invariants(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]
                 (bl.loc[mb, "tz_source"] == "profile").to_numpy(),
                 (nl.loc[mn, "tz_source"] == "profile").to_numpy(),
             )
-            out.append(_inv("tz_profile_share", key, value, c, c.effect, "change", inv.tz_profile_change))
+            out.append(
+                _inv("tz_profile_share", key, value, c, c.effect, "change", inv.tz_profile_change)
+            )
     bs, ns = base.stories, now.stories
     if base.has_stories and now.has_stories and len(bs) and len(ns):
         for key, value, mb, mn in cohort_masks(bs, ns, [*keys, "prompt"], cfg.min_cohort):
@@ -199,7 +237,9 @@ def invariants(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]
             fn = (ns.loc[mn, "fallback"] | ns.loc[mn, "failed"]).to_numpy()
             c = tests.rate(fb, fn)
             all_fell = c.now >= 1.0 and c.base < 1.0
-            out.append(_inv("story.all_fall_back", key, value, c, c.now if all_fell else 0.0, "share", 1.0))
+            out.append(
+                _inv("story.all_fall_back", key, value, c, c.now if all_fell else 0.0, "share", 1.0)
+            )
     return out
 
 

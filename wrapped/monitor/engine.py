@@ -45,7 +45,10 @@ def monitor(now: RunData, bases: list[RunData], cfg: MonitorConfig) -> Report:
         others = [f for f in live if f.cohort != top.cohort]
         if not others:
             break
-        again = {(f.metric, f.cohort): f for f in _judge(_all(*_drop(top, base, bases[-1], now), cfg), cfg)}
+        again = {
+            (f.metric, f.cohort): f
+            for f in _judge(_all(*_drop(top, base, bases[-1], now), cfg), cfg)
+        }
         for f in others:
             redo = again.get((f.metric, f.cohort))
             if redo is None or not redo.alert:
@@ -93,6 +96,4 @@ def _without(r: RunData, gone: set[str]) -> RunData:
     def keep(t):  # type: ignore[no-untyped-def]
         return t[~t["user_id"].isin(gone)] if "user_id" in t.columns else t
 
-    return RunData(
-        r.name, keep(r.listeners), keep(r.days), keep(r.stories), {}, 0, r.has_stories
-    )
+    return RunData(r.name, keep(r.listeners), keep(r.days), keep(r.stories), {}, 0, r.has_stories)

@@ -102,12 +102,18 @@ def _from_store(store: RunStore) -> RunData:
 
 
 def _from_stats(path: Path) -> RunData:
-    years = []
-    for f in sorted(path.glob("*.json")):
-        if f.name != "summary.json":
-            years.append(UserYear.model_validate_json(f.read_bytes()))
+    years = [
+        UserYear.model_validate_json(f.read_bytes())
+        for f in sorted(path.glob("*.json"))
+        if f.name != "summary.json"
+    ]
+    return from_user_years(path.name, years)
+
+
+def from_user_years(name: str, years: Iterable[UserYear]) -> RunData:
+    """A stats-only run from listeners' years in memory (input figures only)."""
     listeners, days = _tables(years)
-    return RunData(path.name, listeners, days, _story_table([], [], {}, {}))
+    return RunData(name, listeners, days, _story_table([], [], {}, {}))
 
 
 def _tables(years: Iterable[UserYear]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -55,7 +55,9 @@ def skew(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
     return out
 
 
-def _finding(metric: str, key: str, value: str, share: float, n: int, cfg: MonitorConfig) -> Finding:
+def _finding(
+    metric: str, key: str, value: str, share: float, n: int, cfg: MonitorConfig
+) -> Finding:
     return Finding(
         section="skew",
         metric=metric,

@@ -28,7 +28,6 @@ from wrapped.events import EVENT_COLUMNS
 from wrapped.settings import Settings
 from wrapped.stats import tz as tzmod
 from wrapped.stats.context import catalog_lookup, listeners, parse_birth
-from wrapped.stats.source_format import source_formats
 from wrapped.stats.keys import (
     KeySpace,
     combine_keys,
@@ -37,6 +36,7 @@ from wrapped.stats.keys import (
     stable_order,
     unique_pairs,
 )
+from wrapped.stats.source_format import source_formats
 
 DAY_NS = 86_400 * 10**9
 HOUR_NS = 3_600 * 10**9

@@ -1,0 +1,143 @@
+"""`wrapped monitor` end to end through the CLI, on seeded demo data with planted faults.
+
+Stats-only runs (a `wrapped stats` folder per run) keep this fast: the input figures, skew and
+invariants are what the time-zone and catalog faults move. The runs with stories (and the prompt
+that breaks one locale) are in test_monitor_stories.py (slow).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wrapped.cli.main import main
+from wrapped.monitor import Report, load_config
+from wrapped.monitor.tests import adjust, categorical, psi_from_counts, rate
+from wrapped.stats.source_format import format_of
+
+LISTENERS, EVENTS = "300", "60000"
+ALERT = re.compile(r"^ALERT (\S+) \[([^\]]+)\]")
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    """The real CLI in-process; a `WrappedError` becomes its line and exit code as in `main`."""
+    buf = io.StringIO()
+    code = 0
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def stats_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Four stats-only runs: baseline (seed 1), the same data with a fault planted, and another
+    seed of the same distribution."""
+    root = tmp_path_factory.mktemp("monitor")
+    plans = {
+        "base": ("1", []),
+        "tz": ("1", ["--plant", "tz-shift:JP"]),
+        "gap": ("1", ["--plant", "catalog-gap:BR"]),
+        "other": ("2", []),
+    }
+    out = {}
+    for name, (seed, plant) in plans.items():
+        data, stats = root / f"data-{name}", root / f"stats-{name}"
+        code, text = _cli("demo-data", "--out", str(data), "--events", EVENTS,
+                          "--listeners", LISTENERS, "--seed", seed, *plant)  # fmt: skip
+        assert code == 0, text
+        code, text = _cli("stats", str(data), "--out", str(stats))
+        assert code == 0, text
+        out[name] = stats
+    return out
+
+
+def _alerts(text: str) -> list[tuple[str, str]]:
+    return [m.groups() for line in text.splitlines() if (m := ALERT.match(line))]
+
+
+@pytest.mark.parametrize(
+    ("run", "cohort", "must"),
+    [
+        ("tz", "country=JP", {"input.day.peak_hour", "invariant.day.night_share"}),
+        ("gap", "country=BR", {"input.top_genre_known"}),
+    ],
+)
+def test_a_planted_fault_is_flagged_in_its_cohort_and_nowhere_else(
+    stats_runs, tmp_path, run, cohort, must
+):
+    code, text = _cli("monitor", str(stats_runs[run]), "--baseline", str(stats_runs["base"]),
+                      "--json", str(tmp_path / "r.json"))  # fmt: skip
+    assert code == 1, text
+    alerts = _alerts(text)
+    assert alerts, text
+    assert {c for _, c in alerts} == {cohort}, text
+    assert must <= {m for m, _ in alerts}, text
+    assert ("skew.days_changed", cohort) in alerts  # the same listeners' days moved
+    report = Report.model_validate_json((tmp_path / "r.json").read_text())
+    assert [f.line() for f in report.alerts] == [
+        line for line in text.splitlines() if line.startswith("ALERT")
+    ]
+    # the wider cohorts holding these listeners moved too, and say which cohort explains them
+    assert all(f.explained_by in (None, cohort) for f in report.findings)
+    assert report.correction == "holm" and report.tests > 100
+    assert {"all", "country", "tier", "activity_band"} <= {f.key for f in report.findings}
+
+
+def test_the_same_distribution_with_another_seed_gives_no_alert(stats_runs):
+    code, text = _cli("monitor", str(stats_runs["other"]), "--baseline", str(stats_runs["base"]))
+    assert code == 0, text
+    assert _alerts(text) == []
+    assert re.search(r"0 alert\(s\) from \d+ figures \(\d+ tests, holm", text)
+
+
+def test_a_bad_config_or_run_folder_is_one_line_and_exit_2(stats_runs, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('cohorts = ["country", "shoe_size"]\n')
+    code, text = _cli("monitor", str(stats_runs["tz"]), "--baseline", str(stats_runs["base"]),
+                      "--config", str(bad))  # fmt: skip
+    assert code == 2 and "shoe_size" in text
+    code, text = _cli("monitor", str(tmp_path), "--baseline", str(stats_runs["base"]))
+    assert code == 2 and "not a run folder" in text
+
+
+def test_the_default_config_is_packaged_and_printed():
+    code, text = _cli("monitor-config")
+    assert code == 0 and "min_cohort" in text
+    cfg = load_config(None)
+    assert cfg.correction == "holm" and "source_format" in cfg.cohorts
+
+
+def test_psi_holm_and_rates_by_hand():
+    # PSI = sum (n - b) ln(n / b): shares (0.5, 0.5) -> (0.25, 0.75)
+    want = (0.25 - 0.5) * np.log(0.25 / 0.5) + (0.75 - 0.5) * np.log(0.75 / 0.5)
+    assert psi_from_counts(np.array([50, 50]), np.array([25, 75])) == pytest.approx(want)
+    assert psi_from_counts(np.array([10, 30]), np.array([20, 60])) == pytest.approx(0.0)
+    # Holm: sorted p (0.01, 0.02, 0.04) x (3, 2, 1), running max
+    assert adjust([0.04, 0.01, 0.02], "holm").tolist() == pytest.approx([0.04, 0.03, 0.04])
+    assert adjust([0.04, 0.01, 0.02], "bonferroni").tolist() == pytest.approx([0.12, 0.03, 0.06])
+    r = rate(np.array([1, 0, 0, 0] * 25, bool), np.array([1, 1, 0, 0] * 25, bool))
+    assert (r.base, r.now, r.effect) == (0.25, 0.5, 0.25) and r.p < 0.01
+    same = categorical(["a", "b"] * 50, ["a", "b"] * 50)
+    assert same.effect == pytest.approx(0.0) and same.p > 0.9
+
+
+def test_source_format_is_read_from_the_export_file_names():
+    assert format_of("Streaming_History_Audio_2024_0.json#3") == "spotify_extended"
+    assert format_of("endsong_0.json#1") == "spotify_extended"
+    assert format_of("StreamingHistory_music_0.json#0") == "spotify_account"
+    assert format_of("listenbrainz_sami_1735689600.zip!listens.jsonl#2") == "listenbrainz"
+    assert format_of("scrobbles.csv#9") == "lastfm"
+    assert format_of(None) == "canonical"
+
+
+def test_demo_data_refuses_an_unknown_fault(tmp_path):
+    code, text = _cli("demo-data", "--out", str(tmp_path), "--plant", "tz-shift:XX")
+    assert code == 2 and "tz-shift" in text
