@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _browser import screenshot, watch
+
 from wrapped.cli.main import main
 from wrapped.monitor import Report, load_config
 from wrapped.monitor.tests import adjust, categorical, psi_from_counts, rate
@@ -59,6 +61,20 @@ def stats_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
+_REPORTS: dict[str, tuple[int, str, Path]] = {}
+
+
+def _report(stats_runs: dict[str, Path], run: str) -> tuple[int, str, Path]:
+    """`wrapped monitor RUN --baseline base --json --html`, once per module and run."""
+    if run not in _REPORTS:
+        out = stats_runs[run].parent / f"report-{run}"
+        code, text = _cli("monitor", str(stats_runs[run]), "--baseline", str(stats_runs["base"]),
+                          "--json", str(out.with_suffix(".json")),
+                          "--html", str(out.with_suffix(".html")))  # fmt: skip
+        _REPORTS[run] = (code, text, out)
+    return _REPORTS[run]
+
+
 def _alerts(text: str) -> list[tuple[str, str]]:
     return [m.groups() for line in text.splitlines() if (m := ALERT.match(line))]
 
@@ -70,18 +86,15 @@ def _alerts(text: str) -> list[tuple[str, str]]:
         ("gap", "country=BR", {"input.top_genre_known"}),
     ],
 )
-def test_a_planted_fault_is_flagged_in_its_cohort_and_nowhere_else(
-    stats_runs, tmp_path, run, cohort, must
-):
-    code, text = _cli("monitor", str(stats_runs[run]), "--baseline", str(stats_runs["base"]),
-                      "--json", str(tmp_path / "r.json"))  # fmt: skip
+def test_a_planted_fault_is_flagged_in_its_cohort_and_nowhere_else(stats_runs, run, cohort, must):
+    code, text, out = _report(stats_runs, run)
     assert code == 1, text
     alerts = _alerts(text)
     assert alerts, text
     assert {c for _, c in alerts} == {cohort}, text
     assert must <= {m for m, _ in alerts}, text
     assert ("skew.days_changed", cohort) in alerts  # the same listeners' days moved
-    report = Report.model_validate_json((tmp_path / "r.json").read_text())
+    report = Report.model_validate_json(out.with_suffix(".json").read_text())
     assert [f.line() for f in report.alerts] == [
         line for line in text.splitlines() if line.startswith("ALERT")
     ]
@@ -141,3 +154,19 @@ def test_source_format_is_read_from_the_export_file_names():
 def test_demo_data_refuses_an_unknown_fault(tmp_path):
     code, text = _cli("demo-data", "--out", str(tmp_path), "--plant", "tz-shift:XX")
     assert code == 2 and "tz-shift" in text
+
+
+def test_the_html_report_opens_in_a_browser_without_errors(stats_runs, chromium):
+    code, _, out = _report(stats_runs, "tz")
+    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", html)  # self-contained
+    pg = chromium.new_page()
+    seen = watch(pg)
+    pg.goto(out.with_suffix(".html").as_uri())
+    assert pg.title() == "wrapped monitor"
+    alerts = pg.inner_text("section#s0")
+    assert "country=JP" in alerts and "day.peak_hour" in alerts
+    assert pg.locator("svg").count() >= 3  # alert bars and a heat map per section
+    screenshot(pg, "monitor-report")
+    pg.close()
+    assert seen.console_errors == [] and seen.page_errors == [] and seen.dialogs == []
