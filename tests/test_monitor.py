@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
+import shlex
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-
 from _browser import screenshot, watch
 
 from wrapped.cli.main import main
@@ -38,40 +40,57 @@ def _cli(*args: str) -> tuple[int, str]:
     return code, buf.getvalue()
 
 
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+SECTION = README.split("## Monitoring and schedulers", 1)[1].split("\n## ", 1)[0]
+README_CMDS = [
+    shlex.split(line)[1:]
+    for line in re.search(r"```sh\n(.*?)```", SECTION, re.S).group(1).splitlines()  # type: ignore[union-attr]
+    if line.startswith("wrapped ")
+]
+
+
+@contextlib.contextmanager
+def _cwd(path: Path) -> Iterator[None]:
+    old = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
 @pytest.fixture(scope="module")
 def stats_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Four stats-only runs: baseline (seed 1), the same data with a fault planted, and another
-    seed of the same distribution."""
+    """Stats-only runs: the README's (baseline seed 1, and the same data with tz-shift:JP),
+    the same data with catalog-gap:BR, and another seed of the same distribution."""
     root = tmp_path_factory.mktemp("monitor")
-    plans = {
-        "base": ("1", []),
-        "tz": ("1", ["--plant", "tz-shift:JP"]),
-        "gap": ("1", ["--plant", "catalog-gap:BR"]),
-        "other": ("2", []),
-    }
-    out = {}
-    for name, (seed, plant) in plans.items():
-        data, stats = root / f"data-{name}", root / f"stats-{name}"
-        code, text = _cli("demo-data", "--out", str(data), "--events", EVENTS,
-                          "--listeners", LISTENERS, "--seed", seed, *plant)  # fmt: skip
-        assert code == 0, text
-        code, text = _cli("stats", str(data), "--out", str(stats))
-        assert code == 0, text
-        out[name] = stats
-    return out
+    with _cwd(root):
+        for args in README_CMDS:
+            if args[0] != "monitor":
+                code, text = _cli(*args)
+                assert code == 0, (args, text)
+        for name, seed, plant in (("gap", "1", ["--plant", "catalog-gap:BR"]), ("other", "2", [])):
+            code, text = _cli("demo-data", "--out", f"demo/{name}", "--events", EVENTS,
+                              "--listeners", LISTENERS, "--seed", seed, *plant)  # fmt: skip
+            assert code == 0, text
+            code, text = _cli("stats", f"demo/{name}", "--out", f"demo/stats-{name}")
+            assert code == 0, text
+    return {n: root / "demo" / f"stats-{n}" for n in ("base", "tz", "gap", "other")}
 
 
 _REPORTS: dict[str, tuple[int, str, Path]] = {}
 
 
 def _report(stats_runs: dict[str, Path], run: str) -> tuple[int, str, Path]:
-    """`wrapped monitor RUN --baseline base --json --html`, once per module and run."""
+    """The README's monitor command for "tz" (the same for "gap"), once per module; the path
+    of its --json/--html files without suffix."""
     if run not in _REPORTS:
-        out = stats_runs[run].parent / f"report-{run}"
-        code, text = _cli("monitor", str(stats_runs[run]), "--baseline", str(stats_runs["base"]),
-                          "--json", str(out.with_suffix(".json")),
-                          "--html", str(out.with_suffix(".html")))  # fmt: skip
-        _REPORTS[run] = (code, text, out)
+        (args,) = [a for a in README_CMDS if a[0] == "monitor"]
+        args = [a.replace("stats-tz", f"stats-{run}").replace("monitor.", f"monitor-{run}.")
+                for a in args]  # fmt: skip
+        with _cwd(stats_runs["base"].parents[1]):
+            code, text = _cli(*args)
+        _REPORTS[run] = (code, text, stats_runs["base"].parents[1] / f"monitor-{run}")
     return _REPORTS[run]
 
 
@@ -170,3 +189,28 @@ def test_the_html_report_opens_in_a_browser_without_errors(stats_runs, chromium)
     screenshot(pg, "monitor-report")
     pg.close()
     assert seen.console_errors == [] and seen.page_errors == [] and seen.dialogs == []
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "schedulers"
+
+
+def test_the_scheduler_examples_parse_and_use_only_the_cli():
+    import py_compile
+    import subprocess
+
+    import yaml
+
+    job = yaml.safe_load((EXAMPLES / "kubernetes-cronjob.yaml").read_text())
+    assert job["kind"] == "CronJob"
+    pod = job["spec"]["jobTemplate"]["spec"]
+    assert pod["backoffLimit"] == 0 and pod["template"]["spec"]["restartPolicy"] == "Never"
+    py_compile.compile(str(EXAMPLES / "airflow_dag.py"), doraise=True)
+    dag = (EXAMPLES / "airflow_dag.py").read_text()
+    assert "ingest >> stats >> generate >> monitor >> review_sample" in dag
+    assert subprocess.run(["sh", "-n", str(EXAMPLES / "pipeline.sh")]).returncode == 0
+    chain = [ln.split()[1] for ln in (EXAMPLES / "pipeline.sh").read_text().splitlines()
+             if ln.startswith("wrapped ")]  # fmt: skip
+    assert chain == ["ingest", "stats", "generate", "monitor"]
+    cron = [ln for ln in (EXAMPLES / "crontab").read_text().splitlines()
+            if ln and not ln.startswith("#") and "=" not in ln.split()[0]]  # fmt: skip
+    assert len(cron) == 1 and len(cron[0].split()) > 5 and "pipeline.sh" in cron[0]
