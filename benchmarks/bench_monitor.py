@@ -149,8 +149,8 @@ def read_only(run: Path) -> int:
     from wrapped.store import RunStore
 
     s = RunStore.open(run)
-    return sum(1 for _ in s.stories()) + sum(1 for _ in s.verdicts()) + sum(
-        1 for _ in s.user_years()
+    return (
+        sum(1 for _ in s.stories()) + sum(1 for _ in s.verdicts()) + sum(1 for _ in s.user_years())
     )
 
 

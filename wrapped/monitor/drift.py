@@ -16,7 +16,7 @@ import pandas as pd
 from wrapped.monitor import tests
 from wrapped.monitor.config import MonitorConfig
 from wrapped.monitor.load import RunData
-from wrapped.monitor.report import Finding, Section
+from wrapped.monitor.report import EffectKind, Finding, Section
 
 
 class Figure(NamedTuple):
@@ -247,7 +247,7 @@ def _rise(metric: str, key: str, value: str, c: tests.Comparison, threshold: flo
     return _inv(metric, key, value, c, max(c.now - c.base, 0.0), "change", threshold)
 
 
-def _inv(metric: str, key: str, value: str, c: tests.Comparison, effect: float, kind: str,
+def _inv(metric: str, key: str, value: str, c: tests.Comparison, effect: float, kind: EffectKind,
          threshold: float) -> Finding:  # fmt: skip
     return Finding(
         section="invariant",
@@ -257,7 +257,7 @@ def _inv(metric: str, key: str, value: str, c: tests.Comparison, effect: float, 
         base=_f(c.base),
         now=_f(c.now),
         effect=float(effect),
-        effect_kind=kind,  # type: ignore[arg-type]
+        effect_kind=kind,
         threshold=threshold,
         p=c.p,
         n_base=c.n_base,

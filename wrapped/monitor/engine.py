@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from wrapped.monitor import tests
 from wrapped.monitor.config import MonitorConfig
@@ -45,10 +46,8 @@ def monitor(now: RunData, bases: list[RunData], cfg: MonitorConfig) -> Report:
         others = [f for f in live if f.cohort != top.cohort]
         if not others:
             break
-        again = {
-            (f.metric, f.cohort): f
-            for f in _judge(_all(*_drop(top, base, bases[-1], now), cfg), cfg)
-        }
+        b, last, n = _drop(top, base, bases[-1], now)
+        again = {(f.metric, f.cohort): f for f in _judge(_all(b, last, n, cfg), cfg)}
         for f in others:
             redo = again.get((f.metric, f.cohort))
             if redo is None or not redo.alert:
@@ -79,7 +78,9 @@ def _judge(findings: list[Finding], cfg: MonitorConfig) -> list[Finding]:
     return findings
 
 
-def _drop(top: Finding, base: RunData, last: RunData, now: RunData) -> tuple[RunData, ...]:
+def _drop(
+    top: Finding, base: RunData, last: RunData, now: RunData
+) -> tuple[RunData, RunData, RunData]:
     """The three views without the listeners of `top`'s cohort (in either run)."""
 
     def users(r: RunData) -> set[str]:
@@ -89,11 +90,11 @@ def _drop(top: Finding, base: RunData, last: RunData, now: RunData) -> tuple[Run
         return set(t.loc[labels(t[top.key]) == top.value, "user_id"])
 
     gone = users(base) | users(last) | users(now)
-    return tuple(_without(r, gone) for r in (base, last, now))
+    return _without(base, gone), _without(last, gone), _without(now, gone)
 
 
 def _without(r: RunData, gone: set[str]) -> RunData:
-    def keep(t):  # type: ignore[no-untyped-def]
+    def keep(t: pd.DataFrame) -> pd.DataFrame:
         return t[~t["user_id"].isin(gone)] if "user_id" in t.columns else t
 
     return RunData(r.name, keep(r.listeners), keep(r.days), keep(r.stories), {}, 0, r.has_stories)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Section = Literal["input", "output", "skew", "invariant"]
+EffectKind = Literal["psi", "change", "share", "ratio"]
 
 
 class Finding(BaseModel):
@@ -22,7 +23,7 @@ class Finding(BaseModel):
     base: float | None
     now: float | None
     effect: float = Field(description="PSI, an absolute change, or a share (see effect_kind)")
-    effect_kind: Literal["psi", "change", "share", "ratio"]
+    effect_kind: EffectKind
     threshold: float
     p: float | None = Field(default=None, description="the test's p-value, uncorrected")
     p_adjusted: float | None = Field(default=None, description="after the family correction")
