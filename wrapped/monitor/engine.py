@@ -9,6 +9,9 @@ alert that then disappears is reported as explained by that cohort, not raised a
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +28,22 @@ MAX_ROOTS = 5
 """Root causes looked for before the remaining alerts are all reported as they are."""
 
 
+PARALLEL_BYTES = 64 * 2**20
+"""Above this much run data, the runs are read in parallel processes (one per run)."""
+
+
 def monitor_paths(run: Path, baselines: list[Path], cfg: MonitorConfig) -> Report:
-    """Load the runs (through the store) and compare them."""
-    now = load_run(run)
-    bases = [load_run(b) for b in baselines]
-    return monitor(now, bases, cfg)
+    """Load the runs (through the store) and compare them. Reading is most of the cost of a
+    big run, so big runs are read side by side, one process each (spawned: no forked locks)."""
+    paths = [Path(run), *map(Path, baselines)]
+    size = sum(f.stat().st_size for p in paths if p.is_dir() for f in p.rglob("*.jsonl"))
+    if size > PARALLEL_BYTES and len(paths) > 1:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(len(paths), os.cpu_count() or 1), mp_context=ctx) as pool:
+            loaded = list(pool.map(load_run, paths))
+    else:
+        loaded = [load_run(p) for p in paths]
+    return monitor(loaded[0], loaded[1:], cfg)
 
 
 def monitor(now: RunData, bases: list[RunData], cfg: MonitorConfig) -> Report:
