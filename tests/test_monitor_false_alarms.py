@@ -23,6 +23,7 @@ def _run(seed: int) -> RunData:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_false_alarm_rate_over_20_seeded_pairs_is_at_most_5_percent():
     cfg = load_config(None)
     alarms = []

@@ -21,6 +21,7 @@ ALERT = re.compile(r"^ALERT (\S+) \[([^\]]+)\]")
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_a_prompt_that_breaks_one_locale_is_flagged_in_that_cohort_only(tmp_path):
     env = cli_env(tmp_path, WRAPPED_PROMPTS_DIR=str(EXAMPLES))
     data = tmp_path / "data"
