@@ -49,7 +49,9 @@ def register(app: typer.Typer) -> None:
         from wrapped.store import atomic_write_text
 
         cfg = load_config(config)
-        report = monitor_paths(run, list(baseline), cfg)
+        # a status line on a terminal (stderr): reading a big run takes a while
+        with Console(stderr=True).status("reading the runs and comparing them"):
+            report = monitor_paths(run, list(baseline), cfg)
         if json_out is not None:
             atomic_write_text(json_out, report.model_dump_json(indent=1) + "\n")
         if html_out is not None:
