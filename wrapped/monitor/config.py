@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from wrapped.analysis.cohorts import COHORT_KEYS
 from wrapped.errors import ConfigError
 
+MONITOR_KEYS: tuple[str, ...] = (*COHORT_KEYS, "locale")
+"""The shared cohort keys, plus the listener's locale (which English a prompt writes)."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -79,11 +82,11 @@ def load_config(path: Path | None = None) -> MonitorConfig:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         raise ConfigError(f"monitor config {path or 'default'}: {where}: {err['msg']}") from None
-    bad = [k for k in cfg.cohorts if k not in COHORT_KEYS]
+    bad = [k for k in cfg.cohorts if k not in MONITOR_KEYS]
     if bad:
         raise ConfigError(
             f"monitor config {path}: unknown cohort key {bad[0]!r} "
-            f"(known: {', '.join(COHORT_KEYS)})"
+            f"(known: {', '.join(MONITOR_KEYS)})"
         )
     return cfg
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from wrapped.monitor.load import RunData, load_run, pool
 from wrapped.monitor.report import Finding, Report
 from wrapped.monitor.skew import skew
 
-MAX_ROOTS = 5
+MAX_ROOTS = 8
 """Root causes looked for before the remaining alerts are all reported as they are."""
 
 
@@ -55,7 +56,21 @@ def monitor(now: RunData, bases: list[RunData], cfg: MonitorConfig) -> Report:
         live = [f for f in findings if f.alert and f.cohort not in roots]
         if not live:
             break
-        top = max(live, key=lambda f: (f.key != "all", f.effect / f.threshold, -f.n_now))
+        # the cohort with the most alerting figures, then the strongest effect; on a tie (a
+        # rate at 100% in several cohorts) the widest cohort, since it explains the narrower
+        # ones; then the configured key order
+        order = {k: i for i, k in enumerate(cfg.cohorts)}
+        count = Counter(f.cohort for f in live)
+        top = max(
+            live,
+            key=lambda f: (
+                f.key != "all",
+                count[f.cohort],
+                round(f.effect / f.threshold, 6),
+                f.n_now,
+                -order.get(f.key, 99),
+            ),
+        )
         roots.append(top.cohort)
         others = [f for f in live if f.cohort != top.cohort]
         if not others:
@@ -67,6 +82,7 @@ def monitor(now: RunData, bases: list[RunData], cfg: MonitorConfig) -> Report:
             if redo is None or not redo.alert:
                 f.explained_by = top.cohort
                 f.alert = False
+    _wider_roots(findings, roots, now)
     return Report(
         run=now.name,
         baselines=[b.name for b in bases],
@@ -75,6 +91,24 @@ def monitor(now: RunData, bases: list[RunData], cfg: MonitorConfig) -> Report:
         alpha=cfg.alpha,
         findings=findings,
     )
+
+
+def _wider_roots(findings: list[Finding], roots: list[str], now: RunData) -> None:
+    """A root whose listeners all belong to a later, wider root is explained by that one (a
+    country whose listeners all read en-US, when the en-US locale broke)."""
+    t = now.listeners
+    members: dict[str, set[str]] = {}
+    for root in roots:
+        key, _, value = root.partition("=")
+        if key in t.columns:
+            members[root] = set(t.loc[labels(t[key]) == value, "user_id"])
+    for a in roots:
+        for b in roots:
+            if a != b and a in members and b in members and members[a] < members[b]:
+                for f in findings:
+                    if f.alert and f.cohort == a:
+                        f.alert, f.explained_by = False, b
+                break
 
 
 def _all(base: RunData, last: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:

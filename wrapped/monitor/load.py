@@ -138,6 +138,7 @@ def _tables(years: Iterable[UserYear]) -> tuple[pd.DataFrame, pd.DataFrame]:
         for k, v in {
             "user_id": y.user_id,
             **cohort_of(y),
+            "locale": y.locale,
             "minutes": y.totals.all.minutes,
             "plays": y.totals.all.plays,
             "distinct_artists": y.totals.distinct_artists,
@@ -179,7 +180,7 @@ def _tables(years: Iterable[UserYear]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _with_cohorts(t: pd.DataFrame, listeners: pd.DataFrame) -> pd.DataFrame:
     """`t` (rows keyed by user_id) with its listeners' cohort columns."""
-    keys = [c for c in listeners.columns if c in COHORT_KEYS or c == "all"]
+    keys = [c for c in listeners.columns if c in COHORT_KEYS or c in ("all", "locale")]
     if t.empty:
         return t.assign(**{k: pd.Series(dtype=object) for k in keys})
     cohorts = listeners[["user_id", *keys]].drop_duplicates("user_id")
