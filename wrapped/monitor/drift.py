@@ -79,6 +79,8 @@ def cohort_masks(
         b, n = labels(base[key]).to_numpy(dtype=object), labels(now[key]).to_numpy(dtype=object)
         for value in sorted(set(b) | set(n)):
             mb, mn = b == value, n == value
+            if key != "all" and mb.all() and mn.all():
+                continue  # the same as "all" (e.g. one source format): compared there
             if mb.sum() >= min_n and mn.sum() >= min_n:
                 yield key, value, mb, mn
 
