@@ -36,6 +36,16 @@ def register(app: typer.Typer) -> None:
                 "for benchmarks).",
             ),
         ] = None,
+        plant_: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--plant",
+                help="Plant a seeded fault, FAULT:COUNTRY (repeatable): tz-shift:JP shifts that "
+                "country's timestamps by its UTC offset (a lost time-zone conversion); "
+                "catalog-gap:BR leaves that country's artists without genres. For showing the "
+                "run monitor a fault (see `wrapped monitor`).",
+            ),
+        ] = None,
     ) -> None:
         """Generate demo listening data.
 
@@ -43,13 +53,15 @@ def register(app: typer.Typer) -> None:
         folder per listener, plus catalog.csv and profiles.csv), ready for `wrapped ingest`.
         With --events N: canonical events at any size, generated vectorized (10M in seconds).
         """
+        from wrapped.demo import parse_fault
         from wrapped.errors import ConfigError
 
+        faults = tuple(parse_fault(f) for f in plant_ or ())
         console = Console()
         if events is None:
             from wrapped.demo import write_sample
 
-            write_sample(out, n_listeners=listeners, seed=seed, year=year)
+            write_sample(out, n_listeners=listeners, seed=seed, year=year, faults=faults)
             console.print(
                 f"wrote a {listeners}-listener sample in export formats to {out}",
                 highlight=False,
@@ -62,6 +74,14 @@ def register(app: typer.Typer) -> None:
         from wrapped.ingest import IngestReport, IngestResult, write_ingest
 
         data = generate_canonical(events, listeners, year=year, seed=seed)
+        if faults:
+            from wrapped.demo import plant
+
+            country_of = dict(zip(data.profiles["user_id"], data.profiles["country"], strict=True))
+            planted = data.events
+            for fault in faults:
+                planted = plant(planted, country_of, fault)
+            data = data._replace(events=planted)
         n = len(data.events)
         report = IngestReport(
             read=n,
@@ -77,7 +97,8 @@ def register(app: typer.Typer) -> None:
             out,
         )
         console.print(
-            f"wrote {n:,} canonical events of {listeners:,} listeners to {out}",
+            f"wrote {n:,} canonical events of {listeners:,} listeners to {out}"
+            + "".join(f" (planted {f.kind}:{f.country})" for f in faults),
             highlight=False,
             markup=False,
         )

@@ -37,6 +37,7 @@ def _register() -> None:
         generate_cmd,
         ingest_cmd,
         llm_cmd,
+        monitor_cmd,
         prompts_cmd,
         review_cmd,
         stats_cmd,
@@ -52,6 +53,7 @@ def _register() -> None:
         demo_cmd,
         llm_cmd,
         review_cmd,
+        monitor_cmd,
     ):
         module.register(app)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wrapped.demo.canonical import DemoData, generate_canonical
+from wrapped.demo.plant import Fault, parse_fault, plant
 from wrapped.demo.sample import write_sample
 
-__all__ = ["DemoData", "generate_canonical", "write_sample"]
+__all__ = ["DemoData", "Fault", "generate_canonical", "parse_fault", "plant", "write_sample"]

@@ -27,6 +27,7 @@ import pyarrow as pa
 from wrapped.demo import exports as ex
 from wrapped.demo.canonical import plays_frame
 from wrapped.demo.catalog import Catalog, build_catalog
+from wrapped.demo.plant import Fault, plant
 from wrapped.demo.synth import COUNTRIES, make_listeners, synthesize
 from wrapped.events import conform
 
@@ -244,7 +245,12 @@ def _write_listener(
 
 
 def write_sample(
-    out_dir: Path | str, n_listeners: int = 24, seed: int = 0, *, year: int = 2024
+    out_dir: Path | str,
+    n_listeners: int = 24,
+    seed: int = 0,
+    *,
+    year: int = 2024,
+    faults: tuple[Fault, ...] = (),
 ) -> Path:
     """Write the bundled sample to `out_dir` (export files per listener + catalog + profiles)."""
     root = Path(out_dir)
@@ -274,6 +280,8 @@ def write_sample(
             ev = ev[ev["kind"] == "track"].head(3).reset_index(drop=True)
             ev["ts"] = pd.to_datetime([f"{year}-03-0{d}T19:30:00Z" for d in (3, 4, 5)], utc=True)
         ev = _extras(p, ev, year, rng)
+        for fault in faults:
+            ev = plant(ev, {p.account: COUNTRIES[p.country][0]}, fault)
         if p.podcast_only and not ev.empty:
             ev.loc[ev.index[len(ev) // 2], "ms_played"] = 12_600_000  # a real 3.5 h play
         _write_listener(root, p, conform(ev), no, rng)

@@ -48,6 +48,7 @@ def split_by_users(p: Prepared, max_events: int) -> Iterator[Prepared]:
                 users=p.users[u0:u1], year=p.year, start_day=p.start_day, end_day=p.end_day,
                 zones=p.zones[u0:u1], tz_sources=p.tz_sources[u0:u1], countries=p.countries[u0:u1],
                 tiers=p.tiers[u0:u1], birth_dates=p.birth_dates[u0:u1],
+                source_formats=p.source_formats[u0:u1],
                 has_history=p.has_history[u0:u1], hist_pairs=h - u0 * na, spaces=p.spaces,
                 artist_share=p.artist_share, artist_genre=p.artist_genre,
                 raw={k: (codes[sel], names) for k, (codes, names) in p.raw.items()},

@@ -236,6 +236,11 @@ class Cohort(_Model):
     activity_band: Annotated[Literal["light", "regular", "heavy"], TERM] = Field(
         description="mean minutes per window day: < 15 light, < 60 regular, else heavy"
     )
+    source_format: Annotated[str | None, META] = Field(
+        default=None,
+        description="export format the listener's events came from (spotify_extended, "
+        "spotify_account, listenbrainz, lastfm, canonical, other); None before it was recorded",
+    )
 
 
 DayCategory = Literal[

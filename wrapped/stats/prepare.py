@@ -37,6 +37,7 @@ from wrapped.stats.keys import (
     stable_order,
     unique_pairs,
 )
+from wrapped.stats.source_format import source_formats
 
 DAY_NS = 86_400 * 10**9
 HOUR_NS = 3_600 * 10**9
@@ -72,6 +73,7 @@ class Prepared:
     countries: list[str | None]
     tiers: list[str | None]
     birth_dates: list[date | None]
+    source_formats: list[str]  # per user: the export format of their events (source_format)
     has_history: np.ndarray  # bool per user
     hist_pairs: np.ndarray  # int64 uid * n_artists + artist, music before the window (unique)
     # window events (all arrays aligned)
@@ -358,6 +360,7 @@ def _prepare(
         countries=who.countries,
         tiers=list(prof["tier"]),
         birth_dates=[parse_birth(b) for b in prof["birth_date"]],
+        source_formats=source_formats(uid_all, events.get("source"), n_users),
         has_history=has_history,
         hist_pairs=f_hist.result(),
         uid=uid,

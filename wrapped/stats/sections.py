@@ -176,16 +176,17 @@ def months(x: ChunkArrays, artist_names: np.ndarray, last_month: int) -> list[Mo
 
 
 def cohorts(p: Prepared, top_genres: list[list[Ranked]], all_ms_l: list[int]) -> list[Cohort]:
-    """Cohort keys: country, tier, age band, top genre, activity band."""
+    """Cohort keys: country, tier, age band, top genre, activity band, source format."""
     n_window_days = p.end_day - p.start_day + 1
     end = p.end
     return MANY[Cohort]([
         {"country": country, "tier": tier, "age_band": _age_band(bd, end),
          "top_genre": tg[0].name if tg else None,
-         "activity_band": "light" if avg < 15 else ("regular" if avg < 60 else "heavy")}
-        for country, tier, bd, tg, avg in zip(
+         "activity_band": "light" if avg < 15 else ("regular" if avg < 60 else "heavy"),
+         "source_format": fmt}
+        for country, tier, bd, tg, avg, fmt in zip(
             p.countries, p.tiers, p.birth_dates, top_genres,
-            (m_ / 60_000 / n_window_days for m_ in all_ms_l), strict=True)
+            (m_ / 60_000 / n_window_days for m_ in all_ms_l), p.source_formats, strict=True)
     ])  # fmt: skip
 
 

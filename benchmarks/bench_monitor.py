@@ -1,0 +1,190 @@
+"""Monitor benchmark: `wrapped monitor` on two runs of 1,000,000 stories each (< 60 s, < 4 GB).
+
+    .venv/bin/python benchmarks/bench_monitor.py                  # 1,000,000 stories per run
+    .venv/bin/python benchmarks/bench_monitor.py --stories 50000  # a quick check
+
+The two runs are synthesised as the store writes them (sharded JSONL of `Story`, `Verdict` and
+`UserYear` records, a `RunManifest`): 5 stories per listener, each listener's year taken from a
+small real `wrapped stats` computation on demo data (trimmed lists, new ids), decisions and judge
+scores drawn per story, the second run from another seed. Then the real CLI runs on them in a
+subprocess, timed, with its peak memory.
+
+Reference, measured in the same run: reading the same records through `RunStore` and doing
+nothing with them — the floor any reader of these runs pays. The figure is the monitor's
+wall time next to it (their ratio is what monitoring adds), and against the 60 s / 4 GB target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+PER_LISTENER = 5
+SHARD = 20_000  # stories per shard file
+TARGET_S, TARGET_GB = 60.0, 4.0
+
+
+def _years(seed: int) -> list[str]:
+    """Trimmed UserYear JSON templates (one per demo listener with 5 days), from real stats."""
+    from wrapped.demo import generate_canonical
+    from wrapped.settings import Settings
+    from wrapped.stats import compute_user_years
+
+    data = generate_canonical(40_000, 200, seed=seed)
+    years = compute_user_years(
+        data.events, profiles=data.profiles, catalog=data.catalog, settings=Settings()
+    )
+    out = []
+    for y in years:
+        if not y.eligible or len(y.days) < PER_LISTENER:
+            continue
+        days = [d.model_copy(update={"log": d.log[:3], "log_cap": 3}) for d in y.days]
+        slim = y.model_copy(
+            update={
+                "days": days,
+                "top_tracks": y.top_tracks[:1],
+                "top_albums": y.top_albums[:1],
+                "top_episodes": y.top_episodes[:1],
+                "months": y.months[:1],
+                "peak_months": y.peak_months[:1],
+            }
+        )
+        out.append(slim.model_dump_json())
+    return out
+
+
+def _write_shard(args: tuple[Path, int, int, int, list[str]]) -> None:
+    from wrapped.stats.model import UserYear
+
+    root, shard, first, n_listeners, templates = args
+    rng = np.random.default_rng(shard)
+    shard %= 1000
+    stories, verdicts, years = [], [], []
+    for i in range(first, first + n_listeners):
+        uid = f"u_{i:016x}"
+        t = templates[i % len(templates)]
+        y = UserYear.model_validate_json(t)
+        y_json = t.replace(y.user_id, uid)
+        years.append(y_json)
+        for d in y.days[:PER_LISTENER]:
+            r = rng.random()
+            decision = "pass" if r < 0.93 else ("fallback" if r < 0.99 else "needs_review")
+            words = " ".join(["la"] * int(rng.integers(60, 140)))
+            tok = int(rng.integers(900, 1500))
+            stories.append(
+                f'{{"attempts": {1 + int(r > 0.9)}, "backend": "openai", "category": "{d.category}", '
+                f'"day": "{d.date}", "decision": "{"pass" if decision == "fallback" else decision}", '
+                f'"fallback": {"true" if decision == "fallback" else "false"}, "model": "m1", '
+                f'"prompt_hash": "0123456789abcdef", "prompt_version": "v1", '
+                f'"story": "Your {d.weekday} had {words} {i % 97}.", "title": "A day", '
+                f'"usage": {{"cached_calls": 0, "calls": 1, "completion_tokens": {tok // 5}, '
+                f'"cost_usd": {tok * 2e-7:.8f}, "latency_s": {rng.gamma(4, 0.4):.3f}, '
+                f'"prompt_tokens": {tok}}}, "user_id": "{uid}"}}'
+            )
+            checks = ", ".join(
+                f'{{"claims": [], "layer": "{layer}", "name": "{name}", "reasons": [], '
+                f'"score": {score}, "status": "pass", "threshold": {thr}}}'
+                for layer, name, score, thr in (
+                    ("format", "format", 1.0, "null"),
+                    ("grounding", "grounding", 1.0, "null"),
+                    ("safety", "safety.lexicon", 1.0, "null"),
+                    ("judge", "judge.tone", round(float(rng.beta(8, 2)), 3), 0.5),
+                    ("judge", "judge.locale", round(float(rng.beta(9, 2)), 3), 0.5),
+                )
+            )
+            verdicts.append(
+                f'{{"attempts": [{{"attempt": 1, "backend": "openai", "checks": [{checks}], '
+                f'"passed": true, "reasons": []}}], "category": "{d.category}", '
+                f'"day": "{d.date}", "decision": "{decision}", "reasons": [], "user_id": "{uid}"}}'
+            )
+    for kind, lines in (("stories", stories), ("verdicts", verdicts), ("user_years", years)):
+        (root / kind).mkdir(parents=True, exist_ok=True)
+        (root / kind / f"shard-{shard:05d}.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def make_run(
+    root: Path, stories: int, seed: int, templates: list[str], pool: ProcessPoolExecutor
+) -> None:
+    from wrapped.store import RunManifest
+    from wrapped.store.model import Counts, PromptRef
+
+    listeners = stories // PER_LISTENER
+    per = SHARD // PER_LISTENER
+    jobs = [
+        (root, s + 1000 * seed, s * per, min(per, listeners - s * per), templates)
+        for s in range((listeners + per - 1) // per)
+    ]
+    list(pool.map(_write_shard, jobs))
+    manifest = RunManifest(
+        schema_version=2,
+        run_id=root.name,
+        status="complete",
+        invocations=1,
+        code_version="bench",
+        prompt=PromptRef(version="v1", hash="0123456789abcdef"),
+        backend="openai",
+        model="m1",
+        input_fingerprint=f"bench-{seed}",
+        selection="all",
+        shards=len(jobs),
+        settings={"created": datetime.now(UTC).isoformat()},
+        counts=Counts(listeners_in=listeners, eligible=listeners, selected=listeners),
+        counts_add_up=True,
+    )
+    (root / "manifest.json").write_text(manifest.to_json())
+
+
+def read_only(run: Path) -> int:
+    from wrapped.store import RunStore
+
+    s = RunStore.open(run)
+    return (
+        sum(1 for _ in s.stories()) + sum(1 for _ in s.verdicts()) + sum(1 for _ in s.user_years())
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--stories", type=int, default=1_000_000)
+    ap.add_argument("--keep", type=Path, default=None, help="write the runs here and keep them")
+    a = ap.parse_args()
+    tmp = a.keep or Path(tempfile.mkdtemp(prefix="bench-monitor-"))
+    base, now = tmp / "run-base", tmp / "run-now"
+    t0 = time.perf_counter()
+    templates = _years(1)  # the same listeners in both runs (a monthly re-run); draws differ
+    with ProcessPoolExecutor(2) as pool:
+        for run, seed in ((base, 1), (now, 2)):
+            if not (run / "manifest.json").exists():
+                make_run(run, a.stories, seed, templates, pool)
+        t1 = time.perf_counter()
+        ref = list(pool.map(read_only, [base, now]))
+    t2 = time.perf_counter()
+    env = dict(os.environ, WRAPPED_SALT="bench")
+    cmd = [sys.executable, "-m", "wrapped", "monitor", str(now), "--baseline", str(base),
+           "--json", str(tmp / "monitor.json")]  # fmt: skip
+    t3 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO)
+    t4 = time.perf_counter()
+    peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
+    print(f"synthesised 2 runs x {a.stories:,} stories in {t1 - t0:.1f} s ({tmp})")
+    print(f"reference: reading them through RunStore, 2 runs side by side: {t2 - t1:.1f} s "
+          f"({sum(ref):,} records)")  # fmt: skip
+    print(f"wrapped monitor: {t4 - t3:.1f} s wall, peak {peak_gb:.2f} GB RSS, exit {res.returncode} "
+          f"(target < {TARGET_S:.0f} s, < {TARGET_GB:.0f} GB); "
+          f"{(t4 - t3) / max(t2 - t1, 1e-9):.2f}x the reference")  # fmt: skip
+    print(res.stdout.strip().splitlines()[-1] if res.stdout.strip() else res.stderr[-2000:])
+
+
+if __name__ == "__main__":
+    main()

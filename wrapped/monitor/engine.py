@@ -1,0 +1,148 @@
+"""`monitor`: one run against its baseline(s) — findings, the family correction, and alerts.
+
+An alert needs a significant test after the correction (Holm or Bonferroni over every test of
+the invocation) AND an effect at or above its threshold. A fault that hits one cohort also moves
+every wider cohort holding those listeners (country=JP shifts tier=free a little); so when
+alerts overlap, the run is re-checked without the strongest alerting cohort's listeners, and an
+alert that then disappears is reported as explained by that cohort, not raised again.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from wrapped.monitor import tests
+from wrapped.monitor.config import MonitorConfig
+from wrapped.monitor.drift import drift, invariants, labels
+from wrapped.monitor.load import RunData, load_run, pool
+from wrapped.monitor.report import Finding, Report
+from wrapped.monitor.skew import skew
+
+MAX_ROOTS = 8
+"""Root causes looked for before the remaining alerts are all reported as they are."""
+
+
+PARALLEL_BYTES = 64 * 2**20
+"""Above this much run data, the runs are read in parallel processes (one per run)."""
+
+
+def monitor_paths(run: Path, baselines: list[Path], cfg: MonitorConfig) -> Report:
+    """Load the runs (through the store) and compare them. Reading is most of the cost of a
+    big run, so big runs are read side by side, one process each (spawned: no forked locks)."""
+    paths = [Path(run), *map(Path, baselines)]
+    size = sum(f.stat().st_size for p in paths if p.is_dir() for f in p.rglob("*.jsonl"))
+    if size > PARALLEL_BYTES and len(paths) > 1:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(len(paths), os.cpu_count() or 1), mp_context=ctx) as pool:
+            loaded = list(pool.map(load_run, paths))
+    else:
+        loaded = [load_run(p) for p in paths]
+    return monitor(loaded[0], loaded[1:], cfg)
+
+
+def monitor(now: RunData, bases: list[RunData], cfg: MonitorConfig) -> Report:
+    """Compare `now` with the pooled `bases` (skew uses the last baseline: the latest run)."""
+    base = pool(bases)
+    findings = _judge(_all(base, bases[-1], now, cfg), cfg)
+    roots: list[str] = []
+    while len(roots) < MAX_ROOTS:
+        live = [f for f in findings if f.alert and f.cohort not in roots]
+        if not live:
+            break
+        # the cohort with the most alerting figures, then the strongest effect; on a tie (a
+        # rate at 100% in several cohorts) the widest cohort, since it explains the narrower
+        # ones; then the configured key order
+        order = {k: i for i, k in enumerate(cfg.cohorts)}
+        count = Counter(f.cohort for f in live)
+        top = max(
+            live,
+            key=lambda f: (
+                f.key != "all",
+                count[f.cohort],
+                round(f.effect / f.threshold, 6),
+                f.n_now,
+                -order.get(f.key, 99),
+            ),
+        )
+        roots.append(top.cohort)
+        others = [f for f in live if f.cohort != top.cohort]
+        if not others:
+            break
+        b, last, n = _drop(top, base, bases[-1], now)
+        again = {(f.metric, f.cohort): f for f in _judge(_all(b, last, n, cfg), cfg)}
+        for f in others:
+            redo = again.get((f.metric, f.cohort))
+            if redo is None or not redo.alert:
+                f.explained_by = top.cohort
+                f.alert = False
+    _wider_roots(findings, roots, now)
+    return Report(
+        run=now.name,
+        baselines=[b.name for b in bases],
+        tests=sum(f.p is not None for f in findings),
+        correction=cfg.correction,
+        alpha=cfg.alpha,
+        findings=findings,
+    )
+
+
+def _wider_roots(findings: list[Finding], roots: list[str], now: RunData) -> None:
+    """A root whose listeners all belong to a later, wider root is explained by that one (a
+    country whose listeners all read en-US, when the en-US locale broke)."""
+    t = now.listeners
+    members: dict[str, set[str]] = {}
+    for root in roots:
+        key, _, value = root.partition("=")
+        if key in t.columns:
+            members[root] = set(t.loc[labels(t[key]) == value, "user_id"])
+    for a in roots:
+        for b in roots:
+            if a != b and a in members and b in members and members[a] < members[b]:
+                for f in findings:
+                    if f.alert and f.cohort == a:
+                        f.alert, f.explained_by = False, b
+                break
+
+
+def _all(base: RunData, last: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
+    return drift(base, now, cfg) + invariants(base, now, cfg) + skew(last, now, cfg)
+
+
+def _judge(findings: list[Finding], cfg: MonitorConfig) -> list[Finding]:
+    tested = [f for f in findings if f.p is not None]
+    adjusted = tests.adjust([f.p for f in tested], cfg.correction)  # type: ignore[misc]
+    for f, p in zip(tested, adjusted, strict=True):
+        f.p_adjusted = float(p)
+    for f in findings:
+        significant = f.p_adjusted is None or f.p_adjusted <= cfg.alpha
+        f.alert = bool(significant and np.isfinite(f.effect) and f.effect >= f.threshold)
+    return findings
+
+
+def _drop(
+    top: Finding, base: RunData, last: RunData, now: RunData
+) -> tuple[RunData, RunData, RunData]:
+    """The three views without the listeners of `top`'s cohort (in either run)."""
+
+    def users(r: RunData) -> set[str]:
+        t = r.listeners
+        if top.key not in t.columns:
+            return set()
+        return set(t.loc[labels(t[top.key]) == top.value, "user_id"])
+
+    gone = users(base) | users(last) | users(now)
+    return _without(base, gone), _without(last, gone), _without(now, gone)
+
+
+def _without(r: RunData, gone: set[str]) -> RunData:
+    def keep(t: pd.DataFrame) -> pd.DataFrame:
+        return t[~t["user_id"].isin(gone)] if "user_id" in t.columns else t
+
+    return RunData(r.name, keep(r.listeners), keep(r.days), keep(r.stories), {}, 0, r.has_stories)
