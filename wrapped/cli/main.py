@@ -33,6 +33,7 @@ def _register() -> None:
     from wrapped.cli import (
         demo_cmd,
         erase_cmd,
+        eval_cmd,
         gate_cmd,
         generate_cmd,
         ingest_cmd,
@@ -50,6 +51,7 @@ def _register() -> None:
         erase_cmd,
         demo_cmd,
         llm_cmd,
+        eval_cmd,
     ):
         module.register(app)
 

@@ -1,0 +1,152 @@
+"""`wrapped eval compare BASE NEW`: two result sets side by side, listener by listener.
+
+Rows pair on (user_id, day), so a difference is the same listeners' stories written two ways.
+For every metric, overall and for each value of the suite's cohort keys, the mean difference
+gets a paired bootstrap 95% interval and its sample size. A regression is a move past the
+suite's threshold whose interval excludes zero: noise on a small cohort is not a regression,
+and two runs of the same cell differ by exactly nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from wrapped.analysis.intervals import Interval, paired_diff_ci
+from wrapped.errors import ConfigError, InputError
+from wrapped.eval.metrics import higher_is_better
+from wrapped.eval.model import read_manifest
+from wrapped.eval.rows import read_frame
+from wrapped.eval.suite import Threshold
+
+ALL = "all"
+
+
+class Side(NamedTuple):
+    """One side of a comparison: a results folder and, when it holds several, one cell."""
+
+    folder: Path
+    cell: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.folder}:{self.cell}" if self.cell else str(self.folder)
+
+
+class Diff(NamedTuple):
+    """One metric in one cohort: base and new means and the paired difference."""
+
+    metric: str
+    cohort_key: str
+    cohort: str
+    base: float
+    new: float
+    diff: Interval
+    regression: bool
+    threshold: str
+
+
+def parse_side(spec: str) -> Side:
+    """`FOLDER` or `FOLDER:CELL`."""
+    path = Path(spec)
+    if not path.exists() and ":" in spec:
+        folder, cell = spec.rsplit(":", 1)
+        return Side(Path(folder), cell)
+    return Side(path, None)
+
+
+def load_side(side: Side) -> pd.DataFrame:
+    """The side's rows (one cell's); a folder of several cells needs `:CELL`."""
+    read_manifest(side.folder)
+    frame = read_frame(side.folder)
+    cells = sorted(frame["cell"].unique()) if len(frame) else []
+    if side.cell is None:
+        if len(cells) > 1:
+            raise ConfigError(
+                f"{side.folder} holds {len(cells)} cells: name one as {side.folder}:CELL "
+                f"(cells: {', '.join(cells)})"
+            )
+        return frame
+    if side.cell not in cells:
+        raise InputError(
+            f"no cell {side.cell!r} (cells: {', '.join(cells)})", file=str(side.folder)
+        )
+    return frame[frame["cell"] == side.cell]
+
+
+def compare_frames(
+    base: pd.DataFrame,
+    new: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    thresholds: Mapping[str, Threshold],
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> list[Diff]:
+    """Every metric the two sides share, overall and per cohort value of `keys`."""
+    metrics = sorted(c[2:] for c in base.columns if c.startswith("m.") and c in set(new.columns))
+    cohort_cols = [f"c.{k}" for k in keys if f"c.{k}" in base.columns]
+    left = base[["user_id", "day", *cohort_cols, *(f"m.{m}" for m in metrics)]]
+    right = new[["user_id", "day", *(f"m.{m}" for m in metrics)]]
+    paired = left.merge(right, on=["user_id", "day"], suffixes=("_b", "_n"))
+    groups: list[tuple[str, str, np.ndarray]] = [(ALL, ALL, np.ones(len(paired), dtype=bool))]
+    for col in cohort_cols:
+        values = paired[col].astype(str).to_numpy()
+        for v in sorted(set(values)):
+            groups.append((col[2:], v, values == v))
+    out: list[Diff] = []
+    for metric in metrics:
+        b_all = paired[f"m.{metric}_b"].to_numpy(dtype=float)
+        n_all = paired[f"m.{metric}_n"].to_numpy(dtype=float)
+        for key, value, mask in groups:
+            b, n = b_all[mask], n_all[mask]
+            ok = np.isfinite(b) & np.isfinite(n)
+            if not ok.any():
+                continue
+            diff = paired_diff_ci(b[ok], n[ok], n_boot=n_boot, seed=seed)
+            regression, why = _crossed(metric, diff, thresholds.get(metric))
+            out.append(
+                Diff(
+                    metric=metric,
+                    cohort_key=key,
+                    cohort=value,
+                    base=float(b[ok].mean()),
+                    new=float(n[ok].mean()),
+                    diff=diff,
+                    regression=regression,
+                    threshold=why,
+                )
+            )
+    return out
+
+
+def _crossed(metric: str, diff: Interval, t: Threshold | None) -> tuple[bool, str]:
+    """Past the threshold, in the bad direction, with an interval that excludes zero."""
+    if t is None:
+        return False, ""
+    if t.max_drop is not None:
+        return (diff.value < -t.max_drop and diff.high < 0), f"max_drop {t.max_drop:g}"
+    assert t.max_rise is not None
+    return (diff.value > t.max_rise and diff.low > 0), f"max_rise {t.max_rise:g}"
+
+
+def regression_lines(diffs: Sequence[Diff]) -> list[str]:
+    """One line per crossed threshold: metric, cohort, the move and its interval."""
+    return [
+        f"regression: {d.metric} in {d.cohort_key}={d.cohort}: {d.base:.3f} -> {d.new:.3f} "
+        f"({d.diff.value:+.3f}, 95% CI [{d.diff.low:+.3f}, {d.diff.high:+.3f}], n={d.diff.n}; "
+        f"{d.threshold})"
+        for d in diffs
+        if d.regression
+    ]
+
+
+def direction_word(metric: str, value: float) -> str:
+    if value == 0:
+        return "same"
+    better = (value > 0) == higher_is_better(metric)
+    return "better" if better else "worse"
