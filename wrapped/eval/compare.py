@@ -137,12 +137,16 @@ def _crossed(metric: str, diff: Interval, t: Threshold | None) -> tuple[bool, st
 def regression_lines(diffs: Sequence[Diff]) -> list[str]:
     """One line per crossed threshold: metric, cohort, the move and its interval."""
     return [
-        f"regression: {d.metric} in {d.cohort_key}={d.cohort}: {d.base:.3f} -> {d.new:.3f} "
+        f"regression: {d.metric} in {_where(d)}: {d.base:.3f} -> {d.new:.3f} "
         f"({d.diff.value:+.3f}, 95% CI [{d.diff.low:+.3f}, {d.diff.high:+.3f}], n={d.diff.n}; "
         f"{d.threshold})"
         for d in diffs
         if d.regression
     ]
+
+
+def _where(d: Diff) -> str:
+    return "overall" if d.cohort_key == ALL else f"{d.cohort_key}={d.cohort}"
 
 
 def direction_word(metric: str, value: float) -> str:
