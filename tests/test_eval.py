@@ -213,3 +213,40 @@ def test_report_opens_in_chromium_with_the_matrix_visible(evaluated, chromium, t
     page.close()
     assert not seen.console_errors and not seen.page_errors, seen
     assert shot.stat().st_size > 10_000
+
+
+def _readme_commands() -> list[list[str]]:
+    import re
+    import shlex
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Eval suites: run, compare, report", 1)[1].split("\n## ", 1)[0]
+    block = re.findall(r"```sh\n(.*?)```", section, flags=re.S)[0]
+    out = []
+    for line in block.splitlines():
+        words = shlex.split(line.split("  #")[0].rstrip("& "))
+        if words and words[0] == "wrapped" and words[1] != "fake-llm":
+            out.append(words[1:])
+    return out
+
+
+def test_the_readme_walkthrough_runs(evaluated, tmp_path):
+    """run, compare and report as the README shows them (the run resumes the shared one)."""
+    commands = _readme_commands()
+    assert [c[:2] for c in commands] == [["eval", "run"], ["eval", "compare"], ["eval", "report"]]
+    out, srv = evaluated["out"], evaluated["srv"]
+    srv.clear()
+    for args in commands:
+        args = [
+            a.replace("http://127.0.0.1:8089/v1", srv.base_url)
+            .replace("evals/results", str(out))
+            .replace("evals/report.html", str(tmp_path / "report.html"))
+            for a in args
+        ]
+        res = run_cli(args, evaluated["env"])
+        assert res.returncode == 0, f"{args}\n{res.stderr[-2000:]}"
+        if args[1] == "compare":
+            assert "regression: grounding in overall" in res.stderr
+    # a finished eval reruns without a single model call
+    assert not [r for r in srv.requests() if r.kind == "writer"]
+    assert (tmp_path / "report.html").stat().st_size > 10_000
