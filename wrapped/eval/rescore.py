@@ -17,6 +17,7 @@ import wrapped
 from wrapped.errors import ConfigError, InputError
 from wrapped.eval.model import CellInfo, EvalManifest, EvalRow, read_manifest
 from wrapped.eval.rows import run_rows, write_rows
+from wrapped.gate.context import ListenerContext
 from wrapped.gate.judge import Judge
 from wrapped.gate.scorers import JUDGE_NAMES, SCORERS, score_story, story_context
 from wrapped.settings import Settings
@@ -79,7 +80,7 @@ def check_scorers(names: Sequence[str], judge: Judge | None) -> list[str]:
     return out
 
 
-async def _score_run(
+async def score_run(
     store: RunStore,
     names: Sequence[str],
     judge: Judge | None,
@@ -93,8 +94,10 @@ async def _score_run(
     gate = asyncio.Semaphore(concurrency)
     out: dict[tuple[str, str], list[Check]] = {}
 
-    async def one(story: Story, year: UserYear, previous: list[PreviousStory]) -> None:
-        ctx = story_context(year, story, previous=previous)
+    async def one(
+        story: Story, year: UserYear, previous: list[PreviousStory], listener: ListenerContext
+    ) -> None:
+        ctx = story_context(year, story, previous=previous, listener=listener)
         async with gate:
             out[(story.user_id, story.day.isoformat())] = await score_story(
                 story, ctx, names, judge=judge
@@ -108,8 +111,10 @@ async def _score_run(
             continue
         stories.sort(key=lambda s: s.day)
         prev: list[PreviousStory] = []
+        # one per listener: the input-side screening and fact index serve all its stories
+        listener = ListenerContext(year)
         for s in stories:
-            jobs.append(one(s, year, list(prev)))
+            jobs.append(one(s, year, list(prev), listener))
             prev.append(PreviousStory(day=s.day, category=s.category, title=s.title, story=s.story))
     if judge is None:
         for job in jobs:  # deterministic scorers: no I/O, no point in interleaving
@@ -136,7 +141,7 @@ def rescore(
     cells = []
     inclusion = _inclusion(Path(source)) if kind == "results" else {}
     for cell, store in found:
-        checks = asyncio.run(_score_run(store, names, judge, concurrency, advance))
+        checks = asyncio.run(score_run(store, names, judge, concurrency, advance))
         labels = {
             "cell": cell.name,
             "prompt": cell.prompt,
