@@ -96,9 +96,9 @@ def _write_run(root: Path, n_stories: int):
 
 
 def bench_rescore(n: int) -> None:
+    from wrapped.eval.rescore import score_run
     from wrapped.gate.context import ListenerContext
     from wrapped.gate.scorers import deterministic, story_context
-    from wrapped.eval.rescore import score_run
     from wrapped.store import RunStore
 
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import wrapped
@@ -154,9 +155,7 @@ def rescore(
             store,
             labels,
             inclusion=inclusion,
-            rescore=lambda story, _year, found=checks: found[
-                (story.user_id, story.day.isoformat())
-            ],
+            rescore=partial(_rescored, checks),
         )
         rows += cell_rows
         cells.append(
@@ -182,6 +181,12 @@ def rescore(
     manifest.rows = write_rows(Path(out), rows)
     atomic_write_text(Path(out) / "manifest.json", manifest.to_json())
     return manifest
+
+
+def _rescored(
+    checks: dict[tuple[str, str], list[Check]], story: Story, _year: UserYear
+) -> list[Check]:
+    return checks[(story.user_id, story.day.isoformat())]
 
 
 def _inclusion(results: Path) -> dict[str, float]:
