@@ -41,7 +41,13 @@ def evaluated(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("eval")
     out = tmp / "results"
     srv = ScriptedServer(Script(latency_ms=40)).start()
-    env = cli_env(tmp, WRAPPED_CACHE="false", WRAPPED_CONCURRENCY="4", WRAPPED_BATCH_SIZE="1")
+    env = cli_env(
+        tmp,
+        WRAPPED_CACHE="false",
+        WRAPPED_CONCURRENCY="4",
+        WRAPPED_BATCH_SIZE="1",
+        WRAPPED_WORKERS="1",
+    )
     args = ["eval", "run", SUITE, "--out", str(out), "--base-url", srv.base_url,
             "--prompt", "v1", "--prompt", "v2", "-q"]  # fmt: skip
     proc = start_cli(
