@@ -171,9 +171,13 @@ def bench_compare(n: int, resamples: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    ap.add_argument("--rows", type=int, help="compare: paired rows (default 100,000)")
+    ap.add_argument("--resamples", type=int, help="compare: bootstrap resamples (default 1,000)")
+    ap.add_argument("--stories", type=int, help="rescore: stored stories (default 10,000)")
     a = ap.parse_args()
-    bench_compare(10_000 if a.quick else 100_000, 200 if a.quick else 1_000)
-    bench_rescore(1_000 if a.quick else 10_000)
+    rows = a.rows or (10_000 if a.quick else 100_000)
+    bench_compare(rows, a.resamples or (200 if a.quick else 1_000))
+    bench_rescore(a.stories or (1_000 if a.quick else 10_000))
 
 
 if __name__ == "__main__":
