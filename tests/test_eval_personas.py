@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from _llm_helpers import llm_settings
 from _prompt_helpers import gb_listener, request_for
@@ -31,7 +32,9 @@ def _stories(base_url: str, tmp_path, model: str, requests: list[StoryRequest]) 
         finally:
             await backend.aclose()
 
-    return asyncio.run(go())
+    # a thread of its own: a session's Playwright keeps an event loop running on this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def test_sloppy_slips_on_about_a_third_and_bland_says_one_thing(tmp_path):

@@ -40,7 +40,9 @@ class Days(_Model):
 
     max: int = Field(default=5, ge=1, le=5, description="interesting days per listener")
     categories: list[str] = Field(
-        default_factory=list, description="keep only these day categories (empty: all)"
+        default_factory=list,
+        description="keep only rows of these day categories (empty: all); the batch job still "
+        "writes each listener's first `max` interesting days, so a resume stays exact",
     )
 
 
