@@ -214,8 +214,11 @@ def report(
         "report.html"
     ),
 ) -> None:
-    """Write one self-contained HTML report (opens offline): the matrix with intervals, a cohort
-    x metric heatmap, score distributions, cost and latency per cell, the worst stories."""
+    """Write one self-contained HTML report (no CDN: it opens offline).
+
+    The matrix with intervals, a cohort x metric heatmap (differences against BASE when given),
+    score distributions, cost and latency per cell, and the worst stories with their failing
+    checks."""
     from wrapped.eval.compare import load_side, parse_side
     from wrapped.eval.model import read_manifest
     from wrapped.eval.report import render_report
@@ -261,8 +264,10 @@ def rescore(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Score stored stories again (a new judge, rubric or fixed scorer) without regenerating
-    them: no writer call is made. Writes rows and a manifest to OUT for compare and report."""
+    """Score stored stories again without regenerating them: no writer call is made.
+
+    For a new judge, a new rubric or a fixed scorer. Writes rows and a manifest to OUT, for
+    compare and report."""
     from rich.progress import Progress
 
     from wrapped.eval.rescore import rescore as do_rescore
@@ -313,8 +318,10 @@ def calibrate(
         float, typer.Option("--threshold", help="The judge's pass threshold.")
     ] = 0.5,
 ) -> None:
-    """Per rubric: Cohen's kappa (95% CI) between the judge and the labels, the confusion
-    matrix, and the judge threshold that maximises agreement."""
+    """How well the judge agrees with human labels, per rubric.
+
+    Cohen's kappa with a 95% CI, the confusion matrix, and the judge threshold that maximises
+    agreement."""
     from wrapped.eval.calibrate import calibrate as do_calibrate
     from wrapped.eval.calibrate import read_labels
     from wrapped.eval.rows import read_rows
