@@ -100,7 +100,7 @@ def stratified_sample(
         prob = k / len(members)
         out += [
             SampledListener(
-                user_id=u, stratum=stratum, cohort=cohorts[u], inclusion_prob=round(prob, 6)
+                user_id=u, stratum=stratum, cohort=cohorts[u], inclusion_prob=prob
             )
             for u in chosen
         ]
