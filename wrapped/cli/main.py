@@ -33,6 +33,7 @@ def _register() -> None:
     from wrapped.cli import (
         demo_cmd,
         erase_cmd,
+        eval_cmd,
         gate_cmd,
         generate_cmd,
         ingest_cmd,
@@ -54,6 +55,7 @@ def _register() -> None:
         llm_cmd,
         review_cmd,
         monitor_cmd,
+        eval_cmd,
     ):
         module.register(app)
 
