@@ -230,6 +230,8 @@ class LeaseHolder:
         self._pending = False
         self._epoch = 0
         self._since = clock()  # last exchange sent
+        self._next_check = self._since  # no exchange is due before this ...
+        self._low = self._low_tok = math.inf  # ... unless less than this is in hand
         self._spent_req = 0  # since then
         self._spent_tok = 0
         self._rate_req = 0.0  # requests/s and tokens/s, smoothed over exchanges
@@ -260,6 +262,14 @@ class LeaseHolder:
                     self._spent_tok += tokens
                     if tokens > self._max_tok:
                         self._max_tok = tokens
+                # the common case, in two comparisons: plenty in hand, nothing due
+                if (
+                    hand.requests > self._low
+                    and hand.tokens > self._low_tok
+                    and now < self._next_check
+                    and not self._next
+                ):
+                    return Take(True, 0.0, None)
                 return Take(True, 0.0, self._due(now, tokens))
             if self._next:
                 return Take(False, self._next[0].start - now, self._due(now, tokens))
@@ -316,6 +326,8 @@ class LeaseHolder:
                self._owed_tokens, self._epoch)  # fmt: skip
         self._back_req = self._back_tok = self._owed_tokens = 0
         self._since, self._spent_req, self._spent_tok = now, 0, 0
+        self._next_check = now + self.lease_s
+        self._low = self._low_tok = math.inf  # until the answer is in
         return out
 
     def _want(self, tokens: int) -> tuple[int, int]:
@@ -336,6 +348,9 @@ class LeaseHolder:
             elif grant.requests or grant.tokens:
                 start = now + grant.start_in
                 self._next.append(_Lease(grant.requests, grant.tokens, start, start + grant.ttl))
+            want_req, want_tok = self._want(0)
+            self._low = want_req / 2
+            self._low_tok = want_tok / 2 if self.limit_tokens else -math.inf
 
     def _drop(self, epoch: int) -> None:
         """A 429 somewhere in the run: hand back everything held and start small again."""
