@@ -156,12 +156,16 @@ def run_workers(
     }
 
 
-def part_throughput(workers: list[int], seconds: float) -> None:
-    print(f"1. bookings/s, budget unlimited, 64 calls in flight per worker, {seconds:g} s each")
+def part_throughput(workers: list[int], seconds: float, repeat: int) -> None:
+    print(f"1. bookings/s, budget unlimited, 64 calls in flight per worker, {seconds:g} s each, "
+          f"best of {repeat}")  # fmt: skip
     print("   workers   leases/s   reference/s   ratio   book actor CPU per booking (lease, ref)")
     for n in workers:
-        lease = run_workers("lease", n, seconds)
-        ref = run_workers("reference", n, seconds)
+        # best of `repeat`: on a shared machine other people's load only ever slows a run down
+        lease = max((run_workers("lease", n, seconds) for _ in range(repeat)),
+                    key=lambda r: r["per_s"])  # fmt: skip
+        ref = max((run_workers("reference", n, seconds) for _ in range(repeat)),
+                  key=lambda r: r["per_s"])  # fmt: skip
         print(
             f"   {n:>7}  {lease['per_s']:>9,.0f}  {ref['per_s']:>12,.0f}  "
             f"{lease['per_s'] / max(1.0, ref['per_s']):>5.1f}x   "
@@ -195,26 +199,33 @@ def part_limit(rpm: int, seconds: float, n: int) -> None:
     one = windows(times, t0, t0 + seconds, 1.0, 0.05)
     allowance = rate * 1.0 + rate * 1.0
     late = windows(times, t0 + 10, t0 + seconds, 1.0, 0.05)
-    print(f"   worst 10-s window after the first: {100 * worst:.2f}% from the limit "
-          f"(target within 5%: {'met' if worst <= 0.05 else 'NOT met'})")
-    print(f"   busiest 1-s window (sliding by 50 ms): {max(one):,} "
-          f"(allowance: rate x 1 s + one second's burst = {allowance:,.0f}: "
-          f"{'met' if max(one) <= allowance else 'NOT met'}); after the first 10 s: "
-          f"{max(late or [0]):,} (the limit's 1 s: {rate:,.0f})")
+    print(
+        f"   worst 10-s window after the first: {100 * worst:.2f}% from the limit "
+        f"(target within 5%: {'met' if worst <= 0.05 else 'NOT met'})"
+    )
+    print(
+        f"   busiest 1-s window (sliding by 50 ms): {max(one):,} "
+        f"(allowance: rate x 1 s + one second's burst = {allowance:,.0f}: "
+        f"{'met' if max(one) <= allowance else 'NOT met'}); after the first 10 s: "
+        f"{max(late or [0]):,} (the limit's 1 s: {rate:,.0f})"
+    )
     granted, exchanges = res["ledger"]
-    print(f"   ledger: {granted:,} granted net of returns vs {len(times):,} spent; "
-          f"{exchanges:,} exchanges ({len(times) / max(1, exchanges):,.0f} bookings each)")
+    print(
+        f"   ledger: {granted:,} granted net of returns vs {len(times):,} spent; "
+        f"{exchanges:,} exchanges ({len(times) / max(1, exchanges):,.0f} bookings each)"
+    )
 
 
 def part_simulation(targets: list[int], seconds: float, n: int, latency: float) -> None:
     print(f"\n3. scripted latency ({latency * 1000:.0f} ms per call, no LLM), {n} workers, "
           f"budget set to the target, {seconds:g} s each")  # fmt: skip
-    held = 0
+    held, best = 0, 0.0
     for target in targets:
         inflight = max(1, round(target * latency / n))
         res = run_workers("lease", n, seconds, rpm=target * 60, inflight=inflight,
                           latency=latency)  # fmt: skip
         got = res["per_s"]
+        best = max(best, got)
         ok = got >= 0.95 * target
         print(f"   target {target:>7,}/s ({inflight * n:,} in flight): {got:>9,.0f}/s "
               f"({100 * got / target:.0f}%)  worker CPU {1e6 * res['worker_cpu'] / res['count']:.1f}"
@@ -223,8 +234,8 @@ def part_simulation(targets: list[int], seconds: float, n: int, latency: float) 
         if ok:
             held = target
             break
-    print(f"   largest target held on this machine: {held:,}/s" if held else
-          "   no target held")  # fmt: skip
+    print(f"   largest rate booked: {best:,.0f} calls/s; largest target held (>= 95%): "
+          + (f"{held:,}/s" if held else "none"))  # fmt: skip
 
 
 def part_cpu(bookings: int) -> None:
@@ -258,7 +269,7 @@ def main() -> None:
     run_workers("lease", 2, 1.0)  # warm up: worker processes, imports, the first leases
     run_workers("reference", 2, 1.0)
     if "1" in args.parts:
-        part_throughput([1, 2, 4, 8], seconds)
+        part_throughput([1, 2, 4, 8], seconds, 1 if args.quick else 2)
     if "2" in args.parts:
         part_limit(60_000, 20.0 if args.quick else 60.0, 4)
     if "3" in args.parts:
