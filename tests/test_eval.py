@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from _batch_helpers import REPO, cli_env, run_cli, start_cli
-from _browser import CHROMIUM, screenshot, watch
+from _browser import screenshot, watch
 
 from wrapped.testing import Script, ScriptedServer
 
@@ -76,23 +76,6 @@ def evaluated(tmp_path_factory):
     yield {"out": out, "srv": srv, "env": env, "durable": durable, "second": second,
            "rerun_log": srv.requests(), "stdout": res.stdout, "tmp": tmp}  # fmt: skip
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium for this module only, closed when it ends: a session-wide Playwright
-    keeps its event loop running on the main thread, and every later test's `asyncio.run`
-    then fails ("cannot be called from a running event loop")."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not installed (run scripts/install-chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def _rows(folder: Path) -> list[dict]:
@@ -251,7 +234,7 @@ def test_the_readme_walkthrough_runs(walkthrough):
     assert walkthrough["html"].stat().st_size > 10_000
 
 
-def test_report_opens_in_chromium_with_the_matrix_visible(evaluated, walkthrough, browser):
+def test_report_opens_in_chromium_with_the_matrix_visible(evaluated, walkthrough, chromium):
     """The report the README's `eval report` wrote, in a real headless Chromium."""
     out, html = evaluated["out"], walkthrough["html"]
     text = html.read_text()
@@ -261,7 +244,7 @@ def test_report_opens_in_chromium_with_the_matrix_visible(evaluated, walkthrough
     from wrapped.eval.report import matrix_rows
 
     _, rows = matrix_rows(pd.read_parquet(out / "rows.parquet"))
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     seen = watch(page)
     page.goto(html.as_uri())
     matrix = page.locator("#matrix table")
