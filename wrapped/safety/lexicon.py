@@ -12,7 +12,11 @@ Matching is whole-word/phrase (so "Heroes" is not "heroin" and "Rolling Stones" 
 * leetspeak inside words that also contain letters ("c0caine", "$uicide", "4lcohol"; "1" is
   tried both as "i" and "l"), never in plain numbers, so "420 minutes" stays a number;
 * separators inside words and spaced-out letters ("c.o.c.a.i.n.e", "co-caine", "s e x");
-* stretched letters ("sexxx", "boooze").
+* stretched letters ("sexxx", "boooze");
+* invisible characters (zero-width spaces and joiners, soft hyphens, bidi marks: Unicode's
+  format category) and combining marks removed, styled and full-width letters mapped by NFKD;
+* look-alike letters from other scripts (Cyrillic "о", Greek "ο", ...) mapped to the Latin letter
+  they imitate, from Unicode's confusables data (the `confusable-homoglyphs` package ships it).
 A plural "s"/"es" is allowed after every entry.
 """
 
@@ -93,6 +97,58 @@ def fold(text: str) -> str:
     return text.casefold().translate(_QUOTES)
 
 
+#: invisible characters: zero-width space/joiners, soft hyphen, word joiner, bidi marks, BOM
+_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f"
+                        r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")  # fmt: skip
+
+
+@cache
+def _confusables() -> dict[int, str]:
+    """Non-Latin look-alikes of the Latin letters and digits -> that letter (lower case).
+
+    From Unicode's confusables data as shipped by `confusable-homoglyphs`: for every ASCII
+    letter, the characters it lists as confusable with it (Cyrillic, Greek, Armenian, Cherokee,
+    mathematical and other styled forms), kept when they are not ASCII themselves."""
+    from confusable_homoglyphs import confusables as cf
+
+    table: dict[int, str] = {}
+    data = cf._get_confusables_chars() if hasattr(cf, "_get_confusables_chars") else None
+    if data is None:
+        from confusable_homoglyphs.utils import load
+
+        data = load("confusables.json")
+    for ascii_ch in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
+        for entry in data.get(ascii_ch, []):
+            glyph = entry.get("c", "")
+            if len(glyph) == 1 and not glyph.isascii():
+                table.setdefault(ord(glyph), ascii_ch.lower())
+    return table
+
+
+def plain(text: str) -> str:
+    """`fold(text)` with invisible characters removed and look-alike letters mapped to Latin:
+    the view that the safety forms (`wrapped.safety.forms`) read."""
+    if text.isascii():
+        return text.lower()
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    # only words that mix Latin with look-alikes, or are made of look-alikes only, are mapped:
+    # a Greek or Cyrillic name stays itself
+    return fold(_MIXED_WORD.sub(_unconfuse, text))
+
+
+_MIXED_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+
+
+def _unconfuse(m: re.Match[str]) -> str:
+    word = m.group(0)
+    table = _confusables()
+    mapped = word.translate(table)
+    if mapped.isascii():
+        return mapped
+    # partly mapped: keep the mapping only if the word mixed scripts with Latin letters
+    return mapped if any("a" <= c.lower() <= "z" for c in word) else word
+
+
 def _deleet(text: str, table: dict[int, str]) -> str:
     return _LEET_TOKEN.sub(lambda m: m.group(0).translate(table), text)
 
@@ -125,6 +181,11 @@ def _long_views(text: str) -> tuple[str, ...]:
 def _views(text: str) -> tuple[str, ...]:
     base = fold(text)
     variants = [base]
+    if not text.isascii():
+        unhidden = plain(text)
+        if unhidden != base:
+            variants.append(unhidden)
+            base = unhidden
     if _HAS_LEET.search(base) and _has_mixed(base):
         mixed = _LEET_TOKEN.findall(base)
         variants.append(_deleet(base, _LEET))
@@ -252,6 +313,9 @@ class Lexicon:
         self.sensitive = Matcher(data.get("sensitive", {}))
         self.shaming = Matcher({"shaming": data.get("shaming", [])})
         self.injection = Matcher({"injection": data.get("injection", [])})
+        #: figures of speech of unsafe themes: matched on stories, never on titles (a title
+        #: may well be "Knife Party"; a story may not say "a knife to the ribs")
+        self.idioms = Matcher(data.get("idioms", {}))
         self.allow = frozenset(
             " ".join(_NON_ALNUM.sub(" ", fold(x)).split()) for x in data.get("allow", [])
         )
