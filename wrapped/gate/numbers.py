@@ -150,7 +150,9 @@ def matches(x: float, qual: str | None, f: float, approx: bool) -> bool:
     if qual == "under":
         return f <= x and f >= min(0.8 * x, x - 2)
     if qual == "about":
-        return abs(f - x) <= max(0.1 * x, 1)
+        # within 10%, or x is f rounded to x's own round step ("about 30" for 26), up to 17%
+        step = next((st for st in (1000, 100, 10) if x >= st and x % st == 0), 1)
+        return abs(f - x) <= max(0.1 * x, 1, min(step / 2, 0.17 * x))
     if abs(x - f) <= 0.05 + 1e-9 or (approx and abs(x - f) < 1):
         return True
     if x >= 1000 and x == int(x):

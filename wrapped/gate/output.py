@@ -21,12 +21,11 @@ from datetime import date
 
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import find_names
+from wrapped.gate.pii import EMAIL_RE, IPV4_RE, TIMESTAMP_RE, UID_RE, find_pii
 from wrapped.safety import forms
 from wrapped.safety.lexicon import fold, lexicon, plain
 from wrapped.safety.screen import normalize_name
 from wrapped.story import Check, Draft, StoryRequest
-
-from wrapped.gate.pii import EMAIL_RE, IPV4_RE, TIMESTAMP_RE, UID_RE, find_pii
 
 __all__ = ["EMAIL_RE", "IPV4_RE", "TIMESTAMP_RE", "UID_RE", "check_safety", "injection_titles"]
 
@@ -90,9 +89,12 @@ def check_safety(
     masked = _masked(text, ctx, request.day)
     # forms read the plain view: folded, look-alike letters mapped, invisible characters gone
     plain_masked = plain(masked)
+    keys = forms.keys_of(plain_masked)
     hits = [f"{h.category}: '{h.term}'" for h in lex.unsafe.find(text)]
+    if "*" in text or "#" in text or "_" in text:
+        hits += [f"{h.category} (masked): '{h.term}'" for h in lex.unsafe.masked(text)]
     hits += [f"{h.category} (idiom): '{h.term}'" for h in lex.idioms.find(masked)]
-    hits += [f"unsafe figure of speech: '{x}'" for x in forms.idioms(plain_masked)]
+    hits += [f"unsafe figure of speech: '{x}'" for x in forms.idioms(plain_masked, keys)]
     checks.append(_check("safety.lexicon", list(dict.fromkeys(hits))))
 
     flagged = ctx.flagged
@@ -107,10 +109,10 @@ def check_safety(
 
     sens = lex.sensitive.find(masked)
     sens_r = [f"{h.category} inference: '{h.term}'" for h in sens]
-    sens_r += [f"inference: '{x}'" for x in forms.sensitive(plain_masked)]
+    sens_r += [f"inference: '{x}'" for x in forms.sensitive(plain_masked, keys)]
     checks.append(_check("safety.sensitive", list(dict.fromkeys(sens_r))))
     shame = [f"shaming: '{h.term}'" for h in lex.shaming.find(masked)]
-    shame += [f"shaming: '{x}'" for x in forms.shaming(plain_masked)]
+    shame += [f"shaming: '{x}'" for x in forms.shaming(plain_masked, keys)]
     checks.append(_check("safety.shaming", list(dict.fromkeys(shame))))
 
     inj = [f"instruction-like text: '{h.term}'" for h in lex.injection.find(masked)]

@@ -26,7 +26,9 @@ EMAIL_SPOKEN_RE = re.compile(
     re.IGNORECASE,
 )
 IPV4_RE = re.compile(r"\b(?=\d)(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
-IPV4_DEFANGED_RE = re.compile(r"\b\d{1,3}(?:\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\s+dot\s+)\s*\d{1,3}){3}\b")
+IPV4_DEFANGED_RE = re.compile(
+    r"\b\d{1,3}(?:\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\s+dot\s+)\s*\d{1,3}){3}\b"
+)
 IPV6_RE = re.compile(
     r"\b(?=[0-9a-fA-F])"
     r"(?:(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b|(?:[0-9a-fA-F]{1,4}:)+:[0-9a-fA-F:]*\b)"
@@ -58,29 +60,61 @@ _ROMANCE = (
 #: (pattern, words one of which must be in the text for it to run; None: always)
 ADDRESS_RES: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = (
     # 221B Baker Street, 1600 Pennsylvania Avenue NW
-    (re.compile(rf"\b(?=\d)\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'’.-]*\s+){{1,4}}"
-                rf"(?i:{_STREET_TYPES})\b\.?"), None),
+    (
+        re.compile(
+            rf"\b(?=\d)\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'’.-]*\s+){{1,4}}"
+            rf"(?i:{_STREET_TYPES})\b\.?"
+        ),
+        None,
+    ),
     # Calle Mayor 5, Rua Augusta, 120, Via Roma 12, Avenida da Liberdade 245
-    (re.compile(rf"\b(?=[A-Z])(?:{_ROMANCE})\s+(?:(?:de|da|do|dos|das|des|du|la|le|del|della|di|"
-                r"delle)\s+)*[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*){0,3},?\s*"
-                r"(?:(?:n[º°o.]|nr\.?|no\.?)\s*)?\d{1,5}\b"),
-     frozenset(_ROMANCE.lower().replace("\\.?", "").replace("\\.", "").replace("[cç]", "c")
-               .replace("[ée]", "e").replace("/", "").split("|"))),
+    (
+        re.compile(
+            rf"\b(?=[A-Z])(?:{_ROMANCE})\s+(?:(?:de|da|do|dos|das|des|du|la|le|del|della|di|"
+            r"delle)\s+)*[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*){0,3},?\s*"
+            r"(?:(?:n[º°o.]|nr\.?|no\.?)\s*)?\d{1,5}\b"
+        ),
+        frozenset(
+            _ROMANCE.lower()
+            .replace("\\.?", "")
+            .replace("\\.", "")
+            .replace("[cç]", "c")
+            .replace("[ée]", "e")
+            .replace("/", "")
+            .split("|")
+        ),
+    ),
     # Hauptstraße 12, Lindenweg 3a
-    (re.compile(r"\b(?=[A-ZÄÖÜ])[A-ZÄÖÜ][\wäöüß-]*(?:stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|"
-                r"ring|damm|ufer|chaussee)\s+\d{1,4}[a-z]?\b"), None),
+    (
+        re.compile(
+            r"\b(?=[A-ZÄÖÜ])[A-ZÄÖÜ][\wäöüß-]*(?:stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|"
+            r"ring|damm|ufer|chaussee)\s+\d{1,4}[a-z]?\b"
+        ),
+        None,
+    ),
     # 12 rue de la Paix, 5 avenue Foch
-    (re.compile(r"\b(?=\d)\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|"
-                r"all[ée]e|chemin|impasse|quai|calle|rua|via)\s+\w+"),
-     frozenset("rue avenue av boulevard bd place allée allee chemin impasse quai calle rua via"
-               .split())),
+    (
+        re.compile(
+            r"\b(?=\d)\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|"
+            r"all[ée]e|chemin|impasse|quai|calle|rua|via)\s+\w+"
+        ),
+        frozenset(
+            "rue avenue av boulevard bd place allée allee chemin impasse quai calle rua via".split()
+        ),
+    ),
     # apartment, P.O. box
-    (re.compile(r"\b(?i:apt|apartment|flat|unit|suite|piso|andar|wohnung)\.?\s*#?\s*\d{1,4}"
-                r"[A-Za-z]?\b|\b(?i:p\.?\s?o\.?\s+box)\s+\d+"),
-     frozenset("apt apartment flat unit suite piso andar wohnung box".split())),
+    (
+        re.compile(
+            r"\b(?i:apt|apartment|flat|unit|suite|piso|andar|wohnung)\.?\s*#?\s*\d{1,4}"
+            r"[A-Za-z]?\b|\b(?i:p\.?\s?o\.?\s+box)\s+\d+"
+        ),
+        frozenset("apt apartment flat unit suite piso andar wohnung box".split()),
+    ),
     # Japan
-    (re.compile(r"〒\s*\d{3}-?\d{4}|\d+\s*丁目\s*\d+(?:\s*番地?\s*\d*|\s*-\s*\d+)"),
-     frozenset(["丁目", "〒"])),
+    (
+        re.compile(r"〒\s*\d{3}-?\d{4}|\d+\s*丁目\s*\d+(?:\s*番地?\s*\d*|\s*-\s*\d+)"),
+        frozenset(["丁目", "〒"]),
+    ),
 )
 #: post codes: no street word needed
 POSTCODE_RE = re.compile(

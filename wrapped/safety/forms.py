@@ -32,34 +32,176 @@ import codecs
 import re
 
 _W = r"(?:\s+[\w'’-]+){0,5}?\s+"
-_INJ_STEMS = ("ignor", "disregard", "forget", "overrid", "bypass", "circumvent", "abandon",
-              "discard", "aside", "throw out", "scrap", "suspend", "disabl", "turn off", "follow",
-              "attention", "reveal", "system", "instruc", "prompt", "secrets", "password",
-              "api key", "credential", "config", "you are now", "from now on", "act as",
-              "pretend", "jailbreak", "dan mode", "developer", "god mode", "anything now",
-              "only with", "instead,", "instead write", "instead say", "instead output",
-              "instead print", "rather write", "rather say", "olvid", "esque", "oubli",
-              "vergiss", "vergessen", "dimentic", "desconsider", "descarta", "nao siga", "revel",
-              "muestra", "mostra", "zeig", "verrat", "affich", "rivela", "imprim", "mensaje",
-              "mensagem", "message", "messaggio", "nachricht", "anweisung", "regeln",
-              "richtlinien", "istruzion", "regole", "reglas", "regras", "consignes", "regles",
-              "directri", "diretriz", "new task", "new rules", "new directive", "new orders",
-              "neue anw", "nueva instr", "nuevas instr", "nova instr", "novas instr",
-              "nouvelle instr", "nouvelles instr", "nuove istr")
+_INJ_STEMS = (
+    "ignor",
+    "disregard",
+    "forget",
+    "overrid",
+    "bypass",
+    "circumvent",
+    "abandon",
+    "discard",
+    "aside",
+    "throw out",
+    "scrap",
+    "suspend",
+    "disabl",
+    "turn off",
+    "follow",
+    "attention",
+    "reveal",
+    "system",
+    "instruc",
+    "prompt",
+    "secrets",
+    "password",
+    "api key",
+    "credential",
+    "config",
+    "you are now",
+    "from now on",
+    "act as",
+    "pretend",
+    "jailbreak",
+    "dan mode",
+    "developer",
+    "god mode",
+    "anything now",
+    "only with",
+    "instead,",
+    "instead write",
+    "instead say",
+    "instead output",
+    "instead print",
+    "rather write",
+    "rather say",
+    "olvid",
+    "esque",
+    "oubli",
+    "vergiss",
+    "vergessen",
+    "dimentic",
+    "desconsider",
+    "descarta",
+    "nao siga",
+    "revel",
+    "muestra",
+    "mostra",
+    "zeig",
+    "verrat",
+    "affich",
+    "rivela",
+    "imprim",
+    "mensaje",
+    "mensagem",
+    "message",
+    "messaggio",
+    "nachricht",
+    "anweisung",
+    "regeln",
+    "richtlinien",
+    "istruzion",
+    "regole",
+    "reglas",
+    "regras",
+    "consignes",
+    "regles",
+    "directri",
+    "diretriz",
+    "new task",
+    "new rules",
+    "new directive",
+    "new orders",
+    "neue anw",
+    "nueva instr",
+    "nuevas instr",
+    "nova instr",
+    "novas instr",
+    "nouvelle instr",
+    "nouvelles instr",
+    "nuove istr",
+)
 _ROLE_STEMS = tuple(
     f"{role}{sep}"
-    for role in ("system", "assistant", "developer", "admin", "administrator", "ai", "model",
-                 "bot", "chatbot", "gpt", "llm", "sys", "operator", "user", "instruction",
-                 "instructions")
+    for role in (
+        "system",
+        "assistant",
+        "developer",
+        "admin",
+        "administrator",
+        "ai",
+        "model",
+        "bot",
+        "chatbot",
+        "gpt",
+        "llm",
+        "sys",
+        "operator",
+        "user",
+        "instruction",
+        "instructions",
+    )
     for sep in (":", " :", ",")
 ) + ("[inst", "[/inst", "[sys", "[system", "<|", "<<sys", "<system", "</sys")
-_ENC_STEMS = ("base", "rot", "caesar", "hex", "encod", "encrypt", "cipher", "obfuscat",
-              "scrambl", "decod", "decrypt", "reverse")
+_ENC_STEMS = (
+    "base",
+    "rot",
+    "caesar",
+    "hex",
+    "encod",
+    "encrypt",
+    "cipher",
+    "obfuscat",
+    "scrambl",
+    "decod",
+    "decrypt",
+    "reverse",
+)
 
 
-def _any(text: str, stems: tuple[str, ...]) -> bool:
-    """Does `text` hold one of `stems`? (a C substring search each: microseconds)"""
-    return any(st in text for st in stems)
+class Stems:
+    """A family's trigger stems, looked up by the first letters of the text's words: a story
+    is tested against the few stems whose first letters it holds, not against all of them
+    (one pass over its words instead of a substring search per stem)."""
+
+    __slots__ = ("by_key", "odd")
+
+    def __init__(self, stems: tuple[str, ...]) -> None:
+        self.by_key: dict[str, list[str]] = {}
+        self.odd: list[str] = []
+        for st in stems:
+            lead = re.match(r"[a-z]+", st.lstrip())
+            if lead is None or len(lead.group(0)) < 2:
+                self.odd.append(st)
+            else:
+                self.by_key.setdefault(lead.group(0)[:3], []).append(st)
+
+    def found(self, text: str, keys: frozenset[str]) -> bool:
+        if any(st in text for st in self.odd):
+            return True
+        for k in keys.intersection(self.by_key):
+            if any(st in text for st in self.by_key[k]):
+                return True
+        return False
+
+
+_WORDS_RE = re.compile(r"[a-z]+")
+
+
+def keys_of(text: str) -> frozenset[str]:
+    """The 2- and 3-letter heads of the words of a folded text (what `Stems.found` looks up)."""
+    words = set(_WORDS_RE.findall(text))
+    return frozenset({w[:3] for w in words} | {w[:2] for w in words if len(w) == 2})
+
+
+def _any(text: str, stems: Stems, keys: frozenset[str] | None = None) -> bool:
+    """Does `text` hold one of `stems`?"""
+    return stems.found(text, keys_of(text) if keys is None else keys)
+
+
+INJ_STEMS = Stems(_INJ_STEMS)
+ROLE_STEMS = Stems(_ROLE_STEMS)
+ENC_STEMS = Stems(_ENC_STEMS)
 
 
 # --- injection ---------------------------------------------------------------------------------
@@ -168,13 +310,13 @@ def injection(text: str, raw: str | None = None) -> list[str]:
     written, for payloads whose case matters (base64)."""
     raw = text if raw is None else raw
     hits = []
-    if _any(text, _INJ_STEMS):
+    if _any(text, INJ_STEMS):
         hits += [m.group(0).strip() for m in INJECTION_RE.finditer(text)]
-    if _any(text, _ROLE_STEMS):
-        hits += [m.group(0).strip(" \n.!?\"“”(") for m in ROLE_RE.finditer(text)]
+    if _any(text, ROLE_STEMS):
+        hits += [m.group(0).strip(' \n.!?"“”(') for m in ROLE_RE.finditer(text)]
     if not text.isascii():
         hits += [m.group(0) for m in _JA_RE.finditer(text)]
-    enc = _ENCODED_WORD.search(text) if _any(text, _ENC_STEMS) else None
+    enc = _ENCODED_WORD.search(text) if _any(text, ENC_STEMS) else None
     if enc:
         for e in _ENCODED_WORD.finditer(text):
             if _OBEY_WORD.search(text, max(0, e.start() - 120), e.end() + 120):
@@ -248,35 +390,172 @@ _SHAME_RE = re.compile(
 )
 
 
-_JUDGING_STEMS = ("sad", "pathetic", "embarrass", "tragic", "questionab", "dubious", "worr",
-                  "alarm", "concern", "troubl", "unhinged", "deranged", "lonely", "sorry",
-                  "creepy", "cringe", "shame", "laughab", "ridicul", "absurd", "unhealthy",
-                  "obsessive", "desperat", "painful", "piti", "lame", "dork", "nerd", "weird",
-                  "bizarre", "sketchy", "dodgy", "dismal", "bleak", "grim", "depress", "woeful",
-                  "miserab", "awful", "terribl", "horribl", "dreadful", "atrocious", "abysmal",
-                  "cursed", "unforgiv", "indefens", "inexplic", "baffl", "disturb", "crushing",
-                  "humiliat", "mortify", "shock", "scandal", "ugly", "silly", "dumb", "stupid",
-                  "guilty")
-_SHAME_STEMS = ("grass", "lawn", "turf", "greenery", "outside", "outdoors", "out more",
-                "out of the house", "the sun", "sunlight", "some sun", "daylight", "a life",
-                "hobby", "friends", "help", "grip", "no life", "no friends", "no social",
-                "no shame", "no self", "no dignity", "no chill", "zero ", "without a", "judg",
-                "intervention", "red flag", "problem", "issues", "hurt you", "you ok", "loser",
-                "nerd", "weirdo", "hermit", "recluse", "shut-in", "shutin", "basement",
-                "friendless", "couch", "lifer", "?", "yikes", "oof")
-_SOCIAL_STEMS = ("friend", "social", "life", "outside", "outdoors", "house", "room", "sun",
-                 "daylight", "people", "human", "date", "dating", "partner", "girlfriend",
-                 "boyfriend", "sleep", "job", "hobb", "talk", "grass", "go out", "went out",
-                 "conversation", "phone", "real world", "real life", "interests", "ok", "alright",
-                 "all right", "worried", "help", "lonely", "bored", "single", "night", "weekend")
+_JUDGING_STEMS = Stems(
+    (
+        "sad",
+        "pathetic",
+        "embarrass",
+        "tragic",
+        "questionab",
+        "dubious",
+        "worr",
+        "alarm",
+        "concern",
+        "troubl",
+        "unhinged",
+        "deranged",
+        "lonely",
+        "sorry",
+        "creepy",
+        "cringe",
+        "shame",
+        "laughab",
+        "ridicul",
+        "absurd",
+        "unhealthy",
+        "obsessive",
+        "desperat",
+        "painful",
+        "piti",
+        "lame",
+        "dork",
+        "nerd",
+        "weird",
+        "bizarre",
+        "sketchy",
+        "dodgy",
+        "dismal",
+        "bleak",
+        "grim",
+        "depress",
+        "woeful",
+        "miserab",
+        "awful",
+        "terribl",
+        "horribl",
+        "dreadful",
+        "atrocious",
+        "abysmal",
+        "cursed",
+        "unforgiv",
+        "indefens",
+        "inexplic",
+        "baffl",
+        "disturb",
+        "crushing",
+        "humiliat",
+        "mortify",
+        "shock",
+        "scandal",
+        "ugly",
+        "silly",
+        "dumb",
+        "stupid",
+        "guilty",
+    )
+)
+_SHAME_STEMS = Stems(
+    (
+        "grass",
+        "lawn",
+        "turf",
+        "greenery",
+        "outside",
+        "outdoors",
+        "out more",
+        "out of the house",
+        "the sun",
+        "sunlight",
+        "some sun",
+        "daylight",
+        "a life",
+        "hobby",
+        "friends",
+        "help",
+        "grip",
+        "no life",
+        "no friends",
+        "no social",
+        "no shame",
+        "no self",
+        "no dignity",
+        "no chill",
+        "zero ",
+        "without a",
+        "judg",
+        "intervention",
+        "red flag",
+        "problem",
+        "issues",
+        "hurt you",
+        "you ok",
+        "loser",
+        "nerd",
+        "weirdo",
+        "hermit",
+        "recluse",
+        "shut-in",
+        "shutin",
+        "basement",
+        "friendless",
+        "couch",
+        "lifer",
+        "?",
+        "yikes",
+        "oof",
+    )
+)
+_SOCIAL_STEMS = Stems(
+    (
+        "friend",
+        "social",
+        "life",
+        "outside",
+        "outdoors",
+        "house",
+        "room",
+        "sun",
+        "daylight",
+        "people",
+        "human",
+        "date",
+        "dating",
+        "partner",
+        "girlfriend",
+        "boyfriend",
+        "sleep",
+        "job",
+        "hobb",
+        "talk",
+        "grass",
+        "go out",
+        "went out",
+        "conversation",
+        "phone",
+        "real world",
+        "real life",
+        "interests",
+        "ok",
+        "alright",
+        "all right",
+        "worried",
+        "help",
+        "lonely",
+        "bored",
+        "single",
+        "night",
+        "weekend",
+    )
+)
 
 
-def shaming(text: str) -> list[str]:
+def shaming(text: str, keys: frozenset[str] | None = None) -> list[str]:
     """Shaming forms in `text`: judging a habit, rhetorical questions, "touch grass"."""
     hits = []
-    if _any(text, _SHAME_STEMS) or _any(text, _JUDGING_STEMS):
+    keys = keys_of(text) if keys is None else keys
+    if _any(text, _SHAME_STEMS, keys) or _any(text, _JUDGING_STEMS, keys):
         hits += [m.group(0).strip() for m in _SHAME_RE.finditer(text)]
-    if "?" in text and _any(text, _SOCIAL_STEMS):
+    if "?" in text and _any(text, _SOCIAL_STEMS, keys):
         hits += [m.group(0).strip() for m in _QUESTION_RE.finditer(text)]
     return list(dict.fromkeys(hits))
 
@@ -310,24 +589,105 @@ _IDIOM_RE = re.compile(
 )
 
 
-_IDIOM_STEMS = ("knife", "knives", "dagger", "blade", "machete", "shank", "bullet", "shotgun",
-                "pistol", "revolver", "grenade", "gunpoint", "sniper", "bayonet", "knuckles",
-                "stab", "strangl", "chok", "bludgeon", "maim", "disembowel", "gut", "punch",
-                "black eye", "bloody", "broken", "pulp", "bleed", "blood", "ribs", "jugular",
-                "headshot", "body count", "trigger", "loaded gun", "night stand", "hook",
-                "booty", "sheets", "steam", "raunch", "kinky", "seduc", "sensual", "lust",
-                "x-rated", "nsfw", "strip", "lap dance", "foreplay", "aphrodisiac", "hot and",
-                "making out", "make out", "netflix", "benefits", "sack", "bedroom", "pill",
-                "line of", "lines", "kite", "blazed", "spliff", "doobie", "edibles", "shroom",
-                "mushroom", "acid", "tripping", "ecstasy", "joint", "powder", "needle", "shot",
-                "tequila", "crawl", "keg", "wasted", "plastered", "sloshed", "smashed",
-                "hammered", "buzzed", "tipsy", "drunk", "pint", "cocktail", "happy hour",
-                "bottle of")
+_IDIOM_STEMS = Stems(
+    (
+        "knife",
+        "knives",
+        "dagger",
+        "blade",
+        "machete",
+        "shank",
+        "bullet",
+        "shotgun",
+        "pistol",
+        "revolver",
+        "grenade",
+        "gunpoint",
+        "sniper",
+        "bayonet",
+        "knuckles",
+        "stab",
+        "strangl",
+        "chok",
+        "bludgeon",
+        "maim",
+        "disembowel",
+        "gut",
+        "punch",
+        "black eye",
+        "bloody",
+        "broken",
+        "pulp",
+        "bleed",
+        "blood",
+        "ribs",
+        "jugular",
+        "headshot",
+        "body count",
+        "trigger",
+        "loaded gun",
+        "night stand",
+        "hook",
+        "booty",
+        "sheets",
+        "steam",
+        "raunch",
+        "kinky",
+        "seduc",
+        "sensual",
+        "lust",
+        "x-rated",
+        "nsfw",
+        "strip",
+        "lap dance",
+        "foreplay",
+        "aphrodisiac",
+        "hot and",
+        "making out",
+        "make out",
+        "netflix",
+        "benefits",
+        "sack",
+        "bedroom",
+        "pill",
+        "line of",
+        "lines",
+        "kite",
+        "blazed",
+        "spliff",
+        "doobie",
+        "edibles",
+        "shroom",
+        "mushroom",
+        "acid",
+        "tripping",
+        "ecstasy",
+        "joint",
+        "powder",
+        "needle",
+        "shot",
+        "tequila",
+        "crawl",
+        "keg",
+        "wasted",
+        "plastered",
+        "sloshed",
+        "smashed",
+        "hammered",
+        "buzzed",
+        "tipsy",
+        "drunk",
+        "pint",
+        "cocktail",
+        "happy hour",
+        "bottle of",
+    )
+)
 
 
-def idioms(text: str) -> list[str]:
+def idioms(text: str, keys: frozenset[str] | None = None) -> list[str]:
     """Figures of speech that put violence, sex or drugs in a story (see module doc)."""
-    if not _any(text, _IDIOM_STEMS):
+    if not _any(text, _IDIOM_STEMS, keys):
         return []
     return list(dict.fromkeys(m.group(0) for m in _IDIOM_RE.finditer(text)))
 
@@ -354,22 +714,92 @@ _INFER_RE = re.compile(
 )
 
 
-_INFER_STEMS = ("going through", "dealing with", "healing", "recover", "grie", "mourn",
-                "struggl", "hurting", "heartbr", "lonely", "depress", "sad", "down", "low",
-                "anxious", "stress", "burn", "in love", "falling for", "single", "pregnan",
-                "expecting", "sick", "unwell", " ill", "sober", "getting over", "nursing",
-                "missing someone", "coping", "processing", "working through", "dark place",
-                "rough", "on the mend", "hard time", "tough", "dark", "difficult", "break",
-                "divorce", "split up", "your ex", "rebound", "bereave", "funeral", "passed away",
-                "hospital", "rehab", "relapse", "sobri", "medicat", "meds", "antidepress",
-                "chemo", "diagnos", "pray", "church", "mosque", "synagogue", "ramadan", "sabbath",
-                "pride", "coming out", "election", "ballot", "rally", "protest", "picket",
-                "unemploy", "laid off", "fired from", "panic", "burnout", "mental", "self-care",
-                "self care", "therapy")
+_INFER_STEMS = Stems(
+    (
+        "going through",
+        "dealing with",
+        "healing",
+        "recover",
+        "grie",
+        "mourn",
+        "struggl",
+        "hurting",
+        "heartbr",
+        "lonely",
+        "depress",
+        "sad",
+        "down",
+        "low",
+        "anxious",
+        "stress",
+        "burn",
+        "in love",
+        "falling for",
+        "single",
+        "pregnan",
+        "expecting",
+        "sick",
+        "unwell",
+        " ill",
+        "sober",
+        "getting over",
+        "nursing",
+        "missing someone",
+        "coping",
+        "processing",
+        "working through",
+        "dark place",
+        "rough",
+        "on the mend",
+        "hard time",
+        "tough",
+        "dark",
+        "difficult",
+        "break",
+        "divorce",
+        "split up",
+        "your ex",
+        "rebound",
+        "bereave",
+        "funeral",
+        "passed away",
+        "hospital",
+        "rehab",
+        "relapse",
+        "sobri",
+        "medicat",
+        "meds",
+        "antidepress",
+        "chemo",
+        "diagnos",
+        "pray",
+        "church",
+        "mosque",
+        "synagogue",
+        "ramadan",
+        "sabbath",
+        "pride",
+        "coming out",
+        "election",
+        "ballot",
+        "rally",
+        "protest",
+        "picket",
+        "unemploy",
+        "laid off",
+        "fired from",
+        "panic",
+        "burnout",
+        "mental",
+        "self-care",
+        "self care",
+        "therapy",
+    )
+)
 
 
-def sensitive(text: str) -> list[str]:
+def sensitive(text: str, keys: frozenset[str] | None = None) -> list[str]:
     """The story inferring the listener's health, relationships, beliefs or circumstances."""
-    if not _any(text, _INFER_STEMS):
+    if not _any(text, _INFER_STEMS, keys):
         return []
     return list(dict.fromkeys(m.group(0) for m in _INFER_RE.finditer(text)))

@@ -85,6 +85,10 @@ _SPACE_OUT = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not ("a" <= c <= "z" or "0" <= c <= "9")}
 )
 _RUN3 = re.compile(r"([a-z])\1{2,}")
+#: a word with one or two letters masked by *, # or _ (and at least two real letters)
+_MASKED = re.compile(
+    r"(?<![\w*#])[a-z]+[*#_][a-z*#_]*[a-z]+|(?<![\w*#])[a-z]{2,}[*#_]{1,2}(?![\w*#])"
+)
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -292,6 +296,20 @@ class Matcher:
             for h in self._scan(view, False):
                 hits[h] = None
         return list(hits)
+
+    def masked(self, text: str) -> list[Hit]:
+        """Hits for words written with a letter masked ("dr*nk", "c#caine", "w_ine"): each
+        mask stands for one letter. Only words holding a mask are tried, against the single
+        words of the table (a few hundred), so a story without one costs one scan."""
+        out: list[Hit] = []
+        for tok in _MASKED.findall(fold(text)):
+            rx = re.compile(re.escape(tok).replace(r"\*", "[a-z]").replace(r"\#", "[a-z]")
+                            .replace("_", "[a-z]") + "(?:s|es)?")  # fmt: skip
+            for word, (category, label) in self._single.items():
+                if len(word) >= 4 and rx.fullmatch(word):
+                    out.append(Hit(category, label))
+                    break
+        return list(dict.fromkeys(out))
 
     def first(self, text: str) -> str | None:
         """The category of the first hit, or None."""
