@@ -356,6 +356,12 @@ _YEAR_SCOPE = re.compile(
 )
 
 
+_DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
+              "bedtime", "date")  # fmt: skip
+_YEAR_STEMS = ("year", "19", "20", "total", "told", "overall", "month", "annual", "all-time",
+               "all time")  # fmt: skip
+
+
 def sentence_scope(run: Run, pos: int) -> str | None:
     """What the sentence at `pos` is about: "day" (the requested day: "that day", its date,
     its weekday), "year" ("this year", "all year", "in total"), or None (both or neither)."""
@@ -381,11 +387,14 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
     for sp in run.names:  # "Autumn of the Morning" the track says nothing of a morning
         if s0 <= sp.start and sp.end <= s1:
             text = text[: sp.start - s0] + " " * (sp.end - sp.start) + text[sp.end - s0 :]
-    day = bool(_DAY_SCOPE.search(text))
+    low = text.lower()
+    day = any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None
     if not day:
         d = run.ix.day
-        day = _date_rx(MONTHS[d.month - 1], d.day, WEEKDAYS[d.weekday()]).search(text) is not None
-    year = bool(_YEAR_SCOPE.search(text))
+        month, weekday = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]
+        if month.lower() in low or weekday.lower() in low:
+            day = _date_rx(month, d.day, weekday).search(text) is not None
+    year = any(w in low for w in _YEAR_STEMS) and _YEAR_SCOPE.search(text) is not None
     if day and not year:
         return "day"
     if year and not day:

@@ -93,7 +93,11 @@ def check_safety(
     hits = [f"{h.category}: '{h.term}'" for h in lex.unsafe.find(text)]
     if "*" in text or "#" in text or "_" in text:
         hits += [f"{h.category} (masked): '{h.term}'" for h in lex.unsafe.masked(text)]
-    hits += [f"{h.category} (idiom): '{h.term}'" for h in lex.idioms.find(masked)]
+    by_family: dict[str, list[tuple[str, str]]] = {}
+    for h in lex.story_terms.find(masked):
+        family, category = h.category.split(":", 1)
+        by_family.setdefault(family, []).append((category, h.term))
+    hits += [f"{cat} (idiom): '{term}'" for cat, term in by_family.get("idiom", [])]
     hits += [f"unsafe figure of speech: '{x}'" for x in forms.idioms(plain_masked, keys)]
     checks.append(_check("safety.lexicon", list(dict.fromkeys(hits))))
 
@@ -107,15 +111,14 @@ def check_safety(
     pii = find_pii(text, masked, user_id=uy.user_id, year=uy.window.year)
     checks.append(_check("safety.pii", pii))
 
-    sens = lex.sensitive.find(masked)
-    sens_r = [f"{h.category} inference: '{h.term}'" for h in sens]
+    sens_r = [f"{cat} inference: '{term}'" for cat, term in by_family.get("sensitive", [])]
     sens_r += [f"inference: '{x}'" for x in forms.sensitive(plain_masked, keys)]
     checks.append(_check("safety.sensitive", list(dict.fromkeys(sens_r))))
-    shame = [f"shaming: '{h.term}'" for h in lex.shaming.find(masked)]
+    shame = [f"shaming: '{term}'" for _, term in by_family.get("shaming", [])]
     shame += [f"shaming: '{x}'" for x in forms.shaming(plain_masked, keys)]
     checks.append(_check("safety.shaming", list(dict.fromkeys(shame))))
 
-    inj = [f"instruction-like text: '{h.term}'" for h in lex.injection.find(masked)]
+    inj = [f"instruction-like text: '{term}'" for _, term in by_family.get("injection", [])]
     inj += [f"instruction-like text: '{x}'" for x in forms.injection(plain(text), text)]
     titles = injection_titles(flagged)
     story_sh = _shingles(text) if titles else set()

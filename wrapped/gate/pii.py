@@ -146,10 +146,11 @@ _BIRTH_WORD = re.compile(
     r"n[ée]e?|nato|nata|cumpleaños|aniversário|geburtstag|anniversaire|compleanno)\b|生年月日|生まれ",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 HANDLE_RE = re.compile(r"(?<![\w@])@[A-Za-z_][\w.]{2,29}\b")
 SSN_RE = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
-IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
+IBAN_RE = re.compile(r"\b(?=[A-Z]{2}\d)[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
 
 
 def _phones(text: str) -> list[str]:
@@ -190,7 +191,7 @@ def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
         masked = unicodedata.normalize("NFKC", masked)
-    has_digit = any(c.isdigit() for c in text)
+    has_digit = _DIGIT.search(text) is not None
     found: list[str] = []
     checks: list[tuple[re.Pattern[str], str, str]] = [
         (EMAIL_RE, "e-mail address", "@"),
@@ -210,7 +211,7 @@ def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
             continue
         found += [f"{what}: '{m.group(0)}'" for m in rx.finditer(text)]
     low = text.lower()
-    if " at " in low or "[at]" in low or "(at)" in low:
+    if (" at " in low and "dot" in low) or "[at]" in low or "(at)" in low or "{at}" in low:
         found += [f"e-mail address: '{m.group(0)}'" for m in EMAIL_SPOKEN_RE.finditer(text)]
     if has_digit:
         if "dot" in low or "[.]" in text or "(.)" in text:

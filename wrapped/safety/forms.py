@@ -275,7 +275,7 @@ _OBEY_WORD = re.compile(
     r"\b(?:follow|obey|execute|run|carry\s+out|comply|do\s+(?:what|as)|act\s+on|apply|perform|"
     r"then\s+do|implement|treat\s+it\s+as|instructions?|whatever\s+it\s+says)\b",
 )
-_LONG_RUN = re.compile(r"[A-Za-z0-9+/]{16}|(?:[0-9a-fA-F]{2}[\s:]?){10}")
+_LONG_RUN = re.compile(r"[A-Za-z0-9+/]{16}|\d[0-9a-fA-F]?[\s:]?[0-9a-fA-F]{2}[\s:]?[0-9a-fA-F]{2}[\s:]?\d")
 _B64_TOKEN = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/])")
 _HEX_TOKEN = re.compile(r"\b(?:[0-9a-fA-F]{2}[\s:]?){10,}\b")
 
@@ -309,14 +309,15 @@ def injection(text: str, raw: str | None = None) -> list[str]:
     """Instruction-like spans in `text` (the folded view; see module doc). `raw`: the text as
     written, for payloads whose case matters (base64)."""
     raw = text if raw is None else raw
+    keys = keys_of(text)
     hits = []
-    if _any(text, INJ_STEMS):
+    if _any(text, INJ_STEMS, keys):
         hits += [m.group(0).strip() for m in INJECTION_RE.finditer(text)]
-    if _any(text, ROLE_STEMS):
+    if _any(text, ROLE_STEMS, keys):
         hits += [m.group(0).strip(' \n.!?"“”(') for m in ROLE_RE.finditer(text)]
     if not text.isascii():
         hits += [m.group(0) for m in _JA_RE.finditer(text)]
-    enc = _ENCODED_WORD.search(text) if _any(text, ENC_STEMS) else None
+    enc = _ENCODED_WORD.search(text) if _any(text, ENC_STEMS, keys) else None
     if enc:
         for e in _ENCODED_WORD.finditer(text):
             if _OBEY_WORD.search(text, max(0, e.start() - 120), e.end() + 120):

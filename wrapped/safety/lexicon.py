@@ -129,11 +129,23 @@ def _confusables() -> dict[int, str]:
     return table
 
 
+@cache
+def _confusable_chars() -> frozenset[str]:
+    return frozenset(map(chr, _confusables()))
+
+
+def _disguised(text: str) -> bool:
+    """Does `text` hold an invisible character or a look-alike of a Latin letter?"""
+    return _INVISIBLE.search(text) is not None or not _confusable_chars().isdisjoint(text)
+
+
 def plain(text: str) -> str:
     """`fold(text)` with invisible characters removed and look-alike letters mapped to Latin:
     the view that the safety forms (`wrapped.safety.forms`) read."""
     if text.isascii():
         return text.lower()
+    if not _disguised(text):
+        return fold(text)
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
     # only words that mix Latin with look-alikes, or are made of look-alikes only, are mapped:
     # a Greek or Cyrillic name stays itself
@@ -185,7 +197,7 @@ def _long_views(text: str) -> tuple[str, ...]:
 def _views(text: str) -> tuple[str, ...]:
     base = fold(text)
     variants = [base]
-    if not text.isascii():
+    if not text.isascii() and _disguised(text):
         unhidden = plain(text)
         if unhidden != base:
             variants.append(unhidden)
@@ -334,6 +346,18 @@ class Lexicon:
         #: figures of speech of unsafe themes: matched on stories, never on titles (a title
         #: may well be "Knife Party"; a story may not say "a knife to the ribs")
         self.idioms = Matcher(data.get("idioms", {}))
+        #: sensitive, shaming, injection and idiom terms in one table ("family:category"), for
+        #: the output side, which matches all four on the same text: one scan instead of four
+        combined: dict[str, list[str]] = {}
+        for family, table in (
+            ("sensitive", data.get("sensitive", {})),
+            ("shaming", {"shaming": data.get("shaming", [])}),
+            ("injection", {"injection": data.get("injection", [])}),
+            ("idiom", data.get("idioms", {})),
+        ):
+            for category, terms in table.items():
+                combined[f"{family}:{category}"] = terms
+        self.story_terms = Matcher(combined)
         self.allow = frozenset(
             " ".join(_NON_ALNUM.sub(" ", fold(x)).split()) for x in data.get("allow", [])
         )
