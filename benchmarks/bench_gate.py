@@ -299,7 +299,9 @@ def main(argv: list[str] | None = None) -> None:
         print_misses(misses)
 
     cold, warm = throughput(raw, records, repeat=1 if args.quick else 3)
-    print("\nthroughput without the judge, one core (stories per CPU-second of the checking thread):")
+    print(
+        "\nthroughput without the judge, one core (stories per CPU-second of the checking thread):"
+    )
     print(f"  cold (first story of each listener-day) {cold:8.0f} stories/s  "
           f"ratio to {TARGET_PER_S:.0f}/s target {cold / TARGET_PER_S:.2f}")  # fmt: skip
     print(f"  warm (re-check, e.g. regeneration)      {warm:8.0f} stories/s  "

@@ -369,7 +369,8 @@ def sentence_scope(run: Run, pos: int) -> str | None:
     memo = run.memo
     key = ("scope", s0)
     if key in memo:
-        return memo[key]
+        known = memo[key]
+        return known if isinstance(known, str) else None
     memo[key] = scope = _scope(run, s0, s1)
     return scope
 

@@ -220,9 +220,9 @@ def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
         words = set(_WORDS.findall(masked.lower()))
         if "丁目" in masked or "〒" in masked:
             words.update(("丁目", "〒"))
-        for rx, needs in ADDRESS_RES:
-            if needs is None or not needs.isdisjoint(words):
-                found += [f"street address: '{m.group(0)}'" for m in rx.finditer(masked)]
+        for address_rx, need_words in ADDRESS_RES:
+            if need_words is None or not need_words.isdisjoint(words):
+                found += [f"street address: '{m.group(0)}'" for m in address_rx.finditer(masked)]
         found += [f"post code: '{m.group(0)}'" for m in POSTCODE_RE.finditer(masked)]
         if _YEAR.search(text):
             found += [f"date of birth: '{d}'" for d in _dates_of_birth(text, year)]
