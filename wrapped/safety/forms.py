@@ -33,6 +33,21 @@ import re
 
 _W = r"(?:\s+[\w'’-]+){0,5}?\s+"
 _INJ_STEMS = (
+    "repeat",
+    "print",
+    "output",
+    "show",
+    "reveal",
+    "echo",
+    "begin your",
+    "start your",
+    "sudo",
+    "admin",
+    "override",
+    "your new",
+    "your real",
+    "your actual",
+    "your true",
     "ignor",
     "disregard",
     "forget",
@@ -240,6 +255,11 @@ INJECTION_RE = re.compile(
     r"unrestricted|evil|different|new)|pretend\s+(?:you\s+are|to\s+be)|jailbreak|"
     r"dan\s+mode|developer\s+mode|god\s+mode|do\s+anything\s+now)\b"
     r"|(?:respond|reply|answer)\s+only\s+with\b|(?:instead|rather),?\s+(?:write|say|output|print)\b"
+    r"|\b(?:repeat|print|output|show|reveal|echo)\s+(?:back\s+)?(?:the\s+|all\s+(?:the\s+)?)?"
+    r"(?:text|words|message|messages|everything|lines)\s+(?:above|before\s+this|you\s+were\s+given)\b"
+    r"|\b(?:begin|start)\s+your\s+(?:reply|response|answer)\s+with\b|\bsudo\b"
+    r"|\badmin(?:istrator)?\s+override\b|\boverride\s+code\b"
+    r"|\byour\s+(?:new|real|actual|true)\s+(?:task|job|instructions?|orders)\s+(?:is|are)\b"
     # other languages of the listeners' markets
     r"|\b(?:ignora|ignore[sz]?|ignorar|ignoriere|ignorieren|olvida|olvide|esque[cç]a|oublie[z]?|"
     r"vergiss|vergessen|dimentica|desconsidere|descarta|n[ãa]o\s+siga)\b[^.!?\n]{0,40}?"
@@ -389,7 +409,12 @@ _SHAME_RE = re.compile(
     r"(?:a\s+)?(?:problem|issues)\b|\bwho\s+hurt\s+you\b|\bare\s+you\s+ok(?:ay)?\b"
     r"|\b(?:loser|losers|nerd|weirdo|hermit|recluse|shut-?in|basement[- ]dweller|"
     r"friendless|couch\s+potato|no-?lifer?)\b"
-    r"|\b(?:seriously|really|honestly),?\s+(?:though\s*)?\?|\byikes\b|\boof\b",
+    r"|\b(?:seriously|really|honestly),?\s+(?:though\s*)?\?|\byikes\b|\boof\b"
+    r"|\bstep(?:ping)?\s+away\s+from\s+(?:the|your)\s+(?:headphones|speakers|phone|screen|aux)\b"
+    r"|\blog\s+off\b|\bput\s+(?:the|your)\s+(?:phone|headphones)\s+down\b"
+    r"|\b(?:empty|blank|quiet|non-?existent|tragic|sad)\s+social\s+(?:calendar|life)\b"
+    r"|\bnot\s+(?:exactly\s+)?(?:a|the)\s+(?:party\s+animal|social\s+butterfly)\b"
+    r"|\bcall\s+your\s+(?:mum|mom|mother|friends|family)\b|\bhermit\s+mode\b",
 )
 
 
@@ -459,6 +484,17 @@ _JUDGING_STEMS = Stems(
 )
 _SHAME_STEMS = Stems(
     (
+        "step away",
+        "stepping away",
+        "log off",
+        "put the",
+        "put your",
+        "social calendar",
+        "social life",
+        "party animal",
+        "social butterfly",
+        "call your",
+        "hermit",
         "grass",
         "lawn",
         "turf",
@@ -574,7 +610,10 @@ _IDIOM_RE = re.compile(
     r"black\s+eye|bloody\s+(?:nose|lip|knuckles)|broken\s+(?:jaw|nose|bones?|ribs?)|"
     r"beat(?:en)?\s+to\s+a\s+pulp|bleed(?:ing)?\s+out|blood\s+(?:everywhere|on\s+the)|"
     r"in\s+cold\s+blood|(?:to|in)\s+the\s+(?:ribs|jugular)|headshot|body\s+count|"
-    r"pull(?:ed|s)?\s+the\s+trigger|trigger[- ]happy|loaded\s+gun)\b"
+    r"pull(?:ed|s)?\s+the\s+trigger|trigger[- ]happy|loaded\s+gun|violent|violence|bloodied|"
+    r"bruised|throw(?:ing)?\s+hands|punch-up|beatdown|gun\s+to\s+(?:your|the|my)\s+head|"
+    r"hit\s?man|assassins?|frisky|sultry|skinny[- ]dipping|nightcaps?|bender|benders|"
+    r"three\s+sheets\s+to\s+the\s+wind|liquid\s+courage|bar\s+tab|booze\s+cruise)\b"
     r"|\b(?:one[- ]night\s+stands?|hook[- ]?ups?|hooking\s+up|booty\s+calls?|between\s+the\s+sheets|"
     r"(?:steamy|steamier|steamiest|raunch\w*|kinky|seduct\w*|seduc\w*|sensual|"
     r"lustful|lusty|x-rated|nsfw|strip\s?(?:tease|club|per)s?|lap\s+dances?|foreplay|aphrodisiac\w*|"
@@ -594,6 +633,25 @@ _IDIOM_RE = re.compile(
 
 _IDIOM_STEMS = Stems(
     (
+        "violen",
+        "bloodied",
+        "bruised",
+        "hands",
+        "punch-up",
+        "beatdown",
+        "head",
+        "hit man",
+        "hitman",
+        "assassin",
+        "frisky",
+        "sultry",
+        "dipping",
+        "nightcap",
+        "bender",
+        "sheets",
+        "courage",
+        "bar tab",
+        "cruise",
         "knife",
         "knives",
         "dagger",
@@ -713,12 +771,22 @@ _INFER_RE = re.compile(
     r"medication|meds|antidepressants?|chemo|diagnos\w*|prayer|praying|pray|church|mosque|"
     r"synagogue|ramadan|sabbath|pride\s+parade|coming\s+out|election|"
     r"ballot|campaign\s+rally|protest(?:s|ing)?|picket|unemploy\w*|laid\s+off|fired\s+from|"
-    r"panic\s+attacks?|burnout|mental\s+health|self[- ]care|healing\s+era|therapy)\b",
+    r"panic\s+attacks?|burnout|mental\s+health|self[- ]care|healing\s+era|therapy)\b"
+    r"|\b(?:you|you've|you\s+were|you're|you\s+must\s+have\s+been)\s+(?:crying|cried|in\s+tears|"
+    r"in\s+your\s+feel(?:ing)?s|going\s+through\s+it|heartsick|lovesick)\b",
 )
 
 
 _INFER_STEMS = Stems(
     (
+        "crying",
+        "cried",
+        "tears",
+        "feels",
+        "feelings",
+        "through it",
+        "heartsick",
+        "lovesick",
         "going through",
         "dealing with",
         "healing",
