@@ -88,8 +88,10 @@ def check_safety(
 
     masked = _masked(text, ctx, request.day)
     # forms read the plain view: folded, look-alike letters mapped, invisible characters gone
+    plain_text = plain(text)
     plain_masked = plain(masked)
-    keys = forms.keys_of(plain_masked)
+    # the whole text's word heads: a superset of the masked text's, so a sound prefilter for both
+    keys = forms.keys_of(plain_text)
     hits = [f"{h.category}: '{h.term}'" for h in lex.unsafe.find(text)]
     if "*" in text or "#" in text or "_" in text:
         hits += [f"{h.category} (masked): '{h.term}'" for h in lex.unsafe.masked(text)]
@@ -119,7 +121,7 @@ def check_safety(
     checks.append(_check("safety.shaming", list(dict.fromkeys(shame))))
 
     inj = [f"instruction-like text: '{term}'" for _, term in by_family.get("injection", [])]
-    inj += [f"instruction-like text: '{x}'" for x in forms.injection(plain(text), text)]
+    inj += [f"instruction-like text: '{x}'" for x in forms.injection(plain_text, text, keys)]
     titles = injection_titles(flagged)
     story_sh = _shingles(text) if titles else set()
     for title in titles:

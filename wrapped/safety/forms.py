@@ -327,11 +327,11 @@ def _decoded_payloads(text: str) -> list[str]:
     return out
 
 
-def injection(text: str, raw: str | None = None) -> list[str]:
+def injection(text: str, raw: str | None = None, keys: frozenset[str] | None = None) -> list[str]:
     """Instruction-like spans in `text` (the folded view; see module doc). `raw`: the text as
     written, for payloads whose case matters (base64)."""
     raw = text if raw is None else raw
-    keys = keys_of(text)
+    keys = keys_of(text) if keys is None else keys
     hits = []
     if _any(text, INJ_STEMS, keys):
         hits += [m.group(0).strip() for m in INJECTION_RE.finditer(text)]
