@@ -18,7 +18,7 @@ from _gate_helpers import DAY, make_user_year
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wrapped.gate import amounts, grounding, numbers, output, when
+from wrapped.gate import amounts, grounding, numbers, pii, when
 from wrapped.gate.amounts import _MUSIC_ONLY, _NOUN_PATHS, _path_ok
 from wrapped.gate.facts import FactIndex, build_index
 from wrapped.gate.numbers import matches
@@ -194,17 +194,17 @@ _OLD_PATTERNS = {
         _I,
     ),
     "IPV4_RE": (
-        output.IPV4_RE,
+        pii.IPV4_RE,
         r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b",
         0,
     ),
     "IPV6_RE": (
-        output.IPV6_RE,
+        pii.IPV6_RE,
         r"\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:)+:[0-9a-fA-F:]*\b",
         0,
     ),
     "TIMESTAMP_RE": (
-        output.TIMESTAMP_RE,
+        pii.TIMESTAMP_RE,
         r"\b\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}\b|\b\d{10,13}\b",
         0,
     ),

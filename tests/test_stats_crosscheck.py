@@ -15,9 +15,22 @@ from wrapped.stats import compute_user_years
 from wrapped.stats.aggregates import core
 from wrapped.stats.model import ms_to_minutes
 from wrapped.stats.prepare import prepare
-from wrapped.stats.sqlcheck import CoreFrames, duckdb_core, pandas_core, zones_frame
+from wrapped.stats.sqlcheck import CoreFrames, duckdb_core, duckdb_query, pandas_core, zones_frame
 
 pytest.importorskip("duckdb")
+#: the by-plays rankings, written independently: more plays first, then more ms, then name
+_ARTISTS_BY_PLAYS = """SELECT user_id, name, plays, ms FROM (
+  SELECT user_id, artist AS name, COUNT(*) AS plays, SUM(ms) AS ms,
+         ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY COUNT(*) DESC, SUM(ms) DESC, artist) AS r
+  FROM w WHERE kind = 'track' AND artist IS NOT NULL GROUP BY user_id, artist
+) WHERE r <= $k ORDER BY user_id, r"""
+_TRACKS_BY_PLAYS = """SELECT user_id, name, "by", plays FROM (
+  SELECT user_id, track AS name, artist AS "by", COUNT(*) AS plays,
+         ROW_NUMBER() OVER (PARTITION BY user_id
+                            ORDER BY COUNT(*) DESC, SUM(ms) DESC, track, artist) AS r
+  FROM w WHERE kind = 'track' AND artist IS NOT NULL AND track IS NOT NULL
+  GROUP BY user_id, artist, track
+) WHERE r <= $k ORDER BY user_id, r"""
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 
@@ -30,6 +43,9 @@ def _check(ev: pd.DataFrame, prof: pd.DataFrame | None, cat: pd.DataFrame | None
     assert len(ref.days) > 0
     # and the public UserYears carry exactly the same numbers
     years = {u.user_id: u for u in compute_user_years(ev, profiles=prof, catalog=cat, settings=s)}
+    zones = zones_frame(p)
+    ap = duckdb_query(ev, zones, p.start, p.end, _ARTISTS_BY_PLAYS, k=s.top_k)
+    tp = duckdb_query(ev, zones, p.start, p.end, _TRACKS_BY_PLAYS, k=s.top_k)
     tot = ref.totals.set_index(["user_id", "kind"])
     for uid, u in years.items():
         for kind, amt in (
@@ -46,6 +62,14 @@ def _check(ev: pd.DataFrame, prof: pd.DataFrame | None, cat: pd.DataFrame | None
         tt = ref.top_tracks[ref.top_tracks.user_id == uid]
         assert [(r.name, r.by, r.ms) for r in u.top_tracks] == list(
             zip(tt["name"], tt["by"], tt["ms"], strict=True)
+        )
+        a = ap[ap.user_id == uid]
+        assert [(r.rank, r.name, r.plays, r.ms) for r in u.top_artists_by_plays] == list(
+            zip(range(1, len(a) + 1), a["name"], a["plays"], a["ms"], strict=True)
+        )
+        t = tp[tp.user_id == uid]
+        assert [(r.name, r.by, r.plays) for r in u.top_tracks_by_plays] == list(
+            zip(t["name"], t["by"], t["plays"], strict=True)
         )
         days = ref.days[ref.days.user_id == uid].set_index("day")
         assert u.totals.listening_days == len(days)

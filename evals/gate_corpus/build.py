@@ -519,6 +519,7 @@ def build(out: Path, *, seeds: int = 2) -> dict[str, Any]:
                 "story": story,
                 "previous": [p.model_dump(mode="json") for p in previous],
                 "detail": detail,
+                "split": "dev",
             }
         )
 

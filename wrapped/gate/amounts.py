@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from wrapped.gate.derive import estimated
 from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS, FactIndex
@@ -24,6 +25,7 @@ from wrapped.gate.numbers import (
     words_to_number,
 )
 from wrapped.gate.scan import Run, Span
+from wrapped.stats.model import MONTHS, WEEKDAYS
 
 _ORD_WORDS = {
     "first": 1,
@@ -113,12 +115,13 @@ def _nearest_name(run: Run, pos: int, end: int) -> Span | None:
 def _check_rank(
     run: Run, m: re.Match[str], rank: int | None, noun: str | None, any_rank: bool
 ) -> None:
-    sp = _nearest_name(run, m.start(), m.end())
+    sp = _name_for(run, m.start(), m.end())
     span = run.orig[m.start() : m.end()]
     if sp is None:
         return  # nothing named: no checkable claim
     lists = [LIST_NOUNS[noun.lower()]] if noun else list(TOP_LISTS)
-    got = [(lst, run.ix.ranks.get(lst, {}).get(sp.norm)) for lst in lists]
+    variants = ("", "_by_plays") if plays_claim(run, m.start()) else ("",)
+    got = [(lst + v, run.ix.ranks.get(lst + v, {}).get(sp.norm)) for lst in lists for v in variants]
     got = [(lst, r) for lst, r in got if r is not None]
     s0, s1 = run.sentence_bounds(m.start())
     sentence = run.orig[s0:s1].lower()
@@ -139,6 +142,278 @@ def _check_rank(
         f"{where}={sp.original}" if ok else None,
         f"{sp.original} is {where}" if got else f"{sp.original} is not in that top list",
     )
+
+
+#: forms that claim rank 1 without a number: "no one got more ... than X", "more ... than any
+#: other", "came back to most", "on repeat all year", "took the top spot", "your favourite? X"
+_NOUNS_RX = r"(?:artists?|acts?|bands?|singers?|songs?|tracks?|tunes?|albums?|records?|genres?|podcasts?|shows?|episodes?)"
+RANK1_THAN_RE = re.compile(
+    rf"\b(?=[nN])(?:no(?:\s+other)?\s+(?:one|body|{_NOUNS_RX})|nobody|nothing|none)\b[^.!?;]{{0,60}}?"
+    r"\b(?:more|longer|as\s+much|as\s+often|closer)\b[^.!?;]{0,40}?\b(?:than|as)\b",
+    re.IGNORECASE,
+)
+RANK1_ANY_RE = re.compile(
+    rf"\b(?=[mtaoaMTAO])(?:more\b[^.!?;]{{0,50}}?\bthan\s+(?:with\s+|to\s+|on\s+|for\s+)?(?:any(?:one|thing|body)?"
+    rf"(?:\s+(?:other|else))?(?:\s+{_NOUNS_RX})?|all\s+(?:the\s+)?(?:others|rest)|every(?:one|thing|"
+    rf"body)\s+else)|above\s+all\s+(?:others|else)|(?:over|ahead\s+of)\s+(?:all|every)\s+"
+    rf"(?:the\s+)?(?:others|rest|other\s+{_NOUNS_RX}))\b",
+    re.IGNORECASE,
+)
+RANK1_PHRASE_RE = re.compile(
+    r"\b(?=[cprotlnahswfmCPROTLNAHSWFM#])(?:came\s+back\s+to\s+(?:\w+\s+)?most|kept\s+coming\s+back\s+to|returned\s+to\s+"
+    r"(?:\w+\s+)?most|(?:played|streamed|spun|replayed|looped|heard|loved|picked|chose|"
+    r"reached\s+for|listened\s+to)\s+(?:\w+\s+)?(?:the\s+)?most(?:\s+often)?\b(?!\s+(?:on|that|of\s+the\s+day))|"
+    r"on\s+repeat\s+(?:all|the\s+whole|every|this)\s+(?:year|month)|(?:took|claimed|grabbed|"
+    r"won|holds?|held|earned|nabbed|snagged|secured)\s+(?:the\s+)?(?:top\s+spot|top\s+slot|"
+    r"crown|throne|gold(?:\s+medal)?|first\s+place|number[- ]one\s+spot|#1\s+spot|pole\s+position|"
+    r"title)|(?:in|at)\s+first\s+place|at\s+the\s+top\s+of\s+(?:your|the)\s+(?:list|chart|"
+    r"charts|pile|year|rankings?|leaderboard)|topped\s+your\s+(?:list|chart|charts|year|"
+    r"rankings?)|(?:led|headed|ruled|owned|dominated)\s+your\s+(?:year|list|chart|charts|"
+    r"rankings?)|(?:led|leads)\s+the\s+(?:pack|way|field)|reigned\s+supreme|the\s+(?:undisputed\s+)?"
+    r"(?:champion|winner|king|queen|mvp|gold\s+medallist)\s+of\s+your|"
+    r"(?:your\s+)?(?:most[- ](?:loved|listened(?:[- ]to)?|replayed|looped|heard|spun)|all[- ]time\s+favou?rite))\b",
+    re.IGNORECASE,
+)
+RANK_PLACE_RE = re.compile(
+    r"\b(?=[rsctfbjnRSCTFBJN#])(?:(runner[- ]ups?)|(?:(first|second|third|fourth|fifth)|([1-5])(?:st|nd|rd|th))"
+    r"[- ](?:place|spot|slot|position|fiddle|step)|(silver)(?:\s+medal)?|(bronze)(?:\s+medal)?|"
+    r"(?:close|distant)\s+(second|third)|just\s+(?:behind|below)|right\s+behind|"
+    r"number\s+(two|three|four|five)\s+(?:spot|slot|position|place))\b",
+    re.IGNORECASE,
+)
+_PLACE_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "two": 2,
+                "three": 3, "four": 4, "five": 5}  # fmt: skip
+RANK_LIST_RE = re.compile(
+    rf"\b(?=[tT])top\s+(two|three|four|five|six|seven|eight|nine|ten|\d+)\s*(?:(?:most[- ]played\s+|"
+    rf"favou?rite\s+)?({_NOUNS_RX}))?\b(?=[^.!?]{{0,40}}?(?:were|was|:|—|–|included|featured|"
+    rf"went\s+to|read|looked\s+like|came\s+down\s+to))",
+    re.IGNORECASE,
+)
+_PLAYS_WORDS = re.compile(
+    r"\b(?:plays?|played|streams?|streamed|spins?|spun|replay\w*|times|came\s+back|returned|"
+    r"repeat|looped|most[- ]played|scrobbl\w*)\b",
+    re.IGNORECASE,
+)
+_DAY_WORDS = re.compile(
+    r"\b(?:day|today|that\s+(?:afternoon|morning|evening|night)|tonight)\b", re.IGNORECASE
+)
+
+
+def _noun_list(noun: str | None) -> str | None:
+    if not noun:
+        return None
+    n = noun.lower()
+    if n.startswith("singer"):
+        return "top_artists"
+    return LIST_NOUNS.get(n) or LIST_NOUNS.get(n.rstrip("s"))
+
+
+def _claim_rank(
+    run: Run, start: int, end: int, sp: Span, rank: int, lst: str | None, max_rank: bool = False
+) -> None:
+    """Record that `sp` holds `rank` (or a rank <= `rank` when `max_rank`) in `lst` (None: any
+    top list), by minutes or by plays (or, for rank 1, as the day's top)."""
+    lists = [lst] if lst else list(TOP_LISTS)
+    got: list[tuple[str, int]] = []
+    variants = ("", "_by_plays") if plays_claim(run, start) else ("",)
+    for name in lists:
+        for variant in (name + v for v in variants):
+            r = run.ix.ranks.get(variant, {}).get(sp.norm)
+            if r is not None:
+                got.append((variant, r))
+    ok = any((r <= rank) if max_rank else (r == rank) for _, r in got)
+    if not ok and rank == 1 and sp.norm in run.ix.day_tops:
+        # the day's top: true unless the sentence says it is about the year
+        ok = sentence_scope(run, start) != "year"
+    where = ", ".join(f"{g}[{r}]" for g, r in got) if got else "not in your top lists"
+    span = run.orig[start:end]
+    run.add("rank", f"{span} ({sp.original})", ok, f"{where}={sp.original}" if ok else None,
+            f"{sp.original} is {where}" if got else f"{sp.original} is not in that top list")  # fmt: skip
+
+
+def _name_for(run: Run, start: int, end: int, *, after_only: bool = False) -> Span | None:
+    """The name a rank form is about: in its sentence (nearest, or the first after it when
+    `after_only`), else, when the sentence is a question or ends in a colon, the first name
+    of the next sentence ("Your top artist? X, no contest.")."""
+    s0, s1 = run.sentence_bounds(start)
+    if after_only:
+        later = [sp for sp in run.names if sp.start >= end and sp.start <= s1]
+        if later:
+            return later[0]
+    else:
+        sp = _nearest_name(run, start, end)
+        if sp is not None:
+            return sp
+    if "?" in run.orig[s0 : s1 + 1] and s1 + 2 < len(run.orig):
+        n0, n1 = run.sentence_bounds(s1 + 2)
+        nxt = [sp for sp in run.names if n0 <= sp.start <= n1]
+        if n0 > s0 and nxt:
+            return nxt[0]
+    return None
+
+
+_PHRASE_STEMS = ("most", "repeat", "top", "crown", "throne", "gold", "first", "pole", "title",
+                 "led ", "headed", "ruled", "owned", "dominated", "reigned", "champion", "winner",
+                 "king", "queen", "mvp", "favo", "came back", "coming back")  # fmt: skip
+_PLACE_STEMS = ("runner", "place", "spot", "slot", "position", "fiddle", "step", "silver",
+                "bronze", "second", "third", "behind", "below", "number")  # fmt: skip
+
+
+def rank_forms(run: Run) -> None:
+    """Rank claims written without a rank number (see the patterns above)."""
+    if not run.names:
+        return  # every form is about a named item
+    cur = run.cur
+    low = cur.lower()
+    has_than = " than " in low or " as " in low
+    if has_than and ("no" in low or "none" in low):
+        _rank1_than(run)
+    rxs = [RANK1_PHRASE_RE] if any(st in low for st in _PHRASE_STEMS) else []
+    if (
+        has_than
+        or "above all" in low
+        or "ahead of" in low
+        or "over all" in low
+        or "over every" in low
+    ):
+        rxs.insert(0, RANK1_ANY_RE)
+    for rx in rxs:
+        _rank1(run, rx)
+    if any(st in low for st in _PLACE_STEMS):
+        _places(run)
+    if "top" in low:
+        _lists(run)
+
+
+def _rank1_than(run: Run) -> None:
+    for m in RANK1_THAN_RE.finditer(run.cur):
+        sp = _name_for(run, m.start(), m.end(), after_only=True)
+        if sp is not None:
+            noun = re.search(_NOUNS_RX, m.group(0), re.IGNORECASE)
+            _claim_rank(run, m.start(), m.end(), sp, 1, _noun_list(noun.group(0) if noun else None))
+            run.blank(m.start(), m.end())
+
+
+def _rank1(run: Run, rx: re.Pattern[str]) -> None:
+    for m in rx.finditer(run.cur):
+        s0, _ = run.sentence_bounds(m.start())
+        before = [sp for sp in run.names if s0 <= sp.start and sp.end <= m.start()]
+        sp = before[-1] if before and rx is RANK1_ANY_RE else _name_for(run, m.start(), m.end())
+        if sp is None:
+            continue
+        noun = re.search(_NOUNS_RX, m.group(0), re.IGNORECASE)
+        _claim_rank(run, m.start(), m.end(), sp, 1, _noun_list(noun.group(0) if noun else None))
+        run.blank(m.start(), m.end())
+
+
+def _places(run: Run) -> None:
+    for m in RANK_PLACE_RE.finditer(run.cur):
+        g = [x for x in m.groups() if x]
+        word = g[0].lower() if g else ""
+        if word.startswith("runner"):
+            rank = 2
+        elif word in ("silver",):
+            rank = 2
+        elif word in ("bronze",):
+            rank = 3
+        elif word.isdigit():
+            rank = int(word)
+        elif word in _PLACE_WORDS:
+            rank = _PLACE_WORDS[word]
+        else:  # "just behind": second
+            rank = 2
+        sp = _name_for(run, m.start(), m.end())
+        if sp is None:
+            continue
+        _claim_rank(run, m.start(), m.end(), sp, rank, None)
+        run.blank(m.start(), m.end())
+
+
+def _lists(run: Run) -> None:
+    for m in RANK_LIST_RE.finditer(run.cur):
+        val = m.group(1).lower()
+        n = int(val) if val.isdigit() else _PLACE_WORDS.get(val) or _UNITS.get(val, 0)
+        lst = _noun_list(m.group(2))
+        s0, s1 = run.sentence_bounds(m.start())
+        named = [sp for sp in run.names if m.end() <= sp.start <= s1]
+        for sp in named[: max(n, 1)]:
+            _claim_rank(run, m.start(), m.end(), sp, n, lst, max_rank=True)
+        run.blank(m.start(), m.end())
+
+
+_DAY_SCOPE = re.compile(
+    r"\b(?:(?:that|this|the|a|one|single|same|which)\s+(?:single\s+)?(?:day|date|afternoon|"
+    r"morning|evening|night)|today|tonight|all\s+day|(?:in|on)\s+(?:a|one)\s+(?:single\s+)?day|"
+    r"the\s+record\s+day|by\s+(?:lunch|noon|midnight|bedtime)|birthday|new\s+year'?s\s+day)\b",
+    re.IGNORECASE,
+)
+_YEAR_SCOPE = re.compile(
+    r"\b(?:(?:this|the|your|whole|entire|all|a|full)\s+(?:whole\s+|entire\s+)?year|"
+    r"year[- ](?:long|round)|(?:19|20)\d\d|in\s+total|all\s+told|overall|12\s+months|"
+    r"twelve\s+months|annual\w*|all[- ]time|every\s+month|(?:over|across|throughout)\s+"
+    r"(?:the|your)\s+(?:whole\s+)?(?:year|months))\b",
+    re.IGNORECASE,
+)
+
+
+_DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
+              "bedtime", "date")  # fmt: skip
+_YEAR_STEMS = ("year", "19", "20", "total", "told", "overall", "month", "annual", "all-time",
+               "all time")  # fmt: skip
+
+
+def sentence_scope(run: Run, pos: int) -> str | None:
+    """What the sentence at `pos` is about: "day" (the requested day: "that day", its date,
+    its weekday), "year" ("this year", "all year", "in total"), or None (both or neither)."""
+    s0, s1 = run.sentence_bounds(pos)
+    memo = run.memo
+    key = ("scope", s0)
+    if key in memo:
+        known = memo[key]
+        return known if isinstance(known, str) else None
+    memo[key] = scope = _scope(run, s0, s1)
+    return scope
+
+
+@lru_cache(maxsize=4096)
+def _date_rx(month: str, day: int, weekday: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"\b(?:{month}\s+{day}(?!\d)|{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}|{weekday}(?!s))\b",
+        re.IGNORECASE,
+    )
+
+
+def _scope(run: Run, s0: int, s1: int) -> str | None:
+    text = run.orig[s0:s1]
+    for sp in run.names:  # "Autumn of the Morning" the track says nothing of a morning
+        if s0 <= sp.start and sp.end <= s1:
+            text = text[: sp.start - s0] + " " * (sp.end - sp.start) + text[sp.end - s0 :]
+    low = text.lower()
+    day = any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None
+    if not day:
+        d = run.ix.day
+        month, weekday = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]
+        if month.lower() in low or weekday.lower() in low:
+            day = _date_rx(month, d.day, weekday).search(text) is not None
+    year = any(w in low for w in _YEAR_STEMS) and _YEAR_SCOPE.search(text) is not None
+    if day and not year:
+        return "day"
+    if year and not day:
+        return "year"
+    return None
+
+
+def _is_day_fact(path: str) -> bool:
+    return path.startswith(("day.", "sum(day", "len(day", "count(day"))
+
+
+def plays_claim(run: Run, pos: int) -> bool:
+    """Does the sentence at `pos` speak of plays (so a rank in it may be by plays)?"""
+    s0, s1 = run.sentence_bounds(pos)
+    key = ("plays", s0)
+    if key not in run.memo:
+        run.memo[key] = bool(_PLAYS_WORDS.search(run.orig[s0:s1]))
+    return bool(run.memo[key])
 
 
 def ranks(run: Run) -> None:
@@ -162,7 +437,12 @@ def ranks(run: Run) -> None:
 
 def comparisons(run: Run) -> None:
     for m in COMPARE_RE.finditer(run.cur):
-        before = [sp for sp in run.names if sp.end <= m.start() and m.start() - sp.end < 60]
+        s0, s1 = run.sentence_bounds(m.start())
+        before = [
+            sp
+            for sp in run.names
+            if sp.start >= s0 and sp.end <= m.start() and m.start() - sp.end < 60
+        ]
         after = [sp for sp in run.names if sp.start >= m.end() and sp.start - m.end() < 12]
         if not before or not after:
             continue
@@ -288,6 +568,7 @@ def _match(
     unit: str | None,
     subjects: set[str] | None = None,
     paths: tuple[str, ...] = (),
+    scope: str | None = None,
 ) -> str | None:
     """The first fact of `ix.numbers` (in order) that backs `x`, as "path=value"; None if none.
 
@@ -306,6 +587,8 @@ def _match(
             cands = pool.near(unit or None, x, reach)
         for f in cands:
             if unit != "weeks" and abs(f.value - x) > reach:
+                continue
+            if scope is not None and (scope == "day") != _is_day_fact(f.path):
                 continue
             if (
                 f.subject is not None
@@ -368,10 +651,15 @@ def numbers(run: Run) -> None:
         subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
         if not _RANK_WORDS.search(run.orig[s0:s1]):
             subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
-        fact = _match(run.ix, x, qual, unit, subjects, u.paths)
+        scope = sentence_scope(run, start)
+        fact = _match(run.ix, x, qual, unit, subjects, u.paths, scope)
         span = run.orig[start:end] + (f" {unit}" if unit else "")
         why = f"no {unit or 'number'} in your data matches {x:g}" + (f" ({qual})" if qual else "")
-        if fact is None and qual is None and _match(run.ix, x, "about", unit, subjects, u.paths):
+        if (
+            fact is None
+            and qual is None
+            and _match(run.ix, x, "about", unit, subjects, u.paths, scope)
+        ):
             if estimated(run.ix.user_year):
                 why = (
                     f"{x:g} {unit or ''} is written as exact, but this listener's minutes are "

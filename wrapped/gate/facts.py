@@ -223,8 +223,24 @@ def _build_year(uy: UserYear) -> FactIndex:
             for norm, words in _name_forms(each):
                 names.setdefault(norm, each)
                 tokens.update(words)
+    _by_plays(ix, uy)
     _compile(ix)
     return ix
+
+
+def _by_plays(ix: FactIndex, uy: UserYear) -> None:
+    """Ranks by plays of artists and tracks: the `UserYear`'s own by-plays lists, or, for a
+    UserYear from before they existed (empty), the by-minutes rows re-ranked by plays (ties
+    share a rank) — exact for the rows shown, the best the year can say about the rest."""
+    for lst in ("top_artists", "top_tracks"):
+        key = f"{lst}_by_plays"
+        if ix.ranks.get(key):
+            continue
+        rows = getattr(uy, lst)
+        plays = sorted((r.plays for r in rows), reverse=True)
+        ix.ranks[key] = {
+            normalize_name(r.name): 1 + plays.index(r.plays) for r in rows if normalize_name(r.name)
+        }
 
 
 @lru_cache(maxsize=65536)
@@ -265,12 +281,13 @@ def _compile(ix: FactIndex) -> None:
     ix.first_tokens = table
 
 
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN_ASCII = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")  # any script: a Hebrew or Japanese name has tokens too
 
 
 @lru_cache(maxsize=65536)
 def _tokens(norm: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(norm))
+    return tuple((_TOKEN_ASCII if norm.isascii() else _TOKEN).findall(norm))
 
 
 class NameHit(NamedTuple):
@@ -294,7 +311,8 @@ def find_names(text: str, ix: FactIndex) -> list[NameHit]:
 
 def _find_names(text: str, ix: FactIndex) -> list[NameHit]:
     folded, idx = folded_with_map(text)
-    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(folded)]
+    rx = _TOKEN_ASCII if folded.isascii() else _TOKEN
+    toks = [(m.start(), m.end(), m.group(0)) for m in rx.finditer(folded)]
     words = [t[2] for t in toks]
     out: list[NameHit] = []
     i = 0

@@ -97,12 +97,15 @@ def verify_grounding(
     when.times(run)
     amounts.percentages(run)
     when.decades_years(run)
+    amounts.rank_forms(run)
     amounts.ranks(run)
     amounts.comparisons(run)
     when.calendar(run)
     amounts.numbers(run)
     if not title_case:
         _capitalised(run)
+    if not text.isascii():
+        _uncased(run)
     bad = [c for c in run.claims if not c.grounded]
     return Check(
         name="grounding",
@@ -172,6 +175,28 @@ def _is_common_caps(phrase: str) -> bool:
     return all(w in _COMMON_CAPS or w in CALENDAR_WORDS or not w for w in words)
 
 
+#: runs of letters of scripts without case (and Cyrillic, Greek): in an English story, a name
+_UNCASED_RE = re.compile(
+    r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u0dff\u0e00-\u0e7f"
+    r"\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+"
+    r"(?:[\s·・-]+[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0900-\u0dff"
+    r"\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+)*"
+)
+
+
+def _uncased(run: Run) -> None:
+    """A name in a script without capitals (Hebrew, Devanagari, Japanese ...) left after the
+    known names were blanked is not in the data: the capitalised-span rule cannot see it."""
+    for m in _UNCASED_RE.finditer(run.cur):
+        run.add("name", m.group(0), False, why="not a name in your listening data")
+
+
+def _after_colon(cur: str, start: int) -> bool:
+    """Is `start` just after a colon or a dash ("In second place: Eminem.")? A word there is a
+    name, as a list item is."""
+    return bool(re.search(r"[:—–]\s*[\"“‘']?\s*$", cur[max(0, start - 4) : start]))
+
+
 def _capitalised(run: Run) -> None:
     cur = run.cur
     for m in CAP_SPAN_RE.finditer(cur):
@@ -189,7 +214,11 @@ def _capitalised(run: Run) -> None:
             ):
                 words = words[1:]
                 start = cur.find(words[0], start) if words else start
-            elif len(words) == 1:
+            elif (
+                len(words) == 1
+                and not _after_colon(cur, start)
+                and not cur[m.end() : m.end() + 2].startswith((" " + BLANK, "-" + BLANK))
+            ):
                 after = cur[m.end() : m.end() + 20].lstrip()
                 nxt = re.match(r"([’']s\b|\w+)", after)
                 if not nxt or not (

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from text_to_num import text2num
+
 _UNITS = {
     "zero": 0,
     "one": 1,
@@ -104,8 +106,16 @@ _AFTER_RE = re.compile(r"^\s*(\+|-?plus\b|or so\b|-?odd\b|ish\b)", re.IGNORECASE
 
 
 def words_to_number(text: str) -> int | None:
-    """'forty-six' -> 46, 'a dozen' -> 12, 'one hundred and twelve' -> 112; None if not a number."""
-    words = re.split(r"[\s-]+", text.lower().strip())
+    """'forty-six' -> 46, 'a dozen' -> 12, 'nine hundred and thirty' -> 930, 'twelve hundred'
+    -> 1200; None if not a number. `text2num` (the `text2num` package) reads the number words;
+    what it leaves ("a dozen", a leading "a") is read here."""
+    low = text.lower().strip()
+    if not low.startswith("a ") and "dozen" not in low:
+        try:
+            return int(text2num(low, "en"))
+        except ValueError:
+            pass
+    words = re.split(r"[\s-]+", low)
     total = current = 0
     seen = False
     for w in words:
@@ -150,7 +160,9 @@ def matches(x: float, qual: str | None, f: float, approx: bool) -> bool:
     if qual == "under":
         return f <= x and f >= min(0.8 * x, x - 2)
     if qual == "about":
-        return abs(f - x) <= max(0.1 * x, 1)
+        # within 10%, or x is f rounded to x's own round step ("about 30" for 26), up to 17%
+        step = next((st for st in (1000, 100, 10) if x >= st and x % st == 0), 1)
+        return abs(f - x) <= max(0.1 * x, 1, min(step / 2, 0.17 * x))
     if abs(x - f) <= 0.05 + 1e-9 or (approx and abs(x - f) < 1):
         return True
     if x >= 1000 and x == int(x):

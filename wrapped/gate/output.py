@@ -21,23 +21,13 @@ from datetime import date
 
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import find_names
-from wrapped.safety.lexicon import fold, lexicon
+from wrapped.gate.pii import EMAIL_RE, IPV4_RE, TIMESTAMP_RE, UID_RE, find_pii
+from wrapped.safety import forms
+from wrapped.safety.lexicon import fold, lexicon, plain
 from wrapped.safety.screen import normalize_name
 from wrapped.story import Check, Draft, StoryRequest
 
-# a lookahead on the first character after each leading \b lets the engine drop most positions
-# at once (same matches; ~40% less time over a story)
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-IPV4_RE = re.compile(r"\b(?=\d)(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
-IPV6_RE = re.compile(
-    r"\b(?=[0-9a-fA-F])"
-    r"(?:(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b|(?:[0-9a-fA-F]{1,4}:)+:[0-9a-fA-F:]*\b)"
-)
-UID_RE = re.compile(r"\bu_[0-9a-f]{8,}\b")
-TIMESTAMP_RE = re.compile(
-    r"\b(?=\d)(?:\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}|\d{1,2}:\d{2}:\d{2}\b|\d{10,13}\b)"
-)
-PHONE_RE = re.compile(r"(?<![\w-])\+?\(?\d{2,4}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b")
+__all__ = ["EMAIL_RE", "IPV4_RE", "TIMESTAMP_RE", "UID_RE", "check_safety", "injection_titles"]
 
 
 def _check(name: str, reasons: list[str]) -> Check:
@@ -96,8 +86,22 @@ def check_safety(
     lex = lexicon()
     checks: list[Check] = []
 
-    hits = lex.unsafe.find(text)
-    checks.append(_check("safety.lexicon", [f"{h.category}: '{h.term}'" for h in hits]))
+    masked = _masked(text, ctx, request.day)
+    # forms read the plain view: folded, look-alike letters mapped, invisible characters gone
+    plain_text = plain(text)
+    plain_masked = plain(masked)
+    # the whole text's word heads: a superset of the masked text's, so a sound prefilter for both
+    keys = forms.keys_of(plain_text)
+    hits = [f"{h.category}: '{h.term}'" for h in lex.unsafe.find(text)]
+    if "*" in text or "#" in text or "_" in text:
+        hits += [f"{h.category} (masked): '{h.term}'" for h in lex.unsafe.masked(text)]
+    by_family: dict[str, list[tuple[str, str]]] = {}
+    for h in lex.story_terms.find(masked):
+        family, category = h.category.split(":", 1)
+        by_family.setdefault(family, []).append((category, h.term))
+    hits += [f"{cat} (idiom): '{term}'" for cat, term in by_family.get("idiom", [])]
+    hits += [f"unsafe figure of speech: '{x}'" for x in forms.idioms(plain_masked, keys)]
+    checks.append(_check("safety.lexicon", list(dict.fromkeys(hits))))
 
     flagged = ctx.flagged
     story_norm = f" {normalize_name(text)} " if flagged else ""
@@ -106,30 +110,18 @@ def check_safety(
         _check("safety.flagged_title", [f"names a title kept out by policy: '{n}'" for n in named])
     )
 
-    pii: list[str] = []
-    for rx, what, needs in (
-        (EMAIL_RE, "e-mail address", "@"),
-        (IPV4_RE, "IP address", "."),
-        (IPV6_RE, "IP address", ":"),
-        (UID_RE, "user id", "u_"),
-        (TIMESTAMP_RE, "exact timestamp", ""),
-        (PHONE_RE, "phone number", ""),
-    ):
-        if needs not in text:  # every match holds `needs`: skip the scan when the text does not
-            continue
-        for m in rx.finditer(text):
-            pii.append(f"{what}: '{m.group(0)}'")
-    if uy.user_id and uy.user_id in text:
-        pii.append("the listener's id")
-    checks.append(_check("safety.pii", list(dict.fromkeys(pii))))
+    pii = find_pii(text, masked, user_id=uy.user_id, year=uy.window.year)
+    checks.append(_check("safety.pii", pii))
 
-    masked = _masked(text, ctx, request.day)
-    sens = lex.sensitive.find(masked)
-    checks.append(_check("safety.sensitive", [f"{h.category} inference: '{h.term}'" for h in sens]))
-    shame = lex.shaming.find(masked)
-    checks.append(_check("safety.shaming", [f"shaming: '{h.term}'" for h in shame]))
+    sens_r = [f"{cat} inference: '{term}'" for cat, term in by_family.get("sensitive", [])]
+    sens_r += [f"inference: '{x}'" for x in forms.sensitive(plain_masked, keys)]
+    checks.append(_check("safety.sensitive", list(dict.fromkeys(sens_r))))
+    shame = [f"shaming: '{term}'" for _, term in by_family.get("shaming", [])]
+    shame += [f"shaming: '{x}'" for x in forms.shaming(plain_masked, keys)]
+    checks.append(_check("safety.shaming", list(dict.fromkeys(shame))))
 
-    inj = [f"instruction-like text: '{h.term}'" for h in lex.injection.find(masked)]
+    inj = [f"instruction-like text: '{term}'" for _, term in by_family.get("injection", [])]
+    inj += [f"instruction-like text: '{x}'" for x in forms.injection(plain_text, text, keys)]
     titles = injection_titles(flagged)
     story_sh = _shingles(text) if titles else set()
     for title in titles:

@@ -32,6 +32,8 @@ class Run:
         self.ix = ix
         self.claims: list[Claim] = []
         self.names: list[Span] = []
+        #: per-sentence answers (scope, plays talk) shared by the extractors, keyed by start
+        self.memo: dict[tuple[str, int], str | bool | None] = {}
 
     def blank(self, start: int, end: int) -> None:
         """Blank `[start, end)` (spaces and newlines stay, so word and sentence breaks do)."""

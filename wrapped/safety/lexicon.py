@@ -12,7 +12,11 @@ Matching is whole-word/phrase (so "Heroes" is not "heroin" and "Rolling Stones" 
 * leetspeak inside words that also contain letters ("c0caine", "$uicide", "4lcohol"; "1" is
   tried both as "i" and "l"), never in plain numbers, so "420 minutes" stays a number;
 * separators inside words and spaced-out letters ("c.o.c.a.i.n.e", "co-caine", "s e x");
-* stretched letters ("sexxx", "boooze").
+* stretched letters ("sexxx", "boooze");
+* invisible characters (zero-width spaces and joiners, soft hyphens, bidi marks: Unicode's
+  format category) and combining marks removed, styled and full-width letters mapped by NFKD;
+* look-alike letters from other scripts (Cyrillic "о", Greek "ο", ...) mapped to the Latin letter
+  they imitate, from Unicode's confusables data (the `confusable-homoglyphs` package ships it).
 A plural "s"/"es" is allowed after every entry.
 """
 
@@ -81,6 +85,10 @@ _SPACE_OUT = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not ("a" <= c <= "z" or "0" <= c <= "9")}
 )
 _RUN3 = re.compile(r"([a-z])\1{2,}")
+#: a word with one or two letters masked by *, # or _ (and at least two real letters)
+_MASKED = re.compile(
+    r"(?<![\w*#])[a-z]+[*#_][a-z*#_]*[a-z]+|(?<![\w*#])[a-z]{2,}[*#_]{1,2}(?![\w*#])"
+)
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -91,6 +99,70 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
     text = _COMBINING.sub("", text)
     return text.casefold().translate(_QUOTES)
+
+
+#: invisible characters: zero-width space/joiners, soft hyphen, word joiner, bidi marks, BOM
+_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180e\u200b-\u200f"
+                        r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")  # fmt: skip
+
+
+@cache
+def _confusables() -> dict[int, str]:
+    """Non-Latin look-alikes of the Latin letters and digits -> that letter (lower case).
+
+    From Unicode's confusables data as shipped by `confusable-homoglyphs`: for every ASCII
+    letter, the characters it lists as confusable with it (Cyrillic, Greek, Armenian, Cherokee,
+    mathematical and other styled forms), kept when they are not ASCII themselves."""
+    from confusable_homoglyphs import confusables as cf
+
+    table: dict[int, str] = {}
+    data = cf._get_confusables_chars() if hasattr(cf, "_get_confusables_chars") else None
+    if data is None:
+        from confusable_homoglyphs.utils import load
+
+        data = load("confusables.json")
+    for ascii_ch in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
+        for entry in data.get(ascii_ch, []):
+            glyph = entry.get("c", "")
+            if len(glyph) == 1 and not glyph.isascii():
+                table.setdefault(ord(glyph), ascii_ch.lower())
+    return table
+
+
+@cache
+def _confusable_chars() -> frozenset[str]:
+    return frozenset(map(chr, _confusables()))
+
+
+def _disguised(text: str) -> bool:
+    """Does `text` hold an invisible character or a look-alike of a Latin letter?"""
+    return _INVISIBLE.search(text) is not None or not _confusable_chars().isdisjoint(text)
+
+
+def plain(text: str) -> str:
+    """`fold(text)` with invisible characters removed and look-alike letters mapped to Latin:
+    the view that the safety forms (`wrapped.safety.forms`) read."""
+    if text.isascii():
+        return text.lower()
+    if not _disguised(text):
+        return fold(text)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    # only words that mix Latin with look-alikes, or are made of look-alikes only, are mapped:
+    # a Greek or Cyrillic name stays itself
+    return fold(_MIXED_WORD.sub(_unconfuse, text))
+
+
+_MIXED_WORD = re.compile(r"\w*[^\x00-\x7f]\w*")
+
+
+def _unconfuse(m: re.Match[str]) -> str:
+    word = m.group(0)
+    table = _confusables()
+    mapped = word.translate(table)
+    if mapped.isascii():
+        return mapped
+    # partly mapped: keep the mapping only if the word mixed scripts with Latin letters
+    return mapped if any("a" <= c.lower() <= "z" for c in word) else word
 
 
 def _deleet(text: str, table: dict[int, str]) -> str:
@@ -125,6 +197,11 @@ def _long_views(text: str) -> tuple[str, ...]:
 def _views(text: str) -> tuple[str, ...]:
     base = fold(text)
     variants = [base]
+    if not text.isascii() and _disguised(text):
+        unhidden = plain(text)
+        if unhidden != base:
+            variants.append(unhidden)
+            base = unhidden
     if _HAS_LEET.search(base) and _has_mixed(base):
         mixed = _LEET_TOKEN.findall(base)
         variants.append(_deleet(base, _LEET))
@@ -232,6 +309,20 @@ class Matcher:
                 hits[h] = None
         return list(hits)
 
+    def masked(self, text: str) -> list[Hit]:
+        """Hits for words written with a letter masked ("dr*nk", "c#caine", "w_ine"): each
+        mask stands for one letter. Only words holding a mask are tried, against the single
+        words of the table (a few hundred), so a story without one costs one scan."""
+        out: list[Hit] = []
+        for tok in _MASKED.findall(fold(text)):
+            rx = re.compile(re.escape(tok).replace(r"\*", "[a-z]").replace(r"\#", "[a-z]")
+                            .replace("_", "[a-z]") + "(?:s|es)?")  # fmt: skip
+            for word, (category, label) in self._single.items():
+                if len(word) >= 4 and rx.fullmatch(word):
+                    out.append(Hit(category, label))
+                    break
+        return list(dict.fromkeys(out))
+
     def first(self, text: str) -> str | None:
         """The category of the first hit, or None."""
         if not text:
@@ -252,6 +343,21 @@ class Lexicon:
         self.sensitive = Matcher(data.get("sensitive", {}))
         self.shaming = Matcher({"shaming": data.get("shaming", [])})
         self.injection = Matcher({"injection": data.get("injection", [])})
+        #: figures of speech of unsafe themes: matched on stories, never on titles (a title
+        #: may well be "Knife Party"; a story may not say "a knife to the ribs")
+        self.idioms = Matcher(data.get("idioms", {}))
+        #: sensitive, shaming, injection and idiom terms in one table ("family:category"), for
+        #: the output side, which matches all four on the same text: one scan instead of four
+        combined: dict[str, list[str]] = {}
+        for family, table in (
+            ("sensitive", data.get("sensitive", {})),
+            ("shaming", {"shaming": data.get("shaming", [])}),
+            ("injection", {"injection": data.get("injection", [])}),
+            ("idiom", data.get("idioms", {})),
+        ):
+            for category, terms in table.items():
+                combined[f"{family}:{category}"] = terms
+        self.story_terms = Matcher(combined)
         self.allow = frozenset(
             " ".join(_NON_ALNUM.sub(" ", fold(x)).split()) for x in data.get("allow", [])
         )

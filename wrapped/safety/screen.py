@@ -306,10 +306,18 @@ def _clean(
     return drop
 
 
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 @lru_cache(maxsize=131072)
 def normalize_name(name: str) -> str:
     """Names compared across the gate: folded, punctuation-free, no leading "the"."""
-    words = re.sub(r"[^a-z0-9]+", " ", fold(name)).split()
+    folded = fold(name)
+    if folded.isascii():
+        words = _NON_ALNUM.sub(" ", folded).split()
+    else:  # names in other scripts keep their letters (a Hebrew or Japanese name is a name)
+        words = _NON_WORD.sub(" ", folded).split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)

@@ -89,6 +89,8 @@ def build_dicts(
                 "totals": totals[u],
                 "top_artists": tops["top_artists"][u],
                 "top_tracks": tops["top_tracks"][u],
+                "top_artists_by_plays": tops["top_artists_by_plays"][u],
+                "top_tracks_by_plays": tops["top_tracks_by_plays"][u],
                 "top_albums": tops["top_albums"][u],
                 "top_genres": tg_all[u],
                 "top_podcasts": tops["top_podcasts"][u],

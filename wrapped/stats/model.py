@@ -329,6 +329,11 @@ class UserYear(_Model):
     top_genres: Annotated[list[Ranked], TOP]
     top_podcasts: Annotated[list[Ranked], TOP]
     top_episodes: Annotated[list[Ranked], TOP]
+    #: artists and tracks ranked by plays (more plays first, then ms, then name): what
+    #: "most-played" claims are checked against. Empty = not known (a UserYear from before these
+    #: fields existed): the grounding then treats by-plays ranks as unknown (see POLICY.md)
+    top_artists_by_plays: Annotated[list[Ranked], TOP] = Field(default_factory=list)
+    top_tracks_by_plays: Annotated[list[Ranked], TOP] = Field(default_factory=list)
     discovery: Annotated[Discovery, NESTED]
     clock: Annotated[Clock, NESTED]
     months: Annotated[list[Month], NESTED(key="name", peak="minutes")]

@@ -126,6 +126,18 @@ def rank_items(
     return Ranking(codes=codes, group=g, item=it, ms=gms, plays=plays, pos=pos, order=order)
 
 
+def rerank_by_plays(r: Ranking, space_rank: np.ndarray) -> Ranking:
+    """The same (group, item) sums as `r`, ranked by plays: **more plays first, then more
+    milliseconds, then name ascending** (the tie-break rule with its first two keys swapped),
+    for "most-played" claims, which the by-minutes order does not answer."""
+    rank = space_rank[r.item] if len(r.item) else np.zeros(0, dtype=np.int64)
+    order = order_by_rule(r.group, r.plays, r.ms, rank)
+    pos = np.empty(len(r.group), dtype=np.int64)
+    pos[order] = positions_in_runs(r.group[order])
+    return Ranking(codes=r.codes, group=r.group, item=r.item, ms=r.ms, plays=r.plays, pos=pos,
+                   order=order)  # fmt: skip
+
+
 def top_items(
     group: np.ndarray,
     item: np.ndarray,

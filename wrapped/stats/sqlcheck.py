@@ -92,6 +92,21 @@ def duckdb_core(
     return _normalize(out)
 
 
+def duckdb_query(
+    events: pd.DataFrame, zones: pd.DataFrame, start: date, end: date, sql: str, **params: Any
+) -> pd.DataFrame:
+    """One more query over the same window view `w` as `duckdb_core` (for tests' own SQL)."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("events", events[["user_id", "ts", "ms_played", "kind", "artist", "track"]])
+    con.register("zones", zones)
+    try:
+        return con.execute(_SQL + sql, {"start": start, "stop": end, **params}).df()
+    finally:
+        con.close()
+
+
 def pandas_core(p: Prepared, c: Core, k: int) -> CoreFrames:
     """The same frames from the pandas/numpy path."""
     users = p.users

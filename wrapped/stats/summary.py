@@ -19,7 +19,7 @@ from wrapped.stats.aggregates import core, extra
 from wrapped.stats.day_numbers import DayArrays, day_arrays
 from wrapped.stats.days import Chosen, choose_days
 from wrapped.stats.prepare import Prepared
-from wrapped.stats.ranking import Ranking
+from wrapped.stats.ranking import Ranking, rerank_by_plays
 from wrapped.stats.streaks import Streaks, streaks
 
 #: the six top lists of a UserYear and the key space each ranks
@@ -30,6 +30,8 @@ TOP_LISTS = (
     ("top_genres", "genre"),
     ("top_podcasts", "show"),
     ("top_episodes", "episode"),
+    ("top_artists_by_plays", "artist"),
+    ("top_tracks_by_plays", "track"),
 )
 
 
@@ -101,7 +103,9 @@ def chunk_arrays(p: Prepared, settings: Settings) -> ChunkArrays:
 
     a = c.artists
     rankings = {"top_artists": a, "top_tracks": c.tracks, "top_albums": x.albums,
-                "top_genres": x.genres, "top_podcasts": x.shows, "top_episodes": x.episodes}  # fmt: skip
+                "top_genres": x.genres, "top_podcasts": x.shows, "top_episodes": x.episodes,
+                "top_artists_by_plays": rerank_by_plays(a, p.spaces["artist"].rank),
+                "top_tracks_by_plays": rerank_by_plays(c.tracks, p.spaces["track"].rank)}  # fmt: skip
     new_order = a.order[x.new_group[a.order]]
     new_first = np.full(n, -1, dtype=np.int64)
     new_first[a.group[new_order[::-1]]] = new_order[::-1]  # last write = first in rank order

@@ -11,7 +11,8 @@ for (panel criteria map onto the rubrics: grounding = faithfulness, freshness = 
 * repetition — 5-word overlap with any previous story in the prompt (containment >= 0.25 fails);
 * locale — US spellings in an en-GB story or British ones in an en-US story fail;
 * format — 40-160 words and a title of at most 80 characters;
-* safety / toxicity / bias / PII — the gate's lexicon and PII patterns.
+* safety / toxicity / bias / PII — its own small cue list and PII shapes (`_CUES`, `_PII_SHAPES`),
+  deliberately not the gate's lexicon or patterns, so a judge test can fail where the gate fails.
 
 Garbage (for "unscored" tests): `set_mode("garbage")` in-process, or the environment variable
 `WRAPPED_SCRIPTED_JUDGE=garbage` for a server in another process, or the token `JUDGE-GARBAGE`
@@ -71,17 +72,43 @@ _QUOTED = re.compile(r"[“\"‘][^”\"’]{1,80}[”\"’]")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’&-]*")
 
 
-def _lex_hits(text: str) -> list[str]:
-    """Unsafe words anywhere; shaming and sensitive words only in the writer's own prose (not in
-    quoted or capitalised titles and names: "Lonely Planet" is a track, "you seem lonely" is not)."""
-    from wrapped.safety.lexicon import lexicon
+#: the judge's own cues, NOT the gate's lexicon (a judge test must be able to fail where the
+#: lexicon fails): word *stems* matched at the start of a word of the prose, each with a weight;
+#: a story scoring 2 or more is unsafe or unkind. Small on purpose: a heuristic stand-in for an
+#: LLM judge's reading, not a second lexicon.
+_CUES: dict[str, int] = {
+    # themes the product keeps out (weight 2: one is enough)
+    "cocain": 2, "heroin": 2, "meth": 2, "weed": 2, "stoned": 2, "overdos": 2, "vodka": 2,
+    "whisk": 2, "tequil": 2, "booz": 2, "drunk": 2, "hungover": 2, "sexy": 2, "porn": 2,
+    "nude": 2, "horny": 2, "murder": 2, "stab": 2, "gunshot": 2, "suicid": 2, "nazi": 2,
+    "fuck": 2, "shit": 2, "bitch": 2, "knife": 2, "bullet": 2, "pills": 2, "one-night": 2,
+    # unkind or prying tone (weight 1: two are needed, or one with a jeer)
+    "sad": 1, "pathetic": 2, "loser": 2, "cringe": 2, "embarrass": 2, "lonely": 1,
+    "friendless": 2, "depress": 2, "therap": 2, "breakup": 2, "religio": 2, "guilty": 2,
+    "shame": 2, "grass": 1, "outside": 1, "worry": 1, "tragic": 1, "obsess": 1,
+}  # fmt: skip
+_JEERS = re.compile(r"\?!|!\?|\blol\b|\blmao\b|\byikes\b|\bsmh\b|\bseriously\?", re.IGNORECASE)
+_WORD_STARTS = re.compile(r"(?<![a-z])[a-z][a-z-]*")
 
-    lex = lexicon()
-    prose = _CAPITALISED.sub(" ", _QUOTED.sub(" ", text))
-    hits = [f"{h.category}: {h.term}" for h in lex.unsafe.find(text)]
-    for matcher in (lex.shaming, lex.sensitive):
-        hits += [f"{h.category}: {h.term}" for h in matcher.find(prose)]
-    return hits
+
+def _lex_hits(text: str) -> list[str]:
+    """The judge's reading of tone and themes (see `_CUES`): only the writer's own prose counts
+    ("Lonely Planet" the track is a name; "you seem lonely" is not), so quoted and capitalised
+    titles and names are left out first. Independent of `wrapped.safety` by design."""
+    prose = _CAPITALISED.sub(" ", _QUOTED.sub(" ", text)).lower()
+    hits: list[str] = []
+    score = 0
+    for word in _WORD_STARTS.findall(prose):
+        for stem, weight in _CUES.items():
+            if word.startswith(stem):
+                hits.append(f"cue: {stem}")
+                score += weight
+                break
+    jeers = len(_JEERS.findall(text))
+    score += jeers
+    if jeers:
+        hits.append("cue: jeering punctuation")
+    return hits if score >= 2 else []
 
 
 #: the tags around a rubric prompt's parts; a part without them reads back as itself (no tag
@@ -325,10 +352,18 @@ def _panel(prompt: str, data: dict | None = None) -> str:
     return json.dumps({"scores": scores, "reasons": reasons})
 
 
-def _pii(text: str) -> list[str]:
-    from wrapped.gate.output import EMAIL_RE, IPV4_RE, TIMESTAMP_RE, UID_RE
+_PII_SHAPES = (
+    re.compile(r"\S+@\S+\.[a-z]{2,}", re.IGNORECASE),  # e-mail
+    re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b"),  # IPv4
+    re.compile(r"\bu_[0-9a-f]{6,}\b"),  # a pseudonymous id
+    re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d"),  # a timestamp
+    re.compile(r"\+\d[\d ()-]{8,}\d"),  # an international phone number
+)
 
+
+def _pii(text: str) -> list[str]:
+    """Personal data by its shape: the judge's own few patterns, not the gate's (`gate.pii`)."""
     found: list[str] = []
-    for rx in (EMAIL_RE, IPV4_RE, UID_RE, TIMESTAMP_RE):
+    for rx in _PII_SHAPES:
         found += rx.findall(text)
     return [str(x) for x in found]

@@ -1,0 +1,231 @@
+"""Personal data in a story, in the formats of the listeners' countries.
+
+What a story must never hold (`safety.pii`): e-mail addresses (also "name at host dot com"), IP
+addresses (v4, v6, "10[.]0[.]0[.]1"), the listener's id or any pseudonymous id, exact timestamps,
+phone numbers (international "+44 20 7946 0958", national "(555) 123-4567", "06 12 34 56 78",
+"030 1234567", "090-1234-5678", "11 98765-4321", or any seven digits or more written as one
+number), street addresses ("221B Baker Street", "Calle Mayor 5", "Rua Augusta, 120",
+"Hauptstraße 12", "12 rue de la Paix", "3丁目2-1", post codes), full dates of birth (a date with
+day, month and year next to "born"/"birthday"/"DOB", or any full date more than ten years
+before the listening year), social handles, card, IBAN and social-security numbers.
+
+Every pattern holds a digit or a marker ("@", "丁目") that the text is tested for first, so a
+story without one costs a few string scans. The text is NFKC-normalized first when it is not
+ASCII (full-width digits, styled letters).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+EMAIL_SPOKEN_RE = re.compile(
+    r"\b[\w.+-]+\s*(?:\[at\]|\(at\)|\{at\}|\s+at\s+)\s*[\w-]+\s*(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+)"
+    r"\s*(?:com|net|org|io|de|fr|es|co|uk|br|jp|mx|it|pt|nl|ca|au|me|info)\b",
+    re.IGNORECASE,
+)
+IPV4_RE = re.compile(r"\b(?=\d)(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
+IPV4_DEFANGED_RE = re.compile(
+    r"\b\d{1,3}(?:\s*(?:\[\.\]|\(\.\)|\[dot\]|\(dot\)|\s+dot\s+)\s*\d{1,3}){3}\b"
+)
+IPV6_RE = re.compile(
+    r"\b(?=[0-9a-fA-F])"
+    r"(?:(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b|(?:[0-9a-fA-F]{1,4}:)+:[0-9a-fA-F:]*\b)"
+)
+UID_RE = re.compile(r"\bu_[0-9a-f]{8,}\b")
+TIMESTAMP_RE = re.compile(
+    r"\b(?=\d)(?:\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}|\d{1,2}:\d{2}:\d{2}\b|\d{10,13}\b)"
+)
+#: a run of digits with phone separators; kept when it holds 7+ digits and is no date or range
+PHONE_RE = re.compile(r"(?<![\w,.])(?:\+|00)?\(?\d[\d\s().\-–/]{5,}\d(?!\w|[,.]\d)")
+_PHONE_WORD = re.compile(
+    r"\b(?:call|calls|calling|phone|tel|telephone|mobile|cell|ring|text|texts|whatsapp|"
+    r"number|dial|hotline|fax|contact)\b",
+    re.IGNORECASE,
+)
+_NOT_PHONE = re.compile(
+    r"^(?:\d{4}\s*[-–/]\s*\d{2}\s*[-–/]\s*\d{2}|\d{1,2}\s*[-–/.]\s*\d{1,2}\s*[-–/.]\s*\d{2,4}|"
+    r"\d{4}\s*[-–]\s*\d{2,4}|\d{1,2}:\d{2}.*)$"
+)
+_STREET_TYPES = (
+    r"street|st|road|rd|avenue|ave|av|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
+    r"terrace|close|crescent|square|sq|parkway|pkwy|highway|hwy|circle|row|mews|gardens|grove|"
+    r"hill|walk|broadway"
+)
+_ROMANCE = (
+    r"Calle|C/|Avenida|Avda\.?|Av\.|Rua|Travessa|Alameda|Pra[cç]a|Largo|Via|Viale|Piazza|Corso|"
+    r"Carrer|Plaza|Paseo|Camino|Rue|Avenue|Boulevard|Chemin|All[ée]e|Quai|Impasse|Place"
+)
+#: (pattern, words one of which must be in the text for it to run; None: always)
+ADDRESS_RES: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = (
+    # 221B Baker Street, 1600 Pennsylvania Avenue NW
+    (
+        re.compile(
+            rf"\b(?=\d)\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'’.-]*\s+){{1,4}}"
+            rf"(?i:{_STREET_TYPES})\b\.?"
+        ),
+        None,
+    ),
+    # Calle Mayor 5, Rua Augusta, 120, Via Roma 12, Avenida da Liberdade 245
+    (
+        re.compile(
+            rf"\b(?=[A-Z])(?:{_ROMANCE})\s+(?:(?:de|da|do|dos|das|des|du|la|le|del|della|di|"
+            r"delle)\s+)*[A-ZÀ-Ý][\w'’-]*(?:\s+[A-ZÀ-Ý][\w'’-]*){0,3},?\s*"
+            r"(?:(?:n[º°o.]|nr\.?|no\.?)\s*)?\d{1,5}\b"
+        ),
+        frozenset(
+            _ROMANCE.lower()
+            .replace("\\.?", "")
+            .replace("\\.", "")
+            .replace("[cç]", "c")
+            .replace("[ée]", "e")
+            .replace("/", "")
+            .split("|")
+        ),
+    ),
+    # Hauptstraße 12, Lindenweg 3a
+    (
+        re.compile(
+            r"\b(?=[A-ZÄÖÜ])[A-ZÄÖÜ][\wäöüß-]*(?:stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|"
+            r"ring|damm|ufer|chaussee)\s+\d{1,4}[a-z]?\b"
+        ),
+        None,
+    ),
+    # 12 rue de la Paix, 5 avenue Foch
+    (
+        re.compile(
+            r"\b(?=\d)\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|"
+            r"all[ée]e|chemin|impasse|quai|calle|rua|via)\s+\w+"
+        ),
+        frozenset(
+            "rue avenue av boulevard bd place allée allee chemin impasse quai calle rua via".split()
+        ),
+    ),
+    # apartment, P.O. box
+    (
+        re.compile(
+            r"\b(?i:apt|apartment|flat|unit|suite|piso|andar|wohnung)\.?\s*#?\s*\d{1,4}"
+            r"[A-Za-z]?\b|\b(?i:p\.?\s?o\.?\s+box)\s+\d+"
+        ),
+        frozenset("apt apartment flat unit suite piso andar wohnung box".split()),
+    ),
+    # Japan
+    (
+        re.compile(r"〒\s*\d{3}-?\d{4}|\d+\s*丁目\s*\d+(?:\s*番地?\s*\d*|\s*-\s*\d+)"),
+        frozenset(["丁目", "〒"]),
+    ),
+)
+#: post codes: no street word needed
+POSTCODE_RE = re.compile(
+    r"\b(?=[A-Z])(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"  # UK
+    r"|\b(?:[A-Z]{2})\s\d{5}(?:-\d{4})?\b"  # US state + ZIP
+    r"|(?<=\D)\d{5}-\d{3}\b"  # Brazil CEP
+    r"|\b\d{5}\s+(?:[A-ZÄÖÜ][a-zäöüß]+)(?:\s+am\s+Main)?\b(?=[,.\n]|\s+(?:Germany|Deutschland|"
+    r"France|Spain|España|Italy|Italia)))"
+)
+_WORDS = re.compile(r"[^\W\d_]+")
+_MONTH_WORDS = (
+    r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|"
+    r"aug(?:ust|\.)?|sep(?:t(?:ember)?|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
+    r"diciembre|janeiro|fevereiro|mar[cç]o|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    r"januar|februar|m[äa]rz|juni|juli|oktober|dezember|janvier|f[ée]vrier|mars|avril|mai|juin|"
+    r"juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|gennaio|febbraio|aprile|maggio|"
+    r"giugno|luglio|settembre|ottobre|dicembre"
+)
+FULL_DATE_RE = re.compile(
+    rf"(?i:\b\d{{1,2}}(?:st|nd|rd|th|º|er)?\.?\s+(?:of\s+|de\s+)?(?:{_MONTH_WORDS})\.?,?\s+"
+    rf"(?:de\s+)?((?:19|20)\d{{2}})\b"
+    rf"|\b(?:{_MONTH_WORDS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\b"
+    r"|\b\d{1,2}[/.\-]\d{1,2}[/.\-]((?:19|20)\d{2})\b|\b((?:19|20)\d{2})[/.\-]\d{1,2}[/.\-]\d{1,2}\b)"
+    r"|((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+)
+_BIRTH_WORD = re.compile(
+    r"\b(?:born|birth|birthday|bday|b-day|dob|d\.o\.b|nacid[oa]|nascid[oa]|geboren|"
+    r"n[ée]e?|nato|nata|cumpleaños|aniversário|geburtstag|anniversaire|compleanno)\b|生年月日|生まれ",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+HANDLE_RE = re.compile(r"(?<![\w@])@[A-Za-z_][\w.]{2,29}\b")
+SSN_RE = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+IBAN_RE = re.compile(r"\b(?=[A-Z]{2}\d)[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
+
+
+def _phones(text: str) -> list[str]:
+    out = []
+    for m in PHONE_RE.finditer(text):
+        cand = m.group(0).strip(" ().-–/")
+        digits = sum(c.isdigit() for c in cand)
+        if digits < 7 or digits > 15 or _NOT_PHONE.match(cand):
+            continue
+        seps = len(re.findall(r"[\s().\-–/]+", cand))
+        lead = m.group(0).lstrip()[:1] in "+(" or cand.startswith("00")
+        near = _PHONE_WORD.search(text, max(0, m.start() - 40), m.start())
+        if lead or near or seps >= 2 or (seps == 0 and digits >= 7):
+            out.append(cand)
+        elif seps == 1 and digits >= 7:
+            out.append(cand)
+    return out
+
+
+def _dates_of_birth(text: str, year: int) -> list[str]:
+    """Full dates (day, month, year) that are a birth date: near a birth word, or more than
+    ten years before the listening year. Read around each year only (the full-date pattern
+    is slow over a whole story)."""
+    out = []
+    for y in _YEAR.finditer(text):
+        lo = max(0, y.start() - 32)
+        for m in FULL_DATE_RE.finditer(text, lo, min(len(text), y.end() + 24)):
+            yv = int(next(g for g in m.groups() if g))
+            near = _BIRTH_WORD.search(text, max(0, m.start() - 60), min(len(text), m.end() + 30))
+            if near or yv <= year - 10:
+                out.append(m.group(0))
+    return list(dict.fromkeys(out))
+
+
+def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
+    """Every piece of personal data in `text` as "what: 'span'" (`masked`: the same text with
+    the listener's known names blanked, so "1 Abbey Road" the album is no address)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        masked = unicodedata.normalize("NFKC", masked)
+    has_digit = _DIGIT.search(text) is not None
+    found: list[str] = []
+    checks: list[tuple[re.Pattern[str], str, str]] = [
+        (EMAIL_RE, "e-mail address", "@"),
+        (HANDLE_RE, "social handle", "@"),
+    ]
+    if has_digit:
+        checks += [
+            (IPV4_RE, "IP address", "."),
+            (IPV6_RE, "IP address", ":"),
+            (UID_RE, "user id", "u_"),
+            (TIMESTAMP_RE, "exact timestamp", ""),
+            (SSN_RE, "id number", "-"),
+            (IBAN_RE, "bank account", ""),
+        ]
+    for rx, what, needs in checks:
+        if needs and needs not in text:
+            continue
+        found += [f"{what}: '{m.group(0)}'" for m in rx.finditer(text)]
+    low = text.lower()
+    if (" at " in low and "dot" in low) or "[at]" in low or "(at)" in low or "{at}" in low:
+        found += [f"e-mail address: '{m.group(0)}'" for m in EMAIL_SPOKEN_RE.finditer(text)]
+    if has_digit:
+        if "dot" in low or "[.]" in text or "(.)" in text:
+            found += [f"IP address: '{m.group(0)}'" for m in IPV4_DEFANGED_RE.finditer(text)]
+        found += [f"phone number: '{p}'" for p in _phones(text)]
+        words = set(_WORDS.findall(masked.lower()))
+        if "丁目" in masked or "〒" in masked:
+            words.update(("丁目", "〒"))
+        for address_rx, need_words in ADDRESS_RES:
+            if need_words is None or not need_words.isdisjoint(words):
+                found += [f"street address: '{m.group(0)}'" for m in address_rx.finditer(masked)]
+        found += [f"post code: '{m.group(0)}'" for m in POSTCODE_RE.finditer(masked)]
+        if _YEAR.search(text):
+            found += [f"date of birth: '{d}'" for d in _dates_of_birth(text, year)]
+    if user_id and user_id in text:
+        found.append("the listener's id")
+    return list(dict.fromkeys(found))
