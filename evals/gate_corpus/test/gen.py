@@ -123,7 +123,7 @@ def verify_good(title, p1, p2, c, fx, names, y: UserYear):
     d: date = fx["day_date"]
     allowed |= {str(d.day), str(y.window.year), d.isoformat(), f"{d.day}th", f"{d.day}st",
                 f"{d.day}nd", f"{d.day}rd"}
-    stripped = re.sub(r"\b\d{2}:\d{2}\b|Rank [12]\b", "", text)
+    stripped = re.sub(r"(?m)\b\d{2}:\d{2}\b|Rank [12]\b|^[1-3]\. ", "", text)
     stripped = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: "" if m.group(0) == d.isoformat()
                       else m.group(0), stripped)
     stripped = re.sub(r"\b(1[6-9]|20)\d0s\b", lambda m: "" if m.group(0) == fx["Y_decade"]
@@ -137,14 +137,30 @@ def verify_good(title, p1, p2, c, fx, names, y: UserYear):
     assert c._f["day_date"] == y.day(d).date and fx["wd"] == WEEKDAYS[d.weekday()]
 
 
-def other_numbers(fx, y: UserYear) -> list[int]:
-    """Numbers true of something else in the year: the traps for wrong_count."""
-    vals = [v for k, v in fx.items() if isinstance(v, int) and not isinstance(v, bool)
-            and k not in ("year",)]
-    vals += list(y.clock.minutes_by_weekday) + [m.minutes for m in y.months]
-    vals += [d.facts.get("minutes", 0) for d in y.days] + [r.minutes for r in y.top_artists]
-    vals += [r.plays for r in y.top_tracks]
-    return [int(v) for v in vals if isinstance(v, (int, float)) and v >= 2]
+def other_numbers(fx, y: UserYear) -> dict[int, str]:
+    """Numbers true of something else in the year (value -> what it is): wrong_count traps."""
+    out: dict[int, str] = {}
+
+    def add(v, what):
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 2:
+            out.setdefault(int(v), what)
+
+    for k, v in fx.items():
+        if k not in ("year", "cat_seed"):
+            add(v, f"fact {k}")
+    for wd, v in zip(WEEKDAYS, y.clock.minutes_by_weekday):
+        add(v, f"minutes on {wd}s")
+    for m in y.months:
+        add(m.minutes, f"minutes in {m.name}")
+    for d in y.days:
+        add(d.facts.get("minutes", 0), f"minutes on {d.date}")
+    for r in y.top_artists:
+        add(r.minutes, f"minutes of {r.name}")
+    for r in y.top_tracks:
+        add(r.plays, f"plays of {r.name}")
+    for part, v in y.clock.minutes_by_part.items():
+        add(v, f"{part} minutes")
+    return out
 
 
 def insert(p: str, sentence: str, rng) -> str:
@@ -181,6 +197,7 @@ class Maker:
     def make(self, label, style, y: UserYear, day):
         rng = self.rng
         fx = day_facts(y, day, self.plays[y.user_id])
+        fx["cat_seed"] = rng.randrange(10**9)
         uk = y.locale == "en-GB"
         room = 0 if label == "good" else 30
         ch, title, p1, p2, c = base_story(style, fx, uk, rng, room)
@@ -212,8 +229,11 @@ class Maker:
             rng.shuffle(strategies)
             for strat in strategies:
                 if strat == "trap":
-                    traps = [v for v in set(other_numbers(fx, y))
-                             if abs(v - true) >= max(2, 0.15 * true) and v < 20 * max(true, 1)]
+                    known = other_numbers(fx, y)
+                    traps = sorted(v for v in known
+                                   if abs(v - true) >= max(2, 0.15 * true) and v < 20 * max(true, 1))
+                    near = [v for v in traps if 0.3 * true <= v <= 3 * true]
+                    traps = near or traps
                     rng.shuffle(traps)
                     tries = [dict(override={k: v}) for v in traps[:6]]
                 else:
@@ -230,7 +250,8 @@ class Maker:
                     if not all(claim_holds(x[1], x[2], x[3]) for x in good):
                         continue
                     b = bad[0]
-                    how = (f"a number true of something else ({kw['override'][k]})"
+                    how = (f"{kw['override'][k]} is true of something else: "
+                           f"{known[kw['override'][k]]}"
                            if "override" in kw else "a hedge in the wrong direction")
                     return t2, q1, q2, (f"planted '{b[4]}' for {k} ({how}); "
                                         f"the truth is {true}")

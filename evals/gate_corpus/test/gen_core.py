@@ -133,8 +133,10 @@ class Ctx:
             if r <= 0:
                 raise Missing("nearly_wrong")
             return r, f"nearly {fmt(r)}"
-        if form == "about_wrong":  # a round figure 12-25% off
-            r = round(n * 1.2 / step) * step
+        if form == "about_wrong":  # a round figure clearly off (25%+, at least 3)
+            r = round(n * 1.3 / step) * step
+            if r - n < max(3, 0.25 * n):
+                r = -(-(n + max(3, int(0.25 * n) + 1)) // step) * step
             return r, f"about {fmt(r)}"
         raise ValueError(form)
 
@@ -224,7 +226,8 @@ def day_facts(y: UserYear, day, plays: dict) -> dict:
     for k, v in plays["tracks"].items():
         t, a = k.split("\u241f")
         tr_plays[(t, a)] = v
-    first_track = next((e for e in day.log if e.kind == "track"), None)
+    # the first play of the day, when it was a track (frames say "the first song" with it)
+    first_track = day.log[0] if day.log and day.log[0].kind == "track" else None
     log_artists = []
     for e in day.log:
         if e.kind == "track" and e.by and e.by not in log_artists:
@@ -239,7 +242,8 @@ def day_facts(y: UserYear, day, plays: dict) -> dict:
         mus_plays=g("music_plays"), n_art=g("distinct_artists"), top_a=g("top_artist"),
         top_a_min=g("top_artist_minutes"), top_a_plays=g("top_artist_plays"),
         top_t=g("top_track"), top_t_by=g("top_track_artist"), top_t_plays=g("top_track_plays"),
-        first=g("first_play"), last=g("last_play"), pod_min=g("podcast_minutes"),
+        first=g("first_play"), last=g("last_play"),
+        first_t=g("first_play") if first_track else None, pod_min=g("podcast_minutes"),
         show=g("top_show"), show_min=g("top_show_minutes"), new_n=g("new_artists"),
         top_new=g("top_new_artist"), genre_day_min=g("year_top_genre_minutes"),
         yta_day_min=g("year_top_artist_minutes"), yta_day_plays=g("year_top_artist_plays"),

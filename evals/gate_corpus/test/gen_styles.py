@@ -8,6 +8,8 @@ Frames read facts from `Ctx` (see gen_core); a frame that needs a fact the day l
 # ruff: noqa: E501
 from __future__ import annotations
 
+import random
+
 
 def q(c, s: str) -> str:
     """A quoted title, in the listener's quote style."""
@@ -27,45 +29,122 @@ def low(c, s: str) -> str:
 
 
 def CAT(c, i: int) -> str:
-    """One sentence about why the day is interesting, in one of four wordings."""
+    """One or two sentences on why the day is interesting, composed from interchangeable
+    parts (a head, a tail, sometimes an extra) so that no wording repeats often. The choice
+    is fixed per story (`cat_seed`), so a re-render for a planted defect words it the same."""
+    rng = random.Random(f"{c._f.get('cat_seed', 0)}-{i}")
     k = c.cat
-    i %= 4
     if k == "biggest_music_day":
-        return [
-            "It was the biggest music day of your year.",
-            "No other day this year had more music in it.",
-            "That is your record for music in a single day.",
-            f"Of every day in {c.year}, this was the one with the most music.",
-        ][i]
-    if k == "biggest_podcast_day":
-        return [
-            f"Podcasts took {c.ex('pod_min')} minutes of it, the most talk you listened to on any day this year, with {c.show} at the front of the queue.",
-            f"It was your biggest podcast day: {c.ex('pod_min')} minutes of voices, led by {c.show}.",
-            f"The talking won out, and {c.show} alone filled {c.ex('show_min')} minutes.",
-            f"It was your biggest day for podcasts, and {c.show} was the main reason.",
-        ][i]
-    if k == "biggest_discovery_day":
-        return [
-            f"{cap(c.wo('new_n'))} artists were brand new to you that day, and {c.top_new} made the strongest first impression.",
-            f"You met {c.ex('new_n')} new artists in one go, more than on any other day of the year.",
-            f"Discovery mode was on: {c.ex('new_n')} first-time artists, with {c.top_new} leading the newcomers.",
-            f"It was the day you found the most new artists, {c.ex('new_n')} of them.",
-        ][i]
-    if k == "biggest_top_artist_day":
-        return [
-            f"It was your biggest day of the year with {c.yta}, your top artist: {c.ex('yta_day_min')} minutes.",
-            f"{c.yta}, the artist you spent the most time with all year, never got more of a single day than this: {c.ex('yta_day_min')} minutes.",
-            f"No day gave {c.yta} more airtime: {c.ex('yta_day_min')} minutes across {c.ex('yta_day_plays')} plays.",
-            f"If {c.yta} had a best day with you, this was it.",
-        ][i]
-    if k == "biggest_top_genre_day":
-        return [
-            f"It was your biggest {c.ygenre} day, and {c.ygenre} was your top genre of the year.",
-            f"{c.ex('genre_day_min')} minutes of {c.ygenre}, your most-listened genre, more of it than on any other day.",
-            f"Your favourite genre, {c.ygenre}, peaked here with {c.ex('genre_day_min')} minutes in one day.",
-            f"The year's top genre, {c.ygenre}, had its biggest day right here.",
-        ][i]
-    raise KeyError(k)
+        heads = [
+            lambda: "It was the biggest music day of your year",
+            lambda: "No other day this year had more music in it",
+            lambda: f"Nothing else in {c.year} came close for music",
+            lambda: "This was your record for music in one day",
+            lambda: "Your music total peaked right here",
+            lambda: "For sheer amount of music, this day wins the year",
+            lambda: f"The music alone came to {c.ex('mus_min')} minutes, a record for you",
+            lambda: f"{c.ex('mus_min')} minutes of it was music, more than on any other day",
+            lambda: "It holds the title of your biggest music day",
+            lambda: "The year's high-water mark for music sits right here",
+            lambda: f"No day of {c.year} packed in more music",
+            lambda: "Of all your days, this one had the most music",
+        ]
+        tails = [lambda: ".", lambda: ", full stop.", lambda: ", and it is easy to see why.",
+                 lambda: ". Every other day falls short of it.", lambda: " — the peak of the year.",
+                 lambda: ", and it shows.", lambda: ".", lambda: ", no contest.",
+                 lambda: ". Not a close call.", lambda: ", by your own standards."]
+        extras = [lambda: ""]
+    elif k == "biggest_podcast_day":
+        heads = [
+            lambda: f"Podcasts took {c.ex('pod_min')} minutes of it",
+            lambda: f"{c.ex('pod_min')} minutes went to podcasts",
+            lambda: f"The talk side of the day came to {c.ex('pod_min')} minutes",
+            lambda: f"Your podcast queue ran to {c.ab('pod_min')} minutes",
+            lambda: f"You gave {c.ex('pod_min')} minutes to spoken word",
+            lambda: "The voices won the day",
+            lambda: f"Podcasts filled {c.hours('pod_min')}",
+        ]
+        tails = [lambda: ", more podcast time than on any other day of the year.",
+                 lambda: "; no day of the year had more podcast listening.",
+                 lambda: ", making it your biggest podcast day.",
+                 lambda: " — a record for talk in your year.",
+                 lambda: ", the most talk you listened to in a single day all year."]
+        extras = [lambda: f" {c.show} did the most talking.", lambda: f" Top of the queue: {c.show}.",
+                  lambda: f" {c.show} alone accounted for {c.ex('show_min')} minutes.",
+                  lambda: f" The show you leaned on was {c.show}.",
+                  lambda: f" Chief voice in your ears: {c.show}.",
+                  lambda: f" Most of the chatter came courtesy of {c.show}." if 2 * c._f["show_min"] > c._f["pod_min"] else "",
+                  lambda: f" {c.show} got {c.ex('show_min')} of those minutes.",
+                  lambda: f" You spent the longest with {c.show}.",
+                  lambda: f" Pride of place went to {c.show}.",
+                  lambda: "", lambda: "", lambda: ""]
+    elif k == "biggest_discovery_day":
+        heads = [
+            lambda: f"{c.ex('new_n')} artists were brand new to you that day",
+            lambda: f"You met {c.ex('new_n')} new artists in one go",
+            lambda: f"{cap(c.wo('new_n'))} first-time artists turned up",
+            lambda: f"Your discovery count hit {c.ex('new_n')} new artists",
+            lambda: f"It brought {c.wo('new_n')} artists you had never played before",
+            lambda: f"{c.ex('new_n')} newcomers joined your rotation",
+            lambda: f"You played {c.ex('new_n')} artists for the very first time",
+        ]
+        tails = [lambda: ", more than on any other day of the year.",
+                 lambda: ", your biggest day for discovery all year.",
+                 lambda: "; no other day brought you as many newcomers.",
+                 lambda: " — a record for the year.",
+                 lambda: ", the most new names of any day."]
+        extras = [lambda: f" The newcomer you played longest: {c.top_new}.",
+                  lambda: f" {c.top_new} made the strongest first impression.",
+                  lambda: f" Leading the new arrivals: {c.top_new}.",
+                  lambda: f" Of the new faces, {c.top_new} got the most time.",
+                  lambda: f" Pick of the new bunch, by minutes: {c.top_new}.",
+                  lambda: f" {c.top_new} was the find of the day.",
+                  lambda: f" First among the first-timers: {c.top_new}.",
+                  lambda: f" The discovery you stayed with longest was {c.top_new}.",
+                  lambda: "", lambda: "", lambda: ""]
+    elif k == "biggest_top_artist_day":
+        heads = [
+            lambda: f"It was your biggest day of the year with {c.yta}",
+            lambda: f"{c.yta} never got more of a single day than this",
+            lambda: f"No day gave {c.yta} more airtime",
+            lambda: f"This was {c.yta}'s biggest day with you",
+            lambda: f"Your time with {c.yta} peaked here",
+            lambda: f"No other day had as much {c.yta} in it",
+        ]
+        mids = [", your top artist of the year", ", the artist you spent the most time with all year",
+                ", your number one artist", ""]
+        m = rng.choice(mids)
+        tails = [lambda: f"{m}: {c.ex('yta_day_min')} minutes.",
+                 lambda: f"{m}, {c.ex('yta_day_min')} minutes in all.",
+                 lambda: f"{m}, with {c.ex('yta_day_plays')} plays.", lambda: f"{m}."]
+        extras = [lambda: ""]
+    elif k == "biggest_top_genre_day":
+        g = c.ygenre
+        heads = [
+            lambda: f"It was your biggest {g} day",
+            lambda: f"{g} never had a bigger day with you",
+            lambda: f"Your {g} listening peaked here",
+            lambda: f"No other day had as much {g}",
+            lambda: f"This was the high point of your {g} year",
+            lambda: f"The most {g} of any day landed here",
+        ]
+        tails = [lambda: f", {c.ex('genre_day_min')} minutes of it.", lambda: ".",
+                 lambda: f": {c.ex('genre_day_min')} minutes.",
+                 lambda: f", with {c.ex('genre_day_min')} minutes in the tank."]
+        extras = [lambda: f" {g} was your top genre of the year.",
+                  lambda: f" Fitting, since {g} was your favourite genre.",
+                  lambda: f" No genre got more of your year than {g}.",
+                  lambda: f" ({g} was your most-listened genre overall.)",
+                  lambda: f" It is, after all, the genre you gave the most time to this year.",
+                  lambda: f" Across the year, {g} sat at the top of your genres.",
+                  lambda: f" {g} led your genres all year, so this makes sense.",
+                  lambda: "", lambda: "", lambda: ""]
+    else:
+        raise KeyError(k)
+    h = rng.choice(heads)
+    t = rng.choice(tails)
+    e = rng.choice(extras)
+    return cap(h() + t() + e())
 
 
 S: list[dict] = []
@@ -91,7 +170,7 @@ style(
     "claude_measured",
     [lambda c: f"A Closer Look at {c.date_('short')}", lambda c: "Where the Day Went", lambda c: f"Notes on a {c.wd}"],
     [
-        lambda c: f"{c.date_('long')} stands out in your year for a simple reason. {CAT(c, 2)} Your first track began the day at {c.first}, and by the last one at {c.last} you had listened for {c.ex('mins')} minutes. {c.top_a} accounted for the largest share, {c.ex('top_a_min')} minutes of it.",
+        lambda c: f"{c.date_('long')} stands out in your year for a simple reason. {CAT(c, 2)} Your first track began the day at {c.first_t}, and by the last one at {c.last} you had listened for {c.ex('mins')} minutes. {c.top_a} accounted for the largest share, {c.ex('top_a_min')} minutes of it.",
         lambda c: f"It is worth pausing on {c.date_('long')}. {CAT(c, 3)} Over {c.ex('plays')} plays you moved between {c.ex('n_art')} artists, though {c.top_a} clearly set the tone for most of the day.",
     ],
     [
@@ -103,7 +182,7 @@ style(
     "llama_listicle",
     [lambda c: f"{c.date_('short')}, By the Numbers", lambda c: "Three Things About Your Day", lambda c: "The Day in a List"],
     [
-        lambda c: f"Three things to know about {c.date_('long')}. One: {low(c, CAT(c, 0))} Two: {c.top_a} was the artist of the day, with {c.ex('top_a_plays')} plays. Three: it all kicked off at {c.first} with {q(c, c.first_title)} by {c.first_by}.",
+        lambda c: f"Three things to know about {c.date_('long')}. One: {low(c, CAT(c, 0))} Two: {c.top_a} was the artist of the day, with {c.ex('top_a_plays')} plays. Three: it all kicked off at {c.first_t} with {q(c, c.first_title)} by {c.first_by}.",
         lambda c: f"Your {c.wd}, listed. First play: {c.first}. Last play: {c.last}. Total: {c.ex('mins')} minutes. Artists heard: {c.ex('n_art')}. Headliner: {c.top_a}. {CAT(c, 3)}",
     ],
     [
@@ -139,7 +218,7 @@ style(
     "poetic",
     [lambda c: f"A {c.wd} Made of Sound", lambda c: "The Long Light of Listening", lambda c: f"When {c.top_a} Filled the Room"],
     [
-        lambda c: f"The first note arrived at {c.first}, and the day unfolded like a tide coming in. By {c.last}, {c.date_('long')} had carried {c.ex('mins')} minutes of sound, {c.ex('n_art')} voices drifting in and out. {CAT(c, 3)} Through all of it, {c.top_a} was the steady current.",
+        lambda c: f"The first note arrived at {c.first_t}, and the day unfolded like a tide coming in. By {c.last}, {c.date_('long')} had carried {c.ex('mins')} minutes of sound, {c.ex('n_art')} voices drifting in and out. {CAT(c, 3)} Through all of it, {c.top_a} was the steady current.",
         lambda c: f"Some days hum. {c.date_('long')} sang. From {c.first} until {c.last}, {c.top_a} kept returning like a familiar street at dusk, {c.ex('top_a_min')} minutes in all. {CAT(c, 1)}",
     ],
     [
@@ -191,7 +270,7 @@ style(
         lambda c: f"Entry for {c.date_('long')}. {CAT(c, 1)} Heard {c.ex('n_art')} artists today, but {c.top_a} kept pulling me back. First song: {q(c, c.first_title)} by {c.first_by}.",
     ],
     [
-        lambda c: f"Looking back over the year's pages: {c.ex('Y_days')} days with music in them, {c.Y_top} on more of them than anyone, and an awful lot of {c.Y_genre}.",
+        lambda c: f"Looking back over the year's pages: {c.ex('Y_days')} days with music in them, {c.Y_top} ahead of everyone, and an awful lot of {c.Y_genre}.",
         lambda c: f"Note to self for the year: {c.Y_busy} is clearly my loudest day, and {c.Y_top} clearly my person. {c.hours('Y_top_min')} of them, apparently.",
     ],
 )
@@ -223,7 +302,7 @@ style(
     "news_bulletin",
     [lambda c: f"Breaking: {c.top_a} Dominates", lambda c: f"Report From {c.date_('short')}", lambda c: "Listener Sets Personal Record"],
     [
-        lambda c: f"This just in: on {c.date_('long')}, one listener logged {c.ex('mins')} minutes of audio between {c.first} and {c.last}. {CAT(c, 1)} Sources confirm that {c.top_a} led the day with {c.ex('top_a_plays')} plays.",
+        lambda c: f"This just in: on {c.date_('long')}, one listener logged {c.ex('mins')} minutes of audio between {c.first} and {c.last}. {CAT(c, 1)} Sources confirm that {c.top_a} led the day with {c.ex('top_a_min')} minutes.",
         lambda c: f"Headlines from {c.date_('long')}: {low(c, CAT(c, 3))} Witnesses report {c.ex('n_art')} artists in rotation and {c.top_a} at the front of the line.",
     ],
     [
@@ -235,7 +314,7 @@ style(
     "museum_placard",
     [lambda c: f"Exhibit: {c.date_('short')}", lambda c: f"Study of a {c.wd}", lambda c: "On Loan From Your Year"],
     [
-        lambda c: f"{c.date_('long')}. Mixed media: {c.ex('plays')} plays, {c.ex('mins')} minutes. {CAT(c, 2)} The work opens at {c.first} with {q(c, c.first_title)} by {c.first_by} and closes at {c.last}. Note the recurring motif of {c.top_a} throughout.",
+        lambda c: f"{c.date_('long')}. Mixed media: {c.ex('plays')} plays, {c.ex('mins')} minutes. {CAT(c, 2)} The work opens at {c.first_t} with {q(c, c.first_title)} by {c.first_by} and closes at {c.last}. Note the recurring motif of {c.top_a} throughout.",
         lambda c: f"This piece, dated {c.date_('long')}, draws on {c.ex('n_art')} artists. {CAT(c, 0)} Curators point to {c.top_a}, present for {c.ex('top_a_min')} minutes, as its organising theme.",
     ],
     [
@@ -295,8 +374,8 @@ style(
     "timeline",
     [lambda c: f"{c.first} to {c.last}", lambda c: f"{c.date_('short')}, Hour by Hour", lambda c: "The Day on a Clock"],
     [
-        lambda c: f"{c.first}: the first play of {c.date_('long')}, {q(c, c.first_title)} by {c.first_by}. Through the day: {c.ex('n_art')} artists, {c.top_a} most of all. {c.last}: the last play, {c.ex('mins')} minutes later in listening terms. {CAT(c, 1)}",
-        lambda c: f"Start: {c.first}. Finish: {c.last}. In between, {c.date_('long')} added up to {c.ex('plays')} plays. {CAT(c, 0)} Most frequent name on the clock: {c.top_a}.",
+        lambda c: f"{c.first_t}: the first play of {c.date_('long')}, {q(c, c.first_title)} by {c.first_by}. Through the day: {c.ex('n_art')} artists, {c.top_a} most of all. {c.last}: the last play, {c.ex('mins')} minutes later in listening terms. {CAT(c, 1)}",
+        lambda c: f"Start: {c.first}. Finish: {c.last}. In between, {c.date_('long')} added up to {c.ex('plays')} plays. {CAT(c, 0)} Most frequent name on the clock: {c.top_a_p}.",
     ],
     [
         lambda c: f"Zoom out to the calendar: {c.ex('Y_days')} listening days this year, {c.Y_busy} the busiest weekday, and the hours {c.Y_part_phrase} the busiest time.",
@@ -319,7 +398,7 @@ style(
     "fairy_tale",
     [lambda c: f"Once Upon a {c.wd}", lambda c: "The Tale of the Endless Playlist", lambda c: f"How {c.top_a} Won the Day"],
     [
-        lambda c: f"Once upon a time, on {c.date_('long')}, a listener pressed play at {c.first}. The music went on and on, {c.ex('mins')} minutes of it, through {c.ex('n_art')} artists and more. {CAT(c, 0)} And wherever the story turned, {c.top_a} was waiting.",
+        lambda c: f"Once upon a time, on {c.date_('long')}, a listener pressed play at {c.first}. The listening went on and on, {c.ex('mins')} minutes of it, through {c.ex('n_art')} artists and more. {CAT(c, 0)} And wherever the story turned, {c.top_a} was waiting.",
         lambda c: f"In a land not far away, {c.date_('long')} began with {q(c, c.first_title)}. {CAT(c, 1)} The hero of the tale was {c.top_a}, summoned {c.wo('top_a_plays')} times before the candles went out at {c.last}.",
     ],
     [
@@ -331,7 +410,7 @@ style(
     "noir_detective",
     [lambda c: f"The Case of the Long {c.wd}", lambda c: "Somebody Kept Pressing Play", lambda c: f"The {c.top_a} File"],
     [
-        lambda c: f"It was {c.date_('long')}, and the first track hit at {c.first}. I'd seen days like this before, but not many. {c.ex('mins')} minutes of listening, {c.ex('n_art')} artists in the line-up. {CAT(c, 3)} The name that kept turning up? {c.top_a}.",
+        lambda c: f"It was {c.date_('long')}, and the first track hit at {c.first_t}. I'd seen days like this before, but not many. {c.ex('mins')} minutes of listening, {c.ex('n_art')} artists in the line-up. {CAT(c, 3)} The name that kept turning up? {c.top_a}.",
         lambda c: f"The file on {c.date_('long')} was thick. {c.ex('plays')} plays, last one logged at {c.last}. {CAT(c, 2)} The prime suspect was {c.top_a}, seen at the scene {c.wo('top_a_plays')} times.",
     ],
     [
@@ -343,7 +422,7 @@ style(
     "minimal_verse",
     [lambda c: f"{c.wd}, in Verse", lambda c: "Small Poem, Big Day", lambda c: f"{c.top_a}, Again"],
     [
-        lambda c: f"{c.first}, the first song.\n{c.last}, the last.\n{c.ex('mins')} minutes between,\n{c.top_a} at the centre.\n{CAT(c, 1)} {c.date_('long')}, {c.ex('n_art')} artists, one long breath.",
+        lambda c: f"{c.first_t}, the first song.\n{c.last}, the last.\n{c.ex('mins')} minutes between,\n{c.top_a} at the centre.\n{CAT(c, 1)} {c.date_('long')}, {c.ex('n_art')} artists, one long breath.",
         lambda c: f"{c.date_('long')}: {c.ex('plays')} plays, and a day that did not want to end. {CAT(c, 0)} {c.top_a}, {c.top_a}, {c.top_a}, {c.wo('top_a_plays')} times in all.",
     ],
     [
@@ -403,7 +482,7 @@ style(
     "postcard",
     [lambda c: f"Greetings From {c.wd}", lambda c: "Wish You Were Here (You Were)", lambda c: "Sent From a Very Good Day"],
     [
-        lambda c: f"Greetings from {c.date_('long')}! Weather: loud. Arrived at {c.first}, left at {c.last}, and stayed for {c.ex('mins')} minutes of music and more. {CAT(c, 2)} Everyone here talks about {c.top_a}.",
+        lambda c: f"Greetings from {c.date_('long')}! Weather: loud. Arrived at {c.first}, left at {c.last}, and stayed for {c.ex('mins')} minutes of listening. {CAT(c, 2)} Everyone here talks about {c.top_a}.",
         lambda c: f"Hi from {c.date_('long')}. Met {c.ex('n_art')} artists today, but spent the most time with {c.top_a}, {c.ex('top_a_min')} minutes. {CAT(c, 1)} More soon.",
     ],
     [
@@ -427,7 +506,7 @@ style(
     "tasting_notes",
     [lambda c: f"Tasting Notes: {c.wd}", lambda c: "A Full-Bodied Day", lambda c: "Notes of Something Good"],
     [
-        lambda c: f"{c.date_('long')} opens bright at {c.first}, with {q(c, c.first_title)} on the nose. The body is generous, {c.ex('mins')} minutes, with {c.top_a} on the palate throughout. {CAT(c, 1)} A long finish, lasting until {c.last}.",
+        lambda c: f"{c.date_('long')} opens bright at {c.first_t}, with {q(c, c.first_title)} on the nose. The body is generous, {c.ex('mins')} minutes, with {c.top_a} on the palate throughout. {CAT(c, 1)} A long finish, lasting until {c.last}.",
         lambda c: f"A complex vintage: {c.date_('long')}, blended from {c.ex('n_art')} artists. {CAT(c, 2)} Dominant notes of {c.top_a}, {c.ex('top_a_min')} minutes' worth.",
     ],
     [
@@ -439,7 +518,7 @@ style(
     "gardener",
     [lambda c: f"What Grew on {c.wd}", lambda c: "A Good Day in the Garden", lambda c: f"{c.top_a} in Full Bloom"],
     [
-        lambda c: f"Some days everything grows at once. On {c.date_('long')} the first seed went in at {c.first}, and by {c.last} the beds held {c.ex('mins')} minutes of music. {CAT(c, 3)} {c.top_a} was the plant that spread the furthest.",
+        lambda c: f"Some days everything grows at once. On {c.date_('long')} the first seed went in at {c.first}, and by {c.last} the beds held {c.ex('mins')} minutes of listening. {CAT(c, 3)} {c.top_a} was the plant that spread the furthest.",
         lambda c: f"{c.date_('long')} was a busy season in a single day: {c.ex('n_art')} artists planted, {c.ex('plays')} plays harvested. {CAT(c, 0)} The tallest stem belonged to {c.top_a}.",
     ],
     [
@@ -475,7 +554,7 @@ style(
     "storyteller_long",
     [lambda c: f"The Story of {c.date_('short')}", lambda c: "A Day You Kept Coming Back To", lambda c: "The One That Stood Out"],
     [
-        lambda c: f"Every year has one day that says more than the rest, and for you it might be {c.date_('long')}. The first track came on at {c.first}, {q(c, c.first_title)} by {c.first_by}, and from there the day filled up: {c.ex('mins')} minutes across {c.ex('plays')} plays. {CAT(c, 2)}",
+        lambda c: f"Every year has one day that says more than the rest, and for you it might be {c.date_('long')}. The first track came on at {c.first_t}, {q(c, c.first_title)} by {c.first_by}, and from there the day filled up: {c.ex('mins')} minutes across {c.ex('plays')} plays. {CAT(c, 2)}",
         lambda c: f"If you had to pick a day to explain your year to a stranger, {c.date_('long')} would do nicely. {CAT(c, 1)} You moved through {c.ex('n_art')} artists, but the thread running through it was {c.top_a}, with {c.ex('top_a_min')} minutes.",
     ],
     [
@@ -501,7 +580,7 @@ style(
     "spoken_intro",
     [lambda c: "Let Me Tell You About This Day", lambda c: f"Picture It: {c.wd}", lambda c: "So, About That Day"],
     [
-        lambda c: f"So, picture it: {c.date_('long')}. It's {c.first}, and the first song is already playing. By the time the last one ends at {c.last}, you've listened for {c.ex('mins')} minutes. {CAT(c, 3)} And the soundtrack? Mostly {c.top_a}.",
+        lambda c: f"So, picture it: {c.date_('long')}. It's {c.first_t}, and the first song is already playing. By the time the last one ends at {c.last}, you've listened for {c.ex('mins')} minutes. {CAT(c, 3)} And the soundtrack? Mostly {c.top_a}.",
         lambda c: f"Let me tell you about {c.date_('long')}. {CAT(c, 0)} {c.ex('n_art')} artists got a look in, but {c.top_a} got {c.ex('top_a_min')} minutes, which tells you everything.",
     ],
     [
@@ -509,3 +588,156 @@ style(
         lambda c: f"Now zoom out. Your year: the {c.Y_decade} as your favourite decade, {c.Y_busy} as your favourite day, and {c.Y_top} as the artist you spent the most time with.",
     ],
 )
+
+
+#: a third first and second paragraph for each style (more wordings, fewer repeats)
+EXTRA = {
+    "gpt_upbeat": (
+        lambda c: f"Let's hear it for {c.date_('long')}! {CAT(c, 5)} From {c.first} onwards you stacked up {c.ex('plays')} plays, and {c.top_a} got {c.ov('top_a_min')} minutes of your attention. That's what we call a great day!",
+        lambda c: f"Amazing news: the rest of your year delivered too! {c.Y_top} was your top artist, and you played them {c.ex('Y_top_plays')} times in all. What a ride!",
+    ),
+    "claude_measured": (
+        lambda c: f"There is a quiet logic to {c.date_('long')}. {CAT(c, 6)} The listening began at {c.first} and ended at {c.last}, with {c.ex('n_art')} artists along the way and {c.top_a} the most present of them.",
+        lambda c: f"Over the year as a whole, you listened on {c.ex('Y_days')} days. If there is a thread running through them, it is {c.Y_genre}, with {c.Y_top} as its most frequent voice.",
+    ),
+    "llama_listicle": (
+        lambda c: f"Here's your day at a glance:\n1. Date: {c.date_('long')}.\n2. Listening time: {c.ex('mins')} minutes.\n3. Most time with: {c.top_a}.\n{CAT(c, 7)}",
+        lambda c: f"Key takeaways from the year: {c.Y_top} was your top artist, {c.Y_2} came second, and you heard {c.ex('Y_n_tracks')} different tracks along the way.",
+    ),
+    "small_model_terse": (
+        lambda c: f"Day: {c.date_('long')}. Minutes: {c.ex('mins')}. Plays: {c.ex('plays')}. {CAT(c, 8)} Main artist: {c.top_a}. First play at {c.first}.",
+        lambda c: f"Year: {c.ex('Y_total')} minutes in total. Listening days: {c.ex('Y_days')}. Top artist: {c.Y_top}. Busiest weekday: {c.Y_busy}.",
+    ),
+    "copywriter_punchy": (
+        lambda c: f"{c.first}. Play. {c.last}. Still playing. {c.date_('long')} in a nutshell: {c.ex('plays')} plays, {c.top_a} in charge. {CAT(c, 9)}",
+        lambda c: f"Your year, in three words: {c.Y_top}. {c.Y_genre}. {c.Y_busy}s. Everything else is detail.",
+    ),
+    "poetic": (
+        lambda c: f"There are days that pass like weather, and days that stay. {c.date_('long')} stayed. {CAT(c, 10)} From {c.first} until {c.last}, {c.top_a} threaded through the hours like a familiar melody hummed under the breath.",
+        lambda c: f"Around it, the year turned slowly: {c.ex('Y_days')} days of sound, {c.Y_top} returning like a season, and {c.Y_genre} the weather you lived in.",
+    ),
+    "question_led": (
+        lambda c: f"How do you know a day mattered? Look at {c.date_('long')}. {CAT(c, 11)} Who was on your mind? {c.top_a}, with {c.ex('top_a_min')} minutes. When did it end? {c.last}.",
+        lambda c: f"So what was your year really about? {c.Y_top}, for {c.hours('Y_top_min')}. And when did you listen most? {c.Y_part_phrase}, mostly.",
+    ),
+    "sports_commentary": (
+        lambda c: f"Scenes on {c.date_('long')}! {CAT(c, 12)} {c.top_a} dominated possession with {c.ex('top_a_min')} minutes, while {c.ex('n_art')} artists in all got minutes on the pitch.",
+        lambda c: f"League table for the year: {c.Y_top} top, {c.Y_2} second, {c.Y_3} third. {c.ex('Y_days')} matchdays played.",
+    ),
+    "weather_report": (
+        lambda c: f"Weather warning issued for {c.date_('long')}: persistent music from {c.first}. {CAT(c, 13)} Visibility was low for anything but {c.top_a}.",
+        lambda c: f"Climate data for the year confirms it: {c.hours('Y_music')} of music fell, with {c.Y_top} the prevailing front.",
+    ),
+    "diary_voice": (
+        lambda c: f"{c.date_('long')}, late. {CAT(c, 14)} Can't stop thinking about {c.top_a}: {c.ex('top_a_min')} minutes today. Started at {c.first}, which feels like a week ago.",
+        lambda c: f"End-of-year note: {c.ex('Y_n_art')} artists this year. Most of them passing through. {c.Y_top} stayed.",
+    ),
+    "british_wry": (
+        lambda c: f"Right then, {c.date_('long')}. {CAT(c, 15)} Kettle on at {c.first}, presumably, and music until {c.last}. {c.top_a}, {c.ex('top_a_plays')} plays. Splendid.",
+        lambda c: f"For the year, a modest {c.ex('Y_days')} days of listening and a fairly unshakeable loyalty to {c.Y_top}. We'd expect nothing less.",
+    ),
+    "american_hype": (
+        lambda c: f"Big day energy on {c.date_('long')}! {CAT(c, 16)} You went from {c.first} all the way to {c.last}, and {c.top_a} was straight-up carrying with {c.ex('top_a_min')} minutes.",
+        lambda c: f"And can we talk about your year? {c.hours('Y_total')} of listening. {c.Y_top} at number one. Absolutely elite.",
+    ),
+    "news_bulletin": (
+        lambda c: f"Developing story: {c.date_('long')} has been confirmed as a standout day. {CAT(c, 17)} The listener's first play was recorded at {c.first}; {c.top_a} led the day's coverage.",
+        lambda c: f"Year-end report: {c.Y_top} retains the top spot among artists, ahead of {c.Y_2}. Total listening days: {c.ex('Y_days')}.",
+    ),
+    "museum_placard": (
+        lambda c: f"Main gallery: {c.date_('long')}. Sound installation, {c.ex('mins')} minutes. {CAT(c, 18)} The artist {c.top_a} features most prominently.",
+        lambda c: f"Permanent collection: {c.ex('Y_n_art')} artists acquired over the year, the most extensively represented being {c.Y_top}.",
+    ),
+    "recipe_card": (
+        lambda c: f"Today's special, {c.date_('long')}: a slow-cooked day of {c.ex('mins')} minutes. {CAT(c, 19)} Season generously with {c.top_a} and serve from {c.first}.",
+        lambda c: f"Chef's note for the year: {c.Y_genre} was your staple ingredient, and {c.Y_top} your signature dish.",
+    ),
+    "travelogue": (
+        lambda c: f"Travel log, {c.date_('long')}. Departed {c.first}. {CAT(c, 20)} Main companion on the road: {c.top_a}. Arrived {c.last}, tired and happy.",
+        lambda c: f"Across the year's itinerary, {c.ex('Y_days')} days on the road, {c.Y_busy}s the busiest, and {c.Y_top} the most familiar landmark.",
+    ),
+    "radio_dj": (
+        lambda c: f"Caller on line one says {c.date_('long')} was the best day of the year on this station. {CAT(c, 21)} We played {c.top_a} for {c.ex('top_a_min')} minutes, so no complaints here.",
+        lambda c: f"Before we sign off for the year: {c.ex('Y_n_art')} artists made the playlist, but {c.Y_top} got the most airtime. Goodnight!",
+    ),
+    "letter": (
+        lambda c: f"Dear you, {c.date_('long')} keeps coming up when we look back at your year. {CAT(c, 22)} {c.top_a} was your main companion, {c.ex('top_a_plays')} plays of it.",
+        lambda c: f"The year around it was generous too: {c.ex('Y_days')} days of listening and {c.Y_top} at the heart of it. Yours, the year in review.",
+    ),
+    "timeline": (
+        lambda c: f"{c.date_('long')}, in order: {c.first}, first play. Afterwards, {c.ex('plays')} plays. {c.last}, last play. {CAT(c, 23)} Name on repeat: {c.top_a_p}.",
+        lambda c: f"The year in sequence: {c.Y_top} at number one from start to finish, {c.Y_busy} the loudest weekday, {c.ex('Y_days')} days in all.",
+    ),
+    "data_nerd": (
+        lambda c: f"Quick stats, {c.date_('long')}: {c.ex('mins')} minutes, {c.ex('plays')} plays, {c.ex('n_art')} artists. {CAT(c, 24)} Top contributor by time: {c.top_a}.",
+        lambda c: f"Year summary: {c.ex('Y_n_art')} unique artists, {c.ex('Y_days')} active days, top artist by time {c.Y_top} at {c.ex('Y_top_min')} minutes.",
+    ),
+    "fairy_tale": (
+        lambda c: f"Long ago, on a {c.wd} in {c.date_('month')}, a listener woke the music at {c.first}. {CAT(c, 25)} The bard {c.top_a} played longest of all, and the feast went on until {c.last}.",
+        lambda c: f"And in the wider kingdom of the year, {c.Y_top} sat on the throne, with {c.Y_2} as the loyal second.",
+    ),
+    "noir_detective": (
+        lambda c: f"{c.date_('long')}. {c.first}. The music started and it wasn't going to stop for anyone. {CAT(c, 26)} I followed the trail and it led to {c.top_a}. It always does.",
+        lambda c: f"I closed the year's file with a single name circled: {c.Y_top}. {c.hours('Y_top_min')} of evidence.",
+    ),
+    "minimal_verse": (
+        lambda c: f"{c.date_('long')}.\n{c.ex('plays')} plays.\n{c.top_a}, mostly.\n{CAT(c, 27)}",
+        lambda c: f"A year: {c.ex('Y_days')} days, {c.Y_genre}, and {c.Y_top} above the rest.",
+    ),
+    "emoji_light": (
+        lambda c: f"\U0001f4c5 {c.date_('long')} \U0001f3b5 {c.ex('mins')} minutes, {c.ex('n_art')} artists. {CAT(c, 28)} Most time with: {c.top_a} \U0001f3a4",
+        lambda c: f"\U0001f3c6 Top artist of the year: {c.Y_top}. \U0001f3b8 Top genre: {c.Y_genre}. \U0001f4c6 Busiest day: {c.Y_busy}.",
+    ),
+    "fitness_coach": (
+        lambda c: f"Let's break down {c.date_('long')}, champ. {CAT(c, 29)} Warm-up at {c.first}, {c.ex('n_art')} artists in the rotation, and {c.top_a} as your pacer for {c.ex('top_a_min')} minutes.",
+        lambda c: f"Year-end assessment: {c.ex('Y_days')} sessions, strongest on {c.Y_busy}s, {c.Y_top} your favourite training track-maker.",
+    ),
+    "film_trailer": (
+        lambda c: f"Based on a true story. {c.date_('long')}. {CAT(c, 30)} {c.top_a} stars in {c.ex('top_a_plays')} scenes. Runtime: {c.ex('mins')} minutes.",
+        lambda c: f"The sequel writes itself: {c.Y_top} returns, {c.Y_genre} sets the mood, and a whole year of {c.ex('Y_days')} listening days comes to a close.",
+    ),
+    "lab_notes": (
+        lambda c: f"Lab note, {c.date_('long')}. {CAT(c, 31)} Sampling ran from {c.first} to {c.last}. Most frequent signal source: {c.top_a_p}.",
+        lambda c: f"Annual summary: {c.ex('Y_n_art')} sources observed, {c.Y_top} dominant, genre classification {c.Y_genre}.",
+    ),
+    "postcard": (
+        lambda c: f"Having a wonderful {c.wd}! It's {c.date_('long')} here. {CAT(c, 32)} {c.top_a} has been playing all day. Love, your headphones.",
+        lambda c: f"P.S. Packed {c.ex('Y_n_art')} artists for the year's trip, but mostly wore {c.Y_top}.",
+    ),
+    "quiz_show": (
+        lambda c: f"Picture round: the day is {c.date_('long')}. {CAT(c, 33)} For a bonus, how many plays? {c.ex('plays')}. Which artist took the most time? {c.top_a}.",
+        lambda c: f"And the final scores for the year: {c.Y_top} first, {c.Y_2} second. Thanks for playing!",
+    ),
+    "tasting_notes": (
+        lambda c: f"Vintage {c.date_('long')}. {CAT(c, 34)} Opens at {c.first}; firm structure of {c.top_a}; lingering close at {c.last}.",
+        lambda c: f"Cellar notes for the year: {c.ex('Y_days')} days uncorked, predominantly {c.Y_genre}, with {c.Y_top} the house favourite.",
+    ),
+    "gardener": (
+        lambda c: f"Notes from the potting shed, {c.date_('long')}. {CAT(c, 35)} {c.top_a} needed the most watering: {c.ex('top_a_min')} minutes.",
+        lambda c: f"Over the year the garden grew {c.ex('Y_n_tracks')} different tracks, and {c.Y_top} was the hardiest perennial.",
+    ),
+    "hedged_analyst": (
+        lambda c: f"Give or take, {c.date_('long')} came to {c.hours('mins')} of listening. {CAT(c, 36)} {c.top_a} took {c.ab('top_a_min')} minutes of it, if the logs are to be believed.",
+        lambda c: f"The year, approximately: {c.ab('Y_total')} minutes, {c.ov('Y_days')} listening days, and {c.Y_top} well ahead of the pack.",
+    ),
+    "casual_text": (
+        lambda c: f"{c.date_('long')} really said no breaks. {c.ex('mins')} minutes?? {CAT(c, 37)} and {c.top_a} was doing the most, {c.ex('top_a_min')} mins.",
+        lambda c: f"ngl the year was {c.Y_top} + {c.Y_genre} on loop and we love that for you. {c.ex('Y_days')} days of it.",
+    ),
+    "storyteller_long": (
+        lambda c: f"Think back to {c.date_('long')}. The day started at {c.first}, like any other. {CAT(c, 38)} By the time it ended at {c.last}, {c.top_a} had soundtracked {c.ex('top_a_min')} minutes of it, and you had heard {c.ex('n_art')} artists in all.",
+        lambda c: f"It was a year of {c.Y_genre} and a year of {c.Y_top}, with {c.Y_2} never far behind. You listened on {c.ex('Y_days')} days.",
+    ),
+    "plays_focused": (
+        lambda c: f"{c.date_('long')}: {c.ex('plays')} plays, and {c.ex('top_a_plays')} of them went to {c.top_a}. Over the year, {c.top_a} got {c.ex('ta_year')} plays from you. {CAT(c, 39)}",
+        lambda c: f"Your most-played song of {c.year} was {q(c, c.Y_mpt)}: {c.ex('Y_mpt_n')} plays. And the artist you played most often, counting plays rather than minutes, was {c.Y_mpa}.",
+    ),
+    "spoken_intro": (
+        lambda c: f"Okay, here's the thing about {c.date_('long')}. {CAT(c, 40)} You were at it from {c.first}, and {c.top_a} got {c.ex('top_a_plays')} plays. That's the day.",
+        lambda c: f"And the year? {c.ex('Y_days')} days of listening, {c.Y_top} out in front, {c.Y_genre} underneath everything.",
+    ),
+}
+for _s in S:
+    _a, _b = EXTRA[_s["name"]]
+    _s["p1"].append(_a)
+    _s["p2"].append(_b)
