@@ -105,6 +105,8 @@ def base_story(style, fx, uk, rng, room: int = 0):
             continue
         if not MIN_WORDS <= nwords(p1, p2) <= MAX_WORDS - room:
             continue
+        if not re.search(r"\byou(r|rs)?\b", f"{p1} {p2}", re.I):
+            continue  # the product writes to the listener, in the second person
         return ch, title, p1, p2, c
     raise Reject("no frame fits")
 
@@ -252,7 +254,8 @@ class Maker:
                     b = bad[0]
                     how = (f"{kw['override'][k]} is true of something else: "
                            f"{known[kw['override'][k]]}"
-                           if "override" in kw else "a hedge in the wrong direction")
+                           if "override" in kw else "a hedge in the wrong direction"
+                           if kind in ("over", "nearly") else "a hedged figure too far off")
                     return t2, q1, q2, (f"planted '{b[4]}' for {k} ({how}); "
                                         f"the truth is {true}")
         raise Reject("no count")

@@ -107,7 +107,7 @@ def CAT(c, i: int) -> str:
             lambda: f"It was your biggest day of the year with {c.yta}",
             lambda: f"{c.yta} never got more of a single day than this",
             lambda: f"No day gave {c.yta} more airtime",
-            lambda: f"This was {c.yta}'s biggest day with you",
+            lambda: f"This was {c.yta}{'’' if c.yta.endswith('s') else '’s'} biggest day with you",
             lambda: f"Your time with {c.yta} peaked here",
             lambda: f"No other day had as much {c.yta} in it",
         ]
@@ -159,7 +159,7 @@ style(
     [lambda c: f"{c.wd} Was a Whole Mood", lambda c: "Your Day, Turned Up Loud", lambda c: f"The Day {c.top_a} Ran the Show"],
     [
         lambda c: f"What a day {c.date_('long')} turned out to be! You pressed play at {c.first} and kept going until {c.last}, racking up {c.ex('mins')} minutes across {c.ex('plays')} plays. {CAT(c, 0)} {c.top_a} led the charge with {c.ex('top_a_min')} minutes, and {c.ex('n_art')} different artists got a moment in the spotlight.",
-        lambda c: f"Talk about commitment! On {c.date_('long')} you spent {c.ab('mins')} minutes with your headphones, and {low(c, CAT(c, 1))} {c.top_a} was the name you kept coming back to, with {c.wo('top_a_plays')} plays before the day was done.",
+        lambda c: f"Talk about commitment! On {c.date_('long')} you spent {c.ab('mins')} minutes with your headphones, and {low(c, CAT(c, 1))} {c.top_a_p} was the name you kept coming back to, with {c.wo('top_a_plays')} plays before the day was done.",
     ],
     [
         lambda c: f"Zoom out and the whole year looks just as lively: {c.hours('Y_total')} of listening over {c.ex('Y_days')} days, with {c.Y_top} at the very top of your artist list. Here's to the next chapter!",
@@ -319,7 +319,7 @@ style(
     ],
     [
         lambda c: f"Part of a larger collection spanning {c.ex('Y_days')} days. Principal artist of the collection: {c.Y_top}. Dominant school: {c.Y_genre}. Period: chiefly the {c.Y_decade}.",
-        lambda c: f"Context: the artist's wider year, catalogued as {c.Y_pers}, favoured {c.Y_busy}s and returned most often to {c.Y_top}.",
+        lambda c: f"Context: the artist's wider year, catalogued as {c.Y_pers}, favoured {c.Y_busy}s and gave the most time to {c.Y_top}.",
     ],
 )
 style(
@@ -331,7 +331,7 @@ style(
     ],
     [
         lambda c: f"Your house special all year long? {c.Y_top}, with a side of {c.Y_genre}. Served on {c.ex('Y_days')} days and counting.",
-        lambda c: f"The year's pantry was stocked with {c.ex('Y_n_art')} artists, but the one you reached for most was {c.Y_top}. A classic for a reason.",
+        lambda c: f"The year's pantry was stocked with {c.ex('Y_n_art')} artists, but the one you spent the most time with was {c.Y_top}. A classic for a reason.",
     ],
 )
 style(
@@ -355,7 +355,7 @@ style(
     ],
     [
         lambda c: f"Year-end countdown, and at number one on your artist chart: {c.Y_top}. Just behind, at number two: {c.Y_2}. Stay tuned for next year.",
-        lambda c: f"Station ID for the year: {c.ex('Y_days')} days on air, {c.Y_genre} on heavy rotation, and {c.Y_top} our most-featured artist.",
+        lambda c: f"Station ID for the year: {c.ex('Y_days')} days on air, {c.Y_genre} on heavy rotation, and {c.Y_top} the artist with the most airtime.",
     ],
 )
 style(
@@ -510,7 +510,7 @@ style(
         lambda c: f"A complex vintage: {c.date_('long')}, blended from {c.ex('n_art')} artists. {CAT(c, 2)} Dominant notes of {c.top_a}, {c.ex('top_a_min')} minutes' worth.",
     ],
     [
-        lambda c: f"The year's cellar is deep: {c.ex('Y_n_art')} artists, {c.Y_genre} as the house style, and {c.Y_top} the bottle you opened most.",
+        lambda c: f"The year's cellar is deep: {c.ex('Y_n_art')} artists, {c.Y_genre} as the house style, and {c.Y_top} the bottle you lingered over longest.",
         lambda c: f"As a whole, the year has a clear character: {c.Y_pers}, with {c.Y_top} as the signature grape and the {c.Y_decade} as the vintage.",
     ],
 )
@@ -558,17 +558,17 @@ style(
         lambda c: f"If you had to pick a day to explain your year to a stranger, {c.date_('long')} would do nicely. {CAT(c, 1)} You moved through {c.ex('n_art')} artists, but the thread running through it was {c.top_a}, with {c.ex('top_a_min')} minutes.",
     ],
     [
-        lambda c: f"The rest of the year filled in around days like this one. You listened on {c.ex('Y_days')} days, most often {c.Y_part_phrase}, and the artist you gave the most time to was {c.Y_top}, at {c.hours('Y_top_min')}.",
+        lambda c: f"The rest of the year filled in around days like this one. You listened on {c.ex('Y_days')} days, mostly {c.Y_part_phrase}, and the artist you gave the most time to was {c.Y_top}, at {c.hours('Y_top_min')}.",
         lambda c: f"Step back from that {c.wd} and the year comes into focus: {c.Y_genre} as the main colour, {c.Y_2} close behind {c.Y_top} among your artists, and {c.Y_busy}s as your most reliable listening days.",
     ],
 )
 style(
     "plays_focused",
-    [lambda c: "Played It Again. And Again", lambda c: "Counting the Replays", lambda c: f"{c.top_a}, {c.ex('top_a_plays')} Times Over"],
+    [lambda c: "Played It Again. And Again", lambda c: "Counting the Replays", lambda c: f"{c.top_a}, {c.ex('top_a_plays_3')} Times Over"],
     [
         lambda c: f"On {c.date_('long')} you played {q(c, c.rep_t)} by {c.top_t_by} {c.ex('top_t_plays')} times, more than any other track that day. {CAT(c, 0)} Altogether you listened for {c.ex('mins')} minutes.",
         lambda c: f"{c.date_('long')} was a replay kind of day. {q(c, c.rep_t)} came round {c.wo('top_t_plays')} times, and {c.top_a} racked up {c.ex('top_a_plays')} plays in total. {CAT(c, 3)}",
-        lambda c: f"On {c.date_('long')}, {c.top_a_p} got {c.ex('top_a_plays')} plays, the most of any artist that day. Across the whole year you played {c.top_a} {c.ex('ta_year')} times. {CAT(c, 2)}",
+        lambda c: f"On {c.date_('long')}, {c.top_a_p} got {c.ex('top_a_plays')} plays, the most of any artist that day. Across the whole year you played {c.top_a} {c.ex('ta_year_3')} times. {CAT(c, 2)}",
     ],
     [
         lambda c: f"Over the year, your most-played track was {q(c, c.Y_mpt)} by {c.Y_mpt_by}, with {c.ex('Y_mpt_n')} plays. No other song came close to that count.",
@@ -601,7 +601,7 @@ EXTRA = {
         lambda c: f"Over the year as a whole, you listened on {c.ex('Y_days')} days. If there is a thread running through them, it is {c.Y_genre}, with {c.Y_top} as its most frequent voice.",
     ),
     "llama_listicle": (
-        lambda c: f"Here's your day at a glance:\n1. Date: {c.date_('long')}.\n2. Listening time: {c.ex('mins')} minutes.\n3. Most time with: {c.top_a}.\n{CAT(c, 7)}",
+        lambda c: f"Here's your day at a glance. Date: {c.date_('long')}. Listening time: {c.ex('mins')} minutes. Most time with: {c.top_a}. {CAT(c, 7)}",
         lambda c: f"Key takeaways from the year: {c.Y_top} was your top artist, {c.Y_2} came second, and you heard {c.ex('Y_n_tracks')} different tracks along the way.",
     ),
     "small_model_terse": (
@@ -729,7 +729,7 @@ EXTRA = {
         lambda c: f"It was a year of {c.Y_genre} and a year of {c.Y_top}, with {c.Y_2} never far behind. You listened on {c.ex('Y_days')} days.",
     ),
     "plays_focused": (
-        lambda c: f"{c.date_('long')}: {c.ex('plays')} plays, and {c.ex('top_a_plays')} of them went to {c.top_a}. Over the year, {c.top_a} got {c.ex('ta_year')} plays from you. {CAT(c, 39)}",
+        lambda c: f"{c.date_('long')}: {c.ex('plays')} plays, and {c.ex('top_a_plays_3')} of them went to {c.top_a}. Over the year, {c.top_a} got {c.ex('ta_year_3')} plays from you. {CAT(c, 39)}",
         lambda c: f"Your most-played song of {c.year} was {q(c, c.Y_mpt)}: {c.ex('Y_mpt_n')} plays. And the artist you played most often, counting plays rather than minutes, was {c.Y_mpa}.",
     ),
     "spoken_intro": (
@@ -741,3 +741,47 @@ for _s in S:
     _a, _b = EXTRA[_s["name"]]
     _s["p1"].append(_a)
     _s["p2"].append(_b)
+
+
+style(
+    "scrobble_stats",
+    [lambda c: "Scrobbles Don't Lie", lambda c: f"{c.wd}'s Spin Count", lambda c: "Streams, Spins and Replays"],
+    [
+        lambda c: f"Spin count for {c.date_('long')}: {c.ex('plays')} streams between {c.first} and {c.last}. {q(c, c.top_t)} by {c.top_t_by} took the most time, with {c.wo('top_t_plays')} spins of its own. {CAT(c, 41)}",
+        lambda c: f"{c.date_('long')} logged {c.ex('plays')} scrobbles. {c.top_a} accounts for {c.ex('top_a_plays_3')} of them, and over the whole year you streamed {c.top_a} {c.ex('ta_year_3')} times. {CAT(c, 42)}",
+        lambda c: f"The counter on {c.date_('long')} read {c.ov('plays')} streams by the end of the day. {CAT(c, 43)} {q(c, c.top_t)} alone got {c.ex('top_t_plays')} spins, and it has {c.ex('tt_year')} for the year.",
+    ],
+    [
+        lambda c: f"Your most-streamed song of the year: {q(c, c.Y_mpt)}, at {c.ex('Y_mpt_n')} spins. Your most-streamed artist: {c.Y_mpa}, with {c.nr('Y_mpa_n')} plays to their name.",
+        lambda c: f"By sheer spin count, {q(c, c.Y_mpt)} was the song of your year: {c.wo('Y_mpt_n')} plays, more than any other track. By minutes, though, {c.Y_top} was your top artist.",
+        lambda c: f"Year tally: {c.ex('Y_top_plays')} streams of {c.Y_top}, your top artist by time, and {c.ex('Y_tt_plays')} of {q(c, c.Y_tt)}, the track you spent the most minutes with.",
+    ],
+)
+style(
+    "ballpark_figures",
+    [lambda c: "In Round Numbers", lambda c: f"{c.wd}, Approximately", lambda c: "Ballpark Figures for a Big Day"],
+    [
+        lambda c: f"In round numbers: on {c.date_('long')} you listened for {c.ab('mins')} minutes, got through {c.ov('plays')} plays and heard {c.ov('n_art')} different artists. {CAT(c, 44)}",
+        lambda c: f"Call it {c.hours('mins')}: that's roughly what {c.date_('long')} added up to, from {c.first} until {c.last}. {CAT(c, 45)} {c.top_a} claimed {c.ab('top_a_min')} minutes of it.",
+        lambda c: f"{c.date_('long')}, ballpark: {c.nr('mins')} minutes, {c.nr('plays')} plays. {CAT(c, 46)} The artist who took the most time was {c.top_a}.",
+    ],
+    [
+        lambda c: f"Across the year, you clocked {c.hours('Y_total')}, heard {c.ov('Y_n_art')} artists and listened on {c.nr('Y_days')} days. {c.Y_top} got {c.hours('Y_top_min')} of it.",
+        lambda c: f"The year, roughly: {c.ab('Y_music')} minutes of music, {c.ab('Y_n_tracks')} different tracks, and {c.Y_top} well out in front with {c.ab('Y_top_min')} minutes.",
+        lambda c: f"Rounded off, your year came to {c.nr('Y_total')} minutes, and nobody got more of them than {c.Y_top}: {c.ov('Y_top_min')}.",
+    ],
+)
+style(
+    "replay_confessional",
+    [lambda c: "You Pressed Replay. A Lot", lambda c: "Again, Again, Again", lambda c: f"The Replays of {c.date_('short')}"],
+    [
+        lambda c: f"Some songs you just can't leave alone. On {c.date_('long')}, {q(c, c.rep_t)} by {c.top_t_by} came back {c.wo('top_t_plays')} times, more than any other song that day. {CAT(c, 47)}",
+        lambda c: f"Confession time: on {c.date_('long')} you played {c.top_a_p} {c.ex('top_a_plays')} times, more plays than any other artist got that day. {CAT(c, 48)} It all started at {c.first}.",
+        lambda c: f"On {c.date_('long')} the replay button earned its keep. {c.top_a} racked up {c.ex('top_a_plays_3')} plays between {c.first} and {c.last}. {CAT(c, 49)}",
+    ],
+    [
+        lambda c: f"The song you came back to most all year was {q(c, c.Y_mpt)}, {c.ex('Y_mpt_n')} plays in total. No other track got as many.",
+        lambda c: f"And across the year, no artist got more plays from you than {c.Y_mpa}: {c.ex('Y_mpa_n')} in all. Your favourite song to replay? {q(c, c.Y_mpt)}.",
+        lambda c: f"Over the year you played {q(c, c.Y_mpt)} {c.ex('Y_mpt_n')} times, making it your most-played track, and {c.Y_mpa} was the artist you played most often.",
+    ],
+)
