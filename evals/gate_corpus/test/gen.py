@@ -91,11 +91,15 @@ def nwords(p1: str, p2: str) -> int:
     return len(p1.split()) + len(p2.split())
 
 
-def base_story(style, fx, uk, rng, room: int = 0):
-    """A good story in this style for this day: (choice, title, p1, p2, ctx)."""
+def base_story(style, fx, uk, rng, room: int = 0, plays_first: bool = False):
+    """A good story in this style for this day: (choice, title, p1, p2, ctx). With
+    `plays_first`, a second paragraph with a by-plays claim is tried first."""
     combos = [(t, a, b) for t in range(len(style["titles"])) for a in range(len(style["p1"]))
               for b in range(len(style["p2"]))]
     rng.shuffle(combos)
+    if plays_first:
+        pref = set(style.get("plays_p2", ()))
+        combos.sort(key=lambda ch: ch[2] not in pref)
     for ch in combos:
         try:
             title, p1, p2, c = render(style, fx, uk, ch)
@@ -202,7 +206,8 @@ class Maker:
         fx["cat_seed"] = rng.randrange(10**9)
         uk = y.locale == "en-GB"
         room = 0 if label == "good" else 30
-        ch, title, p1, p2, c = base_story(style, fx, uk, rng, room)
+        plays_first = label == "good" and "plays_p2" in style and rng.random() < 0.5
+        ch, title, p1, p2, c = base_story(style, fx, uk, rng, room, plays_first)
         verify_good(title, p1, p2, c, fx, self.names[y.user_id], y)
         if label == "good":
             return title, p1, p2, ""

@@ -166,7 +166,7 @@ class Ctx:
             raise Missing("hours")
         h, rest = divmod(m, 60)
         wrong = self.flip == k
-        if rest >= 50:  # nearly h+1 hours
+        if rest >= 50 and 60 - rest <= 0.04 * m:  # nearly h+1 hours
             shown = (h if wrong else h + 1) * 60
             word = "nearly"
             hh = shown // 60

@@ -20,6 +20,11 @@ def cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+def alt(c, key: str, *options) -> str:
+    """One of several wordings of a sentence (lambdas), fixed per story like CAT."""
+    return random.Random(f"{c._f.get('cat_seed', 0)}-{key}").choice(options)()
+
+
 def low(c, s: str) -> str:
     """Lower-case a CAT sentence's first letter to run it on, unless it starts with a name."""
     for v in c._f.values():
@@ -101,7 +106,9 @@ def CAT(c, i: int) -> str:
                   lambda: f" {c.top_new} was the find of the day.",
                   lambda: f" First among the first-timers: {c.top_new}.",
                   lambda: f" The discovery you stayed with longest was {c.top_new}.",
-                  lambda: "", lambda: "", lambda: ""]
+                  lambda: f" Newcomer with the most minutes: {c.top_new}.",
+                  lambda: f" {c.top_new} was the new name that stuck around longest.",
+                  lambda: "", lambda: "", lambda: "", lambda: ""]
     elif k == "biggest_top_artist_day":
         heads = [
             lambda: f"It was your biggest day of the year with {c.yta}",
@@ -138,13 +145,71 @@ def CAT(c, i: int) -> str:
                   lambda: f" It is, after all, the genre you gave the most time to this year.",
                   lambda: f" Across the year, {g} sat at the top of your genres.",
                   lambda: f" {g} led your genres all year, so this makes sense.",
-                  lambda: "", lambda: "", lambda: ""]
+                  lambda: f" And {g} is the genre that ruled your year.",
+                  lambda: " Your year's number one genre, naturally.",
+                  lambda: "", lambda: "", lambda: "", lambda: ""]
     else:
         raise KeyError(k)
     h = rng.choice(heads)
     t = rng.choice(tails)
     e = rng.choice(extras)
     return cap(h() + t() + e())
+
+
+def H_g1(c):
+    return alt(c, "g1", lambda: "Some days everything grows at once.", lambda: "Spring came early, if only for a day.", lambda: "Every gardener has one day when the whole plot wakes up.", lambda: "There is a day each year when the soil just gives.")
+
+
+def H_g2(c):
+    return alt(c, "g2", lambda: f"{c.top_a} was the plant that spread the furthest.", lambda: f"The vine that climbed highest was {c.top_a}.", lambda: f"{c.top_a} took over the biggest bed.", lambda: f"Nothing grew faster than {c.top_a}.")
+
+
+def H_d1(c):
+    return alt(c, "d1", lambda: f"Pressed play at {c.first}, didn't really stop until {c.last}. {c.ex('mins')} minutes, start to finish.", lambda: f"Music on at {c.first}, off at {c.last}, {c.ex('mins')} minutes in between.", lambda: f"First play {c.first}; last one {c.last}. Somehow {c.ex('mins')} minutes went by.", lambda: f"Woke the speakers at {c.first} and let them rest at {c.last}: {c.ex('mins')} minutes of it.")
+
+
+def H_s1(c):
+    return alt(c, "s1", lambda: f"You played {c.ex('plays')} tracks and episodes.", lambda: f"There were {c.ex('plays')} plays.", lambda: f"You pressed play {c.ex('plays')} times.", lambda: f"The play count was {c.ex('plays')}.")
+
+
+def H_s2(c):
+    return alt(c, "s2", lambda: f"Your top artist of the day was {c.top_a}. You listened to {c.ex('n_art')} artists in total.", lambda: f"You heard {c.ex('n_art')} artists. The one with the most minutes was {c.top_a}.", lambda: f"{c.top_a} had the most minutes. {c.ex('n_art')} artists played in all.", lambda: f"Artists heard: {c.ex('n_art')}. Most time: {c.top_a}.")
+
+
+def H_t1(c):
+    return alt(c, "t1", lambda: f"Along the way you passed through {c.ex('n_art')} artists, lingering longest with {c.top_a}.", lambda: f"The route took in {c.ex('n_art')} artists, with the longest stop at {c.top_a}.", lambda: f"You crossed the territory of {c.ex('n_art')} artists and lingered longest with {c.top_a}.")
+
+
+def H_t2(c):
+    return alt(c, "t2", lambda: f"Distance covered: {c.ex('mins')} minutes.", lambda: f"Total time on the road: {c.ex('mins')} minutes.", lambda: f"Odometer at the end: {c.ex('mins')} minutes.")
+
+
+def H_sp1(c):
+    return alt(c, "sp1", lambda: "And they're off!", lambda: "Here we go!", lambda: "What a start!")
+
+
+def H_sp2(c):
+    return alt(c, "sp2", lambda: f"{c.top_a} took an early lead and held it with {c.ex('top_a_min')} minutes on the board.", lambda: f"{c.top_a} controlled the game, {c.ex('top_a_min')} minutes on the scoreboard.", lambda: f"Top scorer? {c.top_a}, with {c.ex('top_a_min')} minutes.")
+
+
+def H_m1(c):
+    return alt(c, "m1", lambda: f"Mixed media: {c.ex('plays')} plays, {c.ex('mins')} minutes.", lambda: f"Medium: sound, {c.ex('mins')} minutes across {c.ex('plays')} plays.", lambda: f"Materials: {c.ex('plays')} plays; duration {c.ex('mins')} minutes.")
+
+
+def H_m2(c):
+    return alt(c, "m2", lambda: f"Note the recurring motif of {c.top_a} throughout.", lambda: f"Observe how {c.top_a} returns across the work.", lambda: f"{c.top_a} is the dominant figure in the composition.")
+
+
+def H_q1(c):
+    return alt(c, "q1", lambda: f"Who did you spend the most time with? {c.Y_top}. How many days did you press play? {c.ex('Y_days')}. Not a bad run.", lambda: f"Your number one by time? {c.Y_top}. Days with music? {c.ex('Y_days')}. Any regrets? None.", lambda: f"Whose name tops the year? {c.Y_top}. And how often did you listen? On {c.ex('Y_days')} days.")
+
+
+def H_z1(c):
+    return alt(c, "z1", lambda: f"For ten points: name the day you listened from {c.first} to {c.last} and racked up {c.ex('mins')} minutes over {c.ex('plays')} plays. Answer: {c.date_('long')}.", lambda: f"Starter for ten: which day ran from {c.first} to {c.last} with {c.ex('plays')} plays? It was {c.date_('long')}.", lambda: f"Our first contestant asks: when did you rack up {c.ex('mins')} minutes in a single day? On {c.date_('long')}.")
+
+
+def H_d2(c):
+    return alt(c, "d2", lambda: f"Mostly {c.top_a}, if I'm honest, {c.ex('top_a_plays')} plays of them.", lambda: f"A lot of {c.top_a}: {c.ex('top_a_plays')} plays.", lambda: f"{c.top_a} again and again, {c.ex('top_a_plays')} plays.")
 
 
 S: list[dict] = []
@@ -163,7 +228,7 @@ style(
     ],
     [
         lambda c: f"Zoom out and the whole year looks just as lively: {c.hours('Y_total')} of listening over {c.ex('Y_days')} days, with {c.Y_top} at the very top of your artist list. Here's to the next chapter!",
-        lambda c: f"And this was no fluke. You showed up on {c.ex('Y_days')} days this year, and {c.Y_genre} was the sound you came home to most often. Keep that energy going!",
+        lambda c: f"And this was no fluke. You showed up on {c.ex('Y_days')} days this year, and {c.Y_genre} was the sound you spent the most time with. Keep that energy going!",
     ],
 )
 style(
@@ -194,7 +259,7 @@ style(
     "small_model_terse",
     [lambda c: f"Your Day: {c.date_('short')}", lambda c: "A Big Listening Day", lambda c: f"{c.wd} Listening"],
     [
-        lambda c: f"On {c.date_('long')}, you listened for {c.ex('mins')} minutes. You played {c.ex('plays')} tracks and episodes. {CAT(c, 1)} Your top artist of the day was {c.top_a}. You listened to {c.ex('n_art')} artists in total.",
+        lambda c: f"On {c.date_('long')}, you listened for {c.ex('mins')} minutes. {H_s1(c)} {CAT(c, 1)} {H_s2(c)}",
         lambda c: f"This is your day: {c.date_('long')}. You started at {c.first}. You stopped at {c.last}. {CAT(c, 2)} The artist you played most was {c.top_a_p}, with {c.ex('top_a_plays')} plays.",
     ],
     [
@@ -234,7 +299,7 @@ style(
         lambda c: f"What does a big day look like for you? Something like {c.date_('long')}. {c.ex('plays')} plays, {c.ex('n_art')} artists, and a start at {c.first}. Want to know who led the way? {c.top_a}, {c.wo('top_a_plays')} times.",
     ],
     [
-        lambda c: f"And the year? Who did you spend the most time with? {c.Y_top}. How many days did you press play? {c.ex('Y_days')}. Not a bad run.",
+        lambda c: f"And the year? {H_q1(c)}",
         lambda c: f"Which genre kept you company all year? {c.Y_genre}. Which weekday was loudest? {c.Y_busy}. Some answers just make sense.",
     ],
 )
@@ -242,7 +307,7 @@ style(
     "sports_commentary",
     [lambda c: f"{c.top_a} Takes the Lead", lambda c: "Full Time: A Record Day", lambda c: f"Match Report: {c.date_('short')}"],
     [
-        lambda c: f"And they're off! Kick-off at {c.first} on {c.date_('long')}, and the pace never dropped. {c.top_a} took an early lead and held it with {c.ex('top_a_min')} minutes on the board. {CAT(c, 0)} Final whistle at {c.last}, {c.ex('mins')} minutes played.",
+        lambda c: f"{H_sp1(c)} Kick-off at {c.first} on {c.date_('long')}, and the pace never dropped. {H_sp2(c)} {CAT(c, 0)} Final whistle at {c.last}, {c.ex('mins')} minutes played.",
         lambda c: f"What a performance on {c.date_('long')}! {c.ex('n_art')} artists took the field, but {c.top_a} was man of the match with {c.ex('top_a_plays')} plays. {CAT(c, 2)}",
     ],
     [
@@ -266,7 +331,7 @@ style(
     "diary_voice",
     [lambda c: f"Dear Diary, It Was {c.wd}", lambda c: "An Entry Worth Keeping", lambda c: f"From the Notebook: {c.date_('short')}"],
     [
-        lambda c: f"Dear diary: {c.date_('long')}. Pressed play at {c.first}, didn't really stop until {c.last}. {c.ex('mins')} minutes, start to finish. {CAT(c, 2)} Mostly {c.top_a}, if I'm honest, {c.ex('top_a_plays')} plays of them.",
+        lambda c: f"Dear diary: {c.date_('long')}. {H_d1(c)} {CAT(c, 2)} {H_d2(c)}",
         lambda c: f"Entry for {c.date_('long')}. {CAT(c, 1)} Heard {c.ex('n_art')} artists today, but {c.top_a} kept pulling me back. First song: {q(c, c.first_title)} by {c.first_by}.",
     ],
     [
@@ -283,7 +348,7 @@ style(
     ],
     [
         lambda c: f"As for the year, it's been steady rather than showy: {c.ex('Y_days')} days of listening, {c.Y_top} firmly at the top, and a soft spot for the {c.Y_decade} you needn't apologise for.",
-        lambda c: f"The year in summary: {c.Y_genre} as your favourite genre, {c.Y_busy} as your favourite day to listen, and {c.Y_top} as the artist you simply couldn't leave alone. Carry on.",
+        lambda c: f"The year in summary: {c.Y_genre} as your favourite genre, {c.Y_busy} as your favourite day to listen, and {c.Y_top} as the artist you gave the most hours to. Carry on.",
     ],
 )
 style(
@@ -314,7 +379,7 @@ style(
     "museum_placard",
     [lambda c: f"Exhibit: {c.date_('short')}", lambda c: f"Study of a {c.wd}", lambda c: "On Loan From Your Year"],
     [
-        lambda c: f"{c.date_('long')}. Mixed media: {c.ex('plays')} plays, {c.ex('mins')} minutes. {CAT(c, 2)} The work opens at {c.first_t} with {q(c, c.first_title)} by {c.first_by} and closes at {c.last}. Note the recurring motif of {c.top_a} throughout.",
+        lambda c: f"{c.date_('long')}. {H_m1(c)} {CAT(c, 2)} The work opens at {c.first_t} with {q(c, c.first_title)} by {c.first_by} and closes at {c.last}. {H_m2(c)}",
         lambda c: f"This piece, dated {c.date_('long')}, draws on {c.ex('n_art')} artists. {CAT(c, 0)} Curators point to {c.top_a}, present for {c.ex('top_a_min')} minutes, as its organising theme.",
     ],
     [
@@ -338,7 +403,7 @@ style(
     "travelogue",
     [lambda c: f"Postcards From {c.date_('short')}", lambda c: "A Day-Long Journey in Sound", lambda c: f"Travelling With {c.top_a}"],
     [
-        lambda c: f"The journey on {c.date_('long')} set off at {c.first} and didn't reach its destination until {c.last}. Along the way you passed through {c.ex('n_art')} artists, lingering longest with {c.top_a}. {CAT(c, 0)} Distance covered: {c.ex('mins')} minutes.",
+        lambda c: f"The journey on {c.date_('long')} set off at {c.first} and didn't reach its destination until {c.last}. {H_t1(c)} {CAT(c, 0)} {H_t2(c)}",
         lambda c: f"Every trip has a guide. On {c.date_('long')}, yours was {c.top_a}, who walked you through {c.ex('top_a_plays')} plays. {CAT(c, 2)}",
     ],
     [
@@ -494,7 +559,7 @@ style(
     "quiz_show",
     [lambda c: "Final Answer: This Day", lambda c: f"Question One: {c.wd}", lambda c: "For the Bonus Point"],
     [
-        lambda c: f"For ten points: name the day you listened from {c.first} to {c.last} and racked up {c.ex('mins')} minutes over {c.ex('plays')} plays. Answer: {c.date_('long')}. {CAT(c, 0)} Bonus point: who led the day? {c.top_a}.",
+        lambda c: f"{H_z1(c)} {CAT(c, 0)} Bonus point: who led the day? {c.top_a}.",
         lambda c: f"Quick-fire round. First play on {c.date_('long')}? {c.first}. Artists heard? {c.ex('n_art')}. Headliner? {c.top_a}. {CAT(c, 3)}",
     ],
     [
@@ -518,7 +583,7 @@ style(
     "gardener",
     [lambda c: f"What Grew on {c.wd}", lambda c: "A Good Day in the Garden", lambda c: f"{c.top_a} in Full Bloom"],
     [
-        lambda c: f"Some days everything grows at once. On {c.date_('long')} the first seed went in at {c.first}, and by {c.last} the beds held {c.ex('mins')} minutes of listening. {CAT(c, 3)} {c.top_a} was the plant that spread the furthest.",
+        lambda c: f"{H_g1(c)} On {c.date_('long')} the first seed went in at {c.first}, and by {c.last} the beds held {c.ex('mins')} minutes of listening. {CAT(c, 3)} {H_g2(c)}",
         lambda c: f"{c.date_('long')} was a busy season in a single day: {c.ex('n_art')} artists planted, {c.ex('plays')} plays harvested. {CAT(c, 0)} The tallest stem belonged to {c.top_a}.",
     ],
     [
@@ -571,7 +636,7 @@ style(
         lambda c: f"On {c.date_('long')}, {c.top_a_p} got {c.ex('top_a_plays')} plays, the most of any artist that day. Across the whole year you played {c.top_a} {c.ex('ta_year_3')} times. {CAT(c, 2)}",
     ],
     [
-        lambda c: f"Over the year, your most-played track was {q(c, c.Y_mpt)} by {c.Y_mpt_by}, with {c.ex('Y_mpt_n')} plays. No other song came close to that count.",
+        lambda c: f"Over the year, your most-played track was {q(c, c.Y_mpt)} by {c.Y_mpt_by}, with {c.ex('Y_mpt_n')} plays. No other song reached that count.",
         lambda c: f"And the year's replay champion? {q(c, c.Y_mpt)}, which you played {c.wo('Y_mpt_n')} times. By play count, the artist you pressed play on most was {c.Y_mpa}, {c.ex('Y_mpa_n')} plays.",
         lambda c: f"All year, no artist got more plays from you than {c.Y_mpa}: {c.ov('Y_mpa_n')} of them. The song you came back to most often was {q(c, c.Y_mpt)}.",
     ],
@@ -785,3 +850,26 @@ style(
         lambda c: f"Over the year you played {q(c, c.Y_mpt)} {c.ex('Y_mpt_n')} times, making it your most-played track, and {c.Y_mpa} was the artist you played most often.",
     ],
 )
+
+
+#: a by-plays nod to the year for some styles (true: the unique #1 by play count)
+PLAYS_P2 = {
+    "gpt_upbeat": lambda c: f"And can we talk about {q(c, c.Y_mpt)}? You played it {c.ex('Y_mpt_n')} times this year, more than any other song. Iconic!",
+    "claude_measured": lambda c: f"One detail from the wider year is worth noting: the track you played most often was {q(c, c.Y_mpt)} by {c.Y_mpt_by}, {c.ex('Y_mpt_n')} plays in all.",
+    "british_wry": lambda c: f"And the year's most-played song was {q(c, c.Y_mpt)}. {cap(c.wo('Y_mpt_n'))} plays. We counted.",
+    "casual_text": lambda c: f"also {q(c, c.Y_mpt)} was your most played song of the year, {c.ex('Y_mpt_n')} plays, no one is surprised.",
+    "radio_dj": lambda c: f"Most-requested song of the year on this station: {q(c, c.Y_mpt)}, spun {c.ex('Y_mpt_n')} times. Most-requested artist, by plays: {c.Y_mpa}.",
+    "data_nerd": lambda c: f"By play count, the year's leaders are {q(c, c.Y_mpt)} among tracks ({c.ex('Y_mpt_n')} plays) and {c.Y_mpa} among artists ({c.ex('Y_mpa_n')} plays).",
+    "question_led": lambda c: f"Which song did you play the most this year? {q(c, c.Y_mpt)}, {c.ex('Y_mpt_n')} times. And which artist got the most plays? {c.Y_mpa}.",
+    "timeline": lambda c: f"Across the year, one track kept coming round: {q(c, c.Y_mpt)}, {c.ex('Y_mpt_n')} plays, the most of any song.",
+    "american_hype": lambda c: f"Also, {q(c, c.Y_mpt)} was on repeat all year, {c.ex('Y_mpt_n')} plays, your most-played track of the year. We see you.",
+    "noir_detective": lambda c: f"The year's records showed one song played more than any other: {q(c, c.Y_mpt)}, {c.ex('Y_mpt_n')} times. The artist with the most plays? {c.Y_mpa}.",
+    "postcard": lambda c: f"P.S. The song I played most this year: {q(c, c.Y_mpt)}. {c.ex('Y_mpt_n')} times. Don't judge.",
+    "minimal_verse": lambda c: f"All year, one song more than the rest: {q(c, c.Y_mpt)}, {c.ex('Y_mpt_n')} plays.",
+}
+for _s in S:
+    if _s["name"] in PLAYS_P2:
+        _s["p2"].append(PLAYS_P2[_s["name"]])
+        _s["plays_p2"] = [len(_s["p2"]) - 1]
+    elif _s["name"] in ("plays_focused", "scrobble_stats", "replay_confessional"):
+        _s["plays_p2"] = list(range(len(_s["p2"])))
