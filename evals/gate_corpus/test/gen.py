@@ -154,7 +154,7 @@ def other_numbers(fx, y: UserYear) -> dict[int, str]:
     for k, v in fx.items():
         if k not in ("year", "cat_seed"):
             add(v, f"fact {k}")
-    for wd, v in zip(WEEKDAYS, y.clock.minutes_by_weekday):
+    for wd, v in zip(WEEKDAYS, y.clock.minutes_by_weekday, strict=True):
         add(v, f"minutes on {wd}s")
     for m in y.months:
         add(m.minutes, f"minutes in {m.name}")
@@ -231,7 +231,7 @@ class Maker:
         rng = self.rng
         claims = list(c.claims)
         rng.shuffle(claims)
-        for k, kind, shown, true, text in claims:
+        for k, kind, _shown, true, _text in claims:
             strategies = ["trap", "trap", "flip"] if kind != "words" else ["trap"]
             rng.shuffle(strategies)
             for strat in strategies:

@@ -142,7 +142,7 @@ def CAT(c, i: int) -> str:
                   lambda: f" Fitting, since {g} was your favourite genre.",
                   lambda: f" No genre got more of your year than {g}.",
                   lambda: f" ({g} was your most-listened genre overall.)",
-                  lambda: f" It is, after all, the genre you gave the most time to this year.",
+                  lambda: " It is, after all, the genre you gave the most time to this year.",
                   lambda: f" Across the year, {g} sat at the top of your genres.",
                   lambda: f" {g} led your genres all year, so this makes sense.",
                   lambda: f" And {g} is the genre that ruled your year.",
@@ -236,7 +236,7 @@ style(
     [lambda c: f"A Closer Look at {c.date_('short')}", lambda c: "Where the Day Went", lambda c: f"Notes on a {c.wd}"],
     [
         lambda c: f"{c.date_('long')} stands out in your year for a simple reason. {CAT(c, 2)} Your first track began the day at {c.first_t}, and by the last one at {c.last} you had listened for {c.ex('mins')} minutes. {c.top_a} accounted for the largest share, {c.ex('top_a_min')} minutes of it.",
-        lambda c: f"It is worth pausing on {c.date_('long')}. {CAT(c, 3)} Over {c.ex('plays')} plays you moved between {c.ex('n_art')} artists, though {c.top_a} clearly set the tone for most of the day.",
+        lambda c: f"It is worth pausing on {c.date_('long')}. {CAT(c, 3)} Over {c.ex('plays')} plays you moved between {c.ex('n_art')} artists, though {c.top_a} got the most time.",
     ],
     [
         lambda c: f"Seen against the whole year, the day fits a pattern. You listened most {c.Y_part_phrase}, and your busiest day of the week was {c.Y_busy}. {c.Y_top} remained the artist you gave the most time to, {c.hours('Y_top_min')} in all.",
@@ -416,7 +416,7 @@ style(
     [lambda c: f"Live From Your {c.wd}", lambda c: "Request Line Was Busy", lambda c: f"All Day on {c.top_a} FM"],
     [
         lambda c: f"Good morning, good afternoon and good night, because on {c.date_('long')} this station ran from {c.first} to {c.last}! We spun {c.ex('plays')} records for {c.ex('mins')} minutes, and the artist with the most airtime was {c.top_a}. {CAT(c, 1)}",
-        lambda c: f"You're tuned to {c.date_('long')}. Coming up next: more {c.top_a}, because our only listener asked for it {c.wo('top_a_plays')} times today. {CAT(c, 3)} We opened with {q(c, c.first_title)}, of course.",
+        lambda c: f"You're tuned to {c.date_('long')}. Coming up next: more {c.top_a}, because you asked for it {c.wo('top_a_plays')} times today. {CAT(c, 3)} We opened with {q(c, c.first_title)}, of course.",
     ],
     [
         lambda c: f"Year-end countdown, and at number one on your artist chart: {c.Y_top}. Just behind, at number two: {c.Y_2}. Stay tuned for next year.",
@@ -569,14 +569,14 @@ style(
 )
 style(
     "tasting_notes",
-    [lambda c: f"Tasting Notes: {c.wd}", lambda c: "A Full-Bodied Day", lambda c: "Notes of Something Good"],
+    [lambda c: f"Tasting Notes: {c.wd}", lambda c: "A Full-Bodied Roast of a Day", lambda c: "Notes of Something Good"],
     [
-        lambda c: f"{c.date_('long')} opens bright at {c.first_t}, with {q(c, c.first_title)} on the nose. The body is generous, {c.ex('mins')} minutes, with {c.top_a} on the palate throughout. {CAT(c, 1)} A long finish, lasting until {c.last}.",
-        lambda c: f"A complex vintage: {c.date_('long')}, blended from {c.ex('n_art')} artists. {CAT(c, 2)} Dominant notes of {c.top_a}, {c.ex('top_a_min')} minutes' worth.",
+        lambda c: f"{c.date_('long')} opens bright at {c.first_t}, with {q(c, c.first_title)} up front. The body is generous, {c.ex('mins')} minutes, with {c.top_a} on the palate throughout. {CAT(c, 1)} A long finish, lasting until {c.last}.",
+        lambda c: f"A complex roast: {c.date_('long')}, blended from {c.ex('n_art')} artists. {CAT(c, 2)} Dominant notes of {c.top_a}, {c.ex('top_a_min')} minutes' worth.",
     ],
     [
-        lambda c: f"The year's cellar is deep: {c.ex('Y_n_art')} artists, {c.Y_genre} as the house style, and {c.Y_top} the bottle you lingered over longest.",
-        lambda c: f"As a whole, the year has a clear character: {c.Y_pers}, with {c.Y_top} as the signature grape and the {c.Y_decade} as the vintage.",
+        lambda c: f"The year's pantry is deep: {c.ex('Y_n_art')} artists, {c.Y_genre} as the house blend, and {c.Y_top} the bean you lingered over longest.",
+        lambda c: f"As a whole, the year has a clear character: {c.Y_pers}, with {c.Y_top} as the signature bean and the {c.Y_decade} as the harvest.",
     ],
 )
 style(
@@ -600,7 +600,7 @@ style(
     ],
     [
         lambda c: f"For the year, the headline is {c.hours('Y_total')} of listening, and {c.Y_top} alone accounts for {c.hours('Y_top_min')} of it.",
-        lambda c: f"Over the whole year you heard {c.ov('Y_n_art')} artists, on {c.nr('Y_days')} days, with {c.Y_top} clearly ahead of the rest.",
+        lambda c: f"Over the whole year you heard {c.ov('Y_n_art')} artists, on {c.nr('Y_days')} days, with {c.Y_top} ahead of the rest.",
     ],
 )
 style(
@@ -774,8 +774,8 @@ EXTRA = {
         lambda c: f"And the final scores for the year: {c.Y_top} first, {c.Y_2} second. Thanks for playing!",
     ),
     "tasting_notes": (
-        lambda c: f"Vintage {c.date_('long')}. {CAT(c, 34)} Opens at {c.first}; firm structure of {c.top_a}; lingering close at {c.last}.",
-        lambda c: f"Cellar notes for the year: {c.ex('Y_days')} days uncorked, predominantly {c.Y_genre}, with {c.Y_top} the house favourite.",
+        lambda c: f"Single origin: {c.date_('long')}. {CAT(c, 34)} Opens at {c.first}; firm structure of {c.top_a}; lingering close at {c.last}.",
+        lambda c: f"Cupping notes for the year: {c.ex('Y_days')} days brewed, predominantly {c.Y_genre}, with {c.Y_top} the house favourite.",
     ),
     "gardener": (
         lambda c: f"Notes from the potting shed, {c.date_('long')}. {CAT(c, 35)} {c.top_a} needed the most watering: {c.ex('top_a_min')} minutes.",
@@ -783,7 +783,7 @@ EXTRA = {
     ),
     "hedged_analyst": (
         lambda c: f"Give or take, {c.date_('long')} came to {c.hours('mins')} of listening. {CAT(c, 36)} {c.top_a} took {c.ab('top_a_min')} minutes of it, if the logs are to be believed.",
-        lambda c: f"The year, approximately: {c.ab('Y_total')} minutes, {c.ov('Y_days')} listening days, and {c.Y_top} well ahead of the pack.",
+        lambda c: f"The year, approximately: {c.ab('Y_total')} minutes, {c.ov('Y_days')} listening days, and {c.Y_top} ahead of the pack.",
     ),
     "casual_text": (
         lambda c: f"{c.date_('long')} really said no breaks. {c.ex('mins')} minutes?? {CAT(c, 37)} and {c.top_a} was doing the most, {c.ex('top_a_min')} mins.",
@@ -832,7 +832,7 @@ style(
     ],
     [
         lambda c: f"Across the year, you clocked {c.hours('Y_total')}, heard {c.ov('Y_n_art')} artists and listened on {c.nr('Y_days')} days. {c.Y_top} got {c.hours('Y_top_min')} of it.",
-        lambda c: f"The year, roughly: {c.ab('Y_music')} minutes of music, {c.ab('Y_n_tracks')} different tracks, and {c.Y_top} well out in front with {c.ab('Y_top_min')} minutes.",
+        lambda c: f"The year, roughly: {c.ab('Y_music')} minutes of music, {c.ab('Y_n_tracks')} different tracks, and {c.Y_top} out in front with {c.ab('Y_top_min')} minutes.",
         lambda c: f"Rounded off, your year came to {c.nr('Y_total')} minutes, and nobody got more of them than {c.Y_top}: {c.ov('Y_top_min')}.",
     ],
 )
