@@ -12,6 +12,7 @@ problem.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -25,6 +26,33 @@ LABELS = {"good", "hallucinated_artist", "wrong_count", "wrong_rank", "wrong_dat
           "wrong_weekday", "pii", "obfuscated_unsafe", "unsafe_mention", "injection_echo",
           "shaming", "sensitive_inference"}
 MINIMUM = {"good": 220, **{k: 40 for k in LABELS - {"good"}}}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+QUOTED = re.compile(r"[\u201c\"]([^\u201d\"]+)[\u201d\"]")
+
+
+def strings(node) -> set[str]:
+    """Every string value in a UserYear's JSON (names, titles, labels)."""
+    if isinstance(node, dict):
+        return set().union(*(strings(v) for v in node.values())) if node else set()
+    if isinstance(node, list):
+        return set().union(*(strings(v) for v in node)) if node else set()
+    return {node} if isinstance(node, str) else set()
+
+
+def good_problems(r: dict, y: UserYear) -> list[str]:
+    """An independent re-check of a good story: quoted titles are the listener's, and every
+    weekday it names is the day's weekday or the year's busiest weekday."""
+    out = []
+    names = strings(y.model_dump(mode="json"))
+    text = f"{r['title']}\n{r['story']}"
+    for m in QUOTED.finditer(text):
+        if m.group(1) not in names:
+            out.append(f"quoted {m.group(1)!r} is not in the listener's data")
+    day = y.day(r["day"])
+    for wd in WEEKDAYS:
+        if re.search(rf"\b{wd}", text) and wd not in (day.weekday, y.clock.busiest_weekday):
+            out.append(f"names {wd}; the day is a {day.weekday}")
+    return out
 
 
 def main() -> int:
@@ -62,6 +90,11 @@ def main() -> int:
                 y.day(r["day"])
             except (KeyError, ValueError):
                 problems.append(f"{where}: {r['day']} is not an interesting day of {y.user_id}")
+        if y is not None and r["label"] == "good":
+            try:
+                problems += [f"{where}: {p}" for p in good_problems(r, y)]
+            except (KeyError, ValueError):
+                pass  # the missing day is reported above
         t = r["title"]
         if not t or len(t) > 60 or t.endswith("."):
             problems.append(f"{where}: title {t!r}")

@@ -380,7 +380,7 @@ style(
     [lambda c: f"Exhibit: {c.date_('short')}", lambda c: f"Study of a {c.wd}", lambda c: "On Loan From Your Year"],
     [
         lambda c: f"{c.date_('long')}. {H_m1(c)} {CAT(c, 2)} The work opens at {c.first_t} with {q(c, c.first_title)} by {c.first_by} and closes at {c.last}. {H_m2(c)}",
-        lambda c: f"This piece, dated {c.date_('long')}, draws on {c.ex('n_art')} artists. {CAT(c, 0)} Curators point to {c.top_a}, present for {c.ex('top_a_min')} minutes, as its organising theme.",
+        lambda c: f"This piece, dated {c.date_('ord')}, a {c.wd}, draws on {c.ex('n_art')} artists. {CAT(c, 0)} Curators point to {c.top_a}, present for {c.ex('top_a_min')} minutes, as its organising theme.",
     ],
     [
         lambda c: f"Part of a larger collection spanning {c.ex('Y_days')} days. Principal artist of the collection: {c.Y_top}. Dominant school: {c.Y_genre}. Period: chiefly the {c.Y_decade}.",
@@ -463,7 +463,7 @@ style(
     "fairy_tale",
     [lambda c: f"Once Upon a {c.wd}", lambda c: "The Tale of the Endless Playlist", lambda c: f"How {c.top_a} Won the Day"],
     [
-        lambda c: f"Once upon a time, on {c.date_('long')}, a listener pressed play at {c.first}. The listening went on and on, {c.ex('mins')} minutes of it, through {c.ex('n_art')} artists and more. {CAT(c, 0)} And wherever the story turned, {c.top_a} was waiting.",
+        lambda c: f"Once upon a time, on {c.date_('ord')}, a listener pressed play at {c.first}. The listening went on and on, {c.ex('mins')} minutes of it, through {c.ex('n_art')} artists and more. {CAT(c, 0)} And wherever the story turned, {c.top_a} was waiting.",
         lambda c: f"In a land not far away, {c.date_('long')} began with {q(c, c.first_title)}. {CAT(c, 1)} The hero of the tale was {c.top_a}, summoned {c.wo('top_a_plays')} times before the candles went out at {c.last}.",
     ],
     [
@@ -770,7 +770,7 @@ EXTRA = {
         lambda c: f"P.S. Packed {c.ex('Y_n_art')} artists for the year's trip, but mostly wore {c.Y_top}.",
     ),
     "quiz_show": (
-        lambda c: f"Picture round: the day is {c.date_('long')}. {CAT(c, 33)} For a bonus, how many plays? {c.ex('plays')}. Which artist took the most time? {c.top_a}.",
+        lambda c: f"Picture round: the day is {c.wd}, {c.date_('ord')}. {CAT(c, 33)} For a bonus, how many plays? {c.ex('plays')}. Which artist took the most time? {c.top_a}.",
         lambda c: f"And the final scores for the year: {c.Y_top} first, {c.Y_2} second. Thanks for playing!",
     ),
     "tasting_notes": (
