@@ -293,9 +293,9 @@ def test_version_hash_is_the_identity_of_the_files(tmp_path):
     after = load_version("v1", s).hash
     assert after != before
     assert render(request_for(gb_listener()), settings=s).version_hash == after
-    shutil.copytree(root / "v1", root / "v2")
-    assert [v.name for v in list_versions(s)] == ["v1", "v2"]
-    assert load_version("v2", s).hash == after  # same bytes, same identity
+    shutil.copytree(root / "v1", root / "v1-copy")
+    assert "v1-copy" in [v.name for v in list_versions(s)]
+    assert load_version("v1-copy", s).hash == after  # same bytes, same identity
 
 
 def test_an_edit_of_the_same_size_is_picked_up_between_renders(tmp_path):
