@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from _gate_helpers import user_year_dict
 
+from wrapped.review.sample import flagged
 from wrapped.stats.model import UserYear
 from wrapped.store import Counts, RunManifest, RunStore
 from wrapped.store.model import PromptRef
@@ -82,7 +83,7 @@ def make_run(
         if held:
             _write(root, "needs_review", s, [orjson.dumps(r) for r in review])
         if index:
-            write_index(root, s, stories, review, verdicts)
+            write_index(root, s, stories, review, verdicts, flagged)
         _write(root, "stories", s, [orjson.dumps(x) for x in stories])
     RunStore(root).write_manifest(_manifest(root.name, listeners, days))
     return root

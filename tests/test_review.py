@@ -15,7 +15,7 @@ from _review_synth import make_run
 from wrapped.analysis.cohorts import cohort_of
 from wrapped.review import Label, ReviewSet, draw, export_rows, report
 from wrapped.review.highlight import segments
-from wrapped.review.sample import band_of, judge_band, risks, row_risks
+from wrapped.review.sample import band_of, flagged, judge_band, risks, row_risks
 from wrapped.store import RunStore
 from wrapped.story import Claim
 
@@ -191,7 +191,7 @@ def test_the_stores_light_rows_agree_with_its_typed_records(tmp_path: Path) -> N
     verdicts = {(v.user_id, v.day): v for v in store.verdicts()}
     typed = list(store.stories()) + list(store.needs_review())
     for path in runs:
-        rows = list(RunStore.open(path).story_rows(held=True))
+        rows = list(RunStore.open(path).story_rows(flagged, held=True))
         assert [(r.user_id, r.day, r.held) for r in rows] == [
             (s.user_id, s.day, s.decision == "needs_review") for s in typed
         ]

@@ -7,8 +7,10 @@ journal, and the next run seals again from it; after it, the journal is deleted.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from wrapped.safety.screen import is_unsafe
 from wrapped.store import Journal, RunLayout, write_jsonl_atomic
 from wrapped.store.counts import summarize
 from wrapped.store.rows import write_index
@@ -45,6 +47,12 @@ def seal(layout: RunLayout, shard: int, users: list[str]) -> None:
     write_jsonl_atomic(layout.shard_file("needs_review", shard), review)
     write_jsonl_atomic(layout.shard_file("failed", shard), failed)
     write_jsonl_atomic(layout.shard_file("listeners", shard), (summarize(r) for r in ordered))
-    write_index(layout.root, shard, stories, review, verdicts)
+    write_index(layout.root, shard, stories, review, verdicts, flagged)
     write_jsonl_atomic(layout.shard_file("stories", shard), stories)
     layout.journal(shard).unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=65536)
+def flagged(name: str) -> bool:
+    """Does the safety screen flag this name? (what the index's `flagged_names` records)"""
+    return is_unsafe(name) is not None

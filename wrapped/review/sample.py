@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,10 +23,11 @@ from wrapped.analysis.cohorts import UNKNOWN, cohort_of
 from wrapped.errors import ConfigError
 from wrapped.review.db import ReviewSet, Sampled, register
 from wrapped.review.model import Quoted, ReviewItem
+from wrapped.safety.screen import is_unsafe
 from wrapped.stats.model import InterestingDay, UserYear
 from wrapped.stats.roles import role_of
 from wrapped.store import RunStore, StoryRow
-from wrapped.store.rows import flagged, non_latin
+from wrapped.store.rows import non_latin
 from wrapped.story import Check, PreviousStory, Story, Verdict
 
 PRIVATE_FACTS = role_of(InterestingDay, "facts").private_keys  # type: ignore[union-attr]
@@ -158,7 +160,7 @@ def _units(
     year_keys = [k for k in strata if k not in ("decision", "judge_band")]
     cohorts: dict[str, str] = {}
     out = []
-    for row in store.story_rows(held="needs_review" in include):
+    for row in store.story_rows(flagged, held="needs_review" in include):
         parts = [f"run={r}"]
         if year_keys:
             c = cohorts.get(row.user_id)
@@ -377,3 +379,9 @@ def _year_names(y: UserYear, day: date) -> list[str]:
         if d.date == day:
             names += [e.title for e in d.log] + [e.by for e in d.log if e.by]
     return names
+
+
+@lru_cache(maxsize=65536)
+def flagged(name: str) -> bool:
+    """Does the safety screen flag this name? (seal's index records the same)"""
+    return is_unsafe(name) is not None

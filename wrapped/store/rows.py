@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,6 @@ from typing import Any, NamedTuple
 
 import orjson
 
-from wrapped.safety.screen import is_unsafe
 from wrapped.store.files import read_jsonl, write_jsonl_atomic
 
 INDEX = "index"
@@ -61,11 +60,14 @@ def write_index(
     stories: Iterable[dict[str, Any]],
     held: Iterable[dict[str, Any]],
     verdicts: Iterable[dict[str, Any]],
+    flagged: Callable[[str], bool],
 ) -> None:
     """Write a shard's index from its records as sealed (call before its stories file, the
-    shard's done-marker). The listeners' years are read from the shard's user_years file."""
+    shard's done-marker). The listeners' years are read from the shard's user_years file.
+    `flagged` is the safety screen's verdict on a name (the store does not screen: the caller,
+    which may import `wrapped.safety`, passes it)."""
     years = read_jsonl(root / "user_years" / f"shard-{shard:05d}.jsonl")
-    rows = rows_of(shard, stories, held, verdicts, years)
+    rows = rows_of(shard, stories, held, verdicts, years, flagged)
     write_jsonl_atomic(index_file(root, shard), _lines(rows))
 
 
@@ -82,14 +84,14 @@ def read_rows(root: Path, shard: int, held: bool) -> Iterator[StoryRow] | None:
     return _read(path, shard, held)
 
 
-def scan_rows(root: Path, shard: int, held: bool) -> list[StoryRow]:
+def scan_rows(root: Path, shard: int, held: bool, flagged: Callable[[str], bool]) -> list[StoryRow]:
     """A shard's rows built from its record files (a shard sealed without an index)."""
 
     def raw(kind: str) -> Iterator[dict[str, Any]]:
         return _raw_lines(root / kind / f"shard-{shard:05d}.jsonl")
 
     kept = raw("needs_review") if held else iter(())
-    return rows_of(shard, raw("stories"), kept, raw("verdicts"), raw("user_years"))
+    return rows_of(shard, raw("stories"), kept, raw("verdicts"), raw("user_years"), flagged)
 
 
 def rows_of(
@@ -98,6 +100,7 @@ def rows_of(
     held: Iterable[dict[str, Any]],
     verdicts: Iterable[dict[str, Any]],
     years: Iterable[dict[str, Any]],
+    flagged: Callable[[str], bool],
 ) -> list[StoryRow]:
     """Rows for a shard's stories (then its held ones) from their records as plain dicts."""
     judged = {(v["user_id"], v["day"]): _judge(v) for v in verdicts}
@@ -138,11 +141,6 @@ def year_names(year: dict[str, Any], day: str) -> list[str]:
             names += [e["title"] for e in d.get("log", [])]
             names += [e["by"] for e in d.get("log", []) if e.get("by")]
     return names
-
-
-@lru_cache(maxsize=65536)
-def flagged(name: str) -> bool:
-    return is_unsafe(name) is not None
 
 
 @lru_cache(maxsize=65536)

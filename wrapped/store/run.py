@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import mmap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -141,14 +141,15 @@ class RunStore:
 
     # --- the fast path for samplers: light rows, then the records of a few listeners ---------
 
-    def story_rows(self, held: bool = False) -> Iterator[StoryRow]:
+    def story_rows(self, flagged: Callable[[str], bool], held: bool = False) -> Iterator[StoryRow]:
         """A light `StoryRow` per stored story (then, when `held`, per story held for a human),
         in the order of `stories()` then `needs_review()`, from each shard's index (written at
-        seal) or, for a shard without one, from its record files; no typed record is built."""
+        seal) or, for a shard without one, from its record files; no typed record is built.
+        `flagged` screens a name (as seal's index did: the store imports no safety policy)."""
         later: list[StoryRow] = []
         for shard in self._shards():
             rows = read_rows(self.root, shard, held)
-            for row in scan_rows(self.root, shard, held) if rows is None else rows:
+            for row in scan_rows(self.root, shard, held, flagged) if rows is None else rows:
                 if row.held:
                     later.append(row)
                 else:
@@ -160,24 +161,21 @@ class RunStore:
         are decoded: each user id is found in the shard's files with `mmap.find` (memory speed),
         so copying 200 listeners out of a 1,000,000-story run decodes no other record. Give
         `users` in the order `story_rows` met them: each file is then read in one pass."""
-        out = {u: ListenerRecords(None, [], [], []) for u in users}
-        for kind, model in (
-            ("user_years", UserYear),
-            ("stories", Story),
-            ("needs_review", Story),
-            ("verdicts", Verdict),
-        ):
+
+        def find(kind: str, model: type[M]) -> dict[str, list[M]]:
             path = self.layout.shard_file(kind, shard)
+            found: dict[str, list[M]] = {u: [] for u in users}
             for uid, row in _lines_naming(path, users):
-                rec: BaseModel = _validate(model, row, path)  # type: ignore[type-var]
-                got = out[uid]
-                if isinstance(rec, UserYear):
-                    out[uid] = got._replace(year=rec)
-                elif isinstance(rec, Verdict):
-                    got.verdicts.append(rec)
-                else:
-                    (got.held if kind == "needs_review" else got.stories).append(rec)
-        return out
+                found[uid].append(_validate(model, row, path))
+            return found
+
+        years = find("user_years", UserYear)
+        stories, held = find("stories", Story), find("needs_review", Story)
+        verdicts = find("verdicts", Verdict)
+        return {
+            u: ListenerRecords(next(iter(years[u]), None), stories[u], held[u], verdicts[u])
+            for u in users
+        }
 
     def _shards(self) -> list[int]:
         return [int(p.stem.split("-")[1]) for p in sorted(self.layout.root.glob("stories/shard-*"))]
