@@ -2,7 +2,8 @@
 inclusion probability, so a defect rate measured on the sample weights back to the whole run.
 
 Two passes over the runs, both through `RunStore`: the first keeps a small tuple per story
-(stratum, risk); the second copies the evidence of the drawn stories only. Within a stratum,
+(stratum, risk) from the store's light rows (`story_rows`: no typed record is built); the
+second copies the typed records of the drawn stories' listeners only (`listeners_in`). Within a stratum,
 stories are drawn by systematic sampling with probability proportional to a weight (1 for all,
 or 1 + risk with `--adversarial`) over a seeded shuffle, which draws exactly n_h stories and gives
 each story a known inclusion probability π_i = n_h·w_i / W_h (capped at 1).
