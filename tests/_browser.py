@@ -29,9 +29,14 @@ class Seen:
     dialogs: list[str] = field(default_factory=list)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    """A Playwright Chromium browser for the whole session (skipped when Chromium is absent)."""
+    """A Playwright Chromium browser for one test module (skipped when Chromium is absent).
+
+    Module-scoped, not session-scoped: while Playwright's sync API is running it owns an
+    asyncio loop in this thread, so every later `asyncio.run()` in the session would fail
+    ("cannot be called from a running event loop"). Starting Chromium costs about a second.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (run scripts/install-chromium)")
     from playwright.sync_api import sync_playwright

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _browser import chromium  # noqa: F401  (the session's headless Chromium fixture)
+from _browser import chromium  # noqa: F401  (a headless Chromium per test module)
 from _netguard import arm, disarm
 
 from wrapped.settings import deepeval_offline_env

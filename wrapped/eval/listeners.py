@@ -99,9 +99,7 @@ def stratified_sample(
         chosen = random.Random(f"{seed}:{stratum}").sample(members, k)
         prob = k / len(members)
         out += [
-            SampledListener(
-                user_id=u, stratum=stratum, cohort=cohorts[u], inclusion_prob=prob
-            )
+            SampledListener(user_id=u, stratum=stratum, cohort=cohorts[u], inclusion_prob=prob)
             for u in chosen
         ]
     return sorted(out, key=lambda r: r.user_id)

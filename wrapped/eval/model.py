@@ -97,7 +97,10 @@ def read_manifest(folder: Path) -> EvalManifest:
     path = Path(folder) / "manifest.json"
     if not path.exists():
         raise InputError("not an eval results folder (no manifest.json)", file=str(folder))
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise InputError(f"not JSON ({str(exc).splitlines()[0]})", file=str(path)) from None
     version = data.get("schema_version") if isinstance(data, dict) else None
     if not isinstance(version, int) or "cells" not in data:
         raise InputError("not an eval results manifest", file=str(path))

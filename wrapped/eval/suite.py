@@ -132,8 +132,8 @@ def load_suite(path: Path) -> Suite:
     if not src.is_absolute() and not src.exists():
         # relative to the suite file when not found from the working folder
         beside = (Path(path).parent / src).resolve()
-        if beside.exists():
-            suite.listeners.source = str(beside)
+        if beside.exists():  # kept relative, so a committed manifest names no home folder
+            suite.listeners.source = os.path.relpath(beside)
     return suite
 
 
