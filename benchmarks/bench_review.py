@@ -3,11 +3,12 @@
     .venv/bin/python benchmarks/bench_review.py              # 1,000,000 stories; 10,000-story set
     .venv/bin/python benchmarks/bench_review.py --quick      # 20,000 stories; 2,000-story set
 
-1. Sampling: a synthetic run (tests/_review_synth.py: listeners, stories and verdicts built
-   through the store's models and written as sealed shards) of --stories stories, then
-   `wrapped.review.draw` of 200 with the default strata. Reference, same run: iterating the same
-   run's stories through `RunStore.stories()` alone (the floor: reading them once, typed).
-   Target: < 30 s.
+1. Sampling: a synthetic run (tests/_review_synth.py: records from valid model templates,
+   written as sealed shards with their index, as `seal` writes it) of --stories stories, then
+   `wrapped.review.draw` of 200 with the default strata: pass one reads the store's light rows
+   (`RunStore.story_rows`), pass two the drawn listeners' records (`RunStore.listeners_in`).
+   Reference, same run: iterating the same run's stories through `RunStore.stories()` alone
+   (reading them once as typed records, which sampling no longer does). Target: < 30 s.
 2. Page latency: a review set of --set stories drawn from a run, served by a real
    `wrapped review serve` subprocess; GET /story/<id> for random ids (p50, p95). Reference, same
    run: GET of the app's static stylesheet (the HTTP stack's own floor). Target: p95 < 100 ms.

@@ -12,8 +12,11 @@ import pytest
 from _batch_helpers import cli_env, run_cli
 from _review_synth import make_run
 
+from wrapped.analysis.cohorts import cohort_of
 from wrapped.review import Label, ReviewSet, draw, export_rows, report
 from wrapped.review.highlight import segments
+from wrapped.review.sample import band_of, flagged, judge_band, risks, row_risks
+from wrapped.store import RunStore
 from wrapped.story import Claim
 
 
@@ -172,3 +175,56 @@ def test_needs_review_stories_are_drawn_only_when_included(tmp_path: Path) -> No
 def test_serve_refuses_a_folder_that_is_not_a_review_set(tmp_path: Path) -> None:
     res = run_cli(["review", "serve", str(tmp_path)], cli_env(tmp_path))
     assert res.returncode == 2 and "not a review set" in res.stderr
+
+
+def test_the_stores_light_rows_agree_with_its_typed_records(tmp_path: Path) -> None:
+    """What sampling reads (`story_rows`, from the index written at seal or, without one, from
+    the record files) is what the typed records say, risk by risk; and both draw alike."""
+    odd = ("<script>alert(1)</script>", "東京事変", "Fuck this")
+    runs = [
+        make_run(tmp_path / name, listeners=12, days=5, seed=5, held=0.2, hostile=odd, index=ix)
+        for name, ix in (("ix", True), ("scan", False))
+    ]
+    assert (runs[0] / "index").is_dir() and not (runs[1] / "index").exists()
+    store = RunStore.open(runs[0])
+    years = {y.user_id: y for y in store.user_years()}
+    verdicts = {(v.user_id, v.day): v for v in store.verdicts()}
+    typed = list(store.stories()) + list(store.needs_review())
+    for path in runs:
+        rows = list(RunStore.open(path).story_rows(flagged, held=True))
+        assert [(r.user_id, r.day, r.held) for r in rows] == [
+            (s.user_id, s.day, s.decision == "needs_review") for s in typed
+        ]
+        for row, s in zip(rows, typed, strict=True):
+            v, y = verdicts[(s.user_id, s.day)], years[s.user_id]
+            assert row_risks(row) == risks(s, v, y)
+            assert band_of(row.judge_mean) == judge_band(v.attempts[-1].checks)
+            assert {k: cohort_of(y)[k] for k in ("country", "tier")} == {
+                k: row.cohort[k] for k in ("country", "tier")
+            }
+            assert (row.decision, row.attempts, row.fallback) == (
+                s.decision,
+                s.attempts,
+                s.fallback,
+            )
+    flags = {r for row in rows for r in row_risks(row)}
+    assert {"non-Latin names", "flagged titles", "regenerated", "needs review"} <= flags
+    uid = typed[0].user_id
+    got = store.listeners_in(0, [typed[-1].user_id, uid])[uid]  # out of order: still found
+    assert got.year == years[uid] and got.stories + got.held == [
+        s for s in typed if s.user_id == uid
+    ]
+    assert got.verdicts == [v for k, v in verdicts.items() if k[0] == uid]
+    a, b = (
+        draw(
+            [r],
+            n=20,
+            out=tmp_path / f"{r.name}-rev",
+            seed=2,
+            adversarial=True,
+            include=("needs_review",),
+        )
+        for r in runs
+    )
+    key = lambda rs: sorted((r.item.story_id, r.inclusion_prob) for r in rs.rows())  # noqa: E731
+    assert key(a) == key(b)

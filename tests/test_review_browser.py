@@ -1,45 +1,33 @@
-"""The review tool end to end: a real run (`wrapped generate`, embedded writer), a real
-`wrapped review sample`, a real `wrapped review serve` subprocess, and headless Chromium driving
-the page with the keyboard only. One run is shared by the module (it is the slow part)."""
+"""The review tool end to end: a stored run, a real `wrapped review sample`, a real `wrapped
+review serve` subprocess, and headless Chromium driving the page with the keyboard only.
+
+The run is written by the synthetic run writer (tests/_review_synth.py: sealed shards the store
+reads as it reads `wrapped generate`'s), one listener's day logs opening with hostile titles:
+generating it with Ray took over a minute and the review tool only reads what a run stored.
+The page's screenshot is a test artifact (tests/artifacts); WRAPPED_UPDATE_SCREENSHOTS=1 also
+copies it to docs/review-page.png, the README's picture."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import threading
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from _batch_helpers import REPO, cli_env, only_run, run_cli, start_cli
+from _batch_helpers import REPO, cli_env, run_cli, start_cli
 from _browser import screenshot, watch
+from _review_synth import make_run
 
 from wrapped.review import ReviewSet
 
-SAMPLE = REPO / "data" / "sample"
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(2)>"
-
-
-def _hostile_input(folder: Path) -> None:
-    """Two listeners: a copy of one sample listener whose two most played tracks are renamed
-    to hostile markup, and one ordinary listener."""
-    src = SAMPLE / "ana.k.92" / "my_spotify_data.zip"
-    with zipfile.ZipFile(src) as z:
-        name = next(n for n in z.namelist() if n.endswith(".json"))
-        recs = json.loads(z.read(name))
-    rename = {"Autumn of the Morning": SCRIPT, "Anchor & Autumn": IMG}
-    for r in recs:
-        t = r.get("master_metadata_track_name")
-        r["master_metadata_track_name"] = rename.get(t, t)
-    (folder / "hostile.listener").mkdir(parents=True)
-    with zipfile.ZipFile(folder / "hostile.listener" / "my_spotify_data.zip", "w") as z:
-        z.writestr(name, json.dumps(recs))
-    shutil.copytree(SAMPLE / "benji_listens", folder / "benji_listens")
 
 
 class Served:
@@ -52,13 +40,8 @@ class Served:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("review")
     env = cli_env(tmp)
-    _hostile_input(tmp / "in")
-    gen = run_cli(
-        ["generate", str(tmp / "in"), "--out", str(tmp / "runs"), "-q", "--workers", "1"], env
-    )
-    assert gen.returncode == 0, gen.stderr
-    run = only_run(tmp / "runs")
-    res = run_cli(["review", "sample", str(run), "--n", "40", "--out", str(tmp / "rev"), "-q"], env)
+    run = make_run(tmp / "runs" / "r1", listeners=4, days=5, seed=11, hostile=(SCRIPT, IMG))
+    res = run_cli(["review", "sample", str(run), "--n", "20", "--out", str(tmp / "rev"), "-q"], env)
     assert res.returncode == 0, res.stderr
     assert re.match(r"sampled \d+ of \d+ stories into ", res.stdout)
     proc = start_cli(["review", "serve", str(tmp / "rev")], env, stdout=subprocess.PIPE, text=True)
@@ -138,8 +121,9 @@ def test_three_stories_labelled_with_the_keyboard_survive_a_reload(
     page.keyboard.press("Escape")
     page.keyboard.press("a")  # 3: approve with a note
     page.wait_for_selector("#saved")
-    screenshot(page, "review-page")
-    page.screenshot(path=str(REPO / "docs" / "review-page.png"))
+    shot = screenshot(page, "review-page")
+    if os.environ.get("WRAPPED_UPDATE_SCREENSHOTS") == "1":
+        shutil.copyfile(shot, REPO / "docs" / "review-page.png")
     expected = {
         first: ("approve", ""),
         second: ("reject", "factual error, tone"),
@@ -234,3 +218,25 @@ def test_erase_removes_the_listener_from_the_review_set(served: Served) -> None:
     assert all(r.item.user_id != uid for r in after.rows())
     assert uid.encode() not in after.path.read_bytes()
     assert uid not in (served.folder / "l.jsonl").read_text()  # the export kept beside it too
+
+
+def test_serving_beyond_loopback_warns(served: Served) -> None:
+    proc = start_cli(
+        ["review", "serve", str(served.folder), "--host", "0.0.0.0"],
+        served.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = proc.stdout.readline()  # type: ignore[union-attr]  # printed once listening
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert re.match(r"review page: http://0\.0\.0\.0:\d+/\?token=", url), url
+    warning = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert warning == [
+        "warning: serving on 0.0.0.0, not loopback: anyone who can reach it and has the URL "
+        "can read these stories"
+    ], err
+    assert "127.0.0.1" in served.url  # the default binds loopback

@@ -1,15 +1,19 @@
 """Sealing a shard: its journal becomes the shard's atomic files, the stories file last.
 
-The stories file is the done-marker (`RunLayout.shard_done`): a crash before it leaves the
+The shard's index (`index/`, a light row per story for samplers: `wrapped.store.rows`) is
+written before it. The stories file is the done-marker (`RunLayout.shard_done`): a crash before it leaves the
 journal, and the next run seals again from it; after it, the journal is deleted.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from wrapped.safety.screen import is_unsafe
 from wrapped.store import Journal, RunLayout, write_jsonl_atomic
 from wrapped.store.counts import summarize
+from wrapped.store.rows import write_index
 
 
 def seal(layout: RunLayout, shard: int, users: list[str]) -> None:
@@ -43,5 +47,12 @@ def seal(layout: RunLayout, shard: int, users: list[str]) -> None:
     write_jsonl_atomic(layout.shard_file("needs_review", shard), review)
     write_jsonl_atomic(layout.shard_file("failed", shard), failed)
     write_jsonl_atomic(layout.shard_file("listeners", shard), (summarize(r) for r in ordered))
+    write_index(layout.root, shard, stories, review, verdicts, flagged)
     write_jsonl_atomic(layout.shard_file("stories", shard), stories)
     layout.journal(shard).unlink(missing_ok=True)
+
+
+@lru_cache(maxsize=65536)
+def flagged(name: str) -> bool:
+    """Does the safety screen flag this name? (what the index's `flagged_names` records)"""
+    return is_unsafe(name) is not None

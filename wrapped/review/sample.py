@@ -2,7 +2,8 @@
 inclusion probability, so a defect rate measured on the sample weights back to the whole run.
 
 Two passes over the runs, both through `RunStore`: the first keeps a small tuple per story
-(stratum, risk); the second copies the evidence of the drawn stories only. Within a stratum,
+(stratum, risk) from the store's light rows (`story_rows`: no typed record is built); the
+second copies the typed records of the drawn stories' listeners only (`listeners_in`). Within a stratum,
 stories are drawn by systematic sampling with probability proportional to a weight (1 for all,
 or 1 + risk with `--adversarial`) over a seeded shuffle, which draws exactly n_h stories and gives
 each story a known inclusion probability π_i = n_h·w_i / W_h (capped at 1).
@@ -10,9 +11,8 @@ each story a known inclusion probability π_i = n_h·w_i / W_h (capped at 1).
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -20,14 +20,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from wrapped.analysis.cohorts import cohort_of
+from wrapped.analysis.cohorts import UNKNOWN, cohort_of
 from wrapped.errors import ConfigError
 from wrapped.review.db import ReviewSet, Sampled, register
 from wrapped.review.model import Quoted, ReviewItem
 from wrapped.safety.screen import is_unsafe
 from wrapped.stats.model import InterestingDay, UserYear
 from wrapped.stats.roles import role_of
-from wrapped.store import RunStore
+from wrapped.store import RunStore, StoryRow
+from wrapped.store.rows import non_latin
 from wrapped.story import Check, PreviousStory, Story, Verdict
 
 PRIVATE_FACTS = role_of(InterestingDay, "facts").private_keys  # type: ignore[union-attr]
@@ -38,6 +39,7 @@ INCLUDE = ("needs_review",)
 
 class Unit(NamedTuple):
     run: int
+    shard: int
     user_id: str
     day: date
     stratum: str
@@ -47,9 +49,12 @@ class Unit(NamedTuple):
 def judge_band(checks: list[Check]) -> str:
     """none | low | mid | high: the mean judge score of the final attempt."""
     scores = [c.score for c in checks if c.layer == "judge" and c.score is not None]
-    if not scores:
+    return band_of(sum(scores) / len(scores) if scores else None)
+
+
+def band_of(mean: float | None) -> str:
+    if mean is None:
         return "none"
-    mean = sum(scores) / len(scores)
     return "low" if mean < 0.5 else "mid" if mean < 0.8 else "high"
 
 
@@ -83,9 +88,9 @@ def _story_risks(story: Story) -> list[str]:
 def _year_risks(year: UserYear, day: date) -> list[str]:
     out = []
     names = _year_names(year, day)
-    if any(_flagged(n) for n in names):
+    if any(flagged(n) for n in names):
         out.append("flagged titles")
-    if any(_non_latin(n) for n in names):
+    if any(non_latin(n) for n in names):
         out.append("non-Latin names")
     if year.minutes_are_estimates:
         out.append("estimated minutes")
@@ -119,7 +124,8 @@ def draw(
     if not units:
         raise ConfigError("no stored stories in " + ", ".join(map(str, runs)))
     chosen, probs, pop = _choose(units, n, np.random.default_rng(seed))
-    sampled = _evidence(stores, run_ids, [units[i] for i in chosen], probs, include, adversarial)
+    drawn = sorted(zip(chosen, probs, strict=True))  # in the order the store yielded them
+    sampled = _evidence(stores, run_ids, [units[i] for i, _ in drawn], [p for _, p in drawn])
     per_run: dict[int, int] = defaultdict(int)
     for u in units:
         per_run[u.run] += 1
@@ -141,12 +147,6 @@ def draw(
     return rs
 
 
-def _stories(store: RunStore, include: tuple[str, ...]) -> Iterable[Story]:
-    yield from store.stories()
-    if "needs_review" in include:
-        yield from store.needs_review()
-
-
 def _units(
     r: int,
     store: RunStore,
@@ -155,42 +155,52 @@ def _units(
     adversarial: bool,
     progress: Callable[[int], None] | None,
 ) -> list[Unit]:
-    """Pass one: a small tuple per story. Only strings and flags are kept from each record
-    (holding a run's verdicts and years as objects made this pass slow down as it grew)."""
+    """Pass one: a small tuple per story, from the store's light rows (`RunStore.story_rows`:
+    no typed record is built, so 1,000,000 stories take seconds, not the ~40 minutes reading
+    them as models took). The risks counted are those `risks()` lists for the full record."""
     year_keys = [k for k in strata if k not in ("decision", "judge_band")]
     cohorts: dict[str, str] = {}
-    year_risk: dict[tuple[str, date], int] = {}
-    if year_keys or adversarial:
-        for y in store.user_years():
-            c = cohort_of(y)
-            cohorts[y.user_id] = "|".join(f"{k}={c.get(k, 'unknown')}" for k in year_keys)
-            if adversarial:
-                for d in y.days:
-                    year_risk[(y.user_id, d.date)] = len(_year_risks(y, d.date))
-    verdict_info: dict[tuple[str, date], tuple[str, int]] = {}
-    for v in store.verdicts():
-        checks = v.attempts[-1].checks if v.attempts else []
-        risk = len(_verdict_risks(checks)) if adversarial else 0
-        verdict_info[(v.user_id, v.day)] = (judge_band(checks), risk)
     out = []
-    for s in _stories(store, include):
-        key = (s.user_id, s.day)
-        band, v_risk = verdict_info.get(key, ("none", 0))
+    for row in store.story_rows(flagged, held="needs_review" in include):
         parts = [f"run={r}"]
         if year_keys:
-            parts.append(cohorts.get(s.user_id) or "|".join(f"{k}=unknown" for k in year_keys))
+            c = cohorts.get(row.user_id)
+            if c is None:
+                c = "|".join(f"{k}={_text(row.cohort.get(k))}" for k in year_keys)
+                cohorts[row.user_id] = c
+            parts.append(c)
         if "decision" in strata:
-            parts.append(f"decision={s.decision}")
+            parts.append(f"decision={row.decision}")
         if "judge_band" in strata:
-            parts.append(f"judge_band={band}")
+            parts.append(f"judge_band={band_of(row.judge_mean)}")
         weight = 1.0
         if adversarial:
-            weight += v_risk + len(_story_risks(s)) + year_risk.get(key, 0)
-        out.append(Unit(r, s.user_id, s.day, "|".join(parts), weight))
+            weight += len(row_risks(row))
+        out.append(Unit(r, row.shard, row.user_id, row.day, "|".join(parts), weight))
         if progress and len(out) % 10_000 == 0:
             progress(10_000)
     if progress:
         progress(len(out) % 10_000)
+    return out
+
+
+def row_risks(row: StoryRow) -> list[str]:
+    """`risks()` from a light row (the same list the full record gives)."""
+    out = []
+    if row.judge_margin is not None and row.judge_margin < 0.1:
+        out.append("low judge margin")
+    if row.attempts > 1:
+        out.append("regenerated")
+    if row.fallback or row.decision == "fallback":
+        out.append("fallback")
+    if row.decision == "needs_review":
+        out.append("needs review")
+    if row.flagged_names:
+        out.append("flagged titles")
+    if row.non_latin_names:
+        out.append("non-Latin names")
+    if row.minutes_estimated:
+        out.append("estimated minutes")
     return out
 
 
@@ -275,33 +285,26 @@ def _evidence(
     run_ids: list[str],
     drawn: list[Unit],
     probs: list[float],
-    include: tuple[str, ...],
-    adversarial: bool,
 ) -> list[Sampled]:
-    """The second pass: everything the page shows, for the drawn stories only."""
+    """The second pass: everything the page shows, for the drawn stories only (their
+    listeners' records are found by id in the shards that hold them; nothing else is read)."""
     out: list[Sampled] = []
     for r, store in enumerate(stores):
         mine = {(u.user_id, u.day): (u, p) for u, p in zip(drawn, probs, strict=True) if u.run == r}
-        if not mine:
-            continue
-        users = {k[0] for k in mine}
-        years = {y.user_id: y for y in store.user_years() if y.user_id in users}
-        verdicts = {(v.user_id, v.day): v for v in store.verdicts() if v.user_id in users}
-        by_user: dict[str, list[Story]] = defaultdict(list)
-        for s in _stories(store, ("needs_review",)):
-            if s.user_id in users:
-                by_user[s.user_id].append(s)
-        for uid, stories in by_user.items():
-            stories.sort(key=lambda s: s.day)
-            for s in stories:
-                if (uid, s.day) not in mine:
-                    continue
-                u, p = mine[(uid, s.day)]
-                v = verdicts.get((uid, s.day))
-                item = _item(
-                    run_ids[r], s, v, years.get(uid), [x for x in stories if x.day < s.day]
-                )
-                out.append(Sampled(item, u.stratum, p, float(u.weight - 1)))
+        shards: dict[int, dict[str, None]] = defaultdict(dict)  # users in the store's order
+        for u, _ in mine.values():
+            shards[u.shard][u.user_id] = None
+        for shard, users in sorted(shards.items()):
+            for uid, recs in store.listeners_in(shard, list(users)).items():
+                stories = sorted(recs.stories + recs.held, key=lambda s: s.day)
+                verdicts = {v.day: v for v in recs.verdicts}
+                for s in stories:
+                    if (uid, s.day) not in mine:
+                        continue
+                    u, p = mine[(uid, s.day)]
+                    before = [x for x in stories if x.day < s.day]
+                    item = _item(run_ids[r], s, verdicts.get(s.day), recs.year, before)
+                    out.append(Sampled(item, u.stratum, p, float(u.weight - 1)))
     out.sort(key=lambda x: (x.stratum, x.item.story_id))
     order = np.random.default_rng(len(out)).permutation(len(out))
     return [out[i] for i in order]  # interleave strata in the queue
@@ -367,6 +370,10 @@ def _summary(y: UserYear) -> dict[str, Any]:
     }
 
 
+def _text(value: object) -> str:
+    return UNKNOWN if value is None or value == "" else str(value)
+
+
 def _year_names(y: UserYear, day: date) -> list[str]:
     names = [r.name for r in y.top_artists[:10]] + [r.name for r in y.top_tracks[:10]]
     for d in y.days:
@@ -376,10 +383,6 @@ def _year_names(y: UserYear, day: date) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _flagged(name: str) -> bool:
+def flagged(name: str) -> bool:
+    """Does the safety screen flag this name? (seal's index records the same)"""
     return is_unsafe(name) is not None
-
-
-@lru_cache(maxsize=65536)
-def _non_latin(name: str) -> bool:
-    return any(ch.isalpha() and "LATIN" not in unicodedata.name(ch, "") for ch in name)

@@ -20,7 +20,8 @@ from wrapped.store.model import (
     RunManifest,
     StoryCounts,
 )
-from wrapped.store.run import RunStore
+from wrapped.store.rows import StoryRow
+from wrapped.store.run import ListenerRecords, RunStore
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -29,12 +30,14 @@ __all__ = [
     "Ineligible",
     "Journal",
     "ListenerLine",
+    "ListenerRecords",
     "Plan",
     "PlanCounts",
     "RunLayout",
     "RunManifest",
     "RunStore",
     "StoryCounts",
+    "StoryRow",
     "atomic_write_text",
     "check_out_dir",
     "read_jsonl",
