@@ -17,6 +17,7 @@ loaded machine the wall clock mostly measures the wait for a core). The inputs c
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -95,7 +96,13 @@ def bench(case: str, work: Path) -> dict[str, object]:
 
 
 def main() -> int:
-    cases = sys.argv[1:] or list(TARGETS)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "cases", nargs="*", metavar="CASE", help=f"cases to run (default all: {', '.join(TARGETS)})"
+    )
+    cases = ap.parse_args().cases or list(TARGETS)
+    if unknown := [c for c in cases if c not in TARGETS]:
+        ap.error(f"unknown case {unknown[0]!r} (known: {', '.join(TARGETS)})")
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
         for case in cases:
