@@ -7,7 +7,7 @@ DAG before `review_sample`, and the stage that failed is the one marked red. Rel
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from airflow import DAG
 from airflow.operators.bash import BashOperator
@@ -18,7 +18,7 @@ RUN = "{{ ds[:7] }}"  # one run per month, named by the logical date
 with DAG(
     dag_id="wrapped_monthly",
     schedule="0 3 2 * *",
-    start_date=datetime(2026, 1, 1),
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
 ) as dag:
