@@ -128,6 +128,7 @@ def scripted_run(
         server_cpu = sum(server.cpu_times()[:2]) - server_cpu0
         log = srv.requests()
     m = result.manifest.model_dump()
+    disk = sum(f.stat().st_size for f in (tmp / f"runs-{judge}").rglob("*") if f.is_file())
     gen_s = m["timings"]["generate_s"]
     stories = m["counts"]["stories"]["expected"]
     calls = len(log)
@@ -163,6 +164,9 @@ def scripted_run(
         "cpu_by_kind": sampler.cpu_by_kind(),
         "server_cpu_ms_per_call": 1000 * server_cpu / max(1, calls),
         "counts_add_up": m["counts_add_up"],
+        "disk_kb_per_story": disk / 1024 / max(1, stories),
+        "prompt_tokens_per_call": m["usage"]["prompt_tokens"] / max(1, m["usage"]["calls"]),
+        "completion_tokens_per_call": m["usage"]["completion_tokens"] / max(1, m["usage"]["calls"]),
     }
 
 
@@ -278,7 +282,10 @@ def main() -> None:
             )
             print(
                 f"    CPU ms/story by process: {split} | the scripted LLM server (not counted "
-                f"above): {r['server_cpu_ms_per_call']:.2f} CPU ms/call",
+                f"above): {r['server_cpu_ms_per_call']:.2f} CPU ms/call | the run on disk: "
+                f"{r['disk_kb_per_story']:.1f} KB/story | tokens/call (the scripted server counts "
+                f"4 characters a token): {r['prompt_tokens_per_call']:.0f} prompt + "
+                f"{r['completion_tokens_per_call']:.0f} completion",
                 flush=True,
             )
             held = ", ".join(

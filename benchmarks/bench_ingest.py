@@ -7,8 +7,13 @@ prints records/second and that process's peak memory (ru_maxrss). The reference,
 run and also in its own subprocess, is plain `json.load` of the same files (parse only, nothing
 validated or written) - so the ratio says what ingest costs over just reading the JSON.
 
-    /work/venv/bin/python benchmarks/bench_ingest.py            # 1,000,000 records
-    /work/venv/bin/python benchmarks/bench_ingest.py --quick    # 50,000 records (smoke)
+    .venv/bin/python benchmarks/bench_ingest.py            # 1,000,000 records
+    .venv/bin/python benchmarks/bench_ingest.py --quick    # 50,000 records (smoke)
+    .venv/bin/python benchmarks/bench_ingest.py --against 3f6920d --repeat 3
+
+`--against REV` also ingests the same files with the code of git revision REV (extracted to a
+temporary folder and put first on PYTHONPATH), alternating with this code `--repeat` times, so a
+change's cost on valid input is measured in the same minutes on the same noisy machine.
 
 Targets (issue 2): >= 200,000 records/s on a 2-core machine, peak memory < 2 GB.
 """
@@ -18,11 +23,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 CHILD_INGEST = """
 import json, resource, sys, time
@@ -32,6 +39,7 @@ def peak_mb():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+import wrapped
 from wrapped.ingest import ingest, write_ingest
 from wrapped.settings import Settings
 t0 = time.perf_counter()
@@ -43,7 +51,7 @@ r = result.report
 print(json.dumps({"read": r.read, "accepted": r.accepted, "rejected": r.rejected, "dropped": r.dropped,
                   "adds_up": r.adds_up(), "ingest_s": t1 - t0, "total_s": t2 - t0,
                   "cpu_s": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
-                  "maxrss_mb": peak_mb()}))
+                  "maxrss_mb": peak_mb(), "code": wrapped.__file__}))
 """
 
 CHILD_JSON = """
@@ -82,11 +90,60 @@ def generate(root: Path, n_records: int, seed: int = 0) -> int:
     return total
 
 
-def run_child(code: str, *args: str) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
-    )
+def run_child(code: str, *args: str, code_dir: Path | None = None) -> dict[str, Any]:
+    env = dict(os.environ)
+    if code_dir is not None:  # this revision's `wrapped` first on the path
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(code_dir), env.get("PYTHONPATH")]))
+    out = subprocess.run(  # run from / : the current folder comes first on sys.path
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True, env=env,
+        cwd="/",
+    )  # fmt: skip
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def extract(rev: str, target: Path) -> Path:
+    """The `wrapped` package of git revision `rev`, extracted under `target`."""
+    repo = Path(__file__).resolve().parent.parent
+    target.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", rev, "wrapped"], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def _line(label: str, ing: dict[str, Any]) -> str:
+    rate = ing["read"] / ing["total_s"]
+    return (
+        f"{label}: {ing['total_s']:.2f} s  {rate:,.0f} records/s  "
+        f"(ingest only {ing['read'] / ing['ingest_s']:,.0f}/s)  cpu {ing['cpu_s']:.1f} s  "
+        f"peak RSS {ing['maxrss_mb']:,.0f} MB"
+    )
+
+
+def compare(root: Path, out: Path, rev: str, repeat: int) -> None:
+    """This code and revision `rev`, alternating on the same files; the median of each."""
+    old = extract(rev, out / "reference-code")
+    mine: list[float] = []
+    theirs: list[float] = []
+    cpu: tuple[list[float], list[float]] = ([], [])
+    for i in range(repeat):
+        a = run_child(CHILD_INGEST, str(root), str(out / f"out-a{i}"))
+        b = run_child(CHILD_INGEST, str(root), str(out / f"out-b{i}"), code_dir=old)
+        assert str(old) in b["code"] and str(old) not in a["code"], (a["code"], b["code"])
+        mine.append(a["read"] / a["total_s"])
+        theirs.append(b["read"] / b["total_s"])
+        cpu[0].append(a["cpu_s"])
+        cpu[1].append(b["cpu_s"])
+        print(_line(f"run {i + 1} this code   ", a))
+        print(_line(f"run {i + 1} {rev[:12]:<12}", b), flush=True)
+    m, t = statistics.median(mine), statistics.median(theirs)
+    print(
+        f"median         : this code {m:,.0f} records/s, {rev} {t:,.0f} records/s "
+        f"({m / t:.2f}x the reference, {repeat} alternating runs); CPU seconds "
+        f"{statistics.median(cpu[0]):.1f} vs {statistics.median(cpu[1]):.1f} (steadier than the "
+        "wall clock on a shared machine)"
+    )
 
 
 def main() -> None:
@@ -95,6 +152,10 @@ def main() -> None:
     parser.add_argument(
         "--records", type=int, default=None, help="number of records (default 1,000,000)"
     )
+    parser.add_argument(
+        "--against", metavar="REV", default=None, help="also time git revision REV's ingest"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs with --against")
     args = parser.parse_args()
     n = args.records or (50_000 if args.quick else 1_000_000)
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
@@ -106,6 +167,8 @@ def main() -> None:
         print(
             f"generated {n:,} Spotify extended records in {files} files ({size / 1e6:,.0f} MB) in {gen_s:.1f} s"
         )
+        if args.against:
+            compare(root, Path(tmp), args.against, args.repeat)
         ing = run_child(CHILD_INGEST, str(root), str(Path(tmp) / "out"))
         ref = run_child(CHILD_JSON, str(root))
     assert ing["read"] == n and ing["adds_up"], ing

@@ -151,9 +151,12 @@ def many_zips(folder: Path, n: int = 1100) -> Path:
 
 
 def deep_json(folder: Path, depth: int = 100_000) -> Path:
-    """A Spotify-looking JSON array whose one record nests `depth` arrays deep."""
-    text = '[{"ts": "2024-03-01T12:00:00Z", "ms_played": 1, "x": ' + "[" * depth + "]" * depth
-    return write_json_text(folder / "deep.json", text + "}]")
+    """A Spotify extended history: two plays, then (record 2) one nesting `depth` levels (the
+    record itself and `depth - 1` arrays inside it)."""
+    head = json.dumps(history(2))[:-1]
+    inner = "[" * (depth - 1) + "]" * (depth - 1)
+    deep = f'{{"ts": "2024-03-01T12:00:00Z", "ms_played": 1, "x": {inner}}}'
+    return write_json_text(folder / "deep.json", f"{head}, {deep}]")
 
 
 def write_json_text(path: Path, text: str) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -44,6 +45,41 @@ def run_cli(
         cwd=REPO,
         **kw,
     )
+
+
+def run_main(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """`run_cli` in this process: the same entry point (`wrapped.cli.main.main`, where errors
+    become one line and an exit code), the same environment (exactly `env`: every variable it
+    lacks is unset for the call) and working directory, its stdout and stderr captured apart.
+
+    For a command that fails or finishes before any real work, the ~2 s a fresh interpreter
+    spends importing the package is most of a subprocess call; the README test and each
+    command's own tests keep at least one real subprocess per command. Not for runs that
+    start Ray or must be signalled or killed: those stay `run_cli`/`start_cli`."""
+    from click.testing import CliRunner
+
+    from wrapped.cli.main import main
+
+    overrides: dict[str, str | None] = {k: None for k in os.environ if k not in env}
+    overrides.update(env)
+    code: int | str | None = 0
+    saved = dict(os.environ)  # a variable the command sets for itself must not outlive it
+    try:
+        with contextlib.chdir(REPO), CliRunner().isolation(env=overrides) as (out, err, _):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code = exc.code
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            stdout = out.getvalue().decode("utf-8", errors="replace")
+            stderr = err.getvalue().decode("utf-8", errors="replace")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    rc = code if isinstance(code, int) else (0 if code is None else 1)
+    return subprocess.CompletedProcess(["wrapped", *args], rc, stdout, stderr)
 
 
 def start_cli(args: list[str], env: dict[str, str], **kw: Any) -> subprocess.Popen:

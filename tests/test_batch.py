@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ from _batch_helpers import (
     only_run,
     read_lines,
     run_cli,
+    run_main,
     start_cli,
 )
 
@@ -44,6 +46,8 @@ def embedded_run(tmp_path_factory):
         sorted(p.name for p in (run / "stories").iterdir()),
     )
     second = run_cli(["generate", SAMPLE, "--out", str(out)], env)
+    # a copy before any test erases from the run: a test that damages a run damages a copy
+    shutil.copytree(out, tmp / "pristine", symlinks=True)
     return tmp, env, out, run, first, second, before
 
 
@@ -111,8 +115,8 @@ def test_erase_removes_a_listener_everywhere_and_counts_still_add_up(embedded_ru
         return {p: p.read_bytes() for p in run.rglob("*") if p.is_file() and p.name != ".lock"}
 
     before = files()
-    for nobody in ("x", "e", "u_0000000000000000"):
-        res = run_cli(["erase", "--user", nobody, "--runs", str(out)], env)
+    for nobody in ("x", "e", "u_0000000000000000"):  # in process: the erase below is real
+        res = run_main(["erase", "--user", nobody, "--runs", str(out)], env)
         assert res.returncode == 0 and "erased 0 record(s)" in res.stdout, res.stdout
     assert files() == before
     victim = read_lines(run / "stories")[0]["user_id"]
@@ -128,7 +132,7 @@ def test_erase_removes_a_listener_everywhere_and_counts_still_add_up(embedded_ru
 
 
 def test_missing_input_is_one_clear_line(tmp_path):
-    res = run_cli(
+    res = run_main(
         ["generate", str(tmp_path / "nope"), "--out", str(tmp_path / "runs")], cli_env(tmp_path)
     )
     assert res.returncode != 0
@@ -227,7 +231,7 @@ def test_judge_suites_one_call_per_draft_by_default_or_the_full_deepeval_suite(t
     judge_calls = sum(r.kind == "judge" for r in log)
     writer_calls = sum(r.kind == "writer" for r in log)
     assert judge_calls >= 8 * writer_calls  # the full suite asks many questions per draft
-    bad = run_cli(_scripted_args(srv, tmp_path / "runs", "--judge-suite", "vibes"), env)
+    bad = run_main(_scripted_args(srv, tmp_path / "runs", "--judge-suite", "vibes"), env)
     assert bad.returncode == 2 and "judge_suite" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -338,7 +342,7 @@ def test_rpm_budget_is_shared_by_all_workers(tmp_path):
 
 
 def test_no_key_for_openai_is_one_line_before_any_work(tmp_path):
-    res = run_cli(
+    res = run_main(
         ["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--backend", "openai"],
         cli_env(tmp_path),
     )
@@ -368,8 +372,8 @@ def test_no_key_for_openai_is_one_line_before_any_work(tmp_path):
 def test_an_impossible_setting_is_one_line_before_any_work(tmp_path, option, value, says):
     """`--concurrency 0` once ran (clamped to 1 deep inside) and `--rpm -5` set no limit at all:
     a value the job cannot honour is refused up front, naming the setting and the value."""
-    res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs"), option, value],
-                  cli_env(tmp_path))  # fmt: skip
+    res = run_main(["generate", SAMPLE, "--out", str(tmp_path / "runs"), option, value],
+                   cli_env(tmp_path))  # fmt: skip
     assert res.returncode == 2, res.stdout[-2000:]
     errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and says in errors[0], res.stderr
@@ -379,7 +383,7 @@ def test_an_impossible_setting_is_one_line_before_any_work(tmp_path, option, val
 
 def test_a_key_set_as_the_wrong_setting_is_not_echoed(tmp_path):
     env = {**cli_env(tmp_path), "WRAPPED_TPM": SECRET_LIKE}
-    res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs")], env)
+    res = run_main(["generate", SAMPLE, "--out", str(tmp_path / "runs")], env)
     assert res.returncode == 2
     assert "setting 'tpm'" in res.stderr and SECRET_LIKE not in res.stderr + res.stdout
 
@@ -390,7 +394,7 @@ def test_an_out_that_is_a_file_is_one_line_before_any_work(tmp_path, command):
     blocker = tmp_path / "runs"
     blocker.write_text("not a folder")
     for out, says in ((blocker, "a file of that name exists"), (blocker / "sub", "is a file")):
-        res = run_cli([command, SAMPLE, "--out", str(out)], cli_env(tmp_path))
+        res = run_main([command, SAMPLE, "--out", str(out)], cli_env(tmp_path))
         assert res.returncode == 2, res.stderr[-2000:]
         errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
         assert len(errors) == 1 and f"--out {out}: " in errors[0] and says in errors[0]
@@ -403,7 +407,7 @@ def test_a_run_with_nobody_to_write_for_says_why_and_fails(tmp_path):
     zero stories; now one line says why, naming the listeners' reason and where to look."""
     env = cli_env(tmp_path)
     out = tmp_path / "runs"
-    res = run_cli(["generate", SAMPLE, "--out", str(out), "--year", "1999", "-q"], env)
+    res = run_main(["generate", SAMPLE, "--out", str(out), "--year", "1999", "-q"], env)
     assert res.returncode == 4, res.stderr[-2000:]
     errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "no eligible listener" in errors[0], res.stderr
@@ -413,7 +417,7 @@ def test_a_run_with_nobody_to_write_for_says_why_and_fails(tmp_path):
     assert manifest(run)["counts_add_up"] and "listeners in" in res.stdout  # still summarized
     ids = tmp_path / "ids.txt"
     ids.write_text("u_0000000000000000\n")
-    res = run_cli(["generate", SAMPLE, "--out", str(out), "--sample", str(ids), "-q"], env)
+    res = run_main(["generate", SAMPLE, "--out", str(out), "--sample", str(ids), "-q"], env)
     assert res.returncode == 4 and "--sample selected none of the" in res.stderr, res.stderr
 
 
@@ -436,7 +440,7 @@ def test_an_endpoint_nobody_answers_is_one_line_in_seconds(tmp_path):
             ),
         ):  # fmt: skip
             t0 = time.monotonic()
-            res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs"), *args], env)
+            res = run_main(["generate", SAMPLE, "--out", str(tmp_path / "runs"), *args], env)
             took = time.monotonic() - t0
             assert res.returncode == 2, res.stderr[-2000:]
             errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
@@ -533,27 +537,29 @@ def test_a_run_being_written_is_not_written_or_erased_by_a_second_command(tmp_pa
             errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
             assert len(errors) == 1, res.stderr
             assert f"{out / 'r1'} is in use by pid {os.getpid()}; {doing}" in errors[0]
-    res = run_cli(["erase", "--user", "u_0000000000000000", "--runs", str(out)], env)
+    res = run_main(["erase", "--user", "u_0000000000000000", "--runs", str(out)], env)
     assert res.returncode == 0 and "erased 0 record(s)" in res.stdout, res.stderr[-2000:]
 
 
-def test_a_damaged_plan_is_one_line_and_a_damaged_manifest_is_rebuilt(tmp_path):
+def test_a_damaged_plan_is_one_line_and_a_damaged_manifest_is_rebuilt(embedded_run, tmp_path):
     """Both were tracebacks on the rerun (pydantic's, json's). The files are written
-    atomically, so only a hand edit or a disk fault damages them."""
-    env = cli_env(tmp_path)
-    args = ["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--users", "1", "-q"]
-    assert run_cli(args, env).returncode == 0
+    atomically, so only a hand edit or a disk fault damages them. The run damaged is a copy of
+    the embedded run (the same command, so the rerun resumes it), taken before any erasure."""
+    tmp, env, *_ = embedded_run
+    shutil.copytree(tmp / "pristine", tmp_path / "runs", symlinks=True)
+    args = ["generate", SAMPLE, "--out", str(tmp_path / "runs"), "-q"]
     run = only_run(tmp_path / "runs")
+    assert manifest(run)["status"] == "complete"
     plan = (run / "plan.json").read_text()
     (run / "plan.json").write_text("{")
-    res = run_cli(args, env)
+    res = run_main(args, env)
     assert res.returncode == 4, res.stderr[-2000:]
     errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and f"{run} cannot be resumed, its plan is damaged" in errors[0]
     assert "Traceback" not in res.stderr
     (run / "plan.json").write_text(plan)
     (run / "manifest.json").write_text('{"x')
-    res = run_cli(args, env)
+    res = run_main(args, env)
     assert res.returncode == 0, res.stderr[-2000:]
     assert manifest(run)["status"] == "complete" and manifest(run)["counts_add_up"]
 
@@ -566,7 +572,7 @@ def test_erase_with_runs_that_are_not_folders_is_refused_before_erasing(tmp_path
     (tmp_path / "runs").mkdir()
     for bad, says in ((a_file, "not a folder"), (tmp_path / "gone", "no such folder")):
         args = ["erase", "--user", "u_0000000000000000", "--runs", str(tmp_path / "runs")]
-        res = run_cli([*args, "--runs", str(bad)], cli_env(tmp_path))
+        res = run_main([*args, "--runs", str(bad)], cli_env(tmp_path))
         assert res.returncode == 2, res.stdout + res.stderr
         errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
         assert errors == [f"error: {bad}: {says}"], res.stderr

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _batch_helpers import cli_env, manifest, only_run, read_lines, run_cli
+from _batch_helpers import cli_env, manifest, only_run, read_lines, run_cli, run_main
 
 from wrapped.llm.probe import PROBE_TIMEOUT_S
 
@@ -86,8 +86,8 @@ def test_an_address_nobody_listens_on_is_one_line_in_seconds(tmp_path, scheme):
     """Given such an address, Ray alone retries for minutes, printing its C++ warnings."""
     address = f"{scheme}127.0.0.1:{_free_port()}"
     t0 = time.monotonic()
-    res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--ray-address", address],
-                  cli_env(tmp_path))  # fmt: skip
+    res = run_main(["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--ray-address", address],
+                   cli_env(tmp_path))  # fmt: skip
     took = time.monotonic() - t0
     assert res.returncode == 2
     errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
@@ -98,7 +98,7 @@ def test_an_address_nobody_listens_on_is_one_line_in_seconds(tmp_path, scheme):
 
 
 def test_an_address_that_is_not_host_and_port_is_one_line(tmp_path):
-    res = run_cli(["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--ray-address", "head"],
-                  cli_env(tmp_path))  # fmt: skip
+    res = run_main(["generate", SAMPLE, "--out", str(tmp_path / "runs"), "--ray-address", "head"],
+                   cli_env(tmp_path))  # fmt: skip
     assert res.returncode == 2
     assert "error: Ray address 'head' (--ray-address or RAY_ADDRESS) is not HOST:PORT" in res.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from _batch_helpers import REPO, cli_env, run_cli
+from _batch_helpers import REPO, cli_env, run_cli, run_main
 
 SAMPLE = str(REPO / "data" / "sample" / "ana.k.92")
 NOTE = "user ids are pseudonymized with the built-in salt; set WRAPPED_SALT"
@@ -21,8 +21,8 @@ def test_ingest_and_stats_print_the_default_salt_note_and_only_then(tmp_path: Pa
     assert stats.returncode == 0, stats.stderr[-2000:]
     assert NOTE in stats.stderr
 
-    own = cli_env(tmp_path)  # WRAPPED_SALT set: nothing to say
-    ingest = run_cli(["ingest", SAMPLE, "--out", str(tmp_path / "ing2"), "--no-progress"], own)
-    stats = run_cli(["stats", str(tmp_path / "ing2"), "--out", str(tmp_path / "st2")], own)
+    own = cli_env(tmp_path)  # WRAPPED_SALT set: nothing to say (in process: same entry point)
+    ingest = run_main(["ingest", SAMPLE, "--out", str(tmp_path / "ing2"), "--no-progress"], own)
+    stats = run_main(["stats", str(tmp_path / "ing2"), "--out", str(tmp_path / "st2")], own)
     assert ingest.returncode == stats.returncode == 0, ingest.stderr[-2000:] + stats.stderr
     assert NOTE not in ingest.stderr + stats.stderr

@@ -127,7 +127,9 @@ def test_always_defective_writer_falls_back_to_a_grounded_embedded_story(tmp_pat
 def test_needs_review_when_configured(tmp_path) -> None:
     script = Script(rules=[Rule(model="scripted", defect="echo_injection")])
     outcome, _ = _produce(script, tmp_path, gate_max_attempts=2, on_gate_fail="needs_review")
-    assert outcome.story is None and outcome.verdict.decision == "needs_review"
+    assert outcome.verdict.decision == "needs_review"
+    # the last draft is held for a human, marked, never delivered as passed
+    assert outcome.story is not None and outcome.story.decision == "needs_review"
     assert len(outcome.verdict.attempts) == 2
 
 

@@ -164,29 +164,46 @@ def test_canonical_ms_played_of_1e30_is_out_of_range_not_negative(tmp_path: Path
     ]
 
 
-def test_deep_nesting_is_one_line_on_the_exact_path_and_a_reject_on_the_fast_one(
-    tmp_path: Path,
+@pytest.mark.parametrize("depth", [100_000, 65])
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_deep_nesting_is_the_same_one_line_error_on_both_paths(
+    tmp_path: Path, depth: int, engine: str
 ) -> None:
-    path = gen.deep_json(tmp_path / "in")
+    """Past max_json_depth (64) both parsers stop with one line naming the file and record;
+    DuckDB alone would read 100,000 levels and Python alone would give up near 1,000."""
     from wrapped.errors import InputError
     from wrapped.ingest import ingest as api
     from wrapped.settings import Settings
 
-    with pytest.raises(InputError, match="nested too deeply"):
-        api([path], settings=Settings(), engine="python")
-    r = ingest(path, tmp_path / "out")
-    assert r.code == 0, r.err  # DuckDB reads the record: it plays nothing
-    assert read_ingested(tmp_path / "out").report.rejected_by_reason == {"no_content": 1}
+    path = gen.deep_json(tmp_path / "in", depth=depth)
+    with pytest.raises(InputError, match=r"record 2 nests more than 64 levels deep") as err:
+        api([path], settings=Settings(), engine=engine)
+    assert err.value.file == str(path)
+    line = one_line_error(ingest(path, tmp_path / "out"), str(path), "record 2", "max_json_depth")
+    assert not (tmp_path / "out").exists(), line
 
 
-def test_deep_nesting_in_jsonl_is_a_rejected_line(tmp_path: Path) -> None:
+def test_json_depth_is_a_setting_with_records_at_the_limit_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = gen.deep_json(tmp_path / "in", depth=10)  # the record itself and 9 arrays inside
+    for engine in ("duckdb", "python"):
+        from wrapped.ingest import ingest as api
+        from wrapped.settings import Settings
+
+        rep = api([path], settings=Settings(max_json_depth=10), engine=engine).report
+        assert rep.read == 3 and rep.adds_up(), (engine, rep)
+    monkeypatch.setenv("WRAPPED_MAX_JSON_DEPTH", "9")
+    one_line_error(ingest(path, tmp_path / "out"), "record 2 nests more than 9 levels deep")
+
+
+def test_deep_nesting_in_jsonl_names_the_line(tmp_path: Path) -> None:
     listen = {"listened_at": 1700000000, "track_metadata": {"artist_name": "A", "track_name": "T"}}
     (tmp_path / "in").mkdir()
     deep = '{"listened_at": 1700000000, "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    (tmp_path / "in" / "listens.jsonl").write_text(json.dumps(listen) + "\n" + deep + "\n")
-    r = ingest(tmp_path / "in", tmp_path / "out")
-    assert r.code == 0, r.err
-    assert [(x["record"], x["reason"]) for x in rejects(tmp_path / "out")] == [(1, "invalid_json")]
+    path = tmp_path / "in" / "listens.jsonl"
+    path.write_text(json.dumps(listen) + "\n\n" + deep + "\n")
+    one_line_error(ingest(tmp_path / "in", tmp_path / "out"), "listens.jsonl", "record 1 nests")
 
 
 @pytest.mark.parametrize(
@@ -301,6 +318,83 @@ def test_an_oversized_jsonl_record_is_a_rejected_record(
     ]
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_an_oversized_record_in_a_json_array_is_a_rejected_record_on_both_paths(
+    tmp_path: Path, engine: str
+) -> None:
+    from wrapped.ingest import ingest as api
+    from wrapped.settings import Settings
+
+    recs = gen.history(3)
+    recs[1]["pad"] = "p" * 5000  # a field no reader reads: the record is still too big
+    gen.write_json(tmp_path / "in" / "a.json", recs)
+    got = api([tmp_path / "in"], settings=Settings(max_record_bytes=4096), engine=engine)
+    assert [(r.record, r.reason) for r in got.rejects] == [(1, "record_too_large")]
+    assert got.report.accepted == 2 and got.report.adds_up()
+    # a brace inside a name makes the byte count take the full scan: same verdict
+    recs[0]["master_metadata_track_name"] = "Song {Live}"
+    gen.write_json(tmp_path / "in" / "a.json", recs)
+    got = api([tmp_path / "in"], settings=Settings(max_record_bytes=4096), engine=engine)
+    assert [(r.record, r.reason) for r in got.rejects] == [(1, "record_too_large")]
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet", "lastfm"])
+def test_an_oversized_csv_or_parquet_row_is_a_rejected_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    import pandas as pd
+
+    (tmp_path / "in").mkdir()
+    big = "x" * 5000
+    if kind == "lastfm":
+        (tmp_path / "in" / "s.csv").write_text(
+            f"uts,utc_time,artist,track\n1700000000,x,A,T\n1700000100,x,A,{big}\n"
+        )
+    else:
+        df = pd.DataFrame(
+            {
+                "user_id": ["u1", "u1"],
+                "ts": ["2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z"],
+                "ms_played": [1000, 1000],
+                "track": ["T", big],
+                "artist": ["A", "A"],
+            }
+        )
+        if kind == "csv":
+            df.to_csv(tmp_path / "in" / "events.csv", index=False)
+        else:
+            df.to_parquet(tmp_path / "in" / "events.parquet", index=False)
+    monkeypatch.setenv("WRAPPED_MAX_RECORD_BYTES", "4096")
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    assert [(x["record"], x["reason"]) for x in rejects(tmp_path / "out")] == [
+        (1, "record_too_large")
+    ]
+    assert read_ingested(tmp_path / "out").report.adds_up()
+
+
+def test_rejects_jsonl_keeps_the_first_of_each_reason_and_the_report_counts_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recs = gen.history(2) + [{}] * 30 + [gen.record(ms_played=-i - 1) for i in range(5)]
+    gen.write_json(tmp_path / "in" / "a.json", recs)
+    monkeypatch.setenv("WRAPPED_MAX_REJECTS_WRITTEN", "3")
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    rep = read_ingested(tmp_path / "out").report
+    assert rep.rejected_by_reason == {"missing_field": 30, "negative_ms_played": 5}
+    assert rep.rejects_written == 6 and rep.adds_up()
+    assert [(x["record"], x["reason"]) for x in rejects(tmp_path / "out")] == [
+        (2, "missing_field"),
+        (3, "missing_field"),
+        (4, "missing_field"),
+        (32, "negative_ms_played"),
+        (33, "negative_ms_played"),
+        (34, "negative_ms_played"),
+    ]
+    assert "rejects.jsonl holds 6 of the 35 rejects" in r.out
+
+
 def test_rejected_records_cost_memory_flat_in_their_number(tmp_path: Path) -> None:
     """A million `{}`: one accepted play, the rest counted rejects, in a bounded child process
     (the benchmark runs ten million under 2 GB)."""
@@ -328,6 +422,8 @@ def test_rejected_records_cost_memory_flat_in_their_number(tmp_path: Path) -> No
     rep = read_ingested(tmp_path / "out").report
     assert rep.read == 1_000_000 and rep.accepted == 1 and rep.adds_up()
     assert rep.rejected_by_reason == {"missing_field": 999_999}
+    assert rep.rejects_written == 10_000  # the default max_rejects_written: ~1.5 MB, not 150
+    assert (tmp_path / "out" / "rejects.jsonl").stat().st_size < 3_000_000
     with (tmp_path / "out" / "rejects.jsonl").open() as fh:
         first = json.loads(fh.readline())
     assert first["record"] == 1 and first["field"] == "ts" and first["user_id"].startswith("u_")
@@ -476,6 +572,13 @@ def test_option_values_are_validated(tmp_path: Path, args: list[str], setting: s
     one_line_error(r, f"setting '{setting}'")
 
 
+@pytest.mark.parametrize("year", ["0", "99999"])
+def test_demo_data_refuses_a_year_stats_would_refuse(tmp_path: Path, year: str) -> None:
+    r = cli("demo-data", "--out", str(tmp_path / "demo"), "--year", year)
+    assert r.code == 2 and "Traceback" not in r.err, (r.code, r.err)
+    assert "'--year'" in r.err and not (tmp_path / "demo").exists()
+
+
 def test_implausible_birth_dates_are_no_cohort(tmp_path: Path) -> None:
     gen.write_json(tmp_path / "in" / "alice" / "a.json", gen.history(3))
     prof = tmp_path / "profiles.csv"
@@ -565,3 +668,70 @@ def test_gate_check_claims_table_and_json_escape_what_they_print(tmp_path: Path)
     checks = json.loads(r.out)["checks"]
     form = next(c for c in checks if c["name"] == "format")
     assert form["status"] == "fail" and any("U+202E" in x for x in form["reasons"])
+
+
+# --- 7. tables that did not come from ingest ----------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_stats_cleans_names_of_a_table_that_skipped_ingest_and_counts_them(
+    tmp_path: Path, suffix: str
+) -> None:
+    from wrapped.demo import generate_canonical
+
+    ev = generate_canonical(3000, 1, seed=3).events
+    top = ev["artist"].value_counts().index[0]
+    evil = "\x1b]0;owned\x07" + top + "\u202e\x9b"
+    ev["artist"] = ev["artist"].astype("string").replace({top: evil})
+    ev.loc[ev.index[:5], "track"] = "t" * 5000
+    path = tmp_path / f"events.{suffix}"
+    if suffix == "csv":
+        ev.to_csv(path, index=False)
+    else:
+        ev.to_parquet(path, index=False)
+    r = cli("stats", str(path), "--out", str(tmp_path / "stats"))
+    assert r.code == 0, r.err
+    assert "control characters removed: " in r.err and "long names cut: 5" in r.err
+    summary = json.loads((tmp_path / "stats" / "summary.json").read_text())
+    assert summary["names_cleaned"]["long_names_cut"] == 5
+    assert summary["names_cleaned"]["control_characters_removed"] == (ev["artist"] == evil).sum()
+    (user_json,) = [p for p in (tmp_path / "stats").glob("*.json") if p.name != "summary.json"]
+    text = user_json.read_text(encoding="utf-8")
+    for raw in ("\x1b", "\x07", "\u202e", "\x9b", "\\u001b", "\\u202e"):
+        assert raw not in text, raw
+    assert "]0;owned" + top in text  # the name stays recognisable, without its controls
+
+
+def test_the_summary_escapes_file_names_and_names_what_is_not_a_regular_file(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    folder = tmp_path / "in" / "alice"
+    gen.write_json(folder / "a.json", gen.history(2))
+    (folder / "evil\x1b]0;owned\x07\u202e.pdf").write_bytes(b"%PDF-1.4 not a history")
+    os.symlink(folder / "gone.json", folder / "dangling.json")
+    os.mkfifo(folder / "pipe.json")
+    r = ingest(tmp_path / "in", tmp_path / "out")
+    assert r.code == 0, r.err
+    for raw in ("\x1b", "\x07", "\u202e"):
+        assert raw not in r.out, repr(raw)
+    assert "evil\\x1b]0;owned\\x07\\u202e.pdf" in r.out
+    skipped = {s.file: s.reason for s in read_ingested(tmp_path / "out").report.skipped_files}
+    why = "not a regular file (a broken link, a pipe or a device)"
+    assert skipped["dangling.json"] == why and skipped["pipe.json"] == why
+
+
+def test_stats_cleans_names_for_any_caller_not_only_the_cli() -> None:
+    """The batch job reads an ingest output folder as it is: a hand-edited one is cleaned in
+    stats' own preparation, by ingest's rule."""
+    from wrapped.demo import generate_canonical
+    from wrapped.settings import Settings
+    from wrapped.stats.build import iter_user_years
+
+    ev = generate_canonical(3000, 1, seed=3).events
+    top = ev["artist"].value_counts().index[0]
+    ev["artist"] = ev["artist"].astype("string").replace({top: top + "\u202e\x9b"})
+    years = [uy for chunk in iter_user_years(ev, settings=Settings()) for uy in chunk]
+    names = [a.name for uy in years for a in uy.top_artists]
+    assert top in names and not any("\u202e" in n or "\x9b" in n for n in names), names

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
+from _batch_helpers import run_main
 from _prompt_helpers import PROMPTS_DIR, gb_listener, make_settings, request_for, us_listener
 from typer.testing import CliRunner
 
@@ -66,13 +68,14 @@ def test_user_mistakes_are_one_line_errors(tmp_path):
             "prompt version 'v7' not found",
         ),
     ]
-    for extra, message in cases:
-        proc = subprocess.run(
-            [sys.executable, "-m", "wrapped", "prompts", "render", "--stats", str(stats), *extra],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+    for i, (extra, message) in enumerate(cases):
+        argv = ["prompts", "render", "--stats", str(stats), *extra]
+        if i == 0:  # one real subprocess; the rest through the same entry point in process
+            proc = subprocess.run(
+                [sys.executable, "-m", "wrapped", *argv], capture_output=True, text=True, timeout=60
+            )
+        else:
+            proc = run_main(argv, dict(os.environ))
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.startswith("error: ") and message in proc.stderr
         assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) <= 2

@@ -69,28 +69,26 @@ ILLUSTRATIVE = [c for b in _blocks("sh") for c in _wrapped_lines(b)]
 
 @pytest.mark.parametrize("args", ILLUSTRATIVE, ids=[" ".join(a[:2]) for a in ILLUSTRATIVE])
 def test_illustrative_commands_use_real_subcommands_and_options(args):
+    """Each probe is `wrapped ... --help` through typer's runner, in this process: the real
+    CLI's parser and help (every command's real subprocess runs are the runnable examples
+    above and each command's own tests)."""
+    from typer.testing import CliRunner
+
+    from wrapped.cli.main import app
+
+    def help_of(*argv: str):
+        return CliRunner().invoke(app, [*argv, "--help"], env={**cli_env(REPO), "COLUMNS": "300"})
+
     words = [a for a in args if not a.startswith("-")]
-    sub = []
+    sub: list[str] = []
     for w in words[:2]:
-        probe = subprocess.run(
-            [sys.executable, "-m", "wrapped", *sub, w, "--help"],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            env=cli_env(REPO),
-        )
-        if probe.returncode == 0:
+        if help_of(*sub, w).exit_code == 0:
             sub.append(w)
         else:
             break
     assert sub, f"no such command: wrapped {args[0]}"
-    res = subprocess.run(
-        [sys.executable, "-m", "wrapped", *sub, "--help"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**cli_env(REPO), "COLUMNS": "300"},
-    )
+    res = help_of(*sub)
+    assert res.exit_code == 0, res.output
     for opt in (a.split("=")[0] for a in args if a.startswith("--")):
         assert opt in res.stdout, f"wrapped {' '.join(sub)} has no option {opt}"
 

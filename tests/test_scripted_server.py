@@ -66,7 +66,7 @@ def test_models_endpoint_lists_the_scripted_models(srv):
         ids = [m.id for m in client.models.list()]
     finally:
         client.close()
-    assert ids == ["scripted", "scripted-judge"]
+    assert ids == ["scripted", "scripted-judge", "sloppy", "bland"]
 
 
 def test_grounded_reply_is_the_embedded_writers_story_for_that_data(srv, tmp_path):

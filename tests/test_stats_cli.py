@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+from _batch_helpers import run_main
 from _stats_helpers import catalog, events, play, profiles
 from typer.testing import CliRunner
 
@@ -77,15 +79,18 @@ def test_user_mistakes_are_one_line_errors(tmp_path: Path) -> None:
             timeout=120,
         )
 
+    def run_here(*args: str) -> subprocess.CompletedProcess:  # the same entry point, no spawn
+        return run_main(["stats", *args], dict(os.environ))
+
     missing = run(str(tmp_path / "nope.parquet"), "--out", str(tmp_path / "o"))
     assert missing.returncode == 2 and "error:" in missing.stderr and "not found" in missing.stderr
     assert "Traceback" not in missing.stderr
     src = _write(tmp_path)
-    bad_tz = run(str(src), "--out", str(tmp_path / "o"), "--tz", "Mars/Base")
+    bad_tz = run_here(str(src), "--out", str(tmp_path / "o"), "--tz", "Mars/Base")
     assert bad_tz.returncode == 2 and "not a known IANA time zone" in bad_tz.stderr
     empty = tmp_path / "empty"
     empty.mkdir()
-    no_events = run(str(empty), "--out", str(tmp_path / "o"))
+    no_events = run_here(str(empty), "--out", str(tmp_path / "o"))
     assert no_events.returncode == 2 and "no events.parquet" in no_events.stderr
 
 

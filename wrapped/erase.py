@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from wrapped.errors import ConfigError, InputError
+from wrapped.review.db import DB_NAME, ReviewSet, registered_sets
 from wrapped.settings import Settings
 from wrapped.store import RunStore, atomic_write_text
 from wrapped.store.counts import recount
@@ -30,13 +31,16 @@ class ErasureReport(BaseModel):
     removed: dict[str, int] = Field(default_factory=dict, description="file -> records removed")
     cache_rows: int = 0
     deepeval_caches_removed: int = 0
+    review_sets: dict[str, int] = Field(
+        default_factory=dict, description="review set folder -> stories removed (0: searched)"
+    )
     still_found: list[str] = Field(
         default_factory=list, description="files still mentioning the id"
     )
 
     @property
     def total(self) -> int:
-        return sum(self.removed.values()) + self.cache_rows
+        return sum(self.removed.values()) + self.cache_rows + sum(self.review_sets.values())
 
 
 def candidate_ids(user: str, settings: Settings) -> set[str]:
@@ -46,7 +50,12 @@ def candidate_ids(user: str, settings: Settings) -> set[str]:
 
 
 def erase_user(
-    user: str, *, roots: list[Path], settings: Settings, cache_path: Path | None = None
+    user: str,
+    *,
+    roots: list[Path],
+    settings: Settings,
+    cache_path: Path | None = None,
+    reviews: list[Path] | None = None,
 ) -> ErasureReport:
     if not user.strip():
         raise ConfigError("--user must not be empty")
@@ -68,8 +77,54 @@ def erase_user(
         rc = ResponseCache(cache)
         report.cache_rows = sum(rc.erase_user(u) for u in ids)
         rc.close()
-    report.still_found = _scan(roots + ([cache] if cache.exists() else []), ids)
+    sets = _review_sets(roots, reviews or [])
+    for folder in sets:
+        report.review_sets[str(folder)] = ReviewSet.open(folder).erase_users(ids)
+        for export in sorted(folder.rglob("*.jsonl")):  # `wrapped review export` files kept there
+            n = _rewrite_jsonl(export, ids)
+            if n:
+                report.removed[str(export)] = n
+        for export in sorted(folder.rglob("*.parquet")):
+            n = _rewrite_parquet(export, ids)
+            if n:
+                report.removed[str(export)] = n
+    searched = roots + ([cache] if cache.exists() else []) + sets
+    report.still_found = _scan(searched, ids)
     return report
+
+
+def _rewrite_parquet(path: Path, ids: set[str]) -> int:
+    """Drop the listener's rows from a label export (a table with a user_id column)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    if "user_id" not in table.column_names:
+        return 0
+    keep = pc.invert(pc.is_in(table["user_id"], value_set=pa.array(sorted(ids))))
+    kept = table.filter(keep)
+    removed = table.num_rows - kept.num_rows
+    if removed:
+        tmp = path.with_name(path.name + ".tmp")
+        pq.write_table(kept, tmp)
+        tmp.replace(path)
+    return removed
+
+
+def _review_sets(roots: list[Path], given: list[Path]) -> list[Path]:
+    """Every review set to clean: those given (`--reviews`), those under the runs folders, and
+    those registered in the run folders they were sampled from (`review_sets.txt`), even when
+    they live elsewhere. A given folder that is not a review set is an error, said before."""
+    for folder in given:
+        if not (folder / DB_NAME).exists():
+            raise ConfigError(f"{folder}: not a review set (no {DB_NAME})")
+    found = {p.resolve() for p in given}
+    for root in roots:
+        found |= {p.parent.resolve() for p in root.rglob(DB_NAME)}
+        for run in RunStore.find(root):
+            found |= {p.resolve() for p in registered_sets(run) if (p / DB_NAME).exists()}
+    return sorted(found)
 
 
 def _erase_files(roots: list[Path], ids: set[str], report: ErasureReport) -> None:

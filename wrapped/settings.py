@@ -66,7 +66,23 @@ class Settings(BaseSettings):
     )
     max_zip_depth: int = Field(default=3, ge=0, description="zips nested inside zips")
     max_record_bytes: int = Field(
-        default=1 * 2**20, ge=1024, description="bytes of one JSONL record (one line)"
+        default=1 * 2**20,
+        ge=1024,
+        description="bytes of one record (a JSON array element, a JSONL line, a CSV or Parquet "
+        "row's text); a bigger record is a counted reject",
+    )
+    max_json_depth: int = Field(
+        default=64,
+        ge=4,
+        le=500,  # Python's own parser stops near 1,000 levels: the limit must bind first
+        description="levels one JSON record may nest (Spotify records are 1 deep, ListenBrainz "
+        "listens ~5); a deeper record stops ingest, naming the file and the record",
+    )
+    max_rejects_written: int = Field(
+        default=10_000,
+        ge=0,
+        description="rejects.jsonl keeps the first this many rejects of each reason; every "
+        "reject is still counted in ingest_report.json",
     )
     max_name_chars: int = Field(
         default=500,

@@ -30,7 +30,7 @@ th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:right;vertical-align
 th:first-child,td:first-child{text-align:left}
 td.bad{background:#fde2e1} td.good{background:#e3f4e1}
 .muted{color:#666} .story{white-space:pre-wrap;text-align:left;max-width:40rem}
-svg{max-width:100%;height:auto}
+svg{max-width:100%;height:auto} section{overflow-x:auto}
 </style></head><body>
 <h1>{{ title }}</h1>
 {% if subtitle %}<p class="muted">{{ subtitle }}</p>{% endif %}

@@ -29,10 +29,10 @@ def build_runtime(settings: Settings, *, budget: Any = None, run_dir: str | None
 
 
 def _install_shared_budget(settings: Settings, budget: Any) -> None:
-    from wrapped.batch.budget import RemoteLimiter
+    from wrapped.batch.budget import LeasedLimiter
     from wrapped.llm.limiter import register_limiter
 
-    proxy = RemoteLimiter(budget, settings.rpm, settings.tpm)
+    proxy = LeasedLimiter(budget, settings.rpm, settings.tpm)
     for url in {settings.base_url, settings.judge_base_url or settings.base_url}:
         if url:
             register_limiter(url, proxy)

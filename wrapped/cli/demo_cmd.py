@@ -21,7 +21,11 @@ def register(app: typer.Typer) -> None:
         ] = 0,
         year: Annotated[
             int,
-            typer.Option(help="The year the listening happens in (plus half a year of history)."),
+            typer.Option(
+                min=1900,
+                max=2100,  # the `year` setting's bounds: stats and generate accept no other
+                help="The year the listening happens in (plus half a year of history).",
+            ),
         ] = 2024,
         events: Annotated[
             int | None,

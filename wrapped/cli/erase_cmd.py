@@ -32,6 +32,14 @@ def erase(
             help="Runs folder(s) to clean (repeatable); review data inside is cleaned too.",
         ),
     ] = [Path("runs")],  # noqa: B006
+    reviews: Annotated[
+        list[Path],
+        typer.Option(
+            "--reviews",
+            help="Review set folder(s) to clean too (repeatable); sets registered in the runs "
+            "they were sampled from, or kept under --runs, are found without it.",
+        ),
+    ] = [],  # noqa: B006
     cache: Annotated[
         Path | None,
         typer.Option("--cache", help="Response cache file (default: the configured one)."),
@@ -42,7 +50,9 @@ def erase(
     from wrapped.erase import erase_user
 
     settings = load_settings(config)
-    report = erase_user(user, roots=list(runs), settings=settings, cache_path=cache)
+    report = erase_user(
+        user, roots=list(runs), settings=settings, cache_path=cache, reviews=list(reviews)
+    )
     console = Console()
     for path, n in sorted(report.removed.items()):
         console.print(
@@ -50,6 +60,13 @@ def erase(
         )
     if report.cache_rows:
         console.print(f"removed {report.cache_rows} cached response(s) from the response cache")
+    for folder, n in sorted(report.review_sets.items()):
+        console.print(
+            f"removed {n:>4} story(ies) and their labels from review set {folder}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     if report.deepeval_caches_removed:
         console.print(f"removed {report.deepeval_caches_removed} judge cache folder(s)")
     console.print(f"erased {report.total} record(s) for this listener")

@@ -61,6 +61,7 @@ def register(app: typer.Typer) -> None:
         from wrapped.ingest import ingest, write_ingest
         from wrapped.settings import load_settings
         from wrapped.store import check_out_dir
+        from wrapped.text import printable
 
         settings = load_settings(config)
         default_salt_note(settings)
@@ -70,6 +71,7 @@ def register(app: typer.Typer) -> None:
         )
         write_ingest(result, out)
         console = Console()
+        # file names in the summary are strangers' text: escaped, never acted on by a terminal
         for line in result.report.summary_lines():
-            console.print(line, highlight=False, markup=False)
-        console.print(f"wrote {out}", highlight=False, markup=False, soft_wrap=True)
+            console.print(printable(line), highlight=False, markup=False)
+        console.print(f"wrote {printable(str(out))}", highlight=False, markup=False, soft_wrap=True)

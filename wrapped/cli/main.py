@@ -33,12 +33,14 @@ def _register() -> None:
     from wrapped.cli import (
         demo_cmd,
         erase_cmd,
+        eval_cmd,
         gate_cmd,
         generate_cmd,
         ingest_cmd,
         llm_cmd,
         monitor_cmd,
         prompts_cmd,
+        review_cmd,
         stats_cmd,
     )
 
@@ -51,7 +53,9 @@ def _register() -> None:
         erase_cmd,
         demo_cmd,
         llm_cmd,
+        review_cmd,
         monitor_cmd,
+        eval_cmd,
     ):
         module.register(app)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from wrapped.errors import InputError
+from wrapped.text import printable
 
 if TYPE_CHECKING:  # pandas loads only when a command runs (startup time)
     import pandas as pd
@@ -34,12 +35,18 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
 
 
 def load_inputs(
-    events: Path, profiles: Path | None, catalog: Path | None
-) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
-    """(events, profiles, catalog) frames from a file or an ingest output directory."""
+    events: Path, profiles: Path | None, catalog: Path | None, max_name_chars: int = 500
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None, dict[str, int]]:
+    """(events, profiles, catalog, names cleaned) from a file or an ingest output directory.
+
+    A table that did not come from `wrapped ingest` has had no one clean its names: they are
+    cleaned here by ingest's own rule (control, C1 and bidi characters removed, names over
+    `max_name_chars` cut with a marker), and each change counted.
+    """
     import pandas as pd
 
     from wrapped.events import conform
+    from wrapped.ingest.clean import clean_names
 
     if events.is_dir():
         ev_path = events / "events.parquet"
@@ -62,6 +69,7 @@ def load_inputs(
         ev = conform(ev)
     except (ValueError, TypeError) as exc:
         raise InputError(f"cannot read canonical events: {exc}", file=str(events)) from None
+    cleaned = clean_names(ev, max_name_chars)
     prof = _read_table(profiles, "profiles") if profiles else None
     if prof is not None and "birth_date" in prof.columns:
         # year 1 or 2090 is a typo or a placeholder, not an age band (ingest does the same)
@@ -69,7 +77,7 @@ def load_inputs(
 
         prof["birth_date"] = birth_dates(prof["birth_date"].astype("string"))
     cat = _read_table(catalog, "catalog") if catalog else None
-    return ev, prof, cat
+    return ev, prof, cat, cleaned
 
 
 def _reason_kind(reason: str) -> str:
@@ -141,7 +149,13 @@ def register(app: typer.Typer) -> None:
         console = Console(stderr=True)
         default_salt_note(settings, console)
         t0 = time.perf_counter()
-        ev, prof, cat = load_inputs(events, profiles, catalog)
+        ev, prof, cat, cleaned = load_inputs(events, profiles, catalog, settings.max_name_chars)
+        if cleaned:
+            what = ", ".join(f"{k.replace('_', ' ')}: {n:,}" for k, n in sorted(cleaned.items()))
+            console.print(
+                f"cleaned names in {printable(str(events))} as ingest does ({what})",
+                highlight=False, markup=False, soft_wrap=True,
+            )  # fmt: skip
         out.mkdir(parents=True, exist_ok=True)
         n_users = ev["user_id"].nunique()
         listeners = eligible = 0
@@ -174,6 +188,7 @@ def register(app: typer.Typer) -> None:
             "tz_sources": dict(sorted(sources.items())),
             "days": dict(sorted(days.items())),
             "events": len(ev),
+            "names_cleaned": cleaned,
             "seconds": round(elapsed, 3),
         }
         (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")

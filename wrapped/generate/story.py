@@ -9,7 +9,9 @@ key or model: 400/401/403/404, `ConfigError`) or an outage of the endpoint, whic
 (every story would fail alike; the run must stop, not store fallbacks for everyone).
 Still failing: `on_gate_fail="fallback"` → the embedded writer's grounded story (`compose` on the
 input-side sanitized year), decision "fallback", `fallback=True` — but only if it passes the
-deterministic scorers itself, else "needs_review"; `on_gate_fail="needs_review"` → no story.
+deterministic scorers itself, else "needs_review" (no story); `on_gate_fail="needs_review"` →
+the last draft is held for a human (stored under needs_review/, never delivered), so a reviewer
+or an eval sees what the writer wrote.
 Every attempt's checks, scores and reasons are in the `Verdict`.
 """
 
@@ -96,6 +98,7 @@ async def write_story(
     usage = Usage()
     feedback = list(request.feedback)
     first_reasons: list[str] = []
+    last: _Written | None = None
     for n in range(1, max(1, settings.gate_max_attempts) + 1):
         req = request.model_copy(update={"attempt": n, "feedback": feedback})
         await cpu_turn()  # the writer's prompt (or the embedded story): CPU only
@@ -120,20 +123,16 @@ async def write_story(
                 attempt=n, backend=result.backend, checks=scored.checks, passed=ok, reasons=reasons
             )
         )
+        last = _Written(
+            result.draft, result.backend, result.model, result.prompt_version, result.prompt_hash
+        )
         if ok:
-            written = _Written(
-                result.draft,
-                result.backend,
-                result.model,
-                result.prompt_version,
-                result.prompt_hash,
-            )
-            return _outcome(request, category, "pass", written, attempts, first_reasons, usage)
+            return _outcome(request, category, "pass", last, attempts, first_reasons, usage)
         first_reasons = first_reasons or reasons
         feedback = reasons[:MAX_FEEDBACK]
     if settings.on_gate_fail == "fallback":
         return _fallback(request, ctx, category, attempts, first_reasons, usage)
-    return _outcome(request, category, "needs_review", None, attempts, first_reasons, usage)
+    return _outcome(request, category, "needs_review", last, attempts, first_reasons, usage)
 
 
 def _fallback(

@@ -59,6 +59,11 @@ class IngestReport(_Model):
         description="plays read from both of a listener's Spotify exports, counted once",
     )
     rejected_by_reason: dict[str, int] = Field(default_factory=dict)
+    rejects_written: int = Field(
+        default=0,
+        description="rejects written to rejects.jsonl: the first max_rejects_written of each "
+        "reason (every reject is counted in rejected_by_reason)",
+    )
     dropped_by_reason: dict[str, int] = Field(default_factory=dict)
     cleaned: dict[str, int] = Field(
         default_factory=dict,
@@ -100,6 +105,11 @@ class IngestReport(_Model):
         ):
             for reason, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"  {title}: {reason}: {n:,}")
+        if self.rejects_written < self.rejected:
+            lines.append(
+                f"  rejects.jsonl holds {self.rejects_written:,} of the {self.rejected:,} rejects "
+                "(the first of each reason, setting max_rejects_written)"
+            )
         for what, n in sorted(self.cleaned.items()):
             lines.append(f"  cleaned: {what.replace('_', ' ')}: {n:,} name(s)")
         if self.skipped_files:

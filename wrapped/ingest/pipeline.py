@@ -48,6 +48,7 @@ from wrapped.ingest.readers import (
     tables,
 )
 from wrapped.ingest.rejects import RejectTable
+from wrapped.ingest.scan import RecordLimits
 from wrapped.ingest.sources import Limits, Source, discover
 from wrapped.ingest.validate import empty_early, flag_undecodable, split_rejects
 from wrapped.settings import Settings
@@ -92,7 +93,7 @@ def _progress(enabled: bool, total: int) -> Iterator[object]:
         yield lambda: bar.advance(task)
 
 
-def _extended_fast(sources: list[Source], got: _Collected) -> set[int]:
+def _extended_fast(sources: list[Source], got: _Collected, limits: RecordLimits) -> set[int]:
     """Stage Spotify extended files with DuckDB, batch by batch; returns the ids of files done.
 
     A batch the scan cannot take whole is retried file by file; a file that still fails is left
@@ -102,12 +103,12 @@ def _extended_fast(sources: list[Source], got: _Collected) -> set[int]:
     for batch in spotify_fast.batches(sources):
         groups = [batch]
         try:
-            results = [spotify_fast.read_batch(batch)]
+            results = [spotify_fast.read_batch(batch, limits)]
         except (spotify_fast.FastPathError, ImportError):
             groups, results = [], []
             for src in batch:
                 try:
-                    results.append(spotify_fast.read_batch([src]))
+                    results.append(spotify_fast.read_batch([src], limits))
                     groups.append([src])
                 except (spotify_fast.FastPathError, ImportError):
                     continue
@@ -138,7 +139,8 @@ def _read_all(
     extended = [
         s for s, d in zip(sources, detected, strict=True) if d.format == detect.SPOTIFY_EXTENDED
     ]
-    done = _extended_fast(extended, got) if engine in ("auto", "duckdb") else set()
+    limits = _record_limits(settings)
+    done = _extended_fast(extended, got, limits) if engine in ("auto", "duckdb") else set()
     for src, det in zip(sources, detected, strict=True):
         if id(src) not in done:
             _read(src, det, got, settings)
@@ -164,6 +166,10 @@ def _single(got: _Collected, src: Source, fmt: str, staged: Staged, **extra: obj
         got.group_accounts.setdefault(src.group, set()).add(staged.account)
 
 
+def _record_limits(settings: Settings) -> RecordLimits:
+    return RecordLimits(settings.max_json_depth, settings.max_record_bytes)
+
+
 def _read(src: Source, det: detect.Detected, got: _Collected, settings: Settings) -> None:
     fmt = det.format
     if fmt is None:
@@ -173,18 +179,20 @@ def _read(src: Source, det: detect.Detected, got: _Collected, settings: Settings
         got.skipped_paths.append(src.where)
         return
     accounts = got.group_accounts.setdefault(src.group, set())
+    lim = _record_limits(settings)
     if fmt == detect.SPOTIFY_EXTENDED:
-        _single(got, src, fmt, spotify_extended.read(src))
+        _single(got, src, fmt, spotify_extended.read(src, lim))
     elif fmt == detect.SPOTIFY_EXTENDED_CSV:
-        _single(got, src, fmt, spotify_extended.read_csv(src))
+        _single(got, src, fmt, spotify_extended.read_csv(src, lim))
     elif fmt == detect.SPOTIFY_ACCOUNT:
-        _single(got, src, fmt, spotify_account.read(src))
+        _single(got, src, fmt, spotify_account.read(src, lim))
     elif fmt == detect.LISTENBRAINZ:
-        _single(got, src, fmt, listenbrainz.read(src, settings.max_record_bytes))
+        _single(got, src, fmt, listenbrainz.read(src, lim))
     elif fmt == detect.LASTFM:
-        _single(got, src, fmt, lastfm.read(src))
+        _single(got, src, fmt, lastfm.read(src, lim))
     elif fmt in (detect.CANONICAL_PARQUET, detect.CANONICAL_CSV):
-        staged, users, sources = tables.read_canonical(src, parquet=fmt == detect.CANONICAL_PARQUET)
+        parquet = fmt == detect.CANONICAL_PARQUET
+        staged, users, sources = tables.read_canonical(src, parquet, lim)
         _single(got, src, fmt, staged, users=users, sources=sources)
     elif fmt == detect.SPOTIFY_USERDATA:
         ud = spotify_account.read_userdata(src)
@@ -327,6 +335,8 @@ def ingest(
         report.dropped = int(events_all["drop"].notna().sum())
         report.merged = int(merged.sum())
         report.rejected_by_reason = rejects.count_by("reason")
+        rejects = rejects.first_of_each_reason(settings.max_rejects_written)
+        report.rejects_written = len(rejects)
         report.dropped_by_reason = count_by(events_all["drop"].dropna().tolist())
     report.cleaned = clean_names(events, settings.max_name_chars)
     profiles = _profiles(got, identities, user, salt)

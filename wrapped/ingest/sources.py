@@ -293,7 +293,7 @@ def _discover(paths: list[Path | str], limits: Limits) -> Iterator[Source]:
             yield from _from_file(path, path.name, group, True, str(path.parent), limits)
             continue
         root = path.resolve()
-        for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        for file in sorted(p for p in root.rglob("*") if not p.is_dir()):
             rel = file.relative_to(root)
             if _hidden(rel.parts):
                 continue
@@ -301,4 +301,8 @@ def _discover(paths: list[Path | str], limits: Limits) -> Iterator[Source]:
                 group, label, folder = rel.parts[0], "/".join(rel.parts[1:]), path / rel.parts[0]
             else:
                 group, label, folder = root.name, rel.as_posix(), path
+            if not file.is_file():  # a broken link, a pipe, a socket: named, never opened
+                yield Source(label, group, False, 0, bytes, where=str(file), folder=str(folder),
+                             skip="not a regular file (a broken link, a pipe or a device)")  # fmt: skip
+                continue
             yield from _from_file(file, label, group, False, str(folder), limits)

@@ -83,11 +83,10 @@ def flag(
     frame: pd.DataFrame, mask: pd.Series | np.ndarray, reason: str, field: str | None, detail: str
 ) -> None:
     """Mark rows in `mask` as rejected, unless an earlier check already did."""
-    m = (
-        np.asarray(mask, dtype=bool)
-        & frame["reject"].isna().to_numpy()
-        & frame["drop"].isna().to_numpy()
-    )
+    m = np.asarray(mask, dtype=bool)
+    if not m.any():  # the usual case: a clean history passes a dozen checks per batch
+        return
+    m = m & frame["reject"].isna().to_numpy() & frame["drop"].isna().to_numpy()
     if m.any():
         frame.loc[m, "reject"] = reason
         frame.loc[m, "reject_field"] = field

@@ -356,7 +356,10 @@ class ChatClient:
         """The error to raise for a request that failed (a 200 with a broken body is paid)."""
         if isinstance(exc, json.JSONDecodeError):
             paid.append(Usage(calls=1, latency_s=time.perf_counter() - t1))
-        return map_exception(exc, base_url=self.base_url, model=prep.model, secret=self._key)
+        mapped = map_exception(exc, base_url=self.base_url, model=prep.model, secret=self._key)
+        if getattr(mapped, "status", None) == 429:  # the shared budget slows everyone down
+            self.limiter.penalize(getattr(mapped, "retry_after", None))
+        return mapped
 
     def _settled(
         self, prep: _Prepared, resp: Any, paid: list[Usage], t1: float, reserved: int

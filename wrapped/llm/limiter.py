@@ -10,7 +10,7 @@ or `time.sleep`). So the same limiter works from any event loop and any thread, 
 callers are served in booking order.
 
 `Limiter` is what the client needs of one: `RateLimiter` here, or the batch run's proxy to a
-limiter shared by every worker (`wrapped.batch.budget.RemoteLimiter`).
+limiter shared by every worker (`wrapped.batch.budget.LeasedLimiter`).
 """
 
 from __future__ import annotations
@@ -62,6 +62,10 @@ class Limiter(Protocol):
 
     def settle(self, reserved: int, actual: int) -> None: ...
 
+    def penalize(self, retry_after: float | None) -> None:
+        """The endpoint answered 429 (with this Retry-After, if any)."""
+        ...
+
 
 class RateLimiter:
     """RPM and TPM limits for one endpoint. Either may be None (unlimited)."""
@@ -96,6 +100,11 @@ class RateLimiter:
             return
         with self._lock:
             self._tokens.adjust(actual - reserved)
+
+    def penalize(self, retry_after: float | None) -> None:
+        """Nothing beyond the failed call's own wait (the retry policy honours Retry-After):
+        a run-wide pause belongs to the run's shared budget (`wrapped.batch.budget`), and a
+        Retry-After past a call's retry budget must not stall the other calls of a process."""
 
     async def acquire(self, tokens: int = 0) -> Reservation:
         """Wait (asynchronously) until one request of ~`tokens` tokens may be sent."""

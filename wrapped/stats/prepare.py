@@ -25,6 +25,7 @@ import pandas as pd
 
 from wrapped.errors import InputError
 from wrapped.events import EVENT_COLUMNS
+from wrapped.ingest.clean import clean_names
 from wrapped.settings import Settings
 from wrapped.stats import tz as tzmod
 from wrapped.stats.context import catalog_lookup, listeners, parse_birth
@@ -157,6 +158,7 @@ def prepare(
     unusable = events["user_id"].isna() | events["ts"].isna()
     if unusable.any():  # no copy of a 10M-row frame unless needed
         events = events[~unusable]
+    clean_names(events := events.copy(deep=False), settings.max_name_chars)  # as ingest does
     override = tzmod.check_override(settings.tz)
     with _helper(settings.stats_workers) as bg:
         return _prepare(events, profiles, catalog, settings, override, bg)

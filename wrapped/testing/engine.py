@@ -126,6 +126,14 @@ class Engine:
                 retry_after_s=rule.retry_after_s,
                 retry_after_http_date=rule.retry_after_http_date,
             )
+        persona = s.personas.get(ctx["model"] or "") if ctx["kind"] == "writer" else None
+        if persona is not None and persona.defect_rate:
+            rng = self.rng(body_hash, try_, "persona")
+            if rng.random() < persona.defect_rate and persona.defect_mix:
+                mix = persona.defect_mix
+                if persona.together:
+                    return Decision(defect="+".join(mix))
+                return Decision(defect=rng.choices(list(mix), weights=list(mix.values()))[0])
         if not s.fault_rate and not (s.defect_rate and ctx["kind"] == "writer"):
             return Decision()  # nothing to draw (the generator is seeded per request anyway)
         rng = self.rng(body_hash, try_, "background")
@@ -139,9 +147,12 @@ class Engine:
 
     # -- replying ---------------------------------------------------------------------------
 
-    def grounded(self, block: Block | None) -> Draft:
-        """compose() on the data block, memoised (the same block and seed compose the same)."""
-        if block is None or self.script.reply == "fixed":
+    def grounded(self, block: Block | None, model: str | None = None) -> Draft:
+        """compose() on the data block, memoised (the same block and seed compose the same);
+        the fixed draft for a `reply="fixed"` script or persona."""
+        persona = self.script.personas.get(model or "")
+        fixed = self.script.reply == "fixed" or (persona is not None and persona.reply == "fixed")
+        if block is None or fixed:
             return self.script.fixed_draft
         key = (block.text, self.script.seed)
         hit = self._grounded.get(key)
@@ -159,10 +170,11 @@ class Engine:
             from wrapped.testing.scripted_judge import judge_reply
 
             return judge_reply(ctx["messages"], ctx["data"])
-        draft = self.grounded(ctx["block"])
+        draft = self.grounded(ctx["block"], ctx["model"])
         if decision.defect:
             rng = self.rng(body_hash, try_, "defect")
-            draft = plant(decision.defect, draft, ctx["data"] or {}, rng)
+            for defect in decision.defect.split("+"):  # a persona's defects planted together
+                draft = plant(defect, draft, ctx["data"] or {}, rng)
         return draft.model_dump_json()
 
 

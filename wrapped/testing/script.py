@@ -94,6 +94,34 @@ def _default_defect_mix() -> dict[Defect, float]:
     return dict.fromkeys(DEFECTS, 1.0)
 
 
+class Persona(_Model):
+    """How one writer model name behaves, so one server can play a whole eval matrix: a
+    request for a persona's model draws its own defects or replies with one fixed template."""
+
+    defect_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    defect_mix: dict[Defect, float] = Field(default_factory=_default_defect_mix)
+    reply: Literal["grounded", "fixed"] = "grounded"
+    together: bool = Field(
+        default=False,
+        description="a defective reply carries every defect of the mix at once (a model that, "
+        "when it slips, gets a fact wrong and says something unsafe)",
+    )
+
+
+def _default_personas() -> dict[str, Persona]:
+    """`sloppy`: about 30% of its stories name an artist the data does not hold and add an
+    unsafe aside (a grounding and a safety failure); `bland`: one template for every listener
+    (a sameness failure)."""
+    return {
+        "sloppy": Persona(
+            defect_rate=0.3,
+            defect_mix={"hallucinated_artist": 1.0, "unsafe": 1.0},
+            together=True,
+        ),
+        "bland": Persona(reply="fixed"),
+    }
+
+
 class Script(_Model):
     """Everything the server does; replace it at runtime with POST /_script."""
 
@@ -112,7 +140,13 @@ class Script(_Model):
     retry_after_s: float = Field(default=1.0, description="Retry-After of background 429s")
     hang_s: float = Field(default=30.0, description="how long a 'hang' holds the request")
     judge_model: str = "scripted-judge"
-    models: list[str] = Field(default_factory=lambda: ["scripted", "scripted-judge"])
+    models: list[str] = Field(
+        default_factory=lambda: ["scripted", "scripted-judge", "sloppy", "bland"]
+    )
+    personas: dict[str, Persona] = Field(
+        default_factory=_default_personas,
+        description="writer model name -> its own behaviour (rules still come first)",
+    )
     api_key: str | None = Field(
         default=None, description="when set, any other bearer token gets 401"
     )

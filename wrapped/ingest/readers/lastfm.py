@@ -17,6 +17,7 @@ import pandas as pd
 from wrapped.errors import InputError
 from wrapped.ingest.readers import Staged
 from wrapped.ingest.readers.listenbrainz import SCROBBLE_MS
+from wrapped.ingest.scan import RecordLimits, row_sizes
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import flag, ns_utc, null_blank, staged
 
@@ -34,8 +35,8 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     return out
 
 
-def read(source: Source) -> Staged:
-    """Read one Last.fm scrobble CSV."""
+def read(source: Source, limits: RecordLimits = RecordLimits()) -> Staged:
+    """Read one Last.fm scrobble CSV (a row over `limits.max_bytes` is a rejected record)."""
     text = source.text()
     first = next(csv.reader(io.StringIO(text.splitlines()[0] if text.strip() else "")), [])
     has_header = {"artist", "track"} <= {c.strip().lower() for c in first}
@@ -80,6 +81,8 @@ def read(source: Source) -> Staged:
         },
         n,
     )
+    if source.size > limits.max_bytes:
+        flag(frame, row_sizes(df) > limits.max_bytes, "record_too_large", None, limits.detail())
     flag(frame, artist.isna().to_numpy(), "missing_field", "artist", "artist is missing")
     flag(frame, track.isna().to_numpy(), "missing_field", "track", "track is missing")
     return Staged(frame)

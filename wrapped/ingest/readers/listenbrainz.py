@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from wrapped.errors import InputError
-from wrapped.ingest.readers import Staged, load_json, majority
+from wrapped.ingest.readers import Staged, load_json, load_records, majority
+from wrapped.ingest.scan import RecordLimits, check
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import as_str, flag, staged
 
@@ -25,31 +26,28 @@ SCROBBLE_MS = 210_000
 EXPECTED = "expected a ListenBrainz export (JSON array or JSONL of listens)"
 
 
-#: The default bound on one JSONL record (the `max_record_bytes` setting).
-MAX_RECORD = 2**20
-
-
 class _Records(NamedTuple):
     recs: list[object]
     broken: np.ndarray  # a JSONL line that is not JSON (or nests past Python's parser)
     big: np.ndarray  # a JSONL line over the record size limit (never parsed)
 
 
-def _records(source: Source, max_record: int) -> _Records:
+def _records(source: Source, limits: RecordLimits) -> _Records:
     text = source.text()
     if text.lstrip().startswith("["):
-        data = load_json(text, EXPECTED, source.where)
+        data, over = load_records(text, EXPECTED, source.where, limits)
         if not isinstance(data, list):
             raise InputError(f"not a JSON array; {EXPECTED}", file=source.where)
-        none = np.zeros(len(data), dtype=bool)
-        return _Records(data, none, none)
+        return _Records(data, np.zeros(len(data), dtype=bool), over)
+    # JSONL is split on '\n' only and blank means JSON whitespace, as scan.check counts its
+    # lines (a stray '\x1c' or U+2028 inside a name is not a line break)
+    lines = [line for line in text.split("\n") if line.strip(" \t\r")]
+    check(text.encode("utf-8"), source.where, len(lines), limits, jsonl=True)
     recs: list[object] = []
     broken: list[bool] = []
     big: list[bool] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        too_big = len(line) > max_record
+    for line in lines:
+        too_big = len(line) * 4 > limits.max_bytes and len(line.encode()) > limits.max_bytes
         big.append(too_big)
         try:
             recs.append({} if too_big else json.loads(line))
@@ -88,10 +86,10 @@ def _uri(rec: object) -> str | None:
     return f"musicbrainz:recording:{mbid}" if isinstance(mbid, str) and mbid else None
 
 
-def read(source: Source, max_record: int = MAX_RECORD) -> Staged:
-    """Read one ListenBrainz listens file (array or JSONL; a line over `max_record` characters
-    is a rejected record, never parsed)."""
-    recs, broken, big = _records(source, max_record)
+def read(source: Source, limits: RecordLimits = RecordLimits()) -> Staged:
+    """Read one ListenBrainz listens file (array or JSONL; a record over `limits.max_bytes` is
+    a rejected record, and a JSONL line that big is never parsed)."""
+    recs, broken, big = _records(source, limits)
     not_obj = np.fromiter((not isinstance(r, dict) for r in recs), bool, len(recs)) & ~broken
     at = [_get(r, "listened_at") for r in recs]
     epoch = pd.to_numeric(
@@ -124,7 +122,7 @@ def read(source: Source, max_record: int = MAX_RECORD) -> Staged:
         },
         len(recs),
     )
-    flag(frame, big, "record_too_large", None, f"line is over {max_record:,} characters")
+    flag(frame, big, "record_too_large", None, limits.detail())
     flag(frame, broken, "invalid_json", None, "line is not valid JSON")
     flag(frame, not_obj, "wrong_type", None, "record is not a JSON object")
     flag(

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from wrapped.errors import InputError
-from wrapped.ingest.readers import Staged, load_json
+from wrapped.ingest.readers import Staged, load_json, load_records
+from wrapped.ingest.scan import RecordLimits
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import as_int, as_str, birth_dates, flag, kind_from, staged
 
@@ -26,9 +27,9 @@ def _load(source: Source, expected: str) -> object:
     return load_json(source.text(), expected, source.where)
 
 
-def read(source: Source) -> Staged:
+def read(source: Source, limits: RecordLimits = RecordLimits()) -> Staged:
     """Read one account-data streaming history file."""
-    data = _load(source, EXPECTED)
+    data, too_big = load_records(source.text(), EXPECTED, source.where, limits)
     if not isinstance(data, list):
         raise InputError(f"not a JSON array; {EXPECTED}", file=source.where)
     not_obj = np.fromiter((not isinstance(r, dict) for r in data), bool, len(data))
@@ -66,6 +67,7 @@ def read(source: Source) -> Staged:
         },
         len(recs),
     )
+    flag(frame, too_big, "record_too_large", None, limits.detail())
     flag(frame, not_obj, "wrong_type", None, "record is not a JSON object")
     flag(frame, bad_str, "wrong_type", None, "a text field holds an object or list")
     flag(frame, col["endTime"].isna().to_numpy(), "missing_field", "endTime", "endTime is missing")

@@ -17,16 +17,17 @@ import numpy as np
 import pandas as pd
 
 from wrapped.errors import InputError
-from wrapped.ingest.readers import Staged, load_json
+from wrapped.ingest.readers import Staged, load_records
 from wrapped.ingest.readers.spotify_fields import BOOLS, NAMES, TEXT, Raw, stage
+from wrapped.ingest.scan import RecordLimits, row_sizes
 from wrapped.ingest.sources import Source
-from wrapped.ingest.validate import as_bool, as_int, as_number, as_str
+from wrapped.ingest.validate import as_bool, as_int, as_number, as_str, flag
 
 EXPECTED = "expected a Spotify extended streaming history (a JSON array of plays)"
 
 
-def _raw(source: Source) -> Raw:
-    data = load_json(source.text(), EXPECTED, source.where)
+def _raw(source: Source, limits: RecordLimits) -> tuple[Raw, np.ndarray]:
+    data, too_big = load_records(source.text(), EXPECTED, source.where, limits)
     if not isinstance(data, list):
         raise InputError(f"not a JSON array; {EXPECTED}", file=source.where)
     not_obj = np.fromiter((not isinstance(r, dict) for r in data), bool, len(data))
@@ -47,12 +48,15 @@ def _raw(source: Source) -> Raw:
         offline=as_number([r.get("offline_timestamp") for r in recs]),
         not_obj=not_obj,
         bad_str=bad_str,
-    )
+    ), too_big
 
 
-def read(source: Source) -> Staged:
+def read(source: Source, limits: RecordLimits = RecordLimits()) -> Staged:
     """Read one extended-history file the exact way (record by record, in Python)."""
-    return stage(_raw(source))
+    raw, too_big = _raw(source, limits)
+    out = stage(raw)
+    flag(out.frame, too_big, "record_too_large", None, limits.detail())
+    return out
 
 
 CSV_EXPECTED = "expected Spotify extended streaming history fields saved as CSV"
@@ -73,7 +77,7 @@ def _csv_bool(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return val, (text.notna() & val.isna()).to_numpy()
 
 
-def read_csv(source: Source) -> Staged:
+def read_csv(source: Source, limits: RecordLimits = RecordLimits()) -> Staged:
     """Read Spotify extended-history fields saved as CSV (often with pandas' unnamed index)."""
     try:
         df = pd.read_csv(io.StringIO(source.text()), dtype=str, keep_default_na=False)
@@ -90,7 +94,7 @@ def read_csv(source: Source) -> Staged:
         return s.mask(s == "")
 
     ms, ms_bad, ms_missing = _csv_int(col("ms_played"))
-    return stage(
+    out = stage(
         Raw(
             n=n,
             text={name: col(name) for name in TEXT},
@@ -101,3 +105,6 @@ def read_csv(source: Source) -> Staged:
             offline=pd.to_numeric(col("offline_timestamp"), errors="coerce").astype("Float64"),
         )
     )
+    if source.size > limits.max_bytes:
+        flag(out.frame, row_sizes(df) > limits.max_bytes, "record_too_large", None, limits.detail())
+    return out

@@ -12,6 +12,7 @@ those files the exact way, where a broken file gets its one-line InputError.
 
 from __future__ import annotations
 
+import mmap
 import os
 import shutil
 import tempfile
@@ -26,8 +27,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wrapped.ingest.readers.spotify_fields import BOOLS, FIELDS, NAMES, TEXT, Raw, stage
+from wrapped.ingest.scan import RecordLimits, check
 from wrapped.ingest.sources import Source
-from wrapped.ingest.validate import INT_HIGH, empty_early, ns_utc, split_rejects, staged
+from wrapped.ingest.validate import INT_HIGH, empty_early, flag, ns_utc, split_rejects, staged
 
 #: JSON bytes per DuckDB query: bounds peak memory on huge histories (~1.2M records).
 BATCH_BYTES = 1_000_000_000
@@ -122,8 +124,12 @@ def _flags(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy(zero_copy_only=False).astype(bool)
 
 
-def read_batch(sources: list[Source]) -> Batch:
-    """Stage every file in `sources` with one DuckDB scan; FastPathError if any file is unreadable."""
+def read_batch(sources: list[Source], limits: RecordLimits = RecordLimits()) -> Batch:
+    """Stage every file in `sources` with one DuckDB scan; FastPathError if any file is unreadable.
+
+    Depth and record size are then checked on each file's bytes by scan.check, the function the
+    exact path calls (DuckDB itself takes any depth and bounds no record's size).
+    """
     import duckdb
 
     with _on_disk(sources) as paths:
@@ -149,7 +155,19 @@ def read_batch(sources: list[Source]) -> Batch:
             raise FastPathError(str(exc)) from None
         finally:
             con.close()
-    return parts.batch()
+        for i, (src, path) in enumerate(zip(sources, paths, strict=True)):
+            parts.too_big[i] = np.flatnonzero(_check(path, src.where, int(parts.seen[i]), limits))
+    return parts.batch(limits)
+
+
+def _check(path: str, where: str, records: int, limits: RecordLimits) -> np.ndarray:
+    """scan.check on a file's bytes, mapped rather than read (a history can be 100s of MB)."""
+    with open(path, "rb") as fh:
+        try:  # closed when collected: an error's traceback may still view the map
+            mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file cannot be mapped
+            return check(fh.read(), where, records, limits)
+    return check(mapped, where, records, limits)
 
 
 class _Parts:
@@ -162,6 +180,7 @@ class _Parts:
         self.kept: list[pd.DataFrame] = []
         self.early: list[pd.DataFrame] = []
         self.names: dict[tuple[int, str], int] = {}  # (file, account name) -> records
+        self.too_big: dict[int, np.ndarray] = {}  # file -> indices of records over the limit
 
     def add(self, table: pa.Table) -> None:
         n = table.num_rows
@@ -205,7 +224,20 @@ class _Parts:
         if len(early):
             self.early.append(early)
 
-    def batch(self) -> Batch:
+    def _flag_too_big(self, frame: pd.DataFrame, limits: RecordLimits) -> pd.DataFrame:
+        """Records over the size limit that no earlier check rejected leave as rejects."""
+        big = {(p, int(i)) for p, idx in self.too_big.items() for i in idx}
+        if not big:
+            return frame
+        keys = zip(frame["part"].to_numpy().tolist(), frame["idx"].to_numpy().tolist(), strict=True)
+        flag(frame, np.fromiter((k in big for k in keys), bool, len(frame)), "record_too_large",
+             None, limits.detail())  # fmt: skip
+        kept, early = split_rejects(frame)
+        if len(early):
+            self.early.append(early)
+        return kept
+
+    def batch(self, limits: RecordLimits = RecordLimits()) -> Batch:
         accounts: list[str | None] = [None] * len(self.seen)
         best: dict[int, int] = {}
         for (p, name), count in self.names.items():  # the most common name (first on a tie)
@@ -216,6 +248,7 @@ class _Parts:
         frame = self.kept[0] if len(self.kept) == 1 else pd.concat(self.kept, ignore_index=True)
         if len(self.kept) > 1 and np.any(np.diff(frame["part"].to_numpy()) < 0):
             frame = frame.sort_values(["part", "idx"], kind="stable", ignore_index=True)
+        frame = self._flag_too_big(frame, limits)
         early = pd.concat(self.early, ignore_index=True) if self.early else empty_early()
         return Batch(frame, accounts, early)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -17,6 +18,7 @@ import pyarrow.parquet as pq
 from wrapped.errors import InputError
 from wrapped.events import CATALOG_DTYPES, EVENT_COLUMNS, KINDS, PROFILE_DTYPES
 from wrapped.ingest.readers import Staged
+from wrapped.ingest.scan import RecordLimits, row_sizes
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import birth_dates, flag, kind_from, null_blank, parse_iso, staged
 
@@ -30,18 +32,29 @@ def _csv(source: Source, expected: str) -> pd.DataFrame:
     return df
 
 
-def read_canonical(source: Source, parquet: bool) -> tuple[Staged, pd.Series, pd.Series]:
-    """Canonical events -> (staged frame, their user ids, their sources)."""
+def read_canonical(
+    source: Source, parquet: bool, limits: RecordLimits = RecordLimits()
+) -> tuple[Staged, pd.Series, pd.Series]:
+    """Canonical events -> (staged frame, their user ids, their sources); a row with more than
+    `limits.max_bytes` of text is a rejected record (Parquet compresses: its file size says
+    nothing about a row's)."""
     expected = "expected canonical events (wrapped.events columns)"
     if parquet:
         try:
-            df = pq.read_table(pa.BufferReader(source.read_bytes())).to_pandas()
+            table = pq.read_table(pa.BufferReader(source.read_bytes()))
         except (pa.ArrowException, OSError) as exc:
             raise InputError(
                 f"not a readable Parquet file ({exc}); {expected}", file=source.where
             ) from None
+        big = row_sizes(table) > limits.max_bytes
+        df = table.to_pandas()
     else:
         df = _csv(source, expected)
+        big = (
+            row_sizes(df) > limits.max_bytes
+            if source.size > limits.max_bytes
+            else np.zeros(len(df), dtype=bool)
+        )
     missing = [c for c in ("user_id", "ts", "ms_played") if c not in df.columns]
     if missing:
         raise InputError(f"missing column(s) {', '.join(missing)}; {expected}", file=source.where)
@@ -89,6 +102,7 @@ def read_canonical(source: Source, parquet: bool) -> tuple[Staged, pd.Series, pd
         },
         n,
     )
+    flag(frame, big, "record_too_large", None, limits.detail())
     flag(frame, ms_bad.to_numpy(), "wrong_type", "ms_played", "ms_played is not an integer")
     users = cols["user_id"]
     flag(frame, users.isna().to_numpy(), "missing_field", "user_id", "user_id is missing")

@@ -1,0 +1,189 @@
+"""Eval benchmark: rescoring stored stories, and `compare` on a big result set.
+
+    .venv/bin/python benchmarks/bench_eval.py            # 10,000 stories; 100,000 rows x 1,000
+    .venv/bin/python benchmarks/bench_eval.py --quick    # 1,000 stories; 10,000 rows x 200
+
+1. Rescore: the deterministic scorers (format, grounding, safety) over N stored stories of a
+   run folder written like the batch job's (the bundled sample's listeners, copied under new
+   ids, each with its embedded-writer stories), through `wrapped.eval.rescore.score_run` —
+   reading the store, building each listener's context, scoring. One process, so stories/s is
+   per core; target >= 500/s. Reference, same run: the gate's `deterministic()` called directly
+   on the same drafts already in memory, each listener's context built on first use as rescore
+   does (the scoring floor: no store to read, no rows to build).
+2. Compare: `compare_frames` on two synthetic 100,000-row result sets (12 metrics, 2 cohort keys
+   of 8 values), 1,000 paired bootstrap resamples per metric and cohort (from 5,000 pairs on, the
+   Poisson bootstrap: one weight matrix for every metric and cohort); target < 10 s. Wall and
+   CPU seconds are both printed: on a shared machine the CPU figure is the one to compare.
+   Reference, same run: a plain numpy index bootstrap (rng.integers) of ONE metric overall, the
+   textbook way, 1,000 x 100,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("WRAPPED_SALT", "bench-eval")
+
+
+def _years():
+    from wrapped.ingest import ingest
+    from wrapped.settings import load_settings
+    from wrapped.stats import iter_user_years
+
+    settings = load_settings(None, stats_workers=1)
+    res = ingest([REPO / "data" / "sample"], settings=settings)
+    return [
+        uy
+        for chunk in iter_user_years(
+            res.events, profiles=res.profiles, catalog=res.catalog, settings=settings
+        )
+        for uy in chunk
+        if uy.eligible
+    ]
+
+
+def _write_run(root: Path, n_stories: int):
+    """A run folder with user_years and stories shards, as the batch job seals them."""
+    from wrapped.store import RunLayout, write_jsonl_atomic
+    from wrapped.story import Story, StoryRequest
+    from wrapped.writer import compose
+
+    base = _years()
+    layout = RunLayout(root)
+    years, stories, drafts = [], [], []
+    i = 0
+    while len(stories) < n_stories:
+        uy = base[i % len(base)].model_copy(update={"user_id": f"u_bench_{i:06d}"})
+        i += 1
+        years.append(uy)
+        for day in uy.days:
+            if len(stories) >= n_stories:
+                break
+            req = StoryRequest(user_year=uy, day=day.date)
+            d = compose(req)
+            drafts.append((d, uy, day.date))
+            stories.append(
+                Story(
+                    user_id=uy.user_id,
+                    day=day.date,
+                    category=day.category,
+                    title=d.title,
+                    story=d.story,
+                    backend="embedded",
+                    model="embedded",
+                    prompt_version="x",
+                    prompt_hash="x",
+                    decision="pass",
+                )  # fmt: skip
+            )
+    write_jsonl_atomic(
+        layout.shard_file("user_years", 0), (y.model_dump(mode="json") for y in years)
+    )
+    write_jsonl_atomic(
+        layout.shard_file("stories", 0), (s.model_dump(mode="json") for s in stories)
+    )
+    write_jsonl_atomic(layout.shard_file("needs_review", 0), [])
+    return drafts
+
+
+def bench_rescore(n: int) -> None:
+    from wrapped.eval.rescore import score_run
+    from wrapped.gate.context import ListenerContext
+    from wrapped.gate.scorers import deterministic, story_context
+    from wrapped.store import RunStore
+
+    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    with tempfile.TemporaryDirectory() as tmp:
+        drafts = _write_run(Path(tmp), n)
+        t, c = time.perf_counter(), time.process_time()
+        checks = asyncio.run(
+            score_run(
+                RunStore(Path(tmp)), ["format", "grounding", "safety"], None, 1, lambda _: None
+            )
+        )
+        rescore_s, rescore_cpu = time.perf_counter() - t, time.process_time() - c
+    assert len(checks) == n, len(checks)
+    contexts = {}
+    prepared = []
+    for d, uy, day in drafts:
+        lc = contexts.get(uy.user_id) or contexts.setdefault(uy.user_id, ListenerContext(uy))
+        prepared.append((d, story_context(uy, d, day=day, listener=lc)))
+    t, c = time.perf_counter(), time.process_time()
+    for d, ctx in prepared:
+        deterministic(d, ctx)
+    ref_s, ref_cpu = time.perf_counter() - t, time.process_time() - c
+    # per core: stories per CPU second (the wall clock also counts other processes' turns)
+    rate, ref = n / rescore_cpu, n / ref_cpu
+    verdict = "ok" if rate >= 500 else "BELOW TARGET"
+    print(f"rescore   {n:,} stored stories, 1 core: {rescore_s:.2f} s wall, {rescore_cpu:.2f} s "
+          f"CPU = {rate:,.0f} stories per CPU second (target >= 500/s: {verdict})")  # fmt: skip
+    print(f"  reference: deterministic() on the same drafts in memory (no store): "
+          f"{ref_s:.2f} s wall, {ref_cpu:.2f} s CPU = {ref:,.0f}/s (rescore = {rate / ref:.2f} of it)")  # fmt: skip
+
+
+def _frame(n: int, rng: np.random.Generator, shift: float) -> pd.DataFrame:
+    data: dict[str, object] = {
+        "user_id": [f"u{i // 5:06d}" for i in range(n)],
+        "day": [f"2024-01-{i % 5 + 1:02d}" for i in range(n)],
+        "c.country": rng.choice([f"C{i}" for i in range(8)], n),
+        "c.tier": rng.choice([f"T{i}" for i in range(8)], n),
+    }
+    for j in range(6):
+        data[f"m.bin{j}"] = (rng.random(n) < 0.9 - shift).astype(float)
+    for j in range(6):
+        data[f"m.cont{j}"] = rng.normal(60 - 10 * shift, 10, n)
+    return pd.DataFrame(data)
+
+
+def bench_compare(n: int, resamples: int) -> None:
+    from wrapped.eval.compare import compare_frames
+
+    rng = np.random.default_rng(0)
+    base, new = _frame(n, rng, 0.0), _frame(n, rng, 0.05)
+    t, c = time.perf_counter(), time.process_time()
+    diffs = compare_frames(base, new, keys=["country", "tier"], thresholds={}, n_boot=resamples)
+    cmp_s, cmp_cpu = time.perf_counter() - t, time.process_time() - c
+    x = (new["m.cont0"] - base["m.cont0"]).to_numpy()
+    t, c = time.perf_counter(), time.process_time()
+    g = np.random.default_rng(1)
+    chunk = max(1, 10_000_000 // n)
+    means = []
+    for start in range(0, resamples, chunk):
+        b = min(chunk, resamples - start)
+        means.append(x[g.integers(0, n, size=(b, n))].mean(axis=1))
+    np.percentile(np.concatenate(means), [2.5, 97.5])
+    ref_s, ref_cpu = time.perf_counter() - t, time.process_time() - c
+    verdict = "ok" if cmp_s < 10 else "OVER TARGET"
+    print(f"compare   {n:,} paired rows x {resamples:,} resamples, 12 metrics x (overall + 16 "
+          f"cohorts) = {len(diffs)} intervals: {cmp_s:.2f} s wall, {cmp_cpu:.2f} s CPU "
+          f"(target < 10 s: {verdict})")  # fmt: skip
+    print(f"  reference: numpy index bootstrap of ONE metric overall: {ref_s:.2f} s wall, "
+          f"{ref_cpu:.2f} s CPU "
+          f"(compare did {len(diffs)} intervals in {cmp_s / ref_s:.2f}x that time)")  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    ap.add_argument("--rows", type=int, help="compare: paired rows (default 100,000)")
+    ap.add_argument("--resamples", type=int, help="compare: bootstrap resamples (default 1,000)")
+    ap.add_argument("--stories", type=int, help="rescore: stored stories (default 10,000)")
+    a = ap.parse_args()
+    rows = a.rows or (10_000 if a.quick else 100_000)
+    bench_compare(rows, a.resamples or (200 if a.quick else 1_000))
+    bench_rescore(a.stories or (1_000 if a.quick else 10_000))
+
+
+if __name__ == "__main__":
+    main()
