@@ -194,15 +194,23 @@ def _with_cohorts(t: pd.DataFrame, listeners: pd.DataFrame) -> pd.DataFrame:
     return t.merge(cohorts, on="user_id", how="left")
 
 
-SKELETON = r"[0-9]+|[A-Z][\p{L}\p{N}_'’-]*"
-"""Numbers and capitalised words (names): blanked, a story's skeleton is the template beneath.
-Two listeners' stories with the same skeleton read the same."""
+SKELETON = r"[0-9]+|[A-Z][\w'’-]*"
+r"""Numbers and capitalised words (names): blanked, a story's skeleton is the template beneath.
+Two listeners' stories with the same skeleton read the same. (Arrow's regex engine reads `\w`
+as ASCII, 4x faster than Unicode classes: a name's accented tail stays, alike in both runs.)"""
 
 
 def skeletons(stories: pa.Array) -> pa.Array:
     """Each story's skeleton (its first 120 characters, lower case), computed in Arrow."""
     blanked = pc.replace_substring_regex(stories, SKELETON, "#")
     return pc.utf8_slice_codeunits(pc.utf8_lower(blanked), 0, 120)
+
+
+def _words(text: pa.Array) -> np.ndarray:
+    """Each story's number of words (as `len(story.split())`)."""
+    trimmed = pc.utf8_trim_whitespace(text)
+    n = pc.list_value_length(pc.utf8_split_whitespace(trimmed)).to_numpy(zero_copy_only=False)
+    return np.where(pc.utf8_length(trimmed).to_numpy(zero_copy_only=False) == 0, 0, n).astype(float)
 
 
 def _stories(
@@ -226,7 +234,7 @@ def _stories(
             "fallback": fallback,
             "needs_review": (s["decision"] == "needs_review").to_numpy(),
             "failed": False,
-            "words": pc.count_substring_regex(text, r"[^\s\p{Z}]+").to_numpy().astype(float),
+            "words": _words(text),
             "skeleton": skeletons(text).to_numpy(zero_copy_only=False),
             "attempts": s["attempts"],
             "tokens": s["prompt_tokens"] + s["completion_tokens"],
