@@ -76,18 +76,25 @@ def cohort_masks(
     for key in ["all", *keys]:
         if key not in base.columns or key not in now.columns:
             continue
-        b, n = labels(base[key]).to_numpy(dtype=object), labels(now[key]).to_numpy(dtype=object)
-        for value in sorted(set(b) | set(n)):
-            mb, mn = b == value, n == value
-            if key != "all" and mb.all() and mn.all():
+        codes, values = pd.factorize(pd.concat([labels(base[key]), labels(now[key])]))
+        b, n = codes[: len(base)], codes[len(base) :]
+        cb = np.bincount(b, minlength=len(values))
+        cn = np.bincount(n, minlength=len(values))
+        for k in sorted(range(len(values)), key=lambda k: str(values[k])):
+            if key != "all" and cb[k] == len(b) and cn[k] == len(n):
                 continue  # the same as "all" (e.g. one source format): compared there
-            if mb.sum() >= min_n and mn.sum() >= min_n:
-                yield key, value, mb, mn
+            if cb[k] >= min_n and cn[k] >= min_n:
+                yield key, str(values[k]), b == k, n == k
 
 
 def labels(s: pd.Series) -> pd.Series:
     """A cohort column as strings ("unknown" where missing: ineligible listeners' rows)."""
-    return s.astype(object).where(s.notna(), "unknown").astype(str)
+    s = s.astype(object)
+    if s.isna().any():
+        s = s.where(s.notna(), "unknown")
+    if pd.api.types.infer_dtype(s, skipna=False) == "string":
+        return s
+    return s.astype(str).astype(object)
 
 
 def compare(kind: str, b: np.ndarray, n: np.ndarray, bins: int) -> tests.Comparison:
@@ -146,18 +153,30 @@ def _sameness(base: pd.DataFrame, now: pd.DataFrame, cfg: MonitorConfig) -> list
     the same cohort also has: stories that read alike across listeners."""
     fig = Figure("output", "story.sameness", "stories", "same", "rate", cfg.output.sameness_change)
     out = []
-    for key, value, mb, mn in cohort_masks(base, now, [*cfg.cohorts, "prompt"], cfg.min_cohort):
-        c = tests.rate(_shared(base[mb]), _shared(now[mn]))
-        out.append(_finding(fig, key, value, c))
+    keys = [*cfg.cohorts, "prompt"]
+    hb, hn = (base["skeleton"] != "").to_numpy(), (now["skeleton"] != "").to_numpy()
+    for key in ["all", *keys]:
+        if key not in base.columns or key not in now.columns:
+            continue
+        sb, sn = _shared(base, key), _shared(now, key)
+        for k, value, mb, mn in cohort_masks(
+            base, now, [key] if key != "all" else [], cfg.min_cohort
+        ):
+            if k != key:
+                continue
+            out.append(_finding(fig, key, value, tests.rate(sb[mb & hb], sn[mn & hn])))
     return out
 
 
-def _shared(t: pd.DataFrame) -> np.ndarray:
-    s = t[t["skeleton"] != ""]
-    if s.empty:
-        return np.zeros(0, bool)
-    users = s.groupby("skeleton")["user_id"].transform("nunique")
-    return (users > 1).to_numpy()
+def _shared(t: pd.DataFrame, key: str) -> np.ndarray:
+    """Per story: does another listener in its `key` cohort have a story of its skeleton?"""
+    group = pd.factorize(labels(t[key]))[0].astype(np.int64)
+    skel = pd.factorize(t["skeleton"])[0].astype(np.int64)
+    user = pd.factorize(t["user_id"])[0].astype(np.int64)
+    combo = group * (skel.max(initial=0) + 1) + skel
+    pairs = np.unique(combo * (user.max(initial=0) + 1) + user)
+    listeners = np.bincount(pairs // (user.max(initial=0) + 1), minlength=combo.max(initial=0) + 1)
+    return listeners[combo] > 1
 
 
 def _rejects(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
@@ -198,46 +217,36 @@ def invariants(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]
     keys = list(cfg.cohorts)
     bd, nd = base.days, now.days
     if len(bd) and len(nd):
+        night_b, night_n = bd["night_share"].to_numpy(float), nd["night_share"].to_numpy(float)
+        long_b = (bd["day_minutes"] > inv.max_day_hours * 60).to_numpy()
+        long_n = (nd["day_minutes"] > inv.max_day_hours * 60).to_numpy()
+        cross_b = bd["crosses_midnight"].to_numpy(bool)
+        cross_n = nd["crosses_midnight"].to_numpy(bool)
         for key, value, mb, mn in cohort_masks(bd, nd, keys, cfg.min_cohort):
-            b, n = bd.loc[mb, "night_share"], nd.loc[mn, "night_share"]
-            c = tests.shift(b.to_numpy(float), n.to_numpy(float))
+            c = tests.shift(night_b[mb], night_n[mn])
             ok = c.now - c.base >= inv.night_min_change
-            out.append(
-                _inv(
-                    "day.night_share",
-                    key,
-                    value,
-                    c,
-                    c.effect if ok else 0.0,
-                    "ratio",
-                    inv.night_factor,
-                )
-            )
-            long_b = bd.loc[mb, "day_minutes"] > inv.max_day_hours * 60
-            long_n = nd.loc[mn, "day_minutes"] > inv.max_day_hours * 60
-            c = tests.rate(long_b.to_numpy(), long_n.to_numpy())
+            effect = c.effect if ok else 0.0
+            out.append(_inv("day.night_share", key, value, c, effect, "ratio", inv.night_factor))
+            c = tests.rate(long_b[mb], long_n[mn])
             out.append(_rise("day.over_max_hours", key, value, c, inv.day_hours_change))
-            c = tests.rate(
-                bd.loc[mb, "crosses_midnight"].to_numpy(), nd.loc[mn, "crosses_midnight"].to_numpy()
-            )
+            c = tests.rate(cross_b[mb], cross_n[mn])
             out.append(_rise("day.log_crosses_midnight", key, value, c, inv.day_hours_change))
     bl, nl = base.listeners, now.listeners
     if "tz_source" in bl.columns and "tz_source" in nl.columns:
         bl, nl = bl[bl["tz_source"].notna()], nl[nl["tz_source"].notna()]
+        prof_b = (bl["tz_source"] == "profile").to_numpy(bool)
+        prof_n = (nl["tz_source"] == "profile").to_numpy(bool)
         for key, value, mb, mn in cohort_masks(bl, nl, keys, cfg.min_cohort):
-            c = tests.rate(
-                (bl.loc[mb, "tz_source"] == "profile").to_numpy(),
-                (nl.loc[mn, "tz_source"] == "profile").to_numpy(),
-            )
+            c = tests.rate(prof_b[mb], prof_n[mn])
             out.append(
                 _inv("tz_profile_share", key, value, c, c.effect, "change", inv.tz_profile_change)
             )
     bs, ns = base.stories, now.stories
     if base.has_stories and now.has_stories and len(bs) and len(ns):
+        fell_b = (bs["fallback"].to_numpy(bool)) | bs["failed"].to_numpy(bool)
+        fell_n = (ns["fallback"].to_numpy(bool)) | ns["failed"].to_numpy(bool)
         for key, value, mb, mn in cohort_masks(bs, ns, [*keys, "prompt"], cfg.min_cohort):
-            fb = (bs.loc[mb, "fallback"] | bs.loc[mb, "failed"]).to_numpy()
-            fn = (ns.loc[mn, "fallback"] | ns.loc[mn, "failed"]).to_numpy()
-            c = tests.rate(fb, fn)
+            c = tests.rate(fell_b[mb], fell_n[mn])
             all_fell = c.now >= 1.0 and c.base < 1.0
             out.append(
                 _inv("story.all_fall_back", key, value, c, c.now if all_fell else 0.0, "share", 1.0)

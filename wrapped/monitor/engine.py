@@ -145,4 +145,5 @@ def _without(r: RunData, gone: set[str]) -> RunData:
     def keep(t: pd.DataFrame) -> pd.DataFrame:
         return t[~t["user_id"].isin(gone)] if "user_id" in t.columns else t
 
-    return RunData(r.name, keep(r.listeners), keep(r.days), keep(r.stories), {}, 0, r.has_stories)
+    return RunData(r.name, keep(r.listeners), keep(r.days), keep(r.stories), {}, 0, r.has_stories,
+                   r.fact_fields)  # fmt: skip

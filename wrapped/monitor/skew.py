@@ -7,9 +7,8 @@ story ships — and with no sampling noise, since the listening is the same.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
+import orjson
 import pandas as pd
 
 from wrapped.monitor.config import MonitorConfig
@@ -24,15 +23,19 @@ def skew(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
     bd, nd = base.days, now.days
     if bd.empty or nd.empty:
         return []
-    shared = set(bd["user_id"]) & set(nd["user_id"])
-    if not shared:
+    shared = np.intersect1d(bd["user_id"].unique(), nd["user_id"].unique())
+    if not shared.size:
         return []
     bd, nd = bd[bd["user_id"].isin(shared)], nd[nd["user_id"].isin(shared)]
-    sig_b = bd.groupby("user_id")["date"].agg(lambda s: tuple(sorted(s)))
-    sig_n = nd.groupby("user_id")["date"].agg(lambda s: tuple(sorted(s)))
-    per_user = now.listeners[now.listeners["user_id"].isin(shared)].set_index("user_id")
-    moved = (sig_b.reindex(per_user.index) != sig_n.reindex(per_user.index)).to_numpy()
-    users = per_user.reset_index().assign(moved=moved)
+    # a listener's days moved when a (listener, date) is in one run and not the other
+    both = (
+        bd[["user_id", "date"]]
+        .drop_duplicates()
+        .merge(nd[["user_id", "date"]].drop_duplicates(), how="outer", indicator=True)
+    )
+    moved_users = both.loc[both["_merge"] != "both", "user_id"].unique()
+    users = now.listeners[now.listeners["user_id"].isin(shared)].drop_duplicates("user_id")
+    users = users.assign(moved=users["user_id"].isin(moved_users).to_numpy())
     out: list[Finding] = []
     for key, value, _, mn in cohort_masks(users, users, list(cfg.cohorts), cfg.min_cohort):
         share = float(users.loc[mn, "moved"].mean())
@@ -40,14 +43,19 @@ def skew(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
     pairs = bd.merge(nd, on=["user_id", "date", "category"], suffixes=("_b", "_n"))
     if pairs.empty:
         return out
-    fb = [json.loads(x) for x in pairs["facts_b"]]
-    fn = [json.loads(x) for x in pairs["facts_n"]]
-    fields = sorted({k for d in fb for k in d} | {k for d in fn for k in d})
-    changed = pd.DataFrame(
-        {f: np.array([b.get(f) != n.get(f) for b, n in zip(fb, fn, strict=True)]) for f in fields}
-    )
+    fields = sorted(base.fact_fields | now.fact_fields)
+    changed = {f: np.zeros(len(pairs), bool) for f in fields}
+    differ = np.flatnonzero((pairs["facts_b"] != pairs["facts_n"]).to_numpy())
+    fb, fn = pairs["facts_b"].to_numpy(), pairs["facts_n"].to_numpy()
+    for i in differ:  # only the pairs whose facts differ at all are compared field by field
+        b, n = orjson.loads(fb[i]), orjson.loads(fn[i])
+        for f in b.keys() | n.keys():
+            changed.setdefault(f, np.zeros(len(pairs), bool))[i] = b.get(f) != n.get(f)
+    fields = sorted(changed)
     cols = [c for c in pairs.columns if not c.endswith(("_b", "_n"))]
-    days = pd.concat([pairs[cols].reset_index(drop=True), changed.add_prefix("fact:")], axis=1)
+    days = pd.concat(
+        [pairs[cols].reset_index(drop=True), pd.DataFrame(changed).add_prefix("fact:")], axis=1
+    )
     for key, value, _, mn in cohort_masks(days, days, list(cfg.cohorts), cfg.min_cohort):
         for f in fields:
             share = float(days.loc[mn, f"fact:{f}"].mean())
