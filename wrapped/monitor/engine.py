@@ -95,19 +95,28 @@ def monitor(now: RunData, bases: list[RunData], cfg: MonitorConfig) -> Report:
 
 def _wider_roots(findings: list[Finding], roots: list[str], now: RunData) -> None:
     """A root whose listeners all belong to a later, wider root is explained by that one (a
-    country whose listeners all read en-US, when the en-US locale broke)."""
+    country whose listeners all read en-US, when the en-US locale broke). For a root that
+    alerts only on its stories, "its listeners" are those with stories: listeners without one
+    (ineligible, or nothing written) cannot have moved a story figure."""
     t = now.listeners
+    writers = set(now.stories["user_id"]) if "user_id" in now.stories.columns else set()
     members: dict[str, set[str]] = {}
     for root in roots:
         key, _, value = root.partition("=")
         if key in t.columns:
             members[root] = set(t.loc[labels(t[key]) == value, "user_id"])
     for a in roots:
+        alerting = [f for f in findings if f.alert and f.cohort == a]
+        story_only = bool(alerting) and all(f.metric.split(".")[0] == "story" for f in alerting)
         for b in roots:
-            if a != b and a in members and b in members and members[a] < members[b]:
-                for f in findings:
-                    if f.alert and f.cohort == a:
-                        f.alert, f.explained_by = False, b
+            if a == b or a not in members or b not in members:
+                continue
+            mine, theirs = members[a], members[b]
+            if story_only:
+                mine, theirs = mine & writers, theirs & writers
+            if mine and mine < theirs:
+                for f in alerting:
+                    f.alert, f.explained_by = False, b
                 break
 
 
