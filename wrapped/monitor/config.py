@@ -54,6 +54,11 @@ class MonitorConfig(_Model):
     min_cohort: int = Field(ge=2)
     alpha: float = Field(gt=0, lt=1)
     correction: Literal["holm", "bonferroni"]
+    ignore: list[str] = Field(
+        default_factory=list,
+        description="figures never tested nor alerted on, by name (e.g. story.latency_s when the "
+        "endpoint's speed is known to differ between the runs)",
+    )
     input: InputThresholds
     output: OutputThresholds
     skew: SkewThresholds

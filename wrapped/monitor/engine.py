@@ -121,7 +121,8 @@ def _wider_roots(findings: list[Finding], roots: list[str], now: RunData) -> Non
 
 
 def _all(base: RunData, last: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
-    return drift(base, now, cfg) + invariants(base, now, cfg) + skew(last, now, cfg)
+    found = drift(base, now, cfg) + invariants(base, now, cfg) + skew(last, now, cfg)
+    return [f for f in found if f.metric not in cfg.ignore]
 
 
 def _judge(findings: list[Finding], cfg: MonitorConfig) -> list[Finding]:
