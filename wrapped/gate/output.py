@@ -17,9 +17,9 @@ Each check is its own `Check` (layer="safety") so a reviewer sees exactly which 
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
-from datetime import date
 
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import find_names
