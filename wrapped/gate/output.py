@@ -57,10 +57,12 @@ _STOP = frozenset(
     does did not no yes if into out up down over about listener user""".split()
 )
 
+_NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
+
 
 def _shingles(text: str, n: int = 3) -> set[str]:
     """Word n-grams with at least two content words (so "you are the" never counts)."""
-    words = re.sub(r"[^a-z0-9]+", " ", fold(text)).split()
+    words = _NON_ALNUM_RUN.sub(" ", fold(text)).split()
     out = set()
     for i in range(len(words) - n + 1):
         gram = words[i : i + n]
