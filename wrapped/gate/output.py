@@ -71,6 +71,14 @@ def _shingles(text: str, n: int = 3) -> set[str]:
     return out
 
 
+def _shingles_among(text: str, wanted: frozenset[str], n: int = 3) -> set[str]:
+    """`_shingles(text) & wanted`, without the content-word test: a gram in `wanted` passed it
+    already (a gram's words decide it), so only a set lookup per gram is left."""
+    words = _NON_ALNUM_RUN.sub(" ", fold(text)).split()
+    joined = (" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    return {g for g in joined if g in wanted}
+
+
 def injection_titles(flagged: list[str]) -> list[str]:
     """Instruction-like strings among the listener's flagged names (the input-side policy has
     already flagged them all, so this is a filter over the listener's flags)."""
@@ -86,6 +94,8 @@ class _Flags(NamedTuple):
     titles: tuple[str, ...]
     #: each instruction-like title's shingles
     shingles: tuple[frozenset[str], ...]
+    #: all of them (a story's shingles matter only when among these)
+    any_shingle: frozenset[str]
 
 
 @lru_cache(maxsize=256)
@@ -94,7 +104,8 @@ def _listener_flags(flagged: tuple[str, ...]) -> _Flags:
     lex = lexicon()
     titles = tuple(name for name in flagged if lex.injection.first(name))
     normed = tuple((n, k) for n in flagged if (k := normalize_name(n)))
-    return _Flags(normed, titles, tuple(frozenset(_shingles(t)) for t in titles))
+    shingles = tuple(frozenset(_shingles(t)) for t in titles)
+    return _Flags(normed, titles, shingles, frozenset().union(*shingles))
 
 
 def check_safety(
@@ -146,7 +157,7 @@ def check_safety(
 
     inj = [f"instruction-like text: '{term}'" for _, term in by_family.get("injection", [])]
     inj += [f"instruction-like text: '{x}'" for x in forms.injection(plain_text, text, keys)]
-    story_sh = _shingles(text) if flags.titles else set()
+    story_sh = _shingles_among(text, flags.any_shingle) if flags.titles else set()
     for title_sh in flags.shingles:
         common = title_sh & story_sh
         if common:
