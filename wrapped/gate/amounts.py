@@ -89,7 +89,7 @@ def percentages(run: Run) -> None:
     for m in PCT_RE.finditer(run.cur):
         x = float(m.group(1))
         qual = qualifier_before(run.cur, m.start())
-        top = re.search(r"\btop\s*$", run.cur[max(0, m.start() - 8) : m.start()], re.IGNORECASE)
+        top = _TOP_END_I_RE.search(run.cur[max(0, m.start() - 8) : m.start()])
         fact = None if top else _match(run.ix, x, qual, "percent")
         run.add(
             "number",
@@ -125,11 +125,7 @@ def _check_rank(
     got = [(lst, r) for lst, r in got if r is not None]
     s0, s1 = run.sentence_bounds(m.start())
     sentence = run.orig[s0:s1].lower()
-    day_scope = (
-        rank == 1
-        and sp.norm in run.ix.day_tops
-        and re.search(r"\b(day|today|that day|afternoon|morning|evening|night)\b", sentence)
-    )
+    day_scope = rank == 1 and sp.norm in run.ix.day_tops and _DAY_WORD_RE.search(sentence)
     if any_rank:
         ok = bool(got)
     else:
@@ -197,6 +193,11 @@ _PLAYS_WORDS = re.compile(
 _DAY_WORDS = re.compile(
     r"\b(?:day|today|that\s+(?:afternoon|morning|evening|night)|tonight)\b", re.IGNORECASE
 )
+_TOP_END_I_RE = re.compile(r"\btop\s*$", re.IGNORECASE)
+_TOP_END_RE = re.compile(r"\btop\s*$")
+_DAY_WORD_RE = re.compile(r"\b(day|today|that day|afternoon|morning|evening|night)\b")
+_NON_DIGIT_RE = re.compile(r"\D")
+_NOUNS_I_RE = re.compile(_NOUNS_RX, re.IGNORECASE)
 
 
 def _noun_list(noun: str | None) -> str | None:
@@ -289,7 +290,7 @@ def _rank1_than(run: Run) -> None:
     for m in RANK1_THAN_RE.finditer(run.cur):
         sp = _name_for(run, m.start(), m.end(), after_only=True)
         if sp is not None:
-            noun = re.search(_NOUNS_RX, m.group(0), re.IGNORECASE)
+            noun = _NOUNS_I_RE.search(m.group(0))
             _claim_rank(run, m.start(), m.end(), sp, 1, _noun_list(noun.group(0) if noun else None))
             run.blank(m.start(), m.end())
 
@@ -301,7 +302,7 @@ def _rank1(run: Run, rx: re.Pattern[str]) -> None:
         sp = before[-1] if before and rx is RANK1_ANY_RE else _name_for(run, m.start(), m.end())
         if sp is None:
             continue
-        noun = re.search(_NOUNS_RX, m.group(0), re.IGNORECASE)
+        noun = _NOUNS_I_RE.search(m.group(0))
         _claim_rank(run, m.start(), m.end(), sp, 1, _noun_list(noun.group(0) if noun else None))
         run.blank(m.start(), m.end())
 
@@ -424,12 +425,12 @@ def ranks(run: Run) -> None:
         run.blank(m.start(), m.end())
     for m in RANK_ORD_RE.finditer(run.cur):
         tok = m.group(1).lower()
-        rank = _ORD_WORDS.get(tok) or int(re.sub(r"\D", "", tok))
+        rank = _ORD_WORDS.get(tok) or int(_NON_DIGIT_RE.sub("", tok))
         _check_rank(run, m, rank, m.group(2), False)
         run.blank(m.start(), m.end())
     for m in RANK_TOP_RE.finditer(run.cur):
         pre = run.cur[max(0, m.start() - 12) : m.start()].lower()
-        if re.search(r"\btop\s*$", pre):
+        if _TOP_END_RE.search(pre):
             continue
         _check_rank(run, m, 1, m.group(2), bool(m.group(1)) or m.group(2).lower().endswith("s"))
         run.blank(m.start(), m.end())

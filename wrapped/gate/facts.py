@@ -312,11 +312,12 @@ def find_names(text: str, ix: FactIndex) -> list[NameHit]:
 def _find_names(text: str, ix: FactIndex) -> list[NameHit]:
     folded, idx = folded_with_map(text)
     rx = _TOKEN_ASCII if folded.isascii() else _TOKEN
-    toks = [(m.start(), m.end(), m.group(0)) for m in rx.finditer(folded)]
-    words = [t[2] for t in toks]
+    # the words in one C call; their offsets only once a name is found (most words are not)
+    words: list[str] = rx.findall(folded)
+    spans: list[tuple[int, int]] = []
     out: list[NameHit] = []
     i = 0
-    n = len(toks)
+    n = len(words)
     while i < n:
         cands = ix.first_tokens.get(words[i])
         hit = None
@@ -330,8 +331,10 @@ def _find_names(text: str, ix: FactIndex) -> list[NameHit]:
             i += 1
             continue
         j = i + len(hit) - 1
-        s0 = i - 1 if i > 0 and words[i - 1] == "the" and toks[i][0] - toks[i - 1][1] <= 3 else i
-        out.append(NameHit(idx[toks[s0][0]], idx[toks[j][1] - 1] + 1, " ".join(hit)))
+        if not spans:
+            spans = [m.span() for m in rx.finditer(folded)]
+        s0 = i - 1 if i > 0 and words[i - 1] == "the" and spans[i][0] - spans[i - 1][1] <= 3 else i
+        out.append(NameHit(idx[spans[s0][0]], idx[spans[j][1] - 1] + 1, " ".join(hit)))
         i = j + 1
     return out
 

@@ -28,6 +28,8 @@ _LEFTOVERS = (
     ),
 )
 
+_YOU_RE = re.compile(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", re.IGNORECASE)
+
 
 def check_format(draft: Draft) -> Check:
     """Length, title and leftovers; `layer="format"` so a reviewer sees it is not about content."""
@@ -40,7 +42,7 @@ def check_format(draft: Draft) -> Check:
         reasons.append("format: the title is empty")
     elif len(title) > MAX_TITLE:
         reasons.append(f"format: the title has {len(title)} characters (at most {MAX_TITLE})")
-    if not re.search(r"\byou(?:r|rs|'re|'ve|'d|'ll)?\b", draft.story, re.IGNORECASE):
+    if not _YOU_RE.search(draft.story):
         reasons.append("format: the story is not written to the listener (no 'you' or 'your')")
     for field, text in (("title", draft.title), ("story", draft.story)):
         unsafe = first_unsafe(text)

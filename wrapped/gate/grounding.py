@@ -73,6 +73,12 @@ QUOTE_RE = re.compile(
 )
 SENT_END_RE = re.compile(r"[.!?…:;—–(\n]\s*[\"“‘']?\s*$")
 
+_TITLE_WORD_RE = re.compile(r"[^\W\d_][\w']*")
+_UPPER_RE = re.compile(r"[A-Z]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_INTRO_END_RE = re.compile(r"[:—–]\s*[\"“‘']?\s*$")
+_NEXT_WORD_RE = re.compile(r"([’']s\b|\w+)")
+
 
 def verify_grounding(
     text: str,
@@ -122,7 +128,7 @@ def verify_draft(
 ) -> Check:
     """Grounding of a whole draft: its title and its story, claims merged into one Check."""
     ctx = context_for(user_year, ctx)
-    words = [w for w in re.findall(r"[^\W\d_][\w']*", draft.title) if len(w) > 3]
+    words = [w for w in _TITLE_WORD_RE.findall(draft.title) if len(w) > 3]
     title_case = bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.5
     a = verify_grounding(draft.title, user_year, day, title_case=title_case, ctx=ctx)
     b = verify_grounding(draft.story, user_year, day, ctx=ctx)
@@ -161,7 +167,7 @@ def _quotes(run: Run) -> None:
     for m in QUOTE_RE.finditer(cur):
         inner = m.group(1) or m.group(2) or ""
         rest = inner.replace(BLANK, "").strip(" ,.!?-–—:;'’")
-        if not rest or not re.search(r"[A-Z]", rest[:1]) or not re.search(r"[A-Za-z]", rest):
+        if not rest or not _UPPER_RE.search(rest[:1]) or not _LATIN_RE.search(rest):
             continue
         span = run.orig[m.start() : m.end()]
         if _is_common_caps(rest):
@@ -194,7 +200,7 @@ def _uncased(run: Run) -> None:
 def _after_colon(cur: str, start: int) -> bool:
     """Is `start` just after a colon or a dash ("In second place: Eminem.")? A word there is a
     name, as a list item is."""
-    return bool(re.search(r"[:—–]\s*[\"“‘']?\s*$", cur[max(0, start - 4) : start]))
+    return bool(_INTRO_END_RE.search(cur[max(0, start - 4) : start]))
 
 
 def _capitalised(run: Run) -> None:
@@ -220,7 +226,7 @@ def _capitalised(run: Run) -> None:
                 and not cur[m.end() : m.end() + 2].startswith((" " + BLANK, "-" + BLANK))
             ):
                 after = cur[m.end() : m.end() + 20].lstrip()
-                nxt = re.match(r"([’']s\b|\w+)", after)
+                nxt = _NEXT_WORD_RE.match(after)
                 if not nxt or not (
                     nxt.group(1).startswith(("'s", "’s")) or nxt.group(1).lower() in _NAME_VERBS
                 ):

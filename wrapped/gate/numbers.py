@@ -16,6 +16,7 @@ Rounding rules (a claim `x` about a fact `f`):
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from text_to_num import text2num
 
@@ -105,6 +106,7 @@ _QUAL_RE = re.compile(
 _AFTER_RE = re.compile(r"^\s*(\+|-?plus\b|or so\b|-?odd\b|ish\b)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # a pure function of a few words; text2num is the costly part
 def words_to_number(text: str) -> int | None:
     """'forty-six' -> 46, 'a dozen' -> 12, 'nine hundred and thirty' -> 930, 'twelve hundred'
     -> 1200; None if not a number. `text2num` (the `text2num` package) reads the number words;

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import find_names
@@ -55,10 +57,12 @@ _STOP = frozenset(
     does did not no yes if into out up down over about listener user""".split()
 )
 
+_NON_ALNUM_RUN = re.compile(r"[^a-z0-9]+")
+
 
 def _shingles(text: str, n: int = 3) -> set[str]:
     """Word n-grams with at least two content words (so "you are the" never counts)."""
-    words = re.sub(r"[^a-z0-9]+", " ", fold(text)).split()
+    words = _NON_ALNUM_RUN.sub(" ", fold(text)).split()
     out = set()
     for i in range(len(words) - n + 1):
         gram = words[i : i + n]
@@ -67,11 +71,41 @@ def _shingles(text: str, n: int = 3) -> set[str]:
     return out
 
 
+def _shingles_among(text: str, wanted: frozenset[str], n: int = 3) -> set[str]:
+    """`_shingles(text) & wanted`, without the content-word test: a gram in `wanted` passed it
+    already (a gram's words decide it), so only a set lookup per gram is left."""
+    words = _NON_ALNUM_RUN.sub(" ", fold(text)).split()
+    joined = (" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    return {g for g in joined if g in wanted}
+
+
 def injection_titles(flagged: list[str]) -> list[str]:
     """Instruction-like strings among the listener's flagged names (the input-side policy has
     already flagged them all, so this is a filter over the listener's flags)."""
+    return list(_listener_flags(tuple(flagged)).titles)
+
+
+class _Flags(NamedTuple):
+    """What check_safety derives from a listener's flagged names, the same for every story."""
+
+    #: (flagged name, its normalized form) for the names that normalize to something
+    normed: tuple[tuple[str, str], ...]
+    #: the instruction-like ones (`injection_titles`)
+    titles: tuple[str, ...]
+    #: each instruction-like title's shingles
+    shingles: tuple[frozenset[str], ...]
+    #: all of them (a story's shingles matter only when among these)
+    any_shingle: frozenset[str]
+
+
+@lru_cache(maxsize=256)
+def _listener_flags(flagged: tuple[str, ...]) -> _Flags:
+    """Per listener (keyed by its flagged names): computed once, not once per story."""
     lex = lexicon()
-    return [name for name in flagged if lex.injection.first(name)]
+    titles = tuple(name for name in flagged if lex.injection.first(name))
+    normed = tuple((n, k) for n in flagged if (k := normalize_name(n)))
+    shingles = tuple(frozenset(_shingles(t)) for t in titles)
+    return _Flags(normed, titles, shingles, frozenset().union(*shingles))
 
 
 def check_safety(
@@ -104,8 +138,9 @@ def check_safety(
     checks.append(_check("safety.lexicon", list(dict.fromkeys(hits))))
 
     flagged = ctx.flagged
+    flags = _listener_flags(tuple(flagged))
     story_norm = f" {normalize_name(text)} " if flagged else ""
-    named = [n for n in flagged if normalize_name(n) and f" {normalize_name(n)} " in story_norm]
+    named = [n for n, k in flags.normed if f" {k} " in story_norm]
     checks.append(
         _check("safety.flagged_title", [f"names a title kept out by policy: '{n}'" for n in named])
     )
@@ -122,10 +157,9 @@ def check_safety(
 
     inj = [f"instruction-like text: '{term}'" for _, term in by_family.get("injection", [])]
     inj += [f"instruction-like text: '{x}'" for x in forms.injection(plain_text, text, keys)]
-    titles = injection_titles(flagged)
-    story_sh = _shingles(text) if titles else set()
-    for title in titles:
-        common = _shingles(title) & story_sh
+    story_sh = _shingles_among(text, flags.any_shingle) if flags.titles else set()
+    for title_sh in flags.shingles:
+        common = title_sh & story_sh
         if common:
             inj.append(f"echoes an instruction found in the data: '{sorted(common)[0]}'")
     checks.append(_check("safety.injection", inj))

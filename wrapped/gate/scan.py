@@ -34,6 +34,8 @@ class Run:
         self.names: list[Span] = []
         #: per-sentence answers (scope, plays talk) shared by the extractors, keyed by start
         self.memo: dict[tuple[str, int], str | bool | None] = {}
+        #: `sentence_bounds` by position (the extractors ask about the same few positions)
+        self._bounds: dict[int, tuple[int, int]] = {}
 
     def blank(self, start: int, end: int) -> None:
         """Blank `[start, end)` (spaces and newlines stay, so word and sentence breaks do)."""
@@ -59,6 +61,12 @@ class Run:
         )
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        found = self._bounds.get(pos)
+        if found is None:
+            found = self._bounds[pos] = self._sentence_bounds(pos)
+        return found
+
+    def _sentence_bounds(self, pos: int) -> tuple[int, int]:
         s = self.orig
         start = max(
             s.rfind(". ", 0, pos),

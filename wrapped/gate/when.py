@@ -53,6 +53,13 @@ def _month_num(token: str) -> int:
     return [m[:3].lower() for m in MONTHS].index(t) + 1
 
 
+_WEEKDAY_BEFORE_RE = re.compile(rf"\b({WEEKDAY_ALT}),?\s*(?:the\s+)?$")
+_TIME_QUAL_RE = re.compile(
+    r"\b(before|after|past|by|until|till|from|since|around|about|just after|just before)\s*$",
+    re.IGNORECASE,
+)
+
+
 def dates(run: Run) -> None:
     ix = run.ix
     for rx, kind in ((ISO_RE, "iso"), (DMY_RE, "dmy"), (MDY_RE, "mdy")):
@@ -72,9 +79,7 @@ def dates(run: Run) -> None:
             except ValueError:
                 continue
             span = run.orig[m.start() : m.end()]
-            wd = re.search(
-                rf"\b({WEEKDAY_ALT}),?\s*(?:the\s+)?$", run.cur[max(0, m.start() - 14) : m.start()]
-            )
+            wd = _WEEKDAY_BEFORE_RE.search(run.cur[max(0, m.start() - 14) : m.start()])
             if wd and candidates:
                 candidates = {x for x in candidates if WEEKDAYS[x.weekday()] == wd.group(1)}
                 span = f"{wd.group(1)} {span}"
@@ -159,11 +164,7 @@ def times(run: Run) -> None:
 
 
 def _time_qual(text: str, start: int) -> str | None:
-    m = re.search(
-        r"\b(before|after|past|by|until|till|from|since|around|about|just after|just before)\s*$",
-        text[max(0, start - 16) : start],
-        re.IGNORECASE,
-    )
+    m = _TIME_QUAL_RE.search(text[max(0, start - 16) : start])
     return m.group(1).lower() if m else None
 
 
