@@ -480,18 +480,20 @@ def test_an_endpoint_that_goes_down_stops_the_run_and_a_rerun_finishes_it(tmp_pa
 
 
 @pytest.mark.parametrize(
-    ("sig", "code", "says", "stopped"),
+    ("sig", "code", "says", "stopped", "rerun"),
     [
-        (signal.SIGINT, 130, "interrupted", "interrupted (Ctrl-C)"),
-        (signal.SIGTERM, 143, "terminated (SIGTERM)", "terminated (SIGTERM)"),
+        (signal.SIGINT, 130, "interrupted", "interrupted (Ctrl-C)", False),
+        (signal.SIGTERM, 143, "terminated (SIGTERM)", "terminated (SIGTERM)", True),
     ],
     ids=["ctrl-c", "sigterm"],
 )
 def test_a_stop_signal_mid_run_says_how_to_resume_and_the_rerun_finishes(
-    tmp_path, sig, code, says, stopped
+    tmp_path, sig, code, says, stopped, rerun
 ):
     """typer turned Ctrl-C into a silent exit 130, and SIGTERM (a scheduler stopping the job)
-    was Ray's crash report and exit 1; either way the manifest still said "running"."""
+    was Ray's crash report and exit 1; either way the manifest still said "running". The rerun
+    after a stop reads the same "incomplete" manifest whichever signal stopped it, so it is run
+    once (after SIGTERM), not twice: the suite has to fit in CI's 15 minutes."""
     out = tmp_path / "runs"
     with ScriptedServer(Script(latency_ms=300, seed=5), mode="process") as srv:
         env = cli_env(tmp_path, WRAPPED_CONCURRENCY="2", WRAPPED_BATCH_SIZE="1")
@@ -512,6 +514,8 @@ def test_a_stop_signal_mid_run_says_how_to_resume_and_the_rerun_finishes(
         run = only_run(out)
         m = manifest(run)
         assert m["status"] == "incomplete" and m["stopped"] == stopped
+        if not rerun:
+            return
         res = run_cli(args, env)
         assert res.returncode == 0, res.stderr[-3000:]
     m = assert_complete_and_exactly_once(run)
