@@ -87,6 +87,11 @@ def test_a_label_post_without_the_csrf_token_is_refused(served: Served) -> None:
     assert "script-src 'self'" in csp and "default-src 'none'" in csp
 
 
+def _keys_ready(page) -> None:
+    """Wait until review.js (deferred) listens for keys on the page now shown."""
+    page.wait_for_selector("html[data-keys='on']", state="attached")
+
+
 def test_three_stories_labelled_with_the_keyboard_survive_a_reload(
     served: Served, chromium
 ) -> None:
@@ -96,31 +101,37 @@ def test_three_stories_labelled_with_the_keyboard_survive_a_reload(
     page.keyboard.type("ada")
     page.keyboard.press("Enter")
     page.wait_for_selector("#story")
+    _keys_ready(page)
     first = _sid(page.url)
     page.keyboard.press("?")
-    assert page.locator("#help").is_visible()
+    page.wait_for_selector("#help", state="visible")
     page.keyboard.press("Escape")
     assert page.locator("#blind").is_visible()  # judge hidden before a label (blind mode)
     page.keyboard.press("a")  # 1: approve
     page.wait_for_selector("#saved")
+    _keys_ready(page)
     assert "Decision" in page.locator("#gate").inner_text()  # shown once labelled
     page.keyboard.press("j")
     page.wait_for_url(lambda u: _sid(u) != first)
+    _keys_ready(page)
     second = _sid(page.url)
     page.keyboard.press("r")  # no reason yet: asks for one, saves nothing
-    assert page.locator("#need-reason").is_visible()
+    page.wait_for_selector("#need-reason", state="visible")
     page.keyboard.press("1")
     page.keyboard.press("5")
     page.keyboard.press("r")  # 2: reject (factual error, tone)
     page.wait_for_selector("#saved")
+    _keys_ready(page)
     page.keyboard.press("j")
     page.wait_for_url(lambda u: _sid(u) != second)
+    _keys_ready(page)
     third = _sid(page.url)
     page.keyboard.press("n")
     page.keyboard.type("reads well")
     page.keyboard.press("Escape")
     page.keyboard.press("a")  # 3: approve with a note
     page.wait_for_selector("#saved")
+    _keys_ready(page)
     shot = screenshot(page, "review-page")
     if os.environ.get("WRAPPED_UPDATE_SCREENSHOTS") == "1":
         shutil.copyfile(shot, REPO / "docs" / "review-page.png")

@@ -35,4 +35,7 @@
     else if (e.key === "u") go("next-open");
     else if (e.key === "n") { e.preventDefault(); document.getElementById("note").focus(); }
   });
+  // the keys work from here on (a deferred script runs after the page is shown: a key pressed
+  // before this line is not seen, and a test waits for this mark before it types)
+  document.documentElement.dataset.keys = "on";
 })();
