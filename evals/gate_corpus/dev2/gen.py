@@ -164,6 +164,9 @@ class Facts:
             num("ytop_plays", ta[0]["plays"], "plays")
         if len(ta) > 2 and ok(ta[1]["name"]) and ta[1]["ms"] > ta[2]["ms"] and ta[0]["ms"] > ta[1]["ms"]:
             self.v["ytop2"] = ta[1]["name"]
+        if (len(ta) > 3 and "ytop2" in self.v and ok(ta[2]["name"])
+                and ta[1]["ms"] > ta[2]["ms"] > ta[3]["ms"]):
+            self.v["ytop3"] = ta[2]["name"]
         tp = uy.get("top_tracks_by_plays") or []
         if len(tp) > 1 and tp[0]["plays"] > tp[1]["plays"] and ok(tp[0]["name"]) and ok(tp[0]["by"]):
             self.v["ytrackp"], self.v["ytrackp_by"] = tp[0]["name"], tp[0]["by"]
@@ -449,12 +452,14 @@ def main() -> None:
     counters: dict[str, int] = {}
     i = 0
     attempts = 0
+    tries = 0  # retries of story i: a skipped slot moves to the next listener-day first
     while i < len(plan):
         attempts += 1
+        tries += 1
         assert attempts < 20000, "generator stuck"
         label = plan[i]
-        uy, day = slots[(i * 7 + attempts) % len(slots)]
-        style_name = styles[(i * 5 + attempts) % len(styles)]
+        uy, day = slots[(i * 7 + tries) % len(slots)]
+        style_name = styles[(i + tries // 9) % len(styles)]
         style = T.STYLES[style_name]
         srng = random.Random(f"{SEED}-{i}-{attempts}")
         f = Facts(uy, day, srng, every_name)
@@ -485,6 +490,7 @@ def main() -> None:
             "split": "dev2",
         })
         i += 1
+        tries = 0
     with (HERE / "stories.jsonl").open("w", encoding="utf-8") as fh:
         for r in records:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")

@@ -95,6 +95,20 @@ YEAR = [
     "{ygenre} was your top genre of the year.",
     "{busy} was your busiest day of the week.",
     "You heard {yartists} over the year.",
+    "Your top three artists of the year were {ytop}, {ytop2} and {ytop3}.",
+    "Runner-up for the year: {ytop2}, right behind {ytop}.",
+    "Who was your top artist this year? {ytop}.",
+    "In second place for the year, just behind {ytop}, sat {ytop2}.",
+    "No track got more replays this year than {ytrackp}.",
+    "On repeat all year: {ytrackp} by {ytrackp_by}, {ytrackp_plays_n} times.",
+    "{yartp} was the artist you pressed play on most this year, {yartp_plays} in all.",
+    "You spent more time with {ytop} than with any other artist, {ytop_min} in all.",
+    "Your listening peaked on {busy}s.",
+    "The song you came back to most this year? {ytrackp}, by {ytrackp_by}.",
+    "Most-streamed song of {year}: {ytrackp}, {ytrackp_plays} of it.",
+    "Your favourite artist of {year} was {ytop}, with {ytop_plays}.",
+    "Top genre of the year, by a nose or a mile: {ygenre}.",
+    "Across {ydays}, you listened to {ytracks}.",
 ]
 
 # Styles ------------------------------------------------------------------------------------
@@ -464,5 +478,106 @@ style(
         [["{yearline}"], ["{yearline2}"], ["Round numbers, real listening.", "Close enough to feel right, true enough to count."]],
     ],
     fill=["We rounded fairly.", "Give or take a song."],
+    hedge="hedged",
+)
+
+style(
+    "nature_documentary",
+    title=["The listener in its habitat, {date_short}", "Wild {weekday}", "Field notes: {date_short}"],
+    paras=[
+        [["Here, in its natural habitat, we observe you on {date}.", "Dawn breaks over {date}, and the listener stirs."],
+         ["{why}"], ["Remarkably, {detail_l}"], ["{generic}"]],
+        [["Over the seasons, a pattern emerges: {yearline_l}", "Researchers have tracked you all year: {yearline_l}"],
+         ["{yearline2}"], ["Truly, one of nature's great listeners.", "And so the cycle continues."]],
+    ],
+    fill=["A rare sight.", "We watch in silence."],
+)
+style(
+    "press_release",
+    title=["FOR IMMEDIATE RELEASE: {date_short}", "Announcement regarding {date_short}", "Statement on {weekday}"],
+    paras=[
+        [["FOR IMMEDIATE RELEASE. {date}.", "Today we can confirm the following about {date}."],
+         ["{why}"], ["{detail}"], ["{generic}"]],
+        [["About the listener: {yearline_l}", "Background for editors: {yearline_l}"],
+         ["{yearline2}"], ["Media enquiries: you already know everything.", "Ends."]],
+    ],
+    fill=["The listener declined to comment.", "Further figures are available on request."],
+    hedge="exact",
+)
+style(
+    "horoscope",
+    title=["Your stars for {date_short}", "Horoscope: {weekday}", "The planets on {date_short}"],
+    paras=[
+        [["The stars aligned for you on {date}.", "With the moon in your headphones, {date} arrived."],
+         ["{why}"], ["{detail}"]],
+        [["{generic}"], ["Looking at your whole chart for the year, {yearline_l}", "Your rising sign this year: {yearline_l}"],
+         ["Lucky colour: whatever the album cover was.", "The cosmos approves."]],
+    ],
+    fill=["Mercury was not in retrograde, for once.", "Trust the process."],
+    hedge="hedged",
+)
+style(
+    "train_announcement",
+    title=["Now arriving: {date_short}", "Platform 2, {weekday} service", "Calling at {date_short}"],
+    paras=[
+        [["The next service arriving is {date}.", "Ladies and gentlemen, this is {date}."],
+         ["{why}"], ["This service is calling at {detail_l}"], ["{generic}"]],
+        [["Passengers travelling the full year should note that {yearline_l}", "Network update: {yearline_l}"],
+         ["{yearline2}"], ["Please mind the gap between albums.", "Thank you for travelling with your own ears."]],
+    ],
+    fill=["This train is on time.", "Please keep your headphones with you at all times."],
+)
+style(
+    "product_review",
+    title=["Five stars for {date_short}", "Review: {date_short}", "Verified listener, {weekday}"],
+    paras=[
+        [["Rating: five out of five for {date}.", "Verified review of {date}."],
+         ["Pros: {why_l}"], ["{detail}"], ["{generic}"]],
+        [["Long-term review, after a year of use: {yearline_l}", "Update after a full year: {yearline_l}"],
+         ["{yearline2}"], ["Would listen again.", "Highly recommended, by you, to you."]],
+    ],
+    fill=["Arrived on time.", "No cons found."],
+)
+style(
+    "ships_log",
+    title=["Ship's log, {date_iso}", "Captain's entry: {date_short}", "Log of the {weekday} watch"],
+    paras=[
+        [["Ship's log, {date}.", "Captain's entry for {date_iso}."], ["{why}"], ["{detail}"], ["{generic}"]],
+        [["Charting the whole voyage, {yearline_l}", "Navigator's note: {yearline_l}"],
+         ["{yearline2}"], ["Fair winds, steady course.", "All hands accounted for, all songs played."]],
+    ],
+    fill=["Calm seas.", "The compass held."],
+)
+style(
+    "stand_up",
+    title=["So, {date_short}, huh?", "A bit about {date_short}", "{weekday} material"],
+    paras=[
+        [["So I was looking at your {date}, right?", "You ever have a day like {date}?"],
+         ["{why}"], ["{detail}"], ["{generic}"]],
+        [["And then I see the year: {yearline_l}", "And the whole year? {yearline}"],
+         ["{yearline2}"], ["You've been great, goodnight!", "Tip your bartender, wait, no, tip your speakers."]],
+    ],
+    fill=["I'm serious.", "Stay with me here."],
+)
+style(
+    "yearbook",
+    title=["Most likely to press play: {date_short}", "Yearbook page, {year}", "Superlatives for {weekday}"],
+    paras=[
+        [["Yearbook entry, {year}.", "Class of {year}, page one: you."], ["Best day: {date}."], ["{why}"], ["{detail}"]],
+        [["Superlatives: {yearline_l}", "Voted by you, for you: {yearline_l}"],
+         ["{yearline2}"], ["Stay in touch, keep listening.", "Never change."]],
+    ],
+    fill=["Sign my yearbook.", "See you next year."],
+)
+style(
+    "bedtime_story",
+    title=["A bedtime story about {date_short}", "Goodnight, {weekday}", "Sleepy tale of {date_short}"],
+    paras=[
+        [["Once, on {date}, a listener curled up with some songs.", "Close your eyes and remember {date}."],
+         ["{why}"], ["{detail}"]],
+        [["And all year long, {yearline_l}", "Through every season, {yearline_l}"],
+         ["{yearline2}"], ["Sleep tight, and dream in choruses.", "The end. Lights out."]],
+    ],
+    fill=["Softly now.", "The stars were listening too."],
     hedge="hedged",
 )

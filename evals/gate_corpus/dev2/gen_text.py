@@ -17,7 +17,7 @@ DEFECTS = [
 ]  # fmt: skip
 NAME_KEYS = ["dtop", "ytop", "ytop2", "first_by", "topnew", "oldest_by", "dtrack_by",
              "ytrackp_by", "yartp", "ytop_day"]  # fmt: skip
-RANK_KEYS = ["ytop", "ytop2", "ytrackp", "yartp", "ygenre"]
+RANK_KEYS = ["ytop", "ytop2", "ytop3", "ytrackp", "yartp", "ygenre"]
 DATE_KEYS = ["date", "date_short", "date_th", "date_iso"]
 _used_pool: dict[str, set[int]] = {}
 
@@ -132,6 +132,11 @@ def _wrong_rank_value(f, key: str, rng):
         cand = [r for r in rows[2:7] if r["ms"] < rows[1]["ms"]] + [rows[0]]
         r = rng.choice(cand)
         return r["name"], {}, f"runner-up is {rows[1]['name']}, said {r['name']} (rank {r['rank']})"
+    if key == "ytop3":
+        rows = uy["top_artists"]
+        cand = [r for r in rows[4:8] if r["ms"] < rows[3]["ms"]]
+        r = rng.choice(cand)
+        return r["name"], {}, f"third is {rows[2]['name']}, said {r['name']} (rank {r['rank']}) in a top-three list"
     if key == "ytrackp":
         rows = uy["top_tracks_by_plays"]
         cand = [r for r in rows[1:6] if r["plays"] < rows[0]["plays"] and r.get("by")]
