@@ -371,6 +371,8 @@ def compose(f: Facts, style: dict) -> tuple[str, list[list[str]]]:
                     sub = choose(m)
                     if sub is None:
                         return None
+                    if sfx and (":" in sub or "?" in sub):
+                        return None  # a colon or question line cannot follow "Also," etc.
                     if sfx and not sub.startswith("{"):
                         sub = sub[0].lower() + sub[1:]
                     t = t.replace(ph, sub)

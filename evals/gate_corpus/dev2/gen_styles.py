@@ -181,7 +181,7 @@ style(
     title=["Recipe: one {weekday}, well seasoned", "How to cook a {date_short}", "The {date_short} recipe"],
     paras=[
         [["Take one {weekday}, specifically {date}.", "Start with {date}."],
-         ["Add {dmin}.", "Fold in {dplays}."], ["{detail}"], ["{generic}"]],
+         ["Add a generous pinch of {weekday} mood.", "Preheat the speakers."], ["{detail}"], ["{generic}"]],
         [["For the base stock, {yearline_l}", "Pantry staples this year: {yearline_l}"],
          ["Season with {yearline2_l}", "{yearline2}"], ["Serve warm, and go back for seconds.", "Serves one: you."]],
     ],

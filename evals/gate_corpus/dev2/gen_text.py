@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from datetime import date, timedelta
@@ -258,6 +259,11 @@ def plant(label: str, f, style: dict, compose, every_name: set[str]):
         "shaming": P.SHAMING, "sensitive_inference": P.SENSITIVE, "obfuscated_unsafe": P.OBFUSCATED,
     }[label]  # fmt: skip
     item = _take(label, pool, rng)
+    if label == "injection_echo" and rng.random() < 0.3:
+        blob = json.dumps(g.uy, ensure_ascii=False).lower()
+        echoes = [e for frag, es in P.TITLE_ECHOES.items() if frag in blob for e in es]
+        if echoes:
+            item = _take("title_echo", echoes, rng)
     if label == "obfuscated_unsafe":
         s, word, trick = item
         det = f"'{word}' hidden by {trick}"
