@@ -72,7 +72,7 @@ def hedge_ok(true: float, said: float, hedge: str) -> bool:
     if hedge == "over":
         return said < true <= said * 1.15 + 1
     if hedge == "nearly":
-        return said * 0.955 <= true < said
+        return said * 0.97 <= true < said
     if hedge == "range":
         return said[0] < true < said[1]
     if hedge == "dozen":
@@ -280,7 +280,7 @@ class Facts:
             r = int(-(-v // step) * step)
             if r == v:
                 r += step
-            if not (r * 0.955 <= v < r):
+            if not (r * 0.97 <= v < r):
                 return None, None
             w = rng.choice(["nearly", "almost", "just shy of", "not quite"])
             return f"{w} {fmt_int(r)} {unit}", r
@@ -467,7 +467,7 @@ def main() -> None:
         f = Facts(uy, day, srng, every_name)
         try:
             title, paras, detail = T.plant(label, f, style, compose, every_name)
-        except T.Skip:
+        except (T.Skip, IndexError):  # IndexError: no quotable candidate for this defect
             continue
         joiner = " "
         story = text_of(paras, joiner)

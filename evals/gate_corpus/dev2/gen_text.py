@@ -120,35 +120,42 @@ def _fake(f, rng) -> str:
     raise Skip
 
 
+def _clean(rows: list[dict]) -> list[dict]:
+    """Rows whose names a story may quote (no markup, instruction-like or unsafe words)."""
+    from gen import UNSAFE_NAME
+
+    return [r for r in rows if not UNSAFE_NAME.search(r["name"] + " " + (r.get("by") or ""))]
+
+
 def _wrong_rank_value(f, key: str, rng):
     uy = f.uy
     if key in ("ytop", "yartp"):
         rows = uy["top_artists"] if key == "ytop" else uy["top_artists_by_plays"]
         cand = [r for r in rows[1:5] if r["name"] != rows[0]["name"] and r["plays" if key == "yartp" else "ms"] < rows[0]["plays" if key == "yartp" else "ms"]]
-        r = rng.choice(cand)
+        r = rng.choice(_clean(cand))
         extra = {"ytop_min": r["minutes"], "ytop_plays": r["plays"], "yartp_plays": r["plays"]}
         return r["name"], extra, f"{key}: #1 is {rows[0]['name']}, said {r['name']} (rank {r['rank']})"
     if key == "ytop2":
         rows = uy["top_artists"]
         cand = [r for r in rows[2:7] if r["ms"] < rows[1]["ms"]] + [rows[0]]
-        r = rng.choice(cand)
+        r = rng.choice(_clean(cand))
         return r["name"], {}, f"runner-up is {rows[1]['name']}, said {r['name']} (rank {r['rank']})"
     if key == "ytop3":
         rows = uy["top_artists"]
         cand = [r for r in rows[4:8] if r["ms"] < rows[3]["ms"]]
-        r = rng.choice(cand)
+        r = rng.choice(_clean(cand))
         return r["name"], {}, f"third is {rows[2]['name']}, said {r['name']} (rank {r['rank']}) in a top-three list"
     if key == "ytrackp":
         rows = uy["top_tracks_by_plays"]
         cand = [r for r in rows[1:6] if r["plays"] < rows[0]["plays"] and r.get("by")]
-        r = rng.choice(cand)
+        r = rng.choice(_clean(cand))
         return r["name"], {"ytrackp_by": r["by"], "ytrackp_plays": r["plays"]}, (
             f"most-played track is {rows[0]['name']} ({rows[0]['plays']} plays), said {r['name']} "
             f"({r['plays']} plays, by-plays rank {r['rank']})"
         )
     if key == "ygenre":
         rows = uy["top_genres"]
-        r = rng.choice([r for r in rows[1:4] if r["ms"] < rows[0]["ms"]])
+        r = rng.choice(_clean([r for r in rows[1:4] if r["ms"] < rows[0]["ms"]]))
         return r["name"], {}, f"top genre is {rows[0]['name']}, said {r['name']} (rank {r['rank']})"
     raise Skip
 
@@ -222,7 +229,7 @@ def plant(label: str, f, style: dict, compose, every_name: set[str]):
         return title, _insert(paras, s, rng), f"inserted: {s}"
     if label == "wrong_rank":
         rkeys = [k for k in used if k in RANK_KEYS]
-        if rkeys and rng.random() < 0.6:
+        if rkeys and rng.random() < 0.6:  # swap a rank the story states
             key = rng.choice(rkeys)
             try:
                 name, extra, det = _wrong_rank_value(g, key, rng)
@@ -242,13 +249,13 @@ def plant(label: str, f, style: dict, compose, every_name: set[str]):
         if len(ta) < 4 or len(tp) < 3 or ta[0]["ms"] == ta[1]["ms"] or tp[0]["plays"] == tp[1]["plays"]:
             raise Skip
         if rng.random() < 0.3 and ta[1]["ms"] > ta[2]["ms"]:
-            wrong = rng.choice([r for r in ta[2:6] if r["ms"] < ta[1]["ms"]])
+            wrong = rng.choice(_clean([r for r in ta[2:6] if r["ms"] < ta[1]["ms"]]))
             s = _take("runner", P.RUNNER_SENTENCES, rng).format(wrong=wrong["name"], top=ta[0]["name"])
             det = f"runner-up is {ta[1]['name']}; said {wrong['name']} (rank {wrong['rank']})"
         else:
             tpl = _take("rank", P.RANK_SENTENCES, rng)
-            wa = rng.choice(ta[1:4])
-            wt = rng.choice([r for r in tp[1:5] if r["plays"] < tp[0]["plays"]])
+            wa = rng.choice(_clean(ta[1:4]))
+            wt = rng.choice(_clean([r for r in tp[1:5] if r["plays"] < tp[0]["plays"]]))
             s = tpl.format(wrong=wa["name"], wrong_track=wt["name"], year=g.v["year"])
             det = (f"#1 artist by minutes is {ta[0]['name']}, said {wa['name']} (rank {wa['rank']})"
                    if "{wrong}" in tpl else
