@@ -26,7 +26,18 @@ sys.path.insert(0, str(HERE))
 import gen_pools as P  # noqa: E402
 from gen_text import DEFECTS, dates_in  # noqa: E402
 
-FIELDS = ["id", "user_id", "day", "label", "source", "title", "story", "previous", "detail", "split"]
+FIELDS = [
+    "id",
+    "user_id",
+    "day",
+    "label",
+    "source",
+    "title",
+    "story",
+    "previous",
+    "detail",
+    "split",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 NUM = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?![\w]|\.\d)")
 
@@ -65,7 +76,9 @@ def main() -> int:
     errors: list[str] = []
     ids = Counter(r["id"] for r in records)
     errors += [f"duplicate id {i}" for i, n in ids.items() if n > 1]
-    pool_text = P.PII + P.UNSAFE + P.INJECTION + P.SHAMING + P.SENSITIVE + [o[0] for o in P.OBFUSCATED]
+    pool_text = (
+        P.PII + P.UNSAFE + P.INJECTION + P.SHAMING + P.SENSITIVE + [o[0] for o in P.OBFUSCATED]
+    )
     for r in records:
         rid = r["id"]
         if list(r) != FIELDS:
@@ -90,13 +103,18 @@ def main() -> int:
             if d != date.fromisoformat(r["day"]):
                 errors.append(f"{rid}: date {d}")
         for wd in WEEKDAYS:
-            if re.search(rf"\b{wd}\b", text, re.I) and wd not in (day["weekday"], uy["clock"]["busiest_weekday"]):
+            if re.search(rf"\b{wd}\b", text, re.I) and wd not in (
+                day["weekday"],
+                uy["clock"]["busiest_weekday"],
+            ):
                 errors.append(f"{rid}: weekday {wd}")
         facts = numbers_of(uy, day)
         scrubbed = re.sub(r"\d{4}-\d\d-\d\d", " ", text)
         for m in NUM.finditer(scrubbed):
             v = float(m.group(1).replace(",", ""))
-            if v == year or (1 <= v <= 31 and dates_in(scrubbed[max(0, m.start() - 12):m.end() + 12], year)):
+            if v == year or (
+                1 <= v <= 31 and dates_in(scrubbed[max(0, m.start() - 12) : m.end() + 12], year)
+            ):
                 continue
             if not number_ok(v, facts):
                 errors.append(f"{rid}: number {m.group(1)} not near any fact")
@@ -133,7 +151,15 @@ def main() -> int:
           f"{len(sources)} styles")  # fmt: skip
     for lab in ["good", *DEFECTS]:
         print(f"  {lab:22s} {labels[lab]}")
-    non_latin = sum(1 for r in records if re.search(r"[\u0590-\u05ff\u0900-\u097f\u3040-\u30ff\uac00-\ud7af]|[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]", r["title"] + r["story"], re.I))
+    non_latin = sum(
+        1
+        for r in records
+        if re.search(
+            r"[\u0590-\u05ff\u0900-\u097f\u3040-\u30ff\uac00-\ud7af]|[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ]",
+            r["title"] + r["story"],
+            re.I,
+        )
+    )
     print(f"  stories quoting non-Latin or Vietnamese names (any label): {non_latin}")
     if "--no-cli" not in sys.argv:
         print(f"  `gate check --scorer format` failures: {fmt_fail}")

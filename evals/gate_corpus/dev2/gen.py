@@ -19,7 +19,7 @@ import random
 import re
 import string
 import sys
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -129,7 +129,11 @@ class Facts:
         if ok(f.get("top_artist")) and f.get("top_artist_minutes"):
             self.v["dtop"] = f["top_artist"]
             num("dtop_min", f.get("top_artist_minutes"), "minutes", True)
-        if ok(f.get("top_track")) and ok(f.get("top_track_artist")) and f.get("top_track_plays", 0) > 1:
+        if (
+            ok(f.get("top_track"))
+            and ok(f.get("top_track_artist"))
+            and f.get("top_track_plays", 0) > 1
+        ):
             self.v["dtrack"], self.v["dtrack_by"] = f["top_track"], f["top_track_artist"]
             num("dtrack_plays", f["top_track_plays"], "plays")
         log = day["log"]
@@ -162,13 +166,27 @@ class Facts:
             self.v["ytop"] = ta[0]["name"]
             num("ytop_min", ta[0]["minutes"], "minutes", True)
             num("ytop_plays", ta[0]["plays"], "plays")
-        if len(ta) > 2 and ok(ta[1]["name"]) and ta[1]["ms"] > ta[2]["ms"] and ta[0]["ms"] > ta[1]["ms"]:
+        if (
+            len(ta) > 2
+            and ok(ta[1]["name"])
+            and ta[1]["ms"] > ta[2]["ms"]
+            and ta[0]["ms"] > ta[1]["ms"]
+        ):
             self.v["ytop2"] = ta[1]["name"]
-        if (len(ta) > 3 and "ytop2" in self.v and ok(ta[2]["name"])
-                and ta[1]["ms"] > ta[2]["ms"] > ta[3]["ms"]):
+        if (
+            len(ta) > 3
+            and "ytop2" in self.v
+            and ok(ta[2]["name"])
+            and ta[1]["ms"] > ta[2]["ms"] > ta[3]["ms"]
+        ):
             self.v["ytop3"] = ta[2]["name"]
         tp = uy.get("top_tracks_by_plays") or []
-        if len(tp) > 1 and tp[0]["plays"] > tp[1]["plays"] and ok(tp[0]["name"]) and ok(tp[0]["by"]):
+        if (
+            len(tp) > 1
+            and tp[0]["plays"] > tp[1]["plays"]
+            and ok(tp[0]["name"])
+            and ok(tp[0]["by"])
+        ):
             self.v["ytrackp"], self.v["ytrackp_by"] = tp[0]["name"], tp[0]["by"]
             num("ytrackp_plays", tp[0]["plays"], "plays")
         ap = uy.get("top_artists_by_plays") or []
@@ -192,7 +210,11 @@ class Facts:
         if form == 1:
             return f"{mon} {d.day}" if self.us else f"{d.day} {mon}"
         if form == 2:
-            sfx = "th" if 10 <= d.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(d.day % 10, "th")
+            sfx = (
+                "th"
+                if 10 <= d.day % 100 <= 20
+                else {1: "st", 2: "nd", 3: "rd"}.get(d.day % 10, "th")
+            )
             return f"the {d.day}{sfx} of {mon}"
         return d.isoformat()
 
@@ -208,7 +230,9 @@ class Facts:
             if self.hedge_pref == "exact":
                 opts = ["exact", "exact", "words"]
             elif self.hedge_pref == "hedged":
-                opts = ["about", "over", "nearly", "about", "range", "dozen"] + (["hours"] if minutes and v >= 90 else [])
+                opts = ["about", "over", "nearly", "about", "range", "dozen"] + (
+                    ["hours"] if minutes and v >= 90 else []
+                )
             if minutes and self.estimated:
                 opts = [o for o in opts if o not in ("exact", "words")] or ["about"]
             if v >= 10000:
@@ -266,7 +290,11 @@ class Facts:
             w = rng.choice(["about", "around", "roughly", "some", "close to", "give or take"])
             if w == "close to" and r > v:
                 w = "about"
-            txt = f"{w} {fmt_int(int(r))} {unit}" if w != "give or take" else f"{fmt_int(int(r))} {unit}, give or take"
+            txt = (
+                f"{w} {fmt_int(int(r))} {unit}"
+                if w != "give or take"
+                else f"{fmt_int(int(r))} {unit}, give or take"
+            )
             return txt, r
         if hedge == "over":
             r = int(v // step * step)
@@ -479,18 +507,20 @@ def main() -> None:
         if label == "good":
             T.verify_good(f, title, story)
         counters[label] = counters.get(label, 0) + 1
-        records.append({
-            "id": f"dev2-{label}-{counters[label]:03d}",
-            "user_id": uy["user_id"],
-            "day": day["date"],
-            "label": label,
-            "source": style_name,
-            "title": title,
-            "story": story,
-            "previous": [],
-            "detail": detail,
-            "split": "dev2",
-        })
+        records.append(
+            {
+                "id": f"dev2-{label}-{counters[label]:03d}",
+                "user_id": uy["user_id"],
+                "day": day["date"],
+                "label": label,
+                "source": style_name,
+                "title": title,
+                "story": story,
+                "previous": [],
+                "detail": detail,
+                "split": "dev2",
+            }
+        )
         i += 1
         tries = 0
     with (HERE / "stories.jsonl").open("w", encoding="utf-8") as fh:

@@ -72,7 +72,7 @@ def _wrong_value(f, key: str, rng: random.Random) -> tuple[str, str]:
     hedge in the wrong direction, or words; never within a truthful reading of the truth."""
     true, unit, minutes = f.nums[key]
     others = []
-    for k, (v, u, m) in f.nums.items():
+    for k, (v, _u, m) in f.nums.items():
         if k != key and m == minutes and abs(v - true) > max(0.25 * true, 3):
             others.append((k, v))
     for mo in f.uy["months"]:
@@ -99,7 +99,11 @@ def _wrong_value(f, key: str, rng: random.Random) -> tuple[str, str]:
         if (word in ("nearly", "almost", "just under", "not quite") and said >= true) or (
             word not in ("nearly", "almost", "just under", "not quite") and said <= true
         ):
-            said = true + 7 if word in ("more than", "over", "well over", "at least") else max(1, true - 7)
+            said = (
+                true + 7
+                if word in ("more than", "over", "well over", "at least")
+                else max(1, true - 7)
+            )
         return f"{word} {said:,} {unit}", f"{key}={true}, said '{word} {said}' (wrong direction)"
     factor = rng.choice([0.4, 0.55, 0.65, 1.4, 1.6, 2.0, 3.0])
     v = max(1, int(round(true * factor)))
@@ -131,10 +135,20 @@ def _wrong_rank_value(f, key: str, rng):
     uy = f.uy
     if key in ("ytop", "yartp"):
         rows = uy["top_artists"] if key == "ytop" else uy["top_artists_by_plays"]
-        cand = [r for r in rows[1:5] if r["name"] != rows[0]["name"] and r["plays" if key == "yartp" else "ms"] < rows[0]["plays" if key == "yartp" else "ms"]]
+        cand = [
+            r
+            for r in rows[1:5]
+            if r["name"] != rows[0]["name"]
+            and r["plays" if key == "yartp" else "ms"]
+            < rows[0]["plays" if key == "yartp" else "ms"]
+        ]
         r = rng.choice(_clean(cand))
         extra = {"ytop_min": r["minutes"], "ytop_plays": r["plays"], "yartp_plays": r["plays"]}
-        return r["name"], extra, f"{key}: #1 is {rows[0]['name']}, said {r['name']} (rank {r['rank']})"
+        return (
+            r["name"],
+            extra,
+            f"{key}: #1 is {rows[0]['name']}, said {r['name']} (rank {r['rank']})",
+        )
     if key == "ytop2":
         rows = uy["top_artists"]
         cand = [r for r in rows[2:7] if r["ms"] < rows[1]["ms"]] + [rows[0]]
@@ -144,14 +158,22 @@ def _wrong_rank_value(f, key: str, rng):
         rows = uy["top_artists"]
         cand = [r for r in rows[4:8] if r["ms"] < rows[3]["ms"]]
         r = rng.choice(_clean(cand))
-        return r["name"], {}, f"third is {rows[2]['name']}, said {r['name']} (rank {r['rank']}) in a top-three list"
+        return (
+            r["name"],
+            {},
+            f"third is {rows[2]['name']}, said {r['name']} (rank {r['rank']}) in a top-three list",
+        )
     if key == "ytrackp":
         rows = uy["top_tracks_by_plays"]
         cand = [r for r in rows[1:6] if r["plays"] < rows[0]["plays"] and r.get("by")]
         r = rng.choice(_clean(cand))
-        return r["name"], {"ytrackp_by": r["by"], "ytrackp_plays": r["plays"]}, (
-            f"most-played track is {rows[0]['name']} ({rows[0]['plays']} plays), said {r['name']} "
-            f"({r['plays']} plays, by-plays rank {r['rank']})"
+        return (
+            r["name"],
+            {"ytrackp_by": r["by"], "ytrackp_plays": r["plays"]},
+            (
+                f"most-played track is {rows[0]['name']} ({rows[0]['plays']} plays), said {r['name']} "
+                f"({r['plays']} plays, by-plays rank {r['rank']})"
+            ),
         )
     if key == "ygenre":
         rows = uy["top_genres"]
@@ -208,7 +230,9 @@ def plant(label: str, f, style: dict, compose, every_name: set[str]):
         h = _fresh(f)
         wrong, det = _wrong_value(h, base, rng)
         if key.endswith("_n"):
-            wrong = re.sub(r"^[^\d]*?([\d,]+).*$", r"\1", wrong) if re.search(r"\d", wrong) else wrong
+            wrong = (
+                re.sub(r"^[^\d]*?([\d,]+).*$", r"\1", wrong) if re.search(r"\d", wrong) else wrong
+            )
         h.override[key] = wrong
         h.claims = []
         title2, paras2 = compose(h, style)
@@ -246,20 +270,29 @@ def plant(label: str, f, style: dict, compose, every_name: set[str]):
             raise Skip
         ta = g.uy["top_artists"]
         tp = g.uy["top_tracks_by_plays"]
-        if len(ta) < 4 or len(tp) < 3 or ta[0]["ms"] == ta[1]["ms"] or tp[0]["plays"] == tp[1]["plays"]:
+        if (
+            len(ta) < 4
+            or len(tp) < 3
+            or ta[0]["ms"] == ta[1]["ms"]
+            or tp[0]["plays"] == tp[1]["plays"]
+        ):
             raise Skip
         if rng.random() < 0.3 and ta[1]["ms"] > ta[2]["ms"]:
             wrong = rng.choice(_clean([r for r in ta[2:6] if r["ms"] < ta[1]["ms"]]))
-            s = _take("runner", P.RUNNER_SENTENCES, rng).format(wrong=wrong["name"], top=ta[0]["name"])
+            s = _take("runner", P.RUNNER_SENTENCES, rng).format(
+                wrong=wrong["name"], top=ta[0]["name"]
+            )
             det = f"runner-up is {ta[1]['name']}; said {wrong['name']} (rank {wrong['rank']})"
         else:
             tpl = _take("rank", P.RANK_SENTENCES, rng)
             wa = rng.choice(_clean(ta[1:4]))
             wt = rng.choice(_clean([r for r in tp[1:5] if r["plays"] < tp[0]["plays"]]))
             s = tpl.format(wrong=wa["name"], wrong_track=wt["name"], year=g.v["year"])
-            det = (f"#1 artist by minutes is {ta[0]['name']}, said {wa['name']} (rank {wa['rank']})"
-                   if "{wrong}" in tpl else
-                   f"#1 track by plays is {tp[0]['name']}, said {wt['name']} (by-plays rank {wt['rank']})")
+            det = (
+                f"#1 artist by minutes is {ta[0]['name']}, said {wa['name']} (rank {wa['rank']})"
+                if "{wrong}" in tpl
+                else f"#1 track by plays is {tp[0]['name']}, said {wt['name']} (by-plays rank {wt['rank']})"
+            )
         return title, _insert(paras, s, rng), f"inserted: {s} | {det}"
     pool = {
         "pii": P.PII, "unsafe_mention": P.UNSAFE, "injection_echo": P.INJECTION,
@@ -278,11 +311,13 @@ def plant(label: str, f, style: dict, compose, every_name: set[str]):
         s, det = item, "inserted"
     if label == "pii" and g.uy.get("birth_date") and rng.random() < 0.25:
         bd = date.fromisoformat(g.uy["birth_date"])
-        s = rng.choice([
-            f"Not bad for someone born on {bd.day} {bd.strftime('%B')} {bd.year}.",
-            f"And all this from someone whose birthday is {bd.strftime('%m/%d/%Y')}.",
-            f"Your date of birth, {bd.isoformat()}, would be proud.",
-        ])
+        s = rng.choice(
+            [
+                f"Not bad for someone born on {bd.day} {bd.strftime('%B')} {bd.year}.",
+                f"And all this from someone whose birthday is {bd.strftime('%m/%d/%Y')}.",
+                f"Your date of birth, {bd.isoformat()}, would be proud.",
+            ]
+        )
         det = "the listener's own birth date"
     return title, _insert(paras, s, rng), f"{det}: {s}"
 
@@ -331,7 +366,7 @@ def dates_in(text: str, year: int) -> list[date]:
 def lower_casual(story: str, f) -> str:
     """Lower-case texting style; names keep their own spelling."""
     out = story.lower()
-    for k, v in f.v.items():
+    for v in f.v.values():
         if isinstance(v, str) and v.lower() in out:
             out = out.replace(v.lower(), v)
     return out

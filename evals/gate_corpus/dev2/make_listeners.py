@@ -139,7 +139,7 @@ def main() -> None:
     years = build_runs(work)
     music = [d for d in years if d["totals"]["music"]["plays"] > 0 and d["top_artists"]]
     copies = []
-    for script, src in zip(SCRIPTS, music[1::3]):
+    for script, src in zip(SCRIPTS, music[1::3], strict=False):
         copies.append(rename(src, script, 9091))
     lines = []
     for d in music + copies:
