@@ -136,7 +136,24 @@ class Facts:
         ):
             self.v["dtrack"], self.v["dtrack_by"] = f["top_track"], f["top_track_artist"]
             num("dtrack_plays", f["top_track_plays"], "plays")
+        for key, fk in (("first_part", "first_play"), ("last_part", "last_play")):
+            if isinstance(f.get(fk), str) and ":" in f[fk]:
+                h = int(f[fk].split(":")[0])
+                part = (
+                    "in the small hours" if h < 5 else "in the morning" if h < 12
+                    else "in the afternoon" if h < 17 else "in the evening" if h < 22
+                    else "late at night"
+                )  # fmt: skip
+                self.v[key] = part
         log = day["log"]
+        if "dtop" in self.v and day["log_total"] <= len(log):  # whole day logged: check uniqueness
+            per: dict[str, int] = {}
+            for e in log:
+                if e["kind"] == "track" and e.get("by"):
+                    per[e["by"]] = per.get(e["by"], 0) + int(e.get("ms") or 0)
+            ranked = sorted(per.values(), reverse=True)
+            if per.get(self.v["dtop"]) == ranked[0] and (len(ranked) < 2 or ranked[0] > ranked[1]):
+                self.v["dtop_u"] = self.v["dtop"]
         if log and log[0]["kind"] == "track" and ok(log[0]["title"]) and ok(log[0].get("by")):
             self.v["first"], self.v["first_by"] = log[0]["title"], log[0]["by"]
         if cat == "biggest_discovery_day":
@@ -252,6 +269,9 @@ class Facts:
     def _say(self, v: float, hedge: str, unit: str):
         rng = self.rng
         if hedge == "exact":
+            if int(v) == 1:  # "1 minute", "1 plays" -> "1 play"
+                first, _, rest = unit.partition(" ")
+                unit = (first[:-1] if first.endswith("s") else first) + (" " + rest if rest else "")
             return f"{fmt_int(int(v))} {unit}", v
         if hedge == "words":
             return f"{words(int(v), self.british)} {unit}", v

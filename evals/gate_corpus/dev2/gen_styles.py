@@ -8,15 +8,19 @@ from __future__ import annotations
 DAY_WHY = {
     "biggest_music_day": [
         "No other day this year held more music than this one.",
+        "If your year had a peak, this was it: your biggest day of music.",
+        "Of every day you listened, this one held the most music.",
         "It was the most music you put on in a single day all year.",
         "Measured in music, nothing else in the calendar came close.",
     ],
     "biggest_podcast_day": [
         "It was your biggest day for podcasts all year.",
+        "The talkiest day of your year, counted in podcast minutes.",
         "No day of the year had more talk in your ears.",
     ],
     "biggest_discovery_day": [
         "It was the day you met the most new artists.",
+        "More first-time artists turned up that day than on any other.",
         "No other day brought you as many first meetings.",
     ],
     "biggest_top_artist_day": [
@@ -44,7 +48,7 @@ CAT_DETAIL = {
     ],
     "biggest_podcast_day": [
         "{show} kept you company on a day of {dmin}.",
-        "You gave the day {dmin}, with {show} doing most of the talking.",
+        "You gave the day {dmin}, and {show} was the show you spent it with most.",
     ],
     "biggest_discovery_day": [
         "You found {newart} that day, with {topnew} leading the newcomers.",
@@ -81,7 +85,15 @@ def detail(cat: str) -> list[str]:
 
 GENERIC_DAY = [
     "You played {dplays} that day.",
-    "{dtop} got {dtop_min} of your attention that day, more than any other artist on the day.",
+    "The first song came on {first_part}, and the last one {last_part}.",
+    "You started {first_part} and were still going {last_part}.",
+    "Things got going {first_part}: {first} by {first_by} was up first.",
+    "By the time you stopped, {last_part}, {dartists} had had a turn.",
+    "{first} by {first_by} opened proceedings {first_part}.",
+    "Your day's headliner was {dtop}, with {dtop_min} of airtime.",
+    "{dtop_u} led the day: {dtop_min}, more than anyone else got from you that day.",
+    "You pressed play on {dtrack} by {dtrack_by} {dtrack_plays_n} times that day.",
+    "{dtop_u} got {dtop_min} of your attention that day, more than any other artist on the day.",
     "The day opened with {first} by {first_by}.",
     "You heard {dartists} before the day was out.",
 ]

@@ -16,9 +16,9 @@ DEFECTS = [
     "hallucinated_artist", "wrong_count", "wrong_rank", "wrong_date", "pii",
     "obfuscated_unsafe", "unsafe_mention", "injection_echo", "shaming", "sensitive_inference",
 ]  # fmt: skip
-NAME_KEYS = ["dtop", "ytop", "ytop2", "first_by", "topnew", "oldest_by", "dtrack_by",
+NAME_KEYS = ["dtop", "dtop_u", "ytop", "ytop2", "first_by", "topnew", "oldest_by", "dtrack_by",
              "ytrackp_by", "yartp", "ytop_day"]  # fmt: skip
-RANK_KEYS = ["ytop", "ytop2", "ytop3", "ytrackp", "yartp", "ygenre"]
+RANK_KEYS = ["ytop", "ytop2", "ytop3", "ytrackp", "yartp", "ygenre", "dtop_u"]
 DATE_KEYS = ["date", "date_short", "date_th", "date_iso"]
 _used_pool: dict[str, set[int]] = {}
 
@@ -154,6 +154,22 @@ def _wrong_rank_value(f, key: str, rng):
         cand = [r for r in rows[2:7] if r["ms"] < rows[1]["ms"]] + [rows[0]]
         r = rng.choice(_clean(cand))
         return r["name"], {}, f"runner-up is {rows[1]['name']}, said {r['name']} (rank {r['rank']})"
+    if key == "dtop_u":
+        per: dict[str, int] = {}
+        for e in f.day["log"]:
+            if e["kind"] == "track" and e.get("by"):
+                per[e["by"]] = per.get(e["by"], 0) + int(e.get("ms") or 0)
+        top = per[f.v["dtop_u"]]
+        cand = _clean([{"name": a, "ms": ms} for a, ms in per.items() if ms < top * 0.8])
+        r = rng.choice(cand)
+        return (
+            r["name"],
+            {"dtop_min": max(1, int((r["ms"] + 30000) // 60000))},
+            (
+                f"the day's top artist is {f.v['dtop_u']} ({top // 60000} min in the log), "
+                f"said {r['name']} ({r['ms'] // 60000} min)"
+            ),
+        )
     if key == "ytop3":
         rows = uy["top_artists"]
         cand = [r for r in rows[4:8] if r["ms"] < rows[3]["ms"]]
