@@ -927,7 +927,7 @@ style(
         [
             ["The next service arriving is {date}.", "Ladies and gentlemen, this is {date}."],
             ["{why}"],
-            ["This service is calling at {detail_l}"],
+            ["Calling points on this service, in order of appearance: {detail_l}"],
             ["{generic}"],
         ],
         [
