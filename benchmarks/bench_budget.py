@@ -176,29 +176,31 @@ def part_throughput(workers: list[int], seconds: float, repeat: int) -> None:
           f"each, best of {repeat}")  # fmt: skip
     print(f"1a. paced: each call takes {PACED_S * 1000:g} ms, so a worker offers "
           f"{offered:,.0f} bookings/s (a cluster's workers: the load grows with their number)")  # fmt: skip
-    print("   workers    offered   leases/s (of offered)   reference/s   ratio   "
-          "book actor: CPU per booking (lease, ref), busy share (lease)")  # fmt: skip
+    print("   workers    offered   leases/s (of offered)   reference/s   ratio   book actor: CPU "
+          "per booking (lease, ref), busy share, exchanges/s, CPU per exchange (lease)")  # fmt: skip
     for n in workers:
         lease = best(repeat, "lease", n, seconds, latency=PACED_S)
         ref = best(repeat, "reference", n, seconds, latency=PACED_S)
+        exchanges = lease["ledger"][1]
         print(
             f"   {n:>7}  {n * offered:>9,.0f}  {lease['per_s']:>9,.0f} ({lease['per_s'] / (n * offered):>4.0%})"
             f"  {ref['per_s']:>15,.0f}  {lease['per_s'] / max(1.0, ref['per_s']):>6.0f}x   "
             f"{1e6 * lease['book_cpu'] / max(1, lease['count']):.2f} us, "
             f"{1e6 * ref['book_cpu'] / max(1, ref['count']):,.0f} us, "
-            f"{lease['book_cpu'] / seconds:.1%}"
+            f"{lease['book_cpu'] / seconds:.1%}, {exchanges / seconds:,.0f}/s, "
+            f"{1e3 * lease['book_cpu'] / max(1, exchanges):.2f} ms"
         )
     print("1b. saturated: calls take no time (each worker books as fast as its core lets it; "
           "on this machine's 2 cores, past 2 workers they share the cores)")  # fmt: skip
     print("   workers   leases/s   workers' cores busy   bookings per worker CPU-s   "
-          "book actor: CPU per booking, busy share")  # fmt: skip
+          "book actor: CPU per booking, busy share, exchanges/s")  # fmt: skip
     for n in workers:
         lease = best(repeat, "lease", n, seconds)
         print(
             f"   {n:>7}  {lease['per_s']:>9,.0f}  {lease['worker_cpu'] / seconds:>19.2f}"
             f"  {lease['count'] / max(1e-9, lease['worker_cpu']):>26,.0f}   "
             f"{1e6 * lease['book_cpu'] / max(1, lease['count']):.2f} us, "
-            f"{lease['book_cpu'] / seconds:.1%}"
+            f"{lease['book_cpu'] / seconds:.1%}, {lease['ledger'][1] / seconds:,.0f}/s"
         )
 
 
