@@ -17,7 +17,8 @@ makes around every request. No LLM and no HTTP: this measures the budget alone.
    granted per 10-second window against the limit, and the busiest 1-second window against
    the limit's one-second allowance (rate x 1 s + one second's burst).
 3. Scripted latency: calls that take 100 ms, booked across 8 workers under a budget set to the
-   target rate (80,000 calls/s = 8,000 in flight), then lower targets until one holds (>= 95%);
+   target rate, the workers offering a quarter more (80,000 calls/s: 10,000 in flight), then
+   lower targets until one holds (>= 95% of the target booked);
    and the CPU cost of one booking: the worker side in a tight loop (no Ray), and per booking
    on the book's actor.
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import math
 import os
 import time
 from typing import Any
@@ -246,16 +248,22 @@ def part_limit(rpm: int, seconds: float, n: int) -> None:
     )
 
 
+#: part 3's workers keep this many times the target's calls in flight
+OVERSUBSCRIBE = 1.25
+
+
 def part_simulation(targets: list[int], seconds: float, n: int, latency: float) -> None:
     print(f"\n3. scripted latency ({latency * 1000:.0f} ms per call, no LLM), {n} workers, "
           f"budget set to the target, {seconds:g} s each")  # fmt: skip
-    held, best = 0, 0.0
+    held, top = 0, 0.0
     for target in targets:
-        inflight = max(1, round(target * latency / n))
+        # the workers offer a quarter more than the target, so the budget is what paces them
+        # (with exactly the target in flight, any delay in the loop would read as a shortfall)
+        inflight = max(1, math.ceil(OVERSUBSCRIBE * target * latency / n))
         res = run_workers("lease", n, seconds, rpm=target * 60, inflight=inflight,
                           latency=latency)  # fmt: skip
         got = res["per_s"]
-        best = max(best, got)
+        top = max(top, got)
         ok = got >= 0.95 * target
         print(f"   target {target:>7,}/s ({inflight * n:,} in flight): {got:>9,.0f}/s "
               f"({100 * got / target:.0f}%)  worker CPU {1e6 * res['worker_cpu'] / res['count']:.1f}"
@@ -264,7 +272,7 @@ def part_simulation(targets: list[int], seconds: float, n: int, latency: float) 
         if ok:
             held = target
             break
-    print(f"   largest rate booked: {best:,.0f} calls/s; largest target held (>= 95%): "
+    print(f"   largest rate booked: {top:,.0f} calls/s; largest target held (>= 95%): "
           + (f"{held:,}/s" if held else "none"))  # fmt: skip
 
 
