@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -24,6 +25,8 @@ from wrapped.monitor.drift import drift, invariants, labels
 from wrapped.monitor.load import RunData, load_run, pool
 from wrapped.monitor.report import Finding, Report
 from wrapped.monitor.skew import skew
+from wrapped.store import RunStore
+from wrapped.store.columns import ensure_columns
 
 MAX_ROOTS = 8
 """Root causes looked for before the remaining alerts are all reported as they are."""
@@ -37,6 +40,10 @@ def monitor_paths(run: Path, baselines: list[Path], cfg: MonitorConfig) -> Repor
     """Load the runs (through the store) and compare them. Reading is most of the cost of a
     big run, so big runs are read side by side, one process each (spawned: no forked locks)."""
     paths = [Path(run), *map(Path, baselines)]
+    for p in paths:
+        if (p / "manifest.json").exists() and (built := ensure_columns(RunStore.open(p))):
+            print(f"monitor: {p}: wrote the columns of {len(built)} shard(s) sealed before "
+                  "this release (columns/, built once from their JSONL)", file=sys.stderr)  # fmt: skip
     size = sum(f.stat().st_size for p in paths if p.is_dir() for f in p.rglob("*.jsonl"))
     if size > PARALLEL_BYTES and len(paths) > 1:
         ctx = multiprocessing.get_context("spawn")
