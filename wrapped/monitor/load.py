@@ -220,13 +220,6 @@ def skeletons(stories: pa.Array) -> pa.Array:
     return pc.utf8_slice_codeunits(pc.utf8_lower(blanked), 0, 120)
 
 
-def _words(text: pa.Array) -> np.ndarray:
-    """Each story's number of words (as `len(story.split())`)."""
-    trimmed = pc.utf8_trim_whitespace(text)
-    n = pc.list_value_length(pc.utf8_split_whitespace(trimmed)).to_numpy(zero_copy_only=False)
-    return np.where(pc.utf8_length(trimmed).to_numpy(zero_copy_only=False) == 0, 0, n).astype(float)
-
-
 def _stories(
     s: pa.Table | None,
     failed: list[tuple[str, str]],
@@ -253,7 +246,7 @@ def _stories(
             "fallback": fell | (decision == "fallback"),
             "needs_review": decision == "needs_review",
             "failed": False,
-            "words": _words(text),
+            "words": s["words"].to_numpy(),
             "skeleton": pd.Categorical.from_codes(
                 skeleton.indices.to_numpy(zero_copy_only=False),
                 skeleton.dictionary.to_pandas(),

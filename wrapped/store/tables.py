@@ -34,7 +34,7 @@ _DAY_TYPES = {"user_id": pa.string(), "date": pa.string(), "category": pa.string
 USAGE_KEYS = ("prompt_tokens", "completion_tokens", "cost_usd", "latency_s")
 _STORY_TYPES = {"user_id": pa.string(), "day": pa.string(), "decision": pa.string(),
                 "fallback": pa.bool_(), "prompt_version": pa.string(), "model": pa.string(),
-                "story": pa.string(), "attempts": F64, **dict.fromkeys(USAGE_KEYS, F64),
+                "story": pa.string(), "words": F64, "attempts": F64, **dict.fromkeys(USAGE_KEYS, F64),
                 "held": pa.bool_()}  # fmt: skip
 
 
@@ -108,7 +108,8 @@ def years_tables(rows: Rows) -> tuple[pa.Table, pa.Table]:
 
 def stories_table(rows: Rows, held: bool) -> pa.Table:
     """Story records as columns: user_id, day, decision, fallback, prompt_version, model,
-    story, attempts, the usage figures (null where a story has none), held (for a human)."""
+    story, words (its length: `len(story.split())`, counted here once, not by every reader of
+    a million stories), attempts, the usage figures (null where a story has none), held (for a human)."""
     c: dict[str, list[Any]] = {k: [] for k in _STORY_TYPES}
 
     def take(s: Row) -> None:
@@ -119,6 +120,7 @@ def stories_table(rows: Rows, held: bool) -> pa.Table:
         c["prompt_version"].append(s["prompt_version"])
         c["model"].append(s["model"])
         c["story"].append(s["story"])
+        c["words"].append(float(len(s["story"].split())))
         c["attempts"].append(float(s["attempts"]))
         u = s.get("usage") or {}
         for k in USAGE_KEYS:
