@@ -91,7 +91,7 @@ def _from_store(store: RunStore) -> RunData:
     )
     if len(extra):
         extra = extra[~extra["user_id"].isin(listeners["user_id"])]
-        listeners = pd.concat([listeners, extra], ignore_index=True)
+        listeners = _categorical(pd.concat([listeners, extra], ignore_index=True))
     failed = [(f.user_id, str(f.day)) for f in store.failed() if f.kind == "story" and f.day]
     report = store.ingest_report() or store.manifest().ingest_report or {}
     return RunData(
@@ -150,6 +150,7 @@ def _tables(cols: YearColumns) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
         top_genre_known=False if top_genre is None else pc.is_valid(top_genre).to_numpy(),
     )
     listeners["all"] = "all"
+    listeners = _categorical(listeners)
     d = cols.days
     n = d.num_rows
     times = d["log_time"].combine_chunks()
@@ -182,6 +183,12 @@ def _tables(cols: YearColumns) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
     return listeners, _with_cohorts(days, listeners), cols.fact_fields
 
 
+def _categorical(listeners: pd.DataFrame) -> pd.DataFrame:
+    """The cohort keys as categories: a million listeners hold a few dozen values."""
+    keys = [c for c in listeners.columns if c in COHORT_KEYS or c in ("all", "locale")]
+    return listeners.astype({k: "category" for k in keys})
+
+
 def _pd(col: pa.ChunkedArray | pa.Array) -> pd.Series:
     """An Arrow column as a pandas one (strings as Python strings, which pandas needs)."""
     return col.to_pandas()
@@ -198,14 +205,20 @@ def _text(col: pa.ChunkedArray) -> pd.Series:
 
 
 def _with_cohorts(t: pd.DataFrame, listeners: pd.DataFrame) -> pd.DataFrame:
-    """`t` (rows keyed by user_id) with its listeners' cohort columns."""
+    """`t` (rows keyed by user_id) with its listeners' cohort columns, as categories (a
+    million stories repeat a few dozen values): each row's listener is found once, by hash,
+    and each key's codes are taken from there (no join of a million strings per key)."""
     keys = [c for c in listeners.columns if c in COHORT_KEYS or c in ("all", "locale")]
     if t.empty:
         return t.assign(**{k: pd.Series(dtype=object) for k in keys})
-    cohorts = listeners[["user_id", *keys]].drop_duplicates("user_id")
-    # as categories: a million stories repeat a few dozen values (a quarter of the memory)
-    cohorts = cohorts.astype({k: "category" for k in keys})
-    return t.merge(cohorts, on="user_id", how="left")
+    cohorts = _categorical(listeners[["user_id", *keys]].drop_duplicates("user_id"))
+    at = pd.Index(cohorts["user_id"]).get_indexer(t["user_id"])
+    out = t.reset_index(drop=True)
+    for k in keys:
+        col = cohorts[k].cat
+        codes = np.where(at >= 0, col.codes.to_numpy()[at], -1)
+        out[k] = pd.Categorical.from_codes(codes, dtype=cohorts[k].dtype)
+    return out
 
 
 SKELETON = r"[0-9]+|[A-Z][\w'’-]*"
@@ -215,9 +228,19 @@ as ASCII, 4x faster than Unicode classes: a name's accented tail stays, alike in
 
 
 def skeletons(stories: pa.Array) -> pa.Array:
-    """Each story's skeleton (its first 120 characters, lower case), computed in Arrow."""
-    blanked = pc.replace_substring_regex(stories, SKELETON, "#")
-    return pc.utf8_slice_codeunits(pc.utf8_lower(blanked), 0, 120)
+    """Each story's skeleton (its first 120 characters, lower case), computed in Arrow.
+
+    Blanking only shortens a text, and the blanked start of a text is the start of its
+    blanked whole: so the first 360 characters are blanked, and only a story whose blanked
+    start comes out shorter than 120 characters is blanked in full."""
+    head = pc.utf8_slice_codeunits(stories, 0, 360)
+    skel = pc.utf8_slice_codeunits(pc.utf8_lower(pc.replace_substring_regex(head, SKELETON, "#")),
+                                   0, 120)  # fmt: skip
+    short = pc.and_(pc.less(pc.utf8_length(skel), 120), pc.greater(pc.utf8_length(stories), 360))
+    if not pc.any(short).as_py():
+        return skel
+    full = pc.replace_substring_regex(stories.filter(short), SKELETON, "#")
+    return pc.replace_with_mask(skel, short, pc.utf8_slice_codeunits(pc.utf8_lower(full), 0, 120))
 
 
 def _stories(
