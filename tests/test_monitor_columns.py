@@ -24,8 +24,8 @@ from wrapped.analysis.cohorts import cohort_of
 from wrapped.errors import InputError
 from wrapped.monitor.load import load_run
 from wrapped.store import RunStore
-from wrapped.store.layout import COLUMN_TABLES
 from wrapped.store.columns import story_columns, verdict_columns, year_columns
+from wrapped.store.layout import COLUMN_TABLES
 
 
 @pytest.fixture(scope="module")
@@ -160,5 +160,7 @@ def test_erase_reaches_the_columns(run, tmp_path):
     for t in (data.listeners, data.days, data.stories):
         assert victim not in set(t["user_id"]) and len(t)
     days = pq.read_table(copy / "columns" / "days" / "shard-00000.parquet")
-    assert days.schema.metadata == pq.read_table(run / "columns" / "days" /
-                                                 "shard-00000.parquet").schema.metadata
+    assert (
+        days.schema.metadata
+        == pq.read_table(run / "columns" / "days" / "shard-00000.parquet").schema.metadata
+    )

@@ -67,7 +67,13 @@ class Paired:
         if name not in self._cols:
             b, n = self.base[name], self.now[name]
             if kind == "categorical":
-                both, _ = pd.factorize(pd.concat([labels(b), labels(n)]), use_na_sentinel=False)
+                # only the partition matters (counts per category): typed columns are
+                # factorised as they are, not as a million Python strings
+                typed = b.dtype != object and n.dtype != object
+                both, _ = pd.factorize(
+                    pd.concat([b, n] if typed else [labels(b), labels(n)], ignore_index=True),
+                    use_na_sentinel=False,
+                )
                 self._cols[name] = (both[: len(b)], both[len(b) :])
             elif kind == "rate":
                 self._cols[name] = (b.to_numpy(dtype=bool), n.to_numpy(dtype=bool))

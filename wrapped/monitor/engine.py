@@ -105,6 +105,8 @@ def _wider_roots(findings: list[Finding], roots: list[str], now: RunData) -> Non
     country whose listeners all read en-US, when the en-US locale broke). For a root that
     alerts only on its stories, "its listeners" are those with stories: listeners without one
     (ineligible, or nothing written) cannot have moved a story figure."""
+    if len(roots) < 2:
+        return
     t = now.listeners
     writers = set(now.stories["user_id"]) if "user_id" in now.stories.columns else set()
     members: dict[str, set[str]] = {}

@@ -262,8 +262,9 @@ def _stories(
             "user_id": _pd(s["user_id"]),
             "day": _pd(s["day"]),
             "prompt": pd.Categorical(
-                pc.binary_join_element_wise(s["prompt_version"], s["model"], "/")
-                .to_numpy(zero_copy_only=False)
+                pc.binary_join_element_wise(s["prompt_version"], s["model"], "/").to_numpy(
+                    zero_copy_only=False
+                )
             ),
             "pass": (decision == "pass") & ~fell,
             "fallback": fell | (decision == "fallback"),
@@ -287,11 +288,29 @@ def _stories(
                           "words": np.nan, "skeleton": "", "attempts": np.nan})  # fmt: skip
         t = pd.concat([t, f], ignore_index=True)
     if verdicts is not None and verdicts.num_rows:
-        v = verdicts.to_pandas().drop_duplicates(["user_id", "day"], keep="last")
-        t = t.merge(v.rename(columns={"attempts": "verdict_attempts"}), on=["user_id", "day"],
-                    how="left")  # fmt: skip
-        t["attempts"] = t["attempts"].fillna(t.pop("verdict_attempts").astype(float))
+        at = _last_match(verdicts, t)
+        for name in verdicts.column_names[2:]:  # attempts, judge:<check>...
+            col = verdicts[name].to_numpy()
+            got = np.where(at >= 0, col[np.maximum(at, 0)], np.nan)
+            if name == "attempts":
+                t["attempts"] = t["attempts"].fillna(pd.Series(got, index=t.index))
+            else:
+                t[name] = got
     return _with_cohorts(t, listeners)
+
+
+def _last_match(verdicts: pa.Table, t: pd.DataFrame) -> np.ndarray:
+    """For each story of `t`, the row of the last verdict of its (listener, day); -1 if none.
+    Keys are integers (listener and day factorised over both tables), not pairs of strings."""
+    n = verdicts.num_rows
+    user = pd.factorize(pd.concat([_pd(verdicts["user_id"]), t["user_id"]], ignore_index=True))[0]
+    day = pd.factorize(pd.concat([_pd(verdicts["day"]), t["day"]], ignore_index=True))[0]
+    key = user.astype(np.int64) * (int(day.max()) + 1) + day
+    vkey, skey = key[:n], key[n:]
+    keys, first_of_reversed = np.unique(vkey[::-1], return_index=True)
+    last = n - 1 - first_of_reversed
+    pos = np.minimum(np.searchsorted(keys, skey), keys.size - 1)
+    return np.where(keys[pos] == skey, last[pos], -1)
 
 
 _STORY_COLUMNS = ["user_id", "day", "prompt", "pass", "fallback", "needs_review", "failed",

@@ -67,17 +67,12 @@ def skew(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
         for f in b.keys() | n.keys():
             changed.setdefault(f, np.zeros(len(pairs), bool))[i] = b.get(f) != n.get(f)
     fields = sorted(changed)
-    days = pd.concat(
-        [
-            nd.iloc[in_].reset_index(drop=True).drop(columns=["facts"]),
-            pd.DataFrame(changed).add_prefix("fact:"),
-        ],
-        axis=1,
-    )
+    grid = np.column_stack([changed[f] for f in fields]) if fields else np.zeros((len(pairs), 0))
+    days = nd.iloc[in_].reset_index(drop=True)
     for key, value, _, mn in cohort_masks(days, days, list(cfg.cohorts), cfg.min_cohort):
-        for f in fields:
-            share = float(days.loc[mn, f"fact:{f}"].mean())
-            out.append(_finding(f"fact_changed.{f}", key, value, share, int(mn.sum()), cfg))
+        shares = grid[mn].mean(axis=0)
+        for f, share in zip(fields, shares, strict=True):
+            out.append(_finding(f"fact_changed.{f}", key, value, float(share), int(mn.sum()), cfg))
     return out
 
 

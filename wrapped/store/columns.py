@@ -58,7 +58,7 @@ def ensure_columns(store: RunStore) -> list[int]:
     """Write the columns of every sealed shard that has none (sealed by an older release),
     built once from its JSONL; the shards written. A folder this user may not write is left
     as it is (its shards are then read from their JSONL each time)."""
-    built = []
+    built: list[int] = []
     for shard in _shards(store.layout):
         if store.layout.shard_done(shard) and not _has_columns(store.layout, shard):
             try:
