@@ -227,7 +227,7 @@ Two listeners' stories with the same skeleton read the same. (Arrow's regex engi
 as ASCII, 4x faster than Unicode classes: a name's accented tail stays, alike in both runs.)"""
 
 
-def skeletons(stories: pa.Array) -> pa.Array:
+def skeletons(stories: pa.ChunkedArray) -> pa.ChunkedArray:
     """Each story's skeleton (its first 120 characters, lower case), computed in Arrow.
 
     Blanking only shortens a text, and the blanked start of a text is the start of its
@@ -240,7 +240,10 @@ def skeletons(stories: pa.Array) -> pa.Array:
     if not pc.any(short).as_py():
         return skel
     full = pc.replace_substring_regex(stories.filter(short), SKELETON, "#")
-    return pc.replace_with_mask(skel, short, pc.utf8_slice_codeunits(pc.utf8_lower(full), 0, 120))
+    fixed = pc.utf8_slice_codeunits(pc.utf8_lower(full), 0, 120).combine_chunks()
+    return pa.chunked_array(
+        [pc.replace_with_mask(skel.combine_chunks(), short.combine_chunks(), fixed)]
+    )
 
 
 def _stories(
@@ -253,10 +256,9 @@ def _stories(
     attempts and judge scores."""
     if s is None or (s.num_rows == 0 and not failed):
         return _with_cohorts(pd.DataFrame(columns=_STORY_COLUMNS), listeners)
-    text = s["story"].combine_chunks()
-    decision = s["decision"].to_numpy(zero_copy_only=False)
-    fell = s["fallback"].to_numpy(zero_copy_only=False).astype(bool)
-    skeleton = pc.dictionary_encode(skeletons(text))
+    decision = s["decision"].to_numpy()
+    fell = s["fallback"].to_numpy().astype(bool)
+    skeleton = pc.dictionary_encode(skeletons(s["story"])).unify_dictionaries()
     t = pd.DataFrame(
         {
             "user_id": _pd(s["user_id"]),
@@ -272,8 +274,12 @@ def _stories(
             "failed": False,
             "words": s["words"].to_numpy(),
             "skeleton": pd.Categorical.from_codes(
-                skeleton.indices.to_numpy(zero_copy_only=False),
-                skeleton.dictionary.to_pandas(),
+                np.concatenate([c.indices.to_numpy() for c in skeleton.chunks] or [[]]),
+                (
+                    skeleton.chunks[0].dictionary
+                    if skeleton.num_chunks
+                    else pa.array([], pa.string())
+                ).to_pandas(),
             ),
             "attempts": s["attempts"].to_numpy(),
             "tokens": pc.add(s["prompt_tokens"], s["completion_tokens"]).to_numpy(),

@@ -43,8 +43,8 @@ def skew(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
     moved_ids = np.unique(np.setxor1d(kb, kn) // n_dates)
     moved_users = np.asarray(users_found)[moved_ids]
     shared = np.asarray(users_found)[shared_ids]
-    users = now.listeners[now.listeners["user_id"].isin(shared)].drop_duplicates("user_id")
-    users = users.assign(moved=users["user_id"].isin(moved_users).to_numpy())
+    users = now.listeners[_isin(now.listeners["user_id"], shared)].drop_duplicates("user_id")
+    users = users.assign(moved=_isin(users["user_id"], moved_users))
     out: list[Finding] = []
     for key, value, _, mn in cohort_masks(users, users, list(cfg.cohorts), cfg.min_cohort):
         share = float(users.loc[mn, "moved"].mean())
@@ -57,8 +57,8 @@ def skew(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
     if pairs.empty:
         return out
     ib, in_ = pairs["b"].to_numpy(), pairs["n"].to_numpy()
-    facts_b = pa.array(bd["facts"].to_numpy()[ib], pa.string())
-    facts_n = pa.array(nd["facts"].to_numpy()[in_], pa.string())
+    facts_b = pa.array(bd["facts"], pa.string()).take(ib)  # Arrow-backed: no Python strings
+    facts_n = pa.array(nd["facts"], pa.string()).take(in_)
     fields = sorted(base.fact_fields | now.fact_fields)
     changed = {f: np.zeros(len(pairs), bool) for f in fields}
     differ = np.flatnonzero(pc.not_equal(facts_b, facts_n).to_numpy(zero_copy_only=False))
@@ -74,6 +74,12 @@ def skew(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
         for f, share in zip(fields, shares, strict=True):
             out.append(_finding(f"fact_changed.{f}", key, value, float(share), int(mn.sum()), cfg))
     return out
+
+
+def _isin(col: pd.Series, values: np.ndarray) -> np.ndarray:
+    """`col.isin(values)` for a million strings, hashed in Arrow."""
+    found = pc.is_in(pa.array(col, pa.string()), value_set=pa.array(values, pa.string()))
+    return found.to_numpy(zero_copy_only=False)
 
 
 def _finding(

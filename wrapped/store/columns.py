@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -96,10 +95,9 @@ def years_from_rows(rows: Rows) -> YearColumns:
 
 
 def story_columns(store: RunStore) -> pa.Table:
-    """Stored stories, then those held for a human, as columns (see `tables.stories_table`)."""
-    t = _concat(_read(store, "stories"), "stories")
-    order = np.argsort(t["held"].to_numpy(zero_copy_only=False), kind="stable")
-    return t.take(order)
+    """Stories as columns (see `tables.stories_table`): shard by shard, its stored stories
+    then those it held for a human (`held`)."""
+    return _concat(_read(store, "stories"), "stories")
 
 
 def verdict_columns(store: RunStore) -> pa.Table:
@@ -128,7 +126,7 @@ def _concat(tables: list[pa.Table], name: str) -> pa.Table:
         none = {"listeners": listeners, "days": days, "verdicts": verdicts_table(iter(())),
                 "stories": stories_table(iter(()), held=False)}  # fmt: skip
         return none[name]
-    return pa.concat_tables(tables, promote_options="permissive").combine_chunks()
+    return pa.concat_tables(tables, promote_options="permissive")  # chunks: no copy
 
 
 def _shards(layout: RunLayout) -> list[int]:
