@@ -4,9 +4,9 @@ verdicts sealed as shard files, so `RunStore` reads them back exactly as it read
 
 Each record is built once through the store's own models (`UserYear`, `Story`, `Verdict`), and
 the rows vary only leaves of those valid templates, written with orjson: 1,000,000 stories take
-about a minute, not the ~40 minutes validating each model took. A shard's index is written by
-the store's own `write_index`, as sealing does (`index=False` leaves it out, like a run sealed
-by an older release)."""
+about a minute, not the ~40 minutes validating each model took. A shard's index and columns are
+written by the store's own `write_index` and `write_columns`, as sealing does (`index=False`
+leaves both out, like a run sealed by an older release)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from _gate_helpers import user_year_dict
 
 from wrapped.review.sample import flagged
 from wrapped.stats.model import UserYear
-from wrapped.store import Counts, RunManifest, RunStore
+from wrapped.store import Counts, RunLayout, RunManifest, RunStore
+from wrapped.store.columns import write_columns
 from wrapped.store.model import PromptRef
 from wrapped.store.rows import write_index
 from wrapped.story import Attempt, Check, Claim, Story, Verdict
@@ -84,6 +85,7 @@ def make_run(
             _write(root, "needs_review", s, [orjson.dumps(r) for r in review])
         if index:
             write_index(root, s, stories, review, verdicts, flagged)
+            write_columns(RunLayout(root), s, stories, review, verdicts)
         _write(root, "stories", s, [orjson.dumps(x) for x in stories])
     RunStore(root).write_manifest(_manifest(root.name, listeners, days))
     return root

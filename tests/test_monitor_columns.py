@@ -1,9 +1,11 @@
 """The columnar read path (`wrapped.store.columns`) gives what the typed `RunStore` records give.
 
-The monitor reads runs as columns (orjson, only the keys it needs, no model per record); each
-column here is checked against the same figure taken from the typed records of a small run
-written through the store's models (tests/_review_synth.py), and the day timing (peak hour,
-night share, a log across midnight) against a plain loop over the typed logs.
+The monitor reads runs as columns (each sealed shard's Parquet files, no model per record);
+each column here is checked against the same figure taken from the typed records of a small run
+written through the store's models and its `write_columns` (tests/_review_synth.py), and the
+day timing (peak hour, night share, a log across midnight) against a plain loop over the typed
+logs. A run sealed before the columns existed gets them built once from its JSONL (the same
+tables), and `wrapped erase` reaches them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from itertools import chain
 
 import numpy as np
 import orjson
+import pyarrow.parquet as pq
 import pytest
 from _review_synth import make_run
 
@@ -22,6 +25,7 @@ from wrapped.errors import InputError
 from wrapped.monitor.load import load_run
 from wrapped.store import RunStore
 from wrapped.store.columns import story_columns, verdict_columns, year_columns
+from wrapped.store.layout import COLUMN_TABLES
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +40,8 @@ def _nan_eq(a, b) -> bool:
 def test_story_and_verdict_columns_equal_the_typed_records(run):
     store = RunStore.open(run)
     typed = list(chain(store.stories(), store.needs_review()))
-    cols = story_columns(store)
+    assert (run / "columns" / "stories" / "shard-00000.parquet").exists()
+    cols = story_columns(store).to_pandas()
     assert len(cols) == len(typed) == 150
     for row, s in zip(cols.itertuples(index=False), typed, strict=True):
         assert (row.user_id, row.day, row.decision, row.fallback) == (
@@ -47,7 +52,7 @@ def test_story_and_verdict_columns_equal_the_typed_records(run):
         for k in ("prompt_tokens", "completion_tokens", "cost_usd", "latency_s"):
             assert _nan_eq(getattr(row, k), getattr(u, k) if u else None), k
     verdicts = list(store.verdicts())
-    v = verdict_columns(store)
+    v = verdict_columns(store).to_pandas()
     assert list(v["user_id"]) == [x.user_id for x in verdicts]
     assert list(v["attempts"]) == [len(x.attempts) for x in verdicts]
     tone = [
@@ -60,11 +65,13 @@ def test_year_columns_and_the_monitors_tables_equal_the_typed_records(run):
     store = RunStore.open(run)
     years = list(store.user_years())
     y = year_columns(store)
-    assert list(y.listeners["user_id"]) == [x.user_id for x in years]
-    assert list(y.listeners["minutes"]) == [x.totals.all.minutes for x in years]
-    assert list(y.listeners["streak_days"]) == [x.streak.days for x in years]
+    listeners = y.listeners.to_pandas()
+    assert list(listeners["user_id"]) == [x.user_id for x in years]
+    assert list(listeners["minutes"]) == [x.totals.all.minutes for x in years]
+    assert list(listeners["streak_days"]) == [x.streak.days for x in years]
     days = [d for x in years for d in x.days]
-    assert [orjson.loads(f) for f in y.days["facts"]] == [
+    assert y.fact_fields == {k for d in days for k in d.model_dump(mode="json")["facts"]}
+    assert [orjson.loads(f) for f in y.days["facts"].to_pylist()] == [
         json.loads(json.dumps(d.model_dump(mode="json")["facts"])) for d in days
     ]
     data = load_run(run)
@@ -94,6 +101,7 @@ def test_a_newer_schema_or_a_record_missing_a_field_is_one_line(run, tmp_path):
 
     copy = tmp_path / "run"
     shutil.copytree(run, copy)
+    shutil.rmtree(copy / "columns")  # sealed by an older release: read from its JSONL
     shard = next((copy / "stories").glob("shard-*.jsonl"))
     lines = shard.read_text().splitlines()
     bad = json.loads(lines[1])
@@ -106,3 +114,53 @@ def test_a_newer_schema_or_a_record_missing_a_field_is_one_line(run, tmp_path):
     (copy / "manifest.json").write_text(json.dumps({**manifest, "schema_version": 99}))
     with pytest.raises(InputError, match="newer wrapped"):
         year_columns(RunStore(copy))
+
+
+def test_a_run_sealed_before_the_columns_gets_them_once_with_one_line(run, tmp_path):
+    """The fallback: built from the JSONL by the same builders as sealing (equal tables),
+    written, said in one line by `wrapped monitor`, and not built again."""
+    from test_monitor import _cli
+
+    old = make_run(tmp_path / "old", listeners=30, seed=4, held=0.2, index=False)
+    assert not (old / "columns").exists()
+    before = story_columns(RunStore.open(old))  # in memory: nothing is written by a read
+    assert not (old / "columns").exists()
+    code, out = _cli("monitor", str(old), "--baseline", str(run))
+    assert code == 0, out
+    said = [line for line in out.splitlines() if "wrote the columns" in line]
+    assert len(said) == 1 and str(old) in said[0] and "1 shard" in said[0]
+    for table in COLUMN_TABLES:
+        got = pq.read_table(old / "columns" / table / "shard-00000.parquet")
+        sealed = pq.read_table(run / "columns" / table / "shard-00000.parquet")
+        assert got.equals(sealed), table
+    assert story_columns(RunStore.open(old)).equals(before)
+    code, out = _cli("monitor", str(old), "--baseline", str(run))
+    assert code == 0 and "wrote the columns" not in out
+
+
+def test_erase_reaches_the_columns(run, tmp_path):
+    """`wrapped erase` rewrites each shard's Parquet files without the listener, and its final
+    scan reads them (compressed, their bytes need not show the id)."""
+    import shutil
+
+    from wrapped.erase import erase_user
+    from wrapped.settings import Settings
+
+    copy = tmp_path / "runs" / "run"
+    shutil.copytree(run, copy)
+    victim = year_columns(RunStore.open(copy)).listeners["user_id"][3].as_py()
+    report = erase_user(victim, roots=[tmp_path / "runs"], settings=Settings(),
+                        cache_path=tmp_path / "none.sqlite")  # fmt: skip
+    assert report.still_found == []
+    for table in COLUMN_TABLES:
+        path = copy / "columns" / table / "shard-00000.parquet"
+        assert str(path) in report.removed, table
+        assert victim not in pq.read_table(path)["user_id"].to_pylist()
+    data = load_run(copy)
+    for t in (data.listeners, data.days, data.stories):
+        assert victim not in set(t["user_id"]) and len(t)
+    days = pq.read_table(copy / "columns" / "days" / "shard-00000.parquet")
+    assert (
+        days.schema.metadata
+        == pq.read_table(run / "columns" / "days" / "shard-00000.parquet").schema.metadata
+    )

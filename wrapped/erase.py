@@ -94,10 +94,13 @@ def erase_user(
 
 
 def _rewrite_parquet(path: Path, ids: set[str]) -> int:
-    """Drop the listener's rows from a label export (a table with a user_id column)."""
+    """Drop the listener's rows from a table with a user_id column (a run's columns, written
+    when its shards were sealed; a review set's label export), rewritten atomically."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
+
+    from wrapped.store.columns import write_table
 
     table = pq.read_table(path)
     if "user_id" not in table.column_names:
@@ -106,10 +109,24 @@ def _rewrite_parquet(path: Path, ids: set[str]) -> int:
     kept = table.filter(keep)
     removed = table.num_rows - kept.num_rows
     if removed:
-        tmp = path.with_name(path.name + ".tmp")
-        pq.write_table(kept, tmp)
-        tmp.replace(path)
+        write_table(path, kept)
     return removed
+
+
+def _parquet_names(path: Path, ids: set[str]) -> bool:
+    """Does a Parquet file hold one of `ids` in a user_id column? (Compressed, its bytes may
+    not show them.)"""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        if "user_id" not in pq.read_schema(path).names:
+            return False
+        users = pq.read_table(path, columns=["user_id"])["user_id"]
+    except (OSError, pa.ArrowException):
+        return False
+    return bool(pc.any(pc.is_in(users, value_set=pa.array(sorted(ids)))).as_py())
 
 
 def _review_sets(roots: list[Path], given: list[Path]) -> list[Path]:
@@ -132,6 +149,10 @@ def _erase_files(roots: list[Path], ids: set[str], report: ErasureReport) -> Non
     for root in roots:
         for path in sorted(root.rglob("*.jsonl")):
             n = _rewrite_jsonl(path, ids)
+            if n:
+                report.removed[str(path)] = n
+        for path in sorted(root.rglob("*.parquet")):  # a run's columns (`columns/`)
+            n = _rewrite_parquet(path, ids)
             if n:
                 report.removed[str(path)] = n
         for doc in sorted(root.rglob("*.json")):
@@ -260,6 +281,8 @@ def _scan(roots: list[Path], ids: set[str]) -> list[str]:
                 data = f.read_bytes()
             except OSError:
                 continue
-            if any(n in data for n in needles):
+            if any(n in data for n in needles) or (
+                f.suffix == ".parquet" and _parquet_names(f, ids)
+            ):
                 found.append(str(f))
     return sorted(found)

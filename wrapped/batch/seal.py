@@ -1,7 +1,8 @@
 """Sealing a shard: its journal becomes the shard's atomic files, the stories file last.
 
-The shard's index (`index/`, a light row per story for samplers: `wrapped.store.rows`) is
-written before it. The stories file is the done-marker (`RunLayout.shard_done`): a crash before it leaves the
+The shard's index (`index/`, a light row per story for samplers: `wrapped.store.rows`) and its
+columns (`columns/`, Parquet for whole-run readers: `wrapped.store.columns`) are written before
+it. The stories file is the done-marker (`RunLayout.shard_done`): a crash before it leaves the
 journal, and the next run seals again from it; after it, the journal is deleted.
 """
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from wrapped.safety.screen import is_unsafe
 from wrapped.store import Journal, RunLayout, write_jsonl_atomic
+from wrapped.store.columns import write_columns
 from wrapped.store.counts import summarize
 from wrapped.store.rows import write_index
 
@@ -48,6 +50,7 @@ def seal(layout: RunLayout, shard: int, users: list[str]) -> None:
     write_jsonl_atomic(layout.shard_file("failed", shard), failed)
     write_jsonl_atomic(layout.shard_file("listeners", shard), (summarize(r) for r in ordered))
     write_index(layout.root, shard, stories, review, verdicts, flagged)
+    write_columns(layout, shard, stories, review, verdicts)
     write_jsonl_atomic(layout.shard_file("stories", shard), stories)
     layout.journal(shard).unlink(missing_ok=True)
 

@@ -55,13 +55,26 @@ class Paired:
         self.base, self.now = base, now
         self.cohorts = list(cohort_masks(base, now, keys, min_n))
         self._cols: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._ranks: dict[str, tests.Ranks] = {}
+
+    def ranks(self, name: str) -> tests.Ranks:
+        """A numeric column's ranks (for the KS tests of its cohorts), computed once."""
+        if name not in self._ranks:
+            self._ranks[name] = tests.ranks(*self.column(name, "numeric"))
+        return self._ranks[name]
 
     def column(self, name: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
         if name not in self._cols:
             b, n = self.base[name], self.now[name]
             if kind == "categorical":
-                codes, _ = pd.factorize(pd.concat([labels(b), labels(n)]), use_na_sentinel=False)
-                self._cols[name] = (codes[: len(b)], codes[len(b) :])
+                # only the partition matters (counts per category): typed columns are
+                # factorised as they are, not as a million Python strings
+                typed = b.dtype != object and n.dtype != object
+                both, _ = pd.factorize(
+                    pd.concat([b, n] if typed else [labels(b), labels(n)], ignore_index=True),
+                    use_na_sentinel=False,
+                )
+                self._cols[name] = (both[: len(b)], both[len(b) :])
             elif kind == "rate":
                 self._cols[name] = (b.to_numpy(dtype=bool), n.to_numpy(dtype=bool))
             else:
@@ -76,8 +89,7 @@ def cohort_masks(
     for key in ["all", *keys]:
         if key not in base.columns or key not in now.columns:
             continue
-        codes, values = pd.factorize(pd.concat([labels(base[key]), labels(now[key])]))
-        b, n = codes[: len(base)], codes[len(base) :]
+        b, n, values = codes(base[key], now[key])
         cb = np.bincount(b, minlength=len(values))
         cn = np.bincount(n, minlength=len(values))
         for k in sorted(range(len(values)), key=lambda k: str(values[k])):
@@ -85,6 +97,21 @@ def cohort_masks(
                 continue  # the same as "all" (e.g. one source format): compared there
             if cb[k] >= min_n and cn[k] >= min_n:
                 yield key, str(values[k]), b == k, n == k
+
+
+def codes(base: pd.Series, now: pd.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Both sides of a cohort column as integer codes into one list of `labels`. Cohort
+    columns are categorical (a few dozen values over a million rows): their codes are mapped,
+    not their million strings hashed again for every figure."""
+    if isinstance(base.dtype, pd.CategoricalDtype) and isinstance(now.dtype, pd.CategoricalDtype):
+        cats = [[str(c) for c in s.cat.categories] for s in (base, now)]
+        values = list(dict.fromkeys([*cats[0], *cats[1], "unknown"]))
+        at = {v: i for i, v in enumerate(values)}
+        # a missing value's code is -1: the last entry of each map, "unknown"
+        maps = [np.array([*(at[c] for c in cs), at["unknown"]]) for cs in cats]
+        return (maps[0][base.cat.codes.to_numpy()], maps[1][now.cat.codes.to_numpy()], values)
+    both, found = pd.factorize(pd.concat([labels(base), labels(now)]))
+    return both[: len(base)], both[len(base) :], [str(v) for v in found]
 
 
 def labels(s: pd.Series) -> pd.Series:
@@ -97,9 +124,11 @@ def labels(s: pd.Series) -> pd.Series:
     return s.astype(str).astype(object)
 
 
-def compare(kind: str, b: np.ndarray, n: np.ndarray, bins: int) -> tests.Comparison:
+def compare(
+    kind: str, b: np.ndarray, n: np.ndarray, bins: int, r: tests.Ranks | None = None
+) -> tests.Comparison:
     if kind == "numeric":
-        return tests.numeric(b, n, bins)
+        return tests.numeric(b, n, bins, r)
     if kind == "rate":
         return tests.rate(b, n)
     return tests.categorical_codes(b, n)
@@ -138,10 +167,13 @@ def drift(base: RunData, now: RunData, cfg: MonitorConfig) -> list[Finding]:
             paired[fig.table] = Paired(tb, tn, keys, cfg.min_cohort)
         pt = paired[fig.table]
         cb, cn = pt.column(fig.column, fig.kind)
+        r = pt.ranks(fig.column) if fig.kind == "numeric" else None
         for key, value, mb, mn in pt.cohorts:
             if key == fig.column:
                 continue
-            out.append(_finding(fig, key, value, compare(fig.kind, cb[mb], cn[mn], cfg.input.bins)))
+            rm = None if r is None else tests.Ranks(r.base[mb], r.now[mn], r.levels)
+            c = compare(fig.kind, cb[mb], cn[mn], cfg.input.bins, rm)
+            out.append(_finding(fig, key, value, c))
     if with_stories:
         out += _sameness(base.stories, now.stories, cfg)
     out += _rejects(base, now, cfg)
@@ -155,10 +187,14 @@ def _sameness(base: pd.DataFrame, now: pd.DataFrame, cfg: MonitorConfig) -> list
     out = []
     keys = [*cfg.cohorts, "prompt"]
     hb, hn = (base["skeleton"] != "").to_numpy(), (now["skeleton"] != "").to_numpy()
+    # per story, its skeleton and listener as integers, once (not once per cohort key)
+    sk = [pd.factorize(t["skeleton"])[0].astype(np.int64) for t in (base, now)]
+    us = [pd.factorize(t["user_id"])[0].astype(np.int64) for t in (base, now)]
     for key in ["all", *keys]:
         if key not in base.columns or key not in now.columns:
             continue
-        sb, sn = _shared(base, key), _shared(now, key)
+        gb, gn, _ = codes(base[key], now[key])
+        sb, sn = _shared(gb, sk[0], us[0]), _shared(gn, sk[1], us[1])
         for k, value, mb, mn in cohort_masks(
             base, now, [key] if key != "all" else [], cfg.min_cohort
         ):
@@ -168,11 +204,9 @@ def _sameness(base: pd.DataFrame, now: pd.DataFrame, cfg: MonitorConfig) -> list
     return out
 
 
-def _shared(t: pd.DataFrame, key: str) -> np.ndarray:
-    """Per story: does another listener in its `key` cohort have a story of its skeleton?"""
-    group = pd.factorize(labels(t[key]))[0].astype(np.int64)
-    skel = pd.factorize(t["skeleton"])[0].astype(np.int64)
-    user = pd.factorize(t["user_id"])[0].astype(np.int64)
+def _shared(group: np.ndarray, skel: np.ndarray, user: np.ndarray) -> np.ndarray:
+    """Per story: does another listener in its cohort (`group`) have a story of its skeleton?"""
+    group = group.astype(np.int64)
     combo = group * (skel.max(initial=0) + 1) + skel
     pairs = np.unique(combo * (user.max(initial=0) + 1) + user)
     listeners = np.bincount(pairs // (user.max(initial=0) + 1), minlength=combo.max(initial=0) + 1)

@@ -9,10 +9,8 @@ alert that then disappears is reported as explained by that cohort, not raised a
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import sys
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -24,26 +22,25 @@ from wrapped.monitor.drift import drift, invariants, labels
 from wrapped.monitor.load import RunData, load_run, pool
 from wrapped.monitor.report import Finding, Report
 from wrapped.monitor.skew import skew
+from wrapped.store import RunStore
+from wrapped.store.columns import ensure_columns
 
 MAX_ROOTS = 8
 """Root causes looked for before the remaining alerts are all reported as they are."""
 
 
-PARALLEL_BYTES = 64 * 2**20
-"""Above this much run data, the runs are read in parallel processes (one per run)."""
-
-
 def monitor_paths(run: Path, baselines: list[Path], cfg: MonitorConfig) -> Report:
-    """Load the runs (through the store) and compare them. Reading is most of the cost of a
-    big run, so big runs are read side by side, one process each (spawned: no forked locks)."""
+    """Load the runs (through the store, as columns) and compare them. A run written before
+    its shards had columns gets them first (once, said in one line). The runs are read one
+    after the other in this process: from columns, reading is a small part of the cost, and
+    loader processes would each hold a copy of what they hand back (over 4 GB for two runs
+    of a million stories)."""
     paths = [Path(run), *map(Path, baselines)]
-    size = sum(f.stat().st_size for p in paths if p.is_dir() for f in p.rglob("*.jsonl"))
-    if size > PARALLEL_BYTES and len(paths) > 1:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(min(len(paths), os.cpu_count() or 1), mp_context=ctx) as pool:
-            loaded = list(pool.map(load_run, paths))
-    else:
-        loaded = [load_run(p) for p in paths]
+    for p in paths:
+        if (p / "manifest.json").exists() and (built := ensure_columns(RunStore.open(p))):
+            print(f"monitor: {p}: wrote the columns of {len(built)} shard(s) sealed before "
+                  "this release (columns/, built once from their JSONL)", file=sys.stderr)  # fmt: skip
+    loaded = [load_run(p) for p in paths]
     return monitor(loaded[0], loaded[1:], cfg)
 
 
@@ -98,6 +95,8 @@ def _wider_roots(findings: list[Finding], roots: list[str], now: RunData) -> Non
     country whose listeners all read en-US, when the en-US locale broke). For a root that
     alerts only on its stories, "its listeners" are those with stories: listeners without one
     (ineligible, or nothing written) cannot have moved a story figure."""
+    if len(roots) < 2:
+        return
     t = now.listeners
     writers = set(now.stories["user_id"]) if "user_id" in now.stories.columns else set()
     members: dict[str, set[str]] = {}

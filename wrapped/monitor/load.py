@@ -91,7 +91,7 @@ def _from_store(store: RunStore) -> RunData:
     )
     if len(extra):
         extra = extra[~extra["user_id"].isin(listeners["user_id"])]
-        listeners = pd.concat([listeners, extra], ignore_index=True)
+        listeners = _categorical(pd.concat([listeners, extra], ignore_index=True))
     failed = [(f.user_id, str(f.day)) for f in store.failed() if f.kind == "story" and f.day]
     report = store.ingest_report() or store.manifest().ingest_report or {}
     return RunData(
@@ -126,74 +126,99 @@ def _tables(cols: YearColumns) -> tuple[pd.DataFrame, pd.DataFrame, set[str]]:
     """The listeners' and days' tables: cohort keys as text, and each day's local timing
     (peak hour, night share, a log crossing midnight) from its log, all as array operations."""
     y = cols.listeners
-    if y.empty:
+    if y.num_rows == 0:
         listeners = pd.DataFrame(columns=["user_id", "all"])
         return listeners, _with_cohorts(pd.DataFrame(columns=["user_id"]), listeners), set()
-    listeners = pd.DataFrame({"user_id": y["user_id"]})
-    extra = [c.removeprefix("cohort.") for c in y.columns if c.startswith("cohort.")]
+    listeners = pd.DataFrame({"user_id": _pd(y["user_id"])})
+    extra = [c.removeprefix("cohort.") for c in y.column_names if c.startswith("cohort.")]
     for k in [*COHORT_KEYS, *(k for k in extra if k not in COHORT_KEYS)]:
-        col = y.get(f"cohort.{k}")
-        listeners[k] = UNKNOWN if col is None else _text(col)
-    reason = y["ineligible_reason"].where(
-        y["ineligible_reason"].notna() & (y["ineligible_reason"] != "")
-    )
-    eligibility = np.where(y["eligible"], "eligible", "ineligible")
+        name = f"cohort.{k}"
+        listeners[k] = UNKNOWN if name not in y.column_names else _text(y[name])
+    reason = _pd(y["ineligible_reason"])
+    reason = reason.where(reason.notna() & (reason != ""))
+    eligible = y["eligible"].to_numpy()
+    eligibility = np.where(eligible, "eligible", "ineligible")
+    top_genre = y["cohort.top_genre"] if "cohort.top_genre" in y.column_names else None
     listeners = listeners.assign(
-        locale=y["locale"],
-        minutes=y["minutes"],
-        plays=y["plays"],
-        distinct_artists=y["distinct_artists"],
-        streak_days=y["streak_days"],
-        tz_source=y["tz_source"],
-        eligibility=reason.fillna(pd.Series(eligibility, index=y.index)),
-        top_genre_known=y["cohort.top_genre"].notna() if "cohort.top_genre" in y else False,
+        locale=_pd(y["locale"]),
+        minutes=y["minutes"].to_numpy(),
+        plays=y["plays"].to_numpy(),
+        distinct_artists=y["distinct_artists"].to_numpy(),
+        streak_days=y["streak_days"].to_numpy(),
+        tz_source=_pd(y["tz_source"]),
+        eligibility=reason.fillna(pd.Series(eligibility, index=listeners.index)),
+        top_genre_known=False if top_genre is None else pc.is_valid(top_genre).to_numpy(),
     )
     listeners["all"] = "all"
-    d, log = cols.days, cols.log
-    n = len(d)
-    day = log["day"].to_numpy()
-    hhmm = np.array(log["time"].tolist(), dtype="S5").view(np.uint8).reshape(-1, 5).astype(int) - 48
-    hour = np.clip(hhmm[:, 0] * 10 + hhmm[:, 1], 0, 23) if len(log) else np.zeros(0, int)
-    tod = hour * 60 + (hhmm[:, 3] * 10 + hhmm[:, 4] if len(log) else 0)
-    mins = np.bincount(day * 24 + hour, weights=log["minutes"].to_numpy(), minlength=n * 24)
-    mins = mins.reshape(n, 24)
+    listeners = _categorical(listeners)
+    d = cols.days
+    n = d.num_rows
+    times = d["log_time"].combine_chunks()
+    day = pc.list_parent_indices(times).to_numpy()
+    flat = pc.list_flatten(times)
+    hour = np.clip(_int(pc.utf8_slice_codeunits(flat, 0, 2)), 0, 23)
+    tod = hour * 60 + _int(pc.utf8_slice_codeunits(flat, 3, 5))
+    minutes = pc.list_flatten(d["log_minutes"].combine_chunks()).to_numpy()
+    mins = np.bincount(day * 24 + hour, weights=minutes, minlength=n * 24).reshape(n, 24)
     total = mins.sum(axis=1)
     crossed = np.zeros(n, bool)
     back = (tod[1:] < tod[:-1]) & (day[1:] == day[:-1])
     crossed[day[1:][back]] = True
     with np.errstate(invalid="ignore", divide="ignore"):
         night = np.where(total > 0, mins[:, NIGHT_HOURS].sum(axis=1) / total, 0.0)
+    facts_minutes = d["facts_minutes"].to_numpy()
     days = pd.DataFrame(
         {
-            "user_id": d["user_id"],
-            "date": d["date"],
-            "category": d["category"],
-            "weekday": d["weekday"],
+            "user_id": _pd(d["user_id"]),
+            "date": _pd(d["date"]),
+            "category": _pd(d["category"]),
+            "weekday": _pd(d["weekday"]),
             "peak_hour": np.where(total > 0, mins.argmax(axis=1), -1),
             "night_share": night,
-            "day_minutes": d["facts_minutes"].fillna(pd.Series(total, index=d.index)),
+            "day_minutes": np.where(np.isnan(facts_minutes), total, facts_minutes),
             "crosses_midnight": crossed,
-            "facts": d["facts"],
+            "facts": _pd(d["facts"]),
         }
     )
     return listeners, _with_cohorts(days, listeners), cols.fact_fields
 
 
-def _text(col: pd.Series) -> pd.Series:
+def _categorical(listeners: pd.DataFrame) -> pd.DataFrame:
+    """The cohort keys as categories: a million listeners hold a few dozen values."""
+    keys = [c for c in listeners.columns if c in COHORT_KEYS or c in ("all", "locale")]
+    return listeners.astype({k: "category" for k in keys})
+
+
+def _pd(col: pa.ChunkedArray | pa.Array) -> pd.Series:
+    """An Arrow column as a pandas one (strings as Python strings, which pandas needs)."""
+    return col.to_pandas()
+
+
+def _int(col: pa.Array) -> np.ndarray:
+    return pc.cast(col, pa.int64()).to_numpy() if len(col) else np.zeros(0, np.int64)
+
+
+def _text(col: pa.ChunkedArray) -> pd.Series:
     """Cohort values as text, "unknown" where the year does not say (as `cohort_of`)."""
-    s = col.astype(object)
+    s = col.to_pandas().astype(object)
     return s.where(s.notna() & (s != ""), UNKNOWN).astype(str)
 
 
 def _with_cohorts(t: pd.DataFrame, listeners: pd.DataFrame) -> pd.DataFrame:
-    """`t` (rows keyed by user_id) with its listeners' cohort columns."""
+    """`t` (rows keyed by user_id) with its listeners' cohort columns, as categories (a
+    million stories repeat a few dozen values): each row's listener is found once, by hash,
+    and each key's codes are taken from there (no join of a million strings per key)."""
     keys = [c for c in listeners.columns if c in COHORT_KEYS or c in ("all", "locale")]
     if t.empty:
         return t.assign(**{k: pd.Series(dtype=object) for k in keys})
-    cohorts = listeners[["user_id", *keys]].drop_duplicates("user_id")
-    # as categories: a million stories repeat a few dozen values (a quarter of the memory)
-    cohorts = cohorts.astype({k: "category" for k in keys})
-    return t.merge(cohorts, on="user_id", how="left")
+    cohorts = _categorical(listeners[["user_id", *keys]].drop_duplicates("user_id"))
+    at = pd.Index(cohorts["user_id"]).get_indexer(t["user_id"])
+    out = t.reset_index(drop=True)
+    for k in keys:
+        col = cohorts[k].cat
+        codes = np.where(at >= 0, col.codes.to_numpy()[at], -1)
+        out[k] = pd.Categorical.from_codes(codes, dtype=cohorts[k].dtype)
+    return out
 
 
 SKELETON = r"[0-9]+|[A-Z][\w'’-]*"
@@ -202,46 +227,64 @@ Two listeners' stories with the same skeleton read the same. (Arrow's regex engi
 as ASCII, 4x faster than Unicode classes: a name's accented tail stays, alike in both runs.)"""
 
 
-def skeletons(stories: pa.Array) -> pa.Array:
-    """Each story's skeleton (its first 120 characters, lower case), computed in Arrow."""
-    blanked = pc.replace_substring_regex(stories, SKELETON, "#")
-    return pc.utf8_slice_codeunits(pc.utf8_lower(blanked), 0, 120)
+def skeletons(stories: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each story's skeleton (its first 120 characters, lower case), computed in Arrow.
 
-
-def _words(text: pa.Array) -> np.ndarray:
-    """Each story's number of words (as `len(story.split())`)."""
-    trimmed = pc.utf8_trim_whitespace(text)
-    n = pc.list_value_length(pc.utf8_split_whitespace(trimmed)).to_numpy(zero_copy_only=False)
-    return np.where(pc.utf8_length(trimmed).to_numpy(zero_copy_only=False) == 0, 0, n).astype(float)
+    Blanking only shortens a text, and the blanked start of a text is the start of its
+    blanked whole: so the first 360 characters are blanked, and only a story whose blanked
+    start comes out shorter than 120 characters is blanked in full."""
+    head = pc.utf8_slice_codeunits(stories, 0, 360)
+    skel = pc.utf8_slice_codeunits(pc.utf8_lower(pc.replace_substring_regex(head, SKELETON, "#")),
+                                   0, 120)  # fmt: skip
+    short = pc.and_(pc.less(pc.utf8_length(skel), 120), pc.greater(pc.utf8_length(stories), 360))
+    if not pc.any(short).as_py():
+        return skel
+    full = pc.replace_substring_regex(stories.filter(short), SKELETON, "#")
+    fixed = pc.utf8_slice_codeunits(pc.utf8_lower(full), 0, 120).combine_chunks()
+    return pa.chunked_array(
+        [pc.replace_with_mask(skel.combine_chunks(), short.combine_chunks(), fixed)]
+    )
 
 
 def _stories(
-    s: pd.DataFrame | None,
+    s: pa.Table | None,
     failed: list[tuple[str, str]],
-    verdicts: pd.DataFrame | None,
+    verdicts: pa.Table | None,
     listeners: pd.DataFrame,
 ) -> pd.DataFrame:
     """One row per story (stored, held for review, or failed for good), with its verdict's
     attempts and judge scores."""
-    if s is None or (s.empty and not failed):
+    if s is None or (s.num_rows == 0 and not failed):
         return _with_cohorts(pd.DataFrame(columns=_STORY_COLUMNS), listeners)
-    text = pa.array(s["story"], type=pa.string())
-    fallback = s["fallback"].to_numpy(bool) | (s["decision"] == "fallback").to_numpy()
+    decision = s["decision"].to_numpy()
+    fell = s["fallback"].to_numpy().astype(bool)
+    skeleton = pc.dictionary_encode(skeletons(s["story"])).unify_dictionaries()
     t = pd.DataFrame(
         {
-            "user_id": s["user_id"],
-            "day": s["day"],
-            "prompt": s["prompt_version"] + "/" + s["model"],
-            "pass": (s["decision"] == "pass").to_numpy() & ~s["fallback"].to_numpy(bool),
-            "fallback": fallback,
-            "needs_review": (s["decision"] == "needs_review").to_numpy(),
+            "user_id": _pd(s["user_id"]),
+            "day": _pd(s["day"]),
+            "prompt": pd.Categorical(
+                pc.binary_join_element_wise(s["prompt_version"], s["model"], "/").to_numpy(
+                    zero_copy_only=False
+                )
+            ),
+            "pass": (decision == "pass") & ~fell,
+            "fallback": fell | (decision == "fallback"),
+            "needs_review": decision == "needs_review",
             "failed": False,
-            "words": _words(text),
-            "skeleton": skeletons(text).to_numpy(zero_copy_only=False),
-            "attempts": s["attempts"],
-            "tokens": s["prompt_tokens"] + s["completion_tokens"],
-            "cost_usd": s["cost_usd"],
-            "latency_s": s["latency_s"],
+            "words": s["words"].to_numpy(),
+            "skeleton": pd.Categorical.from_codes(
+                np.concatenate([c.indices.to_numpy() for c in skeleton.chunks] or [[]]),
+                (
+                    skeleton.chunks[0].dictionary
+                    if skeleton.num_chunks
+                    else pa.array([], pa.string())
+                ).to_pandas(),
+            ),
+            "attempts": s["attempts"].to_numpy(),
+            "tokens": pc.add(s["prompt_tokens"], s["completion_tokens"]).to_numpy(),
+            "cost_usd": s["cost_usd"].to_numpy(),
+            "latency_s": s["latency_s"].to_numpy(),
         }
     )
     if failed:
@@ -250,12 +293,30 @@ def _stories(
                           "fallback": False, "needs_review": False, "failed": True,
                           "words": np.nan, "skeleton": "", "attempts": np.nan})  # fmt: skip
         t = pd.concat([t, f], ignore_index=True)
-    if verdicts is not None and len(verdicts):
-        v = verdicts.drop_duplicates(["user_id", "day"], keep="last")
-        t = t.merge(v.rename(columns={"attempts": "verdict_attempts"}), on=["user_id", "day"],
-                    how="left")  # fmt: skip
-        t["attempts"] = t["attempts"].fillna(t.pop("verdict_attempts").astype(float))
+    if verdicts is not None and verdicts.num_rows:
+        at = _last_match(verdicts, t)
+        for name in verdicts.column_names[2:]:  # attempts, judge:<check>...
+            col = verdicts[name].to_numpy()
+            got = np.where(at >= 0, col[np.maximum(at, 0)], np.nan)
+            if name == "attempts":
+                t["attempts"] = t["attempts"].fillna(pd.Series(got, index=t.index))
+            else:
+                t[name] = got
     return _with_cohorts(t, listeners)
+
+
+def _last_match(verdicts: pa.Table, t: pd.DataFrame) -> np.ndarray:
+    """For each story of `t`, the row of the last verdict of its (listener, day); -1 if none.
+    Keys are integers (listener and day factorised over both tables), not pairs of strings."""
+    n = verdicts.num_rows
+    user = pd.factorize(pd.concat([_pd(verdicts["user_id"]), t["user_id"]], ignore_index=True))[0]
+    day = pd.factorize(pd.concat([_pd(verdicts["day"]), t["day"]], ignore_index=True))[0]
+    key = user.astype(np.int64) * (int(day.max()) + 1) + day
+    vkey, skey = key[:n], key[n:]
+    keys, first_of_reversed = np.unique(vkey[::-1], return_index=True)
+    last = n - 1 - first_of_reversed
+    pos = np.minimum(np.searchsorted(keys, skey), keys.size - 1)
+    return np.where(keys[pos] == skey, last[pos], -1)
 
 
 _STORY_COLUMNS = ["user_id", "day", "prompt", "pass", "fallback", "needs_review", "failed",

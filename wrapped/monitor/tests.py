@@ -39,23 +39,58 @@ def psi_from_counts(base: np.ndarray, now: np.ndarray) -> float:
     return float(np.sum((n - b) * np.log(n / b)))
 
 
-def numeric(base: np.ndarray, now: np.ndarray, bins: int) -> Comparison:
-    """PSI over the baseline's quantile bins, and the two-sample KS test."""
-    base = base[np.isfinite(base)]
-    now = now[np.isfinite(now)]
+class Ranks(NamedTuple):
+    """Both sides' values as their rank among the distinct values of the two (`levels` of
+    them), computed once per column: a KS test on any subset is then two bincounts."""
+
+    base: np.ndarray
+    now: np.ndarray
+    levels: int
+
+
+def ranks(base: np.ndarray, now: np.ndarray) -> Ranks:
+    both = np.concatenate([base, now])
+    values, inv = np.unique(both, return_inverse=True)
+    return Ranks(inv[: base.size], inv[base.size :], values.size)
+
+
+EXACT_KS_N = 10_000
+"""Up to this many values a side, scipy's KS test (its exact p-value); above, its statistic
+and asymptotic p-value (what scipy's "auto" method uses there) computed from ranks."""
+
+
+def numeric(base: np.ndarray, now: np.ndarray, bins: int, r: Ranks | None = None) -> Comparison:
+    """PSI over the baseline's quantile bins, and the two-sample KS test (`r`: the values'
+    ranks, `ranks(base, now)`, for a big sample)."""
+    fb, fn = np.isfinite(base), np.isfinite(now)
+    base, now = base[fb], now[fn]
     if base.size == 0 or now.size == 0:
         return Comparison(np.nan, np.nan, 0.0, 1.0, int(base.size), int(now.size))
     edges = np.unique(np.quantile(base, np.linspace(0, 1, bins + 1)[1:-1]))
     cb = np.bincount(np.searchsorted(edges, base, side="right"), minlength=edges.size + 1)
     cn = np.bincount(np.searchsorted(edges, now, side="right"), minlength=edges.size + 1)
     p = 1.0
-    if base.size > 1 and now.size > 1:
+    if r is not None and max(base.size, now.size) > EXACT_KS_N:
+        p = _ks_asymptotic(r.base[fb], r.now[fn], r.levels)
+    elif base.size > 1 and now.size > 1:
         with warnings.catch_warnings():  # ties make the exact method fall back: that is fine
             warnings.simplefilter("ignore", RuntimeWarning)
             p = float(stats.ks_2samp(base, now).pvalue)
     return Comparison(
         float(base.mean()), float(now.mean()), psi_from_counts(cb, cn), p, base.size, now.size
     )
+
+
+def _ks_asymptotic(rb: np.ndarray, rn: np.ndarray, levels: int) -> float:
+    """scipy's two-sided `ks_2samp` p-value for large samples, from the values' ranks: the
+    largest gap of the two empirical CDFs (at every distinct value), then Smirnov's
+    asymptotic distribution, as scipy computes it."""
+    n1, n2 = rb.size, rn.size
+    cdf1 = np.cumsum(np.bincount(rb, minlength=levels)) / n1
+    cdf2 = np.cumsum(np.bincount(rn, minlength=levels)) / n2
+    d = float(np.clip(np.abs(cdf1 - cdf2).max(), 0, 1))
+    m, n = sorted([float(n1), float(n2)], reverse=True)
+    return float(np.clip(stats.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
 
 
 def shift(base: np.ndarray, now: np.ndarray) -> Comparison:

@@ -1,207 +1,199 @@
-"""A run's records as columns: the few fields a whole-run reader needs, without a model each.
+"""A run's records as columns: what a whole-run reader needs, without decoding JSON.
 
 `RunStore` validates every record into its pydantic model, which is right for a tool that reads
-a few hundred stories and the dominant cost for one that reads them all (the monitor on 100,000
-stories a run spent 124 s of 282 s in validation). These readers parse the same sealed shard
-files with orjson, keep only the keys asked for and hand them back as pandas columns. They open
-the run as `RunStore.open` does (the manifest's schema version is checked first), skip a torn
-last line as `read_jsonl` does, and a record without a key they need is the same one line
-(file, record, field) a typed read gives.
+a few hundred stories; a tool that reads them all (the monitor, on two runs of a million
+stories) cannot even afford to decode their JSON (~55 s for two such runs, with orjson). So
+when a shard is sealed the store also writes its columns as Parquet (zstd), one file per table
+in `columns/<table>/shard-NNNNN.parquet` (`COLUMN_TABLES`: the listeners' year figures, their
+interesting days with each day's log, the stories, the verdicts' judge scores), and these
+readers memory-map them and take only the columns asked for.
+
+A shard sealed before this release has no such files: `ensure_columns` builds them once from
+its JSONL (with the same builders sealing uses) and writes them, so the next reader is fast. A
+shard without them (not sealed yet, or a folder this user may not write) is read from its JSONL
+in memory. `wrapped erase` rewrites these files as it rewrites the JSONL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import os
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import orjson
-import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from wrapped.errors import InputError
+from wrapped.store.layout import COLUMN_TABLES, RunLayout
 from wrapped.store.run import RunStore
+from wrapped.store.tables import (
+    FACT_FIELDS,
+    Row,
+    Rows,
+    dict_rows,
+    stories_table,
+    verdicts_table,
+    years_tables,
+)
 
-Row = dict[str, Any]
+Tables = dict[str, pa.Table]
 
 
-def shard_rows(store: RunStore, kind: str) -> Iterator[tuple[Path, int, Row]]:
-    """(file, record number, raw record) of every sealed shard of `kind`, in shard order."""
-    store.manifest()  # a newer schema, or a damaged manifest, is one line before any record
-    for path in sorted((store.root / kind).glob("shard-*.jsonl")):
-        data = path.read_bytes()
-        lines = data.split(b"\n")
-        lines.pop()  # after the last "\n": empty, or a torn tail from a crash (not complete)
-        for i, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
+def write_columns(
+    layout: RunLayout,
+    shard: int,
+    stories: list[Row],
+    review: list[Row],
+    verdicts: list[Row],
+) -> None:
+    """Seal's step: the shard's columns from its records in hand (and its user_years file,
+    written when the run was staged), each file written atomically."""
+    _write(layout, shard, _build(layout, shard, (stories, review, verdicts)))
+
+
+def ensure_columns(store: RunStore) -> list[int]:
+    """Write the columns of every sealed shard that has none (sealed by an older release),
+    built once from its JSONL; the shards written. A folder this user may not write is left
+    as it is (its shards are then read from their JSONL each time)."""
+    built: list[int] = []
+    for shard in _shards(store.layout):
+        if store.layout.shard_done(shard) and not _has_columns(store.layout, shard):
             try:
-                yield path, i, orjson.loads(line)
-            except orjson.JSONDecodeError:
-                continue  # as read_jsonl: a torn line is skipped
-
-
-def _read(rows: Iterable[tuple[Path, int, Row]], take: Callable[[Row], None], what: str) -> None:
-    where: tuple[Path, int] = (Path(), 0)
-    try:
-        for path, i, row in rows:
-            where = (path, i)
-            take(row)
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        name = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
-        raise InputError(
-            f"not a {what} this release can read (a field is missing or of the wrong type)",
-            file=str(where[0]),
-            record=where[1],
-            field=str(name) if name is not None else None,
-        ) from None
+                _write(store.layout, shard, _build(store.layout, shard))
+            except PermissionError:
+                return built
+            built.append(shard)
+    return built
 
 
 @dataclass
 class YearColumns:
-    """Listeners' year figures (one row each), their interesting days (one row each), and the
-    days' log entries (one row each, `day` indexing the days table)."""
+    """Listeners' year figures (one row each) and their interesting days (one row each, with
+    the day's log as list columns), and every key the days' facts hold."""
 
-    listeners: pd.DataFrame
-    days: pd.DataFrame
-    log: pd.DataFrame
+    listeners: pa.Table
+    days: pa.Table
     fact_fields: set[str] = field(default_factory=set)
 
 
 def year_columns(store: RunStore) -> YearColumns:
-    """The run's UserYear records as columns (see `years_from_rows`)."""
-    return years_from_rows(shard_rows(store, "user_years"))
-
-
-def years_from_rows(rows: Iterable[tuple[Path, int, Row]]) -> YearColumns:
-    """UserYear records (as JSON dicts) as columns. Listeners: user_id, tz_source, locale,
-    eligible, ineligible_reason, minutes, plays, distinct_artists, streak_days and one
-    `cohort.<key>` column per cohort field. Days: user_id, date, category, weekday, facts (the
-    facts as sorted-key JSON), facts_minutes (NaN where the facts hold no minutes)."""
-    lc: dict[str, list[Any]] = {k: [] for k in _LISTENER_KEYS}
-    cohort: dict[str, list[Any]] = {}
-    dc: dict[str, list[Any]] = {k: [] for k in _DAY_KEYS}
-    log_day: list[int] = []
-    log_time: list[str] = []
-    log_minutes: list[float] = []
+    """The run's UserYear records as columns (see `tables.years_tables`), in shard order."""
+    listeners = _concat(_read(store, "listeners"), "listeners")
+    days = _read(store, "days")
     fields: set[str] = set()
-    n = 0
-
-    def take(y: Row) -> None:
-        nonlocal n
-        uid, tot = y["user_id"], y["totals"]
-        lc["user_id"].append(uid)
-        lc["tz_source"].append(y.get("tz_source"))
-        lc["locale"].append(y.get("locale"))
-        lc["eligible"].append(bool(y.get("eligible")))
-        lc["ineligible_reason"].append(y.get("ineligible_reason"))
-        lc["minutes"].append(tot["all"]["minutes"])
-        lc["plays"].append(tot["all"]["plays"])
-        lc["distinct_artists"].append(tot["distinct_artists"])
-        lc["streak_days"].append(y["streak"]["days"])
-        seen = len(lc["user_id"]) - 1
-        for k, v in (y.get("cohort") or {}).items():
-            cohort.setdefault(k, [None] * seen).append(v)
-        for col in cohort.values():
-            if len(col) == seen:
-                col.append(None)
-        for d in y.get("days") or ():
-            facts = d.get("facts") or {}
-            fields.update(facts)
-            dc["user_id"].append(uid)
-            dc["date"].append(d["date"])
-            dc["category"].append(d["category"])
-            dc["weekday"].append(d["weekday"])
-            dc["facts"].append(orjson.dumps(facts, option=orjson.OPT_SORT_KEYS).decode())
-            m = facts.get("minutes", np.nan)
-            dc["facts_minutes"].append(0.0 if m is None else float(m))
-            for e in d.get("log") or ():
-                log_day.append(n)
-                log_time.append(e["time"])
-                log_minutes.append(e["minutes"])
-            n += 1
-
-    _read(rows, take, "UserYear")
-    listeners = pd.DataFrame(lc)
-    for k, col in cohort.items():
-        listeners[f"cohort.{k}"] = pd.Series(col, dtype=object)
-    log = pd.DataFrame(
-        {
-            "day": np.asarray(log_day, dtype=np.int64),
-            "time": pd.Series(log_time, dtype=object),
-            "minutes": np.asarray(log_minutes, dtype=float),
-        }
-    )
-    return YearColumns(listeners, pd.DataFrame(dc), log, fields)
+    for t in days:
+        fields.update(orjson.loads((t.schema.metadata or {}).get(FACT_FIELDS, b"[]")))
+    return YearColumns(listeners, _concat(days, "days"), fields)
 
 
-_LISTENER_KEYS = ("user_id", "tz_source", "locale", "eligible", "ineligible_reason", "minutes",
-                  "plays", "distinct_artists", "streak_days")  # fmt: skip
-_DAY_KEYS = ("user_id", "date", "category", "weekday", "facts", "facts_minutes")
+def years_from_rows(rows: Rows) -> YearColumns:
+    """UserYear records (as JSON dicts) as columns, in memory (a stats-only run)."""
+    listeners, days = years_tables(rows)
+    return YearColumns(listeners, days, set(orjson.loads(days.schema.metadata[FACT_FIELDS])))
 
 
-def story_columns(
-    store: RunStore, kinds: tuple[str, ...] = ("stories", "needs_review")
-) -> pd.DataFrame:
-    """Stories (of `kinds`, in that order) as columns: user_id, day, decision, fallback,
-    prompt_version, model, story, attempts, prompt_tokens, completion_tokens, cost_usd,
-    latency_s (NaN where a story has no usage)."""
-    c: dict[str, list[Any]] = {k: [] for k in _STORY_KEYS}
-
-    def take(s: Row) -> None:
-        c["user_id"].append(s["user_id"])
-        c["day"].append(s["day"])
-        c["decision"].append(s["decision"])
-        c["fallback"].append(bool(s.get("fallback")))
-        c["prompt_version"].append(s["prompt_version"])
-        c["model"].append(s["model"])
-        c["story"].append(s["story"])
-        c["attempts"].append(s["attempts"])
-        u = s.get("usage") or {}
-        for k in _USAGE_KEYS:
-            v = u.get(k)
-            c[k].append(np.nan if v is None else v)
-
-    for kind in kinds:
-        _read(shard_rows(store, kind), take, "Story")
-    t = pd.DataFrame({k: v for k, v in c.items()})
-    for k in ("attempts", *_USAGE_KEYS):
-        t[k] = t[k].astype(float)
-    return t
+def story_columns(store: RunStore) -> pa.Table:
+    """Stories as columns (see `tables.stories_table`): shard by shard, its stored stories
+    then those it held for a human (`held`)."""
+    return _concat(_read(store, "stories"), "stories")
 
 
-_USAGE_KEYS = ("prompt_tokens", "completion_tokens", "cost_usd", "latency_s")
-_STORY_KEYS = ("user_id", "day", "decision", "fallback", "prompt_version", "model", "story",
-               "attempts", *_USAGE_KEYS)  # fmt: skip
+def verdict_columns(store: RunStore) -> pa.Table:
+    """Verdicts as columns (see `tables.verdicts_table`); judge columns unioned over shards."""
+    return _concat(_read(store, "verdicts"), "verdicts")
 
 
-def verdict_columns(store: RunStore) -> pd.DataFrame:
-    """Verdicts as columns: user_id, day, attempts (how many were made), and one
-    `judge:<check>` column per judge check of the last attempt that has a score (NaN where a
-    verdict has none)."""
-    users: list[str] = []
-    days: list[str] = []
-    attempts: list[int] = []
-    judge: dict[str, dict[int, float]] = {}
+def _read(store: RunStore, table: str) -> list[pa.Table]:
+    """`table` of every shard: its Parquet file memory-mapped, else built from its JSONL."""
+    store.manifest()  # a newer schema, or a damaged manifest, is one line before any record
+    out = []
+    for shard in _shards(store.layout):
+        path = store.layout.columns_file(table, shard)
+        if _has_columns(store.layout, shard):
+            out.append(pq.read_table(path, memory_map=True))
+        else:
+            out.append(_build(store.layout, shard)[table])
+    return out
 
-    def take(v: Row) -> None:
-        tries = v["attempts"]
-        checks = tries[-1]["checks"] if tries else ()
-        row = len(users)
-        users.append(v["user_id"])
-        days.append(v["day"])
-        attempts.append(len(tries))
-        for ch in checks:
-            if ch["layer"] == "judge" and ch.get("score") is not None:
-                judge.setdefault(f"judge:{ch['name']}", {})[row] = float(ch["score"])
 
-    _read(shard_rows(store, "verdicts"), take, "Verdict")
-    t = pd.DataFrame({"user_id": users, "day": days, "attempts": attempts})
-    for name, scores in sorted(judge.items()):
-        col = np.full(len(users), np.nan)
-        col[np.fromiter(scores, np.int64, len(scores))] = np.fromiter(
-            scores.values(), float, len(scores)
-        )
-        t[name] = col
-    return t
+def _concat(tables: list[pa.Table], name: str) -> pa.Table:
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:  # a run with no shard yet: the table's columns, no rows
+        listeners, days = years_tables(iter(()))
+        none = {"listeners": listeners, "days": days, "verdicts": verdicts_table(iter(())),
+                "stories": stories_table(iter(()), held=False)}  # fmt: skip
+        return none[name]
+    return pa.concat_tables(tables, promote_options="permissive")  # chunks: no copy
+
+
+def _shards(layout: RunLayout) -> list[int]:
+    """Every shard with a record file, in order."""
+    found = set()
+    for kind in ("user_years", "stories", "needs_review", "verdicts"):
+        found |= {int(p.stem.split("-")[1]) for p in (layout.root / kind).glob("shard-*.jsonl")}
+    return sorted(found)
+
+
+def _has_columns(layout: RunLayout, shard: int) -> bool:
+    return all(layout.columns_file(t, shard).exists() for t in COLUMN_TABLES)
+
+
+def _build(
+    layout: RunLayout,
+    shard: int,
+    records: tuple[list[Row], list[Row], list[Row]] | None = None,
+) -> Tables:
+    """The shard's tables from its records (those given, else its JSONL files)."""
+
+    def rows(kind: str, given: list[Row] | None) -> Rows:
+        path = layout.shard_file(kind, shard)
+        return _jsonl_rows(path) if given is None else dict_rows(path, given)
+
+    stories, review, verdicts = records or (None, None, None)
+    listeners, days = years_tables(_jsonl_rows(layout.shard_file("user_years", shard)))
+    held = stories_table(rows("needs_review", review), held=True)
+    return {
+        "listeners": listeners,
+        "days": days,
+        "stories": pa.concat_tables([stories_table(rows("stories", stories), held=False), held]),
+        "verdicts": verdicts_table(rows("verdicts", verdicts)),
+    }
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[Path, int, Row]]:
+    """(file, record number, record) of a JSONL file; a torn last line is skipped (as
+    `read_jsonl`), and a missing file has none."""
+    if not path.exists():
+        return
+    lines = path.read_bytes().split(b"\n")
+    lines.pop()  # after the last "\n": empty, or a torn tail from a crash (not complete)
+    for i, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield path, i, orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue  # as read_jsonl: a torn line is skipped
+
+
+def _write(layout: RunLayout, shard: int, tables: Tables) -> None:
+    for name, table in tables.items():
+        write_table(layout.columns_file(name, shard), table)
+
+
+def write_table(path: Path, table: pa.Table) -> None:
+    """A Parquet file written atomically (temporary file, fsync, rename), zstd-compressed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -7,6 +7,8 @@ from pathlib import Path
 
 #: output kinds written per shard
 KINDS = ("stories", "needs_review", "failed", "verdicts", "user_years", "listeners")
+#: tables of a shard's columns (`wrapped.store.columns`), written when it is sealed
+COLUMN_TABLES = ("listeners", "days", "stories", "verdicts")
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class RunLayout:
     def shard_file(self, kind: str, shard: int) -> Path:
         assert kind in KINDS, kind
         return self.root / kind / f"shard-{shard:05d}.jsonl"
+
+    def columns_file(self, table: str, shard: int) -> Path:
+        assert table in COLUMN_TABLES, table
+        return self.root / "columns" / table / f"shard-{shard:05d}.parquet"
 
     def journal(self, shard: int) -> Path:
         return self.root / "journal" / f"shard-{shard:05d}.jsonl"
