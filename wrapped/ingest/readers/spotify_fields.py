@@ -108,11 +108,37 @@ def _timestamps(raw: Raw) -> pd.Series:
 
 
 def _arrow(s: pd.Series) -> pa.Array:
-    return pa.array(s.array, type=pa.string())
+    return pa.array(s.array, type=pa.large_string())  # pandas' own Arrow type: no copy
 
 
 def _series(a: pa.Array | pa.ChunkedArray) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(a), dtype="string")
+
+
+def _if_else(cond: pa.Array, a: pa.Array, b: pa.Array) -> pa.Array:
+    """pc.if_else, without copying every name when `cond` (never null) is all one way."""
+    true = pc.sum(cond).as_py() or 0
+    if true == len(cond):
+        return a
+    return b if true == 0 else pc.if_else(cond, a, b)
+
+
+def _null_unless(cond: pa.Array | pa.ChunkedArray, a: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """`a` where `cond` (never null), else null. Each chunk keeps its offsets and bytes and only
+    gets a new validity bitmap: pc.if_else would copy every name of a million records."""
+    cond = cond.combine_chunks() if isinstance(cond, pa.ChunkedArray) else cond
+    chunks, pos = [], 0
+    for chunk in a.chunks if isinstance(a, pa.ChunkedArray) else [a]:
+        n = len(chunk)
+        part = cond.slice(pos, n)
+        pos += n
+        keep = pc.and_(pc.is_valid(chunk), part)
+        if chunk.offset or keep.offset:  # bitmaps that do not line up: let Arrow copy
+            chunks.append(pc.if_else(part, chunk, pa.scalar(None, chunk.type)))
+            continue
+        buffers = chunk.buffers()
+        chunks.append(pa.Array.from_buffers(chunk.type, n, [keep.buffers()[1], *buffers[1:]]))
+    return pa.chunked_array(chunks, a.type)
 
 
 def _names(s: dict[str, pd.Series]) -> dict[str, pd.Series]:
@@ -127,31 +153,37 @@ def _names(s: dict[str, pd.Series]) -> dict[str, pd.Series]:
     is_book = pc.and_not(
         pc.and_not(pc.is_valid(pc.coalesce(a["audiobook_title"], book_uri)), is_track), is_ep
     )
-    null = pa.scalar(None, pa.string())
+    null = pa.scalar(None, pa.large_string())
     kind = pc.if_else(
-        is_track, "track", pc.if_else(is_ep, "episode", pc.if_else(is_book, "audiobook", null))
+        is_track,
+        "track",
+        pc.if_else(
+            is_ep, "episode", pc.if_else(is_book, "audiobook", pa.scalar(None, pa.string()))
+        ),
     )
     country = pc.utf8_upper(a["conn_country"])
+    track = {k: _null_unless(is_track, a[k]) for k in ("master_metadata_track_name",
+             "master_metadata_album_artist_name", "master_metadata_album_album_name",
+             "spotify_track_uri")}  # fmt: skip
+    episode = {k: _null_unless(is_ep, a[k]) for k in ("episode_show_name", "episode_name",
+               "spotify_episode_uri")}  # fmt: skip
+    book = {k: _null_unless(is_book, a[k]) for k in ("audiobook_title",
+            "audiobook_chapter_title")}  # fmt: skip
+    book_uri = _null_unless(is_book, book_uri)
     return {
         "kind": _series(kind),
-        "track": _series(pc.if_else(is_track, a["master_metadata_track_name"], null)),
-        "artist": _series(pc.if_else(is_track, a["master_metadata_album_artist_name"], null)),
-        "album": _series(pc.if_else(is_track, a["master_metadata_album_album_name"], null)),
-        "show": _series(
-            pc.if_else(
-                is_ep, a["episode_show_name"], pc.if_else(is_book, a["audiobook_title"], null)
-            )
-        ),
+        "track": _series(track["master_metadata_track_name"]),
+        "artist": _series(track["master_metadata_album_artist_name"]),
+        "album": _series(track["master_metadata_album_album_name"]),
+        "show": _series(_if_else(is_ep, episode["episode_show_name"], book["audiobook_title"])),
         "episode": _series(
-            pc.if_else(
-                is_ep, a["episode_name"], pc.if_else(is_book, a["audiobook_chapter_title"], null)
-            )
+            _if_else(is_ep, episode["episode_name"], book["audiobook_chapter_title"])
         ),
         "uri": _series(
-            pc.if_else(
+            _if_else(
                 is_track,
-                a["spotify_track_uri"],
-                pc.if_else(is_ep, a["spotify_episode_uri"], pc.if_else(is_book, book_uri, null)),
+                track["spotify_track_uri"],
+                _if_else(is_ep, episode["spotify_episode_uri"], book_uri),
             )
         ),
         "reason_start": s["reason_start"],
