@@ -58,14 +58,8 @@ def finish(
     and `user_id`: they count as read and rejected, and join the rejects in file order.
     """
     check_common(df, now=now, earliest=earliest)
-    # "<file label>#<record index>", built in Arrow (no Python string per row).
-    fno = df["file_no"].to_numpy()
-    labels = pa.array([f.file for f in files], pa.large_string()).take(pa.array(fno))
-    idx = pc.cast(pa.array(df["idx"].to_numpy()), pa.large_string())
     source = pd.Series(
-        pd.arrays.ArrowStringArray(
-            pc.binary_join_element_wise(labels, idx, pa.scalar("#", pa.large_string()))
-        ),
+        pd.arrays.ArrowStringArray(_sources(df, [f.file for f in files])),
         index=df.index,
         dtype="string",
     )
@@ -77,7 +71,7 @@ def finish(
     ok = ok & ~merged
     maybe = _maybe_duplicates(df, ok)
     if len(maybe):
-        dup = df.iloc[maybe][DEDUP_COLUMNS].duplicated(keep="first")
+        dup = _rows(df, DEDUP_COLUMNS, maybe).duplicated(keep="first")
         flag(
             df, df.index.isin(dup[dup].index), "duplicate", None,
             "exact duplicate of an earlier record",
@@ -86,8 +80,39 @@ def finish(
     _count_files(df, files, rejected, merged, early)
     keep = ~rejected & df["drop"].isna().to_numpy() & ~merged
     events = conform(df if keep.all() else _keep_rows(df[EVENT_COLUMNS], keep))
-    rejects = RejectTable.from_frames([df[rejected], early], [f.file for f in files])
+    rejects = RejectTable.from_frames(
+        [_rows(df, RejectTable.COLUMNS, np.flatnonzero(rejected)), early], [f.file for f in files]
+    )
     return Finished(events, rejects, merged)
+
+
+def _sources(df: pd.DataFrame, labels: list[str]) -> pa.ChunkedArray:
+    """ "<file label>#<record index>" per row, built in Arrow (no Python string per row).
+
+    A file's records lie together, so each run of them is one join with its label as a scalar
+    (a label copied to every row first would cost as much again).
+    """
+    fno = df["file_no"].to_numpy()
+    text = pc.cast(pa.array(df["idx"].to_numpy()), pa.large_string())
+    cuts = np.flatnonzero(np.diff(fno)) + 1
+    if len(cuts) > _MOST_RUNS:  # interleaved files: one label per row
+        rows = pa.array(labels, pa.large_string()).take(pa.array(fno))
+        sep = pa.scalar("#", pa.large_string())
+        return pa.chunked_array([pc.binary_join_element_wise(rows, text, sep)])
+    if not len(fno):
+        return pa.chunked_array([], pa.large_string())
+    starts, stops = np.concatenate(([0], cuts)), np.concatenate((cuts, [len(fno)]))
+    return pa.chunked_array(
+        [
+            pc.binary_join_element_wise(
+                pa.scalar(labels[fno[a]] + "#", pa.large_string()),
+                text.slice(a, b - a),
+                pa.scalar("", pa.large_string()),
+            )
+            for a, b in zip(starts.tolist(), stops.tolist(), strict=True)
+        ],
+        pa.large_string(),
+    )
 
 
 def _maybe_duplicates(df: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
@@ -140,6 +165,32 @@ def _count_files(
         f.user_id = (
             None if i not in first_user.index or pd.isna(first_user[i]) else str(first_user[i])
         )
+
+
+def _rows(df: pd.DataFrame, columns: list[str], rows: np.ndarray) -> pd.DataFrame:
+    """df.iloc[rows][columns] for ascending `rows`, taking Arrow columns chunk by chunk.
+
+    Arrow's take on a chunked column first joins its chunks: a copy of every name of a million
+    records to pick out the few duplicates or rejects.
+    """
+    index = df.index[rows]
+    out = {}
+    for col in columns:
+        s = df[col]
+        if not isinstance(s.array, pd.arrays.ArrowStringArray):
+            out[col] = s.iloc[rows]
+            continue
+        arr = pa.chunked_array(s.array.__arrow_array__())
+        starts = np.cumsum([0] + [len(c) for c in arr.chunks])
+        which = np.searchsorted(starts, rows, side="right") - 1
+        picked = [
+            arr.chunk(k).take(pa.array(rows[which == k] - starts[k])) for k in np.unique(which)
+        ]
+        out[col] = pd.Series(
+            pd.arrays.ArrowStringArray(pa.chunked_array(picked, arr.type)), index=index,
+            dtype=s.dtype,
+        )  # fmt: skip
+    return pd.DataFrame(out, index=index)
 
 
 #: Above this many runs of kept rows, Arrow columns are filtered rather than sliced.

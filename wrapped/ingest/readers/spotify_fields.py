@@ -14,6 +14,7 @@ offline timestamps differ (the duplicate key), and it is dropped with the other 
 
 from __future__ import annotations
 
+import functools
 from enum import Enum
 from typing import NamedTuple
 
@@ -145,14 +146,17 @@ def _names(s: dict[str, pd.Series]) -> dict[str, pd.Series]:
     """kind, names and uri from Spotify's fields, in Arrow compute: this runs on every record
     of a history (a million for a heavy listener), where pandas' `where` on strings is slow."""
     a = {k: _arrow(v) for k, v in s.items()}
-    book_uri = pc.coalesce(a["audiobook_chapter_uri"], a["audiobook_uri"])
-    is_track = pc.is_valid(pc.coalesce(a["master_metadata_track_name"], a["spotify_track_uri"]))
-    is_ep = pc.and_not(
-        pc.is_valid(pc.coalesce(a["episode_name"], a["spotify_episode_uri"])), is_track
-    )
+
+    def any_of(*names: str) -> pa.Array:  # some of these fields is given (no name copied)
+        return functools.reduce(pc.or_, (pc.is_valid(a[n]) for n in names))
+
+    is_track = any_of("master_metadata_track_name", "spotify_track_uri")
+    is_ep = pc.and_not(any_of("episode_name", "spotify_episode_uri"), is_track)
     is_book = pc.and_not(
-        pc.and_not(pc.is_valid(pc.coalesce(a["audiobook_title"], book_uri)), is_track), is_ep
+        pc.and_not(any_of("audiobook_title", "audiobook_chapter_uri", "audiobook_uri"), is_track),
+        is_ep,
     )
+    book_uri = pc.coalesce(a["audiobook_chapter_uri"], a["audiobook_uri"])
     null = pa.scalar(None, pa.large_string())
     kind = pc.if_else(
         is_track,
