@@ -116,12 +116,11 @@ def _series(a: pa.Array | pa.ChunkedArray) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(a), dtype="string")
 
 
-def _if_else(cond: pa.Array, a: pa.Array, b: pa.Array) -> pa.Array:
-    """pc.if_else, without copying every name when `cond` (never null) is all one way."""
-    true = pc.sum(cond).as_py() or 0
-    if true == len(cond):
-        return a
-    return b if true == 0 else pc.if_else(cond, a, b)
+def _one_of(*masked: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The values of columns that are never valid on the same row (each masked by its kind):
+    the one column with any value as it is, else their coalesce (a copy)."""
+    given = [m for m in masked if m.null_count < len(m)]
+    return given[0] if len(given) == 1 else pc.coalesce(*masked)
 
 
 def _null_unless(cond: pa.Array | pa.ChunkedArray, a: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -179,16 +178,10 @@ def _names(s: dict[str, pd.Series]) -> dict[str, pd.Series]:
         "track": _series(track["master_metadata_track_name"]),
         "artist": _series(track["master_metadata_album_artist_name"]),
         "album": _series(track["master_metadata_album_album_name"]),
-        "show": _series(_if_else(is_ep, episode["episode_show_name"], book["audiobook_title"])),
-        "episode": _series(
-            _if_else(is_ep, episode["episode_name"], book["audiobook_chapter_title"])
-        ),
+        "show": _series(_one_of(episode["episode_show_name"], book["audiobook_title"])),
+        "episode": _series(_one_of(episode["episode_name"], book["audiobook_chapter_title"])),
         "uri": _series(
-            _if_else(
-                is_track,
-                track["spotify_track_uri"],
-                _if_else(is_ep, episode["spotify_episode_uri"], book_uri),
-            )
+            _one_of(track["spotify_track_uri"], episode["spotify_episode_uri"], book_uri)
         ),
         "reason_start": s["reason_start"],
         "reason_end": s["reason_end"],
