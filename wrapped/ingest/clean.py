@@ -24,22 +24,32 @@ UNSAFE = r"[\x{00}-\x{1f}\x{7f}-\x{9f}\x{061c}\x{200e}\x{200f}\x{202a}-\x{202e}\
 _SPACING = r"[\t\n\r\x{0b}\x{0c}\x{85}]+"  # line breaks and tabs become one space
 
 
-def _maybe_unsafe(arr: pa.Array) -> bool:
+def _maybe_unsafe(arr: pa.ChunkedArray) -> bool:
     """False when no byte of the column could start an unsafe character (the usual case).
 
     Unsafe characters are C0 bytes, DEL, or UTF-8 sequences led by 0xC2 (C1), 0xD8 (U+061C)
-    or 0xE2 (U+200E..U+2069); a column without those bytes needs no regular expression.
+    or 0xE2 (U+200E..U+2069); a column without those bytes needs no regular expression. Each
+    chunk's own bytes are read where they lie (a chunk may be a slice of a larger buffer).
     """
-    data = arr.buffers()[2]
-    if data is None:
-        return False
-    b = np.frombuffer(data, dtype=np.uint8)
-    return bool(((b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b == 0xD8) | (b == 0xE2)).any())
+    for chunk in arr.chunks:
+        data = chunk.buffers()[2]
+        if data is None or not len(chunk):
+            continue
+        width = np.dtype(np.int64 if pa.types.is_large_string(chunk.type) else np.int32)
+        ends = np.frombuffer(chunk.buffers()[1], dtype=width)[
+            [chunk.offset, chunk.offset + len(chunk)]
+        ]
+        b = np.frombuffer(data, dtype=np.uint8)[ends[0] : ends[1]]
+        if ((b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b == 0xD8) | (b == 0xE2)).any():
+            return True
+    return False
 
 
-def _column(s: pd.Series) -> pa.Array:
-    arr = pa.array(s.array, type=pa.string())
-    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+def _column(s: pd.Series) -> pa.ChunkedArray:
+    arr = pa.array(s.array)  # Arrow-backed strings: their own chunks, not a copy
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = pa.array(s.array, type=pa.string())
+    return arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
 
 
 def clean_names(events: pd.DataFrame, max_chars: int) -> dict[str, int]:
@@ -56,14 +66,16 @@ def clean_names(events: pd.DataFrame, max_chars: int) -> dict[str, int]:
             if n:
                 arr = pc.replace_substring_regex(arr, _SPACING, " ")
                 arr = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, UNSAFE, ""))
-                arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+                arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
                 unsafe += n
                 changed = True
         long = pc.fill_null(pc.greater(pc.utf8_length(arr), max_chars), False)
         n = pc.sum(long).as_py() or 0
         if n:
             short = pc.binary_join_element_wise(
-                pc.utf8_slice_codeunits(arr, 0, max_chars - 1), CUT_MARKER, ""
+                pc.utf8_slice_codeunits(arr, 0, max_chars - 1),
+                pa.scalar(CUT_MARKER, arr.type),
+                pa.scalar("", arr.type),
             )
             arr = pc.if_else(long, short, arr)
             cut += n

@@ -58,12 +58,8 @@ def finish(
     and `user_id`: they count as read and rejected, and join the rejects in file order.
     """
     check_common(df, now=now, earliest=earliest)
-    # "<file label>#<record index>", built in Arrow (no Python string per row).
-    fno = df["file_no"].to_numpy()
-    labels = pa.array([f.file for f in files], pa.string()).take(pa.array(fno))
-    idx = pc.cast(pa.array(df["idx"].to_numpy()), pa.string())
     source = pd.Series(
-        pd.arrays.ArrowStringArray(pc.binary_join_element_wise(labels, idx, "#")),
+        pd.arrays.ArrowStringArray(_sources(df, [f.file for f in files])),
         index=df.index,
         dtype="string",
     )
@@ -73,22 +69,68 @@ def finish(
     ok = (df["reject"].isna() & df["drop"].isna()).to_numpy()
     merged = _merged(df, files, ok)
     ok = ok & ~merged
-    cand = df[DEDUP_COLUMNS] if ok.all() else df.loc[ok, DEDUP_COLUMNS]
-    # Hash first (cheap), then compare exactly only where hashes collide.
-    h = pd.util.hash_pandas_object(cand, index=False)
-    maybe = h.duplicated(keep=False).to_numpy()
-    if maybe.any():
-        dup = cand[maybe].duplicated(keep="first")
-        dup_index = dup[dup].index
+    maybe = _maybe_duplicates(df, ok)
+    if len(maybe):
+        dup = _rows(df, DEDUP_COLUMNS, maybe).duplicated(keep="first")
         flag(
-            df, df.index.isin(dup_index), "duplicate", None, "exact duplicate of an earlier record"
-        )
+            df, df.index.isin(dup[dup].index), "duplicate", None,
+            "exact duplicate of an earlier record",
+        )  # fmt: skip
     rejected = df["reject"].notna().to_numpy()
     _count_files(df, files, rejected, merged, early)
     keep = ~rejected & df["drop"].isna().to_numpy() & ~merged
     events = conform(df if keep.all() else _keep_rows(df[EVENT_COLUMNS], keep))
-    rejects = RejectTable.from_frames([df[rejected], early], [f.file for f in files])
+    rejects = RejectTable.from_frames(
+        [_rows(df, RejectTable.COLUMNS, np.flatnonzero(rejected)), early], [f.file for f in files]
+    )
     return Finished(events, rejects, merged)
+
+
+def _sources(df: pd.DataFrame, labels: list[str]) -> pa.ChunkedArray:
+    """ "<file label>#<record index>" per row, built in Arrow (no Python string per row).
+
+    A file's records lie together, so each run of them is one join with its label as a scalar
+    (a label copied to every row first would cost as much again).
+    """
+    fno = df["file_no"].to_numpy()
+    text = pc.cast(pa.array(df["idx"].to_numpy()), pa.large_string())
+    cuts = np.flatnonzero(np.diff(fno)) + 1
+    if len(cuts) > _MOST_RUNS:  # interleaved files: one label per row
+        rows = pa.array(labels, pa.large_string()).take(pa.array(fno))
+        sep = pa.scalar("#", pa.large_string())
+        return pa.chunked_array([pc.binary_join_element_wise(rows, text, sep)])
+    if not len(fno):
+        return pa.chunked_array([], pa.large_string())
+    starts, stops = np.concatenate(([0], cuts)), np.concatenate((cuts, [len(fno)]))
+    return pa.chunked_array(
+        [
+            pc.binary_join_element_wise(
+                pa.scalar(labels[fno[a]] + "#", pa.large_string()),
+                text.slice(a, b - a),
+                pa.scalar("", pa.large_string()),
+            )
+            for a, b in zip(starts.tolist(), stops.tolist(), strict=True)
+        ],
+        pa.large_string(),
+    )
+
+
+def _maybe_duplicates(df: pd.DataFrame, ok: np.ndarray) -> np.ndarray:
+    """Positions of the `ok` rows whose listener, time and play length may equal another's.
+
+    Exact duplicates agree on every column, so on these three integers too: rows whose mix of
+    them is unique cannot be duplicates. Sorting out the few candidates this way is exact and
+    spares hashing every name of every record (a listener rarely ends two plays in the same
+    second; offline plays synced together do, and are compared in full).
+    """
+    rows = np.flatnonzero(ok)
+    if len(rows) < 2:
+        return rows[:0]
+    user = pd.factorize(df["user_id"])[0][rows].astype(np.uint64)
+    ts = df["ts"].array.asi8[rows].view(np.uint64)
+    ms = df["ms_played"].to_numpy(dtype=np.int64, na_value=0)[rows].view(np.uint64)
+    mix = (ts * np.uint64(0x9E3779B97F4A7C15)) ^ (ms * np.uint64(0xBF58476D1CE4E5B9)) ^ user
+    return rows[pd.Series(mix).duplicated(keep=False).to_numpy()]
 
 
 def _count_files(
@@ -125,14 +167,56 @@ def _count_files(
         )
 
 
+def _rows(df: pd.DataFrame, columns: list[str], rows: np.ndarray) -> pd.DataFrame:
+    """df.iloc[rows][columns] for ascending `rows`, taking Arrow columns chunk by chunk.
+
+    Arrow's take on a chunked column first joins its chunks: a copy of every name of a million
+    records to pick out the few duplicates or rejects.
+    """
+    index = df.index[rows]
+    out = {}
+    for col in columns:
+        s = df[col]
+        if not isinstance(s.array, pd.arrays.ArrowStringArray):
+            out[col] = s.iloc[rows]
+            continue
+        arr = pa.chunked_array(s.array.__arrow_array__())
+        starts = np.cumsum([0] + [len(c) for c in arr.chunks])
+        which = np.searchsorted(starts, rows, side="right") - 1
+        picked = [
+            arr.chunk(k).take(pa.array(rows[which == k] - starts[k])) for k in np.unique(which)
+        ]
+        out[col] = pd.Series(
+            pd.arrays.ArrowStringArray(pa.chunked_array(picked, arr.type)), index=index,
+            dtype=s.dtype,
+        )  # fmt: skip
+    return pd.DataFrame(out, index=index)
+
+
+#: Above this many runs of kept rows, Arrow columns are filtered rather than sliced.
+_MOST_RUNS = 256
+
+
 def _keep_rows(df: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """df[keep], filtering Arrow-backed columns in Arrow (pandas would `take` row by row)."""
+    """df[keep], filtering Arrow-backed columns in Arrow (pandas would `take` row by row).
+
+    Usually only a few duplicates leave a million records: the kept runs of an Arrow column are
+    then zero-copy slices of it (a filter would copy every name once more).
+    """
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], keep, [False])).astype(np.int8)))
+    runs = edges.reshape(-1, 2)  # [start, stop) of each run of kept rows
     mask = pa.array(keep)
     out = {}
     for col in df.columns:
         s = df[col]
         if isinstance(s.array, pd.arrays.ArrowStringArray):
-            arr = pc.filter(s.array.__arrow_array__(), mask)
+            arr = s.array.__arrow_array__()
+            if len(runs) <= _MOST_RUNS:
+                arr = pa.chunked_array(
+                    [c for a, b in runs for c in arr.slice(a, b - a).chunks], arr.type
+                )
+            else:
+                arr = pc.filter(arr, mask)
             out[col] = pd.Series(pd.arrays.ArrowStringArray(arr), dtype=s.dtype)
         else:
             out[col] = s[keep].reset_index(drop=True)

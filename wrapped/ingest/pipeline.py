@@ -304,7 +304,7 @@ def ingest(
             uniq = {u: ensure_pseudonymous(u, salt) for u in first.users.dropna().unique()}
             df["user_id"] = first.users.map(uniq).astype("string")
         else:
-            ids = pa.array(pseudos, pa.string()).take(pa.array(part))
+            ids = pa.array(pseudos, pa.large_string()).take(pa.array(part))
             df["user_id"] = pd.Series(
                 pd.arrays.ArrowStringArray(ids), index=df.index, dtype="string"
             )

@@ -33,6 +33,9 @@ _SCHEMA = pa.schema(
 class RejectTable(Sequence[Reject]):
     """Rejected records as a table: `files[file_no[i]]`, `record[i]` and the text columns."""
 
+    #: The staged columns `from_frames` reads.
+    COLUMNS = ["file_no", "idx", "reject_field", "reject", "reject_detail", "user_id"]
+
     def __init__(self, table: pa.Table | None = None) -> None:
         self.table = table if table is not None else _SCHEMA.empty_table()
 
@@ -43,7 +46,7 @@ class RejectTable(Sequence[Reject]):
         parts = [f for f in frames if f is not None and len(f)]
         if not parts:
             return cls()
-        cols = ["file_no", "idx", "reject_field", "reject", "reject_detail", "user_id"]
+        cols = cls.COLUMNS
         rej = pd.concat([f[cols].astype({c: "category" for c in cols[2:]}) for f in parts],
                         ignore_index=True)  # fmt: skip
         key = rej["file_no"].to_numpy(np.int64) << 40 | rej["idx"].to_numpy(np.int64)

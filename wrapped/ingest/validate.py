@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from wrapped.events import EVENT_DTYPES
 
@@ -57,6 +58,9 @@ def staged(columns: dict[str, object], n: int) -> pd.DataFrame:
             out[col] = pd.Series(columns[col]).astype(dtype)
         elif col == "idx":
             out[col] = pd.Series(np.arange(n, dtype=np.int64))
+        elif dtype == "string":  # an all-null Arrow column (pandas would fill one NA at a time)
+            out[col] = pd.Series(pd.arrays.ArrowStringArray(pa.nulls(n, pa.large_string())),
+                                 dtype=dtype)  # fmt: skip
         else:
             out[col] = pd.Series(pd.NA, index=range(n), dtype=dtype)
     return pd.DataFrame(out)

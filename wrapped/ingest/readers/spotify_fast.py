@@ -100,8 +100,8 @@ def _on_disk(sources: list[Source]) -> Iterator[list[str]]:
 
 def _series(table: pa.Table, name: str, dtype: str) -> pd.Series:
     col = table.column(name)
-    if dtype == "string":
-        return pd.Series(pd.arrays.ArrowStringArray(col.cast(pa.string())), dtype="string")
+    if dtype == "string":  # large_string is what pandas' Arrow strings hold: no copy
+        return pd.Series(pd.arrays.ArrowStringArray(col.cast(pa.large_string())), dtype="string")
     return col.to_pandas().astype(dtype)
 
 
@@ -138,7 +138,10 @@ def read_batch(sources: list[Source], limits: RecordLimits = RecordLimits()) -> 
         for path in paths:
             if not _ends_like_array(path):
                 raise FastPathError(f"{path}: does not end with ']'")
-        con = duckdb.connect(config={"threads": os.cpu_count() or 1})
+        # large_string: the text columns go to pandas' Arrow strings as they are, not cast
+        con = duckdb.connect(
+            config={"threads": os.cpu_count() or 1, "arrow_large_buffer_size": True}
+        )
         con.execute("SET enable_progress_bar = false")
         parts = _Parts(paths)
         try:

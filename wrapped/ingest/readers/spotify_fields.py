@@ -14,6 +14,7 @@ offline timestamps differ (the duplicate key), and it is dropped with the other 
 
 from __future__ import annotations
 
+import functools
 from enum import Enum
 from typing import NamedTuple
 
@@ -108,51 +109,79 @@ def _timestamps(raw: Raw) -> pd.Series:
 
 
 def _arrow(s: pd.Series) -> pa.Array:
-    return pa.array(s.array, type=pa.string())
+    return pa.array(s.array, type=pa.large_string())  # pandas' own Arrow type: no copy
 
 
 def _series(a: pa.Array | pa.ChunkedArray) -> pd.Series:
     return pd.Series(pd.arrays.ArrowStringArray(a), dtype="string")
 
 
+def _one_of(*masked: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The values of columns that are never valid on the same row (each masked by its kind):
+    the one column with any value as it is, else their coalesce (a copy)."""
+    given = [m for m in masked if m.null_count < len(m)]
+    return given[0] if len(given) == 1 else pc.coalesce(*masked)
+
+
+def _null_unless(cond: pa.Array | pa.ChunkedArray, a: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """`a` where `cond` (never null), else null. Each chunk keeps its offsets and bytes and only
+    gets a new validity bitmap: pc.if_else would copy every name of a million records."""
+    cond = cond.combine_chunks() if isinstance(cond, pa.ChunkedArray) else cond
+    chunks, pos = [], 0
+    for chunk in a.chunks if isinstance(a, pa.ChunkedArray) else [a]:
+        n = len(chunk)
+        part = cond.slice(pos, n)
+        pos += n
+        keep = pc.and_(pc.is_valid(chunk), part)
+        if chunk.offset or keep.offset:  # bitmaps that do not line up: let Arrow copy
+            chunks.append(pc.if_else(part, chunk, pa.scalar(None, chunk.type)))
+            continue
+        buffers = chunk.buffers()
+        chunks.append(pa.Array.from_buffers(chunk.type, n, [keep.buffers()[1], *buffers[1:]]))
+    return pa.chunked_array(chunks, a.type)
+
+
 def _names(s: dict[str, pd.Series]) -> dict[str, pd.Series]:
     """kind, names and uri from Spotify's fields, in Arrow compute: this runs on every record
     of a history (a million for a heavy listener), where pandas' `where` on strings is slow."""
     a = {k: _arrow(v) for k, v in s.items()}
-    book_uri = pc.coalesce(a["audiobook_chapter_uri"], a["audiobook_uri"])
-    is_track = pc.is_valid(pc.coalesce(a["master_metadata_track_name"], a["spotify_track_uri"]))
-    is_ep = pc.and_not(
-        pc.is_valid(pc.coalesce(a["episode_name"], a["spotify_episode_uri"])), is_track
-    )
+
+    def any_of(*names: str) -> pa.Array:  # some of these fields is given (no name copied)
+        return functools.reduce(pc.or_, (pc.is_valid(a[n]) for n in names))
+
+    is_track = any_of("master_metadata_track_name", "spotify_track_uri")
+    is_ep = pc.and_not(any_of("episode_name", "spotify_episode_uri"), is_track)
     is_book = pc.and_not(
-        pc.and_not(pc.is_valid(pc.coalesce(a["audiobook_title"], book_uri)), is_track), is_ep
+        pc.and_not(any_of("audiobook_title", "audiobook_chapter_uri", "audiobook_uri"), is_track),
+        is_ep,
     )
-    null = pa.scalar(None, pa.string())
+    book_uri = pc.coalesce(a["audiobook_chapter_uri"], a["audiobook_uri"])
+    null = pa.scalar(None, pa.large_string())
     kind = pc.if_else(
-        is_track, "track", pc.if_else(is_ep, "episode", pc.if_else(is_book, "audiobook", null))
+        is_track,
+        "track",
+        pc.if_else(
+            is_ep, "episode", pc.if_else(is_book, "audiobook", pa.scalar(None, pa.string()))
+        ),
     )
     country = pc.utf8_upper(a["conn_country"])
+    track = {k: _null_unless(is_track, a[k]) for k in ("master_metadata_track_name",
+             "master_metadata_album_artist_name", "master_metadata_album_album_name",
+             "spotify_track_uri")}  # fmt: skip
+    episode = {k: _null_unless(is_ep, a[k]) for k in ("episode_show_name", "episode_name",
+               "spotify_episode_uri")}  # fmt: skip
+    book = {k: _null_unless(is_book, a[k]) for k in ("audiobook_title",
+            "audiobook_chapter_title")}  # fmt: skip
+    book_uri = _null_unless(is_book, book_uri)
     return {
         "kind": _series(kind),
-        "track": _series(pc.if_else(is_track, a["master_metadata_track_name"], null)),
-        "artist": _series(pc.if_else(is_track, a["master_metadata_album_artist_name"], null)),
-        "album": _series(pc.if_else(is_track, a["master_metadata_album_album_name"], null)),
-        "show": _series(
-            pc.if_else(
-                is_ep, a["episode_show_name"], pc.if_else(is_book, a["audiobook_title"], null)
-            )
-        ),
-        "episode": _series(
-            pc.if_else(
-                is_ep, a["episode_name"], pc.if_else(is_book, a["audiobook_chapter_title"], null)
-            )
-        ),
+        "track": _series(track["master_metadata_track_name"]),
+        "artist": _series(track["master_metadata_album_artist_name"]),
+        "album": _series(track["master_metadata_album_album_name"]),
+        "show": _series(_one_of(episode["episode_show_name"], book["audiobook_title"])),
+        "episode": _series(_one_of(episode["episode_name"], book["audiobook_chapter_title"])),
         "uri": _series(
-            pc.if_else(
-                is_track,
-                a["spotify_track_uri"],
-                pc.if_else(is_ep, a["spotify_episode_uri"], pc.if_else(is_book, book_uri, null)),
-            )
+            _one_of(track["spotify_track_uri"], episode["spotify_episode_uri"], book_uri)
         ),
         "reason_start": s["reason_start"],
         "reason_end": s["reason_end"],
