@@ -66,7 +66,7 @@ def _words(text: str) -> tuple[str, ...]:
 def _shingles(text: str, n: int = 5) -> frozenset[tuple[str, ...]]:
     w = _words(text)
     # zip of n shifted views: the same n-word tuples as slicing at every i, built in C
-    return frozenset(zip(*(w[i:] for i in range(n))))
+    return frozenset(zip(*(w[i:] for i in range(n)), strict=False))  # views end unequal
 
 
 _QUOTED = re.compile(r"[“\"‘][^”\"’]{1,80}[”\"’]")
