@@ -1,7 +1,8 @@
 """The grounding verifier: every claim in a story checked against the listener's data, no LLM.
 
 This module holds the run order and the name rules; calendar claims are in `wrapped.gate.when`,
-amounts (numbers, percentages, ranks, comparisons) in `wrapped.gate.amounts`, the fact index in
+amounts (numbers, percentages) in `wrapped.gate.amounts`, ranks and comparisons in
+`wrapped.gate.ranks` and `wrapped.gate.rankforms`, the fact index in
 `wrapped.gate.facts`, the rounding rules in `wrapped.gate.numbers`.
 
 Order matters: known names are found first (case, accents, curly quotes and a leading "The"
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from wrapped.gate import amounts, when
+from wrapped.gate import amounts, rankforms, ranks, when
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import CALENDAR_WORDS, find_names
 from wrapped.gate.scan import BLANK, Run, Span
@@ -103,9 +104,9 @@ def verify_grounding(
     when.times(run)
     amounts.percentages(run)
     when.decades_years(run)
-    amounts.rank_forms(run)
-    amounts.ranks(run)
-    amounts.comparisons(run)
+    rankforms.rank_forms(run)
+    ranks.ranks(run)
+    ranks.comparisons(run)
     when.calendar(run)
     amounts.numbers(run)
     if not title_case:
