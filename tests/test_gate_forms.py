@@ -40,6 +40,8 @@ def _safety(sentence: str) -> set[str]:
         "You gave that day nearly 300 minutes.",  # "nearly" needs a value just under
         "This year you listened for over 40,000 minutes.",
         "The Beatles got nine hundred and thirty plays from you.",  # number words
+        "That day came to somewhere between 300 and 350 minutes.",  # a range missing the value
+        "That day ran from 400 to 600 minutes.",  # a range too wide to say anything
     ],
 )
 def test_numbers_bound_to_their_subject_and_direction(sentence: str) -> None:
@@ -58,6 +60,13 @@ def test_numbers_bound_to_their_subject_and_direction(sentence: str) -> None:
         "Your top artist? The Beatles, no contest.",
         "In second place: Björk.",
         "Your top three artists were The Beatles, Björk and Phoebe Bridgers.",
+        "That day held somewhere between 410 and 420 minutes of listening.",
+        "Björk, right behind The Beatles, had a big year too.",
+        "Right behind The Beatles in your year sat Björk.",
+        "In second place for the year, just behind The Beatles, came Björk.",
+        "Hi! Lovely to see you again.",  # an exclamation mark ends a word
+        "Across the whole year, The Beatles led.",  # a preposition opening a sentence
+        "Starring The Beatles, your top artist of the year.",
     ],
 )
 def test_truthful_hedges_and_ranks_pass(sentence: str) -> None:
@@ -75,6 +84,9 @@ def test_truthful_hedges_and_ranks_pass(sentence: str) -> None:
         'On repeat all year: "Venom".',
         "Your top three artists were The Beatles, Little Simz and Björk.",
         "Khruangbin took the top spot this year.",
+        "Right behind The Beatles in your year sat Khruangbin.",
+        "Little Simz, right behind Björk, kept up all year.",
+        "Khruangbin was the artist you pressed play on most this year.",
     ],
 )
 def test_rank_claims_in_every_usual_form(sentence: str) -> None:

@@ -172,14 +172,19 @@ def _match(
     subjects: set[str] | None = None,
     paths: tuple[str, ...] = (),
     scope: str | None = None,
+    bounds: tuple[float, float] | None = None,
 ) -> str | None:
     """The first fact of `ix.numbers` (in order) that backs `x`, as "path=value"; None if none.
+    `bounds`: a range claim ("between 80 and 90 artists"): the fact must lie within it.
 
     Only the facts that can pass the unit and distance filters are tried (`NumberPool.near`);
     the rules below are the whole test, applied in the original order."""
     strict = subjects is not None and "" in subjects
     # no rule accepts a fact further away than this (1,000 for rounded thousands): a cheap prefilter
     reach = max(0.3 * abs(x), 3.0, 1000.0 if x >= 1000 else 0.0)
+    if bounds is not None:
+        x = (bounds[0] + bounds[1]) / 2
+        reach = (bounds[1] - bounds[0]) / 2 + 1.0
     finite = math.isfinite(x)
     for pool in ix.pools():
         if pool.linear or not finite:
@@ -212,6 +217,11 @@ def _match(
                 continue
             if not unit and f.approx:
                 continue
+            if bounds is not None:  # a range is a hedge: estimates may fall in it
+                slack = 0.5 if f.approx else 1e-9
+                if bounds[0] - slack <= f.value <= bounds[1] + slack:
+                    return f"{f.path}={f.value:g}"
+                continue
             if f.estimate and qual is None:  # an estimate is true only when hedged ("about")
                 continue
             if matches(x, qual, f.value, f.approx or f.unit == "percent"):
@@ -234,7 +244,14 @@ def numbers(run: Run) -> None:
         if val is None:
             continue
         found.append((m.start(), m.end(), float(val), False))
-    for start, end, x, shorthand in sorted(found):
+    found.sort()
+    ranges = _ranges(cur, found)
+    for i, (start, end, x, shorthand) in enumerate(found):
+        if i in ranges:
+            lo_end = ranges[i]
+            if lo_end is not None:
+                _range_claim(run, found[i], found[lo_end])
+            continue
         u = _unit_after(cur, end)
         unit = u.unit
         is_word = not cur[start].isdigit()
@@ -245,16 +262,9 @@ def numbers(run: Run) -> None:
         qual = (
             qualifier_before(cur, start)
             or qualifier_after(cur, end)
-            or ("about" if shorthand else None)
+            or ("about" if shorthand or "dozen" in cur[start:end].lower() else None)
         )
-        s0, s1 = run.sentence_bounds(start)
-        p0, _ = run.sentence_bounds(max(0, s0 - 2))  # two sentences back ("they earned ...")
-        p0, _ = run.sentence_bounds(max(0, p0 - 2))
-        subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= s1 + 1}
-        subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
-        if not _RANK_WORDS.search(run.orig[s0:s1]):
-            subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
-        scope = sentence_scope(run, start)
+        subjects, scope = _subject_scope(run, start)
         fact = _match(run.ix, x, qual, unit, subjects, u.paths, scope)
         span = run.orig[start:end] + (f" {unit}" if unit else "")
         why = f"no {unit or 'number'} in your data matches {x:g}" + (f" ({qual})" if qual else "")
@@ -270,3 +280,55 @@ def numbers(run: Run) -> None:
                 ).replace("  ", " ")
         run.add("number", span, fact is not None, fact, why)
         run.blank(start, end)
+
+
+def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
+    """What the number at `start` may be about: the names of its sentence and the two before
+    (with "" marking "only these", unless rank talk may mean any row), and its day/year scope."""
+    s0, s1 = run.sentence_bounds(start)
+    p0, _ = run.sentence_bounds(max(0, s0 - 2))  # two sentences back ("they earned ...")
+    p0, _ = run.sentence_bounds(max(0, p0 - 2))
+    subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= s1 + 1}
+    subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
+    if not _RANK_WORDS.search(run.orig[s0:s1]):
+        subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
+    return subjects, sentence_scope(run, start)
+
+
+_RANGE_MID = re.compile(r"\s*(?:and|to|-|–|—)\s*", re.IGNORECASE)
+_RANGE_OPEN = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
+
+
+def _ranges(cur: str, found: list[tuple[int, int, float, bool]]) -> dict[int, int | None]:
+    """Pairs of numbers that make one range ("between 80 and 90", "from 2 to 3", "90-100"): the
+    first's index -> the second's, the second's -> None."""
+    out: dict[int, int | None] = {}
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if i in out or not a[2] < b[2]:
+            continue
+        mid = _RANGE_MID.fullmatch(cur, a[1], b[0])
+        if mid is None:
+            continue
+        word = mid.group(0).strip().lower()
+        if word == "and" and not _RANGE_OPEN.search(cur[max(0, a[0] - 10) : a[0]]):
+            continue
+        out[i], out[i + 1] = i + 1, None
+    return out
+
+
+def _range_claim(
+    run: Run, lo: tuple[int, int, float, bool], hi: tuple[int, int, float, bool]
+) -> None:
+    """A range is true when a fact of its unit and subject lies within it, and it is narrow
+    enough to say something (at most a fifth of its top, or 5)."""
+    u = _unit_after(run.cur, hi[1])
+    span = run.orig[lo[0] : hi[1]] + (f" {u.unit}" if u.unit else "")
+    subjects, scope = _subject_scope(run, lo[0])
+    if hi[2] - lo[2] > max(0.2 * hi[2], 5.0):
+        run.add("number", span, False, None, "a range this wide is not a claim about your data")
+    else:
+        fact = _match(run.ix, hi[2], None, u.unit, subjects, u.paths, scope, (lo[2], hi[2]))
+        why = f"no {u.unit or 'number'} in your data lies between {lo[2]:g} and {hi[2]:g}"
+        run.add("number", span, fact is not None, fact, why)
+    run.blank(lo[0], hi[1])

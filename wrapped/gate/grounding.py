@@ -58,14 +58,20 @@ _STARTERS = frozenset(
     third last next another somewhere somehow someone something sometimes safe whether let
     we our us they their he she his her my me mornings evenings nights afternoons morning
     evening night afternoon turns turned call put take keep here's that's there's what's
-    who's let's don't didn't isn't wasn't can't won't could would should might must may""".split()
+    who's let's don't didn't isn't wasn't can't won't could would should might must may
+    across around among against along amid behind below beneath beside beyond despite during
+    inside into near outside over past through throughout toward towards under upon within
+    without via plus starring featuring presenting introducing hi hello hey dear good great
+    expect imagine picture consider remember note meet enjoy trust think guess stay look listen
+    things everything stuff case news reports word life time days nights mercury venus saturn
+    hear cheers thanks welcome goodnight""".split()
 )
 _NAME_VERBS = frozenset(
     """was were is are kept had has took led owned came ruled topped dominated stole
     soundtracked carried got made opened closed played showed returned appeared remained edged
     beat headed followed joined won started finished""".split()
 )
-_CAP_WORD = r"(?:[A-Z](?:[\w'’&!-]|\.(?=\w))*|\d+[A-Za-z]+)"
+_CAP_WORD = r"(?:[A-Z](?:[\w'’&-]|[.!](?=\w))*|\d+[A-Za-z]+)"
 _CONNECT = r"(?:of|the|and|&|de|la|le|los|las|el|in|on|a|to|for|n'|'n'|y|von|van|da|del|du|der)"
 # lookaheads on the first character: same matches, the engine skips most positions at once
 CAP_SPAN_RE = re.compile(rf"(?=[A-Z\d]){_CAP_WORD}(?:\s+(?:{_CONNECT}\s+)*{_CAP_WORD})*")
@@ -195,6 +201,8 @@ def _uncased(run: Run) -> None:
     """A name in a script without capitals (Hebrew, Devanagari, Japanese ...) left after the
     known names were blanked is not in the data: the capitalised-span rule cannot see it."""
     for m in _UNCASED_RE.finditer(run.cur):
+        if not any(ch.isalpha() for ch in m.group(0)):
+            continue  # a vowel sign left after a known name ends: part of that name
         run.add("name", m.group(0), False, why="not a name in your listening data")
 
 

@@ -10,7 +10,7 @@ import re
 
 from wrapped.gate.numbers import _UNITS
 from wrapped.gate.ranks import _NOUNS_I_RE, _NOUNS_RX, _claim_rank, _name_for, _noun_list
-from wrapped.gate.scan import Run
+from wrapped.gate.scan import Run, Span
 
 #: forms that claim rank 1 without a number: "no one got more ... than X", "more ... than any
 #: other", "came back to most", "on repeat all year", "took the top spot", "your favourite? X"
@@ -29,7 +29,7 @@ RANK1_ANY_RE = re.compile(
 RANK1_PHRASE_RE = re.compile(
     r"\b(?=[cprotlnahswfmCPROTLNAHSWFM#])(?:came\s+back\s+to\s+(?:\w+\s+)?most|kept\s+coming\s+back\s+to|returned\s+to\s+"
     r"(?:\w+\s+)?most|(?:played|streamed|spun|replayed|looped|heard|loved|picked|chose|"
-    r"reached\s+for|listened\s+to)\s+(?:\w+\s+)?(?:the\s+)?most(?:\s+often)?\b(?!\s+(?:on|that|of\s+the\s+day))|"
+    r"reached\s+for|listened\s+to|pressed\s+play\s+on|hit\s+play\s+on|queued(?:\s+up)?|put\s+on|turned\s+to|went\s+back\s+to)\s+(?:\w+\s+)?(?:the\s+)?most(?:\s+often)?\b(?!\s+(?:on|that|of\s+the\s+day))|"
     r"on\s+repeat\s+(?:all|the\s+whole|every|this)\s+(?:year|month)|(?:took|claimed|grabbed|"
     r"won|holds?|held|earned|nabbed|snagged|secured)\s+(?:the\s+)?(?:top\s+spot|top\s+slot|"
     r"crown|throne|gold(?:\s+medal)?|first\s+place|number[- ]one\s+spot|#1\s+spot|pole\s+position|"
@@ -111,10 +111,19 @@ def _rank1(run: Run, rx: re.Pattern[str]) -> None:
         run.blank(m.start(), m.end())
 
 
+#: a name right after "behind"/"below" is the reference a place is counted from, not its holder
+_REFERENCE_BEFORE = re.compile(r"\b(?:behind|below|after|than)\s+$", re.IGNORECASE)
+
+
+def _is_reference(run: Run, sp: Span) -> bool:
+    return bool(_REFERENCE_BEFORE.search(run.orig[max(0, sp.start - 12) : sp.start]))
+
+
 def _places(run: Run) -> None:
     for m in RANK_PLACE_RE.finditer(run.cur):
         g = [x for x in m.groups() if x]
         word = g[0].lower() if g else ""
+        behind = not g  # "just behind X": X is the reference, the holder is named before it
         if word.startswith("runner"):
             rank = 2
         elif word in ("silver",):
@@ -127,7 +136,19 @@ def _places(run: Run) -> None:
             rank = _PLACE_WORDS[word]
         else:  # "just behind": second
             rank = 2
-        sp = _name_for(run, m.start(), m.end())
+        if behind:
+            # the holder: named before ("Y, right behind X"), else after the reference
+            # ("Right behind X sat Y"); the reference holds the place above
+            s0, s1 = run.sentence_bounds(m.start())
+            before = [x for x in run.names if s0 <= x.start and x.end <= m.start()]
+            after = [x for x in run.names if m.end() <= x.start <= s1]
+            ref = after[0] if after and _is_reference(run, after[0]) else None
+            holders = before[-1:] or [x for x in after if x is not ref][:1]
+            sp = holders[0] if holders else None
+            if ref is not None and sp is not None:
+                _claim_rank(run, m.start(), m.end(), ref, 1, None)
+        else:
+            sp = _name_for(run, m.start(), m.end(), skip=lambda x: _is_reference(run, x))
         if sp is None:
             continue
         _claim_rank(run, m.start(), m.end(), sp, rank, None)

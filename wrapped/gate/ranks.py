@@ -10,6 +10,7 @@ repeat all year", "runner-up", "your top three were ...") are in `wrapped.gate.r
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS
 from wrapped.gate.numbers import _UNITS
@@ -53,11 +54,13 @@ COMPARE_RE = re.compile(
 )
 
 
-def _nearest_name(run: Run, pos: int, end: int) -> Span | None:
+def _nearest_name(
+    run: Run, pos: int, end: int, skip: Callable[[Span], bool] | None = None
+) -> Span | None:
     s0, s1 = run.sentence_bounds(pos)
     best, dist = None, 10**9
     for sp in run.names:
-        if sp.start >= s0 and sp.end <= s1 + 1:
+        if sp.start >= s0 and sp.end <= s1 + 1 and (skip is None or not skip(sp)):
             d = min(abs(sp.start - end), abs(sp.end - pos))
             if d < dist:
                 best, dist = sp, d
@@ -131,17 +134,25 @@ def _claim_rank(
             f"{sp.original} is {where}" if got else f"{sp.original} is not in that top list")  # fmt: skip
 
 
-def _name_for(run: Run, start: int, end: int, *, after_only: bool = False) -> Span | None:
+def _name_for(
+    run: Run,
+    start: int,
+    end: int,
+    *,
+    after_only: bool = False,
+    skip: Callable[[Span], bool] | None = None,
+) -> Span | None:
     """The name a rank form is about: in its sentence (nearest, or the first after it when
     `after_only`), else, when the sentence is a question or ends in a colon, the first name
-    of the next sentence ("Your top artist? X, no contest.")."""
+    of the next sentence ("Your top artist? X, no contest."). `skip`: names that cannot be the
+    holder (the reference of "just behind X")."""
     s0, s1 = run.sentence_bounds(start)
     if after_only:
         later = [sp for sp in run.names if sp.start >= end and sp.start <= s1]
         if later:
             return later[0]
     else:
-        sp = _nearest_name(run, start, end)
+        sp = _nearest_name(run, start, end, skip)
         if sp is not None:
             return sp
     if "?" in run.orig[s0 : s1 + 1] and s1 + 2 < len(run.orig):
