@@ -67,6 +67,11 @@ def test_numbers_bound_to_their_subject_and_direction(sentence: str) -> None:
         "Hi! Lovely to see you again.",  # an exclamation mark ends a word
         "Across the whole year, The Beatles led.",  # a preposition opening a sentence
         "Starring The Beatles, your top artist of the year.",
+        "That day came close to 410 minutes.",  # "close to" is read both ways
+        "That day held 400 minutes, give or take.",  # a hedge after the unit
+        "It ran to nearly 7 and a half hours.",
+        "Your march 9 was one to remember.",  # a month in lower case
+        "Case closed. You've got taste.",
     ],
 )
 def test_truthful_hedges_and_ranks_pass(sentence: str) -> None:

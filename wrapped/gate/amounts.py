@@ -252,6 +252,9 @@ def numbers(run: Run) -> None:
             if lo_end is not None:
                 _range_claim(run, found[i], found[lo_end])
             continue
+        half = _HALF_RE.match(cur, end)
+        if half is not None:  # "7 and a half hours"
+            x, end = x + 0.5, half.end()
         u = _unit_after(cur, end)
         unit = u.unit
         is_word = not cur[start].isdigit()
@@ -295,6 +298,7 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     return subjects, sentence_scope(run, start)
 
 
+_HALF_RE = re.compile(r"\s+and\s+a\s+half\b", re.IGNORECASE)
 _RANGE_MID = re.compile(r"\s*(?:and|to|-|–|—)\s*", re.IGNORECASE)
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
 

@@ -64,7 +64,8 @@ _STARTERS = frozenset(
     without via plus starring featuring presenting introducing hi hello hey dear good great
     expect imagine picture consider remember note meet enjoy trust think guess stay look listen
     things everything stuff case news reports word life time days nights mercury venus saturn
-    hear cheers thanks welcome goodnight""".split()
+    hear cheers thanks welcome goodnight you've you're you'd you'll we've we're we'd we'll
+    they've they're it'll i'm i've""".split()
 )
 _NAME_VERBS = frozenset(
     """was were is are kept had has took led owned came ruled topped dominated stole
@@ -212,6 +213,11 @@ def _after_colon(cur: str, start: int) -> bool:
     return bool(_INTRO_END_RE.search(cur[max(0, start - 4) : start]))
 
 
+def _before_name(run: Run, end: int) -> bool:
+    """Does a known name follow `end` after one space or hyphen ("DJ" + a known name)?"""
+    return any(sp.start == end + 1 for sp in run.names) and run.orig[end : end + 1] in " -"
+
+
 def _capitalised(run: Run) -> None:
     cur = run.cur
     for m in CAP_SPAN_RE.finditer(cur):
@@ -232,7 +238,7 @@ def _capitalised(run: Run) -> None:
             elif (
                 len(words) == 1
                 and not _after_colon(cur, start)
-                and not cur[m.end() : m.end() + 2].startswith((" " + BLANK, "-" + BLANK))
+                and not _before_name(run, m.end())
             ):
                 after = cur[m.end() : m.end() + 20].lstrip()
                 nxt = _NEXT_WORD_RE.match(after)
