@@ -236,9 +236,7 @@ def _capitalised(run: Run) -> None:
                 words = words[1:]
                 start = cur.find(words[0], start) if words else start
             elif (
-                len(words) == 1
-                and not _after_colon(cur, start)
-                and not _before_name(run, m.end())
+                len(words) == 1 and not _after_colon(cur, start) and not _before_name(run, m.end())
             ):
                 after = cur[m.end() : m.end() + 20].lstrip()
                 nxt = _NEXT_WORD_RE.match(after)
