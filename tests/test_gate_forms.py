@@ -146,6 +146,17 @@ def test_personal_data_of_many_countries(sentence: str) -> None:
         ("Maybe touch some grass next year.", "safety.shaming"),
         ("That's a sad little habit you've got.", "safety.shaming"),
         ("Sounds like you were going through a breakup.", "safety.sensitive"),
+        ("A ᴘᴜʀᴇ ʜᴇʀᴏɪɴ bassline.", "safety.lexicon"),  # small capitals
+        ("The c.o.c.a.i.n.e-era synths.", "safety.lexicon"),  # letters joined, word kept
+        ("Best served with a single malt.", "safety.lexicon"),
+        ("Strong drinking-game energy.", "safety.lexicon"),
+        ("Eleven hours of it? Bored much?", "safety.shaming"),
+        ("Great taste, champ.", "safety.shaming"),
+        ("Maybe consider stepping outside once in a while.", "safety.shaming"),
+        ("We're a little worried about your sleep.", "safety.shaming"),
+        ("That loop was a comfort while money was tight.", "safety.sensitive"),
+        ("Music to keep you going between jobs.", "safety.sensitive"),
+        ("Your quiet Friday evenings fit your faith.", "safety.sensitive"),
     ],
 )
 def test_unsafe_forms_caught_by_their_own_rule(sentence: str, rule: str) -> None:

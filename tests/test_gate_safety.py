@@ -255,6 +255,9 @@ def _views_reference(text: str) -> tuple[str, ...]:
     for v in variants:
         spaced = _REF_NON_ALNUM.sub(" ", v)
         out.append(_REF_RUN3.sub(r"\1\1", spaced))
+        joined = _REF_SINGLE_RUN.sub(lambda m: m.group(0).replace(" ", ""), spaced)
+        if joined != spaced:  # spelled-out letters joined, the word after them kept apart
+            out.append(joined)
         squashed = _REF_NON_ALNUM.sub(" ", _REF_INNER_SEP.sub("", v))
         squashed = _REF_SINGLE_RUN.sub(lambda m: m.group(0).replace(" ", ""), squashed)
         out.append(_REF_RUN3.sub(r"\1", squashed))

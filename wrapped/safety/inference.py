@@ -25,6 +25,15 @@ _INFER_RE = re.compile(
     r"synagogue|ramadan|sabbath|pride\s+parade|coming\s+out|election|"
     r"ballot|campaign\s+rally|protest(?:s|ing)?|picket|unemploy\w*|laid\s+off|fired\s+from|"
     r"panic\s+attacks?|burnout|mental\s+health|self[- ]care|healing\s+era|therapy)\b"
+    # money, work, family, faith and politics read into the listening
+    r"|\b(?:in\s+debt|debts?|student\s+loans?|between\s+jobs|out\s+of\s+work|job\s*hunt\w*|"
+    r"layoffs?|redundan\w+|jobless|tight[- ]money|money\s+(?:troubles?|worries|was\s+tight)|"
+    r"rent\s+was\s+due|payday|paycheck|broke\s+month|fertility|ivf|pregnan\w*|a\s+nursery|"
+    r"baby\s+on\s+the\s+way|new\s+parents?|relationship\s+with\s+god|your\s+faith|shabbat|"
+    r"sabbath|kosher|halal|(?:leans?|leaning|lean)\s+(?:left|right)|left[- ]wing|right[- ]wing|"
+    r"vot(?:e|ed|ing)\s+for|depressi\w+|low[- ]mood|panic[\s-]+attacks?|"
+    r"heart\s+(?:must\s+have\s+been\s+|was\s+)?(?:mending|healing|broken)|heartache|anxiety|"
+    r"insomnia|sleepless\s+nights?|illness|surgery|recovering\s+from)\b"
     r"|\b(?:you|you've|you\s+were|you're|you\s+must\s+have\s+been)\s+(?:crying|cried|in\s+tears|"
     r"in\s+your\s+feel(?:ing)?s|going\s+through\s+it|heartsick|lovesick)\b",
 )
@@ -118,6 +127,39 @@ _INFER_STEMS = Stems(
         "self-care",
         "self care",
         "therapy",
+        "debt",
+        "loan",
+        "jobs",
+        "work",
+        "job",
+        "layoff",
+        "redundan",
+        "money",
+        "rent was",
+        "payday",
+        "paycheck",
+        "broke",
+        "fertility",
+        "ivf",
+        "nursery",
+        "baby",
+        "parent",
+        "god",
+        "faith",
+        "shabbat",
+        "kosher",
+        "halal",
+        "left",
+        "right",
+        "wing",
+        "vot",
+        "mood",
+        "heart",
+        "anxiety",
+        "insomnia",
+        "sleepless",
+        "illness",
+        "surgery",
     )
 )
 

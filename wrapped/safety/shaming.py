@@ -62,7 +62,27 @@ _SHAME_RE = re.compile(
     r"|\blog\s+off\b|\bput\s+(?:the|your)\s+(?:phone|headphones)\s+down\b"
     r"|\b(?:empty|blank|quiet|non-?existent|tragic|sad)\s+social\s+(?:calendar|life)\b"
     r"|\bnot\s+(?:exactly\s+)?(?:a|the)\s+(?:party\s+animal|social\s+butterfly)\b"
-    r"|\bcall\s+your\s+(?:mum|mom|mother|friends|family)\b|\bhermit\s+mode\b",
+    r"|\bcall\s+your\s+(?:mum|mom|mother|friends|family)\b|\bhermit\s+mode\b"
+    # condescension and its stock phrases: "bless your heart", "..., champ", "lonely much?"
+    r"|\bbless\s+(?:your\s+heart|you|it|them)\b|,\s*(?:champ|sport|buddy|pal|sweetie|kiddo)\b"
+    r"|\b(?:lonely|bored|desperate|obsessed|single|sad|clingy|basic)\s+much\s*\?"
+    r"|\b(?:couch|sofa|basement)\s+(?:goblin|gremlin|troll|potato)s?\b|\b(?:goblin|gremlin)\s+"
+    r"(?:mode|behaviou?r|energy)\b"
+    # the outside world as a dare: "leaving the house", "fresh air", "outside is free"
+    r"|\b(?:try|trying|maybe|consider|considering)\s+(?:leaving|going|getting|stepping)\s+"
+    r"(?:the\s+house|outside|out(?:doors)?)\b|(?<!breath\sof\s)\bfresh\s+air\b"
+    r"|\b(?:outside|outdoors|daylight|sunlight|grass|the\s+sun)\s+(?:is\s+free|exists|misses\s+you|"
+    r"sends\s+its\s+regards|says\s+hi|called)\b"
+    # needing a life, a hobby, friends; being worried about the listener
+    r"|\b(?:need|needs|needed)\s+(?:a\s+hobby|a\s+life|friends|help|a\s+break\s+from\s+you)\b"
+    r"|\b(?:we(?:'re|\s+are)|i(?:'m|\s+am))\s+(?:a\s+(?:little|bit)\s+|slightly\s+|honestly\s+)?"
+    r"(?:worried|concerned)\s+(?:about|for)\s+(?:you|your)\b"
+    r"|\byour\s+(?:dignity|attention\s+span|(?:lack\s+of\s+(?:a\s+)?)?social\s+life)\b"
+    r"|\b(?:with\s+)?no\s*(?:one|body)\s+(?:to\s+share|else\s+to|to\s+talk)\b|\bnobody\s+but\b"
+    r"|\bnot\s+a\s+(?:great|good)\s+look\b|\b(?:should|could|would)\s+(?:probably\s+)?(?:start\s+)?"
+    r"pay(?:ing)?\s+rent\b|\bbegging\s+for\s+(?:a\s+)?(?:day\s+off|break|rest|mercy)\b"
+    r"|\bpeaked\s+in\s+(?:high\s+|secondary\s+|middle\s+)?school\b"
+    r"|\b(?:lack|lacking)\s+of\s+(?:alternatives|options|friends|plans)\b",
 )
 
 
@@ -143,6 +163,37 @@ _SHAME_STEMS = Stems(
         "social butterfly",
         "call your",
         "hermit",
+        "bless",
+        "champ",
+        "sport",
+        "buddy",
+        "pal",
+        "sweetie",
+        "kiddo",
+        "much",
+        "goblin",
+        "gremlin",
+        "leaving",
+        "fresh air",
+        "is free",
+        "exists",
+        "misses you",
+        "regards",
+        "says hi",
+        "called",
+        "need",
+        "worried",
+        "concerned",
+        "dignity",
+        "attention span",
+        "nobody",
+        "no one",
+        "noone",
+        "look",
+        "rent",
+        "begging",
+        "peaked",
+        "lack",
         "grass",
         "lawn",
         "turf",
