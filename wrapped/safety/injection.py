@@ -8,15 +8,31 @@ follow them; decoded payloads are screened too.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
 import re
+import unicodedata
 
+from wrapped.safety.encoded import (
+    ENCODED_WORD,
+    LONG_RUN,
+    OBEY_WORD,
+    decoded_payloads,
+    percent_decoded,
+)
 from wrapped.safety.stems import Stems, any_stem, keys_of
 
 _W = r"(?:\s+[\w'’-]+){0,5}?\s+"
 _INJ_STEMS = (
+    "drop",
+    "remove",
+    "lift",
+    "reset",
+    "clear",
+    "wipe",
+    "ditch",
+    "toss",
+    "delete",
+    "skip",
     "repeat",
     "print",
     "output",
@@ -166,7 +182,7 @@ _DISMISS = (
     r"ignore|ignoring|disregard|disregarding|forget|forgetting|override|overriding|bypass|"
     r"circumvent|abandon|discard|set\s+aside|throw\s+out|scrap|suspend|disable|"
     r"turn\s+off|stop\s+following|no\s+longer\s+follow|don'?t\s+follow|do\s+not\s+follow|"
-    r"pay\s+no\s+attention\s+to"
+    r"pay\s+no\s+attention\s+to|drop|remove|lift|reset|clear|wipe|ditch|toss|delete|skip"
 )
 _RULES = (
     r"instructions?|directions|directives?|rules|guidelines|guardrails|prompts?|programming|"
@@ -216,7 +232,7 @@ INJECTION_RE = re.compile(
 )
 #: a role label opening a line or a sentence ("SYSTEM:", "Assistant,", "[INST]")
 ROLE_RE = re.compile(
-    r"(?:^|[\n.!?\"“”]\s*|\(\s*)(?:system|assistant|developer|admin|administrator|ai|model|bot|"
+    r"(?:^|[\n.!?\"“”#]\s*|\(\s*)(?:system|assistant|developer|admin|administrator|ai|model|bot|"
     r"chatbot|gpt|llm|sys|operator|user|instruction|instructions)\s*(?::|,\s*(?:ignore|disregard|"
     r"forget|reveal|print|you\s+(?:must|will|are|should)|please|stop|now|drop|from))"
     r"|\[/?(?:inst|system|sys)\]|<\|?(?:system|im_start|im_end)\|?>|<</?sys>>",
@@ -225,47 +241,24 @@ _JA_RE = re.compile(
     r"(?:指示|命令|ルール|規則|指令|設定|プロンプト|ガイドライン)[をはも]?(?:すべて|全て|全部)?"
     r"(?:無視|忘れ|破棄|上書き)|(?:システム|隠し|秘密の?)(?:プロンプト|メッセージ|指示)"
     r"|(?:以前|前|上記)の指示|新しい指示|(?:无视|忽略)(?:之前|以前|所有)?的?(?:指令|指示|规则)"
-    r"|시스템\s*프롬프트|지시를\s*무시"
+    r"|시스템\s*프롬프트|지시(?:를|사항을)?\s*(?:모두\s*|전부\s*)?무시"
+    # Hindi, Hebrew (the text is NFC again when these run)
+    r"|(?:निर्देश\w*|नियम\w*)[^.!?।\n]{0,20}(?:अनदेखा|नज़रअंदाज़|भूल)|सिस्टम\s*(?:प्रॉम्प्ट|संदेश)"
+    r"|(?:התעלם|התעלמי|התעלמו|שכח|שכחי)[^.!?\n]{0,30}(?:הוראות|הנחיות|כללים)|הנחיות\s+המערכת"
 )
-_ENCODED_WORD = re.compile(
-    r"\b(?:base\s?-?64|rot\s?-?13|rot\s?-?47|caesar|hex(?:adecimal)?|encoded|encrypted|cipher(?:ed)?|"
-    r"ciphertext|obfuscated|scrambled|decode[sd]?|decoding|decrypt(?:ed)?|decipher(?:ed)?|"
-    r"unscramble[sd]?|reverse\s+(?:it|this|the\s+text))\b",
+#: instructions declared void, or the model told there are none: "the rules no longer apply",
+#: "pretend there are no rules", "act without limits"; Vietnamese (read folded, accents gone)
+_VOID_RE = re.compile(
+    r"\b(?:rules|instructions?|directions|directives|guidelines|restrictions|filters?|guardrails|"
+    r"limits)\s+(?:(?:are|is)\s+(?:now\s+)?(?:overboard|void|cancel+ed|off|gone|suspended|lifted|"
+    r"null|lifted|over)|(?:no\s+longer|don'?t|do\s+not)\s+apply)\b"
+    r"|\bpretend\s+(?:that\s+)?(?:there\s+are|you\s+have)\s+no\s+(?:rules|limits|guidelines|"
+    r"filters|restrictions)\b|\bact\s+(?:without|with\s+no)\s+(?:any\s+)?(?:limits|restrictions|"
+    r"rules|filters|guardrails)\b"
+    r"|\bbo\s+qua\b[^.!?\n]{0,30}\b(?:huong\s+dan|chi\s+dan|quy\s+tac)\b|\bloi\s+nhac\s+he\s+thong\b"
 )
-_OBEY_WORD = re.compile(
-    r"\b(?:follow|obey|execute|run|carry\s+out|comply|do\s+(?:what|as)|act\s+on|apply|perform|"
-    r"then\s+do|implement|treat\s+it\s+as|instructions?|whatever\s+it\s+says)\b",
-)
-_LONG_RUN = re.compile(
-    r"[A-Za-z0-9+/]{16}|\d[0-9a-fA-F]?[\s:]?[0-9a-fA-F]{2}[\s:]?[0-9a-fA-F]{2}[\s:]?\d"
-)
-_B64_TOKEN = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/])")
-_HEX_TOKEN = re.compile(r"\b(?:[0-9a-fA-F]{2}[\s:]?){10,}\b")
-
-
-def _decoded_payloads(text: str) -> list[str]:
-    """Base64 and hex runs in `text`, decoded where they decode to readable text."""
-    out = []
-    for m in _B64_TOKEN.finditer(text):
-        tok = m.group(0)
-        if tok.isalpha() and (tok.islower() or tok.isupper()):
-            continue  # a long plain word, not a payload
-        try:
-            raw = base64.b64decode(tok + "=" * (-len(tok) % 4), validate=True)
-            s = raw.decode("utf-8")
-        except (binascii.Error, ValueError):
-            continue
-        if s.isprintable() and sum(c.isalpha() or c == " " for c in s) >= 0.8 * len(s):
-            out.append(s)
-    for m in _HEX_TOKEN.finditer(text):
-        digits = re.sub(r"[\s:]", "", m.group(0))
-        try:
-            s = bytes.fromhex(digits).decode("utf-8")
-        except ValueError:
-            continue
-        if s.isprintable():
-            out.append(s)
-    return out
+_VOID_STEMS = Stems(("rules", "instruc", "direct", "guideline", "restrict", "filter", "guardrail",
+                     "limits", "pretend", "bo qua", "loi nhac"))  # fmt: skip
 
 
 def injection(text: str, raw: str | None = None, keys: frozenset[str] | None = None) -> list[str]:
@@ -278,21 +271,28 @@ def injection(text: str, raw: str | None = None, keys: frozenset[str] | None = N
         hits += [m.group(0).strip() for m in INJECTION_RE.finditer(text)]
     if any_stem(text, ROLE_STEMS, keys):
         hits += [m.group(0).strip(' \n.!?"“”(') for m in ROLE_RE.finditer(text)]
-    if not text.isascii():
-        hits += [m.group(0) for m in _JA_RE.finditer(text)]
-    enc = _ENCODED_WORD.search(text) if any_stem(text, ENC_STEMS, keys) else None
+    if any_stem(text, _VOID_STEMS, keys):
+        hits += [m.group(0).strip() for m in _VOID_RE.finditer(text)]
+    if not text.isascii():  # folding split Hangul into letters: the other scripts read as written
+        hits += [m.group(0) for m in _JA_RE.finditer(unicodedata.normalize("NFC", text))]
+    decoded = percent_decoded(raw)
+    if decoded is not None and (
+        INJECTION_RE.search(decoded.lower()) or _VOID_RE.search(decoded.lower())
+    ):
+        hits.append(f"encoded instruction: '{decoded.lower()[:60]}'")
+    enc = ENCODED_WORD.search(text) if any_stem(text, ENC_STEMS, keys) else None
     if enc:
-        for e in _ENCODED_WORD.finditer(text):
-            if _OBEY_WORD.search(text, max(0, e.start() - 120), e.end() + 120):
+        for e in ENCODED_WORD.finditer(text):
+            if OBEY_WORD.search(text, max(0, e.start() - 120), e.end() + 120):
                 hits.append(f"encoded payload to follow: '{e.group(0)}'")
                 break
         rot = codecs.decode(text, "rot13")
-        for payload in [*_decoded_payloads(raw), rot]:
+        for payload in [*decoded_payloads(raw), rot]:
             if INJECTION_RE.search(payload) or ROLE_RE.search(payload):
                 hits.append(f"encoded instruction: '{payload[:60]}'")
                 break
-    elif _LONG_RUN.search(raw):
-        for payload in _decoded_payloads(raw):
+    elif LONG_RUN.search(raw):
+        for payload in decoded_payloads(raw):
             if INJECTION_RE.search(payload) or ROLE_RE.search(payload):
                 hits.append(f"encoded instruction: '{payload[:60]}'")
     return list(dict.fromkeys(h for h in hits if h))
