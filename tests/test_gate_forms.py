@@ -118,6 +118,11 @@ def test_names_after_colons_and_in_other_scripts(sentence: str) -> None:
         "Born on 14 March 1996, you always loved a chorus.",
         "Write to dj dot fan at gmail dot com.",
         "Your server at 10[.]0[.]0[.]12 kept time.",
+        "Posted to Apartado 45, Sevilla.",
+        "Sent to Plot 9, Sector 21, Gurugram 122015.",
+        "Delivered to 大阪府大阪市北区梅田3-1-1.",
+        "Loud enough for רחוב דיזנגוף 100 to hear.",
+        "Paid with 5555 5555 5555 4444, apparently.",
     ],
 )
 def test_personal_data_of_many_countries(sentence: str) -> None:
