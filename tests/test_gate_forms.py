@@ -72,6 +72,7 @@ def test_numbers_bound_to_their_subject_and_direction(sentence: str) -> None:
         "It ran to nearly 7 and a half hours.",
         "Your march 9 was one to remember.",  # a month in lower case
         "Case closed. You've got taste.",
+        "The gold medal of the year: The Beatles.",
     ],
 )
 def test_truthful_hedges_and_ranks_pass(sentence: str) -> None:
@@ -92,6 +93,7 @@ def test_truthful_hedges_and_ranks_pass(sentence: str) -> None:
         "Right behind The Beatles in your year sat Khruangbin.",
         "Little Simz, right behind Björk, kept up all year.",
         "Khruangbin was the artist you pressed play on most this year.",
+        "The trophy for the year goes to Little Simz.",
     ],
 )
 def test_rank_claims_in_every_usual_form(sentence: str) -> None:

@@ -269,6 +269,8 @@ def numbers(run: Run) -> None:
         )
         subjects, scope = _subject_scope(run, start)
         fact = _match(run.ix, x, qual, unit, subjects, u.paths, scope)
+        if fact is None and "dozen" in cur[start:end].lower():  # "a dozen or so": a loose count
+            fact = _match(run.ix, x, None, unit, subjects, u.paths, scope, (0.75 * x, 1.5 * x))
         span = run.orig[start:end] + (f" {unit}" if unit else "")
         why = f"no {unit or 'number'} in your data matches {x:g}" + (f" ({qual})" if qual else "")
         if (

@@ -33,7 +33,8 @@ RANK1_PHRASE_RE = re.compile(
     r"on\s+repeat\s+(?:all|the\s+whole|every|this)\s+(?:year|month)|(?:took|claimed|grabbed|"
     r"won|holds?|held|earned|nabbed|snagged|secured)\s+(?:the\s+)?(?:top\s+spot|top\s+slot|"
     r"crown|throne|gold(?:\s+medal)?|first\s+place|number[- ]one\s+spot|#1\s+spot|pole\s+position|"
-    r"title)|(?:in|at)\s+first\s+place|at\s+the\s+top\s+of\s+(?:your|the)\s+(?:list|chart|"
+    r"title)|(?:gold(?:\s+medal)?|crown|trophy|top\s+spot|first\s+prize)\s+(?:(?:for|of)\s+(?:the|your|this)\s+"
+    r"year|(?:for\s+(?:the|your|this)\s+year\s+)?goes\s+to)|(?:in|at)\s+first\s+place|at\s+the\s+top\s+of\s+(?:your|the)\s+(?:list|chart|"
     r"charts|pile|year|rankings?|leaderboard)|topped\s+your\s+(?:list|chart|charts|year|"
     r"rankings?)|(?:led|headed|ruled|owned|dominated)\s+your\s+(?:year|list|chart|charts|"
     r"rankings?)|(?:led|leads)\s+the\s+(?:pack|way|field)|reigned\s+supreme|the\s+(?:undisputed\s+)?"
@@ -58,6 +59,7 @@ RANK_LIST_RE = re.compile(
 )
 
 _PHRASE_STEMS = ("most", "repeat", "top", "crown", "throne", "gold", "first", "pole", "title",
+                 "trophy", "prize",
                  "led ", "headed", "ruled", "owned", "dominated", "reigned", "champion", "winner",
                  "king", "queen", "mvp", "favo", "came back", "coming back")  # fmt: skip
 _PLACE_STEMS = ("runner", "place", "spot", "slot", "position", "fiddle", "step", "silver",
