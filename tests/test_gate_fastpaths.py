@@ -18,7 +18,7 @@ from _gate_helpers import DAY, make_user_year
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wrapped.gate import amounts, grounding, numbers, pii, when
+from wrapped.gate import amounts, grounding, numbers, pii, ranks, when
 from wrapped.gate.amounts import _MUSIC_ONLY, _NOUN_PATHS, _path_ok
 from wrapped.gate.facts import FactIndex, build_index
 from wrapped.gate.numbers import matches
@@ -181,8 +181,8 @@ def test_run_blank_keeps_spaces_and_newlines_like_before(text, cuts) -> None:
         assert run.cur == ref.cur
 
 
-_NOUN = amounts._NOUN_ALT
-_SMALL = "|".join(amounts._SMALL)
+_NOUN = ranks._NOUN_ALT
+_SMALL = "|".join(ranks._SMALL)
 _CAP = r"(?:[A-Z](?:[\w'’&!-]|\.(?=\w))*|\d+[A-Za-z]+)"
 _CONNECT = r"(?:of|the|and|&|de|la|le|los|las|el|in|on|a|to|for|n'|'n'|y|von|van|da|del|du|der)"
 _I = re.IGNORECASE
@@ -209,26 +209,26 @@ _OLD_PATTERNS = {
         0,
     ),
     "RANK_NUM_RE": (
-        amounts.RANK_NUM_RE,
+        ranks.RANK_NUM_RE,
         rf"(?:#\s?|\bno\.\s?|\bnumber[\s-]+)(\d+|{_SMALL})\b"
         rf"(?:\s+(?:most[- ]played\s+|favou?rite\s+)?({_NOUN})\b)?",
         _I,
     ),
     "RANK_ORD_RE": (
-        amounts.RANK_ORD_RE,
+        ranks.RANK_ORD_RE,
         rf"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[2-9](?:nd|rd|th)|10th)"
         rf"(?:[- ](?:most[- ](?:played|streamed|listened[- ]to)|favou?rite|biggest|top|placed))?"
         rf"[- ]+({_NOUN})\b",
         _I,
     ),
     "RANK_TOP_RE": (
-        amounts.RANK_TOP_RE,
+        ranks.RANK_TOP_RE,
         rf"\b(one of (?:your|the)\s+)?(?:(?:very\s+)?top|favou?rite|most[- ]played|most[- ]streamed"
         rf"|number[- ]one|biggest)\s+({_NOUN})\b",
         _I,
     ),
     "COMPARE_RE": (
-        amounts.COMPARE_RE,
+        ranks.COMPARE_RE,
         r"\b(?:(?:more|less|fewer)(?:\s+[\w-]+){0,2}?\s+than|ahead of|outplayed|outstreamed"
         r"|edged out|beat|beating)\b",
         _I,

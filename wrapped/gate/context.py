@@ -15,7 +15,7 @@ from datetime import date
 from wrapped.gate.facts import FactIndex, build_index, build_year_index
 from wrapped.prompts.datablock import ListenerBase, listener_base
 from wrapped.prompts.sanitize import SafeYear
-from wrapped.safety.screen import SanitizedYear, sanitize_for_prompt
+from wrapped.safety.screen import SanitizedYear, flagged_names, sanitize_for_prompt
 from wrapped.stats.model import UserYear
 
 
@@ -24,11 +24,12 @@ class ListenerContext:
 
     Not thread-safe and not meant to be: one listener is written by one task."""
 
-    __slots__ = ("user_year", "_safe", "_year_index", "_days", "_base")
+    __slots__ = ("user_year", "_safe", "_flagged", "_year_index", "_days", "_base")
 
     def __init__(self, user_year: UserYear) -> None:
         self.user_year = user_year
         self._safe: SanitizedYear | None = None
+        self._flagged: list[str] | None = None
         self._year_index: FactIndex | None = None
         self._days: dict[date, FactIndex] = {}
         self._base: ListenerBase | None = None
@@ -42,8 +43,13 @@ class ListenerContext:
 
     @property
     def flagged(self) -> list[str]:
-        """The listener's own names the policy keeps out of prompts and stories."""
-        return self.safe.flagged
+        """The listener's own names the policy keeps out of prompts and stories (the output-side
+        checks need only these: the sanitized copy is not built for them)."""
+        if self._safe is not None:
+            return self._safe.flagged
+        if self._flagged is None:
+            self._flagged = flagged_names(self.user_year)
+        return self._flagged
 
     def index(self, day: date) -> FactIndex:
         """The grounding index for `day` (the year part is built once for all days)."""

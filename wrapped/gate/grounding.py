@@ -1,7 +1,8 @@
 """The grounding verifier: every claim in a story checked against the listener's data, no LLM.
 
 This module holds the run order and the name rules; calendar claims are in `wrapped.gate.when`,
-amounts (numbers, percentages, ranks, comparisons) in `wrapped.gate.amounts`, the fact index in
+amounts (numbers, percentages) in `wrapped.gate.amounts`, ranks and comparisons in
+`wrapped.gate.ranks` and `wrapped.gate.rankforms`, the fact index in
 `wrapped.gate.facts`, the rounding rules in `wrapped.gate.numbers`.
 
 Order matters: known names are found first (case, accents, curly quotes and a leading "The"
@@ -28,7 +29,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from wrapped.gate import amounts, when
+from wrapped.gate import amounts, rankforms, ranks, when
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import CALENDAR_WORDS, find_names
 from wrapped.gate.scan import BLANK, Run, Span
@@ -57,14 +58,21 @@ _STARTERS = frozenset(
     third last next another somewhere somehow someone something sometimes safe whether let
     we our us they their he she his her my me mornings evenings nights afternoons morning
     evening night afternoon turns turned call put take keep here's that's there's what's
-    who's let's don't didn't isn't wasn't can't won't could would should might must may""".split()
+    who's let's don't didn't isn't wasn't can't won't could would should might must may
+    across around among against along amid behind below beneath beside beyond despite during
+    inside into near outside over past through throughout toward towards under upon within
+    without via plus starring featuring presenting introducing hi hello hey dear good great
+    expect imagine picture consider remember note meet enjoy trust think guess stay look listen
+    things everything stuff case news reports word life time days nights mercury venus saturn
+    hear cheers thanks welcome goodnight you've you're you'd you'll we've we're we'd we'll
+    they've they're it'll i'm i've""".split()
 )
 _NAME_VERBS = frozenset(
     """was were is are kept had has took led owned came ruled topped dominated stole
     soundtracked carried got made opened closed played showed returned appeared remained edged
     beat headed followed joined won started finished""".split()
 )
-_CAP_WORD = r"(?:[A-Z](?:[\w'’&!-]|\.(?=\w))*|\d+[A-Za-z]+)"
+_CAP_WORD = r"(?:[A-Z](?:[\w'’&-]|[.!](?=\w))*|\d+[A-Za-z]+)"
 _CONNECT = r"(?:of|the|and|&|de|la|le|los|las|el|in|on|a|to|for|n'|'n'|y|von|van|da|del|du|der)"
 # lookaheads on the first character: same matches, the engine skips most positions at once
 CAP_SPAN_RE = re.compile(rf"(?=[A-Z\d]){_CAP_WORD}(?:\s+(?:{_CONNECT}\s+)*{_CAP_WORD})*")
@@ -103,9 +111,9 @@ def verify_grounding(
     when.times(run)
     amounts.percentages(run)
     when.decades_years(run)
-    amounts.rank_forms(run)
-    amounts.ranks(run)
-    amounts.comparisons(run)
+    rankforms.rank_forms(run)
+    ranks.ranks(run)
+    ranks.comparisons(run)
     when.calendar(run)
     amounts.numbers(run)
     if not title_case:
@@ -194,6 +202,8 @@ def _uncased(run: Run) -> None:
     """A name in a script without capitals (Hebrew, Devanagari, Japanese ...) left after the
     known names were blanked is not in the data: the capitalised-span rule cannot see it."""
     for m in _UNCASED_RE.finditer(run.cur):
+        if not any(ch.isalpha() for ch in m.group(0)):
+            continue  # a vowel sign left after a known name ends: part of that name
         run.add("name", m.group(0), False, why="not a name in your listening data")
 
 
@@ -201,6 +211,11 @@ def _after_colon(cur: str, start: int) -> bool:
     """Is `start` just after a colon or a dash ("In second place: Eminem.")? A word there is a
     name, as a list item is."""
     return bool(_INTRO_END_RE.search(cur[max(0, start - 4) : start]))
+
+
+def _before_name(run: Run, end: int) -> bool:
+    """Does a known name follow `end` after one space or hyphen ("DJ" + a known name)?"""
+    return any(sp.start == end + 1 for sp in run.names) and run.orig[end : end + 1] in " -"
 
 
 def _capitalised(run: Run) -> None:
@@ -221,9 +236,7 @@ def _capitalised(run: Run) -> None:
                 words = words[1:]
                 start = cur.find(words[0], start) if words else start
             elif (
-                len(words) == 1
-                and not _after_colon(cur, start)
-                and not cur[m.end() : m.end() + 2].startswith((" " + BLANK, "-" + BLANK))
+                len(words) == 1 and not _after_colon(cur, start) and not _before_name(run, m.end())
             ):
                 after = cur[m.end() : m.end() + 20].lstrip()
                 nxt = _NEXT_WORD_RE.match(after)

@@ -7,10 +7,12 @@ Rounding rules (a claim `x` about a fact `f`):
   days computed from minutes) may be rounded to a whole number either way (6.95 h -> "6" or "7").
 * over / more than / above / at least / upwards of / north of / just over / "x+": `f >= x` and
   the bound is not loose: `f <= max(1.25 x, x + 2)`.
-* nearly / almost / close to / just under / under / less than / shy of / not quite: `f <= x`
+* nearly / almost / just under / under / less than / shy of / not quite: `f <= x`
   and `f >= min(0.8 x, x - 2)`.
-* about / around / roughly / approximately / some / circa / ~ / "or so" / "k" shorthand:
-  `|f - x| <= max(0.1 x, 1)`.
+* about / around / roughly / approximately / some / circa / close to / ~ / "or so" / "k"
+  shorthand / "a dozen" / "give or take" after the unit: `|f - x| <= max(0.1 x, 1)`.
+* a range ("between 80 and 90", "2 to 3 hours", "90-100"): `lo <= f <= hi`, and only a narrow
+  one (`hi - lo <= max(0.2 hi, 5)`) says anything.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ QUALIFIERS = {
     "a little over": "over",
     "nearly": "under",
     "almost": "under",
-    "close to": "under",
+    "close to": "about",  # writers use it both ways: "close to 130" for 131 is fair
     "just under": "under",
     "under": "under",
     "less than": "under",
@@ -149,10 +151,22 @@ def qualifier_before(text: str, start: int) -> str | None:
 
 
 def qualifier_after(text: str, end: int) -> str | None:
+    """The qualifier written just after a number ("40+", "40-odd"), or after its unit in the
+    same clause ("120 artists, give or take")."""
     m = _AFTER_RE.match(text[end : end + 8])
-    if not m:
-        return None
-    return "about" if m.group(1).lower() in ("or so", "odd", "-odd", "ish") else "over"
+    if m:
+        return "about" if m.group(1).lower() in ("or so", "odd", "-odd", "ish") else "over"
+    if _LATER_RE.match(text, end, end + 48):
+        return "about"
+    return None
+
+
+#: a hedge after the number's unit, before the clause ends ("260 minutes, give or take")
+_LATER_RE = re.compile(
+    r"[^.!?;\n\d]{0,28}?(?:,\s*|\s+)(?:give\s+or\s+take|or\s+so|more\s+or\s+less|"
+    r"or\s+thereabouts)\b",
+    re.IGNORECASE,
+)
 
 
 def matches(x: float, qual: str | None, f: float, approx: bool) -> bool:

@@ -106,9 +106,29 @@ ADDRESS_RES: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = (
     (
         re.compile(
             r"\b(?i:apt|apartment|flat|unit|suite|piso|andar|wohnung)\.?\s*#?\s*\d{1,4}"
-            r"[A-Za-z]?\b|\b(?i:p\.?\s?o\.?\s+box)\s+\d+"
+            r"[A-Za-z]?\b|\b(?i:p\.?\s?o\.?\s+box|postfach|apartado(?:\s+de\s+correos)?|caixa\s+"
+            r"postal|bo[iî]te\s+postale|casella\s+postale)\s+\d+"
         ),
-        frozenset("apt apartment flat unit suite piso andar wohnung box".split()),
+        frozenset(
+            "apt apartment flat unit suite piso andar wohnung box postfach apartado caixa boite "
+            "boîte casella".split()
+        ),
+    ),
+    # India: "Sector 62", "Block C", "Plot 7", "H.No. 12"; a city and its six-digit PIN
+    (
+        re.compile(
+            r"\b(?i:sector|block|plot|h\.?\s?no\.?|house\s+no\.?)\s*[-#]?\s*\d{1,4}[A-Za-z]?\b"
+            r"|\b[A-Z][a-z]+,?\s+[1-9]\d{5}\b"
+        ),
+        frozenset("sector block plot no".split()),
+    ),
+    # Japanese prefecture, city or ward and block numbers; a Hebrew street and number
+    (
+        re.compile(
+            r"(?=[都道府県])[都道府県][^\s\d]{0,8}?[市区町村][^\s\d]{0,8}?\d+(?:\s*[-－]\s*\d+){1,2}"
+            r"|(?=[רש])(?:רחוב|רח'|שדרות|שד')\s+[^\s\d,]+(?:\s+[^\s\d,]+)?\s+\d{1,4}\b"
+        ),
+        None,
     ),
     # Japan
     (
@@ -150,7 +170,28 @@ _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 HANDLE_RE = re.compile(r"(?<![\w@])@[A-Za-z_][\w.]{2,29}\b")
 SSN_RE = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+#: 13 to 19 digits in groups, kept when the Luhn check (every card number's) holds
+CARD_RE = re.compile(r"\b(?=\d)(?:\d{4}[\s-]?){3}\d{1,7}\b")
 IBAN_RE = re.compile(r"\b(?=[A-Z]{2}\d)[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _cards(text: str) -> list[str]:
+    out = []
+    for m in CARD_RE.finditer(text):
+        digits = re.sub(r"\D", "", m.group(0))
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            out.append(m.group(0))
+    return out
 
 
 def _phones(text: str) -> list[str]:
@@ -217,6 +258,7 @@ def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
         if "dot" in low or "[.]" in text or "(.)" in text:
             found += [f"IP address: '{m.group(0)}'" for m in IPV4_DEFANGED_RE.finditer(text)]
         found += [f"phone number: '{p}'" for p in _phones(text)]
+        found += [f"card number: '{c}'" for c in _cards(text)]
         words = set(_WORDS.findall(masked.lower()))
         if "丁目" in masked or "〒" in masked:
             words.update(("丁目", "〒"))

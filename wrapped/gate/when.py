@@ -18,7 +18,10 @@ from wrapped.stats.model import MONTHS, WEEKDAYS
 
 # The lookaheads on a first character (what the alternatives can start with) only let the engine
 # drop most positions at once: same matches, faster scans.
-_MONTH_ALT = "|".join(MONTHS + tuple(m[:3] for m in MONTHS))
+# months in any case ("january 13" in a lower-case story), but "may" only capitalised (a verb)
+_MONTH_ALT = (
+    "(?i:" + "|".join(m for m in MONTHS + tuple(m[:3] for m in MONTHS) if m != "May") + ")|May"
+)
 WEEKDAY_ALT = "|".join(WEEKDAYS)
 ISO_RE = re.compile(
     r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"

@@ -126,6 +126,12 @@ def _confusables() -> dict[int, str]:
             glyph = entry.get("c", "")
             if len(glyph) == 1 and not glyph.isascii():
                 table.setdefault(ord(glyph), ascii_ch.lower())
+    # small capitals ("ᴅʀᴜɴᴋ"): neither NFKC nor the confusables map them all; their Unicode
+    # names say which letter each is
+    for code in (*range(0x0250, 0x02B0), *range(0x1D00, 0x1D2C), 0xA7AF):
+        name = unicodedata.name(chr(code), "")
+        if name.startswith("LATIN LETTER SMALL CAPITAL ") and len(name) == 28:
+            table.setdefault(code, name[-1].lower())
     return table
 
 
@@ -214,6 +220,10 @@ def _views(text: str) -> tuple[str, ...]:
         spaced = _spaced(v)
         stretched = _RUN3.search(spaced) is not None
         out.append(_RUN3.sub(r"\1\1", spaced) if stretched else spaced)
+        if _TWO_SINGLES.search(f" {spaced} "):  # "h.e.r.o.i.n-chic": letters joined, word kept
+            joined = _SINGLE_RUN.sub(_join_letters, spaced)
+            if joined != spaced:
+                out.append(joined)
         inner, n_inner = _INNER_SEP.subn("", v)
         squashed = _spaced(inner) if n_inner else spaced
         n_runs = 0

@@ -52,6 +52,7 @@ class SanitizedYear(NamedTuple):
     flags: list[Flag] = []
 
 
+@lru_cache(maxsize=65536)
 def is_unsafe(text: str | None) -> str | None:
     """The lexicon category `text` touches (drugs, alcohol, sex, violence, self_harm, hate,
     profanity), or "injection" for instruction-like text, else None. Handles obfuscation."""
@@ -238,6 +239,68 @@ def sanitize_for_prompt(user_year: UserYear) -> SanitizedYear:
     Computed afresh on every call: a caller that needs it for several stories keeps it in its
     per-listener context (`wrapped.gate.context.ListenerContext.safe`)."""
     return _sanitize(user_year)
+
+
+def flagged_names(user_year: UserYear) -> list[str]:
+    """`sanitize_for_prompt(user_year).flagged`, without building the sanitized copy.
+
+    The output-side checks need only the flagged names; rescoring stored stories or checking a
+    draft whose prompt was built elsewhere would otherwise dump, clean and re-validate the whole
+    year (a third of a cold check). Same walk and same order as `_clean`, on the model itself."""
+    terms = _screen(user_year)
+    if not terms:
+        return []
+    w = _Walker(terms)
+    _flag(user_year, w, False)
+    return list(w.names)
+
+
+def _flag(obj: BaseModel, w: _Walker, in_list: bool) -> None:
+    """`_clean`'s flagging, read-only: a flagged name that clears its siblings (the repeat
+    pair) hides them from the rest of the walk, as the cleared copy would."""
+    cleared: set[str] = set()
+    for name, kind, model, role in _screened(type(obj)):
+        value = None if name in cleared else getattr(obj, name)
+        if kind is Kind.TEXT:
+            continue
+        if kind is Kind.FACTS and value:
+            for v in value.values():
+                w.bad(v, "")
+        elif kind is Kind.NAME:
+            category = w.category(value)
+            if category is None:
+                continue
+            w.flag(str(value), "", category)
+            if not (in_list and role.drop):
+                cleared.update(role.clears or (name,))
+        elif model is not None and isinstance(value, list):
+            flat = _flat_names(model)
+            if flat is None:
+                for row in value:
+                    _flag(row, w, True)
+                continue
+            category_of, get = w.category, flat
+            for row in value:  # the hot loop: every play of every day's log
+                for v in get(row):
+                    if v:
+                        found = category_of(v)
+                        if found is not None:
+                            w.flag(str(v), "", found)
+        elif model is not None and value is not None:
+            _flag(value, w, False)
+
+
+@lru_cache(maxsize=64)
+def _flat_names(cls: type[BaseModel]) -> Any:
+    """A getter of a row's screened names as a tuple, when the row holds names only and none
+    clears a sibling (its flags are then its flagged names in field order); else None."""
+    fields = _screened(cls)
+    if not fields or any(
+        kind is not Kind.NAME or role.clears not in ((), (name,)) for name, kind, _, role in fields
+    ):
+        return None
+    get = attrgetter(*(name for name, *_ in fields))
+    return get if len(fields) > 1 else lambda row: (get(row),)
 
 
 def _sanitize(user_year: UserYear) -> SanitizedYear:

@@ -1,0 +1,169 @@
+"""Rank 1 (and 2, 3 ...) claimed without a rank number: "no one got more ... than X", "more
+than any other", "came back to most", "on repeat all year", "took the top spot", "runner-up",
+"in second place", "your top three were ...". Each form needs a named item (`ranks._name_for`)
+and is checked like a numbered rank (`ranks._claim_rank`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wrapped.gate.numbers import _UNITS
+from wrapped.gate.ranks import _NOUNS_I_RE, _NOUNS_RX, _claim_rank, _name_for, _noun_list
+from wrapped.gate.scan import Run, Span
+
+#: forms that claim rank 1 without a number: "no one got more ... than X", "more ... than any
+#: other", "came back to most", "on repeat all year", "took the top spot", "your favourite? X"
+RANK1_THAN_RE = re.compile(
+    rf"\b(?=[nN])(?:no(?:\s+other)?\s+(?:one|body|{_NOUNS_RX})|nobody|nothing|none)\b[^.!?;]{{0,60}}?"
+    r"\b(?:more|longer|as\s+much|as\s+often|closer)\b[^.!?;]{0,40}?\b(?:than|as)\b",
+    re.IGNORECASE,
+)
+RANK1_ANY_RE = re.compile(
+    rf"\b(?=[mtaoaMTAO])(?:more\b[^.!?;]{{0,50}}?\bthan\s+(?:with\s+|to\s+|on\s+|for\s+)?(?:any(?:one|thing|body)?"
+    rf"(?:\s+(?:other|else))?(?:\s+{_NOUNS_RX})?|all\s+(?:the\s+)?(?:others|rest)|every(?:one|thing|"
+    rf"body)\s+else)|above\s+all\s+(?:others|else)|(?:over|ahead\s+of)\s+(?:all|every)\s+"
+    rf"(?:the\s+)?(?:others|rest|other\s+{_NOUNS_RX}))\b",
+    re.IGNORECASE,
+)
+RANK1_PHRASE_RE = re.compile(
+    r"\b(?=[cprotlnahswfmCPROTLNAHSWFM#])(?:came\s+back\s+to\s+(?:\w+\s+)?most|kept\s+coming\s+back\s+to|returned\s+to\s+"
+    r"(?:\w+\s+)?most|(?:played|streamed|spun|replayed|looped|heard|loved|picked|chose|"
+    r"reached\s+for|listened\s+to|pressed\s+play\s+on|hit\s+play\s+on|queued(?:\s+up)?|put\s+on|turned\s+to|went\s+back\s+to)\s+(?:\w+\s+)?(?:the\s+)?most(?:\s+often)?\b(?!\s+(?:on|that|of\s+the\s+day))|"
+    r"on\s+repeat\s+(?:all|the\s+whole|every|this)\s+(?:year|month)|(?:took|claimed|grabbed|"
+    r"won|holds?|held|earned|nabbed|snagged|secured)\s+(?:the\s+)?(?:top\s+spot|top\s+slot|"
+    r"crown|throne|gold(?:\s+medal)?|first\s+place|number[- ]one\s+spot|#1\s+spot|pole\s+position|"
+    r"title)|(?:gold(?:\s+medal)?|crown|trophy|top\s+spot|first\s+prize)\s+(?:(?:for|of)\s+(?:the|your|this)\s+"
+    r"year|(?:for\s+(?:the|your|this)\s+year\s+)?goes\s+to)|(?:in|at)\s+first\s+place|at\s+the\s+top\s+of\s+(?:your|the)\s+(?:list|chart|"
+    r"charts|pile|year|rankings?|leaderboard)|topped\s+your\s+(?:list|chart|charts|year|"
+    r"rankings?)|(?:led|headed|ruled|owned|dominated)\s+your\s+(?:year|list|chart|charts|"
+    r"rankings?)|(?:led|leads)\s+the\s+(?:pack|way|field)|reigned\s+supreme|the\s+(?:undisputed\s+)?"
+    r"(?:champion|winner|king|queen|mvp|gold\s+medallist)\s+of\s+your|"
+    r"(?:your\s+)?(?:most[- ](?:loved|listened(?:[- ]to)?|replayed|looped|heard|spun)|all[- ]time\s+favou?rite))\b",
+    re.IGNORECASE,
+)
+RANK_PLACE_RE = re.compile(
+    r"\b(?=[rsctfbjnRSCTFBJN#])(?:(runner[- ]ups?)|(?:(first|second|third|fourth|fifth)|([1-5])(?:st|nd|rd|th))"
+    r"[- ](?:place|spot|slot|position|fiddle|step)|(silver)(?:\s+medal)?|(bronze)(?:\s+medal)?|"
+    r"(?:close|distant)\s+(second|third)|just\s+(?:behind|below)|right\s+behind|"
+    r"number\s+(two|three|four|five)\s+(?:spot|slot|position|place))\b",
+    re.IGNORECASE,
+)
+_PLACE_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "two": 2,
+                "three": 3, "four": 4, "five": 5}  # fmt: skip
+RANK_LIST_RE = re.compile(
+    rf"\b(?=[tT])top\s+(two|three|four|five|six|seven|eight|nine|ten|\d+)\s*(?:(?:most[- ]played\s+|"
+    rf"favou?rite\s+)?({_NOUNS_RX}))?\b(?=[^.!?]{{0,40}}?(?:were|was|:|—|–|included|featured|"
+    rf"went\s+to|read|looked\s+like|came\s+down\s+to))",
+    re.IGNORECASE,
+)
+
+_PHRASE_STEMS = ("most", "repeat", "top", "crown", "throne", "gold", "first", "pole", "title",
+                 "trophy", "prize",
+                 "led ", "headed", "ruled", "owned", "dominated", "reigned", "champion", "winner",
+                 "king", "queen", "mvp", "favo", "came back", "coming back")  # fmt: skip
+_PLACE_STEMS = ("runner", "place", "spot", "slot", "position", "fiddle", "step", "silver",
+                "bronze", "second", "third", "behind", "below", "number")  # fmt: skip
+
+
+def rank_forms(run: Run) -> None:
+    """Rank claims written without a rank number (see the patterns above)."""
+    if not run.names:
+        return  # every form is about a named item
+    cur = run.cur
+    low = cur.lower()
+    has_than = " than " in low or " as " in low
+    if has_than and ("no" in low or "none" in low):
+        _rank1_than(run)
+    rxs = [RANK1_PHRASE_RE] if any(st in low for st in _PHRASE_STEMS) else []
+    if (
+        has_than
+        or "above all" in low
+        or "ahead of" in low
+        or "over all" in low
+        or "over every" in low
+    ):
+        rxs.insert(0, RANK1_ANY_RE)
+    for rx in rxs:
+        _rank1(run, rx)
+    if any(st in low for st in _PLACE_STEMS):
+        _places(run)
+    if "top" in low:
+        _lists(run)
+
+
+def _rank1_than(run: Run) -> None:
+    for m in RANK1_THAN_RE.finditer(run.cur):
+        sp = _name_for(run, m.start(), m.end(), after_only=True)
+        if sp is not None:
+            noun = _NOUNS_I_RE.search(m.group(0))
+            _claim_rank(run, m.start(), m.end(), sp, 1, _noun_list(noun.group(0) if noun else None))
+            run.blank(m.start(), m.end())
+
+
+def _rank1(run: Run, rx: re.Pattern[str]) -> None:
+    for m in rx.finditer(run.cur):
+        s0, _ = run.sentence_bounds(m.start())
+        before = [sp for sp in run.names if s0 <= sp.start and sp.end <= m.start()]
+        sp = before[-1] if before and rx is RANK1_ANY_RE else _name_for(run, m.start(), m.end())
+        if sp is None:
+            continue
+        noun = _NOUNS_I_RE.search(m.group(0))
+        _claim_rank(run, m.start(), m.end(), sp, 1, _noun_list(noun.group(0) if noun else None))
+        run.blank(m.start(), m.end())
+
+
+#: a name right after "behind"/"below" is the reference a place is counted from, not its holder
+_REFERENCE_BEFORE = re.compile(r"\b(?:behind|below|after|than)\s+$", re.IGNORECASE)
+
+
+def _is_reference(run: Run, sp: Span) -> bool:
+    return bool(_REFERENCE_BEFORE.search(run.orig[max(0, sp.start - 12) : sp.start]))
+
+
+def _places(run: Run) -> None:
+    for m in RANK_PLACE_RE.finditer(run.cur):
+        g = [x for x in m.groups() if x]
+        word = g[0].lower() if g else ""
+        behind = not g  # "just behind X": X is the reference, the holder is named before it
+        if word.startswith("runner"):
+            rank = 2
+        elif word in ("silver",):
+            rank = 2
+        elif word in ("bronze",):
+            rank = 3
+        elif word.isdigit():
+            rank = int(word)
+        elif word in _PLACE_WORDS:
+            rank = _PLACE_WORDS[word]
+        else:  # "just behind": second
+            rank = 2
+        if behind:
+            # the holder: named before ("Y, right behind X"), else after the reference
+            # ("Right behind X sat Y"); the reference holds the place above
+            s0, s1 = run.sentence_bounds(m.start())
+            before = [x for x in run.names if s0 <= x.start and x.end <= m.start()]
+            after = [x for x in run.names if m.end() <= x.start <= s1]
+            ref = after[0] if after and _is_reference(run, after[0]) else None
+            holders = before[-1:] or [x for x in after if x is not ref][:1]
+            sp = holders[0] if holders else None
+            if ref is not None and sp is not None:
+                _claim_rank(run, m.start(), m.end(), ref, 1, None)
+        else:
+            sp = _name_for(run, m.start(), m.end(), skip=lambda x: _is_reference(run, x))
+        if sp is None:
+            continue
+        _claim_rank(run, m.start(), m.end(), sp, rank, None)
+        run.blank(m.start(), m.end())
+
+
+def _lists(run: Run) -> None:
+    for m in RANK_LIST_RE.finditer(run.cur):
+        val = m.group(1).lower()
+        n = int(val) if val.isdigit() else _PLACE_WORDS.get(val) or _UNITS.get(val, 0)
+        lst = _noun_list(m.group(2))
+        s0, s1 = run.sentence_bounds(m.start())
+        named = [sp for sp in run.names if m.end() <= sp.start <= s1]
+        for sp in named[: max(n, 1)]:
+            _claim_rank(run, m.start(), m.end(), sp, n, lst, max_rank=True)
+        run.blank(m.start(), m.end())

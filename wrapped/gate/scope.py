@@ -1,0 +1,95 @@
+"""What a sentence is about: the requested day, the year, plays.
+
+A number or a rank is bound to its subject (POLICY.md): "417 minutes that day" is checked
+against the day's facts, "86 hours this year" against the year's, and a "most-played" rank may be
+by plays. The grounding extractors ask these questions of the same few sentences, so the answers
+are memoized per sentence in the run (`Run.memo`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from wrapped.gate.scan import Run
+from wrapped.stats.model import MONTHS, WEEKDAYS
+
+_PLAYS_WORDS = re.compile(
+    r"\b(?:plays?|played|streams?|streamed|spins?|spun|replay\w*|times|came\s+back|returned|"
+    r"repeat|looped|most[- ]played|scrobbl\w*)\b",
+    re.IGNORECASE,
+)
+
+_DAY_SCOPE = re.compile(
+    r"\b(?:(?:that|this|the|a|one|single|same|which)\s+(?:single\s+)?(?:day|date|afternoon|"
+    r"morning|evening|night)|today|tonight|all\s+day|(?:in|on)\s+(?:a|one)\s+(?:single\s+)?day|"
+    r"the\s+record\s+day|by\s+(?:lunch|noon|midnight|bedtime)|birthday|new\s+year'?s\s+day)\b",
+    re.IGNORECASE,
+)
+_YEAR_SCOPE = re.compile(
+    r"\b(?:(?:this|the|your|whole|entire|all|a|full)\s+(?:whole\s+|entire\s+)?year|"
+    r"year[- ](?:long|round)|(?:19|20)\d\d|in\s+total|all\s+told|overall|12\s+months|"
+    r"twelve\s+months|annual\w*|all[- ]time|every\s+month|(?:over|across|throughout)\s+"
+    r"(?:the|your)\s+(?:whole\s+)?(?:year|months))\b",
+    re.IGNORECASE,
+)
+
+
+_DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
+              "bedtime", "date")  # fmt: skip
+_YEAR_STEMS = ("year", "19", "20", "total", "told", "overall", "month", "annual", "all-time",
+               "all time")  # fmt: skip
+
+
+def sentence_scope(run: Run, pos: int) -> str | None:
+    """What the sentence at `pos` is about: "day" (the requested day: "that day", its date,
+    its weekday), "year" ("this year", "all year", "in total"), or None (both or neither)."""
+    s0, s1 = run.sentence_bounds(pos)
+    memo = run.memo
+    key = ("scope", s0)
+    if key in memo:
+        known = memo[key]
+        return known if isinstance(known, str) else None
+    memo[key] = scope = _scope(run, s0, s1)
+    return scope
+
+
+@lru_cache(maxsize=4096)
+def _date_rx(month: str, day: int, weekday: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"\b(?:{month}\s+{day}(?!\d)|{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}|{weekday}(?!s))\b",
+        re.IGNORECASE,
+    )
+
+
+def _scope(run: Run, s0: int, s1: int) -> str | None:
+    text = run.orig[s0:s1]
+    for sp in run.names:  # "Autumn of the Morning" the track says nothing of a morning
+        if s0 <= sp.start and sp.end <= s1:
+            text = text[: sp.start - s0] + " " * (sp.end - sp.start) + text[sp.end - s0 :]
+    low = text.lower()
+    day = any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None
+    if not day:
+        d = run.ix.day
+        month, weekday = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]
+        if month.lower() in low or weekday.lower() in low:
+            day = _date_rx(month, d.day, weekday).search(text) is not None
+    year = any(w in low for w in _YEAR_STEMS) and _YEAR_SCOPE.search(text) is not None
+    if day and not year:
+        return "day"
+    if year and not day:
+        return "year"
+    return None
+
+
+def _is_day_fact(path: str) -> bool:
+    return path.startswith(("day.", "sum(day", "len(day", "count(day"))
+
+
+def plays_claim(run: Run, pos: int) -> bool:
+    """Does the sentence at `pos` speak of plays (so a rank in it may be by plays)?"""
+    s0, s1 = run.sentence_bounds(pos)
+    key = ("plays", s0)
+    if key not in run.memo:
+        run.memo[key] = bool(_PLAYS_WORDS.search(run.orig[s0:s1]))
+    return bool(run.memo[key])

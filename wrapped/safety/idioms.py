@@ -1,0 +1,159 @@
+"""Idioms of violence, sex and drugs: figures of speech that put them in a story without a
+listed word ("a knife to the ribs", "pills at a rave"; see `wrapped.safety.forms`)."""
+
+from __future__ import annotations
+
+import re
+
+from wrapped.safety.stems import Stems, any_stem
+
+_IDIOM_RE = re.compile(
+    r"\b(?:knife|knives|dagger|blade|machete|switchblade|shank|bullet|bullets|shotgun|"
+    r"pistol|revolver|grenade|gunpoint|sniper|bayonet|brass\s+knuckles)\b"
+    r"|\b(?:stab(?:s|bed|bing)?|strangl\w*|chok(?:e|ed|ing)\s+(?:you|him|her|them|someone)|"
+    r"bludgeon\w*|maim\w*|disembowel\w*|gut(?:s|ted)?\s+(?:you|him|her|them|punch)|"
+    r"punch(?:ed)?\s+(?:in|to)\s+the\s+(?:face|gut|mouth|teeth|throat)|sucker[- ]punch\w*|"
+    r"black\s+eye|bloody\s+(?:nose|lip|knuckles)|broken\s+(?:jaw|nose|bones?|ribs?)|"
+    r"beat(?:en)?\s+to\s+a\s+pulp|bleed(?:ing)?\s+out|blood\s+(?:everywhere|on\s+the)|"
+    r"in\s+cold\s+blood|(?:to|in)\s+the\s+(?:ribs|jugular)|headshot|body\s+count|"
+    r"pull(?:ed|s)?\s+the\s+trigger|trigger[- ]happy|loaded\s+gun|violent|violence|bloodied|"
+    r"bruised|throw(?:ing)?\s+hands|punch-up|beatdown|gun\s+to\s+(?:your|the|my)\s+head|"
+    r"hit\s?man|assassins?|frisky|sultry|skinny[- ]dipping|nightcaps?|bender|benders|"
+    r"three\s+sheets\s+to\s+the\s+wind|liquid\s+courage|bar\s+tab|booze\s+cruise)\b"
+    r"|\b(?:one[- ]night\s+stands?|hook[- ]?ups?|hooking\s+up|booty\s+calls?|between\s+the\s+sheets|"
+    r"(?:steamy|steamier|steamiest|raunch\w*|kinky|seduct\w*|seduc\w*|sensual|"
+    r"lustful|lusty|x-rated|nsfw|strip\s?(?:tease|club|per)s?|lap\s+dances?|foreplay|aphrodisiac\w*|"
+    r"hot\s+and\s+heavy|making\s+out|make\s+out|netflix\s+and\s+chill|friends\s+with\s+benefits|"
+    r"in\s+the\s+sack|bedroom\s+(?:eyes|antics|activities|moves))\b)"
+    r"|\b(?:pills?|popping\s+pills|a\s+line\s+of|lines\s+of\s+(?:coke|powder|blow)|do(?:ing)?\s+"
+    r"lines|high\s+as\s+a\s+kite|higher\s+than\s+a\s+kite|blazed|spliffs?|"
+    r"doobies?|edibles|shrooms|magic\s+mushrooms|acid\s+trips?|tripping\s+balls|ecstasy|"
+    r"(?:smok\w*|roll\w*|pass\w*|light\w*|puff\w*)\s+(?:a|the|another|up\s+a)\s+joints?|"
+    r"joints?\s+(?:rolled|lit|passed)|powder\s+up\s+your\s+nose|needles?\s+in|"
+    r"shots?\s+of\s+(?:tequila|vodka|whiskey|rum|gin|jager\w*)|tequila\s+shots?|"
+    r"(?:pub|bar)\s+crawls?|keg\s?stands?|(?:got|get|getting|gets)\s+(?:wasted|plastered|"
+    r"sloshed|smashed|hammered|buzzed|tipsy|drunk)|pints?|cocktails?|happy\s+hour|"
+    r"bottle\s+of\s+(?:red|white|rum|gin))\b",
+)
+
+
+_IDIOM_STEMS = Stems(
+    (
+        "violen",
+        "bloodied",
+        "bruised",
+        "hands",
+        "punch-up",
+        "beatdown",
+        "head",
+        "hit man",
+        "hitman",
+        "assassin",
+        "frisky",
+        "sultry",
+        "dipping",
+        "nightcap",
+        "bender",
+        "sheets",
+        "courage",
+        "bar tab",
+        "cruise",
+        "knife",
+        "knives",
+        "dagger",
+        "blade",
+        "machete",
+        "shank",
+        "bullet",
+        "shotgun",
+        "pistol",
+        "revolver",
+        "grenade",
+        "gunpoint",
+        "sniper",
+        "bayonet",
+        "knuckles",
+        "stab",
+        "strangl",
+        "chok",
+        "bludgeon",
+        "maim",
+        "disembowel",
+        "gut",
+        "punch",
+        "black eye",
+        "bloody",
+        "broken",
+        "pulp",
+        "bleed",
+        "blood",
+        "ribs",
+        "jugular",
+        "headshot",
+        "body count",
+        "trigger",
+        "loaded gun",
+        "night stand",
+        "hook",
+        "booty",
+        "sheets",
+        "steam",
+        "raunch",
+        "kinky",
+        "seduc",
+        "sensual",
+        "lust",
+        "x-rated",
+        "nsfw",
+        "strip",
+        "lap dance",
+        "foreplay",
+        "aphrodisiac",
+        "hot and",
+        "making out",
+        "make out",
+        "netflix",
+        "benefits",
+        "sack",
+        "bedroom",
+        "pill",
+        "line of",
+        "lines",
+        "kite",
+        "blazed",
+        "spliff",
+        "doobie",
+        "edibles",
+        "shroom",
+        "mushroom",
+        "acid",
+        "tripping",
+        "ecstasy",
+        "joint",
+        "powder",
+        "needle",
+        "shot",
+        "tequila",
+        "crawl",
+        "keg",
+        "wasted",
+        "plastered",
+        "sloshed",
+        "smashed",
+        "hammered",
+        "buzzed",
+        "tipsy",
+        "drunk",
+        "pint",
+        "cocktail",
+        "happy hour",
+        "bottle of",
+    )
+)
+
+
+def idioms(text: str, keys: frozenset[str] | None = None) -> list[str]:
+    """Figures of speech that put violence, sex or drugs in a story (see module doc)."""
+    if not any_stem(text, _IDIOM_STEMS, keys):
+        return []
+    return list(dict.fromkeys(m.group(0) for m in _IDIOM_RE.finditer(text)))

@@ -1,0 +1,171 @@
+"""Sensitive inference: the story telling the listener what they feel or are going through
+("you must have been going through something", "sounds like a breakup"; see
+`wrapped.safety.forms`)."""
+
+from __future__ import annotations
+
+import re
+
+from wrapped.safety.stems import Stems, any_stem
+
+_INFER_RE = re.compile(
+    r"\b(?:you(?:'re|\s+are|'ve\s+been|\s+have\s+been|\s+were|\s+must\s+(?:have\s+been|be)|"
+    r"\s+might\s+(?:have\s+been|be)|\s+may\s+(?:have\s+been|be)|\s+seem(?:ed)?(?:\s+to\s+be)?|"
+    r"\s+(?:probably|clearly)\s+(?:were|are))|(?:sounds|looks|seems)\s+like\s+(?:you|someone)"
+    r"(?:\s+(?:were|was|are|is|had|has|needed))?|(?:someone|somebody)(?:'s|\s+is|\s+was))\s+"
+    r"(?:(?:a\s+(?:little|bit)\s+|really\s+|very\s+|so\s+|quite\s+)?(?:going\s+through|dealing\s+with|"
+    r"healing|recovering|grieving|mourning|struggling|hurting|heartbroken|lonely|depressed|sad|"
+    r"down|low|anxious|stressed|burn(?:ed|t)\s+out|in\s+love|falling\s+for|single|pregnant|"
+    r"expecting|sick|unwell|ill|in\s+recovery|sober|getting\s+over|nursing\s+a|missing\s+someone|"
+    r"coping|processing|working\s+through|in\s+a\s+dark\s+place|in\s+a\s+rough\s+patch|on\s+the\s+mend))\b"
+    r"|\b(?:a\s+)?(?:rough|hard|tough|dark|difficult)\s+(?:patch|time|season|chapter|stretch|"
+    r"spell)\b|\b(?:break-?up|heartbreak|divorce|split\s+up|your\s+ex\b|newly\s+single|"
+    r"rebound|grief|bereavement|funeral|passed\s+away|hospital|rehab|relapse|sobriety|"
+    r"medication|meds|antidepressants?|chemo|diagnos\w*|prayer|praying|pray|church|mosque|"
+    r"synagogue|ramadan|sabbath|pride\s+parade|coming\s+out|election|"
+    r"ballot|campaign\s+rally|protest(?:s|ing)?|picket|unemploy\w*|laid\s+off|fired\s+from|"
+    r"panic\s+attacks?|burnout|mental\s+health|self[- ]care|healing\s+era|therapy)\b"
+    # money, work, family, faith and politics read into the listening
+    r"|\b(?:in\s+debt|debts?|student\s+loans?|between\s+jobs|out\s+of\s+work|job\s*hunt\w*|"
+    r"layoffs?|redundan\w+|jobless|tight[- ]money|money\s+(?:troubles?|worries|was\s+tight)|"
+    r"rent\s+was\s+due|payday|paycheck|broke\s+month|fertility|ivf|pregnan\w*|a\s+nursery|"
+    r"baby\s+on\s+the\s+way|new\s+parents?|relationship\s+with\s+god|your\s+faith|shabbat|"
+    r"sabbath|kosher|halal|(?:leans?|leaning|lean)\s+(?:left|right)|left[- ]wing|right[- ]wing|"
+    r"vot(?:e|ed|ing)\s+for|depressi\w+|low[- ]mood|panic[\s-]+attacks?|"
+    r"heart\s+(?:must\s+have\s+been\s+|was\s+)?(?:mending|healing|broken)|heartache|anxiety|"
+    r"insomnia|sleepless\s+nights?|illness|surgery|recovering\s+from)\b"
+    r"|\b(?:you|you've|you\s+were|you're|you\s+must\s+have\s+been)\s+(?:crying|cried|in\s+tears|"
+    r"in\s+your\s+feel(?:ing)?s|going\s+through\s+it|heartsick|lovesick)\b",
+)
+
+
+_INFER_STEMS = Stems(
+    (
+        "crying",
+        "cried",
+        "tears",
+        "feels",
+        "feelings",
+        "through it",
+        "heartsick",
+        "lovesick",
+        "going through",
+        "dealing with",
+        "healing",
+        "recover",
+        "grie",
+        "mourn",
+        "struggl",
+        "hurting",
+        "heartbr",
+        "lonely",
+        "depress",
+        "sad",
+        "down",
+        "low",
+        "anxious",
+        "stress",
+        "burn",
+        "in love",
+        "falling for",
+        "single",
+        "pregnan",
+        "expecting",
+        "sick",
+        "unwell",
+        " ill",
+        "sober",
+        "getting over",
+        "nursing",
+        "missing someone",
+        "coping",
+        "processing",
+        "working through",
+        "dark place",
+        "rough",
+        "on the mend",
+        "hard time",
+        "tough",
+        "dark",
+        "difficult",
+        "break",
+        "divorce",
+        "split up",
+        "your ex",
+        "rebound",
+        "bereave",
+        "funeral",
+        "passed away",
+        "hospital",
+        "rehab",
+        "relapse",
+        "sobri",
+        "medicat",
+        "meds",
+        "antidepress",
+        "chemo",
+        "diagnos",
+        "pray",
+        "church",
+        "mosque",
+        "synagogue",
+        "ramadan",
+        "sabbath",
+        "pride",
+        "coming out",
+        "election",
+        "ballot",
+        "rally",
+        "protest",
+        "picket",
+        "unemploy",
+        "laid off",
+        "fired from",
+        "panic",
+        "burnout",
+        "mental",
+        "self-care",
+        "self care",
+        "therapy",
+        "debt",
+        "loan",
+        "jobs",
+        "work",
+        "job",
+        "layoff",
+        "redundan",
+        "money",
+        "rent was",
+        "payday",
+        "paycheck",
+        "broke",
+        "fertility",
+        "ivf",
+        "nursery",
+        "baby",
+        "parent",
+        "god",
+        "faith",
+        "shabbat",
+        "kosher",
+        "halal",
+        "left",
+        "right",
+        "wing",
+        "vot",
+        "mood",
+        "heart",
+        "anxiety",
+        "insomnia",
+        "sleepless",
+        "illness",
+        "surgery",
+    )
+)
+
+
+def sensitive(text: str, keys: frozenset[str] | None = None) -> list[str]:
+    """The story inferring the listener's health, relationships, beliefs or circumstances."""
+    if not any_stem(text, _INFER_STEMS, keys):
+        return []
+    return list(dict.fromkeys(m.group(0) for m in _INFER_RE.finditer(text)))

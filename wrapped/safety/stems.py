@@ -1,0 +1,50 @@
+"""Trigger stems: a cheap test that a text can hold one of a family's forms at all.
+
+Every safety form (`wrapped.safety.forms`) opens with a set of stems; a story is tested against
+the few stems whose first letters its words hold, and the family's regex runs only when one is
+there (most stories trip none).
+"""
+
+from __future__ import annotations
+
+import re
+
+
+class Stems:
+    """A family's trigger stems, looked up by the first letters of the text's words: a story
+    is tested against the few stems whose first letters it holds, not against all of them
+    (one pass over its words instead of a substring search per stem)."""
+
+    __slots__ = ("by_key", "odd")
+
+    def __init__(self, stems: tuple[str, ...]) -> None:
+        self.by_key: dict[str, list[str]] = {}
+        self.odd: list[str] = []
+        for st in stems:
+            lead = re.match(r"[a-z]+", st.lstrip())
+            if lead is None or len(lead.group(0)) < 2:
+                self.odd.append(st)
+            else:
+                self.by_key.setdefault(lead.group(0)[:3], []).append(st)
+
+    def found(self, text: str, keys: frozenset[str]) -> bool:
+        if any(st in text for st in self.odd):
+            return True
+        for k in keys.intersection(self.by_key):
+            if any(st in text for st in self.by_key[k]):
+                return True
+        return False
+
+
+_WORDS_RE = re.compile(r"[a-z]+")
+
+
+def keys_of(text: str) -> frozenset[str]:
+    """The 2- and 3-letter heads of the words of a folded text (what `Stems.found` looks up)."""
+    words = set(_WORDS_RE.findall(text))
+    return frozenset({w[:3] for w in words} | {w[:2] for w in words if len(w) == 2})
+
+
+def any_stem(text: str, stems: Stems, keys: frozenset[str] | None = None) -> bool:
+    """Does `text` hold one of `stems`?"""
+    return stems.found(text, keys_of(text) if keys is None else keys)
