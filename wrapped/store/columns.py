@@ -16,8 +16,6 @@ in memory. `wrapped erase` rewrites these files as it rewrites the JSONL.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from wrapped.store.files import atomic_write
 from wrapped.store.layout import COLUMN_TABLES, RunLayout
 from wrapped.store.run import RunStore
 from wrapped.store.tables import (
@@ -185,15 +184,5 @@ def _write(layout: RunLayout, shard: int, tables: Tables) -> None:
 
 
 def write_table(path: Path, table: pa.Table) -> None:
-    """A Parquet file written atomically (temporary file, fsync, rename), zstd-compressed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """A Parquet file written atomically (`files.atomic_write`), zstd-compressed."""
+    atomic_write(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
