@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -90,11 +89,21 @@ async def score_run(
     concurrency: int,
     advance: Callable[[int], None],
 ) -> dict[tuple[str, str], list[Check]]:
-    with _read_only_load():
-        years = {uy.user_id: uy for uy in store.user_years()}
-        by_user: dict[str, list[Story]] = defaultdict(list)
-        for s in [*store.stories(), *store.needs_review()]:
-            by_user[s.user_id].append(s)
+    years, by_user = _load_frozen(store)
+    try:
+        return await _score(years, by_user, names, judge, concurrency, advance)
+    finally:
+        gc.unfreeze()
+
+
+async def _score(
+    years: dict[str, UserYear],
+    by_user: dict[str, list[Story]],
+    names: Sequence[str],
+    judge: Judge | None,
+    concurrency: int,
+    advance: Callable[[int], None],
+) -> dict[tuple[str, str], list[Check]]:
     gate = asyncio.Semaphore(concurrency)
     out: dict[tuple[str, str], list[Check]] = {}
 
@@ -120,19 +129,15 @@ async def score_run(
         for s in stories:
             jobs.append(one(s, year, list(prev), listener))
             prev.append(PreviousStory(day=s.day, category=s.category, title=s.title, story=s.story))
-    try:
-        if judge is None:
-            for job in jobs:  # deterministic scorers: no I/O, no point in interleaving
-                await job
-        else:
-            await asyncio.gather(*jobs)
-    finally:
-        gc.unfreeze()
+    if judge is None:
+        for job in jobs:  # deterministic scorers: no I/O, no point in interleaving
+            await job
+    else:
+        await asyncio.gather(*jobs)
     return out
 
 
-@contextmanager
-def _read_only_load() -> Iterator[None]:
+def _load_frozen(store: RunStore) -> tuple[dict[str, UserYear], dict[str, list[Story]]]:
     """Load a stored run without the cycle collector, then freeze what was loaded.
 
     A run's years and stories are a large heap that nothing frees while it is rescored; every
@@ -143,11 +148,15 @@ def _read_only_load() -> Iterator[None]:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        years = {uy.user_id: uy for uy in store.user_years()}
+        by_user: dict[str, list[Story]] = defaultdict(list)
+        for s in [*store.stories(), *store.needs_review()]:
+            by_user[s.user_id].append(s)
     finally:
         if was_enabled:
             gc.enable()
     gc.freeze()  # only after a load that succeeded
+    return years, by_user
 
 
 def rescore(
