@@ -148,6 +148,34 @@ def test_compare_flags_the_sloppy_drop_and_passes_the_same_cell(evaluated):
     assert "regression" not in same.stderr
 
 
+def test_rescore_refuses_a_run_whose_story_lost_its_year(evaluated, tmp_path):
+    """Rows rescored beside rows that kept their stored checks would compare unlike with
+    unlike: a story whose listener's year is missing stops the rescore with one line."""
+    import shutil
+
+    out, env = evaluated["out"], evaluated["env"]
+    run = tmp_path / "run"
+    cell = json.loads((out / "manifest.json").read_text())["cells"][0]
+    source = Path(cell["run_dir"])
+    shutil.copytree(source if source.is_absolute() else out / source, run)
+    storied = {
+        json.loads(x)["user_id"]
+        for f in (run / "stories").glob("*.jsonl")
+        for x in f.read_text().splitlines()
+        if x.endswith("}")
+    }
+    victim = sorted(storied)[0]
+    for f in (run / "user_years").glob("*.jsonl"):
+        kept = [x for x in f.read_text().splitlines() if f'"user_id":"{victim}"' not in x]
+        f.write_text("".join(x + "\n" for x in kept))
+    res = run_cli(["eval", "rescore", str(run), "--out", str(tmp_path / "r"), "-q"], env)
+    assert res.returncode == 2, res.stderr[-2000:]
+    line = res.stderr.strip().splitlines()
+    assert len(line) == 1 and str(run) in line[0] and victim in line[0], res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "r" / "rows.jsonl").exists()
+
+
 def test_rescore_with_a_judge_makes_no_writer_call(evaluated, tmp_path):
     out, env, srv = evaluated["out"], evaluated["env"], evaluated["srv"]
     srv.clear()

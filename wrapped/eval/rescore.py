@@ -91,12 +91,13 @@ async def score_run(
 ) -> dict[tuple[str, str], list[Check]]:
     years, by_user = _load_frozen(store)
     try:
-        return await _score(years, by_user, names, judge, concurrency, advance)
+        return await _score(store.root, years, by_user, names, judge, concurrency, advance)
     finally:
         gc.unfreeze()
 
 
 async def _score(
+    root: Path,
     years: dict[str, UserYear],
     by_user: dict[str, list[Story]],
     names: Sequence[str],
@@ -117,11 +118,17 @@ async def _score(
             )
         advance(1)
 
+    missing = sorted(uid for uid in by_user if uid not in years)
+    if missing:
+        # its rows would keep the stored checks beside rescored ones: refuse, do not mix
+        raise InputError(
+            f"{len(missing)} listener(s) have stored stories but no stored year "
+            f"(first: {missing[0]}); rescoring needs the year each story was written from",
+            file=str(root),
+        )
     jobs = []
     for uid, stories in by_user.items():
-        year = years.get(uid)
-        if year is None:
-            continue
+        year = years[uid]
         stories.sort(key=lambda s: s.day)
         prev: list[PreviousStory] = []
         # one per listener: the input-side screening and fact index serve all its stories
