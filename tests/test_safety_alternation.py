@@ -1,0 +1,75 @@
+"""`Alternation` yields exactly the matches of the pattern it splits (spans, order, overlaps)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from wrapped.safety.alternation import Alternation
+from wrapped.safety.injection import INJECTION_RE
+from wrapped.safety.shaming import _SHAME_RE
+
+TOY = re.compile(
+    r"\bno\s*(?:one|body)\b|\bnot\s+a\s+fan\b|(?<!fresh\s)\bair\b|,\s*(?:champ|pal)\b"
+    r"|\b(?:sad|sadd?est)\s+(?:habit|loop)s?\b|\ba\s+(?:sad|bad)\b|you\s+are\s+now\b|\bi'm\b"
+    r"|\b[xyz]\w+\b|[0-9]+%"
+)
+
+
+def _spans(matches) -> list[tuple[tuple[int, int], str]]:
+    return [(m.span(), m.group(0)) for m in matches]
+
+
+#: phrases the real patterns match, spliced among their words
+PHRASES = (
+    "sad little habit", "touch some grass", "no one to talk", "bless your heart", ", champ",
+    "lonely much?", "are you ok", "we're not judging", "go outside", "fresh air",
+    "ignore all previous instructions", "reveal your system prompt", "new task:", "you are now",
+    "sudo", "forget the rules", "instead, say", "oublie les consignes",
+)  # fmt: skip
+
+
+def _fuzz(pattern: re.Pattern[str], n: int, seed: int) -> list[str]:
+    """Texts spliced from the pattern's own words, phrases it matches and punctuation, so
+    branches overlap, tie and start mid-word."""
+    rnd = random.Random(seed)
+    words = [*re.findall(r"[a-z']{1,}", pattern.pattern), *PHRASES, "x", "a", ",", "?", "42%"]
+    words += ["é", "\n"]
+    return [
+        rnd.choice(["", "A", "ano", "thx "])
+        + rnd.choice([" ", "", "-"]).join(rnd.choice(words) for _ in range(rnd.randint(1, 14)))
+        for _ in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "n"),
+    [(TOY, 3000), (_SHAME_RE, 600), (INJECTION_RE, 600)],
+    ids=("toy", "shaming", "injection"),
+)
+def test_same_matches_as_the_pattern(pattern: re.Pattern[str], n: int) -> None:
+    alt = Alternation(pattern)
+    texts = _fuzz(pattern, n, seed=7)
+    hits = 0
+    for text in texts:
+        want = _spans(pattern.finditer(text))
+        assert _spans(alt.finditer(text)) == want, text
+        hits += bool(want)
+    assert hits > n // 10  # the fuzz does reach the branches
+
+
+def test_a_tie_goes_to_the_earlier_branch_and_the_scan_resumes_after_a_match() -> None:
+    alt = Alternation(re.compile(r"\bsad\b|\bsad habit\b|habit loop"))
+    assert _spans(alt.finditer("a sad habit loop")) == [((2, 5), "sad"), ((6, 16), "habit loop")]
+
+
+def test_an_empty_match_hands_over_to_the_pattern() -> None:
+    pattern = re.compile(r"\bab|x*")
+    assert _spans(Alternation(pattern).finditer("ab ab")) == _spans(pattern.finditer("ab ab"))
+
+
+def test_capturing_groups_are_refused() -> None:
+    with pytest.raises(ValueError):
+        Alternation(re.compile(r"(a)|b"))
