@@ -1,4 +1,6 @@
-"""`Alternation` yields exactly the matches of the pattern it splits (spans, order, overlaps)."""
+"""The safety checks' fast paths find what the plain patterns find: `Alternation` yields exactly
+the matches of the pattern it splits (spans, order, overlaps), and `pii._Text` those of each
+pattern it scans only at digit starts or behind a quick gate."""
 
 from __future__ import annotations
 
@@ -73,3 +75,28 @@ def test_an_empty_match_hands_over_to_the_pattern() -> None:
 def test_capturing_groups_are_refused() -> None:
     with pytest.raises(ValueError):
         Alternation(re.compile(r"(a)|b"))
+
+
+#: pieces of personal data and near misses, spliced into sentences
+PII_BITS = (
+    "10.0.0.1", "2001:db8::1", "fe80:0:0:1:2", "07:42", "07:42:13", "2024-03-09 07:42",
+    "1710000000", "123-45-6789", "4111 1111 1111 1111", "GB82 WEST 1234 5698 7654 32",
+    "221B Baker Street", "12 rue de la Paix", "Hauptstraße 12", "Lindenweg 3a", "SW1A 1AA",
+    "NY 10001", "01234-567", "東京都渋谷区1-2-3", "רחוב הרצל 12", "AB1", "x9", "u_12345678",
+    "Spring 12", "3 streets", "A 1", "(555) 123-4567", "9", "1999",
+)  # fmt: skip
+
+
+def test_pii_scans_find_what_the_patterns_find() -> None:
+    """`pii._Text.spans` (digit starts, quick gates) gives `finditer`'s spans for every
+    pattern it treats specially."""
+    from wrapped.gate import pii
+
+    rnd = random.Random(3)
+    words = [*PII_BITS, "Main", "Street", "the", ",", ".", "and", "str.", "weg", "\n", "Ü"]
+    patterns = [*pii._AT_DIGITS, *pii._GATES]
+    for _ in range(1500):
+        text = rnd.choice([" ", "", "  "]).join(rnd.choice(words) for _ in range(rnd.randint(1, 9)))
+        read = pii._Text(text)
+        for rx in patterns:
+            assert read.spans(rx) == [m.group(0) for m in rx.finditer(text)], (rx.pattern, text)
