@@ -100,3 +100,17 @@ def test_pii_scans_find_what_the_patterns_find() -> None:
         read = pii._Text(text)
         for rx in patterns:
             assert read.spans(rx) == [m.group(0) for m in rx.finditer(text)], (rx.pattern, text)
+
+
+def test_lexicon_text_rewrites_match_their_plain_forms() -> None:
+    """`_unquote` is `str.translate` with the quote table; `_spaced` is the non-alphanumeric
+    runs made one space, ends stripped (as every view is)."""
+    from wrapped.safety import lexicon as lx
+
+    table = str.maketrans(lx._QUOTE_MAP)
+    rnd = random.Random(5)
+    alphabet = "abcz09 .-_*'~|/\\@$!+€ßæøđłœ‘’“”´`éÏçДдαο\u200b\u00adＡｂ—…?"
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        assert lx._unquote(text) == text.translate(table), text
+        assert lx._spaced(text) == lx._NON_ALNUM.sub(" ", text).strip(), text
