@@ -114,3 +114,16 @@ def test_lexicon_text_rewrites_match_their_plain_forms() -> None:
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
         assert lx._unquote(text) == text.translate(table), text
         assert lx._spaced(text) == lx._NON_ALNUM.sub(" ", text).strip(), text
+
+
+def test_word_heads_are_those_of_the_runs_of_letters() -> None:
+    from wrapped.safety.alternation import Words
+    from wrapped.safety.lexicon import _NON_ALNUM, alnum_words, fold
+
+    rnd = random.Random(9)
+    alphabet = "abcxyzABZ09 .-_'é—ДαＡ?\n"
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        heads = frozenset(w[:3] for w in re.findall(r"[a-z]+", text))
+        assert Words(text).keys == heads, text
+        assert alnum_words(text) == _NON_ALNUM.sub(" ", fold(text)).split(), text

@@ -34,7 +34,8 @@ _c: Any = importlib.import_module("re._constants")
 _K = 3
 #: past this many candidate heads a branch is searched unguarded
 _MAX_HEADS = 512
-_WORD = re.compile(r"[a-z]+")
+#: ASCII other than a-z to a space
+_A_Z_ONLY = str.maketrans({c: " " for c in map(chr, range(128)) if not "a" <= c <= "z"})
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
@@ -46,7 +47,9 @@ class Words:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.keys = frozenset(w[:_K] for w in set(_WORD.findall(text)))
+        # the runs of a-z, by a translation and a split (every other character is a space)
+        ascii_text = text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
+        self.keys = frozenset(w[:_K] for w in set(ascii_text.translate(_A_Z_ONLY).split()))
         self._at: dict[str, list[int]] = {}
 
     def starts(self, key: str) -> list[int]:

@@ -262,6 +262,11 @@ def _spaced(v: str) -> str:
     return " ".join(v.translate(_SPACE_OUT).split())
 
 
+def alnum_words(text: str) -> list[str]:
+    """The runs of a-z and 0-9 of `fold(text)` (`_NON_ALNUM` splits them), by a translation."""
+    return _spaced(fold(text)).split()
+
+
 def _join_letters(m: re.Match[str]) -> str:
     return m.group(0).replace(" ", "")
 
@@ -297,7 +302,11 @@ class Matcher:
         toks = view.split()
         present = dict.fromkeys(toks)  # distinct words in order: hits in the text's order
         single = self._single
-        out_hits = [Hit(*single[t]) for t in present if t in single]
+        # most views hold no listed word: a set intersection in C says so
+        if single.keys().isdisjoint(present):
+            out_hits = []
+        else:
+            out_hits = [Hit(*single[t]) for t in present if t in single]
         if out_hits and first_only:
             return out_hits
         starts = present.keys() & self._phrases.keys()
