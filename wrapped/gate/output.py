@@ -25,7 +25,7 @@ from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import find_names
 from wrapped.gate.pii import EMAIL_RE, IPV4_RE, TIMESTAMP_RE, UID_RE, find_pii
 from wrapped.safety import forms
-from wrapped.safety.lexicon import fold, lexicon, plain
+from wrapped.safety.lexicon import alnum_words, fold, lexicon, plain
 from wrapped.safety.screen import normalize_name
 from wrapped.story import Check, Draft, StoryRequest
 
@@ -71,11 +71,14 @@ def _shingles(text: str, n: int = 3) -> set[str]:
     return out
 
 
-def _shingles_among(text: str, wanted: frozenset[str], n: int = 3) -> set[str]:
+def _shingles_among(
+    text: str, wanted: frozenset[str], firsts: frozenset[str], n: int = 3
+) -> set[str]:
     """`_shingles(text) & wanted`, without the content-word test: a gram in `wanted` passed it
-    already (a gram's words decide it), so only a set lookup per gram is left."""
-    words = _NON_ALNUM_RUN.sub(" ", fold(text)).split()
-    joined = (" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+    already (a gram's words decide it), so only a set lookup per gram is left, and only for
+    grams opening with one of `firsts` (the first words of `wanted`)."""
+    words = alnum_words(text)
+    joined = (" ".join(words[i : i + n]) for i in range(len(words) - n + 1) if words[i] in firsts)
     return {g for g in joined if g in wanted}
 
 
@@ -96,6 +99,8 @@ class _Flags(NamedTuple):
     shingles: tuple[frozenset[str], ...]
     #: all of them (a story's shingles matter only when among these)
     any_shingle: frozenset[str]
+    #: their first words (a story's grams opening otherwise are not looked up)
+    firsts: frozenset[str]
 
 
 @lru_cache(maxsize=256)
@@ -105,7 +110,9 @@ def _listener_flags(flagged: tuple[str, ...]) -> _Flags:
     titles = tuple(name for name in flagged if lex.injection.first(name))
     normed = tuple((n, k) for n in flagged if (k := normalize_name(n)))
     shingles = tuple(frozenset(_shingles(t)) for t in titles)
-    return _Flags(normed, titles, shingles, frozenset().union(*shingles))
+    any_shingle = frozenset().union(*shingles)
+    firsts = frozenset(g.split(" ", 1)[0] for g in any_shingle)
+    return _Flags(normed, titles, shingles, any_shingle, firsts)
 
 
 def check_safety(
@@ -157,7 +164,7 @@ def check_safety(
 
     inj = [f"instruction-like text: '{term}'" for _, term in by_family.get("injection", [])]
     inj += [f"instruction-like text: '{x}'" for x in forms.injection(plain_text, text, keys)]
-    story_sh = _shingles_among(text, flags.any_shingle) if flags.titles else set()
+    story_sh = _shingles_among(text, flags.any_shingle, flags.firsts) if flags.titles else set()
     for title_sh in flags.shingles:
         common = title_sh & story_sh
         if common:

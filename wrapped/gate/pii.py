@@ -57,16 +57,25 @@ _ROMANCE = (
     r"Calle|C/|Avenida|Avda\.?|Av\.|Rua|Travessa|Alameda|Pra[cç]a|Largo|Via|Viale|Piazza|Corso|"
     r"Carrer|Plaza|Paseo|Camino|Rue|Avenue|Boulevard|Chemin|All[ée]e|Quai|Impasse|Place"
 )
+_NUMBER_STREET = re.compile(
+    rf"\b(?=\d)\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'’.-]*\s+){{1,4}}(?i:{_STREET_TYPES})\b\.?"
+)
+_GERMAN_STREET = re.compile(
+    r"\b(?=[A-ZÄÖÜ])[A-ZÄÖÜ][\wäöüß-]*(?:stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|"
+    r"ring|damm|ufer|chaussee)\s+\d{1,4}[a-z]?\b"
+)
+_NUMBER_RUE = re.compile(
+    r"\b(?=\d)\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|"
+    r"all[ée]e|chemin|impasse|quai|calle|rua|via)\s+\w+"
+)
+_JA_HE_STREET = re.compile(
+    r"(?=[都道府県])[都道府県][^\s\d]{0,8}?[市区町村][^\s\d]{0,8}?\d+(?:\s*[-－]\s*\d+){1,2}"
+    r"|(?=[רש])(?:רחוב|רח'|שדרות|שד')\s+[^\s\d,]+(?:\s+[^\s\d,]+)?\s+\d{1,4}\b"
+)
 #: (pattern, words one of which must be in the text for it to run; None: always)
 ADDRESS_RES: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = (
     # 221B Baker Street, 1600 Pennsylvania Avenue NW
-    (
-        re.compile(
-            rf"\b(?=\d)\d{{1,5}}[A-Za-z]?,?\s+(?:[A-Z][\w'’.-]*\s+){{1,4}}"
-            rf"(?i:{_STREET_TYPES})\b\.?"
-        ),
-        None,
-    ),
+    (_NUMBER_STREET, None),
     # Calle Mayor 5, Rua Augusta, 120, Via Roma 12, Avenida da Liberdade 245
     (
         re.compile(
@@ -85,19 +94,10 @@ ADDRESS_RES: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = (
         ),
     ),
     # Hauptstraße 12, Lindenweg 3a
-    (
-        re.compile(
-            r"\b(?=[A-ZÄÖÜ])[A-ZÄÖÜ][\wäöüß-]*(?:stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|"
-            r"ring|damm|ufer|chaussee)\s+\d{1,4}[a-z]?\b"
-        ),
-        None,
-    ),
+    (_GERMAN_STREET, None),
     # 12 rue de la Paix, 5 avenue Foch
     (
-        re.compile(
-            r"\b(?=\d)\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|"
-            r"all[ée]e|chemin|impasse|quai|calle|rua|via)\s+\w+"
-        ),
+        _NUMBER_RUE,
         frozenset(
             "rue avenue av boulevard bd place allée allee chemin impasse quai calle rua via".split()
         ),
@@ -123,13 +123,7 @@ ADDRESS_RES: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = (
         frozenset("sector block plot no".split()),
     ),
     # Japanese prefecture, city or ward and block numbers; a Hebrew street and number
-    (
-        re.compile(
-            r"(?=[都道府県])[都道府県][^\s\d]{0,8}?[市区町村][^\s\d]{0,8}?\d+(?:\s*[-－]\s*\d+){1,2}"
-            r"|(?=[רש])(?:רחוב|רח'|שדרות|שד')\s+[^\s\d,]+(?:\s+[^\s\d,]+)?\s+\d{1,4}\b"
-        ),
-        None,
-    ),
+    (_JA_HE_STREET, None),
     # Japan
     (
         re.compile(r"〒\s*\d{3}-?\d{4}|\d+\s*丁目\s*\d+(?:\s*番地?\s*\d*|\s*-\s*\d+)"),
@@ -145,6 +139,8 @@ POSTCODE_RE = re.compile(
     r"France|Spain|España|Italy|Italia)))"
 )
 _WORDS = re.compile(r"[^\W\d_]+")
+#: ASCII other than letters to a space: an ASCII text's `_WORDS` are then its split
+_LETTERS_ONLY = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalpha()})
 _MONTH_WORDS = (
     r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|"
     r"aug(?:ust|\.)?|sep(?:t(?:ember)?|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?|"
@@ -174,6 +170,52 @@ SSN_RE = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
 CARD_RE = re.compile(r"\b(?=\d)(?:\d{4}[\s-]?){3}\d{1,7}\b")
 IBAN_RE = re.compile(r"\b(?=[A-Z]{2}\d)[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
 
+#: patterns that can only match where a digit starts a word (they open with `\b(?=\d)` or
+#: `\b\d`): tried there alone, the text's digit runs found once for all of them
+_AT_DIGITS = frozenset({IPV4_RE, TIMESTAMP_RE, SSN_RE, CARD_RE, _NUMBER_STREET, _NUMBER_RUE})
+_DIGIT_START = re.compile(r"\b\d")
+#: pattern -> a quick one (a literal or a class first) that finds a part of every match of it:
+#: a text where the quick one finds nothing is not scanned with the slow one
+_GATES: dict[re.Pattern[str], re.Pattern[str]] = {
+    IBAN_RE: re.compile(r"[A-Z]{2}\d"),
+    # h:h:h (three groups or more) or h::
+    IPV6_RE: re.compile(r":[0-9a-fA-F]{1,4}:|[0-9a-fA-F]::"),
+    # UK "SW1A 1AA", US "NY 10001"; its other branches would need a digit where `(?=[A-Z])` is
+    POSTCODE_RE: re.compile(r"[A-Z]\s?\d"),
+    _GERMAN_STREET: re.compile(
+        r"(?:stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee)\s+\d"
+    ),
+    _JA_HE_STREET: re.compile(r"[都道府県רש]"),
+}
+
+
+class _Text:
+    """One text as the patterns read it: its digit runs found once (see `_AT_DIGITS`)."""
+
+    __slots__ = ("text", "_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+
+    def spans(self, rx: re.Pattern[str]) -> list[str]:
+        """`[m.group(0) for m in rx.finditer(text)]`, skipping where no match can be."""
+        text = self.text
+        gate = _GATES.get(rx)
+        if gate is not None and gate.search(text) is None:
+            return []
+        if rx not in _AT_DIGITS:
+            return [m.group(0) for m in rx.finditer(text)]
+        if self._starts is None:
+            self._starts = [m.start() for m in _DIGIT_START.finditer(text)]
+        out = []
+        end = 0
+        for p in self._starts:
+            if p >= end and (m := rx.match(text, p)) is not None:
+                out.append(m.group(0))
+                end = m.end()
+        return out
+
 
 def _luhn(digits: str) -> bool:
     total = 0
@@ -185,12 +227,12 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _cards(text: str) -> list[str]:
+def _cards(text: _Text) -> list[str]:
     out = []
-    for m in CARD_RE.finditer(text):
-        digits = re.sub(r"\D", "", m.group(0))
+    for span in text.spans(CARD_RE):
+        digits = re.sub(r"\D", "", span)
         if 13 <= len(digits) <= 19 and _luhn(digits):
-            out.append(m.group(0))
+            out.append(span)
     return out
 
 
@@ -233,6 +275,8 @@ def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
         text = unicodedata.normalize("NFKC", text)
         masked = unicodedata.normalize("NFKC", masked)
     has_digit = _DIGIT.search(text) is not None
+    read = _Text(text)
+    read_masked = read if masked == text else _Text(masked)
     found: list[str] = []
     checks: list[tuple[re.Pattern[str], str, str]] = [
         (EMAIL_RE, "e-mail address", "@"),
@@ -250,7 +294,7 @@ def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
     for rx, what, needs in checks:
         if needs and needs not in text:
             continue
-        found += [f"{what}: '{m.group(0)}'" for m in rx.finditer(text)]
+        found += [f"{what}: '{span}'" for span in read.spans(rx)]
     low = text.lower()
     if (" at " in low and "dot" in low) or "[at]" in low or "(at)" in low or "{at}" in low:
         found += [f"e-mail address: '{m.group(0)}'" for m in EMAIL_SPOKEN_RE.finditer(text)]
@@ -258,14 +302,18 @@ def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
         if "dot" in low or "[.]" in text or "(.)" in text:
             found += [f"IP address: '{m.group(0)}'" for m in IPV4_DEFANGED_RE.finditer(text)]
         found += [f"phone number: '{p}'" for p in _phones(text)]
-        found += [f"card number: '{c}'" for c in _cards(text)]
-        words = set(_WORDS.findall(masked.lower()))
+        found += [f"card number: '{c}'" for c in _cards(read)]
+        low_masked = masked.lower()
+        if low_masked.isascii():  # the same words, by a translation and a split (4x)
+            words = set(low_masked.translate(_LETTERS_ONLY).split())
+        else:
+            words = set(_WORDS.findall(low_masked))
         if "丁目" in masked or "〒" in masked:
             words.update(("丁目", "〒"))
         for address_rx, need_words in ADDRESS_RES:
             if need_words is None or not need_words.isdisjoint(words):
-                found += [f"street address: '{m.group(0)}'" for m in address_rx.finditer(masked)]
-        found += [f"post code: '{m.group(0)}'" for m in POSTCODE_RE.finditer(masked)]
+                found += [f"street address: '{x}'" for x in read_masked.spans(address_rx)]
+        found += [f"post code: '{x}'" for x in read_masked.spans(POSTCODE_RE)]
         if _YEAR.search(text):
             found += [f"date of birth: '{d}'" for d in _dates_of_birth(text, year)]
     if user_id and user_id in text:

@@ -12,6 +12,7 @@ import codecs
 import re
 import unicodedata
 
+from wrapped.safety.alternation import Alternation
 from wrapped.safety.encoded import (
     ENCODED_WORD,
     LONG_RUN,
@@ -237,6 +238,8 @@ ROLE_RE = re.compile(
     r"forget|reveal|print|you\s+(?:must|will|are|should)|please|stop|now|drop|from))"
     r"|\[/?(?:inst|system|sys)\]|<\|?(?:system|im_start|im_end)\|?>|<</?sys>>",
 )
+#: `INJECTION_RE`'s branches searched only where a story can hold them (see `alternation`)
+_INJECTION_FORMS = Alternation(INJECTION_RE)
 _JA_RE = re.compile(
     r"(?:指示|命令|ルール|規則|指令|設定|プロンプト|ガイドライン)[をはも]?(?:すべて|全て|全部)?"
     r"(?:無視|忘れ|破棄|上書き)|(?:システム|隠し|秘密の?)(?:プロンプト|メッセージ|指示)"
@@ -268,7 +271,7 @@ def injection(text: str, raw: str | None = None, keys: frozenset[str] | None = N
     keys = keys_of(text) if keys is None else keys
     hits = []
     if any_stem(text, INJ_STEMS, keys):
-        hits += [m.group(0).strip() for m in INJECTION_RE.finditer(text)]
+        hits += [m.group(0).strip() for m in _INJECTION_FORMS.finditer(text)]
     if any_stem(text, ROLE_STEMS, keys):
         hits += [m.group(0).strip(' \n.!?"“”(') for m in ROLE_RE.finditer(text)]
     if any_stem(text, _VOID_STEMS, keys):

@@ -47,22 +47,25 @@ _LEET = str.maketrans(
     }
 )
 _LEET_L = str.maketrans({"1": "l", "!": "l"})
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u00b4": "'",
-        "`": "'",
-        "ß": "ss",
-        "æ": "ae",
-        "ø": "o",
-        "đ": "d",
-        "ł": "l",
-        "œ": "oe",
-    }
-)
+#: curly quotes and the letters NFKD leaves whole, to what a reader would type
+_QUOTE_MAP = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u00b4": "'",
+    "`": "'",
+    "ß": "ss",
+    "æ": "ae",
+    "ø": "o",
+    "đ": "d",
+    "ł": "l",
+    "œ": "oe",
+}
+#: `_QUOTE_MAP` as replacements: a text holds few of them, and `str.translate` with a table
+#: that writes two letters for one ("ß" -> "ss") reads every character in Python (6x slower).
+#: No replacement writes a character that another one replaces, so their order is free.
+_QUOTE_PAIRS = tuple(_QUOTE_MAP.items())
 _LEET_TOKEN = re.compile(r"(?<!\S)(?=\S*[a-z])(?=\S*[0-9@$!|+€])\S+")
 _HAS_LEET = re.compile(r"[0-9@$!|+€]")
 # A run of separators between two letters. It starts with the separator, not a lookbehind, so
@@ -96,9 +99,17 @@ def fold(text: str) -> str:
     """Case-fold and strip accents/curly quotes: the base of every comparison in the gate."""
     if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = unicodedata.normalize("NFKD", _unquote(text))
     text = _COMBINING.sub("", text)
-    return text.casefold().translate(_QUOTES)
+    return _unquote(text.casefold())
+
+
+def _unquote(text: str) -> str:
+    """`text` with `_QUOTE_MAP` applied."""
+    for old, new in _QUOTE_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 #: invisible characters: zero-width space/joiners, soft hyphen, word joiner, bidi marks, BOM
@@ -244,11 +255,16 @@ def _has_mixed(base: str) -> bool:
 
 
 def _spaced(v: str) -> str:
-    """`_NON_ALNUM.sub(" ", v)`, less any space at either end (every view is stripped): for
-    ASCII text, a translation and a split (3x)."""
-    if v.isascii():
-        return " ".join(v.translate(_SPACE_OUT).split())
-    return _NON_ALNUM.sub(" ", v)
+    """`_NON_ALNUM.sub(" ", v)`, less any space at either end (every view is stripped), by a
+    translation and a split (3x)."""
+    if not v.isascii():  # every other character is a space too, and so is "?"
+        v = v.encode("ascii", "replace").decode("ascii")
+    return " ".join(v.translate(_SPACE_OUT).split())
+
+
+def alnum_words(text: str) -> list[str]:
+    """The runs of a-z and 0-9 of `fold(text)` (`_NON_ALNUM` splits them), by a translation."""
+    return _spaced(fold(text)).split()
 
 
 def _join_letters(m: re.Match[str]) -> str:
@@ -286,7 +302,11 @@ class Matcher:
         toks = view.split()
         present = dict.fromkeys(toks)  # distinct words in order: hits in the text's order
         single = self._single
-        out_hits = [Hit(*single[t]) for t in present if t in single]
+        # most views hold no listed word: a set intersection in C says so
+        if single.keys().isdisjoint(present):
+            out_hits = []
+        else:
+            out_hits = [Hit(*single[t]) for t in present if t in single]
         if out_hits and first_only:
             return out_hits
         starts = present.keys() & self._phrases.keys()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from wrapped.safety.alternation import words_of
+
 
 class Stems:
     """A family's trigger stems, looked up by the first letters of the text's words: a story
@@ -36,13 +38,10 @@ class Stems:
         return False
 
 
-_WORDS_RE = re.compile(r"[a-z]+")
-
-
 def keys_of(text: str) -> frozenset[str]:
-    """The 2- and 3-letter heads of the words of a folded text (what `Stems.found` looks up)."""
-    words = set(_WORDS_RE.findall(text))
-    return frozenset({w[:3] for w in words} | {w[:2] for w in words if len(w) == 2})
+    """The 2- and 3-letter heads of the words (runs of a-z) of a folded text (what
+    `Stems.found` looks up): the word heads `alternation` finds for the same text, kept."""
+    return words_of(text).keys
 
 
 def any_stem(text: str, stems: Stems, keys: frozenset[str] | None = None) -> bool:
