@@ -8,12 +8,15 @@ inside a name).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from wrapped.gate.facts import FactIndex
 from wrapped.story import Claim, ClaimKind
 
 BLANK = "\x00"
 _BLANKABLE = re.compile(r"[^ \n]")
+#: where a sentence ends: ". ", "! ", "? " (at the mark) or a newline
+_BREAK_RE = re.compile(r"[.!?](?= )|\n")
 
 
 class Span:
@@ -36,6 +39,7 @@ class Run:
         self.memo: dict[tuple[str, int], str | bool | None] = {}
         #: `sentence_bounds` by position (the extractors ask about the same few positions)
         self._bounds: dict[int, tuple[int, int]] = {}
+        self._marks: list[int] | None = None
 
     def blank(self, start: int, end: int) -> None:
         """Blank `[start, end)` (spaces and newlines stay, so word and sentence breaks do)."""
@@ -50,8 +54,10 @@ class Run:
         fact: str | None = None,
         why: str | None = None,
     ) -> None:
+        # the values are typed by this signature: validating each of ~10 claims per story
+        # cost more than reading them
         self.claims.append(
-            Claim(
+            Claim.model_construct(
                 kind=kind,
                 text=span,
                 grounded=ok,
@@ -61,22 +67,21 @@ class Run:
         )
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        """The sentence around `pos`: from just after the last ". ", "! ", "? " or newline that
+        ends before `pos`, to the first one at or after `pos` (else the text's ends)."""
         found = self._bounds.get(pos)
         if found is None:
             found = self._bounds[pos] = self._sentence_bounds(pos)
         return found
 
     def _sentence_bounds(self, pos: int) -> tuple[int, int]:
-        s = self.orig
-        start = max(
-            s.rfind(". ", 0, pos),
-            s.rfind("! ", 0, pos),
-            s.rfind("? ", 0, pos),
-            s.rfind("\n", 0, pos),
-        )
-        ends = [
-            i
-            for i in (s.find(". ", pos), s.find("! ", pos), s.find("? ", pos), s.find("\n", pos))
-            if i >= 0
-        ]
-        return (start + 1 if start >= 0 else 0, min(ends) if ends else len(s))
+        marks = self._marks
+        if marks is None:  # every sentence break of the text, found in one scan
+            marks = self._marks = [m.start() for m in _BREAK_RE.finditer(self.orig)]
+        k = bisect_left(marks, pos)
+        start = -1
+        if k:
+            start = marks[k - 1]
+            if start == pos - 1 and self.orig[start] != "\n":  # ". " must end before `pos`
+                start = marks[k - 2] if k > 1 else -1
+        return (start + 1, marks[k] if k < len(marks) else len(self.orig))
