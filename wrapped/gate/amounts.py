@@ -50,6 +50,8 @@ _FILLER = re.compile(
 
 
 def percentages(run: Run) -> None:
+    if not run.digit or ("%" not in run.orig and not run.may("per")):
+        return
     for m in PCT_RE.finditer(run.cur):
         x = float(m.group(1))
         qual = qualifier_before(run.cur, m.start())

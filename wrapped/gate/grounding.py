@@ -104,8 +104,9 @@ def verify_grounding(
     ix = context_for(user_year, ctx).index(day)
     run = Run(text, ix)
     _names(run)
-    for m in _IDIOMS.finditer(run.cur):
-        run.blank(m.start(), m.end())
+    if run.digit or run.may("nine"):
+        for m in _IDIOMS.finditer(run.cur):
+            run.blank(m.start(), m.end())
     _quotes(run)
     when.dates(run)
     when.times(run)
@@ -171,6 +172,8 @@ def _names(run: Run) -> None:
 
 
 def _quotes(run: Run) -> None:
+    if not any(q in run.orig for q in "\"“‘'"):
+        return
     cur = run.cur
     for m in QUOTE_RE.finditer(cur):
         inner = m.group(1) or m.group(2) or ""

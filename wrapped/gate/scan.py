@@ -11,12 +11,18 @@ import re
 from bisect import bisect_left
 
 from wrapped.gate.facts import FactIndex
+from wrapped.stats.fastmodel import leaf
 from wrapped.story import Claim, ClaimKind
 
 BLANK = "\x00"
 _BLANKABLE = re.compile(r"[^ \n]")
 #: where a sentence ends: ". ", "! ", "? " (at the mark) or a newline
 _BREAK_RE = re.compile(r"[.!?](?= )|\n")
+_claim = leaf(Claim)
+_DIGIT_RE = re.compile(r"\d")
+#: letters outside ASCII that a case-blind pattern matches as ASCII ones ("ſ" as "s", "ı" as
+#: "i") but `str.lower` leaves as they are: a text holding one gets no `may` shortcut
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 class Span:
@@ -40,6 +46,17 @@ class Run:
         #: `sentence_bounds` by position (the extractors ask about the same few positions)
         self._bounds: dict[int, tuple[int, int]] = {}
         self._marks: list[int] | None = None
+        #: the shortcuts of `may`: most patterns need a word or a digit most stories lack, and
+        #: a substring test on the whole text costs a fraction of a pattern's scan
+        self.low: str | None = None if _FOLDS_TO_ASCII.search(text) else text.lower()
+        self.digit = _DIGIT_RE.search(text) is not None
+
+    def may(self, *words: str) -> bool:
+        """Can a pattern that needs one of `words` (lower case, matched ignoring case) match?
+        False only when none is in the text: blanking only removes, so what the original text
+        lacks, `cur` lacks too."""
+        low = self.low
+        return low is None or any(w in low for w in words)
 
     def blank(self, start: int, end: int) -> None:
         """Blank `[start, end)` (spaces and newlines stay, so word and sentence breaks do)."""
@@ -54,15 +71,17 @@ class Run:
         fact: str | None = None,
         why: str | None = None,
     ) -> None:
-        # the values are typed by this signature: validating each of ~10 claims per story
-        # cost more than reading them
+        # the values are typed by this signature: validating ~10 claims per story cost more
+        # than reading them (`leaf` places the fields, in the model's order)
         self.claims.append(
-            Claim.model_construct(
-                kind=kind,
-                text=span,
-                grounded=ok,
-                fact=fact if ok else None,
-                why=None if ok else why,
+            _claim(
+                {
+                    "kind": kind,
+                    "text": span,
+                    "grounded": ok,
+                    "fact": fact if ok else None,
+                    "why": None if ok else why,
+                }
             )
         )
 
