@@ -46,6 +46,8 @@ class Run:
         #: `sentence_bounds` by position (the extractors ask about the same few positions)
         self._bounds: dict[int, tuple[int, int]] = {}
         self._marks: list[int] | None = None
+        #: what the numbers of the sentence starting at a position may be about (`amounts`)
+        self.subjects: dict[int, set[str]] = {}
         #: the shortcuts of `may`: most patterns need a word or a digit most stories lack, and
         #: a substring test on the whole text costs a fraction of a pattern's scan
         self.low: str | None = None if _FOLDS_TO_ASCII.search(text) else text.lower()
