@@ -63,7 +63,12 @@ class Run:
     def blank(self, start: int, end: int) -> None:
         """Blank `[start, end)` (spaces and newlines stay, so word and sentence breaks do)."""
         cur = self.cur
-        self.cur = cur[:start] + _BLANKABLE.sub(BLANK, cur[start:end]) + cur[end:]
+        part = cur[start:end]
+        if " " in part or "\n" in part:
+            part = _BLANKABLE.sub(BLANK, part)
+        else:  # one word (most spans): no pattern needed
+            part = BLANK * len(part)
+        self.cur = cur[:start] + part + cur[end:]
 
     def add(
         self,
