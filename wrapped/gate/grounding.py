@@ -75,7 +75,10 @@ _NAME_VERBS = frozenset(
 _CAP_WORD = r"(?:[A-Z](?:[\w'’&-]|[.!](?=\w))*|\d+[A-Za-z]+)"
 _CONNECT = r"(?:of|the|and|&|de|la|le|los|las|el|in|on|a|to|for|n'|'n'|y|von|van|da|del|du|der)"
 # lookaheads on the first character: same matches, the engine skips most positions at once
-CAP_SPAN_RE = re.compile(rf"(?=[A-Z\d]){_CAP_WORD}(?:\s+(?:{_CONNECT}\s+)*{_CAP_WORD})*")
+# the first word opens with its first character (a capital or a digit) and then takes the rest of
+# `_CAP_WORD`'s alternative for it: the engine's fast search finds those characters
+_CAP_FIRST = r"[A-Z\d](?:(?<=[A-Z])(?:[\w'’&-]|[.!](?=\w))*|(?<=\d)\d*[A-Za-z]+)"
+CAP_SPAN_RE = re.compile(rf"{_CAP_FIRST}(?:\s+(?:{_CONNECT}\s+)*{_CAP_WORD})*")
 QUOTE_RE = re.compile(
     r"(?=[“\"‘'])(?:[“\"]([^”\"\n]{1,80})[”\"]|(?<![\w])[‘']([^’'\n]{1,80})[’'](?![\w]))"
 )
