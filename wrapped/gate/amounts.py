@@ -50,6 +50,8 @@ _FILLER = re.compile(
 
 
 def percentages(run: Run) -> None:
+    if not run.digit or ("%" not in run.orig and not run.may("per")):
+        return
     for m in PCT_RE.finditer(run.cur):
         x = float(m.group(1))
         qual = qualifier_before(run.cur, m.start())
@@ -112,7 +114,7 @@ _NOUN_PATHS = [
     (re.compile(r"^(?:skips?)\b"), ("skip",)),
 ]
 _OF_KIND = re.compile(
-    r"^\S+\s+(?:of\s+)?(music|podcasts?)\b(?!\s+(?:and|&)\s+(?:talk|podcasts?|shows?|chat|more|everything|audiobooks?)\b)"
+    r"\S+\s+(?:of\s+)?(music|podcasts?)\b(?!\s+(?:and|&)\s+(?:talk|podcasts?|shows?|chat|more|everything|audiobooks?)\b)"
 )
 
 
@@ -133,29 +135,37 @@ _MUSIC_ONLY = ("!podcast", "!show", "!episode", "!audiobook", "!totals.all.", "!
 _DECADE_WORD = re.compile(r"\b(?:19|20)\d0s\b")
 
 
+def _first_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern for "the first of `patterns` that matches here" (each a `^`-anchored
+    prefix): the alternatives are tried in order, and `lastindex` - 1 says which one won."""
+    return re.compile("|".join(f"({rx.pattern.removeprefix('^')})" for rx in patterns))
+
+
+# the tables above, each as one match call (a number's unit is read ~3 times per story)
+_UNIT_RE = _first_of([rx for rx, _ in _UNIT_WORDS])
+_NOUN_RE = _first_of([rx for rx, _ in _NOUN_PATHS])
+_FILLERS_RE = re.compile(rf"(?:{_FILLER.pattern.removeprefix('^')}){{0,3}}")
+_NO_UNIT = _Unit(None)
+
+
 def _unit_after(text: str, end: int) -> _Unit:
+    """The unit written after a number (up to three filler words first: "12 whole days")."""
     tail = text[end : end + 60].lower().lstrip(" -")
-    for _ in range(3):
-        f = _FILLER.match(tail)
-        if not f:
-            break
-        tail = tail[f.end() :]
-    for rx, unit in _UNIT_WORDS:
-        if rx.match(tail):
-            paths: tuple[str, ...] = ()
-            if unit == "count":
-                for nrx, want in _NOUN_PATHS:
-                    if nrx.match(tail):
-                        paths = want
-                        break
-            elif unit == "minutes":
-                kind = _OF_KIND.match(tail)
-                if kind:
-                    paths = (
-                        _MUSIC_ONLY if kind.group(1) == "music" else ("podcast", "show", "episode")
-                    )
-            return _Unit(unit, paths)
-    return _Unit(None)
+    at = _FILLERS_RE.match(tail).end()  # type: ignore[union-attr]  # {0,3}: always matches
+    m = _UNIT_RE.match(tail, at)
+    if m is None:
+        return _NO_UNIT
+    unit = _UNIT_WORDS[m.lastindex - 1][1]  # type: ignore[operator]  # a group matched
+    paths: tuple[str, ...] = ()
+    if unit == "count":
+        noun = _NOUN_RE.match(tail, at)
+        if noun:
+            paths = _NOUN_PATHS[noun.lastindex - 1][1]  # type: ignore[operator]
+    elif unit == "minutes":
+        kind = _OF_KIND.match(tail, at)
+        if kind:
+            paths = _MUSIC_ONLY if kind.group(1) == "music" else ("podcast", "show", "episode")
+    return _Unit(unit, paths)
 
 
 def _path_ok(path: str, wanted: tuple[str, ...]) -> bool:
@@ -291,12 +301,17 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     """What the number at `start` may be about: the names of its sentence and the two before
     (with "" marking "only these", unless rank talk may mean any row), and its day/year scope."""
     s0, s1 = run.sentence_bounds(start)
+    known = run.subjects.get(s0)  # the same for every number of the sentence (only read)
+    if known is not None:
+        return known, sentence_scope(run, start)
     p0, _ = run.sentence_bounds(max(0, s0 - 2))  # two sentences back ("they earned ...")
     p0, _ = run.sentence_bounds(max(0, p0 - 2))
     subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= s1 + 1}
-    subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
+    if "0s" in run.orig:  # a decade ("1990s") is a subject too
+        subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
     if not _RANK_WORDS.search(run.orig[s0:s1]):
         subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
+    run.subjects[s0] = subjects
     return subjects, sentence_scope(run, start)
 
 

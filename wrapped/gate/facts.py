@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -314,28 +315,28 @@ def _find_names(text: str, ix: FactIndex) -> list[NameHit]:
     rx = _TOKEN_ASCII if folded.isascii() else _TOKEN
     # the words in one C call; their offsets only once a name is found (most words are not)
     words: list[str] = rx.findall(folded)
+    first = ix.first_tokens
+    # the words that open some name, in order (one C-level pass); the rest cannot start a hit
+    starts = [i for i, w in enumerate(words) if w in first]
     spans: list[tuple[int, int]] = []
     out: list[NameHit] = []
-    i = 0
-    n = len(words)
-    while i < n:
-        cands = ix.first_tokens.get(words[i])
+    after = 0  # a name's words are not read again
+    for i in starts:
+        if i < after:
+            continue
         hit = None
-        if cands:
-            for cand in cands:
-                k = len(cand)
-                if tuple(words[i : i + k]) == cand:
-                    hit = cand
-                    break
+        for cand in first[words[i]]:
+            if tuple(words[i : i + len(cand)]) == cand:
+                hit = cand
+                break
         if hit is None:
-            i += 1
             continue
         j = i + len(hit) - 1
         if not spans:
             spans = [m.span() for m in rx.finditer(folded)]
         s0 = i - 1 if i > 0 and words[i - 1] == "the" and spans[i][0] - spans[i - 1][1] <= 3 else i
         out.append(NameHit(idx[spans[s0][0]], idx[spans[j][1] - 1] + 1, " ".join(hit)))
-        i = j + 1
+        after = j + 1
     return out
 
 
@@ -343,10 +344,11 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _FOLD1: dict[str, str] = {}
 
 
-def folded_with_map(text: str) -> tuple[str, list[int]]:
-    """`fold(text)` plus, for every folded character, the index of the original it came from."""
+def folded_with_map(text: str) -> tuple[str, Sequence[int]]:
+    """`fold(text)` plus, for every folded character, the index of the original it came from
+    (a `range` when folding kept every offset)."""
     if text.isascii():
-        return text.lower(), list(range(len(text)))
+        return text.lower(), range(len(text))
     table: dict[int, str] = {}
     for ch in set(_NON_ASCII.findall(text)):
         f = _FOLD1.get(ch)
@@ -354,7 +356,7 @@ def folded_with_map(text: str) -> tuple[str, list[int]]:
             f = _FOLD1[ch] = fold(ch)
         table[ord(ch)] = f
     if all(len(f) == 1 for f in table.values()):  # same length: offsets are unchanged
-        return text.translate(table).lower(), list(range(len(text)))
+        return text.translate(table).lower(), range(len(text))
     out: list[str] = []
     idx: list[int] = []
     for i, ch in enumerate(text):

@@ -31,7 +31,7 @@ from datetime import date
 
 from wrapped.gate import amounts, rankforms, ranks, when
 from wrapped.gate.context import ListenerContext, context_for
-from wrapped.gate.facts import CALENDAR_WORDS, find_names
+from wrapped.gate.facts import CALENDAR_WORDS, FactIndex, find_names
 from wrapped.gate.scan import BLANK, Run, Span
 from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import UserYear
@@ -75,7 +75,10 @@ _NAME_VERBS = frozenset(
 _CAP_WORD = r"(?:[A-Z](?:[\w'’&-]|[.!](?=\w))*|\d+[A-Za-z]+)"
 _CONNECT = r"(?:of|the|and|&|de|la|le|los|las|el|in|on|a|to|for|n'|'n'|y|von|van|da|del|du|der)"
 # lookaheads on the first character: same matches, the engine skips most positions at once
-CAP_SPAN_RE = re.compile(rf"(?=[A-Z\d]){_CAP_WORD}(?:\s+(?:{_CONNECT}\s+)*{_CAP_WORD})*")
+# the first word opens with its first character (a capital or a digit) and then takes the rest of
+# `_CAP_WORD`'s alternative for it: the engine's fast search finds those characters
+_CAP_FIRST = r"[A-Z\d](?:(?<=[A-Z])(?:[\w'’&-]|[.!](?=\w))*|(?<=\d)\d*[A-Za-z]+)"
+CAP_SPAN_RE = re.compile(rf"{_CAP_FIRST}(?:\s+(?:{_CONNECT}\s+)*{_CAP_WORD})*")
 QUOTE_RE = re.compile(
     r"(?=[“\"‘'])(?:[“\"]([^”\"\n]{1,80})[”\"]|(?<![\w])[‘']([^’'\n]{1,80})[’'](?![\w]))"
 )
@@ -101,11 +104,25 @@ def verify_grounding(
     `title_case=True` for a Title Case headline: capitalised words are then not name candidates.
     `ctx`: the listener's context, whose fact index is reused (else one is built for this call).
     """
-    ix = context_for(user_year, ctx).index(day)
+    run = _read(text, context_for(user_year, ctx).index(day), title_case)
+    bad = [c for c in run.claims if not c.grounded]
+    return Check(
+        name="grounding",
+        layer="grounding",
+        status="fail" if bad else "pass",
+        score=1.0 - len(bad) / max(1, len(run.claims)),
+        reasons=[f"{c.kind} '{c.text}': {c.why}" for c in bad],
+        claims=run.claims,
+    )
+
+
+def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
+    """Every claim of `text`, each checked (see the module doc for the order)."""
     run = Run(text, ix)
     _names(run)
-    for m in _IDIOMS.finditer(run.cur):
-        run.blank(m.start(), m.end())
+    if run.digit or run.may("nine"):
+        for m in _IDIOMS.finditer(run.cur):
+            run.blank(m.start(), m.end())
     _quotes(run)
     when.dates(run)
     when.times(run)
@@ -120,29 +137,22 @@ def verify_grounding(
         _capitalised(run)
     if not text.isascii():
         _uncased(run)
-    bad = [c for c in run.claims if not c.grounded]
-    return Check(
-        name="grounding",
-        layer="grounding",
-        status="fail" if bad else "pass",
-        score=1.0 - len(bad) / max(1, len(run.claims)),
-        reasons=[f"{c.kind} '{c.text}': {c.why}" for c in bad],
-        claims=run.claims,
-    )
+    return run
 
 
 def verify_draft(
     draft: Draft, user_year: UserYear, day: date, ctx: ListenerContext | None = None
 ) -> Check:
     """Grounding of a whole draft: its title and its story, claims merged into one Check."""
-    ctx = context_for(user_year, ctx)
+    ix = context_for(user_year, ctx).index(day)
     words = [w for w in _TITLE_WORD_RE.findall(draft.title) if len(w) > 3]
     title_case = bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.5
-    a = verify_grounding(draft.title, user_year, day, title_case=title_case, ctx=ctx)
-    b = verify_grounding(draft.story, user_year, day, ctx=ctx)
-    claims = a.claims + b.claims
-    reasons = [f"title: {r}" for r in a.reasons] + b.reasons
-    n_bad = sum(not c.grounded for c in claims)
+    a = _read(draft.title, ix, title_case).claims
+    b = _read(draft.story, ix, False).claims
+    claims = a + b
+    reasons = [f"title: {c.kind} '{c.text}': {c.why}" for c in a if not c.grounded]
+    reasons += [f"{c.kind} '{c.text}': {c.why}" for c in b if not c.grounded]
+    n_bad = len(reasons)
     return Check(
         name="grounding",
         layer="grounding",
@@ -171,6 +181,8 @@ def _names(run: Run) -> None:
 
 
 def _quotes(run: Run) -> None:
+    if not any(q in run.orig for q in "\"“‘'"):
+        return
     cur = run.cur
     for m in QUOTE_RE.finditer(cur):
         inner = m.group(1) or m.group(2) or ""

@@ -63,7 +63,11 @@ NUMBER_WORDS_RE = re.compile(
     rf"\b(?=[{_FIRST}])(?:a\s+)?(?:{_WORD_ALT})(?:(?:\s+and\s+|[\s-]+)(?:{_WORD_ALT}))*\b",
     re.IGNORECASE,
 )
-DIGITS_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(k|K)\b|\s+(million)\b)?")
+# the first digit, then "no word character or point before it": the engine's fast search finds
+# digits (same matches as a leading `(?<![\w.])`)
+DIGITS_RE = re.compile(
+    r"(\d(?<![\w.]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(\.\d+)?(?:\s?(k|K)\b|\s+(million)\b)?"
+)
 
 QUALIFIERS = {
     "over": "over",

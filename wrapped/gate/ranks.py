@@ -163,17 +163,39 @@ def _name_for(
     return None
 
 
+#: words one of which each pattern needs (`Run.may`)
+_NUM_STEMS = ("#", "no.", "number")
+_ORD_STEMS = tuple(_ORD_WORDS)[1:]
+_TOP_STEMS = ("top", "favo", "most", "number", "biggest")
+_COMPARE_STEMS = ("than", "ahead of", "outplayed", "outstreamed", "edged out", "beat")
+
+
 def ranks(run: Run) -> None:
+    if run.may(*_NUM_STEMS):
+        _numbered(run)
+    if run.digit or run.may(*_ORD_STEMS):
+        _ordinals(run)
+    if run.may(*_TOP_STEMS):
+        _tops(run)
+
+
+def _numbered(run: Run) -> None:
     for m in RANK_NUM_RE.finditer(run.cur):
         val = m.group(1).lower()
         rank = int(val) if val.isdigit() else _SMALL[val]
         _check_rank(run, m, rank, m.group(2), False)
         run.blank(m.start(), m.end())
+
+
+def _ordinals(run: Run) -> None:
     for m in RANK_ORD_RE.finditer(run.cur):
         tok = m.group(1).lower()
         rank = _ORD_WORDS.get(tok) or int(_NON_DIGIT_RE.sub("", tok))
         _check_rank(run, m, rank, m.group(2), False)
         run.blank(m.start(), m.end())
+
+
+def _tops(run: Run) -> None:
     for m in RANK_TOP_RE.finditer(run.cur):
         pre = run.cur[max(0, m.start() - 12) : m.start()].lower()
         if _TOP_END_RE.search(pre):
@@ -183,6 +205,8 @@ def ranks(run: Run) -> None:
 
 
 def comparisons(run: Run) -> None:
+    if not run.names or not run.may(*_COMPARE_STEMS):
+        return  # a comparison is between two named items
     for m in COMPARE_RE.finditer(run.cur):
         s0, s1 = run.sentence_bounds(m.start())
         before = [

@@ -8,12 +8,21 @@ inside a name).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from wrapped.gate.facts import FactIndex
+from wrapped.stats.fastmodel import leaf
 from wrapped.story import Claim, ClaimKind
 
 BLANK = "\x00"
 _BLANKABLE = re.compile(r"[^ \n]")
+#: where a sentence ends: ". ", "! ", "? " (at the mark) or a newline
+_BREAK_RE = re.compile(r"[.!?](?= )|\n")
+_claim = leaf(Claim)
+_DIGIT_RE = re.compile(r"\d")
+#: letters outside ASCII that a case-blind pattern matches as ASCII ones ("ſ" as "s", "ı" as
+#: "i") but `str.lower` leaves as they are: a text holding one gets no `may` shortcut
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 class Span:
@@ -36,11 +45,30 @@ class Run:
         self.memo: dict[tuple[str, int], str | bool | None] = {}
         #: `sentence_bounds` by position (the extractors ask about the same few positions)
         self._bounds: dict[int, tuple[int, int]] = {}
+        self._marks: list[int] | None = None
+        #: what the numbers of the sentence starting at a position may be about (`amounts`)
+        self.subjects: dict[int, set[str]] = {}
+        #: the shortcuts of `may`: most patterns need a word or a digit most stories lack, and
+        #: a substring test on the whole text costs a fraction of a pattern's scan
+        self.low: str | None = None if _FOLDS_TO_ASCII.search(text) else text.lower()
+        self.digit = _DIGIT_RE.search(text) is not None
+
+    def may(self, *words: str) -> bool:
+        """Can a pattern that needs one of `words` (lower case, matched ignoring case) match?
+        False only when none is in the text: blanking only removes, so what the original text
+        lacks, `cur` lacks too."""
+        low = self.low
+        return low is None or any(w in low for w in words)
 
     def blank(self, start: int, end: int) -> None:
         """Blank `[start, end)` (spaces and newlines stay, so word and sentence breaks do)."""
         cur = self.cur
-        self.cur = cur[:start] + _BLANKABLE.sub(BLANK, cur[start:end]) + cur[end:]
+        part = cur[start:end]
+        if " " in part or "\n" in part:
+            part = _BLANKABLE.sub(BLANK, part)
+        else:  # one word (most spans): no pattern needed
+            part = BLANK * len(part)
+        self.cur = cur[:start] + part + cur[end:]
 
     def add(
         self,
@@ -50,33 +78,36 @@ class Run:
         fact: str | None = None,
         why: str | None = None,
     ) -> None:
+        # the values are typed by this signature: validating ~10 claims per story cost more
+        # than reading them (`leaf` places the fields, in the model's order)
         self.claims.append(
-            Claim(
-                kind=kind,
-                text=span,
-                grounded=ok,
-                fact=fact if ok else None,
-                why=None if ok else why,
+            _claim(
+                {
+                    "kind": kind,
+                    "text": span,
+                    "grounded": ok,
+                    "fact": fact if ok else None,
+                    "why": None if ok else why,
+                }
             )
         )
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        """The sentence around `pos`: from just after the last ". ", "! ", "? " or newline that
+        ends before `pos`, to the first one at or after `pos` (else the text's ends)."""
         found = self._bounds.get(pos)
         if found is None:
             found = self._bounds[pos] = self._sentence_bounds(pos)
         return found
 
     def _sentence_bounds(self, pos: int) -> tuple[int, int]:
-        s = self.orig
-        start = max(
-            s.rfind(". ", 0, pos),
-            s.rfind("! ", 0, pos),
-            s.rfind("? ", 0, pos),
-            s.rfind("\n", 0, pos),
-        )
-        ends = [
-            i
-            for i in (s.find(". ", pos), s.find("! ", pos), s.find("? ", pos), s.find("\n", pos))
-            if i >= 0
-        ]
-        return (start + 1 if start >= 0 else 0, min(ends) if ends else len(s))
+        marks = self._marks
+        if marks is None:  # every sentence break of the text, found in one scan
+            marks = self._marks = [m.start() for m in _BREAK_RE.finditer(self.orig)]
+        k = bisect_left(marks, pos)
+        start = -1
+        if k:
+            start = marks[k - 1]
+            if start == pos - 1 and self.orig[start] != "\n":  # ". " must end before `pos`
+                start = marks[k - 2] if k > 1 else -1
+        return (start + 1, marks[k] if k < len(marks) else len(self.orig))

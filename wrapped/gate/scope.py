@@ -9,7 +9,7 @@ are memoized per sentence in the run (`Run.memo`).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from datetime import date
 
 from wrapped.gate.scan import Run
 from wrapped.stats.model import MONTHS, WEEKDAYS
@@ -20,14 +20,15 @@ _PLAYS_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# the lookaheads name the first letters of the alternatives: same matches, ~2x faster scans
 _DAY_SCOPE = re.compile(
-    r"\b(?:(?:that|this|the|a|one|single|same|which)\s+(?:single\s+)?(?:day|date|afternoon|"
+    r"\b(?=[tasowibnTASOWIBN])(?:(?:that|this|the|a|one|single|same|which)\s+(?:single\s+)?(?:day|date|afternoon|"
     r"morning|evening|night)|today|tonight|all\s+day|(?:in|on)\s+(?:a|one)\s+(?:single\s+)?day|"
     r"the\s+record\s+day|by\s+(?:lunch|noon|midnight|bedtime)|birthday|new\s+year'?s\s+day)\b",
     re.IGNORECASE,
 )
 _YEAR_SCOPE = re.compile(
-    r"\b(?:(?:this|the|your|whole|entire|all|a|full)\s+(?:whole\s+|entire\s+)?year|"
+    r"\b(?=[tyaefw1o2iTYAEFW1O2I])(?:(?:this|the|your|whole|entire|all|a|full)\s+(?:whole\s+|entire\s+)?year|"
     r"year[- ](?:long|round)|(?:19|20)\d\d|in\s+total|all\s+told|overall|12\s+months|"
     r"twelve\s+months|annual\w*|all[- ]time|every\s+month|(?:over|across|throughout)\s+"
     r"(?:the|your)\s+(?:whole\s+)?(?:year|months))\b",
@@ -54,12 +55,29 @@ def sentence_scope(run: Run, pos: int) -> str | None:
     return scope
 
 
-@lru_cache(maxsize=4096)
-def _date_rx(month: str, day: int, weekday: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"\b(?:{month}\s+{day}(?!\d)|{day}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}|{weekday}(?!s))\b",
-        re.IGNORECASE,
-    )
+# The day's own date or weekday named in a sentence, as three patterns over every month and
+# weekday (one named group each), compiled once: a pattern per day cost a compile per new day.
+_MONTH_GROUPS = "|".join(f"(?P<m{i}>{m})" for i, m in enumerate(MONTHS))
+_MONTH_DAY_RE = re.compile(rf"\b(?:{_MONTH_GROUPS})\s+(?P<d>\d+)(?!\d)\b", re.IGNORECASE)
+_DAY_MONTH_RE = re.compile(
+    rf"\b(?P<d>\d+)(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_GROUPS})\b", re.IGNORECASE
+)
+_WEEKDAY_GROUPS = "|".join(f"(?P<w{i}>{w})" for i, w in enumerate(WEEKDAYS))
+_WEEKDAY_ONE_RE = re.compile(rf"\b(?:{_WEEKDAY_GROUPS})(?!s)\b", re.IGNORECASE)
+
+
+def _names_day(text: str, d: date) -> bool:
+    """Does `text` name `d` ("March 3", "3rd of March") or its weekday (singular)?
+
+    A match names a month (or weekday) by its group, so a case-blind match is read as the
+    pattern read it; the day is the whole digit run (a word boundary and no digit after it)."""
+    month, day = f"m{d.month - 1}", str(d.day)
+    for rx in (_MONTH_DAY_RE, _DAY_MONTH_RE):
+        for m in rx.finditer(text):
+            if m.group(month) is not None and m.group("d") == day:
+                return True
+    weekday = f"w{d.weekday()}"
+    return any(m.group(weekday) is not None for m in _WEEKDAY_ONE_RE.finditer(text))
 
 
 def _scope(run: Run, s0: int, s1: int) -> str | None:
@@ -73,7 +91,7 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         d = run.ix.day
         month, weekday = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]
         if month.lower() in low or weekday.lower() in low:
-            day = _date_rx(month, d.day, weekday).search(text) is not None
+            day = _names_day(text, d)
     year = any(w in low for w in _YEAR_STEMS) and _YEAR_SCOPE.search(text) is not None
     if day and not year:
         return "day"

@@ -16,6 +16,10 @@ from wrapped.gate.numbers import qualifier_before
 from wrapped.gate.scan import Run
 from wrapped.stats.model import MONTHS, WEEKDAYS
 
+# Where a pattern would open with a word boundary before a digit or a letter, it opens with that
+# character and then checks the boundary behind it (`(?<!\w\d)`: "no word character before this
+# digit"): the engine then finds the opening characters with its fast search instead of trying
+# every position. Same matches.
 # The lookaheads on a first character (what the alternatives can start with) only let the engine
 # drop most positions at once: same matches, faster scans.
 # months in any case ("january 13" in a lower-case story), but "may" only capitalised (a verb)
@@ -24,16 +28,20 @@ _MONTH_ALT = (
 )
 WEEKDAY_ALT = "|".join(WEEKDAYS)
 ISO_RE = re.compile(
-    r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
+    r"(\d(?<!\w\d)\d{3})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b"
 )
 DMY_RE = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_ALT})\.?(?:,?\s+(\d{{4}}))?\b"
+    rf"(\d(?<!\w\d)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+({_MONTH_ALT})\.?(?:,?\s+(\d{{4}}))?\b"
 )
-MDY_RE = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?")
+MDY_RE = re.compile(
+    rf"\b(?=[JFMASONDjfmasond])({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}}))?"
+)
 TIME_RE = re.compile(
-    r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?!\w|:\d)", re.IGNORECASE
+    r"(\d(?<!\w\d)\d?):(\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?!\w|:\d)", re.IGNORECASE
 )
-HOUR_RE = re.compile(r"\b(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.|o'clock|o’clock)(?!\w)", re.IGNORECASE)
+HOUR_RE = re.compile(
+    r"(\d(?<!\w\d)\d?)\s*(am|pm|a\.m\.|p\.m\.|o'clock|o’clock)(?!\w)", re.IGNORECASE
+)
 BARE_HOUR_RE = re.compile(
     r"\b(?=[abutps])(at|after|before|around|until|till|past|since)\s+(\d{1,2})\b(?![:.,]?\d)(?!\s*(?:%|[a-z]))",
     re.IGNORECASE,
@@ -43,9 +51,17 @@ DECADE_RE = re.compile(
     r"(?<![\w])(?=[\d’'tfsen])(?:(19|20)(\d)0s|[’']?(\d)0s|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|noughties))\b",
     re.IGNORECASE,
 )
-YEAR_RE = re.compile(r"(?<![\w.,])(19\d\d|20\d\d)(?![\w,])")
-WEEKDAY_RE = re.compile(rf"\b({WEEKDAY_ALT})(s)?\b")
-MONTH_RE = re.compile(rf"\b({'|'.join(MONTHS)})\b")
+YEAR_RE = re.compile(r"((?:19|20)(?<![\w.,]..)\d\d)(?![\w,])")
+
+
+def _words_alt(words: tuple[str, ...]) -> str:
+    """The alternation of capitalised `words`, each opening a word: its first letter, then the
+    boundary check behind that letter, then the rest ("M", boundary, "onday"; see above)."""
+    return "|".join(rf"{w[0]}(?<!\w.){w[1:]}" for w in words)
+
+
+WEEKDAY_RE = re.compile(rf"({_words_alt(WEEKDAYS)})(s)?\b")
+MONTH_RE = re.compile(rf"({_words_alt(MONTHS)})\b")
 TOP_MONTH_RE = re.compile(
     r"\b(?=[btlh])(biggest|busiest|top|loudest|heaviest)\s+month\b", re.IGNORECASE
 )
@@ -63,9 +79,22 @@ _TIME_QUAL_RE = re.compile(
 )
 
 
+#: what a month's name (or its abbreviation) contains, lower case
+_MONTH_STEMS = tuple(m[:3].lower() for m in MONTHS)
+
+
 def dates(run: Run) -> None:
     ix = run.ix
-    for rx, kind in ((ISO_RE, "iso"), (DMY_RE, "dmy"), (MDY_RE, "mdy")):
+    if not run.digit:
+        return  # every date form has a day or a year in digits
+    named = run.may(*_MONTH_STEMS)  # day-month forms need a month's name
+    for rx, kind, may in (
+        (ISO_RE, "iso", "-" in run.orig),
+        (DMY_RE, "dmy", named),
+        (MDY_RE, "mdy", named),
+    ):
+        if not may:
+            continue
         for m in rx.finditer(run.cur):
             try:
                 if kind == "iso":
@@ -108,6 +137,18 @@ def _hour24(h: int, ampm: str | None) -> int:
 
 
 def times(run: Run) -> None:
+    """Clock times, bare hours ("after 8"), hours ("9pm") and named times, in that order (each
+    pattern only where its digits, colon or word are in the text)."""
+    if run.digit:
+        if ":" in run.orig:
+            _clock_times(run)
+        _bare_hours(run)
+        _named_times(run, HOUR_RE)
+    if run.may("mid", "noon"):
+        _named_times(run, NAMED_TIME_RE)
+
+
+def _clock_times(run: Run) -> None:
     ix = run.ix
     for m in TIME_RE.finditer(run.cur):
         h, mi = int(m.group(1)), int(m.group(2))
@@ -127,6 +168,10 @@ def times(run: Run) -> None:
             "no play at that time in the day's log",
         )
         run.blank(m.start(), m.end())
+
+
+def _bare_hours(run: Run) -> None:
+    ix = run.ix
     for m in BARE_HOUR_RE.finditer(run.cur):  # "just after 8", "before 11"
         h = int(m.group(2))
         if not 1 <= h <= 24:
@@ -143,27 +188,31 @@ def times(run: Run) -> None:
             "no listening at that hour in the data",
         )
         run.blank(m.start(2), m.end(2))
-    for rx in (HOUR_RE, NAMED_TIME_RE):
-        for m in rx.finditer(run.cur):
-            if rx is HOUR_RE:
-                h = int(m.group(1))
-                if h > 12 and not m.group(2).lower().startswith("o"):
-                    continue
-                hh = _hour24(h, m.group(2) if m.group(2)[0].lower() in "ap" else None)
-            else:
-                hh = 0 if m.group(1).lower() == "midnight" else 12
-            qual = qualifier_before(run.cur, m.start()) or _time_qual(run.cur, m.start())
-            ok = _time_ok(ix, hh * 60, qual, exact=False)
-            if not ok and rx is HOUR_RE and m.group(2).lower().startswith("o") and h <= 12:
-                ok = _time_ok(ix, (h + 12) * 60, qual, exact=False)
-            run.add(
-                "time",
-                run.orig[m.start() : m.end()],
-                ok,
-                "day.log/peak hour" if ok else None,
-                "no listening at that hour in the data",
-            )
-            run.blank(m.start(), m.end())
+
+
+def _named_times(run: Run, rx: re.Pattern[str]) -> None:
+    """An hour ("9pm", "10 o'clock") or a named time ("midnight")."""
+    ix = run.ix
+    for m in rx.finditer(run.cur):
+        if rx is HOUR_RE:
+            h = int(m.group(1))
+            if h > 12 and not m.group(2).lower().startswith("o"):
+                continue
+            hh = _hour24(h, m.group(2) if m.group(2)[0].lower() in "ap" else None)
+        else:
+            hh = 0 if m.group(1).lower() == "midnight" else 12
+        qual = qualifier_before(run.cur, m.start()) or _time_qual(run.cur, m.start())
+        ok = _time_ok(ix, hh * 60, qual, exact=False)
+        if not ok and rx is HOUR_RE and m.group(2).lower().startswith("o") and h <= 12:
+            ok = _time_ok(ix, (h + 12) * 60, qual, exact=False)
+        run.add(
+            "time",
+            run.orig[m.start() : m.end()],
+            ok,
+            "day.log/peak hour" if ok else None,
+            "no listening at that hour in the data",
+        )
+        run.blank(m.start(), m.end())
 
 
 def _time_qual(text: str, start: int) -> str | None:
@@ -191,7 +240,7 @@ def _time_ok(ix: FactIndex, minute: int, qual: str | None, *, exact: bool) -> bo
 def calendar(run: Run) -> None:
     ix = run.ix
     cur = run.cur
-    for m in WEEKDAY_RE.finditer(cur):
+    for m in WEEKDAY_RE.finditer(cur) if "day" in run.orig else ():
         name, plural = m.group(1), bool(m.group(2))
         allowed = ix.plural_weekdays if plural else ix.weekdays
         ok = name in allowed
@@ -205,6 +254,8 @@ def calendar(run: Run) -> None:
             else f"your busiest weekday is {ix.user_year.clock.busiest_weekday}",
         )
         run.blank(m.start(), m.end())
+    if not run.may(*_MONTH_STEMS):
+        return
     cur = run.cur
     window_months = {m.name for m in ix.user_year.months} | {MONTHS[ix.day.month - 1]}
     for m in MONTH_RE.finditer(cur):
@@ -234,7 +285,7 @@ def decades_years(run: Run) -> None:
         "nineties": 9,
         "noughties": 0,
     }
-    for m in DECADE_RE.finditer(run.cur):
+    for m in DECADE_RE.finditer(run.cur) if run.may("0s", "ties") else ():
         if m.group(1):
             dec = int(m.group(1) + m.group(2) + "0")
             options = {dec}
@@ -250,6 +301,8 @@ def decades_years(run: Run) -> None:
             "that decade is not in your listening",
         )
         run.blank(m.start(), m.end())
+    if "19" not in run.orig and "20" not in run.orig:
+        return
     for m in YEAR_RE.finditer(run.cur):
         y = int(m.group(1))
         ok = y in ix.years
