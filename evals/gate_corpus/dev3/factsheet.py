@@ -1,6 +1,7 @@
 """Print every fact a dev3 story may state, for one listener and one interesting day.
 
     .venv/bin/python evals/gate_corpus/dev3/factsheet.py                 # listeners and their days
+    .venv/bin/python evals/gate_corpus/dev3/factsheet.py USER             # every usable day, then the year
     .venv/bin/python evals/gate_corpus/dev3/factsheet.py USER DAY         # one day's sheet
     .venv/bin/python evals/gate_corpus/dev3/factsheet.py USER DAY --log   # plus the whole log
 
@@ -46,7 +47,7 @@ def ranked(rows: list[dict], label: str) -> None:
         print(f"   #{r['rank']} {r['name']}{by}: {hm(r['minutes'])}, {r['plays']} plays")
 
 
-def day_sheet(d: dict, day: dict, full_log: bool) -> None:
+def day_sheet(d: dict, day: dict, full_log: bool, year: bool = True) -> None:
     print(f"== {d['user_id']}  locale {d['locale']}  country {d['country']}  tz {d['timezone']}")
     print(f"== DAY {day['date']} ({day['weekday']})  {day['category']}")
     print(f"   headline: {day['headline']}")
@@ -95,7 +96,8 @@ def day_sheet(d: dict, day: dict, full_log: bool) -> None:
                       f"{'SKIP' if e.get('skipped') else ''}{' NEW' if e.get('new_artist') else ''}")
     others = [f"{x['date']} {x['weekday']} {x['category']}" for x in d["days"] if x is not day]
     print(f"-- other interesting days: {others}")
-    year_sheet(d)
+    if year:
+        year_sheet(d)
 
 
 def year_sheet(d: dict) -> None:
@@ -135,6 +137,12 @@ def year_sheet(d: dict) -> None:
 
 def main() -> None:
     ls = listeners()
+    if len(sys.argv) == 2:
+        d = ls[sys.argv[1]]
+        for day in usable_days(d):
+            day_sheet(d, day, False, year=False)
+        year_sheet(d)
+        return
     if len(sys.argv) < 3:
         for uid, d in ls.items():
             days = ", ".join(f"{x['date']} {x['weekday'][:3]} {x['category']}" for x in usable_days(d))
