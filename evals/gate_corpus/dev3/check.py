@@ -95,9 +95,11 @@ def main() -> None:
             fail(f"{len(bad)} stories fail the format scorer")
         print(f"format scorer: all {len(records)} stories pass")
     counts = Counter(r["label"] for r in records)
-    print(f"{len(records)} stories, {len({r['user_id'] for r in records})} listeners, "
-          f"{len({(r['user_id'], r['day']) for r in records})} days, "
-          f"{len({r['source'] for r in records})} voices")
+    print(
+        f"{len(records)} stories, {len({r['user_id'] for r in records})} listeners, "
+        f"{len({(r['user_id'], r['day']) for r in records})} days, "
+        f"{len({r['source'] for r in records})} voices"
+    )
     for label in sorted(counts, key=lambda k: (k != "good", k)):
         print(f"  {label:22} {counts[label]}")
 

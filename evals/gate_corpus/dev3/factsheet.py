@@ -54,11 +54,17 @@ def day_sheet(d: dict, day: dict, full_log: bool, year: bool = True) -> None:
     for k, v in day["facts"].items():
         print(f"   fact {k} = {v}")
     log = day["log"]
-    print(f"   log: {len(log)} shown of {day['log_total']} (cap {day['log_cap']})"
-          f"{'  COMPLETE' if len(log) == day['log_total'] else '  PARTIAL: day counts only from facts'}")
+    print(
+        f"   log: {len(log)} shown of {day['log_total']} (cap {day['log_cap']})"
+        f"{'  COMPLETE' if len(log) == day['log_total'] else '  PARTIAL: day counts only from facts'}"
+    )
     if log:
-        print(f"   first play {log[0]['time']} {log[0]['kind']} {log[0]['title']!r} by {log[0]['by']}")
-        print(f"   last play  {log[-1]['time']} {log[-1]['kind']} {log[-1]['title']!r} by {log[-1]['by']}")
+        print(
+            f"   first play {log[0]['time']} {log[0]['kind']} {log[0]['title']!r} by {log[0]['by']}"
+        )
+        print(
+            f"   last play  {log[-1]['time']} {log[-1]['kind']} {log[-1]['title']!r} by {log[-1]['by']}"
+        )
         amin: dict[str, float] = defaultdict(float)
         aplays: Counter[str] = Counter()
         tmin: dict[tuple[str, str], float] = defaultdict(float)
@@ -76,7 +82,9 @@ def day_sheet(d: dict, day: dict, full_log: bool, year: bool = True) -> None:
             tplays[(e["title"], e["by"])] += 1
             if e.get("genre"):
                 genres[e["genre"]] += e["minutes"]
-        print(f"   kinds in log: {dict(kinds)}; skipped {skipped}; log minutes {sum(e['minutes'] for e in log):.1f}")
+        print(
+            f"   kinds in log: {dict(kinds)}; skipped {skipped}; log minutes {sum(e['minutes'] for e in log):.1f}"
+        )
         if new:
             print(f"   new artists in log: {new}")
         if years:
@@ -88,12 +96,16 @@ def day_sheet(d: dict, day: dict, full_log: bool, year: bool = True) -> None:
         for (t, a), n in sorted(tplays.items(), key=lambda x: (-x[1], -tmin[x[0]]))[:12]:
             print(f"   {t!r} — {a}: {tmin[(t, a)]:.1f} min, {n} plays")
         if genres:
-            print("-- day genres in log: " + ", ".join(f"{g} {m:.0f}" for g, m in
-                                                        sorted(genres.items(), key=lambda x: -x[1])))
+            print(
+                "-- day genres in log: "
+                + ", ".join(f"{g} {m:.0f}" for g, m in sorted(genres.items(), key=lambda x: -x[1]))
+            )
         if full_log:
             for e in log:
-                print(f"   {e['time']} {e['kind'][:2]} {e['title']!r} — {e['by']} {e['minutes']} "
-                      f"{'SKIP' if e.get('skipped') else ''}{' NEW' if e.get('new_artist') else ''}")
+                print(
+                    f"   {e['time']} {e['kind'][:2]} {e['title']!r} — {e['by']} {e['minutes']} "
+                    f"{'SKIP' if e.get('skipped') else ''}{' NEW' if e.get('new_artist') else ''}"
+                )
     others = [f"{x['date']} {x['weekday']} {x['category']}" for x in d["days"] if x is not day]
     print(f"-- other interesting days: {others}")
     if year:
@@ -103,12 +115,16 @@ def day_sheet(d: dict, day: dict, full_log: bool, year: bool = True) -> None:
 def year_sheet(d: dict) -> None:
     t = d["totals"]
     w = d["window"]
-    print(f"== YEAR {w['year']} ({w['start']}..{w['end']})  estimated share {t['minutes_estimated']}")
+    print(
+        f"== YEAR {w['year']} ({w['start']}..{w['end']})  estimated share {t['minutes_estimated']}"
+    )
     for k in ("all", "music", "podcast", "audiobook"):
         print(f"   {k}: {hm(t[k]['minutes'])}, {t[k]['plays']} plays")
-    print(f"   distinct tracks {t['distinct_tracks']}, artists {t['distinct_artists']}, albums "
-          f"{t['distinct_albums']}, shows {t['distinct_shows']}, episodes {t['distinct_episodes']}; "
-          f"listening days {t['listening_days']}")
+    print(
+        f"   distinct tracks {t['distinct_tracks']}, artists {t['distinct_artists']}, albums "
+        f"{t['distinct_albums']}, shows {t['distinct_shows']}, episodes {t['distinct_episodes']}; "
+        f"listening days {t['listening_days']}"
+    )
     ranked(d["top_artists"], "top artists by minutes")
     ranked(d.get("top_artists_by_plays", []), "top artists by plays")
     ranked(d["top_tracks"], "top tracks by minutes")
@@ -116,23 +132,37 @@ def year_sheet(d: dict) -> None:
     ranked(d["top_albums"][:5], "top albums (5)")
     ranked(d["top_genres"][:5], "top genres (5)")
     ranked(d["top_podcasts"][:3], "top podcasts (3)")
-    print("-- months: " + "; ".join(f"{m['name']} {m['minutes']} ({m['top_artist']})" for m in d["months"]))
-    print("-- peak months: " + "; ".join(f"{p['artist']} {p['name']} {p['minutes']}" for p in d["peak_months"]))
+    print(
+        "-- months: "
+        + "; ".join(f"{m['name']} {m['minutes']} ({m['top_artist']})" for m in d["months"])
+    )
+    print(
+        "-- peak months: "
+        + "; ".join(f"{p['artist']} {p['name']} {p['minutes']}" for p in d["peak_months"])
+    )
     print(f"-- streak {d['streak']}; artist streak {d['artist_streak']}")
     print(f"-- habits {d['habits']}")
     print(f"-- discovery {d['discovery']}")
     c = d["clock"]
-    print(f"-- clock: busiest weekday {c['busiest_weekday']}, peak hour {c['peak_hour']}, top part "
-          f"{c['top_part_of_day']}, parts {c['minutes_by_part']}")
-    print(f"   weekday minutes {dict(zip(('Mon','Tue','Wed','Thu','Fri','Sat','Sun'), c['minutes_by_weekday']))}")
+    print(
+        f"-- clock: busiest weekday {c['busiest_weekday']}, peak hour {c['peak_hour']}, top part "
+        f"{c['top_part_of_day']}, parts {c['minutes_by_part']}"
+    )
+    print(
+        f"   weekday minutes {dict(zip(('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'), c['minutes_by_weekday'], strict=True))}"
+    )
     n = d["nostalgia"]
-    print(f"-- nostalgia: top decade {n['top_decade']}, median year {n['median_release_year']}, decades {n['minutes_by_decade']}")
+    print(
+        f"-- nostalgia: top decade {n['top_decade']}, median year {n['median_release_year']}, decades {n['minutes_by_decade']}"
+    )
     p = d["personality"]
     print(f"-- personality: {p['label']}")
     for a in p["axes"]:
         print(f"   {a['name']}: {a['leaning']} ({a['score']}) — {a['explanation']}")
     co = d["cohort"]
-    print(f"-- cohort: {co['country']} tier {co['tier']} activity {co['activity_band']} top genre {co['top_genre']}")
+    print(
+        f"-- cohort: {co['country']} tier {co['tier']} activity {co['activity_band']} top genre {co['top_genre']}"
+    )
 
 
 def main() -> None:
@@ -145,7 +175,9 @@ def main() -> None:
         return
     if len(sys.argv) < 3:
         for uid, d in ls.items():
-            days = ", ".join(f"{x['date']} {x['weekday'][:3]} {x['category']}" for x in usable_days(d))
+            days = ", ".join(
+                f"{x['date']} {x['weekday'][:3]} {x['category']}" for x in usable_days(d)
+            )
             top = d["top_artists"][0]["name"] if d["top_artists"] else "-"
             print(f"{uid} {d['locale']} {d['country']} top={top!r}: {days}")
         return

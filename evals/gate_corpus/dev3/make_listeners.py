@@ -129,8 +129,12 @@ def rename(d: dict, script: str, seed: int) -> dict:
 
     out = walk(d)
     out["user_id"] = d["user_id"][:-3] + SUFFIX[script]
-    left = [e["by"] for day in out["days"] for e in day["log"] if e["kind"] == "track"
-            and e["by"] in mapping] + [r["name"] for r in out["top_artists"] if r["name"] in mapping]
+    left = [
+        e["by"]
+        for day in out["days"]
+        for e in day["log"]
+        if e["kind"] == "track" and e["by"] in mapping
+    ] + [r["name"] for r in out["top_artists"] if r["name"] in mapping]
     if left:
         raise SystemExit(f"names left after renaming into {script}: {left[:5]}")
     return out
