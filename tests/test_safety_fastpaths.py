@@ -127,3 +127,12 @@ def test_word_heads_are_those_of_the_runs_of_letters() -> None:
         heads = frozenset(w[:3] for w in re.findall(r"[a-z]+", text))
         assert Words(text).keys == heads, text
         assert alnum_words(text) == _NON_ALNUM.sub(" ", fold(text)).split(), text
+
+
+def test_a_stretched_letter_is_found_where_the_run_pattern_finds_one() -> None:
+    from wrapped.safety import lexicon as lx
+
+    rnd = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rnd.choice("aab bz9") for _ in range(rnd.randint(0, 12)))
+        assert (lx._RUN3_AT.search(text) is None) == (lx._RUN3.search(text) is None), text
