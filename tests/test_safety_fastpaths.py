@@ -136,3 +136,23 @@ def test_a_stretched_letter_is_found_where_the_run_pattern_finds_one() -> None:
     for _ in range(3000):
         text = "".join(rnd.choice("aab bz9") for _ in range(rnd.randint(0, 12)))
         assert (lx._RUN3_AT.search(text) is None) == (lx._RUN3.search(text) is None), text
+
+
+def test_a_long_run_is_found_where_the_plain_pattern_finds_one() -> None:
+    from wrapped.safety.encoded import has_long_run
+
+    plain = re.compile(
+        r"[A-Za-z0-9+/]{16}|\d[0-9a-fA-F]?[\s:]?[0-9a-fA-F]{2}[\s:]?[0-9a-fA-F]{2}[\s:]?\d"
+    )
+    rnd = random.Random(13)
+    found = 0
+    for _ in range(4000):
+        rare = rnd.choice(("=:é٣ \n", " "))  # a separator now and then, or often
+        text = "".join(
+            rnd.choice(rare) if rnd.random() < 0.08 else rnd.choice("aZ9+/f0")
+            for _ in range(rnd.randint(0, 40))
+        )
+        want = plain.search(text) is not None
+        assert has_long_run(text) == want, text
+        found += want
+    assert found > 400

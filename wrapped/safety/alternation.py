@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 # the regex parser (`re._parser` since 3.11): not typed, only read here, at import time
@@ -36,6 +37,7 @@ _K = 3
 _MAX_HEADS = 512
 #: ASCII other than a-z to a space
 _A_Z_ONLY = str.maketrans({c: " " for c in map(chr, range(128)) if not "a" <= c <= "z"})
+_HEAD = itemgetter(slice(0, _K))
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
@@ -49,7 +51,7 @@ class Words:
         self.text = text
         # the runs of a-z, by a translation and a split (every other character is a space)
         ascii_text = text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
-        self.keys = frozenset(w[:_K] for w in set(ascii_text.translate(_A_Z_ONLY).split()))
+        self.keys = frozenset(map(_HEAD, set(ascii_text.translate(_A_Z_ONLY).split())))
         self._at: dict[str, list[int]] = {}
 
     def starts(self, key: str) -> list[int]:
