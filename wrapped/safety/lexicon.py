@@ -314,16 +314,18 @@ class Matcher:
         starts = present.keys() & self._phrases.keys()
         if not starts:
             return out_hits
+        n = len(toks)
         for i, tok in enumerate(toks):
             if tok not in starts:
                 continue
             for words, category, label in self._phrases[tok]:
                 k = len(words)
+                # too long for the rest of the text, or a middle word differs: no slices built
+                if i + k > n or (k > 2 and toks[i + 1] != words[1]):
+                    continue
                 seg = toks[i : i + k]
-                if (
-                    len(seg) == k
-                    and seg[:-1] == list(words[:-1])
-                    and (seg[-1] == words[-1] or seg[-1] in (words[-1] + "s", words[-1] + "es"))
+                if seg[:-1] == list(words[:-1]) and (
+                    seg[-1] == words[-1] or seg[-1] in (words[-1] + "s", words[-1] + "es")
                 ):
                     out_hits.append(Hit(category, label))
                     if first_only:
