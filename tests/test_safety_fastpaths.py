@@ -157,3 +157,18 @@ def test_a_long_run_is_found_where_the_plain_pattern_finds_one() -> None:
         assert has_long_run(text) == want, text
         found += want
     assert found > 400
+
+
+def test_questions_are_those_the_question_pattern_finds() -> None:
+    from wrapped.safety.shaming import _QUESTION_RE, _questions
+
+    rnd = random.Random(17)
+    bits = ("do you", "ever", "have friends", "a life", "sleep", "the sun", "why", "ok", "so")
+    seps = ("?", "? ", ". ", "! ", "\n", " ", "??", ", ")
+    found = 0
+    for _ in range(3000):
+        text = "".join(rnd.choice(bits) + rnd.choice(seps) for _ in range(rnd.randint(0, 8)))
+        want = _spans(_QUESTION_RE.finditer(text))
+        assert _spans(_questions(text)) == want, text
+        found += bool(want)
+    assert found > 300
