@@ -214,8 +214,12 @@ class Alternation:
         words = words_of(text)
         #: branch -> where its match can start, or None: anywhere
         where: dict[int, list[int] | None] = {}
+        by_key = self._by_key
         for key in words.keys:
-            for i in self._branches_for(key):
+            branches = by_key.get(key)
+            if branches is None:
+                branches = self._branches_for(key)
+            for i in branches:
                 where[i] = [*(where.get(i) or ()), *words.starts(key)]
         for i, subs in self._subs:
             found = list(where.get(i) or ())
