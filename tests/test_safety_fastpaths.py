@@ -83,7 +83,8 @@ PII_BITS = (
     "1710000000", "123-45-6789", "4111 1111 1111 1111", "GB82 WEST 1234 5698 7654 32",
     "221B Baker Street", "12 rue de la Paix", "Hauptstraße 12", "Lindenweg 3a", "SW1A 1AA",
     "NY 10001", "01234-567", "東京都渋谷区1-2-3", "רחוב הרצל 12", "AB1", "x9", "u_12345678",
-    "Spring 12", "3 streets", "A 1", "(555) 123-4567", "9", "1999",
+    "Spring 12", "3 streets", "A 1", "(555) 123-4567", "9", "1999", "+44 20 7946 0958",
+    "0044 20 7946 0958", "1,234,567", "x(12) 345 678", "06 12 34 56 78", "+", "(",
 )  # fmt: skip
 
 
@@ -127,3 +128,47 @@ def test_word_heads_are_those_of_the_runs_of_letters() -> None:
         heads = frozenset(w[:3] for w in re.findall(r"[a-z]+", text))
         assert Words(text).keys == heads, text
         assert alnum_words(text) == _NON_ALNUM.sub(" ", fold(text)).split(), text
+
+
+def test_a_stretched_letter_is_found_where_the_run_pattern_finds_one() -> None:
+    from wrapped.safety import lexicon as lx
+
+    rnd = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rnd.choice("aab bz9") for _ in range(rnd.randint(0, 12)))
+        assert (lx._RUN3_AT.search(text) is None) == (lx._RUN3.search(text) is None), text
+
+
+def test_a_long_run_is_found_where_the_plain_pattern_finds_one() -> None:
+    from wrapped.safety.encoded import has_long_run
+
+    plain = re.compile(
+        r"[A-Za-z0-9+/]{16}|\d[0-9a-fA-F]?[\s:]?[0-9a-fA-F]{2}[\s:]?[0-9a-fA-F]{2}[\s:]?\d"
+    )
+    rnd = random.Random(13)
+    found = 0
+    for _ in range(4000):
+        rare = rnd.choice(("=:é٣ \n", " "))  # a separator now and then, or often
+        text = "".join(
+            rnd.choice(rare) if rnd.random() < 0.08 else rnd.choice("aZ9+/f0")
+            for _ in range(rnd.randint(0, 40))
+        )
+        want = plain.search(text) is not None
+        assert has_long_run(text) == want, text
+        found += want
+    assert found > 400
+
+
+def test_questions_are_those_the_question_pattern_finds() -> None:
+    from wrapped.safety.shaming import _QUESTION_RE, _questions
+
+    rnd = random.Random(17)
+    bits = ("do you", "ever", "have friends", "a life", "sleep", "the sun", "why", "ok", "so")
+    seps = ("?", "? ", ". ", "! ", "\n", " ", "??", ", ")
+    found = 0
+    for _ in range(3000):
+        text = "".join(rnd.choice(bits) + rnd.choice(seps) for _ in range(rnd.randint(0, 8)))
+        want = _spans(_QUESTION_RE.finditer(text))
+        assert _spans(_questions(text)) == want, text
+        found += bool(want)
+    assert found > 300

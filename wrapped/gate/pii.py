@@ -171,8 +171,12 @@ CARD_RE = re.compile(r"\b(?=\d)(?:\d{4}[\s-]?){3}\d{1,7}\b")
 IBAN_RE = re.compile(r"\b(?=[A-Z]{2}\d)[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b")
 
 #: patterns that can only match where a digit starts a word (they open with `\b(?=\d)` or
-#: `\b\d`): tried there alone, the text's digit runs found once for all of them
-_AT_DIGITS = frozenset({IPV4_RE, TIMESTAMP_RE, SSN_RE, CARD_RE, _NUMBER_STREET, _NUMBER_RUE})
+#: `\b\d`), or at one of the given characters: tried there alone, the text's digit runs found
+#: once for all of them. A phone number opens with a digit that no word character precedes,
+#: "+" or "(".
+_AT_DIGITS: dict[re.Pattern[str], str] = {
+    rx: "" for rx in (IPV4_RE, TIMESTAMP_RE, SSN_RE, CARD_RE, _NUMBER_STREET, _NUMBER_RUE)
+} | {PHONE_RE: "+("}
 _DIGIT_START = re.compile(r"\b\d")
 #: pattern -> a quick one (a literal or a class first) that finds a part of every match of it:
 #: a text where the quick one finds nothing is not scanned with the slow one
@@ -200,19 +204,33 @@ class _Text:
 
     def spans(self, rx: re.Pattern[str]) -> list[str]:
         """`[m.group(0) for m in rx.finditer(text)]`, skipping where no match can be."""
+        return [m.group(0) for m in self.matches(rx)]
+
+    def matches(self, rx: re.Pattern[str]) -> list[re.Match[str]]:
+        """`list(rx.finditer(text))`, skipping where no match can be."""
         text = self.text
         gate = _GATES.get(rx)
         if gate is not None and gate.search(text) is None:
             return []
-        if rx not in _AT_DIGITS:
-            return [m.group(0) for m in rx.finditer(text)]
+        also = _AT_DIGITS.get(rx)
+        if also is None:
+            return list(rx.finditer(text))
         if self._starts is None:
             self._starts = [m.start() for m in _DIGIT_START.finditer(text)]
+        starts = self._starts
+        for c in also:
+            at = text.find(c)
+            if at >= 0:
+                starts = list(starts)
+                while at >= 0:
+                    starts.append(at)
+                    at = text.find(c, at + 1)
+                starts.sort()
         out = []
         end = 0
-        for p in self._starts:
+        for p in starts:
             if p >= end and (m := rx.match(text, p)) is not None:
-                out.append(m.group(0))
+                out.append(m)
                 end = m.end()
         return out
 
@@ -236,9 +254,10 @@ def _cards(text: _Text) -> list[str]:
     return out
 
 
-def _phones(text: str) -> list[str]:
+def _phones(read: _Text) -> list[str]:
+    text = read.text
     out = []
-    for m in PHONE_RE.finditer(text):
+    for m in read.matches(PHONE_RE):
         cand = m.group(0).strip(" ().-–/")
         digits = sum(c.isdigit() for c in cand)
         if digits < 7 or digits > 15 or _NOT_PHONE.match(cand):
@@ -301,7 +320,7 @@ def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
     if has_digit:
         if "dot" in low or "[.]" in text or "(.)" in text:
             found += [f"IP address: '{m.group(0)}'" for m in IPV4_DEFANGED_RE.finditer(text)]
-        found += [f"phone number: '{p}'" for p in _phones(text)]
+        found += [f"phone number: '{p}'" for p in _phones(read)]
         found += [f"card number: '{c}'" for c in _cards(read)]
         low_masked = masked.lower()
         if low_masked.isascii():  # the same words, by a translation and a split (4x)

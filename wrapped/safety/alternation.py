@@ -24,6 +24,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 # the regex parser (`re._parser` since 3.11): not typed, only read here, at import time
@@ -36,6 +37,7 @@ _K = 3
 _MAX_HEADS = 512
 #: ASCII other than a-z to a space
 _A_Z_ONLY = str.maketrans({c: " " for c in map(chr, range(128)) if not "a" <= c <= "z"})
+_HEAD = itemgetter(slice(0, _K))
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
@@ -49,7 +51,7 @@ class Words:
         self.text = text
         # the runs of a-z, by a translation and a split (every other character is a space)
         ascii_text = text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
-        self.keys = frozenset(w[:_K] for w in set(ascii_text.translate(_A_Z_ONLY).split()))
+        self.keys = frozenset(map(_HEAD, set(ascii_text.translate(_A_Z_ONLY).split())))
         self._at: dict[str, list[int]] = {}
 
     def starts(self, key: str) -> list[int]:
@@ -212,8 +214,12 @@ class Alternation:
         words = words_of(text)
         #: branch -> where its match can start, or None: anywhere
         where: dict[int, list[int] | None] = {}
+        by_key = self._by_key
         for key in words.keys:
-            for i in self._branches_for(key):
+            branches = by_key.get(key)
+            if branches is None:
+                branches = self._branches_for(key)
+            for i in branches:
                 where[i] = [*(where.get(i) or ()), *words.starts(key)]
         for i, subs in self._subs:
             found = list(where.get(i) or ())

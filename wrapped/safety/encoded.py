@@ -9,6 +9,13 @@ import binascii
 import re
 from urllib.parse import unquote
 
+#: a digit opening a hex run ("4d 61 6b 65"); with sixteen base64 characters in a row, what
+#: may be a payload (`has_long_run`)
+_HEX_RUN = re.compile(r"\d[0-9a-fA-F]?[\s:]?[0-9a-fA-F]{2}[\s:]?[0-9a-fA-F]{2}[\s:]?\d")
+#: ASCII base64 characters to "a", the rest to " "
+_B64_CLASS = str.maketrans(
+    {c: "a" if c.isalnum() or c in "+/" else " " for c in map(chr, range(128))}
+)
 #: a run of percent-encoded bytes ("%69%67%6E%6F%72%65"): decoded in place and read again
 PCT_RUN = re.compile(r"(?:%[0-9a-fA-F]{2}){3,}")
 ENCODED_WORD = re.compile(
@@ -20,11 +27,16 @@ OBEY_WORD = re.compile(
     r"\b(?:follow|obey|execute|run|carry\s+out|comply|do\s+(?:what|as)|act\s+on|apply|perform|"
     r"then\s+do|implement|treat\s+it\s+as|instructions?|whatever\s+it\s+says)\b",
 )
-LONG_RUN = re.compile(
-    r"[A-Za-z0-9+/]{16}|\d[0-9a-fA-F]?[\s:]?[0-9a-fA-F]{2}[\s:]?[0-9a-fA-F]{2}[\s:]?\d"
-)
 _B64_TOKEN = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/])")
 _HEX_TOKEN = re.compile(r"\b(?:[0-9a-fA-F]{2}[\s:]?){10,}\b")
+
+
+def has_long_run(raw: str) -> bool:
+    """Sixteen base64 characters in a row, or a hex run: the base64 half by a translation and a
+    substring test, the hex half by its own pattern (which opens with a digit, so the regex
+    engine skips to digits). One pattern for both tried sixteen characters at every letter."""
+    text = raw if raw.isascii() else raw.encode("ascii", "replace").decode("ascii")
+    return "a" * 16 in text.translate(_B64_CLASS) or _HEX_RUN.search(raw) is not None
 
 
 def decoded_payloads(text: str) -> list[str]:

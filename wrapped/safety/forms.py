@@ -19,7 +19,8 @@ same harm in words nobody listed:
   ("you must have been going through something", "sounds like a breakup").
 
 One module per family (`injection`, `shaming`, `idioms`, `inference`, over the trigger stems
-of `stems`); this module is what the output-side checks import. Each function takes the
+of `stems`; the long alternations tried branch by branch, only where a branch can start, by
+`alternation`); this module is what the output-side checks import. Each function takes the
 *folded* text (`lexicon.fold` plus confusables, lower case) and returns
 the matched spans, so a reviewer sees what fired. Patterns are compiled once; every one opens
 with a literal so the regex engine skips most positions at once (the gate checks ~1,000

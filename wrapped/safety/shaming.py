@@ -4,6 +4,7 @@ adjectives on their habits, "touch grass" and its variants (see `wrapped.safety.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from wrapped.safety.alternation import Alternation
 from wrapped.safety.stems import Stems, any_stem, keys_of
@@ -301,6 +302,19 @@ _SOCIAL_STEMS = Stems(
 )
 
 
+def _questions(text: str) -> Iterator[re.Match[str]]:
+    """`_QUESTION_RE.finditer(text)`, tried once per question: a match is one sentence that
+    opens the text or follows one of ".!?" or a line break, and runs to its "?" (it cannot
+    cross them), so it can only be the sentence before each "?", matched up to it."""
+    q = text.find("?")
+    while q >= 0:
+        start = max(text.rfind(c, 0, q) for c in ".!?\n") + 1
+        m = _QUESTION_RE.match(text, start, q + 1)
+        if m is not None:
+            yield m
+        q = text.find("?", q + 1)
+
+
 def shaming(text: str, keys: frozenset[str] | None = None) -> list[str]:
     """Shaming forms in `text`: judging a habit, rhetorical questions, "touch grass"."""
     hits = []
@@ -308,5 +322,5 @@ def shaming(text: str, keys: frozenset[str] | None = None) -> list[str]:
     if any_stem(text, _SHAME_STEMS, keys) or any_stem(text, _JUDGING_STEMS, keys):
         hits += [m.group(0).strip() for m in _SHAME_FORMS.finditer(text)]
     if "?" in text and any_stem(text, _SOCIAL_STEMS, keys):
-        hits += [m.group(0).strip() for m in _QUESTION_RE.finditer(text)]
+        hits += [m.group(0).strip() for m in _questions(text)]
     return list(dict.fromkeys(hits))
