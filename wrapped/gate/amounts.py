@@ -23,7 +23,7 @@ from wrapped.gate.numbers import (
     words_to_number,
 )
 from wrapped.gate.scan import Run
-from wrapped.gate.scope import _is_day_fact, sentence_scope
+from wrapped.gate.scope import DAY_PATHS, sentence_scope
 
 PCT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|per\s?cent\b)", re.IGNORECASE)
 _TOP_END_I_RE = re.compile(r"\btop\s*$", re.IGNORECASE)
@@ -206,7 +206,7 @@ def _match(
         for f in cands:
             if unit != "weeks" and abs(f.value - x) > reach:
                 continue
-            if scope is not None and (scope == "day") != _is_day_fact(f.path):
+            if scope is not None and (scope == "day") != f.path.startswith(DAY_PATHS):
                 continue
             if (
                 f.subject is not None

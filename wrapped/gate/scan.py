@@ -58,7 +58,12 @@ class Run:
         False only when none is in the text: blanking only removes, so what the original text
         lacks, `cur` lacks too."""
         low = self.low
-        return low is None or any(w in low for w in words)
+        if low is None:
+            return True
+        for w in words:
+            if w in low:
+                return True
+        return False
 
     def blank(self, start: int, end: int) -> None:
         """Blank `[start, end)` (spaces and newlines stay, so word and sentence breaks do)."""
