@@ -374,3 +374,12 @@ def test_the_day_named_in_a_sentence_is_the_per_day_pattern(text: str, day) -> N
         re.IGNORECASE,
     )
     assert scope._names_day(text, day) == bool(per_day.search(text)), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16).map(" ".join))
+def test_a_text_without_a_whole_number_word_has_no_number_words(text: str) -> None:
+    for t in (text, text.replace(" ", "")):
+        low = Run(t, None).low  # type: ignore[arg-type]  # None: "ſ" and the like, no shortcut
+        if low is not None and numbers.NUMBER_WORDS_RE.search(t):
+            assert numbers.ANY_NUMBER_WORD_RE.search(low), t

@@ -15,6 +15,7 @@ import re
 from wrapped.gate.derive import estimated
 from wrapped.gate.facts import FactIndex
 from wrapped.gate.numbers import (
+    ANY_NUMBER_WORD_RE,
     DIGITS_RE,
     NUMBER_WORDS_RE,
     matches,
@@ -249,7 +250,9 @@ def numbers(run: Run) -> None:
         if m.group(4):
             x *= 1_000_000
         found.append((m.start(), m.end(), x, bool(m.group(3) or m.group(4))))
-    for m in NUMBER_WORDS_RE.finditer(cur):
+    low = run.low  # None: a letter `lower` does not fold, so no shortcut
+    words = low is None or ANY_NUMBER_WORD_RE.search(low) is not None
+    for m in NUMBER_WORDS_RE.finditer(cur) if words else ():
         val = words_to_number(m.group(0))
         if val is None:
             continue
