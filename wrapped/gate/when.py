@@ -13,7 +13,7 @@ import re
 
 from wrapped.gate.facts import FactIndex
 from wrapped.gate.numbers import qualifier_before
-from wrapped.gate.scan import Run
+from wrapped.gate.scan import Run, opening
 from wrapped.stats.model import MONTHS, WEEKDAYS
 
 # Where a pattern would open with a word boundary before a digit or a letter, it opens with that
@@ -142,10 +142,17 @@ def times(run: Run) -> None:
     if run.digit:
         if ":" in run.orig:
             _clock_times(run)
-        _bare_hours(run)
+        if run.has(_BARE_HOUR_NEEDS):
+            _bare_hours(run)
         _named_times(run, HOUR_RE)
     if run.may("mid", "noon"):
         _named_times(run, NAMED_TIME_RE)
+
+
+#: what every match of BARE_HOUR_RE holds: its word, spaces, a digit
+_BARE_HOUR_NEEDS = opening(
+    ["at", "after", "before", "around", "until", "till", "past", "since"], r"\s+\d"
+)
 
 
 def _clock_times(run: Run) -> None:
