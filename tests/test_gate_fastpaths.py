@@ -386,11 +386,12 @@ def test_a_text_without_a_whole_number_word_has_no_number_words(text: str) -> No
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), max_size=16).map(" ".join))
+@given(st.lists(st.sampled_from(_PIECES + _DATE_PIECES), max_size=16).map(" ".join))
 def test_what_a_pattern_needs_is_found_wherever_the_pattern_matches(text: str) -> None:
     for t in (text, text.replace(" ", "")):
         run = Run(t, None)  # type: ignore[arg-type]
         for rx, needs in ((ranks.RANK_TOP_RE, ranks._TOP_NEEDS),
-                          (when.BARE_HOUR_RE, when._BARE_HOUR_NEEDS)):  # fmt: skip
+                          (when.BARE_HOUR_RE, when._BARE_HOUR_NEEDS),
+                          (when.MDY_RE, when._MDY_NEEDS), (when.DMY_RE, when._DMY_NEEDS)):  # fmt: skip
             if rx.search(t):
                 assert run.has(needs), (rx.pattern, t)
