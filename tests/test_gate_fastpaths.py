@@ -2,7 +2,7 @@
 
 `amounts._match` looks a number's candidate facts up by unit and value (`facts.NumberPool`)
 instead of trying every fact; `scan.Run` keeps its blanked text as a string; a few regexes gained
-a lookahead. The plain versions are kept here as references, and the fast ones must agree with
+a lookahead, others open with their first character; a sentence's end is read from the end. The plain versions are kept here as references, and the fast ones must agree with
 them exactly (the same fact reported, the same spans), over the gate corpus and generated input.
 """
 
@@ -18,7 +18,7 @@ from _gate_helpers import DAY, make_user_year
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wrapped.gate import amounts, grounding, numbers, pii, ranks, when
+from wrapped.gate import amounts, grounding, numbers, pii, ranks, scope, when
 from wrapped.gate.amounts import _MUSIC_ONLY, _NOUN_PATHS, _path_ok
 from wrapped.gate.facts import FactIndex, build_index
 from wrapped.gate.numbers import matches
@@ -303,3 +303,95 @@ def test_patterns_with_a_lookahead_find_the_same_spans_anywhere(text: str) -> No
 def test_patterns_with_a_lookahead_find_the_same_spans_in_glued_text(text: str) -> None:
     for new, old in _PAIRS.values():
         assert _spans(new, text) == _spans(old, text), (new.pattern, text)
+
+
+#: patterns rewritten to open with their first character (then the boundary behind it), so the
+#: engine's fast search finds where they can start: name -> (in use, as it was, flags)
+_MONTHS_ALT = "|".join(when.MONTHS)
+_OPENERS = {
+    "YEAR_RE": (when.YEAR_RE, r"(?<![\w.,])(19\d\d|20\d\d)(?![\w,])", 0),
+    "ISO_RE": (
+        when.ISO_RE,
+        r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
+        0,
+    ),
+    "DMY_RE": (
+        when.DMY_RE,
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({when._MONTH_ALT})\.?(?:,?\s+(\d{{4}}))?\b",
+        0,
+    ),
+    "TIME_RE": (
+        when.TIME_RE,
+        r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?!\w|:\d)",
+        _I,
+    ),
+    "HOUR_RE": (when.HOUR_RE, r"\b(\d{1,2})\s*(am|pm|a\.m\.|p\.m\.|o'clock|o’clock)(?!\w)", _I),
+    "WEEKDAY_RE": (when.WEEKDAY_RE, rf"\b({when.WEEKDAY_ALT})(s)?\b", 0),
+    "MONTH_RE": (when.MONTH_RE, rf"\b({_MONTHS_ALT})\b", 0),
+    "DIGITS_RE": (
+        numbers.DIGITS_RE,
+        r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(k|K)\b|\s+(million)\b)?",
+        0,
+    ),
+}
+_OPENER_PAIRS = {k: (new, re.compile(old, flags)) for k, (new, old, flags) in _OPENERS.items()}
+_DATE_PIECES = [
+    *"0123456789:.,-_+ T\n'’é",
+    "ſ",
+    *"19 20 1999 2024 2024-03-05 12 5th 3rd of May may March MARCH Mar. January Monday Mondays "
+    "Sunday am pm a.m. o'clock 1,200 3.5 k million x9 The".split(" "),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=24).map(" ".join))
+def test_patterns_opened_by_their_first_character_find_the_same_spans(text: str) -> None:
+    glued = text.replace(" ", "")
+    for new, old in _OPENER_PAIRS.values():
+        assert _spans(new, text) == _spans(old, text), (old.pattern, text)
+        assert _spans(new, glued) == _spans(old, glued), (old.pattern, glued)
+
+
+_SENT_END_RE = re.compile(r"[.!?…:;—–(\n]\s*[\"“‘']?\s*$")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a. \n\t\"“'!:(\u00a0", max_size=12))
+def test_sentence_end_read_from_the_end_is_the_anchored_pattern(text: str) -> None:
+    assert grounding._sentence_ends(text) == bool(_SENT_END_RE.search(text)), repr(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(_DATE_PIECES), max_size=16).map(" ".join),
+    day=st.dates(min_value=DAY.replace(month=1, day=1), max_value=DAY.replace(month=12, day=31)),
+)
+def test_the_day_named_in_a_sentence_is_the_per_day_pattern(text: str, day) -> None:
+    month, weekday = when.MONTHS[day.month - 1], when.WEEKDAYS[day.weekday()]
+    per_day = re.compile(
+        rf"\b(?:{month}\s+{day.day}(?!\d)|{day.day}(?:st|nd|rd|th)?\s+(?:of\s+)?{month}|"
+        rf"{weekday}(?!s))\b",
+        re.IGNORECASE,
+    )
+    assert scope._names_day(text, day) == bool(per_day.search(text)), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16).map(" ".join))
+def test_a_text_without_a_whole_number_word_has_no_number_words(text: str) -> None:
+    for t in (text, text.replace(" ", "")):
+        low = Run(t, None).low  # type: ignore[arg-type]  # None: "ſ" and the like, no shortcut
+        if low is not None and numbers.NUMBER_WORDS_RE.search(t):
+            assert numbers.ANY_NUMBER_WORD_RE.search(low), t
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + _DATE_PIECES), max_size=16).map(" ".join))
+def test_what_a_pattern_needs_is_found_wherever_the_pattern_matches(text: str) -> None:
+    for t in (text, text.replace(" ", "")):
+        run = Run(t, None)  # type: ignore[arg-type]
+        for rx, needs in ((ranks.RANK_TOP_RE, ranks._TOP_NEEDS),
+                          (when.BARE_HOUR_RE, when._BARE_HOUR_NEEDS),
+                          (when.MDY_RE, when._MDY_NEEDS), (when.DMY_RE, when._DMY_NEEDS)):  # fmt: skip
+            if rx.search(t):
+                assert run.has(needs), (rx.pattern, t)

@@ -15,6 +15,7 @@ import re
 from wrapped.gate.derive import estimated
 from wrapped.gate.facts import FactIndex
 from wrapped.gate.numbers import (
+    ANY_NUMBER_WORD_RE,
     DIGITS_RE,
     NUMBER_WORDS_RE,
     matches,
@@ -23,7 +24,7 @@ from wrapped.gate.numbers import (
     words_to_number,
 )
 from wrapped.gate.scan import Run
-from wrapped.gate.scope import _is_day_fact, sentence_scope
+from wrapped.gate.scope import DAY_PATHS, sentence_scope
 
 PCT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|per\s?cent\b)", re.IGNORECASE)
 _TOP_END_I_RE = re.compile(r"\btop\s*$", re.IGNORECASE)
@@ -206,7 +207,7 @@ def _match(
         for f in cands:
             if unit != "weeks" and abs(f.value - x) > reach:
                 continue
-            if scope is not None and (scope == "day") != _is_day_fact(f.path):
+            if scope is not None and (scope == "day") != f.path.startswith(DAY_PATHS):
                 continue
             if (
                 f.subject is not None
@@ -249,7 +250,9 @@ def numbers(run: Run) -> None:
         if m.group(4):
             x *= 1_000_000
         found.append((m.start(), m.end(), x, bool(m.group(3) or m.group(4))))
-    for m in NUMBER_WORDS_RE.finditer(cur):
+    low = run.low  # None: a letter `lower` does not fold, so no shortcut
+    words = low is None or ANY_NUMBER_WORD_RE.search(low) is not None
+    for m in NUMBER_WORDS_RE.finditer(cur) if words else ():
         val = words_to_number(m.group(0))
         if val is None:
             continue

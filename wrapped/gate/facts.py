@@ -159,8 +159,8 @@ class NumberPool:
 _VALUE = itemgetter(0)
 
 
-def _position(row: tuple[float, int, Fact]) -> int:
-    return row[1]
+#: a row's position in `FactIndex.numbers` (rows are (value, position, fact))
+_position = itemgetter(1)
 
 
 def build_index(uy: UserYear, day: date, year: FactIndex | None = None) -> FactIndex:

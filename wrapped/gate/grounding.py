@@ -82,7 +82,6 @@ CAP_SPAN_RE = re.compile(rf"{_CAP_FIRST}(?:\s+(?:{_CONNECT}\s+)*{_CAP_WORD})*")
 QUOTE_RE = re.compile(
     r"(?=[“\"‘'])(?:[“\"]([^”\"\n]{1,80})[”\"]|(?<![\w])[‘']([^’'\n]{1,80})[’'](?![\w]))"
 )
-SENT_END_RE = re.compile(r"[.!?…:;—–(\n]\s*[\"“‘']?\s*$")
 
 _TITLE_WORD_RE = re.compile(r"[^\W\d_][\w']*")
 _UPPER_RE = re.compile(r"[A-Z]")
@@ -219,6 +218,24 @@ def _uncased(run: Run) -> None:
         run.add("name", m.group(0), False, why="not a name in your listening data")
 
 
+_END_MARKS = frozenset(".!?…:;—–(\n")
+
+
+def _sentence_ends(text: str) -> bool:
+    """Does `text` end a sentence: a mark (`_END_MARKS`), then only spaces and at most one
+    quote? Read from the end (a pattern anchored at the end tried every position of the text
+    before each capitalised word)."""
+    body = text.rstrip()
+    if "\n" in text[len(body) :]:
+        return True  # a line break is a mark, and only spaces follow it
+    if body and body[-1] in "\"“‘'":
+        quoted = body[:-1].rstrip()
+        if "\n" in body[len(quoted) : -1]:
+            return True
+        body = quoted
+    return bool(body) and body[-1] in _END_MARKS
+
+
 def _after_colon(cur: str, start: int) -> bool:
     """Is `start` just after a colon or a dash ("In second place: Eminem.")? A word there is a
     name, as a list item is."""
@@ -236,7 +253,7 @@ def _capitalised(run: Run) -> None:
         span = m.group(0).rstrip(".'’!-")
         start = m.start()
         words = span.split()
-        at_start = start == 0 or bool(SENT_END_RE.search(cur[:start]))
+        at_start = start == 0 or _sentence_ends(cur[:start])
         if at_start:
             first = words[0].lower().strip("'’")
             if (

@@ -65,6 +65,10 @@ NUMBER_WORDS_RE = re.compile(
 )
 # the first digit, then "no word character or point before it": the engine's fast search finds
 # digits (same matches as a leading `(?<![\w.])`)
+#: a number word as a whole word, in LOWER-CASE text: every match of NUMBER_WORDS_RE holds one,
+#: and this pattern opens with a letter (the engine's fast search), so most stories, which hold
+#: none, skip that scan
+ANY_NUMBER_WORD_RE = re.compile("|".join(rf"{w[0]}(?<!\w.){w[1:]}\b" for w in _WORD_ALT.split("|")))
 DIGITS_RE = re.compile(
     r"(\d(?<![\w.]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(\.\d+)?(?:\s?(k|K)\b|\s+(million)\b)?"
 )

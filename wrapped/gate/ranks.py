@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS
 from wrapped.gate.numbers import _UNITS
-from wrapped.gate.scan import Run, Span
+from wrapped.gate.scan import Run, Span, opening
 from wrapped.gate.scope import plays_claim, sentence_scope
 
 _ORD_WORDS = {
@@ -195,7 +195,17 @@ def _ordinals(run: Run) -> None:
         run.blank(m.start(), m.end())
 
 
+#: what every match of RANK_TOP_RE holds: a rank word, then a list noun
+_TOP_NEEDS = opening(
+    ["top", "favourite", "favorite", "most-played", "most played", "most-streamed",
+     "most streamed", "number-one", "number one", "biggest"],
+    rf"\s+(?:{_NOUN_ALT})\b",
+)  # fmt: skip
+
+
 def _tops(run: Run) -> None:
+    if not run.has(_TOP_NEEDS):
+        return
     for m in RANK_TOP_RE.finditer(run.cur):
         pre = run.cur[max(0, m.start() - 12) : m.start()].lower()
         if _TOP_END_RE.search(pre):

@@ -25,6 +25,16 @@ _DIGIT_RE = re.compile(r"\d")
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
+def opening(words: list[str], tail: str = r"\b") -> re.Pattern[str]:
+    """A pattern for lower-case text: one of `words` opening a word, then `tail`.
+
+    Each word is written as its first letter, then the boundary check behind that letter, then
+    the rest: the engine finds the first letters with its fast search, where a pattern opening
+    with a word boundary is tried at every position. Used as a necessary condition (`Run.has`)
+    before a case-blind pattern that the engine must try everywhere."""
+    return re.compile("|".join(rf"{w[0]}(?<!\w.){w[1:]}{tail}" for w in words))
+
+
 class Span:
     __slots__ = ("start", "end", "norm", "original")
 
@@ -53,12 +63,23 @@ class Run:
         self.low: str | None = None if _FOLDS_TO_ASCII.search(text) else text.lower()
         self.digit = _DIGIT_RE.search(text) is not None
 
+    def has(self, rx: re.Pattern[str]) -> bool:
+        """Can a pattern match whose necessary part `rx` (made by `opening`) does not occur in
+        the lower-cased text? False only when it does not occur there."""
+        low = self.low
+        return low is None or rx.search(low) is not None
+
     def may(self, *words: str) -> bool:
         """Can a pattern that needs one of `words` (lower case, matched ignoring case) match?
         False only when none is in the text: blanking only removes, so what the original text
         lacks, `cur` lacks too."""
         low = self.low
-        return low is None or any(w in low for w in words)
+        if low is None:
+            return True
+        for w in words:
+            if w in low:
+                return True
+        return False
 
     def blank(self, start: int, end: int) -> None:
         """Blank `[start, end)` (spaces and newlines stay, so word and sentence breaks do)."""

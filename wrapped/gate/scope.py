@@ -100,8 +100,8 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
     return None
 
 
-def _is_day_fact(path: str) -> bool:
-    return path.startswith(("day.", "sum(day", "len(day", "count(day"))
+#: how the paths of a day's facts begin (`path.startswith(DAY_PATHS)`: a fact about the day)
+DAY_PATHS = ("day.", "sum(day", "len(day", "count(day")
 
 
 def plays_claim(run: Run, pos: int) -> bool:

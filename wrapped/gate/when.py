@@ -13,7 +13,7 @@ import re
 
 from wrapped.gate.facts import FactIndex
 from wrapped.gate.numbers import qualifier_before
-from wrapped.gate.scan import Run
+from wrapped.gate.scan import Run, opening
 from wrapped.stats.model import MONTHS, WEEKDAYS
 
 # Where a pattern would open with a word boundary before a digit or a letter, it opens with that
@@ -83,15 +83,20 @@ _TIME_QUAL_RE = re.compile(
 _MONTH_STEMS = tuple(m[:3].lower() for m in MONTHS)
 
 
+#: what every match of MDY_RE (DMY_RE) holds, in lower case: a month's name opening a word, then
+#: spaces and a digit (a digit, then spaces and a month's name)
+_MDY_NEEDS = opening(list(_MONTH_STEMS), r"[a-z]*\.?\s+\d")
+_DMY_NEEDS = re.compile(rf"\d(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{'|'.join(_MONTH_STEMS)})")
+
+
 def dates(run: Run) -> None:
     ix = run.ix
     if not run.digit:
         return  # every date form has a day or a year in digits
-    named = run.may(*_MONTH_STEMS)  # day-month forms need a month's name
     for rx, kind, may in (
         (ISO_RE, "iso", "-" in run.orig),
-        (DMY_RE, "dmy", named),
-        (MDY_RE, "mdy", named),
+        (DMY_RE, "dmy", run.has(_DMY_NEEDS)),
+        (MDY_RE, "mdy", run.has(_MDY_NEEDS)),
     ):
         if not may:
             continue
@@ -142,10 +147,17 @@ def times(run: Run) -> None:
     if run.digit:
         if ":" in run.orig:
             _clock_times(run)
-        _bare_hours(run)
+        if run.has(_BARE_HOUR_NEEDS):
+            _bare_hours(run)
         _named_times(run, HOUR_RE)
     if run.may("mid", "noon"):
         _named_times(run, NAMED_TIME_RE)
+
+
+#: what every match of BARE_HOUR_RE holds: its word, spaces, a digit
+_BARE_HOUR_NEEDS = opening(
+    ["at", "after", "before", "around", "until", "till", "past", "since"], r"\s+\d"
+)
 
 
 def _clock_times(run: Run) -> None:
