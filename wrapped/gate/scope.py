@@ -36,6 +36,19 @@ _YEAR_SCOPE = re.compile(
 )
 
 
+_DAY_OF_YEAR = re.compile(
+    r"(?<!every )\b(?:day|night|date)\s+(?:of|in|all|this|that)\s+(?:the\s+|this\s+|your\s+)?"
+    r"(?:whole\s+|entire\s+)?(?:year|(?:19|20)\d\d)\b"
+    r"|\b(?:any|every)\s+(?:other\s+)?(?:single\s+)?day\b[^.;:!?]{0,40}?"
+    r"\b(?:this|the|that|all)\s+year\b",
+    re.IGNORECASE,
+)
+#: a record day named ("their biggest day with you", "your biggest electronic day"): the day
+_RECORD_DAY = re.compile(
+    r"\b(?:biggest|busiest|longest|heaviest|fullest|loudest|quietest|record|best|top)\s+"
+    r"(?:[\w-]+\s+){0,2}?day\b",
+    re.IGNORECASE,
+)
 _DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
               "bedtime", "date")  # fmt: skip
 _YEAR_STEMS = ("year", "19", "20", "total", "told", "overall", "month", "annual", "all-time",
@@ -86,7 +99,18 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         if s0 <= sp.start and sp.end <= s1:
             text = text[: sp.start - s0] + " " * (sp.end - sp.start) + text[sp.end - s0 :]
     low = text.lower()
-    day = any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None
+    superlative = None
+    if "day" in low or "night" in low:
+        # "your biggest day of the year", "more than on any other day this year": about the day
+        superlative = _DAY_OF_YEAR.search(text)
+        if superlative is not None:
+            text = text[: superlative.start()] + text[superlative.end() :]
+            low = text.lower()
+    day = (
+        superlative is not None
+        or ("day" in low and _RECORD_DAY.search(text) is not None)
+        or (any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None)
+    )
     if not day:
         d = run.ix.day
         month, weekday = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]

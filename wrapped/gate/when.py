@@ -51,7 +51,7 @@ DECADE_RE = re.compile(
     r"(?<![\w])(?=[\d’'tfsen])(?:(19|20)(\d)0s|[’']?(\d)0s|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|noughties))\b",
     re.IGNORECASE,
 )
-YEAR_RE = re.compile(r"((?:19|20)(?<![\w.,]..)\d\d)(?![\w,])")
+YEAR_RE = re.compile(r"((?:19|20)(?<![\w.,]..)\d\d)(?!\w|,\d)")  # "2024," is a year; "2024,5" not
 
 
 def _words_alt(words: tuple[str, ...]) -> str:
