@@ -183,7 +183,7 @@ def test_a_clean_story_passes_every_safety_rule() -> None:
 
 
 def test_a_record_day_and_a_spread_amount_are_about_the_day() -> None:
-    """"of the year" after a record day, and "over" after an amount's unit ("across"), do not
+    """ "of the year" after a record day, and "over" after an amount's unit ("across"), do not
     move a day's number to the year or turn it into "more than"."""
     for ok in (
         "Those 417 minutes beat every other day this year.",
@@ -213,4 +213,3 @@ def test_minutes_per_name_on_a_day_whose_log_is_complete() -> None:
     assert unbacked("The Beatles got 9.4 minutes over two plays.") != []  # not theirs
     # a capped log (96 plays, 40 shown) undercounts: its sums back nothing
     assert unbacked("The Beatles got 6.1 minutes over two plays.", UY, CTX) != []
-

@@ -155,7 +155,9 @@ def _index_log(
                 if who:
                     per_name[who] = per_name.get(who, 0.0) + get_minutes(e)
         for who, m in per_name.items():
-            _add_minutes(nums, round(m, 1), f"{path}.minutes({who})", normalize_name(who), True, est)
+            _add_minutes(
+                nums, round(m, 1), f"{path}.minutes({who})", normalize_name(who), True, est
+            )
     for name, get in plan.flags:
         n = len(list(filter(None, map(get, log))))
         nums.append(_fact((n, f"{path}.{name}", "count", False, None, False)))
