@@ -213,3 +213,16 @@ def test_minutes_per_name_on_a_day_whose_log_is_complete() -> None:
     assert unbacked("The Beatles got 9.4 minutes over two plays.") != []  # not theirs
     # a capped log (96 plays, 40 shown) undercounts: its sums back nothing
     assert unbacked("The Beatles got 6.1 minutes over two plays.", UY, CTX) != []
+
+
+def test_a_rank_is_held_by_the_name_of_its_own_clause_not_the_reference() -> None:
+    for ok in (
+        "Björk finished the year as your number two artist, right behind The Beatles.",
+        "The Beatles were your top artist of the year, and Björk came in second.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "Phoebe Bridgers finished the year as your number two artist, right behind The Beatles.",
+        "Björk was your top artist of the year, and The Beatles came in second.",
+    ):
+        assert any(x.startswith("rank:") for x in _grounding(wrong)), wrong
