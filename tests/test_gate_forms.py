@@ -226,3 +226,24 @@ def test_a_rank_is_held_by_the_name_of_its_own_clause_not_the_reference() -> Non
         "Björk was your top artist of the year, and The Beatles came in second.",
     ):
         assert any(x.startswith("rank:") for x in _grounding(wrong)), wrong
+
+
+def test_an_amount_of_podcasts_in_hours_is_a_podcast_amount() -> None:
+    # the day holds 417 minutes (6.95 hours) of listening, none of it podcasts
+    assert _grounding("That day held nearly seven hours of listening.") == []
+    assert any(
+        x.startswith("number:") for x in _grounding("That day held nearly seven hours of podcasts.")
+    )
+
+
+def test_a_rank_naming_an_item_by_its_year_does_not_make_the_numbers_the_years() -> None:
+    data = user_year_dict()
+    data["days"][0]["log_total"] = len(data["days"][0]["log"])
+    uy = UserYear.model_validate(data)
+    check = verify_grounding(
+        f"{BASE} The Beatles, your top artist of the year, got 6.1 minutes over two plays.",
+        uy,
+        DAY,
+        ctx=ListenerContext(uy),
+    )
+    assert [c.text for c in check.claims if not c.grounded] == []

@@ -49,6 +49,14 @@ _RECORD_DAY = re.compile(
     r"(?:[\w-]+\s+){0,2}?day\b",
     re.IGNORECASE,
 )
+#: a rank that identifies an item by its year ("your top artist of the year", "your number two
+#: artist of 2024", "top artist all year"): an apposition, not what the sentence's numbers are about
+_RANK_OF_YEAR = re.compile(
+    r"\b(?:top|number\s+(?:one|two|three|four|five|\d)|#\d|favou?rite|most[- ]played|second|third)"
+    r"\s+(?:new\s+)?(?:[\w-]+\s+)?(?:artists?|tracks?|songs?|albums?|genres?|shows?|podcasts?)"
+    r"\s+(?:of\s+(?:the\s+(?:whole\s+)?year|(?:19|20)\d\d)|(?:all|this)\s+year|in\s+(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 _DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
               "bedtime", "date")  # fmt: skip
 _YEAR_STEMS = ("year", "19", "20", "total", "told", "overall", "month", "annual", "all-time",
@@ -116,6 +124,11 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         month, weekday = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]
         if month.lower() in low or weekday.lower() in low:
             day = _names_day(text, d)
+    if "year" in low or "20" in low or "19" in low:
+        # "X, your top artist of the year, had five plays": the rank names X, it does not make
+        # the sentence's numbers the year's
+        text = _RANK_OF_YEAR.sub(" ", text)
+        low = text.lower()
     year = any(w in low for w in _YEAR_STEMS) and _YEAR_SCOPE.search(text) is not None
     if day and not year:
         return "day"
