@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 
 import pytest
-from _gate_helpers import DAY, make_user_year
+from _gate_helpers import DAY, make_user_year, user_year_dict
 
 from wrapped.gate import ListenerContext, check_safety, verify_grounding
+from wrapped.stats.model import UserYear
 from wrapped.story import Draft, StoryRequest
 
 UY = make_user_year()
@@ -179,3 +180,70 @@ def test_unsafe_forms_caught_by_their_own_rule(sentence: str, rule: str) -> None
 
 def test_a_clean_story_passes_every_safety_rule() -> None:
     assert _safety("Here Comes the Sun was the first play, at 07:42. Turn it up.") == set()
+
+
+def test_a_record_day_and_a_spread_amount_are_about_the_day() -> None:
+    """ "of the year" after a record day, and "over" after an amount's unit ("across"), do not
+    move a day's number to the year or turn it into "more than"."""
+    for ok in (
+        "Those 417 minutes beat every other day this year.",
+        "It was your biggest music day of the year: 417 minutes.",
+        "It was the record day of 2024, with 417 minutes.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "Those 900 minutes beat every other day this year.",
+        "It was your biggest music day of the year: 32,109 minutes.",  # the year's total
+    ):
+        assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
+
+
+def test_minutes_per_name_on_a_day_whose_log_is_complete() -> None:
+    data = user_year_dict()
+    day = data["days"][0]
+    day["log_total"] = len(day["log"])
+    uy = UserYear.model_validate(data)
+    ctx = ListenerContext(uy)
+
+    def unbacked(sentence: str, year: UserYear = uy, c: ListenerContext = ctx) -> list[str]:
+        check = verify_grounding(f"{BASE} {sentence}", year, DAY, ctx=c)
+        return [x.text for x in check.claims if not x.grounded and x.kind == "number"]
+
+    assert unbacked("The Beatles got 6.1 minutes over two plays.") == []
+    assert unbacked("The Beatles got 9.4 minutes over two plays.") != []  # not theirs
+    # a capped log (96 plays, 40 shown) undercounts: its sums back nothing
+    assert unbacked("The Beatles got 6.1 minutes over two plays.", UY, CTX) != []
+
+
+def test_a_rank_is_held_by_the_name_of_its_own_clause_not_the_reference() -> None:
+    for ok in (
+        "Björk finished the year as your number two artist, right behind The Beatles.",
+        "The Beatles were your top artist of the year, and Björk came in second.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "Phoebe Bridgers finished the year as your number two artist, right behind The Beatles.",
+        "Björk was your top artist of the year, and The Beatles came in second.",
+    ):
+        assert any(x.startswith("rank:") for x in _grounding(wrong)), wrong
+
+
+def test_an_amount_of_podcasts_in_hours_is_a_podcast_amount() -> None:
+    # the day holds 417 minutes (6.95 hours) of listening, none of it podcasts
+    assert _grounding("That day held nearly seven hours of listening.") == []
+    assert any(
+        x.startswith("number:") for x in _grounding("That day held nearly seven hours of podcasts.")
+    )
+
+
+def test_a_rank_naming_an_item_by_its_year_does_not_make_the_numbers_the_years() -> None:
+    data = user_year_dict()
+    data["days"][0]["log_total"] = len(data["days"][0]["log"])
+    uy = UserYear.model_validate(data)
+    check = verify_grounding(
+        f"{BASE} The Beatles, your top artist of the year, got 6.1 minutes over two plays.",
+        uy,
+        DAY,
+        ctx=ListenerContext(uy),
+    )
+    assert [c.text for c in check.claims if not c.grounded] == []

@@ -106,6 +106,7 @@ _NOUN_PATHS = [
             "podcast_plays",
             "top_podcasts",
             "top_episodes",
+            "count(",  # a show's plays that day are its episodes heard ("over three episodes")
         ),
     ),
     (
@@ -162,7 +163,7 @@ def _unit_after(text: str, end: int) -> _Unit:
         noun = _NOUN_RE.match(tail, at)
         if noun:
             paths = _NOUN_PATHS[noun.lastindex - 1][1]  # type: ignore[operator]
-    elif unit == "minutes":
+    elif unit in ("minutes", "hours", "days"):  # "three hours of podcasts": podcast amounts
         kind = _OF_KIND.match(tail, at)
         if kind:
             paths = _MUSIC_ONLY if kind.group(1) == "music" else ("podcast", "show", "episode")

@@ -47,7 +47,8 @@ def index_day(ix: FactIndex, d: InterestingDay) -> None:
         elif kind is Kind.COUNT:
             nums.append(_fact((value, f"day.{f.name}", "count", False, None, False)))
         elif kind is Kind.LOG and f.model is not None:
-            _index_log(ix, value, f.model, f"day.{f.name}", est)
+            complete = len(value) >= getattr(d, "log_total", len(value))
+            _index_log(ix, value, f.model, f"day.{f.name}", est, complete)
         elif kind is Kind.DATE:
             ix.dates.add(value)
             ix.years.add(value.year)
@@ -108,8 +109,11 @@ def _log_plan(cls: type[BaseModel]) -> _LogPlan:
     return _LogPlan(times[0], of(Kind.MINUTES), times, of(Kind.NAME, True), of(Kind.FLAG, True))
 
 
-def _index_log(ix: FactIndex, log: list[Any], cls: type[BaseModel], path: str, est: bool) -> None:
-    """A day's plays: each play's minutes and time, plays per name, distinct names, flags, sum.
+def _index_log(
+    ix: FactIndex, log: list[Any], cls: type[BaseModel], path: str, est: bool, complete: bool
+) -> None:
+    """A day's plays: each play's minutes and time, plays per name, distinct names, flags, sum,
+    and (when the log holds every play of the day) minutes per name.
 
     Column at a time (C-level `map`s): this runs for every story's day, not once per listener."""
     nums = ix.numbers
@@ -140,6 +144,20 @@ def _index_log(ix: FactIndex, log: list[Any], cls: type[BaseModel], path: str, e
         )
     for name, counter in tallies:
         nums.append(_fact((len(counter), f"{path}.distinct_{name}", "count", False, None, False)))
+    if complete and plan.minutes and plan.tallied:
+        # minutes per name ("Nia Radio: 20 minutes across 11 plays"), about that name only; a
+        # capped log would undercount them
+        get_minutes = plan.minutes[0][1]
+        per_name: dict[str, float] = {}
+        for _, get in plan.tallied:
+            for e in log:
+                who = get(e)
+                if who:
+                    per_name[who] = per_name.get(who, 0.0) + get_minutes(e)
+        for who, m in per_name.items():
+            _add_minutes(
+                nums, round(m, 1), f"{path}.minutes({who})", normalize_name(who), True, est
+            )
     for name, get in plan.flags:
         n = len(list(filter(None, map(get, log))))
         nums.append(_fact((n, f"{path}.{name}", "count", False, None, False)))

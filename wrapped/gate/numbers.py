@@ -154,8 +154,21 @@ def words_to_number(text: str) -> int | None:
 
 def qualifier_before(text: str, start: int) -> str | None:
     """The qualifier ('over' | 'under' | 'about') written just before position `start`."""
-    m = _QUAL_RE.search(text[max(0, start - 24) : start])
-    return QUALIFIERS[m.group(1).lower()] if m else None
+    window = text[max(0, start - 24) : start]
+    m = _QUAL_RE.search(window)
+    if m is None:
+        return None
+    if m.group(1).lower() == "over" and _ACROSS_RE.search(window, 0, m.start(1)):
+        return None  # "15 minutes over four plays": across, not "more than"
+    return QUALIFIERS[m.group(1).lower()]
+
+
+#: an amount's unit just before a bare "over": the "over" spreads it ("across"), not a hedge
+_ACROSS_RE = re.compile(
+    r"\b(?:minutes?|mins?|hours?|hrs?|plays?|times|streams?|spins?|listens?|songs?|tracks?)"
+    r"\s*$",
+    re.IGNORECASE,
+)
 
 
 def qualifier_after(text: str, end: int) -> str | None:

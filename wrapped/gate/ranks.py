@@ -54,16 +54,38 @@ COMPARE_RE = re.compile(
 )
 
 
+#: where one clause of a sentence ends and the next begins (", and Y was your top artist")
+_CLAUSE_BREAK_RE = re.compile(r",\s+(?:and|but|while|whereas|with)\s+|;\s*", re.IGNORECASE)
+#: a name these words open is the reference of a comparison ("right behind X"), not the holder
+_REFERENCE_BEFORE_RE = re.compile(
+    r"\b(?:behind|below|beneath|after|ahead\s+of|than|beating|over|out|edging(?:\s+out)?)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _nearest_name(
     run: Run, pos: int, end: int, skip: Callable[[Span], bool] | None = None
 ) -> Span | None:
+    """The name nearest a rank phrase in its sentence, preferring its own clause; never the
+    reference a comparison names ("number two, right behind X")."""
     s0, s1 = run.sentence_bounds(pos)
-    best, dist = None, 10**9
+    c0, c1 = s0, s1
+    text = run.orig
+    for b in _CLAUSE_BREAK_RE.finditer(text, s0, s1):
+        if b.end() <= pos:
+            c0 = b.end()
+        elif b.start() >= end:
+            c1 = b.start()
+            break
+    best, dist, best_in = None, 10**9, False
     for sp in run.names:
         if sp.start >= s0 and sp.end <= s1 + 1 and (skip is None or not skip(sp)):
+            if _REFERENCE_BEFORE_RE.search(text, max(s0, sp.start - 16), sp.start):
+                continue
+            inside = c0 <= sp.start and sp.end <= c1 + 1
             d = min(abs(sp.start - end), abs(sp.end - pos))
-            if d < dist:
-                best, dist = sp, d
+            if (inside, -d) > (best_in, -dist):
+                best, dist, best_in = sp, d, inside
     return best
 
 

@@ -36,6 +36,27 @@ _YEAR_SCOPE = re.compile(
 )
 
 
+_DAY_OF_YEAR = re.compile(
+    r"(?<!every )\b(?:day|night|date)\s+(?:of|in|all|this|that)\s+(?:the\s+|this\s+|your\s+)?"
+    r"(?:whole\s+|entire\s+)?(?:year|(?:19|20)\d\d)\b"
+    r"|\b(?:any|every)\s+(?:other\s+)?(?:single\s+)?day\b[^.;:!?]{0,40}?"
+    r"\b(?:this|the|that|all)\s+year\b",
+    re.IGNORECASE,
+)
+#: a record day named ("their biggest day with you", "your biggest electronic day"): the day
+_RECORD_DAY = re.compile(
+    r"\b(?:biggest|busiest|longest|heaviest|fullest|loudest|quietest|record|best|top)\s+"
+    r"(?:[\w-]+\s+){0,2}?day\b",
+    re.IGNORECASE,
+)
+#: a rank that identifies an item by its year ("your top artist of the year", "your number two
+#: artist of 2024", "top artist all year"): an apposition, not what the sentence's numbers are about
+_RANK_OF_YEAR = re.compile(
+    r"\b(?:top|number\s+(?:one|two|three|four|five|\d)|#\d|favou?rite|most[- ]played|second|third)"
+    r"\s+(?:new\s+)?(?:[\w-]+\s+)?(?:artists?|tracks?|songs?|albums?|genres?|shows?|podcasts?)"
+    r"\s+(?:of\s+(?:the\s+(?:whole\s+)?year|(?:19|20)\d\d)|(?:all|this)\s+year|in\s+(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 _DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
               "bedtime", "date")  # fmt: skip
 _YEAR_STEMS = ("year", "19", "20", "total", "told", "overall", "month", "annual", "all-time",
@@ -86,12 +107,28 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         if s0 <= sp.start and sp.end <= s1:
             text = text[: sp.start - s0] + " " * (sp.end - sp.start) + text[sp.end - s0 :]
     low = text.lower()
-    day = any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None
+    superlative = None
+    if "day" in low or "night" in low:
+        # "your biggest day of the year", "more than on any other day this year": about the day
+        superlative = _DAY_OF_YEAR.search(text)
+        if superlative is not None:
+            text = text[: superlative.start()] + text[superlative.end() :]
+            low = text.lower()
+    day = (
+        superlative is not None
+        or ("day" in low and _RECORD_DAY.search(text) is not None)
+        or (any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None)
+    )
     if not day:
         d = run.ix.day
         month, weekday = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]
         if month.lower() in low or weekday.lower() in low:
             day = _names_day(text, d)
+    if "year" in low or "20" in low or "19" in low:
+        # "X, your top artist of the year, had five plays": the rank names X, it does not make
+        # the sentence's numbers the year's
+        text = _RANK_OF_YEAR.sub(" ", text)
+        low = text.lower()
     year = any(w in low for w in _YEAR_STEMS) and _YEAR_SCOPE.search(text) is not None
     if day and not year:
         return "day"

@@ -51,7 +51,7 @@ DECADE_RE = re.compile(
     r"(?<![\w])(?=[\d’'tfsen])(?:(19|20)(\d)0s|[’']?(\d)0s|(twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties|noughties))\b",
     re.IGNORECASE,
 )
-YEAR_RE = re.compile(r"((?:19|20)(?<![\w.,]..)\d\d)(?![\w,])")
+YEAR_RE = re.compile(r"((?:19|20)(?<![\w.,]..)\d\d)(?!\w|,\d)")  # "2024," is a year; "2024,5" not
 
 
 def _words_alt(words: tuple[str, ...]) -> str:
@@ -171,7 +171,8 @@ def _clock_times(run: Run) -> None:
         qual = qualifier_before(run.cur, m.start()) or _time_qual(run.cur, m.start())
         ok = _time_ok(ix, minute, qual, exact=True)
         if not ok and not m.group(4) and h <= 12:
-            ok = _time_ok(ix, (h + 12) * 60 + mi, qual, exact=True)
+            # a 12-hour clock without am/pm: "12:40" is 00:40 or 12:40, "9:15" 9:15 or 21:15
+            ok = _time_ok(ix, (h % 12 if h == 12 else h + 12) * 60 + mi, qual, exact=True)
         run.add(
             "time",
             run.orig[m.start() : m.end()],
@@ -214,6 +215,8 @@ def _named_times(run: Run, rx: re.Pattern[str]) -> None:
         else:
             hh = 0 if m.group(1).lower() == "midnight" else 12
         qual = qualifier_before(run.cur, m.start()) or _time_qual(run.cur, m.start())
+        if qual is None and hh == 0 and _TO_RE.search(run.cur, max(0, m.start() - 24), m.start()):
+            qual = "until"  # "(ten minutes) to midnight", "from three to midnight"
         ok = _time_ok(ix, hh * 60, qual, exact=False)
         if not ok and rx is HOUR_RE and m.group(2).lower().startswith("o") and h <= 12:
             ok = _time_ok(ix, (h + 12) * 60, qual, exact=False)
@@ -225,6 +228,9 @@ def _named_times(run: Run, rx: re.Pattern[str]) -> None:
             "no listening at that hour in the data",
         )
         run.blank(m.start(), m.end())
+
+
+_TO_RE = re.compile(r"\bto\s+$", re.IGNORECASE)
 
 
 def _time_qual(text: str, start: int) -> str | None:
