@@ -309,7 +309,7 @@ def test_patterns_with_a_lookahead_find_the_same_spans_in_glued_text(text: str) 
 #: engine's fast search finds where they can start: name -> (in use, as it was, flags)
 _MONTHS_ALT = "|".join(when.MONTHS)
 _OPENERS = {
-    "YEAR_RE": (when.YEAR_RE, r"(?<![\w.,])(19\d\d|20\d\d)(?![\w,])", 0),
+    "YEAR_RE": (when.YEAR_RE, r"(?<![\w.,])(19\d\d|20\d\d)(?!\w|,\d)", 0),
     "ISO_RE": (
         when.ISO_RE,
         r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
