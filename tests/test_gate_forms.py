@@ -247,3 +247,33 @@ def test_a_rank_naming_an_item_by_its_year_does_not_make_the_numbers_the_years()
         ctx=ListenerContext(uy),
     )
     assert [c.text for c in check.claims if not c.grounded] == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Did you even get past the first chorus?",
+        "Skipping much?",
+        "Honestly, that's kind of pathetic.",
+        "Maybe try harder next Saturday.",
+        "The band must be tired of you by now.",
+        "Patient, you were not.",
+        "We've had longer ad breaks.",
+        "You flicked between songs like a toddler with a new toy.",
+    ],
+)
+def test_mockery_as_a_form_is_shaming(sentence: str) -> None:
+    assert "safety.shaming" in _safety(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It is hard to do better than that.",
+        "How much? More than any Saturday before it.",
+        "Even the last song of the night was one you loved.",
+        "It was a sad song, and a beautiful one.",
+    ],
+)
+def test_warm_sentences_near_the_mockery_forms_pass(sentence: str) -> None:
+    assert "safety.shaming" not in _safety(sentence), sentence

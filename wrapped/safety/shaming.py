@@ -315,9 +315,33 @@ def _questions(text: str) -> Iterator[re.Match[str]]:
         q = text.find("?", q + 1)
 
 
+#: mockery as a form, whatever the topic: "do you even ...?", "X much?", "that's a bit sad",
+#: "try harder", "sick of you", "X, you are not", belittling comparisons
+_MOCK_RE = re.compile(
+    r"\b(?:do|did|does|can|could)\s+you\s+even\b[^.!?\n]*\?"
+    r"|\bdo\s+you\s+ever\s+(?:finish|commit|stop|sleep|leave|go\s+out|see|talk|let)\b[^.!?\n]*\?"
+    r"|(?:^|(?<=[.!?]\s))(?!(?:how|so|too|that|very|not)\b)(?:[\w'-]+\s+){1,3}much\s*\?"
+    r"|\b(?:that|this|it)(?:'s|\s+is|\s+was)\s+(?:honestly\s+|frankly\s+|a\s+(?:bit|little)\s+|"
+    r"kind\s+of\s+|sort\s+of\s+|pretty\s+|rather\s+|so\s+|just\s+|quite\s+)?"
+    r"(?:sad|pathetic|embarrassing|tragic|lame|cringe|bleak|grim|depressing|pitiful)\s*[.!,;?]"
+    r"|\b(?:try|do)\s+(?:a\s+(?:little|bit)\s+)?(?:harder|better)\b(?!\s+than)"
+    r"|\b(?:sick|tired)\s+of\s+you\b|\b[\w-]+,\s+you\s+(?:are|were)\s+not\b"
+    r"|\b(?:we|i)(?:'ve|\s+have)\s+(?:seen|heard|had)\s+(?:longer|bigger|busier|louder|"
+    r"better|more\s+\w+)\b|\brounding\s+error\b|\bcommitment\s+issues\b"
+    r"|\blike\s+a\s+(?:toddler|child|kid|baby|goldfish)\b",
+    re.IGNORECASE,
+)
+_MOCK_STEMS = ("even", "ever", "much", "sad", "pathetic", "embarrass", "tragic", "lame",
+               "cringe", "bleak", "grim", "depress", "pitiful", "harder", "better", "sick",
+               "tired", "not", "seen", "heard", "had", "rounding", "commitment", "like a")  # fmt: skip
+
+
 def shaming(text: str, keys: frozenset[str] | None = None) -> list[str]:
-    """Shaming forms in `text`: judging a habit, rhetorical questions, "touch grass"."""
+    """Shaming forms in `text`: judging a habit, rhetorical questions, "touch grass", mockery."""
     hits = []
+    low = text.lower()
+    if any(w in low for w in _MOCK_STEMS):
+        hits += [m.group(0).strip() for m in _MOCK_RE.finditer(text)]
     keys = keys_of(text) if keys is None else keys
     if any_stem(text, _SHAME_STEMS, keys) or any_stem(text, _JUDGING_STEMS, keys):
         hits += [m.group(0).strip() for m in _SHAME_FORMS.finditer(text)]
