@@ -16,10 +16,12 @@ import mmap
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,14 +29,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from wrapped.ingest.readers.spotify_fields import BOOLS, FIELDS, NAMES, TEXT, Raw, stage
-from wrapped.ingest.scan import RecordLimits, check
+from wrapped.ingest.scan import RecordLimits, check, survey
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import INT_HIGH, empty_early, flag, ns_utc, split_rejects, staged
 
 #: JSON bytes per DuckDB query: bounds peak memory on huge histories (~1.2M records).
 BATCH_BYTES = 1_000_000_000
-#: Rows staged at a time from one query's result.
-ROWS_PER_STEP = 1 << 20
+#: Rows staged at a time from one query's result: small enough that staging a step overlaps
+#: DuckDB parsing the next ones, large enough that the per-step overhead stays small.
+ROWS_PER_STEP = 1 << 18
+#: Bytes of result DuckDB may run ahead by while Python stages a step (its default, 10 MiB, is
+#: ~30k records: its threads would wait for Python to catch up instead of parsing on).
+STREAM_BUFFER = 256 << 20
+
+T = TypeVar("T")
 
 
 class FastPathError(Exception):
@@ -129,20 +137,26 @@ def read_batch(sources: list[Source], limits: RecordLimits = RecordLimits()) -> 
 
     Depth and record size are then checked on each file's bytes by scan.check, the function the
     exact path calls (DuckDB itself takes any depth and bounds no record's size).
+
+    Nothing waits on anything else that could run: a thread counts each file's bytes for
+    scan.check while DuckDB parses, and DuckDB's threads parse on while Python stages a step
+    (STREAM_BUFFER), so a 2-core machine keeps both cores busy.
     """
     import duckdb
 
-    with _on_disk(sources) as paths:
+    with _on_disk(sources) as paths, ThreadPoolExecutor(1) as pool:
         # DuckDB reads the complete records of a truncated array and stops quietly: only files
         # that end like a JSON array go this way; the others get the exact parser's verdict.
         for path in paths:
             if not _ends_like_array(path):
                 raise FastPathError(f"{path}: does not end with ']'")
+        counted = pool.submit(lambda: [_mapped(path, survey) for path in paths])
         # large_string: the text columns go to pandas' Arrow strings as they are, not cast
         con = duckdb.connect(
             config={"threads": os.cpu_count() or 1, "arrow_large_buffer_size": True}
         )
         con.execute("SET enable_progress_bar = false")
+        con.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}B'")
         parts = _Parts(paths)
         try:
             reader = con.sql(_query(), params={"files": paths}).to_arrow_reader(ROWS_PER_STEP)
@@ -158,19 +172,22 @@ def read_batch(sources: list[Source], limits: RecordLimits = RecordLimits()) -> 
             raise FastPathError(str(exc)) from None
         finally:
             con.close()
+        surveys = counted.result()
         for i, (src, path) in enumerate(zip(sources, paths, strict=True)):
-            parts.too_big[i] = np.flatnonzero(_check(path, src.where, int(parts.seen[i]), limits))
+            verdict = partial(check, where=src.where, records=int(parts.seen[i]), limits=limits,
+                              counted=surveys[i])  # fmt: skip
+            parts.too_big[i] = np.flatnonzero(_mapped(path, verdict))
     return parts.batch(limits)
 
 
-def _check(path: str, where: str, records: int, limits: RecordLimits) -> np.ndarray:
-    """scan.check on a file's bytes, mapped rather than read (a history can be 100s of MB)."""
+def _mapped(path: str, use: Callable[[bytes | mmap.mmap], T]) -> T:
+    """`use` on a file's bytes, mapped rather than read (a history can be 100s of MB)."""
     with open(path, "rb") as fh:
         try:  # closed when collected: an error's traceback may still view the map
             mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except ValueError:  # an empty file cannot be mapped
-            return check(fh.read(), where, records, limits)
-    return check(mapped, where, records, limits)
+            return use(fh.read())
+    return use(mapped)
 
 
 class _Parts:
