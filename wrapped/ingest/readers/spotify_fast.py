@@ -26,7 +26,6 @@ from typing import NamedTuple, TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from wrapped.ingest.readers.spotify_fields import BOOLS, FIELDS, NAMES, TEXT, Raw, stage
 from wrapped.ingest.scan import RecordLimits, check, survey
@@ -67,7 +66,8 @@ def _query() -> str:
     )
     return f"""
     WITH raw AS (
-        SELECT filename, {text}, {bools},
+        -- the file's position in $files (1-based): an integer per row, not its path
+        SELECT list_position($files, filename)::INTEGER AS file, {text}, {bools},
             CASE WHEN TRY_CAST(ms_played::VARCHAR AS BIGINT)::VARCHAR = ms_played::VARCHAR
                  THEN ms_played::VARCHAR::BIGINT
                  -- an integer past int64 is clipped as on the exact path (absurd, not a type)
@@ -195,7 +195,6 @@ class _Parts:
     once (validate.split_rejects), so ten million `{}` never stand as 25 columns together."""
 
     def __init__(self, paths: list[str]) -> None:
-        self.position = {p: i for i, p in enumerate(paths)}
         self.seen = np.zeros(len(paths), dtype=np.int64)  # records of each file so far
         self.kept: list[pd.DataFrame] = []
         self.early: list[pd.DataFrame] = []
@@ -206,9 +205,10 @@ class _Parts:
         n = table.num_rows
         if not n:
             return
-        enc = pc.dictionary_encode(table.column("filename")).combine_chunks()
-        to_part = np.array([self.position[f] for f in enc.dictionary.to_pylist()], np.int32)
-        part = to_part[enc.indices.to_numpy(zero_copy_only=False)]
+        file = table.column("file")
+        if file.null_count:  # DuckDB named a file as it was not given (never seen)
+            raise FastPathError("DuckDB read a file it was not given")
+        part = file.to_numpy() - np.int32(1)
         if np.any(np.diff(part) < 0):  # keep each file's records in file order
             order = np.argsort(part, kind="stable")
             table, part = table.take(pa.array(order)), part[order]
