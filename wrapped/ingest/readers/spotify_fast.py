@@ -17,7 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from wrapped.ingest.readers.spotify_fields import BOOLS, FIELDS, NAMES, TEXT, Raw, stage
-from wrapped.ingest.scan import RecordLimits, check, survey
+from wrapped.ingest.scan import RecordLimits, Survey, check, survey
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import INT_HIGH, empty_early, flag, ns_utc, split_rejects, staged
 
@@ -144,19 +144,16 @@ def read_batch(sources: list[Source], limits: RecordLimits = RecordLimits()) -> 
     """
     import duckdb
 
-    with _on_disk(sources) as paths, ThreadPoolExecutor(1) as pool:
-        # DuckDB reads the complete records of a truncated array and stops quietly: only files
-        # that end like a JSON array go this way; the others get the exact parser's verdict.
-        for path in paths:
-            if not _ends_like_array(path):
-                raise FastPathError(f"{path}: does not end with ']'")
-        counted = pool.submit(lambda: [_mapped(path, survey) for path in paths])
+    with _on_disk(sources) as paths, _counting(paths) as counted:
         # large_string: the text columns go to pandas' Arrow strings as they are, not cast
         con = duckdb.connect(
             config={"threads": os.cpu_count() or 1, "arrow_large_buffer_size": True}
         )
         con.execute("SET enable_progress_bar = false")
-        con.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}B'")
+        try:  # a DuckDB older than the setting (1.1) waits on Python between steps instead
+            con.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}B'")
+        except duckdb.Error:
+            pass
         parts = _Parts(paths)
         try:
             reader = con.sql(_query(), params={"files": paths}).to_arrow_reader(ROWS_PER_STEP)
@@ -172,12 +169,27 @@ def read_batch(sources: list[Source], limits: RecordLimits = RecordLimits()) -> 
             raise FastPathError(str(exc)) from None
         finally:
             con.close()
-        surveys = counted.result()
         for i, (src, path) in enumerate(zip(sources, paths, strict=True)):
             verdict = partial(check, where=src.where, records=int(parts.seen[i]), limits=limits,
-                              counted=surveys[i])  # fmt: skip
+                              counted=counted[i].result())  # fmt: skip
             parts.too_big[i] = np.flatnonzero(_mapped(path, verdict))
     return parts.batch(limits)
+
+
+@contextmanager
+def _counting(paths: list[str]) -> Iterator[list[Future[Survey]]]:
+    """scan.survey of each file, taken on another thread (FastPathError first if a file does
+    not end like a JSON array: DuckDB reads the complete records of a truncated array and
+    stops quietly, so only whole arrays go this way; the others get the exact parser's verdict).
+    Counts not yet begun are dropped when the scan fails."""
+    for path in paths:
+        if not _ends_like_array(path):
+            raise FastPathError(f"{path}: does not end with ']'")
+    pool = ThreadPoolExecutor(1)
+    try:
+        yield [pool.submit(_mapped, path, survey) for path in paths]
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _mapped(path: str, use: Callable[[bytes | mmap.mmap], T]) -> T:
