@@ -10,10 +10,13 @@ validated or written) - so the ratio says what ingest costs over just reading th
     .venv/bin/python benchmarks/bench_ingest.py            # 1,000,000 records
     .venv/bin/python benchmarks/bench_ingest.py --quick    # 50,000 records (smoke)
     .venv/bin/python benchmarks/bench_ingest.py --against 3f6920d --repeat 3
+    .venv/bin/python benchmarks/bench_ingest.py --data /tmp/history-1m   # generate once, reuse
 
 `--against REV` also ingests the same files with the code of git revision REV (extracted to a
 temporary folder and put first on PYTHONPATH), alternating with this code `--repeat` times, so a
 change's cost on valid input is measured in the same minutes on the same noisy machine.
+`--data DIR` keeps the generated files in DIR and reads them again on the next run with the same
+size (generating 1,000,000 records takes longer than ingesting them several times).
 
 Targets (issue 2): >= 200,000 records/s on a 2-core machine, peak memory < 2 GB.
 """
@@ -90,6 +93,20 @@ def generate(root: Path, n_records: int, seed: int = 0) -> int:
     return total
 
 
+def generated(root: Path, n_records: int) -> tuple[int, float]:
+    """Files of `n_records` under `root`, generated unless a run of the same size left them there;
+    returns (bytes, seconds spent generating)."""
+    stamp = root / "records.txt"
+    if stamp.exists() and stamp.read_text().strip() == str(n_records):
+        return sum(p.stat().st_size for p in root.rglob("*.json")), 0.0
+    if root.exists() and any(root.iterdir()):
+        sys.exit(f"{root}: not empty and not a --data folder of {n_records:,} records")
+    t0 = time.perf_counter()
+    size = generate(root, n_records)
+    stamp.write_text(f"{n_records}\n")
+    return size, time.perf_counter() - t0
+
+
 def run_child(code: str, *args: str, code_dir: Path | None = None) -> dict[str, Any]:
     env = dict(os.environ)
     if code_dir is not None:  # this revision's `wrapped` first on the path
@@ -156,16 +173,18 @@ def main() -> None:
         "--against", metavar="REV", default=None, help="also time git revision REV's ingest"
     )
     parser.add_argument("--repeat", type=int, default=3, help="alternating runs with --against")
+    parser.add_argument(
+        "--data", type=Path, default=None, help="keep the generated files here and reuse them"
+    )
     args = parser.parse_args()
     n = args.records or (50_000 if args.quick else 1_000_000)
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        root = Path(tmp) / "history"
-        t0 = time.perf_counter()
-        size = generate(root, n)
-        gen_s = time.perf_counter() - t0
+        root = args.data or Path(tmp) / "history"
+        size, gen_s = generated(root, n)
         files = len(list(root.rglob("*.json")))
         print(
-            f"generated {n:,} Spotify extended records in {files} files ({size / 1e6:,.0f} MB) in {gen_s:.1f} s"
+            f"{'generated' if gen_s else 'reused'} {n:,} Spotify extended records in {files} "
+            f"files ({size / 1e6:,.0f} MB){f' in {gen_s:.1f} s' if gen_s else ''}"
         )
         if args.against:
             compare(root, Path(tmp), args.against, args.repeat)

@@ -49,10 +49,10 @@ def test_rows_is_iloc_across_chunks() -> None:
 def test_sources_are_label_hash_index(order: str) -> None:
     fno = np.arange(1_000) % 3
     fno = np.sort(fno) if order == "grouped" else fno
-    df = pd.DataFrame({"file_no": fno, "idx": np.arange(1_000) * 7})
+    idx = np.arange(1_000) * 7
     labels = ["a.json", "b/c.json", "d.zip/e.json"]
-    want = [f"{labels[f]}#{i}" for f, i in zip(fno, df["idx"], strict=True)]
-    assert _sources(df, labels).to_pylist() == want
+    want = [f"{labels[f]}#{i}" for f, i in zip(fno, idx, strict=True)]
+    assert _sources(fno, idx, labels).to_pylist() == want
 
 
 def test_null_unless_and_one_of_are_if_else() -> None:
@@ -73,6 +73,18 @@ def test_null_unless_and_one_of_are_if_else() -> None:
     assert both.to_pylist() == [
         t if k == 0 else e if k == 1 else None
         for t, e, k in zip(track.to_pylist(), episode.to_pylist(), kinds, strict=True)
+    ]
+    book = pa.chunked_array([pa.array([f"b{i}" for i in range(n)], pa.large_string())])
+    three = _one_of(
+        _null_unless(is_track, track),
+        _null_unless(is_ep, episode),
+        _null_unless(pa.array(kinds == 2), book),
+    )
+    assert three.to_pylist() == [
+        t if k == 0 else e if k == 1 else b
+        for t, e, b, k in zip(
+            track.to_pylist(), episode.to_pylist(), book.to_pylist(), kinds, strict=True
+        )
     ]
     alone = _null_unless(is_track, track)
     assert _one_of(alone, _null_unless(pa.array(np.zeros(n, bool)), episode)) is alone

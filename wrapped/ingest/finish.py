@@ -4,6 +4,7 @@ over all staged records (vectorized), and the per-file counts that must add up.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import NamedTuple
 
@@ -57,25 +58,28 @@ def finish(
     `early` holds records a reader already rejected (validate.split_rejects), with `file_no`
     and `user_id`: they count as read and rejected, and join the rejects in file order.
     """
-    check_common(df, now=now, earliest=earliest)
-    source = pd.Series(
-        pd.arrays.ArrowStringArray(_sources(df, [f.file for f in files])),
-        index=df.index,
-        dtype="string",
-    )
+    # The sources (a string per row, built in Arrow, which lets go of the GIL) are made on a
+    # second core while this one runs the checks; no check reads them.
+    with ThreadPoolExecutor(1) as pool:
+        labels = [f.file for f in files]
+        building = pool.submit(_sources, df["file_no"].to_numpy(), df["idx"].to_numpy(), labels)
+        check_common(df, now=now, earliest=earliest)
+        ok = (df["reject"].isna() & df["drop"].isna()).to_numpy()
+        merged = _merged(df, files, ok)
+        ok = ok & ~merged
+        maybe = _maybe_duplicates(df, ok)
+        if len(maybe):
+            dup = _rows(df, DEDUP_COLUMNS, maybe).duplicated(keep="first")
+            flag(
+                df, df.index.isin(dup[dup].index), "duplicate", None,
+                "exact duplicate of an earlier record",
+            )  # fmt: skip
+        source = pd.Series(
+            pd.arrays.ArrowStringArray(building.result()), index=df.index, dtype="string"
+        )
     if "given_source" in df.columns:
         source = df["given_source"].astype("string").fillna(source)
     df["source"] = source
-    ok = (df["reject"].isna() & df["drop"].isna()).to_numpy()
-    merged = _merged(df, files, ok)
-    ok = ok & ~merged
-    maybe = _maybe_duplicates(df, ok)
-    if len(maybe):
-        dup = _rows(df, DEDUP_COLUMNS, maybe).duplicated(keep="first")
-        flag(
-            df, df.index.isin(dup[dup].index), "duplicate", None,
-            "exact duplicate of an earlier record",
-        )  # fmt: skip
     rejected = df["reject"].notna().to_numpy()
     _count_files(df, files, rejected, merged, early)
     keep = ~rejected & df["drop"].isna().to_numpy() & ~merged
@@ -86,14 +90,13 @@ def finish(
     return Finished(events, rejects, merged)
 
 
-def _sources(df: pd.DataFrame, labels: list[str]) -> pa.ChunkedArray:
+def _sources(fno: np.ndarray, idx: np.ndarray, labels: list[str]) -> pa.ChunkedArray:
     """ "<file label>#<record index>" per row, built in Arrow (no Python string per row).
 
     A file's records lie together, so each run of them is one join with its label as a scalar
     (a label copied to every row first would cost as much again).
     """
-    fno = df["file_no"].to_numpy()
-    text = pc.cast(pa.array(df["idx"].to_numpy()), pa.large_string())
+    text = pc.cast(pa.array(idx), pa.large_string())
     cuts = np.flatnonzero(np.diff(fno)) + 1
     if len(cuts) > _MOST_RUNS:  # interleaved files: one label per row
         rows = pa.array(labels, pa.large_string()).take(pa.array(fno))

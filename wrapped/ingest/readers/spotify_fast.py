@@ -16,25 +16,32 @@ import mmap
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from wrapped.ingest.readers.spotify_fields import BOOLS, FIELDS, NAMES, TEXT, Raw, stage
-from wrapped.ingest.scan import RecordLimits, check
+from wrapped.ingest.scan import RecordLimits, Survey, check, survey
 from wrapped.ingest.sources import Source
 from wrapped.ingest.validate import INT_HIGH, empty_early, flag, ns_utc, split_rejects, staged
 
 #: JSON bytes per DuckDB query: bounds peak memory on huge histories (~1.2M records).
 BATCH_BYTES = 1_000_000_000
-#: Rows staged at a time from one query's result.
-ROWS_PER_STEP = 1 << 20
+#: Rows staged at a time from one query's result: small enough that staging a step overlaps
+#: DuckDB parsing the next ones, large enough that the per-step overhead stays small.
+ROWS_PER_STEP = 1 << 18
+#: Bytes of result DuckDB may run ahead by while Python stages a step (its default, 10 MiB, is
+#: ~30k records: its threads would wait for Python to catch up instead of parsing on).
+STREAM_BUFFER = 256 << 20
+
+T = TypeVar("T")
 
 
 class FastPathError(Exception):
@@ -59,7 +66,8 @@ def _query() -> str:
     )
     return f"""
     WITH raw AS (
-        SELECT filename, {text}, {bools},
+        -- the file's position in $files (1-based): an integer per row, not its path
+        SELECT list_position($files, filename)::INTEGER AS file, {text}, {bools},
             CASE WHEN TRY_CAST(ms_played::VARCHAR AS BIGINT)::VARCHAR = ms_played::VARCHAR
                  THEN ms_played::VARCHAR::BIGINT
                  -- an integer past int64 is clipped as on the exact path (absurd, not a type)
@@ -129,20 +137,23 @@ def read_batch(sources: list[Source], limits: RecordLimits = RecordLimits()) -> 
 
     Depth and record size are then checked on each file's bytes by scan.check, the function the
     exact path calls (DuckDB itself takes any depth and bounds no record's size).
+
+    Nothing waits on anything else that could run: a thread counts each file's bytes for
+    scan.check while DuckDB parses, and DuckDB's threads parse on while Python stages a step
+    (STREAM_BUFFER), so a 2-core machine keeps both cores busy.
     """
     import duckdb
 
-    with _on_disk(sources) as paths:
-        # DuckDB reads the complete records of a truncated array and stops quietly: only files
-        # that end like a JSON array go this way; the others get the exact parser's verdict.
-        for path in paths:
-            if not _ends_like_array(path):
-                raise FastPathError(f"{path}: does not end with ']'")
+    with _on_disk(sources) as paths, _counting(paths) as counted:
         # large_string: the text columns go to pandas' Arrow strings as they are, not cast
         con = duckdb.connect(
             config={"threads": os.cpu_count() or 1, "arrow_large_buffer_size": True}
         )
         con.execute("SET enable_progress_bar = false")
+        try:  # a DuckDB older than the setting (1.1) waits on Python between steps instead
+            con.execute(f"SET streaming_buffer_size = '{STREAM_BUFFER}B'")
+        except duckdb.Error:
+            pass
         parts = _Parts(paths)
         try:
             reader = con.sql(_query(), params={"files": paths}).to_arrow_reader(ROWS_PER_STEP)
@@ -159,18 +170,36 @@ def read_batch(sources: list[Source], limits: RecordLimits = RecordLimits()) -> 
         finally:
             con.close()
         for i, (src, path) in enumerate(zip(sources, paths, strict=True)):
-            parts.too_big[i] = np.flatnonzero(_check(path, src.where, int(parts.seen[i]), limits))
+            verdict = partial(check, where=src.where, records=int(parts.seen[i]), limits=limits,
+                              counted=counted[i].result())  # fmt: skip
+            parts.too_big[i] = np.flatnonzero(_mapped(path, verdict))
     return parts.batch(limits)
 
 
-def _check(path: str, where: str, records: int, limits: RecordLimits) -> np.ndarray:
-    """scan.check on a file's bytes, mapped rather than read (a history can be 100s of MB)."""
+@contextmanager
+def _counting(paths: list[str]) -> Iterator[list[Future[Survey]]]:
+    """scan.survey of each file, taken on another thread (FastPathError first if a file does
+    not end like a JSON array: DuckDB reads the complete records of a truncated array and
+    stops quietly, so only whole arrays go this way; the others get the exact parser's verdict).
+    Counts not yet begun are dropped when the scan fails."""
+    for path in paths:
+        if not _ends_like_array(path):
+            raise FastPathError(f"{path}: does not end with ']'")
+    pool = ThreadPoolExecutor(1)
+    try:
+        yield [pool.submit(_mapped, path, survey) for path in paths]
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _mapped(path: str, use: Callable[[bytes | mmap.mmap], T]) -> T:
+    """`use` on a file's bytes, mapped rather than read (a history can be 100s of MB)."""
     with open(path, "rb") as fh:
         try:  # closed when collected: an error's traceback may still view the map
             mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except ValueError:  # an empty file cannot be mapped
-            return check(fh.read(), where, records, limits)
-    return check(mapped, where, records, limits)
+            return use(fh.read())
+    return use(mapped)
 
 
 class _Parts:
@@ -178,7 +207,6 @@ class _Parts:
     once (validate.split_rejects), so ten million `{}` never stand as 25 columns together."""
 
     def __init__(self, paths: list[str]) -> None:
-        self.position = {p: i for i, p in enumerate(paths)}
         self.seen = np.zeros(len(paths), dtype=np.int64)  # records of each file so far
         self.kept: list[pd.DataFrame] = []
         self.early: list[pd.DataFrame] = []
@@ -189,9 +217,10 @@ class _Parts:
         n = table.num_rows
         if not n:
             return
-        enc = pc.dictionary_encode(table.column("filename")).combine_chunks()
-        to_part = np.array([self.position[f] for f in enc.dictionary.to_pylist()], np.int32)
-        part = to_part[enc.indices.to_numpy(zero_copy_only=False)]
+        file = table.column("file")
+        if file.null_count:  # DuckDB named a file as it was not given (never seen)
+            raise FastPathError("DuckDB read a file it was not given")
+        part = file.to_numpy() - np.int32(1)
         if np.any(np.diff(part) < 0):  # keep each file's records in file order
             order = np.argsort(part, kind="stable")
             table, part = table.take(pa.array(order)), part[order]

@@ -118,9 +118,13 @@ def _series(a: pa.Array | pa.ChunkedArray) -> pd.Series:
 
 def _one_of(*masked: pa.ChunkedArray) -> pa.ChunkedArray:
     """The values of columns that are never valid on the same row (each masked by its kind):
-    the one column with any value as it is, else their coalesce (a copy)."""
-    given = [m for m in masked if m.null_count < len(m)]
-    return given[0] if len(given) == 1 else pc.coalesce(*masked)
+    the one column with any value as it is, else their coalesce (a copy; Arrow's if_else
+    builds strings several times faster than its coalesce)."""
+    given = [m for m in masked if m.null_count < len(m)] or [masked[0]]
+    out = given[-1]
+    for m in reversed(given[:-1]):
+        out = pc.if_else(pc.is_valid(m), m, out)
+    return out
 
 
 def _null_unless(cond: pa.Array | pa.ChunkedArray, a: pa.Array | pa.ChunkedArray) -> pa.Array:
