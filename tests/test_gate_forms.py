@@ -277,3 +277,30 @@ def test_mockery_as_a_form_is_shaming(sentence: str) -> None:
 )
 def test_warm_sentences_near_the_mockery_forms_pass(sentence: str) -> None:
     assert "safety.shaming" not in _safety(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Getting sober takes courage, and this playlist shows it.",
+        "Sounds like the baby is on the way.",
+        "Maybe you quit your job that week.",
+        "All those late nights placing bets, soundtracked.",
+        "That much shouting music might be worth a talk to a therapist.",
+        "Your knee must be giving you trouble, with all that sitting.",
+    ],
+)
+def test_circumstances_read_into_the_listening_are_sensitive(sentence: str) -> None:
+    assert "safety.sensitive" in _safety(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Your safest bet for next year: more of The Beatles.",
+        "Your job that day was simple: press play.",
+        "The record was on the way up all spring.",
+    ],
+)
+def test_everyday_words_near_the_circumstances_pass(sentence: str) -> None:
+    assert "safety.sensitive" not in _safety(sentence), sentence

@@ -164,8 +164,33 @@ _INFER_STEMS = Stems(
 )
 
 
+#: circumstances read into the listening in everyday words: sobriety, a baby on the way, a lost
+#: or hated job, money and betting, "talk to someone", who the listener loves, an injury
+_CIRCUMSTANCE_RE = re.compile(
+    r"\b(?:staying|stay|getting|got|being)\s+sober\b|\bsober\s+(?:life|journey|streak|days?)\b"
+    r"|\b(?:little\s+one|baby|bump)\s+(?:must\s+be\s+|is\s+|was\s+)?on\s+the\s+way\b"
+    r"|\bexpecting\s+a\s+(?:baby|little\s+one|child)\b"
+    r"|\b(?:lost|losing|quit|quitting)\s+(?:your|a)\s+job\b"
+    r"|\bjob\s+you\s+(?:clearly\s+|must\s+|probably\s+|secretly\s+)?(?:hate|dread|can't\s+stand)\b"
+    r"|\b(?:placing|place|placed|making)\s+bets\b|\bgambl(?:ing|er|e|ed)\b"
+    r"|\byou\s+can(?:'t|not)\s+(?:really\s+)?afford\b"
+    r"|\b(?:talk|speak)\s+to\s+(?:someone|somebody|a\s+(?:professional|therapist|counsell?or|"
+    r"doctor))\b|\b(?:anger|rage)\s+(?:issues|problems)\b"
+    r"|\b(?:figuring|working)\s+out\s+who\s+you\s+(?:are|love|like)\b|\byour\s+sexuality\b"
+    r"|\byour\s+(?:back|knees?|hip|legs?|injury|condition)\s+(?:has\s+been|is|was|must\s+be|"
+    r"might\s+be)\s+(?:keeping|giving|hurting|acting|playing|bothering)\b",
+    re.IGNORECASE,
+)
+_CIRCUMSTANCE_STEMS = ("sober", "on the way", "expecting", "job", "bets", "gambl", "afford",
+                       "talk to", "speak to", "anger", "rage", "who you", "sexuality", "your")  # fmt: skip
+
+
 def sensitive(text: str, keys: frozenset[str] | None = None) -> list[str]:
     """The story inferring the listener's health, relationships, beliefs or circumstances."""
-    if not any_stem(text, _INFER_STEMS, keys):
-        return []
-    return list(dict.fromkeys(m.group(0) for m in _INFER_RE.finditer(text)))
+    hits: list[str] = []
+    low = text.lower()
+    if any(w in low for w in _CIRCUMSTANCE_STEMS):
+        hits += [m.group(0) for m in _CIRCUMSTANCE_RE.finditer(text)]
+    if any_stem(text, _INFER_STEMS, keys):
+        hits += [m.group(0) for m in _INFER_RE.finditer(text)]
+    return list(dict.fromkeys(hits))
