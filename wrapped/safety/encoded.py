@@ -17,7 +17,7 @@ _B64_CLASS = str.maketrans(
     {c: "a" if c.isalnum() or c in "+/" else " " for c in map(chr, range(128))}
 )
 #: a run of percent-encoded bytes ("%69%67%6E%6F%72%65"): decoded in place and read again
-PCT_RUN = re.compile(r"(?:%[0-9a-fA-F]{2}){3,}")
+PCT_RUN = re.compile(r"(?:[\w.-]*%[0-9a-fA-F]{2}){2,}[\w.-]*")  # "%69%67%6E", "ignore%20all%20"
 ENCODED_WORD = re.compile(
     r"\b(?:base\s?-?64|rot\s?-?13|rot\s?-?47|caesar|hex(?:adecimal)?|encoded|encrypted|cipher(?:ed)?|"
     r"ciphertext|obfuscated|scrambled|decode[sd]?|decoding|decrypt(?:ed)?|decipher(?:ed)?|"
@@ -25,6 +25,7 @@ ENCODED_WORD = re.compile(
 )
 OBEY_WORD = re.compile(
     r"\b(?:follow|obey|execute|run|carry\s+out|comply|do\s+(?:what|as)|act\s+on|apply|perform|"
+    r"do\s+(?:exactly\s+|just\s+)?(?:that|it|this|so)|"
     r"then\s+do|implement|treat\s+it\s+as|instructions?|whatever\s+it\s+says)\b",
 )
 _B64_TOKEN = re.compile(r"(?<![\w+/])[A-Za-z0-9+/]{16,}={0,2}(?![\w+/])")

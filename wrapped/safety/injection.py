@@ -186,7 +186,7 @@ _DISMISS = (
     r"pay\s+no\s+attention\s+to|drop|remove|lift|reset|clear|wipe|ditch|toss|delete|skip"
 )
 _RULES = (
-    r"instructions?|directions|directives?|rules|guidelines|guardrails|prompts?|programming|"
+    r"instructions?|directions?|directives?|rules?|guidelines?|guardrails?|prompts?|programming|"
     r"policy|policies|restrictions|constraints|safety\s+(?:rules|filters?|settings)|filters|"
     r"orders|commands|system\s+(?:message|prompt)|training|everything\s+(?:above|before|you\s+were\s+told)|"
     r"what\s+(?:you\s+were|i)\s+(?:told|said)|the\s+above|previous\s+(?:text|messages?)"
@@ -200,11 +200,13 @@ _SECRET = (
     r"system\s+(?:message|prompt|instructions?)|(?:hidden|secret|internal|initial|original|"
     r"confidential|developer|private)\s+(?:instructions?|prompt|rules|message|notes|config\w*)|"
     r"(?:your|the)\s+(?:instructions|prompt|rules|guidelines)|secrets?|api\s+keys?|passwords?|"
-    r"credentials|hidden\s+text|pre-?prompt"
+    r"credentials|hidden\s+text|pre-?prompt|(?:hidden|secret|internal|initial|original)\s+"
+    r"set-?up(?:\s+text)?"
 )
 INJECTION_RE = re.compile(
     rf"\b(?:{_DISMISS})(?:{_W}|\s+)(?:all\s+|any\s+|your\s+|the\s+|my\s+|previous\s+|prior\s+"
-    rf"|earlier\s+|above\s+|preceding\s+|former\s+|original\s+|those\s+|these\s+)*(?:{_RULES})\b"
+    rf"|earlier\s+|above\s+|preceding\s+|former\s+|original\s+|those\s+|these\s+|every\s+"
+    rf"|each\s+|single\s+)*(?:{_RULES})\b"
     rf"|\b(?:{_REVEAL})(?:{_W}|\s+)(?:{_SECRET})\b"
     # role prefixes and re-tasking
     r"|new\s+(?:instructions?|task|rules|directive|system\s+message|orders)\s*[:\-—]"
@@ -248,6 +250,12 @@ _JA_RE = re.compile(
     # Hindi, Hebrew (the text is NFC again when these run)
     r"|(?:निर्देश\w*|नियम\w*)[^.!?।\n]{0,20}(?:अनदेखा|नज़रअंदाज़|भूल)|सिस्टम\s*(?:प्रॉम्प्ट|संदेश)"
     r"|(?:התעלם|התעלמי|התעלמו|שכח|שכחי)[^.!?\n]{0,30}(?:הוראות|הנחיות|כללים)|הנחיות\s+המערכת"
+    # Arabic, Russian, Thai
+    r"|(?:تجاهل|تجاهلي|تجاهلوا|انس|انسى|أهمل)[^.!?\n]{0,30}(?:التعليمات|تعليمات|الأوامر|القواعد)"
+    r"|(?:موجه|رسالة|تعليمات)\s+النظام"
+    r"|(?:игнорируй|игнорируйте|забудь|забудьте|отмени|отбрось)[^.!?\n]{0,30}"
+    r"(?:инструкци|правил|указани)|системн(?:ый|ое|ые)\s+(?:промпт|сообщени|инструкци)"
+    r"|(?:เพิกเฉย|ละเว้น|ลืม|ไม่ต้องสนใจ)[^.!?\n]{0,30}(?:คำสั่ง|คำแนะนำ|กฎ)|(?:ข้อความ|พรอมต์)ระบบ"
 )
 #: instructions declared void, or the model told there are none: "the rules no longer apply",
 #: "pretend there are no rules", "act without limits"; Vietnamese (read folded, accents gone)
@@ -278,6 +286,8 @@ def injection(text: str, raw: str | None = None, keys: frozenset[str] | None = N
         hits += [m.group(0).strip() for m in _VOID_RE.finditer(text)]
     if not text.isascii():  # folding split Hangul into letters: the other scripts read as written
         hits += [m.group(0) for m in _JA_RE.finditer(unicodedata.normalize("NFC", text))]
+        if raw is not None and raw != text:  # folding also drops Thai and Arabic vowel marks
+            hits += [m.group(0) for m in _JA_RE.finditer(unicodedata.normalize("NFC", raw))]
     decoded = percent_decoded(raw)
     if decoded is not None and (
         INJECTION_RE.search(decoded.lower()) or _VOID_RE.search(decoded.lower())
