@@ -318,3 +318,33 @@ def test_everyday_words_near_the_circumstances_pass(sentence: str) -> None:
 )
 def test_instructions_in_more_wordings_and_languages_are_caught(sentence: str) -> None:
     assert "safety.injection" in _safety(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The drop landed like an uppercut.",
+        "That bassline caught you like a left hook.",
+        "By noon you two were in bed together, musically speaking.",
+        "A late set, and we don't mean sleeping.",
+        "Two songs, then a few lines before breakfast.",
+        "The bridge was steamier than a hotel-room tryst.",
+        "A ganja-scented groove.",
+        "Martini hour with the horns.",
+        "You were ɗrunk on that chorus.",  # D with hook: not in the confusables data
+    ],
+)
+def test_figures_of_speech_and_more_words_are_unsafe(sentence: str) -> None:
+    assert "safety.lexicon" in _safety(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The chorus was cold, clear and lovely.",
+        "You read the liner notes line by line.",
+        "A slow record you could stay in bed with on a Sunday.",
+    ],
+)
+def test_plain_words_near_the_figures_pass(sentence: str) -> None:
+    assert "safety.lexicon" not in _safety(sentence), sentence

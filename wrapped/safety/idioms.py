@@ -152,8 +152,33 @@ _IDIOM_STEMS = Stems(
 )
 
 
+#: similes and innuendo: a listener hit "like a mugger", "in bed all day (and we don't mean
+#: sleeping)", "a couple of lines before work"
+_FIGURE_RE = re.compile(
+    r"\blike\s+(?:a|an|the)\s+(?:mugger|thug|brawler|burglar|gangster|hitman|sniper|"
+    r"(?:right|left)\s+hook|haymaker|uppercut|headbutt|kick\s+(?:in|to)\s+the\s+\w+|"
+    r"punch\s+(?:in|to)\s+the\s+\w+|slap\s+in\s+the\s+face|blow\s+to\s+the\s+head)\b"
+    r"|\b(?:knocked|knock|knocks)\s+(?:you|him|her|them|me)?\s*(?:out\s+)?cold\b|\bambush\w*"
+    r"|\b(?:in\s+bed\s+together|(?:don'?t|do\s+not|didn'?t)\s+mean\s+sleeping|"
+    r"(?:if\s+you\s+)?catch\s+(?:our|my)\s+drift|wink[, ]+wink|nudge[, ]+nudge|"
+    r"hotel[- ]room\s+(?:fling|affair|tryst)|(?:torrid|steamy|secret|illicit)\s+(?:affair|fling)|"
+    r"tryst|walk\s+of\s+shame)\b"
+    r"|\b(?:a\s+(?:couple|few)\s+of\s+lines|lines?\s+before\s+(?:work|breakfast|school|noon)|"
+    r"(?:sniff|snort)\w*\s+(?:a\s+)?(?:line|lines|powder)|rolled\s+(?:up\s+)?(?:a\s+)?(?:note|"
+    r"bill|fiver|twenty))\b",
+    re.IGNORECASE,
+)
+_FIGURE_STEMS = ("like a", "like an", "like the", "cold", "ambush", "bed", "sleeping", "drift",
+                 "wink", "nudge", "fling", "affair", "tryst", "shame", "lines", "line",
+                 "powder", "rolled")  # fmt: skip
+
+
 def idioms(text: str, keys: frozenset[str] | None = None) -> list[str]:
     """Figures of speech that put violence, sex or drugs in a story (see module doc)."""
-    if not any_stem(text, _IDIOM_STEMS, keys):
-        return []
-    return list(dict.fromkeys(m.group(0) for m in _IDIOM_RE.finditer(text)))
+    hits: list[str] = []
+    low = text.lower()
+    if any(w in low for w in _FIGURE_STEMS):
+        hits += [m.group(0) for m in _FIGURE_RE.finditer(text)]
+    if any_stem(text, _IDIOM_STEMS, keys):
+        hits += [m.group(0) for m in _IDIOM_RE.finditer(text)]
+    return list(dict.fromkeys(hits))

@@ -119,6 +119,9 @@ _INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u18
                         r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")  # fmt: skip
 
 
+_LETTER_WITH = re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
+
+
 @cache
 def _confusables() -> dict[int, str]:
     """Non-Latin look-alikes of the Latin letters and digits -> that letter (lower case).
@@ -145,6 +148,12 @@ def _confusables() -> dict[int, str]:
         name = unicodedata.name(chr(code), "")
         if name.startswith("LATIN LETTER SMALL CAPITAL ") and len(name) == 28:
             table.setdefault(code, name[-1].lower())
+    # a letter with a hook, tail, stroke or curl ("ʝoint", "ɗrunk"): its name says which letter
+    for code in (*range(0x0180, 0x0250), *range(0x0250, 0x02B0), *range(0x1D6C, 0x1DC0),
+                 *range(0x2C60, 0x2C80), *range(0xA720, 0xA800)):  # fmt: skip
+        m = _LETTER_WITH.match(unicodedata.name(chr(code), ""))
+        if m is not None:
+            table.setdefault(code, m.group(1).lower())
     return table
 
 
