@@ -348,3 +348,15 @@ def test_figures_of_speech_and_more_words_are_unsafe(sentence: str) -> None:
 )
 def test_plain_words_near_the_figures_pass(sentence: str) -> None:
     assert "safety.lexicon" not in _safety(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Send a postcard to Storgata 17, 0184 Oslo.",
+        "The flat at 210 Itaewon-ro, Yongsan-gu was never that loud.",
+        "Keizersgracht 123 heard every chorus.",
+    ],
+)
+def test_street_addresses_of_more_countries_are_personal_data(sentence: str) -> None:
+    assert "safety.pii" in _safety(sentence), sentence

@@ -64,6 +64,13 @@ _GERMAN_STREET = re.compile(
     r"\b(?=[A-ZÄÖÜ])[A-ZÄÖÜ][\wäöüß-]*(?:stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|"
     r"ring|damm|ufer|chaussee)\s+\d{1,4}[a-z]?\b"
 )
+#: Nordic and Dutch (Götgatan 48, Storgata 5, Nørregade 12, Mannerheimintie 3, Keizersgracht
+#: 12) and Korean road names (94 Wausan-ro, 12 Teheran-ro 7-gil)
+_NORTH_EAST_STREET = re.compile(
+    r"\b(?=[A-ZÅÄÖÆØ])[A-ZÅÄÖÆØ][\wåäöæøü-]*(?:gatan|gata|gaten|gade|vägen|vegen|veien|vej|"
+    r"tie|katu|straat|gracht|laan|plein|kade)\s+\d{1,4}[a-zA-Z]?\b"
+    r"|\b(?=\d)\d{1,4}(?:-\d{1,4})?,?\s+[A-Z][a-z]+-(?:ro|gil|daero)\b"
+)
 _NUMBER_RUE = re.compile(
     r"\b(?=\d)\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|"
     r"all[ée]e|chemin|impasse|quai|calle|rua|via)\s+\w+"
@@ -95,6 +102,7 @@ ADDRESS_RES: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...] = (
     ),
     # Hauptstraße 12, Lindenweg 3a
     (_GERMAN_STREET, None),
+    (_NORTH_EAST_STREET, None),
     # 12 rue de la Paix, 5 avenue Foch
     (
         _NUMBER_RUE,
@@ -190,6 +198,10 @@ _GATES: dict[re.Pattern[str], re.Pattern[str]] = {
         r"(?:stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee)\s+\d"
     ),
     _JA_HE_STREET: re.compile(r"[都道府県רש]"),
+    _NORTH_EAST_STREET: re.compile(
+        r"(?:gatan|gata|gaten|gade|vägen|vegen|veien|vej|tie|katu|straat|gracht|laan|plein|kade)"
+        r"\s+\d|-(?:ro|gil|daero)\b"
+    ),
 }
 
 

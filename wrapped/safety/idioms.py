@@ -31,7 +31,8 @@ _IDIOM_RE = re.compile(
     r"(?:smok\w*|roll\w*|pass\w*|light\w*|puff\w*)\s+(?:a|the|another|up\s+a)\s+joints?|"
     r"joints?\s+(?:rolled|lit|passed)|powder\s+up\s+your\s+nose|needles?\s+in|"
     r"shots?\s+of\s+(?:tequila|vodka|whiskey|rum|gin|jager\w*)|tequila\s+shots?|"
-    r"(?:pub|bar)\s+crawls?|keg\s?stands?|(?:got|get|getting|gets)\s+(?:wasted|plastered|"
+    r"(?:pub|bar)\s+crawls?|keg\s?stands?|(?:got|get|getting|gets)\s+(?:(?:absolutely|totally|"
+    r"completely|properly|utterly|so|very|well)\s+)?(?:wasted|plastered|"
     r"sloshed|smashed|hammered|buzzed|tipsy|drunk)|pints?|cocktails?|happy\s+hour|"
     r"bottle\s+of\s+(?:red|white|rum|gin))\b",
 )
