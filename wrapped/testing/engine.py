@@ -160,7 +160,11 @@ class Engine:
             return hit
         from wrapped.writer import compose
 
-        draft = self._grounded[key] = compose(self.blocks.story_request(block, self.script.seed))
+        request = self.blocks.story_request(block, self.script.seed)
+        # The year is the one the prompt showed, already through the input-side filter (the
+        # renderer builds every block from the sanitized year); a model does not filter its
+        # prompt again, and filtering it again was a fifth of this server's CPU per call.
+        draft = self._grounded[key] = compose(request, sanitized=request.user_year)
         if len(self._grounded) > 1024:
             self._grounded.popitem(last=False)
         return draft
