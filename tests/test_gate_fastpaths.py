@@ -42,13 +42,12 @@ def reference_match(
     for f in ix.numbers:
         if unit != "weeks" and abs(f.value - x) > reach:
             continue
-        if (
-            f.subject is not None
-            and subjects is not None
-            and (subjects - {""} or strict)
-            and f.subject not in subjects
-        ):
-            continue
+        if f.subject is not None and subjects is not None:
+            if f.subject.startswith("?"):  # a play's minutes: its names, or nothing named
+                if subjects - {""} and subjects.isdisjoint(f.subject[1:].split("\x1f")):
+                    continue
+            elif (subjects - {""} or strict) and f.subject not in subjects:
+                continue
         if paths and f.unit != "any" and not _path_ok(f.path, paths):
             continue
         if unit == "weeks":

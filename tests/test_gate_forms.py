@@ -360,3 +360,18 @@ def test_plain_words_near_the_figures_pass(sentence: str) -> None:
 )
 def test_street_addresses_of_more_countries_are_personal_data(sentence: str) -> None:
     assert "safety.pii" in _safety(sentence), sentence
+
+
+def test_a_plays_minutes_back_only_its_own_names_and_a_clock_is_no_amount() -> None:
+    data = user_year_dict()
+    data["days"][0]["log_total"] = len(data["days"][0]["log"])
+    uy = UserYear.model_validate(data)
+    ctx = ListenerContext(uy)
+
+    def unbacked(sentence: str) -> list[str]:
+        check = verify_grounding(f"{BASE} {sentence}", uy, DAY, ctx=ctx)
+        return [x.text for x in check.claims if not x.grounded and x.kind == "number"]
+
+    assert unbacked("Evan Finds the Third Room ran for 4.2 minutes.") == []  # its own play
+    assert unbacked("Jóga by Björk ran for 4.2 minutes.") != []  # Khruangbin's play
+    assert unbacked("The last song ended three minutes before midnight.") == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 
+from wrapped.gate.dayfacts import NAME_SEP, WEAK
 from wrapped.gate.derive import estimated
 from wrapped.gate.facts import FactIndex
 from wrapped.gate.numbers import (
@@ -210,13 +211,13 @@ def _match(
                 continue
             if scope is not None and (scope == "day") != f.path.startswith(DAY_PATHS):
                 continue
-            if (
-                f.subject is not None
-                and subjects is not None
-                and (subjects - {""} or strict)
-                and f.subject not in subjects
-            ):
-                continue
+            subj = f.subject
+            if subj is not None and subjects is not None:
+                if subj[0] == WEAK:  # one play's minutes: about its names, or nothing named
+                    if subjects - {""} and subjects.isdisjoint(subj[1:].split(NAME_SEP)):
+                        continue
+                elif (subjects - {""} or strict) and subj not in subjects:
+                    continue
             if paths and f.unit != "any" and not _path_ok(f.path, paths):
                 continue
             if unit == "weeks":
@@ -271,6 +272,8 @@ def numbers(run: Run) -> None:
             x, end = x + 0.5, half.end()
         u = _unit_after(cur, end)
         unit = u.unit
+        if unit == "minutes" and _CLOCK_AFTER.match(run.orig, end):  # the time may be blanked
+            continue  # "three minutes to midnight", "ten minutes past nine": a time, not an amount
         is_word = not cur[start].isdigit()
         if is_word and unit is None:
             continue
@@ -319,6 +322,11 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     return subjects, sentence_scope(run, start)
 
 
+_CLOCK_AFTER = re.compile(
+    r"\s*(?:minutes?|mins?)\s+(?:to|past|before|after)\s+(?:midnight|noon|midday|one|two|three|"
+    r"four|five|six|seven|eight|nine|ten|eleven|twelve|\d)",
+    re.IGNORECASE,
+)
 _HALF_RE = re.compile(r"\s+and\s+a\s+half\b", re.IGNORECASE)
 _RANGE_MID = re.compile(r"\s*(?:and|to|-|–|—)\s*", re.IGNORECASE)
 _RANGE_OPEN = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)

@@ -29,6 +29,10 @@ from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import InterestingDay
 from wrapped.stats.roles import Kind, roles_of
 
+#: a weak subject's mark and the separator of its names (`amounts._match` reads them)
+WEAK = "?"
+NAME_SEP = "\x1f"
+
 if TYPE_CHECKING:
     from wrapped.gate.facts import FactIndex
 
@@ -121,12 +125,18 @@ def _index_log(
     nums.append(_fact((len(log), f"len({path})", "count", False, None, False)))
     keys = list(map(plan.key, log))
     total = 0.0
+    # a play's minutes are about its names, weakly: a sentence naming other items only cannot
+    # borrow them ("?" + the names, see `amounts._match`), one naming nothing still can
+    owners = [
+        WEAK + NAME_SEP.join(normalize_name(n) for n in (get(e) for _, get in plan.tallied) if n)
+        for e in log
+    ]
     for name, get in plan.minutes:
         values = list(map(get, log))
         nums.extend(
             [
-                _fact((m, f"{path}[{k}].{name}", "minutes", False, None, est))
-                for m, k in zip(values, keys, strict=True)
+                _fact((m, f"{path}[{k}].{name}", "minutes", False, owner, est))
+                for m, k, owner in zip(values, keys, owners, strict=True)
             ]
         )
         total += sum(values)
