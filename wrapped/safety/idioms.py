@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from wrapped.safety.stems import Stems, any_stem
+from wrapped.safety.stems import Stems, any_stem, keys_of
 
 _IDIOM_RE = re.compile(
     r"\b(?:knife|knives|dagger|blade|machete|switchblade|shank|bullet|bullets|shotgun|"
@@ -169,16 +169,16 @@ _FIGURE_RE = re.compile(
     r"bill|fiver|twenty))\b",
     re.IGNORECASE,
 )
-_FIGURE_STEMS = ("like a", "like an", "like the", "cold", "ambush", "bed", "sleeping", "drift",
+_FIGURE_STEMS = Stems(("like a", "like an", "like the", "cold", "ambush", "bed", "sleeping", "drift",
                  "wink", "nudge", "fling", "affair", "tryst", "shame", "lines", "line",
-                 "powder", "rolled")  # fmt: skip
+                 "powder", "rolled"))  # fmt: skip
 
 
 def idioms(text: str, keys: frozenset[str] | None = None) -> list[str]:
     """Figures of speech that put violence, sex or drugs in a story (see module doc)."""
     hits: list[str] = []
-    low = text.lower()
-    if any(w in low for w in _FIGURE_STEMS):
+    keys = keys_of(text) if keys is None else keys
+    if any_stem(text, _FIGURE_STEMS, keys):
         hits += [m.group(0) for m in _FIGURE_RE.finditer(text)]
     if any_stem(text, _IDIOM_STEMS, keys):
         hits += [m.group(0) for m in _IDIOM_RE.finditer(text)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from wrapped.safety.stems import Stems, any_stem
+from wrapped.safety.stems import Stems, any_stem, keys_of
 
 _INFER_RE = re.compile(
     r"\b(?:you(?:'re|\s+are|'ve\s+been|\s+have\s+been|\s+were|\s+must\s+(?:have\s+been|be)|"
@@ -181,15 +181,15 @@ _CIRCUMSTANCE_RE = re.compile(
     r"might\s+be)\s+(?:keeping|giving|hurting|acting|playing|bothering)\b",
     re.IGNORECASE,
 )
-_CIRCUMSTANCE_STEMS = ("sober", "on the way", "expecting", "job", "bets", "gambl", "afford",
-                       "talk to", "speak to", "anger", "rage", "who you", "sexuality", "your")  # fmt: skip
+_CIRCUMSTANCE_STEMS = Stems(("sober", "on the way", "expecting", "job", "bets", "gambl", "afford",
+                       "talk to", "speak to", "anger", "rage", "who you", "sexuality", "your"))  # fmt: skip
 
 
 def sensitive(text: str, keys: frozenset[str] | None = None) -> list[str]:
     """The story inferring the listener's health, relationships, beliefs or circumstances."""
     hits: list[str] = []
-    low = text.lower()
-    if any(w in low for w in _CIRCUMSTANCE_STEMS):
+    keys = keys_of(text) if keys is None else keys
+    if any_stem(text, _CIRCUMSTANCE_STEMS, keys):
         hits += [m.group(0) for m in _CIRCUMSTANCE_RE.finditer(text)]
     if any_stem(text, _INFER_STEMS, keys):
         hits += [m.group(0) for m in _INFER_RE.finditer(text)]

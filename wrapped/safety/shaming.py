@@ -331,18 +331,17 @@ _MOCK_RE = re.compile(
     r"|\blike\s+a\s+(?:toddler|child|kid|baby|goldfish)\b",
     re.IGNORECASE,
 )
-_MOCK_STEMS = ("even", "ever", "much", "sad", "pathetic", "embarrass", "tragic", "lame",
+_MOCK_STEMS = Stems(("even", "ever", "much", "sad", "pathetic", "embarrass", "tragic", "lame",
                "cringe", "bleak", "grim", "depress", "pitiful", "harder", "better", "sick",
-               "tired", "not", "seen", "heard", "had", "rounding", "commitment", "like a")  # fmt: skip
+               "tired", "not", "seen", "heard", "had", "rounding", "commitment", "like a"))  # fmt: skip
 
 
 def shaming(text: str, keys: frozenset[str] | None = None) -> list[str]:
     """Shaming forms in `text`: judging a habit, rhetorical questions, "touch grass", mockery."""
     hits = []
-    low = text.lower()
-    if any(w in low for w in _MOCK_STEMS):
-        hits += [m.group(0).strip() for m in _MOCK_RE.finditer(text)]
     keys = keys_of(text) if keys is None else keys
+    if any_stem(text, _MOCK_STEMS, keys):
+        hits += [m.group(0).strip() for m in _MOCK_RE.finditer(text)]
     if any_stem(text, _SHAME_STEMS, keys) or any_stem(text, _JUDGING_STEMS, keys):
         hits += [m.group(0).strip() for m in _SHAME_FORMS.finditer(text)]
     if "?" in text and any_stem(text, _SOCIAL_STEMS, keys):
