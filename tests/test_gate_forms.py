@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from _gate_helpers import DAY, make_user_year, user_year_dict
+from _gate_helpers import DAY, _r, make_user_year, user_year_dict
 
 from wrapped.gate import ListenerContext, check_safety, verify_grounding
 from wrapped.stats.model import UserYear
@@ -375,3 +375,48 @@ def test_a_plays_minutes_back_only_its_own_names_and_a_clock_is_no_amount() -> N
     assert unbacked("Evan Finds the Third Room ran for 4.2 minutes.") == []  # its own play
     assert unbacked("Jóga by Björk ran for 4.2 minutes.") != []  # Khruangbin's play
     assert unbacked("The last song ended three minutes before midnight.") == []
+
+
+def test_a_rank_is_held_by_an_item_of_its_nouns_kind() -> None:
+    """ "your number two song" is about the song, even with its artist named nearer."""
+    for ok in (
+        "Jóga by Björk turned out to be your number two song of the year.",
+        "Abbey Road, with The Beatles on every side, stayed your favourite album.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "Motion Sickness by Phoebe Bridgers turned out to be your number two song of the year.",
+        "Homogenic, with Björk on every side, stayed your favourite album.",
+    ):
+        assert any(x.startswith("rank:") for x in _grounding(wrong)), wrong
+
+
+def test_a_rank_said_of_it_is_about_the_last_item_named_and_a_description_claims_none() -> None:
+    assert _grounding('You kept going back to "Here Comes the Sun". It became your top song.') == []
+    assert any(
+        x.startswith("rank:")
+        for x in _grounding('You kept going back to "Jóga". By December it was your top song.')
+    )
+    # "your favourite artist" names no one here; Björk's clause claims no rank
+    assert _grounding("Your favourite artist had a quiet start, and Björk took the morning.") == []
+
+
+def test_most_played_is_a_rank_by_plays_and_of_the_year_is_not_the_days() -> None:
+    data = user_year_dict()
+    data["top_artists_by_plays"] = [
+        _r(1, "Björk", None, 450, 1321),
+        _r(2, "The Beatles", None, 402, 1516),
+    ]
+    data["days"][0]["facts"]["top_artist"] = "Phoebe Bridgers"
+    uy = UserYear.model_validate(data)
+    ctx = ListenerContext(uy)
+
+    def ranks(sentence: str) -> list[str]:
+        check = verify_grounding(f"{BASE} {sentence}", uy, DAY, ctx=ctx)
+        return [c.text for c in check.claims if not c.grounded and c.kind == "rank"]
+
+    assert ranks("Björk was the artist you streamed the most in 2024.") == []
+    assert ranks("The Beatles held the year by minutes; Björk was your most-played artist.") == []
+    assert ranks("The Beatles were your most-played artist of 2024.") != []  # #1 by minutes only
+    assert ranks("Phoebe Bridgers, your top artist that day, set the pace.") == []
+    assert ranks("Phoebe Bridgers, your top artist of the year, set the pace that day.") != []

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from wrapped.gate.dayfacts import index_day
 from wrapped.gate.derive import Fact, walk_year
+from wrapped.gate.kinds import name_kinds
 from wrapped.safety.lexicon import fold
 from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import MONTHS, WEEKDAYS, InterestingDay, UserYear
@@ -75,6 +76,8 @@ class FactIndex:
         default_factory=dict
     )  # list -> normalized name -> rank
     day_tops: set[str] = field(default_factory=set)  # names a day fact calls "top"
+    #: normalized name -> the top lists its kind ranks in (`wrapped.gate.kinds`)
+    kinds: dict[str, frozenset[str]] = field(default_factory=dict)
     weekdays: set[str] = field(default_factory=set)
     plural_weekdays: set[str] = field(default_factory=set)
     dates: set[date] = field(default_factory=set)
@@ -185,6 +188,7 @@ def build_index(uy: UserYear, day: date, year: FactIndex | None = None) -> FactI
         tokens=year.tokens,
         ranks=year.ranks,
         day_tops=set(),
+        kinds=year.kinds,
         weekdays=set(year.weekdays),
         plural_weekdays=set(year.plural_weekdays),
         dates=set(year.dates),
@@ -224,6 +228,11 @@ def _build_year(uy: UserYear) -> FactIndex:
             for norm, words in _name_forms(each):
                 names.setdefault(norm, each)
                 tokens.update(words)
+    kinds: dict[str, set[str]] = {}
+    for each, lists in name_kinds(uy).items():
+        for norm, _ in _name_forms(each):
+            kinds.setdefault(norm, set()).update(lists)
+    ix.kinds = {norm: frozenset(lists) for norm, lists in kinds.items()}
     _by_plays(ix, uy)
     _compile(ix)
     return ix

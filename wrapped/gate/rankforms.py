@@ -94,10 +94,11 @@ def rank_forms(run: Run) -> None:
 
 def _rank1_than(run: Run) -> None:
     for m in RANK1_THAN_RE.finditer(run.cur):
-        sp = _name_for(run, m.start(), m.end(), after_only=True)
+        noun = _NOUNS_I_RE.search(m.group(0))
+        lst = _noun_list(noun.group(0) if noun else None)
+        sp = _name_for(run, m.start(), m.end(), after_only=True, want=lst)
         if sp is not None:
-            noun = _NOUNS_I_RE.search(m.group(0))
-            _claim_rank(run, m.start(), m.end(), sp, 1, _noun_list(noun.group(0) if noun else None))
+            _claim_rank(run, m.start(), m.end(), sp, 1, lst)
             run.blank(m.start(), m.end())
 
 
@@ -105,11 +106,15 @@ def _rank1(run: Run, rx: re.Pattern[str]) -> None:
     for m in rx.finditer(run.cur):
         s0, _ = run.sentence_bounds(m.start())
         before = [sp for sp in run.names if s0 <= sp.start and sp.end <= m.start()]
-        sp = before[-1] if before and rx is RANK1_ANY_RE else _name_for(run, m.start(), m.end())
+        noun = _NOUNS_I_RE.search(m.group(0))
+        lst = _noun_list(noun.group(0) if noun else None)
+        if before and rx is RANK1_ANY_RE:
+            sp: Span | None = before[-1]
+        else:
+            sp = _name_for(run, m.start(), m.end(), want=lst)
         if sp is None:
             continue
-        noun = _NOUNS_I_RE.search(m.group(0))
-        _claim_rank(run, m.start(), m.end(), sp, 1, _noun_list(noun.group(0) if noun else None))
+        _claim_rank(run, m.start(), m.end(), sp, 1, lst)
         run.blank(m.start(), m.end())
 
 

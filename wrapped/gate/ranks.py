@@ -63,11 +63,37 @@ _REFERENCE_BEFORE_RE = re.compile(
 )
 
 
+#: a rank phrase said of a subject ("it was your top track", "finished as your top artist"), not
+#: a description standing in for one ("with your top artist", "your top artist had ...")
+_PREDICATE_RE = re.compile(
+    r"\b(?:is|was|are|were|as|become|became|becomes|remains|remained|stayed|stays|be|been|being)"
+    r"\s+(?:\w+ly\s+|also\s+|still\s+)?(?:your|the|my)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _holder_kind(run: Run, sp: Span, want: str | None) -> bool:
+    """Can `sp` hold a rank in list `want` (None: any list)? A name the data knows no kind of
+    (a personality word) holds none; a track does not hold an artist's rank."""
+    kinds = run.ix.kinds.get(sp.norm)
+    if not kinds:
+        return not run.ix.kinds  # an index without kinds (no names) cannot tell
+    return want is None or want in kinds
+
+
 def _nearest_name(
-    run: Run, pos: int, end: int, skip: Callable[[Span], bool] | None = None
+    run: Run,
+    pos: int,
+    end: int,
+    skip: Callable[[Span], bool] | None = None,
+    want: str | None = None,
 ) -> Span | None:
-    """The name nearest a rank phrase in its sentence, preferring its own clause; never the
-    reference a comparison names ("number two, right behind X")."""
+    """The name a rank phrase at `[pos, end)` is about: of the phrase's kind (`want`), never
+    the reference a comparison names ("number two, right behind X"); the nearest in the
+    phrase's own clause. A clause without one: when the phrase is said of its subject ("it
+    was your top track"), the nearest named before it in the sentence, else the last of the
+    previous sentence (what "it" stands for); a phrase used as a description ("your top
+    artist had their biggest day") is about no name."""
     s0, s1 = run.sentence_bounds(pos)
     c0, c1 = s0, s1
     text = run.orig
@@ -77,32 +103,80 @@ def _nearest_name(
         elif b.start() >= end:
             c1 = b.start()
             break
-    best, dist, best_in = None, 10**9, False
+    best, dist = None, 10**9
+    before: Span | None = None
     for sp in run.names:
         if sp.start >= s0 and sp.end <= s1 + 1 and (skip is None or not skip(sp)):
+            if not _holder_kind(run, sp, want):
+                continue
             if _REFERENCE_BEFORE_RE.search(text, max(s0, sp.start - 16), sp.start):
                 continue
-            inside = c0 <= sp.start and sp.end <= c1 + 1
+            if sp.end <= pos:
+                before = sp
+            if not (c0 <= sp.start and sp.end <= c1 + 1):
+                continue
             d = min(abs(sp.start - end), abs(sp.end - pos))
-            if (inside, -d) > (best_in, -dist):
-                best, dist, best_in = sp, d, inside
-    return best
+            if d < dist:
+                best, dist = sp, d
+    if best is not None or not _PREDICATE_RE.search(text, max(c0, pos - 40), pos):
+        return best
+    if text[s1 : s1 + 1] == "?":
+        return None  # "Who was your top artist? X.": the answer follows (`_name_for`)
+    if before is not None:
+        return before
+    if s0 < 2:
+        return None
+    p0, _ = run.sentence_bounds(s0 - 2)
+    prev = [
+        sp for sp in run.names if p0 <= sp.start and sp.end <= s0 and _holder_kind(run, sp, want)
+    ]
+    return prev[-1] if prev else None
+
+
+#: "most-played", "the artist you pressed play on most": a rank by plays, never by minutes
+_BY_PLAYS_RE = re.compile(
+    r"\bmost[- ](?:played|streamed|spun|replayed|looped)\b|\b(?:played|streamed|spun|replayed|"
+    r"looped|pressed\s+play\s+on|hit\s+play\s+on)\s+(?:\w+\s+)?(?:the\s+)?most\b",
+    re.IGNORECASE,
+)
+#: a rank phrase the year is named right after ("your top artist of the year"): not the day's
+_OF_YEAR_RE = re.compile(
+    r"\s+(?:of\s+(?:the\s+|your\s+|this\s+)?(?:year|\d{4})|(?:this|all|that)\s+year|in\s+\d{4}"
+    r"|for\s+the\s+year)\b",
+    re.IGNORECASE,
+)
+
+
+def _variants(run: Run, pos: int, span: str, lists: list[str]) -> list[str]:
+    """The rankings a rank phrase may be in: by plays alone for "most-played" (where the year
+    ranks by plays), by minutes or plays when its sentence speaks of plays, else by minutes."""
+    if _BY_PLAYS_RE.search(span):
+        return [lst + "_by_plays" if lst + "_by_plays" in run.ix.ranks else lst for lst in lists]
+    if plays_claim(run, pos):
+        return [lst + v for lst in lists for v in ("", "_by_plays")]
+    return lists
 
 
 def _check_rank(
     run: Run, m: re.Match[str], rank: int | None, noun: str | None, any_rank: bool
 ) -> None:
-    sp = _name_for(run, m.start(), m.end())
+    lists = [LIST_NOUNS[noun.lower()]] if noun else list(TOP_LISTS)
+    sp = _name_for(run, m.start(), m.end(), want=lists[0] if noun else None)
     span = run.orig[m.start() : m.end()]
     if sp is None:
         return  # nothing named: no checkable claim
-    lists = [LIST_NOUNS[noun.lower()]] if noun else list(TOP_LISTS)
-    variants = ("", "_by_plays") if plays_claim(run, m.start()) else ("",)
-    got = [(lst + v, run.ix.ranks.get(lst + v, {}).get(sp.norm)) for lst in lists for v in variants]
+    got = [
+        (v, run.ix.ranks.get(v, {}).get(sp.norm)) for v in _variants(run, m.start(), span, lists)
+    ]
     got = [(lst, r) for lst, r in got if r is not None]
     s0, s1 = run.sentence_bounds(m.start())
     sentence = run.orig[s0:s1].lower()
-    day_scope = rank == 1 and sp.norm in run.ix.day_tops and _DAY_WORD_RE.search(sentence)
+    day_scope = (
+        rank == 1
+        and sp.norm in run.ix.day_tops
+        and _DAY_WORD_RE.search(sentence)
+        and not _OF_YEAR_RE.match(run.orig, m.end())
+    )
     if any_rank:
         ok = bool(got)
     else:
@@ -140,18 +214,16 @@ def _claim_rank(
     top list), by minutes or by plays (or, for rank 1, as the day's top)."""
     lists = [lst] if lst else list(TOP_LISTS)
     got: list[tuple[str, int]] = []
-    variants = ("", "_by_plays") if plays_claim(run, start) else ("",)
-    for name in lists:
-        for variant in (name + v for v in variants):
-            r = run.ix.ranks.get(variant, {}).get(sp.norm)
-            if r is not None:
-                got.append((variant, r))
+    span = run.orig[start:end]
+    for variant in _variants(run, start, span, lists):
+        r = run.ix.ranks.get(variant, {}).get(sp.norm)
+        if r is not None:
+            got.append((variant, r))
     ok = any((r <= rank) if max_rank else (r == rank) for _, r in got)
-    if not ok and rank == 1 and sp.norm in run.ix.day_tops:
+    if not ok and rank == 1 and sp.norm in run.ix.day_tops and not _OF_YEAR_RE.match(run.orig, end):
         # the day's top: true unless the sentence says it is about the year
         ok = sentence_scope(run, start) != "year"
     where = ", ".join(f"{g}[{r}]" for g, r in got) if got else "not in your top lists"
-    span = run.orig[start:end]
     run.add("rank", f"{span} ({sp.original})", ok, f"{where}={sp.original}" if ok else None,
             f"{sp.original} is {where}" if got else f"{sp.original} is not in that top list")  # fmt: skip
 
@@ -163,23 +235,24 @@ def _name_for(
     *,
     after_only: bool = False,
     skip: Callable[[Span], bool] | None = None,
+    want: str | None = None,
 ) -> Span | None:
     """The name a rank form is about: in its sentence (nearest, or the first after it when
     `after_only`), else, when the sentence is a question or ends in a colon, the first name
     of the next sentence ("Your top artist? X, no contest."). `skip`: names that cannot be the
-    holder (the reference of "just behind X")."""
+    holder (the reference of "just behind X"); `want`: the list the rank is in (its kind)."""
     s0, s1 = run.sentence_bounds(start)
     if after_only:
-        later = [sp for sp in run.names if sp.start >= end and sp.start <= s1]
+        later = [sp for sp in run.names if end <= sp.start <= s1 and _holder_kind(run, sp, want)]
         if later:
             return later[0]
     else:
-        sp = _nearest_name(run, start, end, skip)
+        sp = _nearest_name(run, start, end, skip, want)
         if sp is not None:
             return sp
     if "?" in run.orig[s0 : s1 + 1] and s1 + 2 < len(run.orig):
         n0, n1 = run.sentence_bounds(s1 + 2)
-        nxt = [sp for sp in run.names if n0 <= sp.start <= n1]
+        nxt = [sp for sp in run.names if n0 <= sp.start <= n1 and _holder_kind(run, sp, want)]
         if n0 > s0 and nxt:
             return nxt[0]
     return None

@@ -197,7 +197,7 @@ BRIDGES: list[str] = [
     "Zoom out and you spent {total_minutes} minutes listening this year, with {distinct_artists} different artists along the way.",
     "Your longest run was {streak_days} days of listening in a row, which says a lot about how steady your year was.",
     "Your listening personality this year was {personality}, and this day makes the case nicely.",
-    'Your most played track of the year was "{top_track}" by {top_track_by}, {top_track_plays} plays in all.',
+    'Your top track of the year was "{top_track}" by {top_track_by}, {top_track_plays} plays in all.',
     "{year_new_artists} artists were new to you this year, and plenty of them got a fair hearing.",
     "Over the year, {top_genre} was your top genre, which explains a lot in the best way.",
     "At one point you played {artist_streak_artist} {artist_streak_days} days running. Loyalty looks good on you.",
