@@ -420,3 +420,21 @@ def test_most_played_is_a_rank_by_plays_and_of_the_year_is_not_the_days() -> Non
     assert ranks("The Beatles were your most-played artist of 2024.") != []  # #1 by minutes only
     assert ranks("Phoebe Bridgers, your top artist that day, set the pace.") == []
     assert ranks("Phoebe Bridgers, your top artist of the year, set the pace that day.") != []
+
+
+def test_date_ranges_hours_in_words_and_an_article_before_a_number() -> None:
+    # the streak ran 1 February to 17 March; the day's log has a play at 23:50
+    for ok in (
+        "Your longest streak ran from February 1 to March 17.",
+        "The long run ended on March 17 - and that was no accident.",
+        "The last song came on just before 11 at night.",
+        "A 46-day run, a forty-six day run, either way.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "Your artist streak ran March 2 to 12.",  # it ended on the 10th
+        "Your artist streak ran 4-10 March.",  # it began on the 2nd
+        "The last song came on just before 4 in the morning.",
+        "A fifty-day run.",
+    ):
+        assert _grounding(wrong) != [], wrong

@@ -132,9 +132,7 @@ def words_to_number(text: str) -> int | None:
     seen = False
     for w in words:
         if w in ("a", "and"):
-            if w == "a":
-                current = max(current, 1) if not seen else current
-            continue
+            continue  # "a hundred", "a dozen": the scale reads a missing count as one; "a four-day run" is four
         if w == "dozen":
             current = (current or 1) * 12
         elif w in _UNITS:

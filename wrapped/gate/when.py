@@ -10,6 +10,7 @@ play in the day's log (exact +-1 min, an hour, "around" +-60 min) or the peak ho
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from wrapped.gate.facts import FactIndex
 from wrapped.gate.numbers import qualifier_before
@@ -40,7 +41,9 @@ TIME_RE = re.compile(
     r"(\d(?<!\w\d)\d?):(\d{2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?!\w|:\d)", re.IGNORECASE
 )
 HOUR_RE = re.compile(
-    r"(\d(?<!\w\d)\d?)\s*(am|pm|a\.m\.|p\.m\.|o'clock|o’clock)(?!\w)", re.IGNORECASE
+    r"(\d(?<!\w\d)\d?)\s*(am|pm|a\.m\.|p\.m\.|o'clock|o’clock|at\s+night|"
+    r"in\s+the\s+(?:morning|afternoon|evening))(?!\w)",
+    re.IGNORECASE,
 )
 BARE_HOUR_RE = re.compile(
     r"\b(?=[abutps])(at|after|before|around|until|till|past|since)\s+(\d{1,2})\b(?![:.,]?\d)(?!\s*(?:%|[a-z]))",
@@ -120,16 +123,46 @@ def dates(run: Run) -> None:
             if wd and candidates:
                 candidates = {x for x in candidates if WEEKDAYS[x.weekday()] == wd.group(1)}
                 span = f"{wd.group(1)} {span}"
-            if candidates:
-                run.add("date", span, True, f"date={min(candidates).isoformat()}")
-            else:
-                run.add(
-                    "date",
-                    span,
-                    False,
-                    why=f"no listening fact on that date (the day is {ix.day.isoformat()})",
-                )
+            _date_claim(run, span, candidates)
             run.blank(m.start(), m.end())
+            if kind != "iso":  # "March 17 to 20", "17-20 March": the other end is a date too
+                _range_end(run, m, kind, mo, d, y)
+
+
+def _date_claim(run: Run, span: str, candidates: set[date]) -> None:
+    if candidates:
+        run.add("date", span, True, f"date={min(candidates).isoformat()}")
+    else:
+        run.add(
+            "date",
+            span,
+            False,
+            why=f"no listening fact on that date (the day is {run.ix.day.isoformat()})",
+        )
+
+
+#: the other end of a date range: a bare day of the month after "March 17" or before "20 March"
+_RANGE_AFTER_RE = re.compile(
+    r"\s*(?:to|through|till|until|-|–|—)\s*(\d{1,2})(?:st|nd|rd|th)?\b(?![:.]\d|,\d|\s*[%a-z])"
+)
+_RANGE_BEFORE_RE = re.compile(
+    r"(?<![\w:.,])(\d{1,2})(?:st|nd|rd|th)?\s*(?:to|through|till|until|-|–|—)\s*$"
+)
+
+
+def _range_end(run: Run, m: re.Match[str], kind: str, mo: int, d: int, y: int) -> None:
+    if kind == "mdy":
+        r = _RANGE_AFTER_RE.match(run.cur, m.end())
+    else:
+        r = _RANGE_BEFORE_RE.search(run.cur, max(0, m.start() - 16), m.start())
+    if r is None:
+        return
+    other = int(r.group(1))
+    if not 1 <= other <= 31 or (other <= d if kind == "mdy" else other >= d):
+        return  # a range runs forward within its month
+    found = {x for x in run.ix.dates if x.month == mo and x.day == other and (not y or x.year == y)}
+    _date_claim(run, run.orig[r.start(1) : r.end(1)], found)
+    run.blank(r.start(1), r.end(1))
 
 
 def _hour24(h: int, ampm: str | None) -> int:
@@ -211,7 +244,7 @@ def _named_times(run: Run, rx: re.Pattern[str]) -> None:
             h = int(m.group(1))
             if h > 12 and not m.group(2).lower().startswith("o"):
                 continue
-            hh = _hour24(h, m.group(2) if m.group(2)[0].lower() in "ap" else None)
+            hh = _hour24(h, _ampm(h, m.group(2).lower()))
         else:
             hh = 0 if m.group(1).lower() == "midnight" else 12
         qual = qualifier_before(run.cur, m.start()) or _time_qual(run.cur, m.start())
@@ -228,6 +261,16 @@ def _named_times(run: Run, rx: re.Pattern[str]) -> None:
             "no listening at that hour in the data",
         )
         run.blank(m.start(), m.end())
+
+
+def _ampm(h: int, suffix: str) -> str | None:
+    """ "am"/"pm" for an hour's suffix: "9pm", "7 in the morning", "11 at night" (pm), "2 at
+    night" (am); None for "o'clock"."""
+    if suffix.startswith("in"):
+        return "am" if suffix.endswith("morning") else "pm"
+    if suffix.startswith("at"):
+        return "pm" if 6 <= h <= 11 else "am"
+    return suffix if suffix[0] in "ap" else None
 
 
 _TO_RE = re.compile(r"\bto\s+$", re.IGNORECASE)
