@@ -438,3 +438,14 @@ def test_date_ranges_hours_in_words_and_an_article_before_a_number() -> None:
         "A fifty-day run.",
     ):
         assert _grounding(wrong) != [], wrong
+
+
+def test_each_clause_of_a_sentence_keeps_its_own_subject() -> None:
+    """A sentence that joins the day and the year: the year named in one clause does not make
+    the other clause's numbers the year's, and a day named in a clause still binds its own."""
+    assert _grounding("The Beatles got 38 plays, and they ended 2024 as your top artist.") == []
+    for wrong in (
+        "The Beatles got 39 plays, and they ended 2024 as your top artist.",
+        "The Beatles got 402 plays that day, and they ended 2024 as your top artist.",
+    ):
+        assert any(x.startswith("number:") for x in _grounding(wrong)), wrong

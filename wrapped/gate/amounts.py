@@ -25,7 +25,7 @@ from wrapped.gate.numbers import (
     words_to_number,
 )
 from wrapped.gate.scan import Run
-from wrapped.gate.scope import DAY_PATHS, sentence_scope
+from wrapped.gate.scope import DAY_PATHS, clause_scope
 
 PCT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|per\s?cent\b)", re.IGNORECASE)
 _TOP_END_I_RE = re.compile(r"\btop\s*$", re.IGNORECASE)
@@ -310,7 +310,7 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     s0, s1 = run.sentence_bounds(start)
     known = run.subjects.get(s0)  # the same for every number of the sentence (only read)
     if known is not None:
-        return known, sentence_scope(run, start)
+        return known, clause_scope(run, start)
     p0, _ = run.sentence_bounds(max(0, s0 - 2))  # two sentences back ("they earned ...")
     p0, _ = run.sentence_bounds(max(0, p0 - 2))
     subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= s1 + 1}
@@ -319,7 +319,7 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     if not _RANK_WORDS.search(run.orig[s0:s1]):
         subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
     run.subjects[s0] = subjects
-    return subjects, sentence_scope(run, start)
+    return subjects, clause_scope(run, start)
 
 
 _CLOCK_AFTER = re.compile(

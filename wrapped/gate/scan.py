@@ -56,6 +56,8 @@ class Run:
         #: `sentence_bounds` by position (the extractors ask about the same few positions)
         self._bounds: dict[int, tuple[int, int]] = {}
         self._marks: list[int] | None = None
+        #: where the clauses of the sentence starting at a position meet (`scope.clause_scope`)
+        self.clauses: dict[int, tuple[tuple[int, int], ...]] = {}
         #: what the numbers of the sentence starting at a position may be about (`amounts`)
         self.subjects: dict[int, set[str]] = {}
         #: the shortcuts of `may`: most patterns need a word or a digit most stories lack, and

@@ -76,6 +76,36 @@ def sentence_scope(run: Run, pos: int) -> str | None:
     return scope
 
 
+#: where a sentence's clauses meet (", and it finished the year as ..."); a colon or a dash
+#: does not end one: what follows it spells out what came before ("your biggest day: 117 minutes")
+_CLAUSE_RE = re.compile(r",\s+(?:and|but|while|whereas|yet)\s+|;\s*", re.IGNORECASE)
+
+
+def clause_scope(run: Run, pos: int) -> str | None:
+    """What the clause at `pos` is about, when its sentence joins clauses about different
+    things ("X played three times that day, and it finished the year as your top track with
+    40 plays"): the clause's own "day" or "year", or None when only another clause says which;
+    the sentence's scope when it is one clause."""
+    s0, s1 = run.sentence_bounds(pos)
+    breaks = run.clauses.get(s0)
+    if breaks is None:
+        breaks = run.clauses[s0] = tuple(m.span() for m in _CLAUSE_RE.finditer(run.orig, s0, s1))
+    if not breaks:
+        return sentence_scope(run, pos)
+    c0, c1 = s0, s1
+    for b0, b1 in breaks:
+        if b1 <= pos:
+            c0 = b1
+        elif b0 >= pos:
+            c1 = b0
+            break
+    ckey = ("clause", c0)
+    if ckey not in run.memo:
+        run.memo[ckey] = _scope(run, c0, c1)
+    known = run.memo[ckey]
+    return known if isinstance(known, str) else None
+
+
 # The day's own date or weekday named in a sentence, as three patterns over every month and
 # weekday (one named group each), compiled once: a pattern per day cost a compile per new day.
 _MONTH_GROUPS = "|".join(f"(?P<m{i}>{m})" for i, m in enumerate(MONTHS))
