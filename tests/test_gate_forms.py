@@ -449,3 +449,25 @@ def test_each_clause_of_a_sentence_keeps_its_own_subject() -> None:
         "The Beatles got 402 plays that day, and they ended 2024 as your top artist.",
     ):
         assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
+
+
+def test_new_artists_of_a_complete_day_and_hedges_that_stay_in_their_sentence() -> None:
+    data = user_year_dict()
+    day = data["days"][0]
+    day["log_total"] = len(day["log"])
+    for i in (0, 1, 3):  # two plays of The Beatles and one of Björk were first listens
+        day["log"][i]["new_artist"] = True
+    uy = UserYear.model_validate(data)
+    ctx = ListenerContext(uy)
+
+    def unbacked(text: str, year: UserYear = uy, c: ListenerContext = ctx) -> list[str]:
+        check = verify_grounding(f"{BASE} {text}", year, DAY, ctx=c)
+        return [x.text for x in check.claims if not x.grounded]
+
+    assert unbacked("Two artists were new to you that day.") == []
+    assert unbacked("Three artists were new to you that day.") != []
+    assert unbacked("Two artists were new to you that day.", UY, CTX) != []  # a capped log
+    # the year's podcasts (3,776 min) are "the better part of 63 hours"; the next sentence's
+    # "Music" does not make them music hours
+    assert unbacked("Podcasts took the better part of 63 hours. Music did the rest.") == []
+    assert unbacked("That day came to 417 minutes in total.") == []

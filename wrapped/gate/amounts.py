@@ -116,8 +116,9 @@ _NOUN_PATHS = [
     ),
     (re.compile(r"^(?:skips?)\b"), ("skip",)),
 ]
+#: the unit word, then "of music"/"podcasts" in the same clause ("nine hours. Music won" is not)
 _OF_KIND = re.compile(
-    r"\S+\s+(?:of\s+)?(music|podcasts?)\b(?!\s+(?:and|&)\s+(?:talk|podcasts?|shows?|chat|more|everything|audiobooks?)\b)"
+    r"[^\s.!?;:,]+\s+(?:of\s+)?(music|podcasts?)\b(?!\s+(?:and|&)\s+(?:talk|podcasts?|shows?|chat|more|everything|audiobooks?)\b)"
 )
 
 

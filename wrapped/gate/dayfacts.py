@@ -95,6 +95,7 @@ class _LogPlan(NamedTuple):
     times: tuple[Callable[[Any], Any], ...]
     tallied: tuple[tuple[str, Callable[[Any], Any]], ...]  # names counted ("played X 4 times")
     flags: tuple[tuple[str, Callable[[Any], Any]], ...]  # yes/no fields counted ("skipped 3")
+    marks: tuple[tuple[str, Callable[[Any], Any]], ...]  # every yes/no field ("new artist")
 
 
 @lru_cache(maxsize=16)
@@ -110,7 +111,9 @@ def _log_plan(cls: type[BaseModel]) -> _LogPlan:
         )
 
     times = tuple(get for _, get in of(Kind.TIME))
-    return _LogPlan(times[0], of(Kind.MINUTES), times, of(Kind.NAME, True), of(Kind.FLAG, True))
+    return _LogPlan(
+        times[0], of(Kind.MINUTES), times, of(Kind.NAME, True), of(Kind.FLAG, True), of(Kind.FLAG)
+    )
 
 
 def _index_log(
@@ -171,4 +174,13 @@ def _index_log(
     for name, get in plan.flags:
         n = len(list(filter(None, map(get, log))))
         nums.append(_fact((n, f"{path}.{name}", "count", False, None, False)))
+    for name, get in plan.marks if complete else ():
+        # "five artists were new to you": the distinct names among the marked plays (a capped
+        # log would undercount them)
+        marked = [e for e in log if get(e)]
+        for tallied, get_name in plan.tallied if marked else ():
+            n = len({get_name(e) for e in marked} - {None})
+            nums.append(
+                _fact((n, f"{path}.{name}.distinct_{tallied}", "count", False, None, False))
+            )
     _add_minutes(nums, round(total, 1), f"sum({path}.minutes)", None, True, est)

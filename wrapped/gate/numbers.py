@@ -106,6 +106,7 @@ QUALIFIERS = {
     "more or less": "about",
     "give or take": "about",
     "the best part of": "under",
+    "the better part of": "under",
 }
 _QUAL_RE = re.compile(
     r"(?:^|[^a-z])("

@@ -29,7 +29,7 @@ _DAY_SCOPE = re.compile(
 )
 _YEAR_SCOPE = re.compile(
     r"\b(?=[tyaefw1o2iTYAEFW1O2I])(?:(?:this|the|your|whole|entire|all|a|full)\s+(?:whole\s+|entire\s+)?year|"
-    r"year[- ](?:long|round)|(?:19|20)\d\d|in\s+total|all\s+told|overall|12\s+months|"
+    r"year[- ](?:long|round)|(?:19|20)\d\d|overall|12\s+months|"
     r"twelve\s+months|annual\w*|all[- ]time|every\s+month|(?:over|across|throughout)\s+"
     r"(?:the|your)\s+(?:whole\s+)?(?:year|months))\b",
     re.IGNORECASE,
@@ -59,8 +59,7 @@ _RANK_OF_YEAR = re.compile(
 )
 _DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
               "bedtime", "date")  # fmt: skip
-_YEAR_STEMS = ("year", "19", "20", "total", "told", "overall", "month", "annual", "all-time",
-               "all time")  # fmt: skip
+_YEAR_STEMS = ("year", "19", "20", "overall", "month", "annual", "all-time", "all time")
 
 
 def sentence_scope(run: Run, pos: int) -> str | None:
