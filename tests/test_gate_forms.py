@@ -471,3 +471,36 @@ def test_new_artists_of_a_complete_day_and_hedges_that_stay_in_their_sentence() 
     # "Music" does not make them music hours
     assert unbacked("Podcasts took the better part of 63 hours. Music did the rest.") == []
     assert unbacked("That day came to 417 minutes in total.") == []
+
+
+def test_more_rank_forms_read_as_their_writers_mean_them() -> None:
+    for ok in (
+        "Here Comes the Sun by The Beatles is the song you came back to most.",
+        "Indie rock led the year, well ahead of art pop in second place.",
+        "The Beatles finished well clear of the runner-up's total.",
+        "Björk filled more of the afternoon than on any other day of the year.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "Jóga by Björk is the song you came back to most.",
+        "Indie rock led the year, well ahead of psychedelic soul in second place.",
+    ):
+        assert any(x.startswith("rank:") for x in _grounding(wrong)), wrong
+
+
+def test_the_most_played_artist_of_a_complete_day_log() -> None:
+    data = user_year_dict()
+    day = data["days"][0]
+    day["log_total"] = len(day["log"])
+    day["log"][3]["by"] = "Phoebe Bridgers"  # two of the five plays are hers
+    uy = UserYear.model_validate(data)
+    ctx = ListenerContext(uy)
+
+    def ranks(text: str, year: UserYear = uy, c: ListenerContext = ctx) -> list[str]:
+        check = verify_grounding(f"{BASE} {text}", year, DAY, ctx=c)
+        return [x.text for x in check.claims if not x.grounded and x.kind == "rank"]
+
+    assert ranks("Phoebe Bridgers got more plays than anyone else that day.") == []
+    assert ranks("Björk got more plays than anyone else that day.") != []
+    capped = make_user_year()  # the same claim on a capped log cannot be backed
+    assert ranks("Phoebe Bridgers got more plays than anyone else that day.", capped, CTX) != []

@@ -151,6 +151,13 @@ def _index_log(
     merged: Counter[str] = tallies[0][1].copy() if tallies else Counter()
     for _, counter in tallies[1:]:
         merged.update(counter)
+    if complete:
+        # the day's unique most-played name of each kind ("more than anyone else that day"): a
+        # capped log cannot tell
+        for _, counter in tallies:
+            top = counter.most_common(2)
+            if top and (len(top) == 1 or top[0][1] > top[1][1]):
+                ix.day_tops.add(normalize_name(top[0][0]))
     for name, k in merged.items():
         nums.append(
             _fact((k, f"{path}.count({name})", "count", False, normalize_name(name), False))

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 
 from wrapped.gate.numbers import _UNITS
-from wrapped.gate.ranks import _NOUNS_I_RE, _NOUNS_RX, _claim_rank, _name_for, _noun_list
+from wrapped.gate.ranks import (
+    _NOUNS_I_RE,
+    _NOUNS_RX,
+    _claim_rank,
+    _holder_kind,
+    _name_for,
+    _noun_list,
+)
 from wrapped.gate.scan import Run, Span
 
 #: forms that claim rank 1 without a number: "no one got more ... than X", "more ... than any
@@ -21,6 +28,7 @@ RANK1_THAN_RE = re.compile(
 )
 RANK1_ANY_RE = re.compile(
     rf"\b(?=[mtaoaMTAO])(?:more\b[^.!?;]{{0,50}}?\bthan\s+(?:with\s+|to\s+|on\s+|for\s+)?(?:any(?:one|thing|body)?"
+    rf"(?!(?:\s+(?:other|else))?\s+(?:days?|dates?|nights?|weeks?|months?|years?|times?)\b)"
     rf"(?:\s+(?:other|else))?(?:\s+{_NOUNS_RX})?|all\s+(?:the\s+)?(?:others|rest)|every(?:one|thing|"
     rf"body)\s+else)|above\s+all\s+(?:others|else)|(?:over|ahead\s+of)\s+(?:all|every)\s+"
     rf"(?:the\s+)?(?:others|rest|other\s+{_NOUNS_RX}))\b",
@@ -102,12 +110,21 @@ def _rank1_than(run: Run) -> None:
             run.blank(m.start(), m.end())
 
 
+#: the noun a rank phrase is said of, just before it ("the track you returned to most")
+_NOUN_BEFORE_RE = re.compile(rf"\b({_NOUNS_RX})\s+(?:that\s+|which\s+)?(?:you\s+)?$", re.IGNORECASE)
+
+
 def _rank1(run: Run, rx: re.Pattern[str]) -> None:
     for m in rx.finditer(run.cur):
         s0, _ = run.sentence_bounds(m.start())
-        before = [sp for sp in run.names if s0 <= sp.start and sp.end <= m.start()]
         noun = _NOUNS_I_RE.search(m.group(0))
-        lst = _noun_list(noun.group(0) if noun else None)
+        said_of = _NOUN_BEFORE_RE.search(run.orig, max(s0, m.start() - 24), m.start())
+        lst = _noun_list(noun.group(0) if noun else said_of.group(1) if said_of else None)
+        before = [
+            sp
+            for sp in run.names
+            if s0 <= sp.start and sp.end <= m.start() and _holder_kind(run, sp, lst)
+        ]
         if before and rx is RANK1_ANY_RE:
             sp: Span | None = before[-1]
         else:
@@ -124,6 +141,18 @@ _REFERENCE_BEFORE = re.compile(r"\b(?:behind|below|after|than)\s+$", re.IGNORECA
 
 def _is_reference(run: Run, sp: Span) -> bool:
     return bool(_REFERENCE_BEFORE.search(run.orig[max(0, sp.start - 12) : sp.start]))
+
+
+_IN_PLACE_RE = re.compile(r"\s+(?:in|at)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def _held_just_before(run: Run, start: int) -> Span | None:
+    """The name written just before "in second place" ("ahead of folk in second place"): it
+    holds the place, even after a comparison word."""
+    for sp in run.names:
+        if start - 16 <= sp.end <= start and _IN_PLACE_RE.fullmatch(run.orig, sp.end, start):
+            return sp
+    return None
 
 
 def _places(run: Run) -> None:
@@ -154,8 +183,12 @@ def _places(run: Run) -> None:
             sp = holders[0] if holders else None
             if ref is not None and sp is not None:
                 _claim_rank(run, m.start(), m.end(), ref, 1, None)
+        elif run.orig.startswith(("'s", "’s"), m.end()):
+            continue  # "162 plays to the runner-up's 136": the runner-up is not named
         else:
-            sp = _name_for(run, m.start(), m.end(), skip=lambda x: _is_reference(run, x))
+            sp = _held_just_before(run, m.start()) or _name_for(
+                run, m.start(), m.end(), skip=lambda x: _is_reference(run, x)
+            )
         if sp is None:
             continue
         _claim_rank(run, m.start(), m.end(), sp, rank, None)
