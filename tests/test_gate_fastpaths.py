@@ -60,7 +60,7 @@ def reference_match(
             continue
         if not unit and f.approx:
             continue
-        if matches(x, qual, f.value, f.approx or f.unit == "percent"):
+        if matches(x, qual, f.value, f.approx or f.unit == "percent", unit == "hours"):
             return f"{f.path}={f.value:g}"
     return None
 

@@ -504,3 +504,20 @@ def test_the_most_played_artist_of_a_complete_day_log() -> None:
     assert ranks("Björk got more plays than anyone else that day.") != []
     capped = make_user_year()  # the same claim on a capped log cannot be backed
     assert ranks("Phoebe Bridgers got more plays than anyone else that day.", capped, CTX) != []
+
+
+def test_hours_hedged_in_words_are_held_to_a_fraction_of_an_hour() -> None:
+    # the day: 417 minutes (6.95 h); the year's podcasts: 3,776 minutes (62.9 h)
+    for ok in (
+        "That day ran to nearly seven hours.",
+        "That day came to six hours and three quarters, give or take.",
+        "The year held a little over 62 hours of podcasts.",
+        "The Beatles opened the day, and half an hour later Björk took over.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "That day ran to nearly eight hours.",  # 1.05 h short of it: not "nearly"
+        "The year held a little over 50 hours of podcasts.",  # 12.9 h over: not "a little"
+        "That day ran to well over half an hour of podcasts.",  # no podcasts that day
+    ):
+        assert any(x.startswith("number:") for x in _grounding(wrong)), wrong

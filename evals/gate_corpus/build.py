@@ -210,11 +210,13 @@ def handwritten(uy: UserYear, d: InterestingDay, rng: random.Random) -> tuple[st
     if minutes:
         hours = minutes / 60
         if hours >= 1.5:
-            q = (
-                f"nearly {int(hours) + 1} hours"
-                if hours % 1 >= 0.5
-                else f"just over {int(hours)} hours"
-            )
+            # hedged as the gate reads hours (POLICY.md): "nearly" within 0.4 h below
+            if hours % 1 >= 0.6:
+                q = f"nearly {int(hours) + 1} hours"
+            elif hours % 1 >= 0.4:
+                q = f"about {int(hours)} and a half hours"
+            else:
+                q = f"just over {int(hours)} hours"
             parts.append(
                 rng.choice(
                     [

@@ -189,8 +189,18 @@ _LATER_RE = re.compile(
 )
 
 
-def matches(x: float, qual: str | None, f: float, approx: bool) -> bool:
-    """Is the written `x` (with qualifier `qual`) true of fact `f` under the module's rules?"""
+def matches(x: float, qual: str | None, f: float, approx: bool, hours: bool = False) -> bool:
+    """Is the written `x` (with qualifier `qual`) true of fact `f` under the module's rules?
+
+    `hours`: a hedge on hours is held to the tenth of the amount or to a fraction of an hour,
+    whichever is more: "about" a quarter of an hour, "nearly" 25 minutes, "over" half an hour
+    (the count rules' "within 2" would let "nearly three hours" stand for one hour)."""
+    if hours and qual is not None:
+        if qual == "over":
+            return x <= f <= x + max(0.25 * x, 0.5)
+        if qual == "under":
+            return x - max(0.1 * x, 0.4) <= f <= x
+        return abs(f - x) <= max(0.1 * x, 0.25)
     if qual == "over":
         return f >= x and f <= max(1.25 * x, x + 2)
     if qual == "under":
