@@ -521,3 +521,19 @@ def test_hours_hedged_in_words_are_held_to_a_fraction_of_an_hour() -> None:
         "That day ran to well over half an hour of podcasts.",  # no podcasts that day
     ):
         assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
+
+
+def test_a_month_weekday_or_part_of_day_number_needs_that_month_weekday_or_part() -> None:
+    # July: 607 plays, 2,570 minutes; Saturdays 6,000 minutes (the busiest); evenings 12,000
+    for ok in (
+        "In July you pressed play 607 times.",
+        "Saturdays were yours: 6,000 minutes of them.",
+        "Your busiest day of the week added up to 6,000 minutes.",
+        "Evenings were your time, with 12,000 minutes.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "Björk alone got 607 plays.",  # July's plays, not Björk's
+        "Phoebe Bridgers kept you company for 6,000 minutes.",  # Saturdays' minutes
+    ):
+        assert any(x.startswith("number:") for x in _grounding(wrong)), wrong

@@ -14,7 +14,7 @@ import re
 
 from wrapped.gate.dayfacts import NAME_SEP, WEAK
 from wrapped.gate.derive import estimated
-from wrapped.gate.facts import FactIndex
+from wrapped.gate.facts import CALENDAR_MARK, FactIndex
 from wrapped.gate.numbers import (
     ANY_NUMBER_WORD_RE,
     DIGITS_RE,
@@ -26,6 +26,7 @@ from wrapped.gate.numbers import (
 )
 from wrapped.gate.scan import Run
 from wrapped.gate.scope import DAY_PATHS, clause_scope
+from wrapped.stats.model import MONTHS, WEEKDAYS
 
 PCT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|per\s?cent\b)", re.IGNORECASE)
 _TOP_END_I_RE = re.compile(r"\btop\s*$", re.IGNORECASE)
@@ -350,6 +351,29 @@ def numbers(run: Run) -> None:
         run.blank(start, end)
 
 
+_CALENDAR_WORDS = tuple(w.lower() for w in (*MONTHS, *WEEKDAYS)) + (
+    "morning", "afternoon", "evening", "night")  # fmt: skip
+_BUSIEST_WEEKDAY_RE = re.compile(
+    r"\b(?:busiest|biggest|favou?rite|top|loudest)\s+(?:day\s+of\s+(?:the|your)\s+week|weekday)"
+)
+_BUSIEST_MONTH_RE = re.compile(r"\b(?:busiest|biggest|top|best|peak|loudest)\s+month")
+_TOP_PART_RE = re.compile(r"\b(?:time|part)\s+of\s+(?:the\s+)?day")
+
+
+def _calendar_subjects(run: Run, low: str) -> list[str]:
+    """The months, weekdays and parts of the day a window of text names (`low`: lower case),
+    or calls the busiest ("your busiest day of the week"), as subjects of calendar facts."""
+    out = [CALENDAR_MARK + w for w in _CALENDAR_WORDS if w in low]
+    uy = run.ix.user_year
+    if "week" in low and uy.clock.busiest_weekday and _BUSIEST_WEEKDAY_RE.search(low):
+        out.append(CALENDAR_MARK + uy.clock.busiest_weekday.lower())
+    if "month" in low and run.ix.top_month and _BUSIEST_MONTH_RE.search(low):
+        out.append(CALENDAR_MARK + run.ix.top_month.lower())
+    if " of " in low and uy.clock.top_part_of_day and _TOP_PART_RE.search(low):
+        out.append(CALENDAR_MARK + uy.clock.top_part_of_day.lower())
+    return out
+
+
 def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     """What the number at `start` may be about: the names of its sentence and the two before
     (with "" marking "only these", unless rank talk may mean any row), and its day/year scope."""
@@ -362,6 +386,7 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= s1 + 1}
     if "0s" in run.orig:  # a decade ("1990s") is a subject too
         subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
+    subjects.update(_calendar_subjects(run, run.orig[s0:s1].lower()))  # its own sentence
     if not _RANK_WORDS.search(run.orig[s0:s1]):
         subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
     run.subjects[s0] = subjects

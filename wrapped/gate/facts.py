@@ -222,6 +222,7 @@ def _build_year(uy: UserYear) -> FactIndex:
     first-seen order, so `names` maps each normal form to the first original seen."""
     ix = FactIndex(uy, uy.window.start, None)
     raw = walk_year(ix)
+    _key_calendar_facts(ix.numbers)
     names, tokens = ix.names, ix.tokens
     for each in dict.fromkeys(raw):  # `_name`, inlined: ~200 names per listener
         if each:
@@ -236,6 +237,25 @@ def _build_year(uy: UserYear) -> FactIndex:
     _by_plays(ix, uy)
     _compile(ix)
     return ix
+
+
+#: marks a fact about a month, a weekday or a part of the day: its subject is that word
+CALENDAR_MARK = "@"
+_KEYED_RE = re.compile(
+    r"months\[(\w+)\]|clock\.(?:minutes|plays)_by_weekday\[(\w+)\]|clock\.minutes_by_part\.(\w+)"
+)
+
+
+def _key_calendar_facts(nums: list[Fact]) -> None:
+    """A month's, a weekday's or a part of the day's number is about that month, weekday or
+    part: it backs a sentence that names it (or calls it the busiest), not any sentence with a
+    number of that size ("fifteen plays" of an artist is not August's 15)."""
+    for i, f in enumerate(nums):
+        if f.subject is None and f.path[0] in "mc":
+            m = _KEYED_RE.match(f.path)
+            if m is not None:
+                key = m.group(1) or m.group(2) or m.group(3)
+                nums[i] = f._replace(subject=CALENDAR_MARK + key.lower())
 
 
 def _by_plays(ix: FactIndex, uy: UserYear) -> None:

@@ -46,7 +46,7 @@ _DAY_OF_YEAR = re.compile(
 #: a record day named ("their biggest day with you", "your biggest electronic day"): the day
 _RECORD_DAY = re.compile(
     r"\b(?:biggest|busiest|longest|heaviest|fullest|loudest|quietest|record|best|top)\s+"
-    r"(?:[\w-]+\s+){0,2}?day\b",
+    r"(?:[\w-]+\s+){0,2}?day\b(?!\s+of\s+(?:the|your)\s+week)",
     re.IGNORECASE,
 )
 #: a rank that identifies an item by its year ("your top artist of the year", "your number two
