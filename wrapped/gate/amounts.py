@@ -244,48 +244,15 @@ def _match(
     return None
 
 
-#: amounts of time written without a numeral: "half an hour", "a quarter of an hour", "three
-#: quarters of an hour", "an hour and a half", "an hour" (group 1: the fraction, 2: "and a half")
-_HOUR_PHRASE_RE = re.compile(
-    r"\b(?:(half|(?:a\s+)?quarter|three[- ]quarters)\s+(?:of\s+)?an|an)\s+hour(\s+and\s+a\s+half)?\b",
-    re.IGNORECASE,
-)
 _HOUR_FRACTIONS = {"half": 0.5, "a half": 0.5, "quarter": 0.25, "a quarter": 0.25,
                    "three quarters": 0.75, "three-quarters": 0.75}  # fmt: skip
+#: a fraction after the hours' unit: "four hours and three quarters"
 _HOURS_AND_RE = re.compile(
     r"\s*(?:hours?|hrs?)\s+and\s+(a\s+half|a\s+quarter|three[- ]quarters)\b", re.IGNORECASE
 )
-_OF_KIND_AFTER = re.compile(r"\s+of\s+(music|podcasts?)\b", re.IGNORECASE)
-
-
-def _hour_phrases(run: Run) -> None:
-    """ "well over half an hour", "about an hour and a half of podcasts": hours claims. A bare
-    "an hour" is a claim only when hedged or followed by "of" ("an hour later" is not)."""
-    for m in _HOUR_PHRASE_RE.finditer(run.cur):
-        frac = m.group(1)
-        x = _HOUR_FRACTIONS[" ".join(frac.lower().split())] if frac else 1.0
-        if m.group(2):
-            x += 0.5
-        start, end = m.start(), m.end()
-        qual = qualifier_before(run.cur, start) or qualifier_after(run.cur, end)
-        kind = _OF_KIND_AFTER.match(run.cur, end)
-        if frac is None and not m.group(2) and qual is None and not run.cur.startswith(" of", end):
-            continue
-        paths: tuple[str, ...] = ()
-        if kind:
-            paths = (
-                _MUSIC_ONLY if kind.group(1).lower() == "music" else ("podcast", "show", "episode")
-            )
-        subjects, scope = _subject_scope(run, start)
-        fact = _match(run.ix, x, qual, "hours", subjects, paths, scope)
-        why = f"no hours in your data match {x:g}" + (f" ({qual})" if qual else "")
-        run.add("number", run.orig[start:end], fact is not None, fact, why)
-        run.blank(start, end)
 
 
 def numbers(run: Run) -> None:
-    if run.may("hour"):
-        _hour_phrases(run)
     cur = run.cur
     found: list[tuple[int, int, float, bool]] = []
     for m in DIGITS_RE.finditer(cur):

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from wrapped.gate import amounts, rankforms, ranks, when
+from wrapped.gate import amounts, rankforms, ranks, spoken, when
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import CALENDAR_WORDS, FactIndex, find_names
 from wrapped.gate.scan import BLANK, Run, Span
@@ -124,6 +124,7 @@ def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
             run.blank(m.start(), m.end())
     _quotes(run)
     when.dates(run)
+    spoken.clock_words(run)
     when.times(run)
     amounts.percentages(run)
     when.decades_years(run)
@@ -131,6 +132,8 @@ def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
     ranks.ranks(run)
     ranks.comparisons(run)
     when.calendar(run)
+    spoken.durations(run)
+    spoken.relations(run)
     amounts.numbers(run)
     if not title_case:
         _capitalised(run)

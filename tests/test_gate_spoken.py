@@ -1,0 +1,56 @@
+"""Numbers said rather than written (`wrapped.gate.spoken`): clock times in words, hours and
+compound durations, margins between two figures, multiples and proportions.
+
+The listener is `_gate_helpers`' (the day's log: 07:42, 08:15, 12:30, 18:05, 23:50; the day
+417 minutes; the year: The Beatles 1,516 minutes, Björk 1,321; 74% of plays finished, 18%
+skipped).
+"""
+
+from __future__ import annotations
+
+import pytest
+from _gate_helpers import DAY, make_user_year
+
+from wrapped.gate import ListenerContext, verify_grounding
+
+UY = make_user_year()
+CTX = ListenerContext(UY)
+BASE = "On Saturday, March 9 you listened for 417 minutes."
+
+
+def _unbacked(sentence: str) -> list[str]:
+    check = verify_grounding(f"{BASE} {sentence}", UY, DAY, ctx=CTX)
+    return [f"{c.kind}:{c.text}" for c in check.claims if not c.grounded]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The day started at eighteen minutes to eight.",
+        "It closed at ten to midnight.",
+        "Björk came on at a quarter past eight in the morning.",
+        "That day came to six hours and fifty-seven minutes.",
+        "The Beatles finished the year 195 minutes ahead of Björk.",
+        "The Beatles won the year by 195 minutes.",
+        "The Beatles got three times as many plays as Khruangbin that day.",
+        "About three in four plays ran to the end this year.",
+        "Nearly one in five plays was skipped this year.",
+        "Björk's Jóga came five to four in the final, we like to think.",  # a score, not 15:55
+    ],
+)
+def test_said_numbers_that_hold(sentence: str) -> None:
+    assert _unbacked(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The day started at twenty to seven.",
+        "That day came to six hours and twenty minutes.",
+        "The Beatles finished the year 150 minutes ahead of Björk.",
+        "The Beatles won the year by 40 minutes.",
+        "One in ten plays was skipped this year.",
+    ],
+)
+def test_said_numbers_that_do_not(sentence: str) -> None:
+    assert _unbacked(sentence) != []
