@@ -78,10 +78,33 @@ _JUST_RE = re.compile(
 )
 
 
+#: what follows the connector of every clock time in words: its hour (`_follows`)
+_HOUR_AFTER = re.compile(
+    rf"(?:midnight|noon|midday|{'|'.join(_HOUR_WORDS)}|1[0-2]|[1-9])\b(?![:.]\d)"
+)
+#: what follows "by" (or "a gap of") in a margin: a number
+_NUMBER_AFTER = re.compile(rf"(?:just |only |a mere |exactly )?(?:\d|(?:{_WORD_ALT})\b)")
+
+
+def _follows(low: str | None, words: tuple[str, ...], rx: re.Pattern[str]) -> bool:
+    """Is one of `words` (each with its spaces) in `low` followed by what `rx` matches? True
+    when `low` is None (no shortcut). Found with `str.find`: a connector is in most stories, a
+    pattern tried at each of its few places costs far less than a scan of the story."""
+    if low is None:
+        return True
+    for w in words:
+        at = low.find(w)
+        while at != -1:
+            if rx.match(low, at + len(w)):
+                return True
+            at = low.find(w, at + 1)
+    return False
+
+
 def clock_words(run: Run) -> None:
     """ "twenty-five past midnight", "eleven minutes to twelve", "a quarter past one in the
     morning": a time of the day's log."""
-    if not run.may("past", "after", " to ", "before"):
+    if not _follows(run.low, (" past ", " after ", " to ", " before "), _HOUR_AFTER):
         return
     for m in _CLOCK_RE.finditer(run.cur):
         word = m.group(1).lower()
@@ -160,18 +183,21 @@ def _amount(run: Run, start: int, end: int, x: float, unit: str, why: str) -> No
     run.blank(start, end)
 
 
+_COMPOUND_NEEDS = re.compile(r"hours?,? (?:and )?\S+(?: \S+)? minute")
+
+
 def durations(run: Run) -> None:
     """Hours in words ("well over half an hour") and compound durations ("seven hours and forty
     minutes" = 460 minutes). A bare "an hour" is a claim only when hedged or followed by "of"
     ("an hour later" is not)."""
     if not run.may("hour"):
         return
-    for m in _COMPOUND_RE.finditer(run.cur):
+    for m in _COMPOUND_RE.finditer(run.cur) if run.has(_COMPOUND_NEEDS) else ():
         h, mins = _value(m.group(1)), _value(m.group(2))
         if h is not None and mins is not None and mins < 60:
             x = h * 60 + mins
             _amount(run, m.start(), m.end(), x, "minutes", f"no minutes in your data match {x:g}")
-    for m in _HOUR_PHRASE_RE.finditer(run.cur):
+    for m in _HOUR_PHRASE_RE.finditer(run.cur) if run.may("an hour") else ():
         frac = m.group(1)
         x = _HOUR_FRACTIONS[" ".join(frac.lower().split())] if frac else 1.0
         if m.group(2):
@@ -230,9 +256,31 @@ _UNIT_OF = {"minute": "minutes", "min": "minutes", "play": "count", "stream": "c
             "spin": "count", "hour": "hours"}  # fmt: skip
 
 
+#: what each cue holds, in lower case (`Run.has`): most stories hold none, and skip the pass
+_PROPORTION_NEEDS = re.compile(
+    r" (?:in|out of) (?:every |each )?(?:ten|five|four|three|hundred|100|10)\b"
+)
+_MARGIN_AFTER_NEEDS = re.compile(
+    r"\b(?:ahead|behind|clear of|apart)\b|(?:minutes?|mins?|plays?|streams?|spins?|hours?) "
+    r"(?:short|more|less|fewer)\b"
+)
+
+
+_PROPORTION_WORDS = (" in every ", " in each ", " in ten", " in five", " in four", " in three",
+                     " in a hundred", " in 10", " out of ")  # fmt: skip
+_MARGIN_WORDS = ("ahead", "behind", "clear of", "apart", " short", " more", " less", " fewer")
+_MARGIN_OPENERS = (" by ", "gap of ", "lead of ", "margin of ", "difference of ")
+
+
 def relations(run: Run) -> None:
     """Margins, multiples and proportions (see the module doc), each read before the plain
     numbers."""
+    multiple = run.may(" times ")
+    proportion = run.may(*_PROPORTION_WORDS) and run.has(_PROPORTION_NEEDS)
+    margin_after = run.may(*_MARGIN_WORDS) and run.has(_MARGIN_AFTER_NEEDS)
+    margin_before = _follows(run.low, _MARGIN_OPENERS, _NUMBER_AFTER)
+    if not (multiple or proportion or margin_after or margin_before):
+        return  # most stories: none of the cue words
     cur = run.cur
     hits = [(m.start(), m.end(), m.group(0)) for m in DIGITS_RE.finditer(cur)]
     hits += [(m.start(), m.end(), m.group(0)) for m in NUMBER_WORDS_RE.finditer(cur)]
@@ -242,16 +290,20 @@ def relations(run: Run) -> None:
         x = _value(token)
         if x is None:
             continue
-        if _MULTIPLE_AFTER_RE.match(cur, end):
+        if multiple and _MULTIPLE_AFTER_RE.match(cur, end):
             run.blank(start, end)  # a comparison of two amounts, not a count
             continue
-        prop = _PROPORTION_AFTER_RE.match(cur, end)
+        prop = _PROPORTION_AFTER_RE.match(cur, end) if proportion else None
         per = _PER[(prop.group(1) or prop.group(2)).lower()] if prop is not None else 0
         if prop is not None and x < per:
             _proportion(run, start, prop.end(), 100 * x / per)
             continue
-        after = _MARGIN_AFTER_RE.match(cur, end)
-        before = after is None and _MARGIN_BEFORE_RE.search(cur, max(0, start - 64), start)
+        after = _MARGIN_AFTER_RE.match(cur, end) if margin_after else None
+        before = (
+            after is None
+            and margin_before
+            and _MARGIN_BEFORE_RE.search(cur, max(0, start - 64), start)
+        )
         if before and not _MARGIN_UNIT_RE.match(cur, end):
             continue  # "played by 12 artists": no margin
         if after is not None or before:
