@@ -54,3 +54,34 @@ def test_said_numbers_that_hold(sentence: str) -> None:
 )
 def test_said_numbers_that_do_not(sentence: str) -> None:
     assert _unbacked(sentence) != []
+
+
+def test_the_one_day_record_and_a_title_that_repeats_the_storys_figure() -> None:
+    from _gate_helpers import user_year_dict
+
+    from wrapped.gate import verify_draft
+    from wrapped.stats.model import UserYear
+    from wrapped.story import Draft
+
+    data = user_year_dict()
+    data["habits"].update(repeat_track="Jóga", repeat_artist="Björk", repeat_plays=9)
+    uy = UserYear.model_validate(data)
+    ctx = ListenerContext(uy)
+
+    def unbacked(sentence: str) -> list[str]:
+        check = verify_grounding(f"{BASE} {sentence}", uy, DAY, ctx=ctx)
+        return [c.text for c in check.claims if not c.grounded]
+
+    # the year's one-day record is Jóga's (9 plays), though the year's top song is another
+    assert unbacked("Jóga came round more often than any song did in a single day.") == []
+    assert unbacked("Here Comes the Sun came round more than any song got in one day.") != []
+    story = "The Beatles had the morning, 38 plays."
+    for title, ok in (("Thirty-Eight Plays", True), ("Forty Plays", False)):
+        check = verify_draft(Draft(title=title, story=story), UY, DAY, ctx=CTX)
+        assert (check.status == "pass") is ok, title
+
+
+def test_a_figure_an_item_had_is_that_items_not_the_days() -> None:
+    assert _unbacked("The Beatles had the morning, 38 plays.") == []  # their plays that day
+    assert _unbacked("Björk had a fine run, 96 plays.") != []  # the day's 96, not hers
+    assert _unbacked("Björk came in, and the day reached 96 plays.") == []

@@ -195,6 +195,7 @@ def _match(
     Only the facts that can pass the unit and distance filters are tried (`NumberPool.near`);
     the rules below are the whole test, applied in the original order."""
     strict = subjects is not None and "" in subjects
+    owned = subjects is not None and OWNED in subjects
     # no rule accepts a fact further away than this (1,000 for rounded thousands): a cheap prefilter
     reach = max(0.3 * abs(x), 3.0, 1000.0 if x >= 1000 else 0.0)
     if bounds is not None:
@@ -214,6 +215,8 @@ def _match(
             if scope is not None and (scope == "day") != f.path.startswith(DAY_PATHS):
                 continue
             subj = f.subject
+            if subj is None and owned:
+                continue  # "X had 31 minutes and 45 plays": X's figures, not the day's
             if subj is not None and subjects is not None:
                 if subj[0] == WEAK:  # one play's minutes: about its names, or nothing named
                     if subjects - {""} and subjects.isdisjoint(subj[1:].split(NAME_SEP)):
@@ -299,6 +302,10 @@ def numbers(run: Run) -> None:
             or ("about" if shorthand or "dozen" in cur[start:end].lower() else None)
         )
         subjects, scope = _subject_scope(run, start)
+        own = unit in ("minutes", "hours") or (unit == "count" and _PLAYS_AFTER.match(cur, end))
+        owner = _owner(run, start) if subjects and own else None
+        if owner is not None:
+            subjects = {owner, OWNED}
         fact = _match(run.ix, x, qual, unit, subjects, u.paths, scope)
         if fact is None and "dozen" in cur[start:end].lower():  # "a dozen or so": a loose count
             fact = _match(run.ix, x, None, unit, subjects, u.paths, scope, (0.75 * x, 1.5 * x))
@@ -314,7 +321,7 @@ def numbers(run: Run) -> None:
                     f"{x:g} {unit or ''} is written as exact, but this listener's minutes are "
                     f"estimates (scrobbles keep no play length): write 'about {x:g}'"
                 ).replace("  ", " ")
-        run.add("number", span, fact is not None, fact, why)
+        run.amount(x, unit, span, fact, why)
         run.blank(start, end)
 
 
@@ -339,6 +346,40 @@ def _calendar_subjects(run: Run, low: str) -> list[str]:
     if " of " in low and uy.clock.top_part_of_day and _TOP_PART_RE.search(low):
         out.append(CALENDAR_MARK + uy.clock.top_part_of_day.lower())
     return out
+
+
+#: marks the subjects of a number its clause gives to one named item (`_owner`)
+OWNED = "!"
+#: between an item that opens its clause and a number: the item "had", "got" ... the number
+_OWNS_RE = re.compile(
+    r"\s*,?\s*(?:had|has|got|gets|took|takes|added|adds|racked\s+up|clocked|managed|scored|"
+    r"(?:led|leads)(?:\s+[\w'’]+){0,3}?\s+with|came\s+(?:in|round|around|back)\s+with)\b"
+    r"(?![^.;:!?]*\b(?:days?|total|all|of|out|among|across|year|month|week|morning|afternoon|"
+    r"evening|night|session)\b)[^.;:!?]*$",
+    re.IGNORECASE,
+)
+
+
+_PLAYS_AFTER = re.compile(r"\s*(?:plays?|times|streams?|spins?|listens?)\b", re.IGNORECASE)
+_SCORE_RE = re.compile(r"\w\s+(?:to|vs\.?|versus|against)\s+$", re.IGNORECASE)
+
+
+def _owner(run: Run, start: int) -> str | None:
+    """The named item whose figure the number at `start` is, when the item opens the number's
+    clause and "had"/"got"/"led ... with" it ("Uma Evening had the most time, 31 minutes and
+    45 plays"): then the number is that item's, never a total of the day."""
+    s0, _ = run.sentence_bounds(start)
+    c0 = s0
+    for _, b1 in run.clauses.get(s0, ()):
+        if b1 <= start:
+            c0 = b1
+    inside = [sp for sp in run.names if c0 <= sp.start and sp.end <= start]
+    if len(inside) != 1 or inside[0].start - c0 > 4:
+        return None  # the clause does not open with the item, or names another before it
+    sp = inside[0]
+    if _SCORE_RE.search(run.orig, max(sp.end, start - 16), start):
+        return None  # "the most plays, 79 to 73": the second figure is the other side's
+    return sp.norm if _OWNS_RE.match(run.orig, sp.end, start) else None
 
 
 def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:

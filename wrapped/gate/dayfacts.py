@@ -41,6 +41,13 @@ def index_day(ix: FactIndex, d: InterestingDay) -> None:
     """The numbers, times, date and weekday of one interesting day, by its fields' roles."""
     nums = ix.numbers
     est = estimated(ix.user_year)
+    habits = ix.user_year.habits
+    if habits.repeat_date == d.date and habits.repeat_track:
+        # the year's repeat record was set on this day: its plays are this day's too
+        subject = normalize_name(habits.repeat_track)
+        nums.append(
+            _fact((habits.repeat_plays, "day.repeat_plays", "count", False, subject, False))
+        )
     for f in roles_of(type(d)):
         value = getattr(d, f.name)
         kind = f.role.kind
@@ -175,9 +182,11 @@ def _index_log(
                 if who:
                     per_name[who] = per_name.get(who, 0.0) + get_minutes(e)
         for who, m in per_name.items():
-            _add_minutes(
-                nums, round(m, 1), f"{path}.minutes({who})", normalize_name(who), True, est
-            )
+            subject = normalize_name(who)
+            _add_minutes(nums, round(m, 1), f"{path}.minutes({who})", subject, True, est)
+            if round(m) != round(m, 1):  # a sum of tenths: "93 minutes" for 93.4 is the writer's
+                nums.append(_fact((round(m), f"{path}.minutes({who}).rounded", "minutes", False,
+                                   subject, est)))  # fmt: skip
     for name, get in plan.flags:
         n = len(list(filter(None, map(get, log))))
         nums.append(_fact((n, f"{path}.{name}", "count", False, None, False)))

@@ -142,6 +142,19 @@ def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
     return run
 
 
+def _echoes(title: Run, story: Run) -> None:
+    """A title's figure that the story states and grounds ("Ninety-Eight Plays" over "98
+    plays ... that was Canyon Highway's 2025") is grounded by it: a headline names no subject
+    of its own."""
+    told = {(x, unit) for _, x, unit, ok in story.values if ok}
+    for i, x, unit, ok in title.values:
+        if not ok and (x, unit) in told:
+            c = title.claims[i]
+            title.claims[i] = c.model_copy(
+                update={"grounded": True, "fact": "the story's own figure", "why": None}
+            )
+
+
 def verify_draft(
     draft: Draft, user_year: UserYear, day: date, ctx: ListenerContext | None = None
 ) -> Check:
@@ -149,8 +162,9 @@ def verify_draft(
     ix = context_for(user_year, ctx).index(day)
     words = [w for w in _TITLE_WORD_RE.findall(draft.title) if len(w) > 3]
     title_case = bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.5
-    a = _read(draft.title, ix, title_case).claims
-    b = _read(draft.story, ix, False).claims
+    title, story = _read(draft.title, ix, title_case), _read(draft.story, ix, False)
+    _echoes(title, story)
+    a, b = title.claims, story.claims
     claims = a + b
     reasons = [f"title: {c.kind} '{c.text}': {c.why}" for c in a if not c.grounded]
     reasons += [f"{c.kind} '{c.text}': {c.why}" for c in b if not c.grounded]

@@ -18,6 +18,7 @@ from wrapped.gate.ranks import (
     _noun_list,
 )
 from wrapped.gate.scan import Run, Span
+from wrapped.safety.screen import normalize_name
 
 #: forms that claim rank 1 without a number: "no one got more ... than X", "more ... than any
 #: other", "came back to most", "on repeat all year", "took the top spot", "your favourite? X"
@@ -131,8 +132,28 @@ def _rank1(run: Run, rx: re.Pattern[str]) -> None:
             sp = _name_for(run, m.start(), m.end(), want=lst)
         if sp is None:
             continue
-        _claim_rank(run, m.start(), m.end(), sp, 1, lst)
+        if rx is RANK1_ANY_RE and _ONE_DAY_RE.match(run.orig, m.end()):
+            _day_record(run, m.start(), m.end(), sp)
+        else:
+            _claim_rank(run, m.start(), m.end(), sp, 1, lst)
         run.blank(m.start(), m.end())
+
+
+#: "more than any song got in a single day": the year's one-day record, not a year rank
+_ONE_DAY_RE = re.compile(
+    r"(?:\s+[\w'’]+){0,4}?\s+(?:in|on)\s+(?:a|one|any)\s+(?:single\s+|other\s+)?day\b",
+    re.IGNORECASE,
+)
+
+
+def _day_record(run: Run, start: int, end: int, sp: Span) -> None:
+    """The year's most plays of one track in one day (`habits.repeat_track`, or its artist)."""
+    habits = run.ix.user_year.habits
+    holders = {normalize_name(n) for n in (habits.repeat_track, habits.repeat_artist) if n}
+    ok = sp.norm in holders
+    run.add("rank", f"{run.orig[start:end]} ({sp.original})", ok,
+            "habits.repeat_track" if ok else None,
+            f"{sp.original} does not hold the year's one-day record")  # fmt: skip
 
 
 #: a name right after "behind"/"below" is the reference a place is counted from, not its holder

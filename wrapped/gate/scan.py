@@ -58,6 +58,9 @@ class Run:
         self._marks: list[int] | None = None
         #: where the clauses of the sentence starting at a position meet (`scope.clause_scope`)
         self.clauses: dict[int, tuple[tuple[int, int], ...]] = {}
+        #: each amount read: (its claim's index, value, unit, grounded), so a title's figure
+        #: can be matched with the story's (`grounding.verify_draft`)
+        self.values: list[tuple[int, float, str | None, bool]] = []
         #: what the numbers of the sentence starting at a position may be about (`amounts`)
         self.subjects: dict[int, set[str]] = {}
         #: the shortcuts of `may`: most patterns need a word or a digit most stories lack, and
@@ -114,6 +117,11 @@ class Run:
                 }
             )
         )
+
+    def amount(self, value: float, unit: str | None, span: str, fact: str | None, why: str) -> None:
+        """Record an amount's claim (`add`) and its value (`values`)."""
+        self.values.append((len(self.claims), value, unit, fact is not None))
+        self.add("number", span, fact is not None, fact, why)
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         """The sentence around `pos`: from just after the last ". ", "! ", "? " or newline that

@@ -130,6 +130,16 @@ def _names_day(text: str, d: date) -> bool:
     return any(m.group(weekday) is not None for m in _WEEKDAY_ONE_RE.finditer(text))
 
 
+def _names_other_date(text: str, d: date) -> bool:
+    """Does `text` name a date ("11 January", "March 18") other than `d`?"""
+    for rx in (_MONTH_DAY_RE, _DAY_MONTH_RE):
+        for m in rx.finditer(text):
+            month = next(int(k[1:]) for k, v in m.groupdict().items() if k[0] == "m" and v)
+            if (month + 1, int(m.group("d"))) != (d.month, d.day):
+                return True
+    return False
+
+
 def _scope(run: Run, s0: int, s1: int) -> str | None:
     text = run.orig[s0:s1]
     for sp in run.names:  # "Autumn of the Morning" the track says nothing of a morning
@@ -148,11 +158,15 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         or ("day" in low and _RECORD_DAY.search(text) is not None)
         or (any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None)
     )
+    d = run.ix.day
     if not day:
-        d = run.ix.day
         month, weekday = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]
         if month.lower() in low or weekday.lower() in low:
             day = _names_day(text, d)
+    elif any(m.lower() in low for m in MONTHS) and _names_other_date(text, d):
+        # "on 11 January you played it five times, more than any song got in a single day":
+        # a record of another day is no claim about the requested one
+        day = _names_day(text, d)
     if "year" in low or "20" in low or "19" in low:
         # "X, your top artist of the year, had five plays": the rank names X, it does not make
         # the sentence's numbers the year's

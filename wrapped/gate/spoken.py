@@ -178,8 +178,7 @@ def _amount(run: Run, start: int, end: int, x: float, unit: str, why: str) -> No
     qual = qualifier_before(run.cur, start) or qualifier_after(run.cur, end)
     subjects, scope = _subject_scope(run, start)
     fact = _match(run.ix, x, qual, unit, subjects, _paths_after(run, end), scope)
-    run.add("number", run.orig[start:end], fact is not None, fact,
-            why + (f" ({qual})" if qual else ""))  # fmt: skip
+    run.amount(x, unit, run.orig[start:end], fact, why + (f" ({qual})" if qual else ""))
     run.blank(start, end)
 
 
@@ -356,6 +355,5 @@ def _margin(run: Run, start: int, end: int, x: float, unit: str | None) -> None:
                 break
         if found:
             break
-    run.add("number", run.orig[start:end], found is not None, found,
-            f"no two of your figures differ by {x:g}")  # fmt: skip
+    run.amount(x, unit, run.orig[start:end], found, f"no two of your figures differ by {x:g}")
     run.blank(start, end)
