@@ -44,6 +44,7 @@ def keys_of(text: str) -> frozenset[str]:
     return words_of(text).keys
 
 
-def any_stem(text: str, stems: Stems, keys: frozenset[str] | None = None) -> bool:
-    """Does `text` hold one of `stems`?"""
-    return stems.found(text, keys_of(text) if keys is None else keys)
+def any_stem(text: str, stems: Stems, heads: str | None = None) -> bool:
+    """Does `text` hold one of `stems`? `heads`: the text whose word heads count (default
+    `text`; the output-side checks give the story before its names were masked)."""
+    return stems.found(text, keys_of(text if heads is None else heads))
