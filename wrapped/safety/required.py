@@ -65,10 +65,22 @@ def _usable(strings: frozenset[str]) -> bool:
     )
 
 
+#: words in nearly every story: a set of them filters nothing
+_COMMON = frozenset(
+    """a an the and or but of to in on at for with from by is are was were be been you your
+    it its this that these those i me my we our he she his her they them their as so not no
+    do does did have has had can could will would should what who when how why all any some
+    just then than too very now out up down over about one if into""".split()
+)
+
+
 def _rarity(s: str) -> int:
-    """Longer words are rarer; "?", ":", "!" rarer than most words, "," and "." not at all."""
+    """Longer words are rarer, common ones not at all; "?", ":", "!" rarer than most words,
+    "," and "." not at all."""
+    if s.strip() in _COMMON:
+        return 1
     if any(c.isalnum() for c in s):
-        return len(s)
+        return len(s.strip())
     return 1 if s in (",", ".", "'", "-", '"') else 5
 
 
@@ -102,7 +114,7 @@ def _seq(items: Any) -> _Need:
         need = _item(op, av)
         sets.extend(need.sets)
         if need.exact is not None and len(run) * len(need.exact) <= _MAX_EXACT:
-            run = {a + b for a in run for b in need.exact}
+            run = {(a + b).replace("  ", " ") for a in run for b in need.exact}
             continue
         close()
         whole = False
@@ -111,12 +123,19 @@ def _seq(items: Any) -> _Need:
     return _Need(frozenset(run) if whole else None, tuple(dict.fromkeys(sets)))
 
 
+def _char(code: int) -> str:
+    """A character as the scanned text has it: white space as a space (`_spaced`)."""
+    return " " if chr(code).isspace() else chr(code)
+
+
 def _item(op: Any, av: Any) -> _Need:
     if op is _c.LITERAL:
-        return _Need(frozenset(chr(av)), ())
+        return _Need(frozenset([_char(av)]), ())
     if op is _c.IN:
+        if av == [(_c.CATEGORY, _c.CATEGORY_SPACE)]:  # \s
+            return _Need(frozenset(" "), ())
         if len(av) <= _MAX_CLASS and all(o is _c.LITERAL for o, _ in av):
-            return _Need(frozenset(chr(a) for _, a in av), ())
+            return _Need(frozenset(_char(a) for _, a in av), ())
         return _NOTHING
     if op is _c.SUBPATTERN:
         _group, add_flags, del_flags, sub = av
@@ -138,6 +157,8 @@ def _item(op: Any, av: Any) -> _Need:
         need = _seq(sub.data)
         if lo == hi == 1:
             return need
+        if need.exact == {" "}:  # \s+, \s*: one space in the text as scanned (`_spaced`)
+            return _Need(frozenset([" "] if lo else ["", " "]), ())
         if lo >= 1:  # the body at least once
             best = _best(need)
             return _Need(None, (*need.sets, *((best,) if best else ())))
@@ -165,7 +186,7 @@ def literal_ids(strings: frozenset[str]) -> frozenset[int]:
     """Numbers for `strings`, which `present` looks for from now on."""
     if not _IDS.keys() >= strings:  # added after a scan: the automaton anew
         _AUTOMATON.clear()
-        present.cache_clear()
+        scan.cache_clear()
     return frozenset(_IDS.setdefault(s, len(_IDS)) for s in strings)
 
 
@@ -179,11 +200,24 @@ def _automaton() -> Any:
     return _AUTOMATON[0]
 
 
+def spaced(text: str) -> str:
+    """`text` as the required strings are looked for in it: each run of white space (what
+    `\\s` matches, `str.split`'s) one space, and a space at either end, so "your\\s+ex" can
+    require "your ex" (a match's own white space collapses the same way)."""
+    return f" {' '.join(text.split())} "
+
+
 @lru_cache(maxsize=8)
-def present(text: str) -> frozenset[int]:
-    """The guarded patterns' strings that `text` holds (as numbered in `_IDS`), by one
+def scan(text: str) -> tuple[str, frozenset[int]]:
+    """(`spaced(text)`, the guarded patterns' strings it holds, as numbered in `_IDS`), by one
     Aho-Corasick pass; kept for the last few texts (the forms read a story one after another)."""
-    return frozenset(i for _, i in _automaton().iter(text)) if text else frozenset()
+    s = spaced(text)
+    return s, frozenset(i for _, i in _automaton().iter(s))
+
+
+def present(text: str) -> frozenset[int]:
+    """The guarded patterns' strings that `spaced(text)` holds."""
+    return scan(text)[1]
 
 
 def _unfolded(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -245,12 +279,12 @@ class Guarded:
             return tuple(range(self._n))
         last, live = self._last
         if last is not text:
-            found = present(text)
+            text_spaced, found = scan(text)
             live = tuple(
                 i
                 for i, (first, rest) in enumerate(zip(self._first, self._rest, strict=True))
                 if (first is None or not first.isdisjoint(found))
-                and all(any(s in text for s in need) for need in rest)
+                and all(any(s in text_spaced for s in need) for need in rest)
             )
             self._last = (text, live)
         return live
