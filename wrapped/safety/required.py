@@ -251,7 +251,7 @@ class Guarded:
     sets, by a substring test, only where the rarest is there. The branches left run by
     `Alternation` (each where one of its heads starts)."""
 
-    __slots__ = ("pattern", "_folded", "_alt", "_first", "_rest", "_n", "_last")
+    __slots__ = ("pattern", "_folded", "_alt", "_by_id", "_always", "_rest", "_n", "_last")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
@@ -259,13 +259,19 @@ class Guarded:
         self._alt = Alternation(_unfolded(pattern) if self._folded else pattern)
         branches = split_branches(pattern.pattern)
         self._n = len(branches)
-        first: list[frozenset[int] | None] = []
+        by_id: dict[int, list[int]] = {}
+        always: list[int] = []
         rest: list[tuple[frozenset[str], ...]] = []
-        for branch in branches:
+        for n, branch in enumerate(branches):
             sets = sorted(required_sets(branch, pattern.flags), key=_score, reverse=True)
-            first.append(literal_ids(sets[0]) if sets else None)
+            for i in literal_ids(sets[0]) if sets else ():
+                by_id.setdefault(i, []).append(n)
+            if not sets:
+                always.append(n)
             rest.append(tuple(sets[1:]))
-        self._first = tuple(first)
+        #: a string of a rarest set -> the branches it can open; the branches that need none
+        self._by_id = {i: tuple(b) for i, b in by_id.items()}
+        self._always = tuple(always)
         self._rest = tuple(rest)
         #: the last text asked about and its live branches (`possible`, then `finditer`)
         self._last: tuple[str | None, tuple[int, ...]] = (None, ())
@@ -280,11 +286,13 @@ class Guarded:
         last, live = self._last
         if last is not text:
             text_spaced, found = scan(text)
+            cands = set(self._always)
+            for i in found.intersection(self._by_id):
+                cands.update(self._by_id[i])
             live = tuple(
-                i
-                for i, (first, rest) in enumerate(zip(self._first, self._rest, strict=True))
-                if (first is None or not first.isdisjoint(found))
-                and all(any(s in text_spaced for s in need) for need in rest)
+                n
+                for n in sorted(cands)
+                if all(any(s in text_spaced for s in need) for need in self._rest[n])
             )
             self._last = (text, live)
         return live
