@@ -124,7 +124,7 @@ def _seq(items: Any) -> _Need:
 
 
 def _char(code: int) -> str:
-    """A character as the scanned text has it: white space as a space (`_spaced`)."""
+    """A character as the scanned text has it: white space as a space (`spaced`)."""
     return " " if chr(code).isspace() else chr(code)
 
 
@@ -157,7 +157,7 @@ def _item(op: Any, av: Any) -> _Need:
         need = _seq(sub.data)
         if lo == hi == 1:
             return need
-        if need.exact == {" "}:  # \s+, \s*: one space in the text as scanned (`_spaced`)
+        if need.exact == frozenset(" "):  # \s+, \s*: one space in the text as scanned (`spaced`)
             return _Need(frozenset([" "] if lo else ["", " "]), ())
         if lo >= 1:  # the body at least once
             best = _best(need)
