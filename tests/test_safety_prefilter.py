@@ -96,7 +96,10 @@ def test_every_match_holds_a_string_of_each_required_set(name: str) -> None:
 def test_guarded_yields_the_patterns_matches(name: str) -> None:
     guarded = GUARDED[name]
     texts = _fuzz(guarded.pattern, 200, seed=1 + len(name))
-    texts += [t.upper() for t in texts[:30]] + [t + " é ı" for t in texts[:30]]
+    texts += [t.upper() for t in texts[:30]] + [t + " é" for t in texts[:30]]
+    # the letters that match an ASCII letter case-insensitively without being its upper case
+    texts += [t.replace("i", "\u0131").replace("s", "\u017f") + " é" for t in texts[:30]]
+    texts += [t.upper().replace("I", "\u0130").replace("K", "\u212a") for t in texts[:30]]
     found = 0
     for text in texts:
         want = [(m.span(), m.group(0)) for m in guarded.pattern.finditer(text)]
@@ -147,6 +150,8 @@ def test_required_sets_of_small_patterns(source: str, want: list[set[str]]) -> N
 def test_a_case_insensitive_pattern_with_upper_case_is_refused() -> None:
     with pytest.raises(ValueError):
         Guarded(re.compile(r"\bSudo\b", re.IGNORECASE))
+    with pytest.raises(ValueError):
+        Guarded(re.compile(r"\bcaf\u00e9\b", re.IGNORECASE))
 
 
 def test_the_encoded_word_pattern_is_guarded() -> None:

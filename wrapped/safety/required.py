@@ -220,14 +220,29 @@ def present(text: str) -> frozenset[int]:
     return scan(text)[1]
 
 
+#: besides their upper case, the letters a case-insensitive ASCII letter matches: the dotted
+#: capital I (whose `str.lower` is two characters), the dotless i and the long s (the regex
+#: engine's own additions); the Kelvin sign's lower case is "k"
+_CASELESS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def caseless(text: str) -> str:
+    """`text` with every letter a case-insensitive ASCII letter of a pattern matches made that
+    letter: where such a pattern matches `text`, its strings as written are in this text."""
+    return text.translate(_CASELESS).lower()
+
+
 def _unfolded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """`pattern` without IGNORECASE, for texts without upper case; refused when the pattern
-    spells a letter in upper case (it would then match differently)."""
+    spells a letter in upper case (it would then match differently) or a letter that is not
+    ASCII (`caseless` knows only what an ASCII letter matches)."""
 
     def walk(items: Any) -> None:
         for op, av in items:
-            if op in (_c.LITERAL, _c.NOT_LITERAL) and chr(av) != chr(av).lower():
-                raise ValueError(f"upper case in a case-insensitive pattern: {chr(av)!r}")
+            if op in (_c.LITERAL, _c.NOT_LITERAL) and (
+                chr(av) != chr(av).lower() or (chr(av).isalpha() and not chr(av).isascii())
+            ):
+                raise ValueError(f"a letter {chr(av)!r} in a case-insensitive pattern")
             if op is _c.RANGE and any(chr(c) != chr(c).lower() for c in range(av[0], av[1] + 1)):
                 raise ValueError("an upper-case range in a case-insensitive pattern")
             if op is _c.IN:
@@ -251,12 +266,16 @@ class Guarded:
     sets, by a substring test, only where the rarest is there. The branches left run by
     `Alternation` (each where one of its heads starts)."""
 
-    __slots__ = ("pattern", "_folded", "_alt", "_by_id", "_always", "_rest", "_n", "_last")
+    __slots__ = (
+        "pattern", "_folded", "_alt", "_alt_folded", "_by_id", "_always", "_rest", "_n", "_last",
+    )  # fmt: skip
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         self._folded = bool(pattern.flags & re.IGNORECASE)
+        #: the branches run without IGNORECASE (on a text where that is the same), and with it
         self._alt = Alternation(_unfolded(pattern) if self._folded else pattern)
+        self._alt_folded = Alternation(pattern) if self._folded else self._alt
         branches = split_branches(pattern.pattern)
         self._n = len(branches)
         by_id: dict[int, list[int]] = {}
@@ -280,12 +299,10 @@ class Guarded:
         return not self._folded or (text.isascii() and text.islower())
 
     def live(self, text: str) -> tuple[int, ...]:
-        """The branches that can match in `text` (all of them where the filter does not apply)."""
-        if not self._filtered(text):
-            return tuple(range(self._n))
+        """The branches that can match in `text`."""
         last, live = self._last
         if last is not text:
-            text_spaced, found = scan(text)
+            text_spaced, found = scan(text if self._filtered(text) else caseless(text))
             cands = set(self._always)
             for i in found.intersection(self._by_id):
                 cands.update(self._by_id[i])
@@ -303,12 +320,11 @@ class Guarded:
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches of `pattern.finditer(text)`, from the branches that can match."""
-        if not self._filtered(text):
-            return self.pattern.finditer(text)
         live = self.live(text)
         if not live:
             return iter(())
-        return self._alt.finditer(text, None if len(live) == self._n else frozenset(live))
+        alt = self._alt if self._filtered(text) else self._alt_folded
+        return alt.finditer(text, None if len(live) == self._n else frozenset(live))
 
     def search(self, text: str) -> re.Match[str] | None:
         """`pattern.search(text)`, from the branches that can match."""
