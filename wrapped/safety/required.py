@@ -267,7 +267,8 @@ class Guarded:
     `Alternation` (each where one of its heads starts)."""
 
     __slots__ = (
-        "pattern", "_folded", "_alt", "_alt_folded", "_by_id", "_always", "_rest", "_n", "_last",
+        "pattern", "_folded", "_alt", "_alt_folded", "_by_id", "_ids", "_always", "_rest", "_n",
+        "_last",
     )  # fmt: skip
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
@@ -290,6 +291,7 @@ class Guarded:
             rest.append(tuple(sets[1:]))
         #: a string of a rarest set -> the branches it can open; the branches that need none
         self._by_id = {i: tuple(b) for i, b in by_id.items()}
+        self._ids = frozenset(by_id)
         self._always = tuple(always)
         self._rest = tuple(rest)
         #: the last text asked about and its live branches (`possible`, then `finditer`)
@@ -304,7 +306,7 @@ class Guarded:
         if last is not text:
             text_spaced, found = scan(text if self._filtered(text) else caseless(text))
             cands = set(self._always)
-            for i in found.intersection(self._by_id):
+            for i in found & self._ids:  # two sets: the smaller (the text's strings) is read
                 cands.update(self._by_id[i])
             live = tuple(
                 n
