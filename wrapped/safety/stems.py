@@ -1,8 +1,9 @@
 """Trigger stems: a cheap test that a text can hold one of a family's forms at all.
 
-Every safety form (`wrapped.safety.forms`) opens with a set of stems; a story is tested against
-the few stems whose first letters its words hold, and the family's regex runs only when one is
-there (most stories trip none).
+Every safety form (`wrapped.safety.forms`) has a set of stems; a story is tested against the few
+stems whose first letters its words hold, and the family's regex runs only when one is there.
+The families test them after `wrapped.safety.required` has found a branch that can match (the
+stems gate as before; the required strings, read from the patterns, rule out far more stories).
 """
 
 from __future__ import annotations
