@@ -156,3 +156,24 @@ def test_a_case_insensitive_pattern_with_upper_case_is_refused() -> None:
 
 def test_the_encoded_word_pattern_is_guarded() -> None:
     assert injection._ENCODED_FORMS.pattern is encoded.ENCODED_WORD
+
+
+def test_pii_street_patterns_are_ruled_out_only_without_their_strings() -> None:
+    """`pii._Text` skips a street pattern whose required strings a text lacks: it finds what
+    the pattern finds, white space of every kind between the street and its number included."""
+    from wrapped.gate import pii
+
+    rnd = random.Random(11)
+    bits = ("Götgatan", "Storgata", "Nørregade", "Mannerheimintie", "Keizersgracht", "Hauptstraße",
+            "Lindenweg", "Ring", "Str.", "94", "12-3", "Wausan-ro", "Teheran-ro", "7-gil", "3a",
+            "the", "tie", "weg")  # fmt: skip
+    seps = (" ", "\n", "\t ", "  ", ", ", "")
+    found = 0
+    for _ in range(1500):
+        text = "".join(rnd.choice(bits) + rnd.choice(seps) for _ in range(rnd.randint(1, 6)))
+        read = pii._Text(text)
+        for rx in pii._REQUIRED:
+            want = [m.group(0) for m in rx.finditer(text)]
+            assert read.spans(rx) == want, (rx.pattern, text)
+            found += bool(want)
+    assert found > 200

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from wrapped.safety.required import required_sets, spaced
+
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 EMAIL_SPOKEN_RE = re.compile(
     r"\b[\w.+-]+\s*(?:\[at\]|\(at\)|\{at\}|\s+at\s+)\s*[\w-]+\s*(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+)"
@@ -189,6 +191,8 @@ _DIGIT_START = re.compile(r"\b\d")
 #: pattern -> a quick one (a literal or a class first) that finds a part of every match of it:
 #: a text where the quick one finds nothing is not scanned with the slow one
 _GATES: dict[re.Pattern[str], re.Pattern[str]] = {
+    # an octet, a dot, an octet (a class first: the regex engine skips to digits in C)
+    IPV4_RE: re.compile(r"\d\.\d"),
     IBAN_RE: re.compile(r"[A-Z]{2}\d"),
     # h:h:h (three groups or more) or h::
     IPV6_RE: re.compile(r":[0-9a-fA-F]{1,4}:|[0-9a-fA-F]::"),
@@ -205,14 +209,24 @@ _GATES: dict[re.Pattern[str], re.Pattern[str]] = {
 }
 
 
-class _Text:
-    """One text as the patterns read it: its digit runs found once (see `_AT_DIGITS`)."""
+#: pattern -> sets of strings every match of it holds one of each, read from the pattern itself
+#: (`wrapped.safety.required`), for the patterns whose gate is a slow scan of the whole text and
+#: whose strings are rare in a story (street suffixes): a few substring tests rule them out
+_REQUIRED: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {
+    rx: required_sets(rx.pattern, rx.flags) for rx in (_GERMAN_STREET, _NORTH_EAST_STREET)
+}
 
-    __slots__ = ("text", "_starts")
+
+class _Text:
+    """One text as the patterns read it: its digit runs found once (see `_AT_DIGITS`), and its
+    white space made single spaces (`spaced`) where required strings are looked for."""
+
+    __slots__ = ("text", "_starts", "_spaced")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._starts: list[int] | None = None
+        self._spaced: str | None = None
 
     def spans(self, rx: re.Pattern[str]) -> list[str]:
         """`[m.group(0) for m in rx.finditer(text)]`, skipping where no match can be."""
@@ -221,6 +235,13 @@ class _Text:
     def matches(self, rx: re.Pattern[str]) -> list[re.Match[str]]:
         """`list(rx.finditer(text))`, skipping where no match can be."""
         text = self.text
+        sets = _REQUIRED.get(rx)
+        if sets:
+            if self._spaced is None:
+                self._spaced = spaced(text)
+            held = self._spaced
+            if not all(any(s in held for s in need) for need in sets):
+                return []
         gate = _GATES.get(rx)
         if gate is not None and gate.search(text) is None:
             return []
