@@ -177,3 +177,16 @@ def test_pii_street_patterns_are_ruled_out_only_without_their_strings() -> None:
             assert read.spans(rx) == want, (rx.pattern, text)
             found += bool(want)
     assert found > 200
+
+
+def test_a_word_mixing_letters_and_leet_is_found_where_the_token_pattern_finds_one() -> None:
+    from wrapped.safety import lexicon as lx
+
+    rnd = random.Random(19)
+    found = 0
+    for _ in range(3000):
+        text = "".join(rnd.choice("ab z 1$|.\n\x1c,-") for _ in range(rnd.randint(0, 16)))
+        want = lx._LEET_TOKEN.search(text) is not None
+        assert lx._has_mixed(text) == want, text
+        found += want
+    assert found > 300

@@ -35,8 +35,8 @@ _c: Any = importlib.import_module("re._constants")
 _K = 3
 #: past this many candidate heads a branch is searched unguarded
 _MAX_HEADS = 512
-#: ASCII other than a-z to a space
-_A_Z_ONLY = str.maketrans({c: " " for c in map(chr, range(128)) if not "a" <= c <= "z"})
+#: ASCII other than a-z to a space (a `bytes.translate` table)
+_A_Z_ONLY = bytes(c if "a" <= chr(c) <= "z" or c > 127 else ord(" ") for c in range(256))
 _HEAD = itemgetter(slice(0, _K))
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
@@ -49,9 +49,10 @@ class Words:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # the runs of a-z, by a translation and a split (every other character is a space)
-        ascii_text = text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
-        self.keys = frozenset(map(_HEAD, set(ascii_text.translate(_A_Z_ONLY).split())))
+        # the runs of a-z, by a translation of the bytes and a split (every other character is
+        # a space, the "?" standing for one that is not ASCII too)
+        runs = text.encode("ascii", "replace").translate(_A_Z_ONLY).decode("ascii").split()
+        self.keys = frozenset(map(_HEAD, set(runs)))
         self._at: dict[str, list[int]] = {}
 
     def starts(self, key: str) -> list[int]:
