@@ -194,8 +194,11 @@ _GATES: dict[re.Pattern[str], re.Pattern[str]] = {
     # an octet, a dot, an octet (a class first: the regex engine skips to digits in C)
     IPV4_RE: re.compile(r"\d\.\d"),
     IBAN_RE: re.compile(r"[A-Z]{2}\d"),
-    # h:h:h (three groups or more) or h::
-    IPV6_RE: re.compile(r":[0-9a-fA-F]{1,4}:|[0-9a-fA-F]::"),
+    # h:h:h (three groups or more) or h::, both a colon, up to four hex digits and a colon (a
+    # literal first: the regex engine finds colons in C)
+    IPV6_RE: re.compile(r":[0-9a-fA-F]{0,4}:"),
+    # the house number's last digit, a space and the street name's capital
+    _NUMBER_STREET: re.compile(r"\d[A-Za-z]?,?\s+[A-Z]"),
     # UK "SW1A 1AA", US "NY 10001"; its other branches would need a digit where `(?=[A-Z])` is
     POSTCODE_RE: re.compile(r"[A-Z]\s?\d"),
     _GERMAN_STREET: re.compile(
