@@ -315,16 +315,15 @@ class Matcher:
 
     def _scan(self, view: str, first_only: bool) -> list[Hit]:
         toks = view.split()
-        present = dict.fromkeys(toks)  # distinct words in order: hits in the text's order
         single = self._single
         # most views hold no listed word: a set intersection in C says so
-        if single.keys().isdisjoint(present):
+        if single.keys().isdisjoint(toks):
             out_hits = []
-        else:
-            out_hits = [Hit(*single[t]) for t in present if t in single]
+        else:  # distinct words in order: hits in the text's order
+            out_hits = [Hit(*single[t]) for t in dict.fromkeys(toks) if t in single]
         if out_hits and first_only:
             return out_hits
-        starts = present.keys() & self._phrases.keys()
+        starts = self._phrases.keys() & toks
         if not starts:
             return out_hits
         n = len(toks)
