@@ -190,3 +190,14 @@ def test_a_word_mixing_letters_and_leet_is_found_where_the_token_pattern_finds_o
         assert lx._has_mixed(text) == want, text
         found += want
     assert found > 300
+
+
+def test_digit_starts_are_those_of_the_boundary_pattern() -> None:
+    from wrapped.gate import pii
+
+    rnd = random.Random(23)
+    alphabet = "a9 _-.٣Ⅻé\n"  # an Arabic-Indic digit, a Roman numeral (a word character, no digit)
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
+        want = [m.start() for m in re.finditer(r"\b\d", text)]
+        assert [m.start() for m in pii._DIGIT_START.finditer(text)] == want, text
