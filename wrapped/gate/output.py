@@ -131,8 +131,6 @@ def check_safety(
     # forms read the plain view: folded, look-alike letters mapped, invisible characters gone
     plain_text = plain(text)
     plain_masked = plain(masked)
-    # the whole text's word heads: a superset of the masked text's, so a sound prefilter for both
-    keys = forms.keys_of(plain_text)
     hits = [f"{h.category}: '{h.term}'" for h in lex.unsafe.find(text)]
     if "*" in text or "#" in text or "_" in text:
         hits += [f"{h.category} (masked): '{h.term}'" for h in lex.unsafe.masked(text)]
@@ -141,7 +139,7 @@ def check_safety(
         family, category = h.category.split(":", 1)
         by_family.setdefault(family, []).append((category, h.term))
     hits += [f"{cat} (idiom): '{term}'" for cat, term in by_family.get("idiom", [])]
-    hits += [f"unsafe figure of speech: '{x}'" for x in forms.idioms(plain_masked, keys)]
+    hits += [f"unsafe figure of speech: '{x}'" for x in forms.idioms(plain_masked, plain_text)]
     checks.append(_check("safety.lexicon", list(dict.fromkeys(hits))))
 
     flagged = ctx.flagged
@@ -156,14 +154,14 @@ def check_safety(
     checks.append(_check("safety.pii", pii))
 
     sens_r = [f"{cat} inference: '{term}'" for cat, term in by_family.get("sensitive", [])]
-    sens_r += [f"inference: '{x}'" for x in forms.sensitive(plain_masked, keys)]
+    sens_r += [f"inference: '{x}'" for x in forms.sensitive(plain_masked, plain_text)]
     checks.append(_check("safety.sensitive", list(dict.fromkeys(sens_r))))
     shame = [f"shaming: '{term}'" for _, term in by_family.get("shaming", [])]
-    shame += [f"shaming: '{x}'" for x in forms.shaming(plain_masked, keys)]
+    shame += [f"shaming: '{x}'" for x in forms.shaming(plain_masked, plain_text)]
     checks.append(_check("safety.shaming", list(dict.fromkeys(shame))))
 
     inj = [f"instruction-like text: '{term}'" for _, term in by_family.get("injection", [])]
-    inj += [f"instruction-like text: '{x}'" for x in forms.injection(plain_text, text, keys)]
+    inj += [f"instruction-like text: '{x}'" for x in forms.injection(plain_text, text)]
     story_sh = _shingles_among(text, flags.any_shingle, flags.firsts) if flags.titles else set()
     for title_sh in flags.shingles:
         common = title_sh & story_sh

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from wrapped.safety.required import required_sets, spaced
+
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 EMAIL_SPOKEN_RE = re.compile(
     r"\b[\w.+-]+\s*(?:\[at\]|\(at\)|\{at\}|\s+at\s+)\s*[\w-]+\s*(?:\[dot\]|\(dot\)|\{dot\}|\s+dot\s+)"
@@ -148,7 +150,7 @@ POSTCODE_RE = re.compile(
 )
 _WORDS = re.compile(r"[^\W\d_]+")
 #: ASCII other than letters to a space: an ASCII text's `_WORDS` are then its split
-_LETTERS_ONLY = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalpha()})
+_LETTERS_ONLY = bytes(c if chr(c).isalpha() or c > 127 else ord(" ") for c in range(256))
 _MONTH_WORDS = (
     r"jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|"
     r"aug(?:ust|\.)?|sep(?:t(?:ember)?|\.)?|oct(?:ober|\.)?|nov(?:ember|\.)?|dec(?:ember|\.)?|"
@@ -185,13 +187,20 @@ IBAN_RE = re.compile(r"\b(?=[A-Z]{2}\d)[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s
 _AT_DIGITS: dict[re.Pattern[str], str] = {
     rx: "" for rx in (IPV4_RE, TIMESTAMP_RE, SSN_RE, CARD_RE, _NUMBER_STREET, _NUMBER_RUE)
 } | {PHONE_RE: "+("}
-_DIGIT_START = re.compile(r"\b\d")
+#: a digit that opens a word (`\b\d`), written digit first so the regex engine skips to digits
+#: in C (a pattern opening with `\b` is tried at every position)
+_DIGIT_START = re.compile(r"\d(?<!\w\d)")
 #: pattern -> a quick one (a literal or a class first) that finds a part of every match of it:
 #: a text where the quick one finds nothing is not scanned with the slow one
 _GATES: dict[re.Pattern[str], re.Pattern[str]] = {
+    # an octet, a dot, an octet (a class first: the regex engine skips to digits in C)
+    IPV4_RE: re.compile(r"\d\.\d"),
     IBAN_RE: re.compile(r"[A-Z]{2}\d"),
-    # h:h:h (three groups or more) or h::
-    IPV6_RE: re.compile(r":[0-9a-fA-F]{1,4}:|[0-9a-fA-F]::"),
+    # h:h:h (three groups or more) or h::, both a colon, up to four hex digits and a colon (a
+    # literal first: the regex engine finds colons in C)
+    IPV6_RE: re.compile(r":[0-9a-fA-F]{0,4}:"),
+    # the house number's last digit, a space and the street name's capital
+    _NUMBER_STREET: re.compile(r"\d[A-Za-z]?,?\s+[A-Z]"),
     # UK "SW1A 1AA", US "NY 10001"; its other branches would need a digit where `(?=[A-Z])` is
     POSTCODE_RE: re.compile(r"[A-Z]\s?\d"),
     _GERMAN_STREET: re.compile(
@@ -205,14 +214,24 @@ _GATES: dict[re.Pattern[str], re.Pattern[str]] = {
 }
 
 
-class _Text:
-    """One text as the patterns read it: its digit runs found once (see `_AT_DIGITS`)."""
+#: pattern -> sets of strings every match of it holds one of each, read from the pattern itself
+#: (`wrapped.safety.required`), for the patterns whose gate is a slow scan of the whole text and
+#: whose strings are rare in a story (street suffixes): a few substring tests rule them out
+_REQUIRED: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {
+    rx: required_sets(rx.pattern, rx.flags) for rx in (_GERMAN_STREET, _NORTH_EAST_STREET)
+}
 
-    __slots__ = ("text", "_starts")
+
+class _Text:
+    """One text as the patterns read it: its digit runs found once (see `_AT_DIGITS`), and its
+    white space made single spaces (`spaced`) where required strings are looked for."""
+
+    __slots__ = ("text", "_starts", "_spaced")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._starts: list[int] | None = None
+        self._spaced: str | None = None
 
     def spans(self, rx: re.Pattern[str]) -> list[str]:
         """`[m.group(0) for m in rx.finditer(text)]`, skipping where no match can be."""
@@ -221,6 +240,13 @@ class _Text:
     def matches(self, rx: re.Pattern[str]) -> list[re.Match[str]]:
         """`list(rx.finditer(text))`, skipping where no match can be."""
         text = self.text
+        sets = _REQUIRED.get(rx)
+        if sets:
+            if self._spaced is None:
+                self._spaced = spaced(text)
+            held = self._spaced
+            if not all(any(s in held for s in need) for need in sets):
+                return []
         gate = _GATES.get(rx)
         if gate is not None and gate.search(text) is None:
             return []
@@ -336,7 +362,7 @@ def find_pii(text: str, masked: str, *, user_id: str, year: int) -> list[str]:
         found += [f"card number: '{c}'" for c in _cards(read)]
         low_masked = masked.lower()
         if low_masked.isascii():  # the same words, by a translation and a split (4x)
-            words = set(low_masked.translate(_LETTERS_ONLY).split())
+            words = set(low_masked.encode("ascii").translate(_LETTERS_ONLY).decode().split())
         else:
             words = set(_WORDS.findall(low_masked))
         if "丁目" in masked or "〒" in masked:

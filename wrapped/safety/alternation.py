@@ -35,8 +35,8 @@ _c: Any = importlib.import_module("re._constants")
 _K = 3
 #: past this many candidate heads a branch is searched unguarded
 _MAX_HEADS = 512
-#: ASCII other than a-z to a space
-_A_Z_ONLY = str.maketrans({c: " " for c in map(chr, range(128)) if not "a" <= c <= "z"})
+#: ASCII other than a-z to a space (a `bytes.translate` table)
+_A_Z_ONLY = bytes(c if "a" <= chr(c) <= "z" or c > 127 else ord(" ") for c in range(256))
 _HEAD = itemgetter(slice(0, _K))
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
@@ -49,9 +49,10 @@ class Words:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # the runs of a-z, by a translation and a split (every other character is a space)
-        ascii_text = text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
-        self.keys = frozenset(map(_HEAD, set(ascii_text.translate(_A_Z_ONLY).split())))
+        # the runs of a-z, by a translation of the bytes and a split (every other character is
+        # a space, the "?" standing for one that is not ASCII too)
+        runs = text.encode("ascii", "replace").translate(_A_Z_ONLY).decode("ascii").split()
+        self.keys = frozenset(map(_HEAD, set(runs)))
         self._at: dict[str, list[int]] = {}
 
     def starts(self, key: str) -> list[int]:
@@ -124,7 +125,7 @@ def _walk(items: Any, start: set[str]) -> tuple[set[str], set[str]]:
     return closed, open_
 
 
-def _split(pattern: str) -> list[str]:
+def split_branches(pattern: str) -> list[str]:
     """The top-level branches of `pattern` (its source split at each `|` outside groups and
     character classes)."""
     parts: list[str] = []
@@ -186,7 +187,7 @@ class Alternation:
         if pattern.groups:  # a branch alone would number its groups (and back-references) anew
             raise ValueError("Alternation takes a pattern without capturing groups")
         self.pattern = pattern
-        branches = [_branch(p, pattern.flags) for p in _split(pattern.pattern)]
+        branches = [_branch(p, pattern.flags) for p in split_branches(pattern.pattern)]
         self._rx = tuple(b.rx for b in branches)
         #: branches searched whatever the text holds
         self._always = frozenset(i for i, b in enumerate(branches) if b.words is None)
@@ -209,8 +210,11 @@ class Alternation:
             self._by_key[key] = found
         return found
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        """The matches of `self.pattern.finditer(text)`, from the branches `text` can hold."""
+    def finditer(self, text: str, only: frozenset[int] | None = None) -> Iterator[re.Match[str]]:
+        """The matches of `self.pattern.finditer(text)`, from the branches `text` can hold.
+
+        `only`: the branches that can match in `text` at all (the others, the caller knows,
+        match nowhere in it: `wrapped.safety.required`); None: any."""
         words = words_of(text)
         #: branch -> where its match can start, or None: anywhere
         where: dict[int, list[int] | None] = {}
@@ -220,8 +224,11 @@ class Alternation:
             if branches is None:
                 branches = self._branches_for(key)
             for i in branches:
-                where[i] = [*(where.get(i) or ()), *words.starts(key)]
+                if only is None or i in only:
+                    where[i] = [*(where.get(i) or ()), *words.starts(key)]
         for i, subs in self._subs:
+            if only is not None and i not in only:
+                continue
             found = list(where.get(i) or ())
             for sub in subs:
                 p = text.find(sub)
@@ -231,7 +238,8 @@ class Alternation:
             if found:
                 where[i] = found
         for i in self._always:
-            where[i] = None
+            if only is None or i in only:
+                where[i] = None
         if not where:
             return
         live = [

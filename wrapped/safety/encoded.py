@@ -12,10 +12,10 @@ from urllib.parse import unquote
 #: a digit opening a hex run ("4d 61 6b 65"); with sixteen base64 characters in a row, what
 #: may be a payload (`has_long_run`)
 _HEX_RUN = re.compile(r"\d[0-9a-fA-F]?[\s:]?[0-9a-fA-F]{2}[\s:]?[0-9a-fA-F]{2}[\s:]?\d")
-#: ASCII base64 characters to "a", the rest to " "
-_B64_CLASS = str.maketrans(
-    {c: "a" if c.isalnum() or c in "+/" else " " for c in map(chr, range(128))}
-)
+#: ASCII base64 characters to "a", the rest to " " (a `bytes.translate` table)
+_B64_CLASS = bytes(
+    ord("a") if chr(c).isalnum() or chr(c) in "+/" else ord(" ") for c in range(128)
+) + bytes(range(128, 256))
 #: a run of percent-encoded bytes ("%69%67%6E%6F%72%65"): decoded in place and read again
 PCT_RUN = re.compile(r"(?:[\w.-]*%[0-9a-fA-F]{2}){2,}[\w.-]*")  # "%69%67%6E", "ignore%20all%20"
 ENCODED_WORD = re.compile(
@@ -36,8 +36,8 @@ def has_long_run(raw: str) -> bool:
     """Sixteen base64 characters in a row, or a hex run: the base64 half by a translation and a
     substring test, the hex half by its own pattern (which opens with a digit, so the regex
     engine skips to digits). One pattern for both tried sixteen characters at every letter."""
-    text = raw if raw.isascii() else raw.encode("ascii", "replace").decode("ascii")
-    return "a" * 16 in text.translate(_B64_CLASS) or _HEX_RUN.search(raw) is not None
+    data = raw.encode("ascii", "replace")  # "?" for what is not ASCII: no base64 character
+    return b"a" * 16 in data.translate(_B64_CLASS) or _HEX_RUN.search(raw) is not None
 
 
 def decoded_payloads(text: str) -> list[str]:

@@ -19,12 +19,12 @@ same harm in words nobody listed:
   ("you must have been going through something", "sounds like a breakup").
 
 One module per family (`injection`, `shaming`, `idioms`, `inference`, over the trigger stems
-of `stems`; the long alternations tried branch by branch, only where a branch can start, by
-`alternation`); this module is what the output-side checks import. Each function takes the
-*folded* text (`lexicon.fold` plus confusables, lower case) and returns
-the matched spans, so a reviewer sees what fired. Patterns are compiled once; every one opens
-with a literal so the regex engine skips most positions at once (the gate checks ~1,000
-stories per second per core).
+of `stems`); this module is what the output-side checks import. Each function takes the
+*folded* text (`lexicon.fold` plus confusables, lower case) and returns the matched spans, so a
+reviewer sees what fired. Every pattern runs only with the branches whose required strings,
+read from the pattern itself, the text holds (`required`: one Aho-Corasick pass per text for
+all of them; most stories hold none), each branch tried only where it can start
+(`alternation`).
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from wrapped.safety.stems import Stems, any_stem, keys_of
+from wrapped.safety.required import Guarded
+from wrapped.safety.stems import Stems, any_stem
 
 _IDIOM_RE = re.compile(
     r"\b(?:knife|knives|dagger|blade|machete|switchblade|shank|bullet|bullets|shotgun|"
@@ -169,17 +170,19 @@ _FIGURE_RE = re.compile(
     r"bill|fiver|twenty))\b",
     re.IGNORECASE,
 )
+_IDIOM_FORMS = Guarded(_IDIOM_RE)
+_FIGURE_FORMS = Guarded(_FIGURE_RE)
 _FIGURE_STEMS = Stems(("like a", "like an", "like the", "cold", "ambush", "bed", "sleeping", "drift",
                  "wink", "nudge", "fling", "affair", "tryst", "shame", "lines", "line",
                  "powder", "rolled"))  # fmt: skip
 
 
-def idioms(text: str, keys: frozenset[str] | None = None) -> list[str]:
-    """Figures of speech that put violence, sex or drugs in a story (see module doc)."""
+def idioms(text: str, heads: str | None = None) -> list[str]:
+    """Figures of speech that put violence, sex or drugs in a story (see module doc; `heads`:
+    see `wrapped.safety.stems.any_stem`)."""
     hits: list[str] = []
-    keys = keys_of(text) if keys is None else keys
-    if any_stem(text, _FIGURE_STEMS, keys):
-        hits += [m.group(0) for m in _FIGURE_RE.finditer(text)]
-    if any_stem(text, _IDIOM_STEMS, keys):
-        hits += [m.group(0) for m in _IDIOM_RE.finditer(text)]
+    if _FIGURE_FORMS.possible(text) and any_stem(text, _FIGURE_STEMS, heads):
+        hits += [m.group(0) for m in _FIGURE_FORMS.finditer(text)]
+    if _IDIOM_FORMS.possible(text) and any_stem(text, _IDIOM_STEMS, heads):
+        hits += [m.group(0) for m in _IDIOM_FORMS.finditer(text)]
     return list(dict.fromkeys(hits))

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from wrapped.safety.stems import Stems, any_stem, keys_of
+from wrapped.safety.required import Guarded
+from wrapped.safety.stems import Stems, any_stem
 
 _INFER_RE = re.compile(
     r"\b(?:you(?:'re|\s+are|'ve\s+been|\s+have\s+been|\s+were|\s+must\s+(?:have\s+been|be)|"
@@ -181,16 +182,18 @@ _CIRCUMSTANCE_RE = re.compile(
     r"might\s+be)\s+(?:keeping|giving|hurting|acting|playing|bothering)\b",
     re.IGNORECASE,
 )
+_INFER_FORMS = Guarded(_INFER_RE)
+_CIRCUMSTANCE_FORMS = Guarded(_CIRCUMSTANCE_RE)
 _CIRCUMSTANCE_STEMS = Stems(("sober", "on the way", "expecting", "job", "bets", "gambl", "afford",
                        "talk to", "speak to", "anger", "rage", "who you", "sexuality", "your"))  # fmt: skip
 
 
-def sensitive(text: str, keys: frozenset[str] | None = None) -> list[str]:
-    """The story inferring the listener's health, relationships, beliefs or circumstances."""
+def sensitive(text: str, heads: str | None = None) -> list[str]:
+    """The story inferring the listener's health, relationships, beliefs or circumstances
+    (`heads`: see `wrapped.safety.stems.any_stem`)."""
     hits: list[str] = []
-    keys = keys_of(text) if keys is None else keys
-    if any_stem(text, _CIRCUMSTANCE_STEMS, keys):
-        hits += [m.group(0) for m in _CIRCUMSTANCE_RE.finditer(text)]
-    if any_stem(text, _INFER_STEMS, keys):
-        hits += [m.group(0) for m in _INFER_RE.finditer(text)]
+    if _CIRCUMSTANCE_FORMS.possible(text) and any_stem(text, _CIRCUMSTANCE_STEMS, heads):
+        hits += [m.group(0) for m in _CIRCUMSTANCE_FORMS.finditer(text)]
+    if _INFER_FORMS.possible(text) and any_stem(text, _INFER_STEMS, heads):
+        hits += [m.group(0) for m in _INFER_FORMS.finditer(text)]
     return list(dict.fromkeys(hits))

@@ -12,7 +12,6 @@ import codecs
 import re
 import unicodedata
 
-from wrapped.safety.alternation import Alternation
 from wrapped.safety.encoded import (
     ENCODED_WORD,
     OBEY_WORD,
@@ -20,7 +19,8 @@ from wrapped.safety.encoded import (
     has_long_run,
     percent_decoded,
 )
-from wrapped.safety.stems import Stems, any_stem, keys_of
+from wrapped.safety.required import Guarded
+from wrapped.safety.stems import Stems, any_stem
 
 _W = r"(?:\s+[\w'’-]+){0,5}?\s+"
 _INJ_STEMS = (
@@ -240,8 +240,9 @@ ROLE_RE = re.compile(
     r"forget|reveal|print|you\s+(?:must|will|are|should)|please|stop|now|drop|from))"
     r"|\[/?(?:inst|system|sys)\]|<\|?(?:system|im_start|im_end)\|?>|<</?sys>>",
 )
-#: `INJECTION_RE`'s branches searched only where a story can hold them (see `alternation`)
-_INJECTION_FORMS = Alternation(INJECTION_RE)
+#: the patterns, each run only with the branches whose required strings a story holds
+_INJECTION_FORMS = Guarded(INJECTION_RE)
+_ROLE_FORMS = Guarded(ROLE_RE)
 _JA_RE = re.compile(
     r"(?:指示|命令|ルール|規則|指令|設定|プロンプト|ガイドライン)[をはも]?(?:すべて|全て|全部)?"
     r"(?:無視|忘れ|破棄|上書き)|(?:システム|隠し|秘密の?)(?:プロンプト|メッセージ|指示)"
@@ -268,22 +269,24 @@ _VOID_RE = re.compile(
     r"rules|filters|guardrails)\b"
     r"|\bbo\s+qua\b[^.!?\n]{0,30}\b(?:huong\s+dan|chi\s+dan|quy\s+tac)\b|\bloi\s+nhac\s+he\s+thong\b"
 )
+_VOID_FORMS = Guarded(_VOID_RE)
+_ENCODED_FORMS = Guarded(ENCODED_WORD)
 _VOID_STEMS = Stems(("rules", "instruc", "direct", "guideline", "restrict", "filter", "guardrail",
                      "limits", "pretend", "bo qua", "loi nhac"))  # fmt: skip
 
 
-def injection(text: str, raw: str | None = None, keys: frozenset[str] | None = None) -> list[str]:
+def injection(text: str, raw: str | None = None) -> list[str]:
     """Instruction-like spans in `text` (the folded view; see module doc). `raw`: the text as
-    written, for payloads whose case matters (base64)."""
+    written, for payloads whose case matters (base64). A family's patterns run where one of
+    its branches can match and the text holds one of its stems (`wrapped.safety.stems`)."""
     raw = text if raw is None else raw
-    keys = keys_of(text) if keys is None else keys
     hits = []
-    if any_stem(text, INJ_STEMS, keys):
+    if _INJECTION_FORMS.possible(text) and any_stem(text, INJ_STEMS):
         hits += [m.group(0).strip() for m in _INJECTION_FORMS.finditer(text)]
-    if any_stem(text, ROLE_STEMS, keys):
-        hits += [m.group(0).strip(' \n.!?"“”(') for m in ROLE_RE.finditer(text)]
-    if any_stem(text, _VOID_STEMS, keys):
-        hits += [m.group(0).strip() for m in _VOID_RE.finditer(text)]
+    if _ROLE_FORMS.possible(text) and any_stem(text, ROLE_STEMS):
+        hits += [m.group(0).strip(' \n.!?"“”(') for m in _ROLE_FORMS.finditer(text)]
+    if _VOID_FORMS.possible(text) and any_stem(text, _VOID_STEMS):
+        hits += [m.group(0).strip() for m in _VOID_FORMS.finditer(text)]
     if not text.isascii():  # folding split Hangul into letters: the other scripts read as written
         hits += [m.group(0) for m in _JA_RE.finditer(unicodedata.normalize("NFC", text))]
         if raw is not None and raw != text:  # folding also drops Thai and Arabic vowel marks
@@ -293,7 +296,9 @@ def injection(text: str, raw: str | None = None, keys: frozenset[str] | None = N
         INJECTION_RE.search(decoded.lower()) or _VOID_RE.search(decoded.lower())
     ):
         hits.append(f"encoded instruction: '{decoded.lower()[:60]}'")
-    enc = ENCODED_WORD.search(text) if any_stem(text, ENC_STEMS, keys) else None
+    enc = None
+    if _ENCODED_FORMS.possible(text) and any_stem(text, ENC_STEMS):
+        enc = _ENCODED_FORMS.search(text)
     if enc:
         for e in ENCODED_WORD.finditer(text):
             if OBEY_WORD.search(text, max(0, e.start() - 120), e.end() + 120):

@@ -75,17 +75,21 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SINGLE_RUN = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
 #: two single letters in a row: what `_SINGLE_RUN` needs at least (found 10x faster)
 _TWO_SINGLES = re.compile(r" [a-z] [a-z] ")
-#: ASCII letters to "a", leet characters to "1", whitespace kept, the rest deleted: a token with
-#: both a letter and a leet character (what `_LEET_TOKEN` finds) then reads "a1" or "1a"
-_LEET_CLASSES = str.maketrans(
-    {
-        c: "a" if "a" <= c <= "z" else "1" if c in "0123456789@$!|+" else c if c.isspace() else None
-        for c in map(chr, range(128))
-    }
+#: ASCII letters to "a", leet characters to "1", whitespace kept, the rest deleted (a table and
+#: the bytes to delete, for `bytes.translate`: on ASCII text 2x `str.translate`'s dict): a token
+#: with both a letter and a leet character (what `_LEET_TOKEN` finds) then reads "a1" or "1a"
+_LEET_CLASSES = bytes(
+    ord("a") if "a" <= chr(c) <= "z" else ord("1") if chr(c) in "0123456789@$!|+" else c
+    for c in range(256)
 )
-#: ASCII outside [a-z0-9] to " "
-_SPACE_OUT = str.maketrans(
-    {c: " " for c in map(chr, range(128)) if not ("a" <= c <= "z" or "0" <= c <= "9")}
+_LEET_OTHERS = bytes(
+    c
+    for c in range(128)
+    if not ("a" <= chr(c) <= "z" or chr(c) in "0123456789@$!|+" or chr(c).isspace())
+)
+#: ASCII outside [a-z0-9] to " " (a `bytes.translate` table)
+_SPACE_OUT = bytes(
+    c if "a" <= chr(c) <= "z" or "0" <= chr(c) <= "9" or c > 127 else ord(" ") for c in range(256)
 )
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 #: where `_RUN3` would start (a letter, then two more of it): found 1.7x faster
@@ -260,17 +264,17 @@ def _has_mixed(base: str) -> bool:
     that tries every position (10x; stories nearly always hold a digit, almost never a word
     spelled with one)."""
     if base.isascii():
-        classes = base.translate(_LEET_CLASSES)
-        return "a1" in classes or "1a" in classes
+        classes = base.encode("ascii").translate(_LEET_CLASSES, _LEET_OTHERS)
+        return b"a1" in classes or b"1a" in classes
     return _LEET_TOKEN.search(base) is not None
 
 
 def _spaced(v: str) -> str:
     """`_NON_ALNUM.sub(" ", v)`, less any space at either end (every view is stripped), by a
-    translation and a split (3x)."""
-    if not v.isascii():  # every other character is a space too, and so is "?"
-        v = v.encode("ascii", "replace").decode("ascii")
-    return " ".join(v.translate(_SPACE_OUT).split())
+    translation of its bytes and a split (3x; every character that is not ASCII is a space too,
+    and so is the "?" that stands for it; after the translation " " is the only white space)."""
+    data = v.encode("ascii", "replace")
+    return b" ".join(data.translate(_SPACE_OUT).split()).decode("ascii")
 
 
 def alnum_words(text: str) -> list[str]:
@@ -311,16 +315,15 @@ class Matcher:
 
     def _scan(self, view: str, first_only: bool) -> list[Hit]:
         toks = view.split()
-        present = dict.fromkeys(toks)  # distinct words in order: hits in the text's order
         single = self._single
         # most views hold no listed word: a set intersection in C says so
-        if single.keys().isdisjoint(present):
+        if single.keys().isdisjoint(toks):
             out_hits = []
-        else:
-            out_hits = [Hit(*single[t]) for t in present if t in single]
+        else:  # distinct words in order: hits in the text's order
+            out_hits = [Hit(*single[t]) for t in dict.fromkeys(toks) if t in single]
         if out_hits and first_only:
             return out_hits
-        starts = present.keys() & self._phrases.keys()
+        starts = self._phrases.keys() & toks
         if not starts:
             return out_hits
         n = len(toks)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from wrapped.safety.alternation import Alternation
-from wrapped.safety.stems import Stems, any_stem, keys_of
+from wrapped.safety.required import Guarded
+from wrapped.safety.stems import Stems, any_stem
 
 _SOCIAL = (
     r"friends?|social\s+life|a\s+life|any\s+life|outside|outdoors|the\s+house|your\s+room|"
@@ -86,9 +86,9 @@ _SHAME_RE = re.compile(
     r"|\bpeaked\s+in\s+(?:high\s+|secondary\s+|middle\s+)?school\b"
     r"|\b(?:lack|lacking)\s+of\s+(?:alternatives|options|friends|plans)\b",
 )
-#: `_SHAME_RE`'s branches searched only where a story can hold them (its forty-odd branches
-#: tried at every position were the gate's costliest regex)
-_SHAME_FORMS = Alternation(_SHAME_RE)
+#: `_SHAME_RE` run only with the branches whose required strings a story holds (its forty-odd
+#: branches tried at every position were the gate's costliest regex)
+_SHAME_FORMS = Guarded(_SHAME_RE)
 
 
 _JUDGING_STEMS = Stems(
@@ -331,19 +331,23 @@ _MOCK_RE = re.compile(
     r"|\blike\s+a\s+(?:toddler|child|kid|baby|goldfish)\b",
     re.IGNORECASE,
 )
+_MOCK_FORMS = Guarded(_MOCK_RE)
+_QUESTION_FORMS = Guarded(_QUESTION_RE)
 _MOCK_STEMS = Stems(("even", "ever", "much", "sad", "pathetic", "embarrass", "tragic", "lame",
                "cringe", "bleak", "grim", "depress", "pitiful", "harder", "better", "sick",
                "tired", "not", "seen", "heard", "had", "rounding", "commitment", "like a"))  # fmt: skip
 
 
-def shaming(text: str, keys: frozenset[str] | None = None) -> list[str]:
-    """Shaming forms in `text`: judging a habit, rhetorical questions, "touch grass", mockery."""
+def shaming(text: str, heads: str | None = None) -> list[str]:
+    """Shaming forms in `text`: judging a habit, rhetorical questions, "touch grass", mockery
+    (`heads`: see `wrapped.safety.stems.any_stem`)."""
     hits = []
-    keys = keys_of(text) if keys is None else keys
-    if any_stem(text, _MOCK_STEMS, keys):
-        hits += [m.group(0).strip() for m in _MOCK_RE.finditer(text)]
-    if any_stem(text, _SHAME_STEMS, keys) or any_stem(text, _JUDGING_STEMS, keys):
+    if _MOCK_FORMS.possible(text) and any_stem(text, _MOCK_STEMS, heads):
+        hits += [m.group(0).strip() for m in _MOCK_FORMS.finditer(text)]
+    if _SHAME_FORMS.possible(text) and (
+        any_stem(text, _SHAME_STEMS, heads) or any_stem(text, _JUDGING_STEMS, heads)
+    ):
         hits += [m.group(0).strip() for m in _SHAME_FORMS.finditer(text)]
-    if "?" in text and any_stem(text, _SOCIAL_STEMS, keys):
+    if "?" in text and _QUESTION_FORMS.possible(text) and any_stem(text, _SOCIAL_STEMS, heads):
         hits += [m.group(0).strip() for m in _questions(text)]
     return list(dict.fromkeys(hits))

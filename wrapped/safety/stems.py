@@ -1,8 +1,9 @@
 """Trigger stems: a cheap test that a text can hold one of a family's forms at all.
 
-Every safety form (`wrapped.safety.forms`) opens with a set of stems; a story is tested against
-the few stems whose first letters its words hold, and the family's regex runs only when one is
-there (most stories trip none).
+Every safety form (`wrapped.safety.forms`) has a set of stems; a story is tested against the few
+stems whose first letters its words hold, and the family's regex runs only when one is there.
+The families test them after `wrapped.safety.required` has found a branch that can match (the
+stems gate as before; the required strings, read from the patterns, rule out far more stories).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def keys_of(text: str) -> frozenset[str]:
     return words_of(text).keys
 
 
-def any_stem(text: str, stems: Stems, keys: frozenset[str] | None = None) -> bool:
-    """Does `text` hold one of `stems`?"""
-    return stems.found(text, keys_of(text) if keys is None else keys)
+def any_stem(text: str, stems: Stems, heads: str | None = None) -> bool:
+    """Does `text` hold one of `stems`? `heads`: the text whose word heads count (default
+    `text`; the output-side checks give the story before its names were masked)."""
+    return stems.found(text, keys_of(text if heads is None else heads))
