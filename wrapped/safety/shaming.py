@@ -1,5 +1,6 @@
 """Shaming forms: rhetorical questions about the listener's social life or worth, judging
-adjectives on their habits, "touch grass" and its variants (see `wrapped.safety.forms`)."""
+adjectives on their habits, "touch grass" and its variants, and sarcasm
+(`wrapped.safety.sarcasm`; see `wrapped.safety.forms`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from wrapped.safety.required import Guarded
+from wrapped.safety.sarcasm import sarcasm
 from wrapped.safety.stems import Stems, any_stem
 
 _SOCIAL = (
@@ -350,4 +352,5 @@ def shaming(text: str, heads: str | None = None) -> list[str]:
         hits += [m.group(0).strip() for m in _SHAME_FORMS.finditer(text)]
     if "?" in text and _QUESTION_FORMS.possible(text) and any_stem(text, _SOCIAL_STEMS, heads):
         hits += [m.group(0).strip() for m in _questions(text)]
+    hits += sarcasm(text)
     return list(dict.fromkeys(hits))
