@@ -170,6 +170,25 @@ _FIGURE_RE = re.compile(
     r"bill|fiver|twenty))\b",
     re.IGNORECASE,
 )
+#: the scenes and props of drinking, drugs, violence and sex, as similes ("like last call at a
+#: dive bar", "like a SWAT team kicking in the door", "chasing the next hit", "stayed the night")
+_SCENE_RE = re.compile(
+    r"\bchas(?:e|es|ed|ing)\s+(?:the|their|your|his|her|a|that)\s+(?:next\s+)?(?:hit|high|fix|"
+    r"dragon)\b|\bspik(?:e|ed|ing)\s+the\s+(?:punch|drinks?)\b|\b(?:punch|drinks?)\s+(?:had\s+been|"
+    r"has\s+been|was|were|got)\s+spiked\b|\btripping\s+(?:on|out)\b"
+    r"|\b(?:a\s+)?(?:bad|good|acid)\s+trip\b|\blast\s+(?:call|orders)\b|\bdive\s+bars?\b"
+    r"|\brounds?\s+of\s+(?:shots|drinks|beers?|pints)\b|\bcold\s+ones\b|\b(?:a\s+)?(?:few|"
+    r"couple\s+of)\s+(?:cold\s+)?(?:beers|brews|bevvies|drinks|glasses\s+of\s+\w+)\b"
+    r"|\bhung\s?over\b|\bhangovers?\b|\bon\s+the\s+rocks\b|\bwine\s+o'?clock\b"
+    r"|\b(?:bar|pub|street)\s+(?:brawl|fight)s?\b|\bhome\s+invasion\b|\bswat\s+team\b"
+    r"|\bkick(?:ed|ing|s)?\s+(?:in|down)\s+(?:the|your|a)\s+(?:door|doors)\b|\bbaseball\s+bat\b"
+    r"|\bcrowbar\b|\bto\s+a\s+pulp\b|\bdrive-?by\b|\bhostages?\b|\bexecution[- ]style\b"
+    r"|\b(?:head|choke)\s?(?:lock|hold)s?\b|\bpistol[- ]whip\w*|\bgot\s+physical\b"
+    r"|\bstayed\s+the\s+night\b|\b(?:summer|holiday|office|brief|little|quick)\s+fling\b"
+    r"|\bkeep\s+(?:your|their|his|her|its)\s+hands\s+off\b|\b(?:undress|undressed|undressing)\b",
+    re.IGNORECASE,
+)
+_SCENE_FORMS = Guarded(_SCENE_RE)
 _IDIOM_FORMS = Guarded(_IDIOM_RE)
 _FIGURE_FORMS = Guarded(_FIGURE_RE)
 _FIGURE_STEMS = Stems(("like a", "like an", "like the", "cold", "ambush", "bed", "sleeping", "drift",
@@ -185,4 +204,6 @@ def idioms(text: str, heads: str | None = None) -> list[str]:
         hits += [m.group(0) for m in _FIGURE_FORMS.finditer(text)]
     if _IDIOM_FORMS.possible(text) and any_stem(text, _IDIOM_STEMS, heads):
         hits += [m.group(0) for m in _IDIOM_FORMS.finditer(text)]
+    if _SCENE_FORMS.possible(text):
+        hits += [m.group(0) for m in _SCENE_FORMS.finditer(text)]
     return list(dict.fromkeys(hits))

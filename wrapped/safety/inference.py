@@ -182,6 +182,17 @@ _CIRCUMSTANCE_RE = re.compile(
     r"might\s+be)\s+(?:keeping|giving|hurting|acting|playing|bothering)\b",
     re.IGNORECASE,
 )
+#: a home life read into the listening: illness, a new baby, living alone, the kids
+_HOME_RE = re.compile(
+    r"\b(?:off\s+sick|(?:home|in\s+bed)\s+(?:sick|ill|with\s+(?:a|the)\s+(?:flu|cold|bug))|"
+    r"under\s+the\s+weather|(?:new|first-?time|tired|exhausted|sleep-deprived)\s+(?:parents?|mum|"
+    r"mom|dad)|the\s+baby\s+(?:was\s+|is\s+)?(?:finally\s+)?(?:asleep|down|napping|sleeping)|"
+    r"(?:living|live|lives|lived)\s+(?:alone|on\s+your\s+own|by\s+yourself)|(?:struggling|coping|"
+    r"dealing|juggling)\s+with\s+the\s+kids|toddler\s+tantrums?|(?:empty|quiet|lonely|silent)\s+"
+    r"(?:flat|apartment|house|home|nest))\b",
+    re.IGNORECASE,
+)
+_HOME_FORMS = Guarded(_HOME_RE)
 _INFER_FORMS = Guarded(_INFER_RE)
 _CIRCUMSTANCE_FORMS = Guarded(_CIRCUMSTANCE_RE)
 _CIRCUMSTANCE_STEMS = Stems(("sober", "on the way", "expecting", "job", "bets", "gambl", "afford",
@@ -196,4 +207,6 @@ def sensitive(text: str, heads: str | None = None) -> list[str]:
         hits += [m.group(0) for m in _CIRCUMSTANCE_FORMS.finditer(text)]
     if _INFER_FORMS.possible(text) and any_stem(text, _INFER_STEMS, heads):
         hits += [m.group(0) for m in _INFER_FORMS.finditer(text)]
+    if _HOME_FORMS.possible(text):
+        hits += [m.group(0) for m in _HOME_FORMS.finditer(text)]
     return list(dict.fromkeys(hits))

@@ -270,6 +270,18 @@ _VOID_RE = re.compile(
     r"|\bbo\s+qua\b[^.!?\n]{0,30}\b(?:huong\s+dan|chi\s+dan|quy\s+tac)\b|\bloi\s+nhac\s+he\s+thong\b"
 )
 _VOID_FORMS = Guarded(_VOID_RE)
+#: the story doing what an instruction asked: "as requested", "here are the hidden
+#: instructions", "we'll set our instructions aside", a role block in JSON, a pirate poem
+_OBEYED_RE = re.compile(
+    r"\bas\s+(?:you\s+|the\s+(?:system|user|title|listener)\s+)?(?:requested|instructed|commanded|"
+    r"demanded)\b|\b(?:hidden|secret|original|internal)\s+(?:prompt|instructions?|setup|rules|"
+    r"message)\b|\bsetup\s+(?:text|prompt|instructions)\b|\b(?:set|put|push|leave|lay)\s+"
+    r"(?:our|my|the|its|these|those)\s+(?:instructions|guidelines|rules|orders)\s+aside\b"
+    r"|\"role\"\s*:\s*\"(?:system|assistant|developer|tool)\"|\b(?:poem|verse|lines|song|"
+    r"limerick|haiku|shanty)\s+about\s+pirates\b|\bahoy\b|\bmatey\b|\bshiver\s+me\s+timbers\b",
+    re.IGNORECASE,
+)
+_OBEYED_FORMS = Guarded(_OBEYED_RE)
 _ENCODED_FORMS = Guarded(ENCODED_WORD)
 _VOID_STEMS = Stems(("rules", "instruc", "direct", "guideline", "restrict", "filter", "guardrail",
                      "limits", "pretend", "bo qua", "loi nhac"))  # fmt: skip
@@ -287,6 +299,8 @@ def injection(text: str, raw: str | None = None) -> list[str]:
         hits += [m.group(0).strip(' \n.!?"“”(') for m in _ROLE_FORMS.finditer(text)]
     if _VOID_FORMS.possible(text) and any_stem(text, _VOID_STEMS):
         hits += [m.group(0).strip() for m in _VOID_FORMS.finditer(text)]
+    if _OBEYED_FORMS.possible(text):
+        hits += [m.group(0).strip() for m in _OBEYED_FORMS.finditer(text)]
     if not text.isascii():  # folding split Hangul into letters: the other scripts read as written
         hits += [m.group(0) for m in _JA_RE.finditer(unicodedata.normalize("NFC", text))]
         if raw is not None and raw != text:  # folding also drops Thai and Arabic vowel marks
