@@ -258,6 +258,18 @@ def _views_reference(text: str) -> tuple[str, ...]:
         joined = _REF_SINGLE_RUN.sub(lambda m: m.group(0).replace(" ", ""), spaced)
         if joined != spaced:  # spelled-out letters joined, the word after them kept apart
             out.append(joined)
+            # an article before them kept apart too ("a b e e r"), unless itself spelled out
+            apart = re.sub(
+                r"(?:^|(?<= ))([ai]) ((?:[a-z] ){2,}[a-z])\b",
+                lambda m: (
+                    m.group(0)
+                    if re.search(r"(?:^| )[a-z] $", m.string[: m.start()])
+                    else f"{m.group(1)} {m.group(2).replace(' ', '')}"
+                ),
+                spaced,
+            )
+            if apart != spaced and apart != joined:
+                out.append(apart)
         squashed = _REF_NON_ALNUM.sub(" ", _REF_INNER_SEP.sub("", v))
         squashed = _REF_SINGLE_RUN.sub(lambda m: m.group(0).replace(" ", ""), squashed)
         out.append(_REF_RUN3.sub(r"\1", squashed))

@@ -126,6 +126,10 @@ _INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u18
 _LETTER_WITH = re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER ([A-Z]) WITH ")
 
 
+_LOOK_ALIKE_EXTRA = {"м": "m", "к": "k", "т": "t", "н": "h", "в": "b", "ш": "w", "п": "n",
+                     "ǫ": "q", "ɋ": "q"}  # fmt: skip
+
+
 @cache
 def _confusables() -> dict[int, str]:
     """Non-Latin look-alikes of the Latin letters and digits -> that letter (lower case).
@@ -152,6 +156,10 @@ def _confusables() -> dict[int, str]:
         name = unicodedata.name(chr(code), "")
         if name.startswith("LATIN LETTER SMALL CAPITAL ") and len(name) == 28:
             table.setdefault(code, name[-1].lower())
+    # letters that read as Latin small capitals or as a Latin letter at text size, though
+    # Unicode's data does not list them ("мarijuana", "ᴛᴇǫᴜɪʟᴀ")
+    for glyph, letter in _LOOK_ALIKE_EXTRA.items():
+        table.setdefault(ord(glyph), letter)
     # a letter with a hook, tail, stroke or curl ("ʝoint", "ɗrunk"): its name says which letter
     for code in (*range(0x0180, 0x0250), *range(0x0250, 0x02B0), *range(0x1D6C, 0x1DC0),
                  *range(0x2C60, 0x2C80), *range(0xA720, 0xA800)):  # fmt: skip
@@ -250,6 +258,10 @@ def _views(text: str) -> tuple[str, ...]:
             joined = _SINGLE_RUN.sub(_join_letters, spaced)
             if joined != spaced:
                 out.append(joined)
+            # "a d r u g s trip": the article is a word of its own, not the word's first letter
+            apart = _ARTICLE_RUN.sub(_join_after_article, spaced)
+            if apart != spaced and apart != joined:
+                out.append(apart)
         inner, n_inner = _INNER_SEP.subn("", v)
         squashed = _spaced(inner) if n_inner else spaced
         n_runs = 0
@@ -284,6 +296,22 @@ def alnum_words(text: str) -> list[str]:
 
 def _join_letters(m: re.Match[str]) -> str:
     return m.group(0).replace(" ", "")
+
+
+#: spaced-out letters after a one-letter word ("a b e e r", "i s e x")
+_ARTICLE_RUN = re.compile(r"\b([ai]) ((?:[a-z] ){2,}[a-z])\b")
+
+
+def _join_after_article(m: re.Match[str]) -> str:
+    before = m.string[max(0, m.start() - 3) : m.start()]
+    if (
+        len(before) >= 2
+        and before[-1] == " "
+        and before[-2].isalpha()
+        and (len(before) < 3 or before[-3] == " ")
+    ):
+        return m.group(0)  # the "a" is itself one of the spaced-out letters ("c o c a i n e")
+    return f"{m.group(1)} {m.group(2).replace(' ', '')}"
 
 
 class Hit(NamedTuple):
