@@ -400,6 +400,23 @@ def test_panel_scores_the_parts_as_the_rubric_prompt_text_scores_them(story):
         assert _score_case(rubric, _Case.parse(text)) == _score(rubric, text)
 
 
+#: jeer words and letters that case-blind matching folds onto theirs outside ASCII
+_JEER_PIECES = ["lol", "LOL", "LmAo", "yikes", "SMH", "seriously?", "Seriously", "ſmh", "yıkes"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(_JEER_PIECES) | st.text(alphabet="abyksIl ?!.-'", max_size=6))
+)
+def test_the_jeer_shortcut_counts_as_the_full_scan(pieces):
+    """`_jeers` skips the case-blind scan of an ASCII text without a jeer's marks; it must count
+    exactly what the scan counts, non-ASCII letters that fold onto a jeer's included."""
+    from wrapped.testing.scripted_judge import _JEERS, _jeers
+
+    text = "".join(pieces)
+    assert _jeers(text) == len(_JEERS.findall(text))
+
+
 _JSON_VALUES = st.recursive(
     st.none()
     | st.booleans()

@@ -95,6 +95,22 @@ _WORD_STARTS = re.compile(r"(?<![a-z])[a-z][a-z-]*")
 _STEMS = re.compile("|".join(map(re.escape, _CUES)))
 
 
+#: what every jeer holds, in an ASCII text (`_JEERS` ignores case: a lowered ASCII text holds
+#: one of these wherever `_JEERS` matches; outside ASCII, case folding has more equivalences)
+_JEER_MARKS = ("?", "lol", "lmao", "yikes", "smh")
+
+
+def _jeers(text: str) -> int:
+    """How many matches `_JEERS` has in `text`. Most stories hold none, and `_JEERS` (seven
+    case-blind branches tried at every character) was 40% of `_lex_hits`; an ASCII text with
+    none of `_JEER_MARKS` has no match, so it is not scanned."""
+    if text.isascii():
+        low = text.lower()
+        if not any(mark in low for mark in _JEER_MARKS):
+            return 0
+    return len(_JEERS.findall(text))
+
+
 def _lex_hits(text: str) -> list[str]:
     """The judge's reading of tone and themes (see `_CUES`): only the writer's own prose counts
     ("Lonely Planet" the track is a name; "you seem lonely" is not), so quoted and capitalised
@@ -108,7 +124,7 @@ def _lex_hits(text: str) -> list[str]:
             stem = m.group()
             hits.append(f"cue: {stem}")
             score += _CUES[stem]
-    jeers = len(_JEERS.findall(text))
+    jeers = _jeers(text)
     score += jeers
     if jeers:
         hits.append("cue: jeering punctuation")
@@ -122,6 +138,12 @@ _MARKERS = tuple(
     for name in ("STORY", "TITLE", "PREVIOUS", "LOCALE", "DATA")
     for close in ("", "/")
 )
+
+
+def _has_marker(text: str) -> bool:
+    """Whether `text` holds one of `_MARKERS` (each starts "<<", which a data block, escaping
+    every "<", never holds: one scan of the ~15 KB block instead of ten)."""
+    return "<<" in text and any(m in text for m in _MARKERS)
 
 
 class _Case(NamedTuple):
@@ -336,7 +358,7 @@ def _panel(prompt: str, data: dict | None = None) -> str:
     block = _between(prompt, OPEN, "\n<draft>")
     title, story = draft.get("title", ""), draft.get("story", "")
     parts = _Case(story=story, title=title, previous=prev, locale=locale, data=block)
-    if not story or any(not isinstance(x, str) or any(m in x for m in _MARKERS) for x in parts):
+    if not story or any(not isinstance(x, str) or _has_marker(x) for x in parts):
         # the rubrics read these parts out of a rubric prompt's text; an empty story, a part
         # that is not text or that holds a marker would not read back as itself, so score
         # that text, exactly as a rubric prompt is scored
