@@ -42,6 +42,12 @@ def _fails(sentence: str) -> set[str]:
         "Was there anybody in your life who got more of your evening than that podcast?",
         "Maybe phone a real person next Saturday.",
         "Another sad commute soundtrack, then.",
+        "Bold hours for someone with a job, presumably.",
+        "Picture explaining this to your boss. Actually, imagine explaining it to anyone.",
+        "Sleep is a thing. Look into it.",
+        "Who needs other people when there is a replay button?",
+        "Repetitive? Absolutely.",
+        "Your algorithm is begging for a new artist.",
     ],
 )
 def test_sarcasm_and_condescension_are_shaming(sentence: str) -> None:
@@ -60,6 +66,9 @@ def test_sarcasm_and_condescension_are_shaming(sentence: str) -> None:
         "It was a brave, bright record, and you gave it your afternoon.",
         "Sad songs and happy ones shared the morning.",
         "Call it a day well spent.",
+        "Some people went quiet after New Year; you kept going.",
+        "Who needs a reason to play Björk twice? Not you, and that is fine.",
+        "Imagine the morning: Here Comes the Sun, and the kettle on.",
     ],
 )
 def test_sincere_sentences_near_the_forms_pass(sentence: str) -> None:

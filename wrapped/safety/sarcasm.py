@@ -55,7 +55,18 @@ _SARCASM_RE = re.compile(
     r"|\b(?:call|phone|text|talk\s+to)\s+a\s+(?:human|real\s+person|living\s+person)\b"
     r"|\blet\s+the\s+sun\s+see\s+you\b|\bsun\s+(?:misses|hasn'?t\s+seen)\s+you\b"
     r"|\bor\s+just\s+(?:the\s+)?(?:hosts|podcasters|voices|headphones)\b"
-    r"|\bsad\s+(?:little\s+)?(?:desk\s+)?(?:lunch|lunches|dinners?|commutes?)\b",
+    r"|\bsad\s+(?:little\s+)?(?:desk\s+)?(?:lunch|lunches|dinners?|commutes?)\b"
+    r"|\bfor\s+someone\s+with,?\s+(?:presumably,?\s+)?(?:a\s+job|a\s+life|friends|a\s+social\s+"
+    r"life|responsibilities)\b|\bimagine\s+explaining\s+(?:this|that|it|all\s+this)\b"
+    r"|\b(?:friends|sleep|daylight|silence|variety|other\s+(?:genres|songs|artists))\s+(?:are|is)\s+"
+    r"a\s+thing\b|\blook\s+into\s+it\s*[.!]|\bwho\s+needs\s+(?:plans|friends|a\s+life|sleep|"
+    r"variety|other\s+people)\b|\bsome\s+people\s+(?:went\s+out|had\s+plans|saw\s+(?:their\s+)?"
+    r"friends|left\s+the\s+house)\b|\b(?:basic|predictable|boring|obsessed|repetitive|"
+    r"dramatic)\?\s+(?:maybe|perhaps|definitely|absolutely|yes|obviously)\b"
+    r"|\bwe\s+won'?t\s+mention\b|\bnot\s+everyone\s+(?:could|would)\s+admit\b"
+    r"|\bso\s+are\s+we\s*[.!]|\balgorithm\s+is\s+(?:tired|exhausted|bored|begging|crying)\b"
+    r"|\b(?:admire|respect|salute)\s+the\s+(?:commitment|dedication)\s+to\s+(?:never|not|"
+    r"avoiding)\b",
     re.IGNORECASE,
 )
 #: run only with the branches whose required strings a text holds (`Guarded`)
