@@ -112,3 +112,16 @@ def test_scenes_home_lives_and_obeyed_instructions(sentence: str, rule: str) -> 
 )
 def test_everyday_sentences_near_the_scenes_pass(sentence: str) -> None:
     assert _fails(sentence) == set(), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A g.u.n.s-blazing chorus.",  # dots between the letters
+        "A verse about a pr0stitute.",  # a digit for a letter
+        "The chorus hit like g u n f i r e.",  # spaced out
+        "A kick like a beer in the sun, a b e e r at that.",  # after an article
+    ],
+)
+def test_more_words_and_spellings_are_unsafe(sentence: str) -> None:
+    assert "safety.lexicon" in _fails(sentence), sentence
