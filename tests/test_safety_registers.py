@@ -117,7 +117,7 @@ def test_everyday_sentences_near_the_scenes_pass(sentence: str) -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "A g.u.n.s-blazing chorus.",  # dots between the letters
+        "A g.u.n.m.a.n of a bassline.",  # dots between the letters
         "A verse about a pr0stitute.",  # a digit for a letter
         "The chorus hit like g u n f i r e.",  # spaced out
         "A kick like a beer in the sun, a b e e r at that.",  # after an article
