@@ -1,9 +1,9 @@
-"""Print every fact a dev3 story may state, for one listener and one interesting day.
+"""Print every fact a story of a hand-written split (dev3, dev4) may state, for one listener and one interesting day.
 
-    .venv/bin/python evals/gate_corpus/dev3/factsheet.py                 # listeners and their days
-    .venv/bin/python evals/gate_corpus/dev3/factsheet.py USER             # every usable day, then the year
-    .venv/bin/python evals/gate_corpus/dev3/factsheet.py USER DAY         # one day's sheet
-    .venv/bin/python evals/gate_corpus/dev3/factsheet.py USER DAY --log   # plus the whole log
+    .venv/bin/python evals/gate_corpus/handwritten/factsheet.py SPLIT                 # listeners and their days
+    .venv/bin/python evals/gate_corpus/handwritten/factsheet.py SPLIT USER             # every usable day, then the year
+    .venv/bin/python evals/gate_corpus/handwritten/factsheet.py SPLIT USER DAY         # one day's sheet
+    .venv/bin/python evals/gate_corpus/handwritten/factsheet.py SPLIT USER DAY --log   # plus the whole log
 
 The stories of this split were written by hand from these sheets: the day's facts and a
 tally of its log (who and what was played, for how long, how often, first and last play),
@@ -18,7 +18,14 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+#: the split this run works on: the folder named by the first argument ("dev3", "dev4")
+if len(sys.argv) < 2 or not (Path(__file__).resolve().parents[1] / sys.argv[1]).is_dir():
+    sys.exit(
+        f"usage: {Path(__file__).name} SPLIT [...]   (SPLIT: a folder of evals/gate_corpus, e.g. dev4)"
+    )
+SPLIT = sys.argv.pop(1)
+HERE = Path(__file__).resolve().parents[1] / SPLIT
+PREFIX = "d" + SPLIT.removeprefix("dev")  # story ids: d3-0001 ...
 SKIP = ("birthday", "new_years_day")
 
 

@@ -1,6 +1,6 @@
-"""Assemble dev3/stories.jsonl from the hand-written batch files (batch_*.txt).
+"""Assemble a hand-written split's stories.jsonl (SPLIT: dev3, dev4) from the hand-written batch files (batch_*.txt).
 
-    .venv/bin/python evals/gate_corpus/dev3/assemble.py
+    .venv/bin/python evals/gate_corpus/handwritten/assemble.py SPLIT
 
 The stories were typed by hand into plain-text batches, one story per block:
 
@@ -12,15 +12,23 @@ The stories were typed by hand into plain-text batches, one story per block:
     second paragraph, on one line
 
 `L03` is the third line of listeners.jsonl (short aliases keep the typing honest). Ids run
-d3-0001... in batch order; nothing in a story is generated or rewritten here.
+d3-0001... (d4-0001 ...) in batch order; nothing in a story is generated or rewritten here.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+#: the split this run works on: the folder named by the first argument ("dev3", "dev4")
+if len(sys.argv) < 2 or not (Path(__file__).resolve().parents[1] / sys.argv[1]).is_dir():
+    sys.exit(
+        f"usage: {Path(__file__).name} SPLIT [...]   (SPLIT: a folder of evals/gate_corpus, e.g. dev4)"
+    )
+SPLIT = sys.argv.pop(1)
+HERE = Path(__file__).resolve().parents[1] / SPLIT
+PREFIX = "d" + SPLIT.removeprefix("dev")  # story ids: d3-0001 ...
 
 
 def aliases() -> dict[str, str]:
@@ -47,7 +55,7 @@ def parse(path: Path, users: dict[str, str]) -> list[dict]:
             raise SystemExit(f"{path.name}: incomplete block {head!r}")
         out.append({"user_id": users[alias], "day": day, "label": label, "source": source,
                     "title": title, "story": "\n\n".join(" ".join(p.split()) for p in paras),
-                    "previous": [], "detail": detail, "split": "dev3"})  # fmt: skip
+                    "previous": [], "detail": detail, "split": SPLIT})  # fmt: skip
     return out
 
 
@@ -58,7 +66,7 @@ def main() -> None:
         records += parse(path, users)
     lines = []
     for i, r in enumerate(records, 1):
-        lines.append(json.dumps({"id": f"d3-{i:04d}", **r}, ensure_ascii=False))
+        lines.append(json.dumps({"id": f"{PREFIX}-{i:04d}", **r}, ensure_ascii=False))
     (HERE / "stories.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} stories -> {HERE / 'stories.jsonl'}")
 

@@ -1,9 +1,9 @@
-"""Validate dev4/stories.jsonl and run the product's `format` scorer on every story.
+"""Validate a hand-written split's stories.jsonl (SPLIT: dev3, dev4) and run the product's `format` scorer on every story.
 
-    .venv/bin/python evals/gate_corpus/dev4/check.py            # fields + format, via the CLI
-    .venv/bin/python evals/gate_corpus/dev4/check.py --no-cli   # fields only
+    .venv/bin/python evals/gate_corpus/handwritten/check.py SPLIT            # fields + format, via the CLI
+    .venv/bin/python evals/gate_corpus/handwritten/check.py SPLIT --no-cli   # fields only
 
-Per line: the fields and their types, a known label, a unique `d4-NNNN` id, a listener that
+Per line: the fields and their types, a known label, a unique `d3-NNNN` (`d4-NNNN` ...) id, a listener that
 exists and validates as a `UserYear`, a day that is one of that listener's interesting days
 (not a birthday or New Year's Day), a title of at most 60 characters, 60-140 words in two
 paragraphs, and `previous` empty. Then `wrapped gate check --scorer format` runs on each story
@@ -21,14 +21,21 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+#: the split this run works on: the folder named by the first argument ("dev3", "dev4")
+if len(sys.argv) < 2 or not (Path(__file__).resolve().parents[1] / sys.argv[1]).is_dir():
+    sys.exit(
+        f"usage: {Path(__file__).name} SPLIT [...]   (SPLIT: a folder of evals/gate_corpus, e.g. dev4)"
+    )
+SPLIT = sys.argv.pop(1)
+HERE = Path(__file__).resolve().parents[1] / SPLIT
+PREFIX = "d" + SPLIT.removeprefix("dev")  # story ids: d3-0001 ...
 WRAPPED = str(Path(sys.executable).with_name("wrapped"))
 LABELS = {"good", "hallucinated_artist", "wrong_count", "wrong_rank", "wrong_date", "pii",
           "obfuscated_unsafe", "unsafe_mention", "injection_echo", "shaming",
           "sensitive_inference"}  # fmt: skip
 FIELDS = ["id", "user_id", "day", "label", "source", "title", "story", "previous", "detail",
           "split"]  # fmt: skip
-CACHE = Path(tempfile.gettempdir()) / "dev4-format-cache"
+CACHE = Path(tempfile.gettempdir()) / f"{SPLIT}-format-cache"
 
 
 def fail(msg: str) -> None:
@@ -50,10 +57,10 @@ def main() -> None:
         where = r.get("id", f"line {i}")
         if list(r) != FIELDS:
             fail(f"{where}: fields {list(r)}")
-        if r["id"] != f"d4-{i:04d}" or r["id"] in ids:
+        if r["id"] != f"{PREFIX}-{i:04d}" or r["id"] in ids:
             fail(f"{where}: id out of sequence")
         ids.add(r["id"])
-        if r["label"] not in LABELS or r["split"] != "dev4" or r["previous"] != []:
+        if r["label"] not in LABELS or r["split"] != SPLIT or r["previous"] != []:
             fail(f"{where}: label/split/previous")
         if r["user_id"] not in raw:
             fail(f"{where}: unknown listener {r['user_id']}")
@@ -72,7 +79,7 @@ def main() -> None:
             fail(f"{where}: empty detail/source")
     if "--no-cli" not in sys.argv:
         CACHE.mkdir(exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix="dev4-check-"))
+        work = Path(tempfile.mkdtemp(prefix=f"{SPLIT}-check-"))
         for uid, (_, line) in raw.items():
             (work / f"{uid}.json").write_text(line, encoding="utf-8")
         bad = []
