@@ -21,14 +21,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-#: the split this run works on: the folder named by the first argument ("dev3", "dev4")
-if len(sys.argv) < 2 or not (Path(__file__).resolve().parents[1] / sys.argv[1]).is_dir():
-    sys.exit(
-        f"usage: {Path(__file__).name} SPLIT [...]   (SPLIT: a folder of evals/gate_corpus, e.g. dev4)"
-    )
-SPLIT = sys.argv.pop(1)
-HERE = Path(__file__).resolve().parents[1] / SPLIT
-PREFIX = "d" + SPLIT.removeprefix("dev")  # story ids: d3-0001 ...
+from split import HERE, PREFIX, SPLIT  # noqa: E402 - takes SPLIT off argv
+
 WRAPPED = str(Path(sys.executable).with_name("wrapped"))
 LABELS = {"good", "hallucinated_artist", "wrong_count", "wrong_rank", "wrong_date", "pii",
           "obfuscated_unsafe", "unsafe_mention", "injection_echo", "shaming",

@@ -16,16 +16,9 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, defaultdict
-from pathlib import Path
 
-#: the split this run works on: the folder named by the first argument ("dev3", "dev4")
-if len(sys.argv) < 2 or not (Path(__file__).resolve().parents[1] / sys.argv[1]).is_dir():
-    sys.exit(
-        f"usage: {Path(__file__).name} SPLIT [...]   (SPLIT: a folder of evals/gate_corpus, e.g. dev4)"
-    )
-SPLIT = sys.argv.pop(1)
-HERE = Path(__file__).resolve().parents[1] / SPLIT
-PREFIX = "d" + SPLIT.removeprefix("dev")  # story ids: d3-0001 ...
+from split import HERE  # noqa: E402 - takes SPLIT off argv
+
 SKIP = ("birthday", "new_years_day")
 
 
