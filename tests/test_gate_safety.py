@@ -121,6 +121,8 @@ def test_sanitize_removes_flagged_titles_and_keeps_the_numbers_true() -> None:
     assert safe.totals == uy.totals and safe.days[0].log_total == uy.days[0].log_total
     assert {f.category for f in out.flags} == {"drugs", "injection"}
     assert uy.model_dump() == before  # the input is not modified
+    # the copy is rebuilt without re-validation: it must be exactly what validation would give
+    assert type(safe).model_validate(safe.model_dump(), strict=True) == safe
 
 
 @pytest.mark.parametrize(
