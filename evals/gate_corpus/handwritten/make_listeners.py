@@ -2,11 +2,11 @@
 
     .venv/bin/python evals/gate_corpus/handwritten/make_listeners.py SPLIT [WORKDIR]
 
-SPLIT is `dev3` or `dev4` (`SPLITS` below): two demo-data runs each (seeds and salts of the
-split's own), ingest with profiles, stats --top-k 10; listeners kept only when eligible, with
-music and interesting days; then three copies whose music names (artists, tracks, albums) are
-renamed one-to-one into names of other scripts (dev3: Thai, Arabic, Cyrillic; dev4: Hebrew,
-Devanagari, Japanese), everywhere they occur. Every line validates as a UserYear.
+SPLIT is `dev3`, `dev4` or `dev5` (`SPLITS` below): two demo-data runs each (seeds and salts
+of the split's own), ingest with profiles, stats --top-k 10; listeners kept only when eligible,
+with music and interesting days; then three copies whose music names (artists, tracks, albums)
+are renamed one-to-one into names of other scripts (dev3: Thai, Arabic, Cyrillic; dev4: Hebrew,
+Devanagari, Japanese; dev5: Greek, Korean, Georgian), everywhere they occur. Every line validates as a UserYear.
 Deterministic: the same seeds and salts give the same listeners. Adapted from dev2's builder
 (copied, not imported, so that split stays independent).
 """
@@ -65,6 +65,17 @@ SPLITS = {
             "ja": Script("サ ク ラ ミ ソ ラ ハ ナ ツ キ ヨ ル カ ゼ ト モ".split(), "", "・", "j03"),
         },
         5151,
+    ),
+    "dev5": Split(
+        [(6262, 8, 2024, "dev5-otter-salt"), (9494, 7, 2025, "dev5-finch-salt")],
+        {
+            "el": Script("κα λη μέ ρα θά λασ σα νύ χτα φως ή λι ος βρο χή αυ γή".split(), "", " ",
+                         "g01", capitalize=True),
+            "ko": Script("하 늘 바 다 별 빛 노 래 달 꿈 비 바 람 꽃 밤 새".split(), "", " ", "k02"),
+            "ka": Script("მზე ცა ზღვა ღამე ვარსკვლავი წვიმა ქარი ყვავილი სიმღერა მთა ნისლი".split(),
+                         " ", " ", "e03", words=True),
+        },
+        6262,
     ),
 }  # fmt: skip
 
