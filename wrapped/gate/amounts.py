@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from wrapped.gate.dayfacts import NAME_SEP, WEAK
 from wrapped.gate.derive import estimated
-from wrapped.gate.facts import CALENDAR_MARK, FactIndex
+from wrapped.gate.facts import CALENDAR_MARK, DAY_PATHS, FactIndex
 from wrapped.gate.numbers import (
     ANY_NUMBER_WORD_RE,
     DIGITS_RE,
@@ -25,7 +26,7 @@ from wrapped.gate.numbers import (
     words_to_number,
 )
 from wrapped.gate.scan import Run
-from wrapped.gate.scope import DAY_PATHS, clause_scope
+from wrapped.gate.scope import clause_scope
 from wrapped.stats.model import MONTHS, WEEKDAYS
 
 PCT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|per\s?cent\b)", re.IGNORECASE)
@@ -173,6 +174,7 @@ def _unit_after(text: str, end: int) -> _Unit:
     return _Unit(unit, paths)
 
 
+@lru_cache(maxsize=8192)  # a few dozen path shapes, tried against a few fact paths each
 def _path_ok(path: str, wanted: tuple[str, ...]) -> bool:
     if wanted[0].startswith("!"):
         return not any(w[1:] in path for w in wanted)
@@ -192,17 +194,27 @@ def _match(
     """The first fact of `ix.numbers` (in order) that backs `x`, as "path=value"; None if none.
     `bounds`: a range claim ("between 80 and 90 artists"): the fact must lie within it.
 
-    Only the facts that can pass the unit and distance filters are tried (`NumberPool.near`);
-    the rules below are the whole test, applied in the original order."""
+    Only the facts that can pass the unit and distance filters are tried (`NumberPool.near`),
+    and only the pools whose facts can be of `scope` (`NumberPool.day`); the rules below are
+    the whole test, applied in the original order (each rule that rejects a fact is a filter
+    of its own, so the order in which they are tried does not change which fact passes)."""
     strict = subjects is not None and "" in subjects
     owned = subjects is not None and OWNED in subjects
+    named = subjects is not None and bool(subjects - {""})
+    only = named or strict  # a fact about a subject must be about one of `subjects`
     # no rule accepts a fact further away than this (1,000 for rounded thousands): a cheap prefilter
     reach = max(0.3 * abs(x), 3.0, 1000.0 if x >= 1000 else 0.0)
     if bounds is not None:
         x = (bounds[0] + bounds[1]) / 2
         reach = (bounds[1] - bounds[0]) / 2 + 1.0
     finite = math.isfinite(x)
+    on_day = scope == "day"
     for pool in ix.pools():
+        check_day = scope is not None
+        if check_day and pool.day is not None:
+            if pool.day != on_day:
+                continue  # no fact of this pool is of the claim's scope
+            check_day = False  # every fact is
         if pool.linear or not finite:
             cands = pool.facts
         elif unit == "weeks":
@@ -212,17 +224,18 @@ def _match(
         for f in cands:
             if unit != "weeks" and abs(f.value - x) > reach:
                 continue
-            if scope is not None and (scope == "day") != f.path.startswith(DAY_PATHS):
-                continue
             subj = f.subject
-            if subj is None and owned:
-                continue  # "X had 31 minutes and 45 plays": X's figures, not the day's
-            if subj is not None and subjects is not None:
+            if subj is None:
+                if owned:
+                    continue  # "X had 31 minutes and 45 plays": X's figures, not the day's
+            elif subjects is not None:
                 if subj[0] == WEAK:  # one play's minutes: about its names, or nothing named
-                    if subjects - {""} and subjects.isdisjoint(subj[1:].split(NAME_SEP)):
+                    if named and subjects.isdisjoint(subj[1:].split(NAME_SEP)):
                         continue
-                elif (subjects - {""} or strict) and subj not in subjects:
+                elif only and subj not in subjects:
                     continue
+            if check_day and on_day != f.path.startswith(DAY_PATHS):
+                continue
             if paths and f.unit != "any" and not _path_ok(f.path, paths):
                 continue
             if unit == "weeks":

@@ -53,6 +53,9 @@ LIST_NOUNS = {
     "episode": "top_episodes",
     "episodes": "top_episodes",
 }
+#: how the paths of a day's facts begin (`path.startswith(DAY_PATHS)`: a fact about the day)
+DAY_PATHS = ("day.", "sum(day", "len(day", "count(day")
+
 TOP_LISTS = (
     "top_artists",
     "top_tracks",
@@ -115,15 +118,21 @@ class NumberPool:
     first match in the original order (that order decides which fact is reported).
 
     Groups (each sorted on first use): a unit name -> facts of that unit plus those of unit
-    "any"; None -> every exact (not `approx`) fact, for a number written without a unit."""
+    "any"; None -> every exact (not `approx`) fact, for a number written without a unit.
 
-    __slots__ = ("facts", "start", "linear", "groups")
+    `day`: whether every fact is about the day (True), none is (False), or some are (None): a
+    year's pool holds no day facts and a day's only day facts, so a claim scoped to the day or
+    the year skips a whole pool, or checks no fact's path, instead of testing each fact."""
+
+    __slots__ = ("facts", "start", "linear", "groups", "day")
 
     def __init__(self, facts: list[Fact], start: int = 0) -> None:
         self.facts = facts
         self.start = start
         #: a NaN or infinite value has no place in a sorted order: such a pool is scanned whole
         self.linear = not math.isfinite(sum(map(_VALUE, facts)))
+        kinds = {f.path.startswith(DAY_PATHS) for f in facts}
+        self.day: bool | None = kinds.pop() if len(kinds) == 1 else None
         self.groups: dict[str | None, tuple[list[float], list[tuple[float, int, Fact]]]] = {}
 
     def of_unit(self, unit: str) -> list[Fact]:

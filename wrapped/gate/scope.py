@@ -180,10 +180,6 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
     return None
 
 
-#: how the paths of a day's facts begin (`path.startswith(DAY_PATHS)`: a fact about the day)
-DAY_PATHS = ("day.", "sum(day", "len(day", "count(day")
-
-
 def plays_claim(run: Run, pos: int) -> bool:
     """Does the sentence at `pos` speak of plays (so a rank in it may be by plays)?"""
     s0, s1 = run.sentence_bounds(pos)

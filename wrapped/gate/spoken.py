@@ -29,7 +29,7 @@ from wrapped.gate.amounts import (
     _unit_after,
 )
 from wrapped.gate.dayfacts import WEAK
-from wrapped.gate.facts import CALENDAR_MARK
+from wrapped.gate.facts import CALENDAR_MARK, DAY_PATHS
 from wrapped.gate.numbers import (
     _UNITS,
     _WORD_ALT,
@@ -41,7 +41,6 @@ from wrapped.gate.numbers import (
     words_to_number,
 )
 from wrapped.gate.scan import Run
-from wrapped.gate.scope import DAY_PATHS
 from wrapped.gate.when import _time_ok, _time_qual
 
 #: a number in digits or words ("forty", "twenty-five", "one hundred and five")
