@@ -11,6 +11,8 @@ import re
 from bisect import bisect_left
 
 from wrapped.gate.facts import FactIndex
+from wrapped.gate.needs import Needs
+from wrapped.safety.required import caseless, spaced
 from wrapped.stats.fastmodel import leaf
 from wrapped.story import Claim, ClaimKind
 
@@ -67,6 +69,22 @@ class Run:
         #: a substring test on the whole text costs a fraction of a pattern's scan
         self.low: str | None = None if _FOLDS_TO_ASCII.search(text) else text.lower()
         self.digit = _DIGIT_RE.search(text) is not None
+        self._spaced: str | None = None
+
+    def can(self, needs: Needs) -> bool:
+        """Can a pattern match whose `needs` (`wrapped.gate.needs`) these are? False only when
+        one of its sets has no string in the text (spaced, case folded; built on first use)."""
+        text = self._spaced
+        if text is None:
+            low = self.low
+            text = self._spaced = spaced(caseless(self.orig) if low is None else low)
+        for strings in needs:
+            for s in strings:
+                if s in text:
+                    break
+            else:
+                return False
+        return True
 
     def has(self, rx: re.Pattern[str]) -> bool:
         """Can a pattern match whose necessary part `rx` (made by `opening`) does not occur in

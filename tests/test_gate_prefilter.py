@@ -1,0 +1,84 @@
+"""The grounding extractors' prefilter is conservative: wherever a pattern read by
+`wrapped.gate.needs` matches, in a story or in the story with some spans blanked (as the
+extractors see it), `Run.can` says it may; and skipping a scan changed no decision (the gate
+corpus's decisions are compared byte for byte by `benchmarks/gate_decisions.py`)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wrapped.gate import grounding, needs, rankforms, ranks, when  # noqa: F401  (read patterns)
+from wrapped.gate.scan import Run
+
+CORPUS = Path(__file__).resolve().parents[1] / "evals" / "gate_corpus"
+READ = dict(needs.READ)
+
+
+def _dev_texts() -> list[str]:
+    """Titles and stories of the corpora's dev splits (never the test split)."""
+    out = []
+    for path in (
+        CORPUS / "stories.jsonl",
+        *(CORPUS / d / "stories.jsonl" for d in ("dev2", "dev3", "dev4")),
+    ):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            out += [r["title"], r["story"]]
+    return out
+
+
+def _blanked(text: str, rnd: random.Random) -> str:
+    """`text` with a few spans blanked the way `Run.blank` does (spaces and newlines kept)."""
+    run = Run(text, None)  # type: ignore[arg-type]
+    for _ in range(rnd.randint(0, 4)):
+        a = rnd.randrange(len(text) + 1)
+        run.blank(a, min(len(text), a + rnd.randint(1, 12)))
+    return run.cur
+
+
+def _assert_sound(text: str, cur: str) -> None:
+    run = Run(text, None)  # type: ignore[arg-type]
+    for rx, need in READ.items():
+        if rx.search(cur):
+            assert run.can(need), (rx.pattern, cur)
+
+
+def test_the_patterns_are_read_and_most_need_something() -> None:
+    assert len(READ) >= 10
+    assert sum(bool(n) for n in READ.values()) >= 10
+
+
+def test_a_pattern_that_matches_a_corpus_story_is_never_skipped() -> None:
+    rnd = random.Random(20)
+    for text in _dev_texts():
+        _assert_sound(text, text)
+        _assert_sound(text, _blanked(text, rnd))
+
+
+_PIECES = [
+    *"0123456789 \n\t:.,-#%'’\"ſ\u212a\u0130\u0131",
+    *"at after before 9pm 10 o'clock a.m. In The Morning at night no one nobody more than any "
+    "other came back to most on repeat all year took the top spot runner-up second place "
+    "Silver top three were second-favourite 2nd artist song track #1 No. 2 number one favourite "
+    "most-played biggest ahead of beat fewer less 24/7 100% nine to five 360 degrees".split(" "),
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30), st.integers(0, 2**16))
+def test_a_pattern_that_matches_generated_text_is_never_skipped(pieces, seed) -> None:
+    rnd = random.Random(seed)
+    for text in (" ".join(pieces), "".join(pieces)):
+        _assert_sound(text, text)
+        _assert_sound(text, _blanked(text, rnd))
+
+
+def test_can_says_no_when_a_set_is_absent() -> None:
+    run = Run("Your year had 41 plays on a quiet Sunday.", None)  # type: ignore[arg-type]
+    assert not run.can(READ[ranks.RANK_ORD_RE])
+    assert run.can(())  # a pattern that needs nothing may always match

@@ -1,0 +1,43 @@
+"""What every match of an extractor's pattern must contain, read from the pattern itself.
+
+Most of the grounding extractors' patterns match in few stories (a rank said without a number,
+an ordinal before a list noun, "9pm"), yet each scan of a story costs as much as the work
+on a match. `needs(rx)` reads, from the pattern's parse tree (`wrapped.safety.required`),
+sets of strings such that every match holds a string of each set; `Run.can` tests them against
+the story once spaced and case-folded, and an extractor skips the scan when a set is absent.
+Nothing is declared by hand, so no rule can slip past the filter: a pattern whose strings
+cannot be read has no sets, and always runs.
+
+Why a string of a match in `Run.cur` (the text with what was read blanked) is in the original
+story: blanking only writes `scan.BLANK`, so every character a match takes other than a blank
+is the original's at that position, and white space is never blanked. The strings are looked
+for in `spaced(caseless(text))`: each run of white space one space (as `required_sets` writes
+`\\s`), and every letter that a case-blind ASCII letter matches made that letter in lower case
+(a pattern's letters are looked for in lower case, whatever its flags: a lower-cased string of
+a case-sensitive match is in the lower-cased text too). A set holding a blank or a letter
+outside ASCII that has a case is dropped (what it would need is not known).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wrapped.safety.required import required_sets
+
+Needs = tuple[frozenset[str], ...]
+#: every pattern read so far, with what it needs (the tests check each against its matches)
+READ: dict[re.Pattern[str], Needs] = {}
+
+
+def _known(s: str) -> bool:
+    return "\x00" not in s and all(c.isascii() or c.lower() == c.upper() for c in s)
+
+
+def needs(rx: re.Pattern[str]) -> Needs:
+    """Sets of lower-case strings, every match of `rx` holding one string of each."""
+    out = []
+    for strings in required_sets(rx.pattern, rx.flags):
+        if all(_known(s) for s in strings):
+            out.append(frozenset(s.lower() for s in strings))
+    READ[rx] = found = tuple(out)
+    return found
