@@ -16,6 +16,7 @@ from functools import lru_cache
 from wrapped.gate.dayfacts import NAME_SEP, WEAK
 from wrapped.gate.derive import estimated
 from wrapped.gate.facts import CALENDAR_MARK, DAY_PATHS, FactIndex
+from wrapped.gate.needs import needs
 from wrapped.gate.numbers import (
     ANY_NUMBER_WORD_RE,
     DIGITS_RE,
@@ -134,6 +135,8 @@ class _Unit:
 _RANK_WORDS = re.compile(
     r"\b(?=[tfmn#s])(top|favou?rite|most[- ]played|number one|#\d|no\. ?\d|second|third)\b", re.I
 )
+
+_RANK_WORDS_NEED = needs(_RANK_WORDS)  # what its matches hold (`wrapped.gate.needs`)
 
 
 #: "N minutes of music": anything but podcast and all-listening amounts ("!" = must not contain)
@@ -408,7 +411,7 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     if "0s" in run.orig:  # a decade ("1990s") is a subject too
         subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
     subjects.update(_calendar_subjects(run, run.orig[s0:s1].lower()))  # its own sentence
-    if not _RANK_WORDS.search(run.orig[s0:s1]):
+    if not (run.can(_RANK_WORDS_NEED) and _RANK_WORDS.search(run.orig[s0:s1])):
         subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
     run.subjects[s0] = subjects
     return subjects, clause_scope(run, start)

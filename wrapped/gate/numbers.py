@@ -151,9 +151,27 @@ def words_to_number(text: str) -> int | None:
     return total + current if seen else None
 
 
+#: how each qualifier ends (its last two characters): `_QUAL_RE` matches only where one ends the
+#: window, or ends it before an "a" ("more than a hundred")
+_QUAL_ENDS = frozenset(q[-2:] for q in QUALIFIERS)
+
+
+def _may_qualify(window: str) -> bool:
+    """Can `_QUAL_RE` match `window`? False only when no qualifier's ending closes it (then
+    the pattern, tried at every position of the window, cannot match)."""
+    body = window.rstrip()
+    for end in (body, body[:-1].rstrip()) if body[-1:] in ("a", "A") else (body,):
+        last = end[-2:]
+        if not last.isascii() or last.lower() in _QUAL_ENDS or last[-1:] == "~":
+            return True  # a letter outside ASCII may match one inside: the pattern decides
+    return False
+
+
 def qualifier_before(text: str, start: int) -> str | None:
     """The qualifier ('over' | 'under' | 'about') written just before position `start`."""
     window = text[max(0, start - 24) : start]
+    if not _may_qualify(window):
+        return None
     m = _QUAL_RE.search(window)
     if m is None:
         return None

@@ -57,6 +57,8 @@ _RANK_OF_YEAR = re.compile(
     r"\s+(?:of\s+(?:the\s+(?:whole\s+)?year|(?:19|20)\d\d)|(?:all|this)\s+year|in\s+(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+_MONTHS_LOW = tuple(m.lower() for m in MONTHS)
+_DIGIT_RE = re.compile(r"\d")
 _DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
               "bedtime", "date")  # fmt: skip
 _YEAR_STEMS = ("year", "19", "20", "overall", "month", "annual", "all-time", "all time")
@@ -131,7 +133,10 @@ def _names_day(text: str, d: date) -> bool:
 
 
 def _names_other_date(text: str, d: date) -> bool:
-    """Does `text` name a date ("11 January", "March 18") other than `d`?"""
+    """Does `text` name a date ("11 January", "March 18") other than `d`? (Both patterns need a
+    digit: a text without one is not scanned.)"""
+    if _DIGIT_RE.search(text) is None:
+        return False
     for rx in (_MONTH_DAY_RE, _DAY_MONTH_RE):
         for m in rx.finditer(text):
             month = next(int(k[1:]) for k, v in m.groupdict().items() if k[0] == "m" and v)
@@ -163,7 +168,7 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         month, weekday = MONTHS[d.month - 1], WEEKDAYS[d.weekday()]
         if month.lower() in low or weekday.lower() in low:
             day = _names_day(text, d)
-    elif any(m.lower() in low for m in MONTHS) and _names_other_date(text, d):
+    elif any(m in low for m in _MONTHS_LOW) and _names_other_date(text, d):
         # "on 11 January you played it five times, more than any song got in a single day":
         # a record of another day is no claim about the requested one
         day = _names_day(text, d)
