@@ -33,6 +33,17 @@ def _known(s: str) -> bool:
     return "\x00" not in s and all(c.isascii() or c.lower() == c.upper() for c in s)
 
 
+def holds(need: Needs, text: str) -> bool:
+    """Does `text` (spaced and case folded) hold a string of every set of `need`?"""
+    for strings in need:
+        for s in strings:
+            if s in text:
+                break
+        else:
+            return False
+    return True
+
+
 def needs(rx: re.Pattern[str]) -> Needs:
     """Sets of lower-case strings, every match of `rx` holding one string of each."""
     out = []

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 
 from wrapped.gate.facts import FactIndex
-from wrapped.gate.needs import Needs
+from wrapped.gate.needs import Needs, holds
 from wrapped.safety.required import caseless, spaced
 from wrapped.stats.fastmodel import leaf
 from wrapped.story import Claim, ClaimKind
@@ -78,13 +78,7 @@ class Run:
         if text is None:
             low = self.low
             text = self._spaced = spaced(caseless(self.orig) if low is None else low)
-        for strings in needs:
-            for s in strings:
-                if s in text:
-                    break
-            else:
-                return False
-        return True
+        return holds(needs, text)
 
     def has(self, rx: re.Pattern[str]) -> bool:
         """Can a pattern match whose necessary part `rx` (made by `opening`) does not occur in

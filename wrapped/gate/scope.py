@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from wrapped.gate.needs import Needs, holds, needs
 from wrapped.gate.scan import Run
+from wrapped.safety.required import spaced
 from wrapped.stats.model import MONTHS, WEEKDAYS
 
 _PLAYS_WORDS = re.compile(
@@ -90,7 +92,11 @@ def clause_scope(run: Run, pos: int) -> str | None:
     s0, s1 = run.sentence_bounds(pos)
     breaks = run.clauses.get(s0)
     if breaks is None:
-        breaks = run.clauses[s0] = tuple(m.span() for m in _CLAUSE_RE.finditer(run.orig, s0, s1))
+        text = run.orig
+        if text.find(",", s0, s1) < 0 and text.find(";", s0, s1) < 0:
+            breaks = run.clauses[s0] = ()  # every clause break holds one or the other
+        else:
+            breaks = run.clauses[s0] = tuple(m.span() for m in _CLAUSE_RE.finditer(text, s0, s1))
     if not breaks:
         return sentence_scope(run, pos)
     c0, c1 = s0, s1
@@ -145,22 +151,38 @@ def _names_other_date(text: str, d: date) -> bool:
     return False
 
 
+#: what the scope patterns' matches hold (`wrapped.gate.needs`)
+_DAY_OF_YEAR_NEEDS, _RECORD_DAY_NEEDS, _RANK_OF_YEAR_NEEDS, _YEAR_SCOPE_NEEDS, _PLAYS_NEEDS = map(
+    needs, (_DAY_OF_YEAR, _RECORD_DAY, _RANK_OF_YEAR, _YEAR_SCOPE, _PLAYS_WORDS)
+)
+
+
+def _may(need: Needs, held: str | None) -> bool:
+    """Can a pattern that needs `need` match the text `held` is (None: not known)?"""
+    return held is None or holds(need, held)
+
+
 def _scope(run: Run, s0: int, s1: int) -> str | None:
     text = run.orig[s0:s1]
     for sp in run.names:  # "Autumn of the Morning" the track says nothing of a morning
         if s0 <= sp.start and sp.end <= s1:
             text = text[: sp.start - s0] + " " * (sp.end - sp.start) + text[sp.end - s0 :]
     low = text.lower()
+    # `low` as `needs` strings are looked for in it (when the story holds no letter that
+    # `lower` leaves unfolded; else every pattern runs): rebuilt whenever the text changes
+    fold = run.low is not None
+    held = spaced(low) if fold else None
     superlative = None
-    if "day" in low or "night" in low:
+    if ("day" in low or "night" in low) and _may(_DAY_OF_YEAR_NEEDS, held):
         # "your biggest day of the year", "more than on any other day this year": about the day
         superlative = _DAY_OF_YEAR.search(text)
         if superlative is not None:
             text = text[: superlative.start()] + text[superlative.end() :]
             low = text.lower()
+            held = spaced(low) if fold else None
     day = (
         superlative is not None
-        or ("day" in low and _RECORD_DAY.search(text) is not None)
+        or ("day" in low and _may(_RECORD_DAY_NEEDS, held) and _RECORD_DAY.search(text) is not None)
         or (any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None)
     )
     d = run.ix.day
@@ -172,12 +194,17 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         # "on 11 January you played it five times, more than any song got in a single day":
         # a record of another day is no claim about the requested one
         day = _names_day(text, d)
-    if "year" in low or "20" in low or "19" in low:
+    if ("year" in low or "20" in low or "19" in low) and _may(_RANK_OF_YEAR_NEEDS, held):
         # "X, your top artist of the year, had five plays": the rank names X, it does not make
         # the sentence's numbers the year's
         text = _RANK_OF_YEAR.sub(" ", text)
         low = text.lower()
-    year = any(w in low for w in _YEAR_STEMS) and _YEAR_SCOPE.search(text) is not None
+        held = spaced(low) if fold else None
+    year = (
+        any(w in low for w in _YEAR_STEMS)
+        and _may(_YEAR_SCOPE_NEEDS, held)
+        and _YEAR_SCOPE.search(text) is not None
+    )
     if day and not year:
         return "day"
     if year and not day:
@@ -190,5 +217,5 @@ def plays_claim(run: Run, pos: int) -> bool:
     s0, s1 = run.sentence_bounds(pos)
     key = ("plays", s0)
     if key not in run.memo:
-        run.memo[key] = bool(_PLAYS_WORDS.search(run.orig[s0:s1]))
+        run.memo[key] = run.can(_PLAYS_NEEDS) and bool(_PLAYS_WORDS.search(run.orig[s0:s1]))
     return bool(run.memo[key])
