@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wrapped.gate import grounding, needs, rankforms, ranks, when  # noqa: F401  (read patterns)
+from wrapped.gate import grounding, needs, rankforms, ranks, scope, when  # noqa: F401  (read patterns)
 from wrapped.gate.scan import Run
 
 CORPUS = Path(__file__).resolve().parents[1] / "evals" / "gate_corpus"
@@ -82,3 +83,36 @@ def test_can_says_no_when_a_set_is_absent() -> None:
     run = Run("Your year had 41 plays on a quiet Sunday.", None)  # type: ignore[arg-type]
     assert not run.can(READ[ranks.RANK_ORD_RE])
     assert run.can(())  # a pattern that needs nothing may always match
+
+
+_I = re.IGNORECASE
+#: the scope patterns as they were before their first-character lookahead (same matches)
+_OLD_SCOPE = {
+    "_MONTH_DAY_RE": rf"\b(?:{scope._MONTH_GROUPS})\s+(?P<d>\d+)(?!\d)\b",
+    "_DAY_MONTH_RE": rf"\b(?P<d>\d+)(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{scope._MONTH_GROUPS})\b",
+    "_WEEKDAY_ONE_RE": rf"\b(?:{scope._WEEKDAY_GROUPS})(?!s)\b",
+}
+_SCOPE_PIECES = [
+    *"0123456789 \n:.,-_'’éſ\u212a\u0130",
+    *"May may MARCH march Mar 3rd 21st of 12 2024 Monday mondays SUNDAY Sundays x9 The".split(" "),
+]
+
+
+def _groups(rx: re.Pattern[str], text: str) -> list[dict[str, str | None]]:
+    return [m.groupdict() | {"": m.group(0)} for m in rx.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SCOPE_PIECES), max_size=20))
+def test_scope_patterns_with_a_lookahead_match_as_before(pieces) -> None:
+    for text in (" ".join(pieces), "".join(pieces)):
+        for name, old in _OLD_SCOPE.items():
+            new = getattr(scope, name)
+            assert _groups(new, text) == _groups(re.compile(old, _I), text), (name, text)
+
+
+def test_scope_patterns_with_a_lookahead_match_as_before_in_the_corpus() -> None:
+    olds = {name: re.compile(old, _I) for name, old in _OLD_SCOPE.items()}
+    for text in _dev_texts():
+        for name, old in olds.items():
+            assert _groups(getattr(scope, name), text) == _groups(old, text), (name, text)

@@ -116,12 +116,17 @@ def clause_scope(run: Run, pos: int) -> str | None:
 # The day's own date or weekday named in a sentence, as three patterns over every month and
 # weekday (one named group each), compiled once: a pattern per day cost a compile per new day.
 _MONTH_GROUPS = "|".join(f"(?P<m{i}>{m})" for i, m in enumerate(MONTHS))
-_MONTH_DAY_RE = re.compile(rf"\b(?:{_MONTH_GROUPS})\s+(?P<d>\d+)(?!\d)\b", re.IGNORECASE)
+# A lookahead on the names' first letters lets the engine drop most positions at once, and the
+# day's digits open their pattern (then the boundary behind them: `(?<!\w\d)`), so the engine's
+# fast search finds them: the same matches as `\b(?:months)`, `\b(?P<d>\d+)`, `\b(?:weekdays)`.
+_MONTH_DAY_RE = re.compile(
+    rf"\b(?=[jfmasond])(?:{_MONTH_GROUPS})\s+(?P<d>\d+)(?!\d)\b", re.IGNORECASE
+)
 _DAY_MONTH_RE = re.compile(
-    rf"\b(?P<d>\d+)(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_GROUPS})\b", re.IGNORECASE
+    rf"(?P<d>\d(?<!\w\d)\d*)(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_GROUPS})\b", re.IGNORECASE
 )
 _WEEKDAY_GROUPS = "|".join(f"(?P<w{i}>{w})" for i, w in enumerate(WEEKDAYS))
-_WEEKDAY_ONE_RE = re.compile(rf"\b(?:{_WEEKDAY_GROUPS})(?!s)\b", re.IGNORECASE)
+_WEEKDAY_ONE_RE = re.compile(rf"\b(?=[mtwfs])(?:{_WEEKDAY_GROUPS})(?!s)\b", re.IGNORECASE)
 
 
 def _names_day(text: str, d: date) -> bool:
