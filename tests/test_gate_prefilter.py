@@ -65,7 +65,7 @@ _PIECES = [
     *"0123456789 \n\t:.,-#%'’\"ſ\u212a\u0130\u0131",
     *"at after before 9pm 10 o'clock a.m. In The Morning at night no one nobody more than any "
     "other came back to most on repeat all year took the top spot runner-up second place "
-    "Silver top three were second-favourite 2nd artist song track #1 No. 2 number one favourite "
+    "Silver top three were second-favourite 2nd 3rd 9th 10th th artist song track #1 No. 2 number one favourite "
     "most-played biggest ahead of beat fewer less 24/7 100% nine to five 360 degrees".split(" "),
 ]
 

@@ -44,10 +44,21 @@ def holds(need: Needs, text: str) -> bool:
     return True
 
 
+#: a class that is one short range of digits ("[2-9]"), which `required_sets` does not spell
+_DIGIT_RANGE = re.compile(r"(?<!\\)\[(\d)-(\d)\]")
+
+
+def _spelled(m: re.Match[str]) -> str:
+    digits = "".join(map(str, range(int(m.group(1)), int(m.group(2)) + 1)))
+    return f"[{digits}]" if 0 < len(digits) <= 8 else m.group(0)
+
+
 def needs(rx: re.Pattern[str]) -> Needs:
-    """Sets of lower-case strings, every match of `rx` holding one string of each."""
+    """Sets of lower-case strings, every match of `rx` holding one string of each. A range of
+    digits is read as the class of its digits ("[2-9]" as "[23456789]", the same characters),
+    so "[2-9](?:nd|rd|th)" needs "2nd" ... "9th", not any "th"."""
     out = []
-    for strings in required_sets(rx.pattern, rx.flags):
+    for strings in required_sets(_DIGIT_RANGE.sub(_spelled, rx.pattern), rx.flags):
         if all(_known(s) for s in strings):
             out.append(frozenset(s.lower() for s in strings))
     READ[rx] = found = tuple(out)
