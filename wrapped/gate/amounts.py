@@ -326,17 +326,17 @@ def numbers(run: Run) -> None:
         if fact is None and "dozen" in cur[start:end].lower():  # "a dozen or so": a loose count
             fact = _match(run.ix, x, None, unit, subjects, u.paths, scope, (0.75 * x, 1.5 * x))
         span = run.orig[start:end] + (f" {unit}" if unit else "")
-        why = f"no {unit or 'number'} in your data matches {x:g}" + (f" ({qual})" if qual else "")
-        if (
-            fact is None
-            and qual is None
-            and _match(run.ix, x, "about", unit, subjects, u.paths, scope)
-        ):
-            if estimated(run.ix.user_year):
-                why = (
-                    f"{x:g} {unit or ''} is written as exact, but this listener's minutes are "
-                    f"estimates (scrobbles keep no play length): write 'about {x:g}'"
-                ).replace("  ", " ")
+        why = ""  # only a claim that fails says why (most numbers are grounded)
+        if fact is None:
+            why = f"no {unit or 'number'} in your data matches {x:g}" + (
+                f" ({qual})" if qual else ""
+            )
+            if qual is None and _match(run.ix, x, "about", unit, subjects, u.paths, scope):
+                if estimated(run.ix.user_year):
+                    why = (
+                        f"{x:g} {unit or ''} is written as exact, but this listener's minutes "
+                        f"are estimates (scrobbles keep no play length): write 'about {x:g}'"
+                    ).replace("  ", " ")
         run.amount(x, unit, span, fact, why)
         run.blank(start, end)
 
