@@ -13,7 +13,16 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wrapped.gate import grounding, needs, rankforms, ranks, scope, when  # noqa: F401  (read patterns)
+from wrapped.gate import (  # noqa: F401  (the extractors' modules read their patterns)
+    grounding,
+    needs,
+    numbers,
+    rankforms,
+    ranks,
+    scope,
+    spoken,
+    when,
+)
 from wrapped.gate.scan import Run
 
 CORPUS = Path(__file__).resolve().parents[1] / "evals" / "gate_corpus"
@@ -116,3 +125,20 @@ def test_scope_patterns_with_a_lookahead_match_as_before_in_the_corpus() -> None
     for text in _dev_texts():
         for name, old in olds.items():
             assert _groups(getattr(scope, name), text) == _groups(old, text), (name, text)
+
+
+_WINDOW_PIECES = [
+    *" \n\t.,5x\x00ſ\u212aaA~",
+    *"won by By beat led ahead just only a mere exactly gap of lead Of margin more than over "
+    "nearly about circa some give or take the best part of less fewer".split(" "),
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_WINDOW_PIECES), max_size=10), st.booleans())
+def test_window_checks_never_refuse_what_their_pattern_matches(pieces, glued) -> None:
+    window = ("" if glued else " ").join(pieces)[-64:]
+    if spoken._MARGIN_BEFORE_RE.search(window):
+        assert spoken._may_open_margin(window), window
+    if numbers._QUAL_RE.search(window[-24:]):
+        assert numbers._may_qualify(window[-24:]), window

@@ -270,6 +270,21 @@ _MARGIN_WORDS = ("ahead", "behind", "clear of", "apart", " short", " more", " le
 _MARGIN_OPENERS = (" by ", "gap of ", "lead of ", "margin of ", "difference of ")
 
 
+#: how every match of _MARGIN_BEFORE_RE ends, before its last white space: its opener ("by",
+#: "gap of") or a word between that and the number ("just", "only", "a mere", "exactly")
+_MARGIN_ENDS = ("by", "of", "just", "only", "mere", "exactly")
+
+
+def _may_open_margin(window: str) -> bool:
+    """Can _MARGIN_BEFORE_RE match at the end of `window`? False only when the window does not
+    end in white space after one of `_MARGIN_ENDS` (the pattern, tried at each of its 64
+    positions, cannot match there); a letter outside ASCII may match one inside: True."""
+    if not window.isascii():
+        return True
+    body = window.rstrip()
+    return len(body) < len(window) and body[-8:].lower().endswith(_MARGIN_ENDS)
+
+
 def relations(run: Run) -> None:
     """Margins, multiples and proportions (see the module doc), each read before the plain
     numbers."""
@@ -300,6 +315,7 @@ def relations(run: Run) -> None:
         before = (
             after is None
             and margin_before
+            and _may_open_margin(cur[max(0, start - 64) : start])
             and _MARGIN_BEFORE_RE.search(cur, max(0, start - 64), start)
         )
         if before and not _MARGIN_UNIT_RE.match(cur, end):
