@@ -24,6 +24,7 @@ from wrapped.gate import (  # noqa: F401  (the extractors' modules read their pa
     when,
 )
 from wrapped.gate.scan import Run
+from wrapped.safety.required import spaced
 
 CORPUS = Path(__file__).resolve().parents[1] / "evals" / "gate_corpus"
 READ = dict(needs.READ)
@@ -142,3 +143,10 @@ def test_window_checks_never_refuse_what_their_pattern_matches(pieces, glued) ->
         assert spoken._may_open_margin(window), window
     if numbers._QUAL_RE.search(window[-24:]):
         assert numbers._may_qualify(window[-24:]), window
+
+
+def test_present_finds_exactly_the_strings_a_text_holds() -> None:
+    strings = {s for need in READ.values() for group in need for s in group}
+    for text in _dev_texts()[:400]:
+        spaced_low = spaced(text.lower())
+        assert needs.present(spaced_low) == {s for s in strings if s in spaced_low}

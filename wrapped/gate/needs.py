@@ -21,25 +21,42 @@ outside ASCII that has a case is dropped (what it would need is not known).
 from __future__ import annotations
 
 import re
+from typing import Any
+
+import ahocorasick
 
 from wrapped.safety.required import required_sets
 
 Needs = tuple[frozenset[str], ...]
 #: every pattern read so far, with what it needs (the tests check each against its matches)
 READ: dict[re.Pattern[str], Needs] = {}
+#: every string of every set read, and the automaton over them (built on first use, again
+#: when a pattern read later adds strings)
+_STRINGS: set[str] = set()
+_AUTOMATON: list[Any] = []
 
 
 def _known(s: str) -> bool:
     return "\x00" not in s and all(c.isascii() or c.lower() == c.upper() for c in s)
 
 
-def holds(need: Needs, text: str) -> bool:
-    """Does `text` (spaced and case folded) hold a string of every set of `need`?"""
+def present(text: str) -> frozenset[str]:
+    """The strings of all read sets that `text` (spaced and case folded) holds: one
+    Aho-Corasick pass (the `pyahocorasick` package), where a substring test per string cost
+    more than the scans it saved (a rank form needs one of ~60 phrases)."""
+    if not _AUTOMATON:
+        auto = ahocorasick.Automaton()
+        for s in _STRINGS:
+            auto.add_word(s, s)
+        auto.make_automaton()
+        _AUTOMATON.append(auto)
+    return frozenset(s for _, s in _AUTOMATON[0].iter(text))
+
+
+def holds(need: Needs, found: frozenset[str]) -> bool:
+    """Does a text whose `present` strings are `found` hold a string of every set of `need`?"""
     for strings in need:
-        for s in strings:
-            if s in text:
-                break
-        else:
+        if strings.isdisjoint(found):
             return False
     return True
 
@@ -62,4 +79,8 @@ def needs(rx: re.Pattern[str]) -> Needs:
         if all(_known(s) for s in strings):
             out.append(frozenset(s.lower() for s in strings))
     READ[rx] = found = tuple(out)
+    new = set().union(*found) - _STRINGS
+    if new:
+        _STRINGS.update(new)
+        _AUTOMATON.clear()
     return found

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 
 from wrapped.gate.facts import FactIndex
-from wrapped.gate.needs import Needs, holds
+from wrapped.gate.needs import Needs, holds, present
 from wrapped.safety.required import caseless, spaced
 from wrapped.stats.fastmodel import leaf
 from wrapped.story import Claim, ClaimKind
@@ -69,16 +69,16 @@ class Run:
         #: a substring test on the whole text costs a fraction of a pattern's scan
         self.low: str | None = None if _FOLDS_TO_ASCII.search(text) else text.lower()
         self.digit = _DIGIT_RE.search(text) is not None
-        self._spaced: str | None = None
+        self._present: frozenset[str] | None = None
 
     def can(self, needs: Needs) -> bool:
         """Can a pattern match whose `needs` (`wrapped.gate.needs`) these are? False only when
         one of its sets has no string in the text (spaced, case folded; built on first use)."""
-        text = self._spaced
-        if text is None:
+        found = self._present
+        if found is None:
             low = self.low
-            text = self._spaced = spaced(caseless(self.orig) if low is None else low)
-        return holds(needs, text)
+            found = self._present = present(spaced(caseless(self.orig) if low is None else low))
+        return holds(needs, found)
 
     def has(self, rx: re.Pattern[str]) -> bool:
         """Can a pattern match whose necessary part `rx` (made by `opening`) does not occur in

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from wrapped.gate.needs import Needs, holds, needs
+from wrapped.gate.needs import Needs, holds, needs, present
 from wrapped.gate.scan import Run
 from wrapped.safety.required import spaced
 from wrapped.stats.model import MONTHS, WEEKDAYS
@@ -162,9 +162,15 @@ _DAY_OF_YEAR_NEEDS, _RECORD_DAY_NEEDS, _RANK_OF_YEAR_NEEDS, _YEAR_SCOPE_NEEDS, _
 )
 
 
-def _may(need: Needs, held: str | None) -> bool:
-    """Can a pattern that needs `need` match the text `held` is (None: not known)?"""
-    return held is None or holds(need, held)
+def _may(need: Needs, low: str, held: list[frozenset[str]], fold: bool) -> bool:
+    """Can a pattern that needs `need` match the text whose lower case is `low`? The strings
+    it holds are found on first need (kept in `held`, emptied when the text changes); without
+    `fold` (the story holds a letter `lower` leaves unfolded) it may."""
+    if not fold:
+        return True
+    if not held:
+        held.append(present(spaced(low)))
+    return holds(need, held[0])
 
 
 def _scope(run: Run, s0: int, s1: int) -> str | None:
@@ -176,18 +182,22 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
     # `low` as `needs` strings are looked for in it (when the story holds no letter that
     # `lower` leaves unfolded; else every pattern runs): rebuilt whenever the text changes
     fold = run.low is not None
-    held = spaced(low) if fold else None
+    held: list[frozenset[str]] = []
     superlative = None
-    if ("day" in low or "night" in low) and _may(_DAY_OF_YEAR_NEEDS, held):
+    if ("day" in low or "night" in low) and _may(_DAY_OF_YEAR_NEEDS, low, held, fold):
         # "your biggest day of the year", "more than on any other day this year": about the day
         superlative = _DAY_OF_YEAR.search(text)
         if superlative is not None:
             text = text[: superlative.start()] + text[superlative.end() :]
             low = text.lower()
-            held = spaced(low) if fold else None
+            held.clear()
     day = (
         superlative is not None
-        or ("day" in low and _may(_RECORD_DAY_NEEDS, held) and _RECORD_DAY.search(text) is not None)
+        or (
+            "day" in low
+            and _may(_RECORD_DAY_NEEDS, low, held, fold)
+            and _RECORD_DAY.search(text) is not None
+        )
         or (any(w in low for w in _DAY_STEMS) and _DAY_SCOPE.search(text) is not None)
     )
     d = run.ix.day
@@ -199,15 +209,15 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         # "on 11 January you played it five times, more than any song got in a single day":
         # a record of another day is no claim about the requested one
         day = _names_day(text, d)
-    if ("year" in low or "20" in low or "19" in low) and _may(_RANK_OF_YEAR_NEEDS, held):
+    if ("year" in low or "20" in low or "19" in low) and _may(_RANK_OF_YEAR_NEEDS, low, held, fold):
         # "X, your top artist of the year, had five plays": the rank names X, it does not make
         # the sentence's numbers the year's
         text = _RANK_OF_YEAR.sub(" ", text)
         low = text.lower()
-        held = spaced(low) if fold else None
+        held.clear()
     year = (
         any(w in low for w in _YEAR_STEMS)
-        and _may(_YEAR_SCOPE_NEEDS, held)
+        and _may(_YEAR_SCOPE_NEEDS, low, held, fold)
         and _YEAR_SCOPE.search(text) is not None
     )
     if day and not year:
