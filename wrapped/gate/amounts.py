@@ -222,6 +222,8 @@ def _match(
             cands = pool.facts
         elif unit == "weeks":
             cands = pool.of_unit("days")
+        elif only:  # facts about other subjects are refused below: not even looked at
+            cands = pool.near_about(unit or None, x, reach, subjects)  # type: ignore[arg-type]
         else:
             cands = pool.near(unit or None, x, reach)
         for f in cands:
