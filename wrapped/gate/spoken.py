@@ -20,6 +20,7 @@ so they are read here first, each by its own rule, and blanked for `amounts.numb
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from wrapped.gate.amounts import (
     _HOUR_FRACTIONS,
@@ -337,9 +338,13 @@ def _proportion(run: Run, start: int, end: int, pct: float) -> None:
     run.blank(start, end)
 
 
+_INDEX_RE = re.compile(r"\[[^\]]*\]")
+
+
+@lru_cache(maxsize=8192)  # a margin compares each named fact with every other: paths repeat
 def _family(path: str) -> str:
     """The list and field of a row's fact ("top_artists[2].minutes" -> "top_artists[].minutes")."""
-    return re.sub(r"\[[^\]]*\]", "[]", path)
+    return _INDEX_RE.sub("[]", path)
 
 
 def _margin(run: Run, start: int, end: int, x: float, unit: str | None) -> None:
