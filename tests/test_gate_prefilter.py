@@ -150,3 +150,24 @@ def test_present_finds_exactly_the_strings_a_text_holds() -> None:
     for text in _dev_texts()[:400]:
         spaced_low = spaced(text.lower())
         assert needs.present(spaced_low) == {s for s in strings if s in spaced_low}
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [*" \n.9xſ\u212a", *"before After PAST by until till from since around about".split()]
+        ),
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_a_time_qualifier_is_never_refused_where_its_pattern_matches(pieces, glued) -> None:
+    window = ("" if glued else " ").join(pieces)[-16:]
+    if when._TIME_QUAL_RE.search(window):
+        assert when._may_time_qual(window), window
+
+
+def test_the_time_qualifier_endings_are_its_words_endings() -> None:
+    words = re.search(r"\((.*)\)", when._TIME_QUAL_RE.pattern).group(1).split("|")  # type: ignore[union-attr]
+    assert set(when._TIME_QUAL_ENDS) == {w[-2:] for w in words}

@@ -280,8 +280,21 @@ def _ampm(h: int, suffix: str) -> str | None:
 _TO_RE = re.compile(r"\bto\s+$", re.IGNORECASE)
 
 
+#: how each of _TIME_QUAL_RE's words ends (its last two letters, lower case)
+_TIME_QUAL_ENDS = ("re", "er", "st", "by", "il", "ll", "om", "ce", "nd", "ut")
+
+
+def _may_time_qual(window: str) -> bool:
+    """Can _TIME_QUAL_RE match `window`? Its match closes the window (then only white space):
+    False when no word of it ends the window; a letter outside ASCII may match one inside."""
+    return not window.isascii() or window.rstrip()[-2:].lower() in _TIME_QUAL_ENDS
+
+
 def _time_qual(text: str, start: int) -> str | None:
-    m = _TIME_QUAL_RE.search(text[max(0, start - 16) : start])
+    window = text[max(0, start - 16) : start]
+    if not _may_time_qual(window):
+        return None
+    m = _TIME_QUAL_RE.search(window)
     return m.group(1).lower() if m else None
 
 
