@@ -3,8 +3,10 @@
 Most of the grounding extractors' patterns match in few stories (a rank said without a number,
 an ordinal before a list noun, "9pm"), yet each scan of a story costs as much as the work
 on a match. `needs(rx)` reads, from the pattern's parse tree (`wrapped.safety.required`),
-sets of strings such that every match holds a string of each set; `Run.can` tests them against
-the story once spaced and case-folded, and an extractor skips the scan when a set is absent.
+sets of strings such that every match holds a string of each set; one Aho-Corasick pass over the
+story, spaced and case folded, finds which of all the sets' strings it holds (`present`), and an
+extractor skips its scan when a set has none of them (`Run.can`). Patterns are read when their
+modules load, before any story is read (a string added later rebuilds the automaton).
 Nothing is declared by hand, so no rule can slip past the filter: a pattern whose strings
 cannot be read has no sets, and always runs.
 
