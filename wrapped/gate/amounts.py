@@ -355,7 +355,11 @@ _TOP_PART_RE = re.compile(r"\b(?:time|part)\s+of\s+(?:the\s+)?day")
 def _calendar_subjects(run: Run, low: str) -> list[str]:
     """The months, weekdays and parts of the day a window of text names (`low`: lower case),
     or calls the busiest ("your busiest day of the week"), as subjects of calendar facts."""
-    out = [CALENDAR_MARK + w for w in _CALENDAR_WORDS if w in low]
+    held = run.tables.get("calendar")
+    if held is None:  # `low` is a part of the text: what the text lacks, it lacks
+        whole = run.orig.lower()
+        held = run.tables["calendar"] = tuple(w for w in _CALENDAR_WORDS if w in whole)
+    out = [CALENDAR_MARK + w for w in held if w in low]
     uy = run.ix.user_year
     if "week" in low and uy.clock.busiest_weekday and _BUSIEST_WEEKDAY_RE.search(low):
         out.append(CALENDAR_MARK + uy.clock.busiest_weekday.lower())

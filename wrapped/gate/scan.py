@@ -65,6 +65,9 @@ class Run:
         self.values: list[tuple[int, float, str | None, bool]] = []
         #: what the numbers of the sentence starting at a position may be about (`amounts`)
         self.subjects: dict[int, set[str]] = {}
+        #: the words of a table (by its name) that the whole text holds: a sentence of the text
+        #: holds no other (`amounts._calendar_subjects` asks once per sentence)
+        self.tables: dict[str, tuple[str, ...]] = {}
         #: the shortcuts of `may`: most patterns need a word or a digit most stories lack, and
         #: a substring test on the whole text costs a fraction of a pattern's scan
         self.low: str | None = None if _FOLDS_TO_ASCII.search(text) else text.lower()
