@@ -20,6 +20,7 @@ from wrapped.gate.needs import needs
 from wrapped.gate.numbers import (
     ANY_NUMBER_WORD_RE,
     DIGITS_RE,
+    LATER_NEEDS,
     NUMBER_WORDS_RE,
     matches,
     qualifier_after,
@@ -292,6 +293,7 @@ def numbers(run: Run) -> None:
         found.append((m.start(), m.end(), float(val), False))
     found.sort()
     ranges = _ranges(cur, found)
+    later = run.can(LATER_NEEDS)  # a hedge after a number's unit ("give or take") at all?
     for i, (start, end, x, shorthand) in enumerate(found):
         if i in ranges:
             lo_end = ranges[i]
@@ -316,7 +318,7 @@ def numbers(run: Run) -> None:
             continue
         qual = (
             qualifier_before(cur, start)
-            or qualifier_after(cur, end)
+            or qualifier_after(cur, end, later)
             or ("about" if shorthand or "dozen" in cur[start:end].lower() else None)
         )
         subjects, scope = _subject_scope(run, start)

@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from text_to_num import text2num
 
+from wrapped.gate.needs import needs
+
 _UNITS = {
     "zero": 0,
     "one": 1,
@@ -188,13 +190,14 @@ _ACROSS_RE = re.compile(
 )
 
 
-def qualifier_after(text: str, end: int) -> str | None:
+def qualifier_after(text: str, end: int, later: bool = True) -> str | None:
     """The qualifier written just after a number ("40+", "40-odd"), or after its unit in the
-    same clause ("120 artists, give or take")."""
+    same clause ("120 artists, give or take"). `later=False`: the text holds none of those
+    hedges (`LATER_NEEDS`), so they are not looked for."""
     m = _AFTER_RE.match(text[end : end + 8])
     if m:
         return "about" if m.group(1).lower() in ("or so", "odd", "-odd", "ish") else "over"
-    if _LATER_RE.match(text, end, end + 48):
+    if later and _LATER_RE.match(text, end, end + 48):
         return "about"
     return None
 
@@ -205,6 +208,8 @@ _LATER_RE = re.compile(
     r"or\s+thereabouts)\b",
     re.IGNORECASE,
 )
+#: what every match of _LATER_RE holds (`wrapped.gate.needs`; `Run.can(LATER_NEEDS)`)
+LATER_NEEDS = needs(_LATER_RE)
 
 
 def matches(x: float, qual: str | None, f: float, approx: bool, hours: bool = False) -> bool:
