@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from wrapped.gate.dayfacts import NAME_SEP, WEAK
 from wrapped.gate.derive import estimated
-from wrapped.gate.facts import CALENDAR_MARK, FactIndex
+from wrapped.gate.facts import CALENDAR_MARK, DAY_PATHS, FactIndex
+from wrapped.gate.needs import needs
 from wrapped.gate.numbers import (
     ANY_NUMBER_WORD_RE,
     DIGITS_RE,
+    LATER_NEEDS,
     NUMBER_WORDS_RE,
     matches,
     qualifier_after,
@@ -25,7 +28,7 @@ from wrapped.gate.numbers import (
     words_to_number,
 )
 from wrapped.gate.scan import Run
-from wrapped.gate.scope import DAY_PATHS, clause_scope
+from wrapped.gate.scope import clause_scope
 from wrapped.stats.model import MONTHS, WEEKDAYS
 
 PCT_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(%|per\s?cent\b)", re.IGNORECASE)
@@ -134,6 +137,8 @@ _RANK_WORDS = re.compile(
     r"\b(?=[tfmn#s])(top|favou?rite|most[- ]played|number one|#\d|no\. ?\d|second|third)\b", re.I
 )
 
+_RANK_WORDS_NEED = needs(_RANK_WORDS)  # what its matches hold (`wrapped.gate.needs`)
+
 
 #: "N minutes of music": anything but podcast and all-listening amounts ("!" = must not contain)
 _MUSIC_ONLY = ("!podcast", "!show", "!episode", "!audiobook", "!totals.all.", "!day.facts.minutes")
@@ -173,6 +178,7 @@ def _unit_after(text: str, end: int) -> _Unit:
     return _Unit(unit, paths)
 
 
+@lru_cache(maxsize=8192)  # a few dozen path shapes, tried against a few fact paths each
 def _path_ok(path: str, wanted: tuple[str, ...]) -> bool:
     if wanted[0].startswith("!"):
         return not any(w[1:] in path for w in wanted)
@@ -192,37 +198,50 @@ def _match(
     """The first fact of `ix.numbers` (in order) that backs `x`, as "path=value"; None if none.
     `bounds`: a range claim ("between 80 and 90 artists"): the fact must lie within it.
 
-    Only the facts that can pass the unit and distance filters are tried (`NumberPool.near`);
-    the rules below are the whole test, applied in the original order."""
+    Only the facts that can pass the unit and distance filters are tried (`NumberPool.near`),
+    and only the pools whose facts can be of `scope` (`NumberPool.day`); the rules below are
+    the whole test, applied in the original order (each rule that rejects a fact is a filter
+    of its own, so the order in which they are tried does not change which fact passes)."""
     strict = subjects is not None and "" in subjects
     owned = subjects is not None and OWNED in subjects
+    named = subjects is not None and bool(subjects - {""})
+    only = named or strict  # a fact about a subject must be about one of `subjects`
     # no rule accepts a fact further away than this (1,000 for rounded thousands): a cheap prefilter
     reach = max(0.3 * abs(x), 3.0, 1000.0 if x >= 1000 else 0.0)
     if bounds is not None:
         x = (bounds[0] + bounds[1]) / 2
         reach = (bounds[1] - bounds[0]) / 2 + 1.0
     finite = math.isfinite(x)
+    on_day = scope == "day"
     for pool in ix.pools():
+        check_day = scope is not None
+        if check_day and pool.day is not None:
+            if pool.day != on_day:
+                continue  # no fact of this pool is of the claim's scope
+            check_day = False  # every fact is
         if pool.linear or not finite:
             cands = pool.facts
         elif unit == "weeks":
             cands = pool.of_unit("days")
+        elif only:  # facts about other subjects are refused below: not even looked at
+            cands = pool.near_about(unit or None, x, reach, subjects)  # type: ignore[arg-type]
         else:
             cands = pool.near(unit or None, x, reach)
         for f in cands:
             if unit != "weeks" and abs(f.value - x) > reach:
                 continue
-            if scope is not None and (scope == "day") != f.path.startswith(DAY_PATHS):
-                continue
             subj = f.subject
-            if subj is None and owned:
-                continue  # "X had 31 minutes and 45 plays": X's figures, not the day's
-            if subj is not None and subjects is not None:
+            if subj is None:
+                if owned:
+                    continue  # "X had 31 minutes and 45 plays": X's figures, not the day's
+            elif subjects is not None:
                 if subj[0] == WEAK:  # one play's minutes: about its names, or nothing named
-                    if subjects - {""} and subjects.isdisjoint(subj[1:].split(NAME_SEP)):
+                    if named and subjects.isdisjoint(subj[1:].split(NAME_SEP)):
                         continue
-                elif (subjects - {""} or strict) and subj not in subjects:
+                elif only and subj not in subjects:
                     continue
+            if check_day and on_day != f.path.startswith(DAY_PATHS):
+                continue
             if paths and f.unit != "any" and not _path_ok(f.path, paths):
                 continue
             if unit == "weeks":
@@ -274,6 +293,7 @@ def numbers(run: Run) -> None:
         found.append((m.start(), m.end(), float(val), False))
     found.sort()
     ranges = _ranges(cur, found)
+    later = run.can(LATER_NEEDS)  # a hedge after a number's unit ("give or take") at all?
     for i, (start, end, x, shorthand) in enumerate(found):
         if i in ranges:
             lo_end = ranges[i]
@@ -298,7 +318,7 @@ def numbers(run: Run) -> None:
             continue
         qual = (
             qualifier_before(cur, start)
-            or qualifier_after(cur, end)
+            or qualifier_after(cur, end, later)
             or ("about" if shorthand or "dozen" in cur[start:end].lower() else None)
         )
         subjects, scope = _subject_scope(run, start)
@@ -310,17 +330,17 @@ def numbers(run: Run) -> None:
         if fact is None and "dozen" in cur[start:end].lower():  # "a dozen or so": a loose count
             fact = _match(run.ix, x, None, unit, subjects, u.paths, scope, (0.75 * x, 1.5 * x))
         span = run.orig[start:end] + (f" {unit}" if unit else "")
-        why = f"no {unit or 'number'} in your data matches {x:g}" + (f" ({qual})" if qual else "")
-        if (
-            fact is None
-            and qual is None
-            and _match(run.ix, x, "about", unit, subjects, u.paths, scope)
-        ):
-            if estimated(run.ix.user_year):
-                why = (
-                    f"{x:g} {unit or ''} is written as exact, but this listener's minutes are "
-                    f"estimates (scrobbles keep no play length): write 'about {x:g}'"
-                ).replace("  ", " ")
+        why = ""  # only a claim that fails says why (most numbers are grounded)
+        if fact is None:
+            why = f"no {unit or 'number'} in your data matches {x:g}" + (
+                f" ({qual})" if qual else ""
+            )
+            if qual is None and _match(run.ix, x, "about", unit, subjects, u.paths, scope):
+                if estimated(run.ix.user_year):
+                    why = (
+                        f"{x:g} {unit or ''} is written as exact, but this listener's minutes "
+                        f"are estimates (scrobbles keep no play length): write 'about {x:g}'"
+                    ).replace("  ", " ")
         run.amount(x, unit, span, fact, why)
         run.blank(start, end)
 
@@ -337,7 +357,11 @@ _TOP_PART_RE = re.compile(r"\b(?:time|part)\s+of\s+(?:the\s+)?day")
 def _calendar_subjects(run: Run, low: str) -> list[str]:
     """The months, weekdays and parts of the day a window of text names (`low`: lower case),
     or calls the busiest ("your busiest day of the week"), as subjects of calendar facts."""
-    out = [CALENDAR_MARK + w for w in _CALENDAR_WORDS if w in low]
+    held = run.tables.get("calendar")
+    if held is None:  # `low` is a part of the text: what the text lacks, it lacks
+        whole = run.orig.lower()
+        held = run.tables["calendar"] = tuple(w for w in _CALENDAR_WORDS if w in whole)
+    out = [CALENDAR_MARK + w for w in held if w in low]
     uy = run.ix.user_year
     if "week" in low and uy.clock.busiest_weekday and _BUSIEST_WEEKDAY_RE.search(low):
         out.append(CALENDAR_MARK + uy.clock.busiest_weekday.lower())
@@ -395,7 +419,7 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     if "0s" in run.orig:  # a decade ("1990s") is a subject too
         subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
     subjects.update(_calendar_subjects(run, run.orig[s0:s1].lower()))  # its own sentence
-    if not _RANK_WORDS.search(run.orig[s0:s1]):
+    if not (run.can(_RANK_WORDS_NEED) and _RANK_WORDS.search(run.orig[s0:s1])):
         subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
     run.subjects[s0] = subjects
     return subjects, clause_scope(run, start)

@@ -32,6 +32,7 @@ from datetime import date
 from wrapped.gate import amounts, rankforms, ranks, spoken, when
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import CALENDAR_WORDS, FactIndex, find_names
+from wrapped.gate.needs import needs
 from wrapped.gate.scan import BLANK, Run, Span
 from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import UserYear
@@ -49,6 +50,7 @@ _COMMON_CAPS = frozenset(
 _IDIOMS = re.compile(
     r"\b(?:24/7|24-7|9[- ]to[- ]5|nine[- ]to[- ]five|1[01]0\s?%|1[01]0 per ?cent|360 degrees)", re.I
 )
+_IDIOMS_NEEDS = needs(_IDIOMS)
 _STARTERS = frozenset(
     """you your yours that this these those it its it's the a an and but so or yet on in at by
     from when what whatever whoever while then there here still also meanwhile later of for with
@@ -119,7 +121,7 @@ def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
     """Every claim of `text`, each checked (see the module doc for the order)."""
     run = Run(text, ix)
     _names(run)
-    if run.digit or run.may("nine"):
+    if (run.digit or run.may("nine")) and run.can(_IDIOMS_NEEDS):
         for m in _IDIOMS.finditer(run.cur):
             run.blank(m.start(), m.end())
     _quotes(run)

@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from text_to_num import text2num
 
+from wrapped.gate.needs import needs
+
 _UNITS = {
     "zero": 0,
     "one": 1,
@@ -151,9 +153,27 @@ def words_to_number(text: str) -> int | None:
     return total + current if seen else None
 
 
+#: how each qualifier ends (its last two characters): `_QUAL_RE` matches only where one ends the
+#: window, or ends it before an "a" ("more than a hundred")
+_QUAL_ENDS = frozenset(q[-2:] for q in QUALIFIERS)
+
+
+def _may_qualify(window: str) -> bool:
+    """Can `_QUAL_RE` match `window`? False only when no qualifier's ending closes it (then
+    the pattern, tried at every position of the window, cannot match)."""
+    body = window.rstrip()
+    for end in (body, body[:-1].rstrip()) if body[-1:] in ("a", "A") else (body,):
+        last = end[-2:]
+        if not last.isascii() or last.lower() in _QUAL_ENDS or last[-1:] == "~":
+            return True  # a letter outside ASCII may match one inside: the pattern decides
+    return False
+
+
 def qualifier_before(text: str, start: int) -> str | None:
     """The qualifier ('over' | 'under' | 'about') written just before position `start`."""
     window = text[max(0, start - 24) : start]
+    if not _may_qualify(window):
+        return None
     m = _QUAL_RE.search(window)
     if m is None:
         return None
@@ -170,13 +190,14 @@ _ACROSS_RE = re.compile(
 )
 
 
-def qualifier_after(text: str, end: int) -> str | None:
+def qualifier_after(text: str, end: int, later: bool = True) -> str | None:
     """The qualifier written just after a number ("40+", "40-odd"), or after its unit in the
-    same clause ("120 artists, give or take")."""
+    same clause ("120 artists, give or take"). `later=False`: the text holds none of those
+    hedges (`LATER_NEEDS`), so they are not looked for."""
     m = _AFTER_RE.match(text[end : end + 8])
     if m:
         return "about" if m.group(1).lower() in ("or so", "odd", "-odd", "ish") else "over"
-    if _LATER_RE.match(text, end, end + 48):
+    if later and _LATER_RE.match(text, end, end + 48):
         return "about"
     return None
 
@@ -187,6 +208,8 @@ _LATER_RE = re.compile(
     r"or\s+thereabouts)\b",
     re.IGNORECASE,
 )
+#: what every match of _LATER_RE holds (`wrapped.gate.needs`; `Run.can(LATER_NEEDS)`)
+LATER_NEEDS = needs(_LATER_RE)
 
 
 def matches(x: float, qual: str | None, f: float, approx: bool, hours: bool = False) -> bool:

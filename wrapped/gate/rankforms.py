@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from wrapped.gate.needs import needs
 from wrapped.gate.numbers import _UNITS
 from wrapped.gate.ranks import (
     _NOUNS_I_RE,
@@ -67,6 +68,11 @@ RANK_LIST_RE = re.compile(
     re.IGNORECASE,
 )
 
+#: what each form's matches hold (`wrapped.gate.needs`)
+_NEEDS = {
+    rx: needs(rx)
+    for rx in (RANK1_THAN_RE, RANK1_ANY_RE, RANK1_PHRASE_RE, RANK_PLACE_RE, RANK_LIST_RE)
+}
 _PHRASE_STEMS = ("most", "repeat", "top", "crown", "throne", "gold", "first", "pole", "title",
                  "trophy", "prize",
                  "led ", "headed", "ruled", "owned", "dominated", "reigned", "champion", "winner",
@@ -82,7 +88,7 @@ def rank_forms(run: Run) -> None:
     cur = run.cur
     low = cur.lower()
     has_than = " than " in low or " as " in low
-    if has_than and ("no" in low or "none" in low):
+    if has_than and ("no" in low or "none" in low) and run.can(_NEEDS[RANK1_THAN_RE]):
         _rank1_than(run)
     rxs = [RANK1_PHRASE_RE] if any(st in low for st in _PHRASE_STEMS) else []
     if (
@@ -94,10 +100,11 @@ def rank_forms(run: Run) -> None:
     ):
         rxs.insert(0, RANK1_ANY_RE)
     for rx in rxs:
-        _rank1(run, rx)
-    if any(st in low for st in _PLACE_STEMS):
+        if run.can(_NEEDS[rx]):
+            _rank1(run, rx)
+    if any(st in low for st in _PLACE_STEMS) and run.can(_NEEDS[RANK_PLACE_RE]):
         _places(run)
-    if "top" in low:
+    if "top" in low and run.can(_NEEDS[RANK_LIST_RE]):
         _lists(run)
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS
+from wrapped.gate.needs import needs
 from wrapped.gate.numbers import _UNITS
 from wrapped.gate.scan import Run, Span, opening
 from wrapped.gate.scope import plays_claim, sentence_scope
@@ -263,14 +264,18 @@ _NUM_STEMS = ("#", "no.", "number")
 _ORD_STEMS = tuple(_ORD_WORDS)[1:]
 _TOP_STEMS = ("top", "favo", "most", "number", "biggest")
 _COMPARE_STEMS = ("than", "ahead of", "outplayed", "outstreamed", "edged out", "beat")
+#: what each pattern's matches hold, read from it (`wrapped.gate.needs`)
+_NUM_NEEDS, _ORD_NEEDS, _TOP_READ, _COMPARE_NEEDS = map(
+    needs, (RANK_NUM_RE, RANK_ORD_RE, RANK_TOP_RE, COMPARE_RE)
+)
 
 
 def ranks(run: Run) -> None:
-    if run.may(*_NUM_STEMS):
+    if run.may(*_NUM_STEMS) and run.can(_NUM_NEEDS):
         _numbered(run)
-    if run.digit or run.may(*_ORD_STEMS):
+    if (run.digit or run.may(*_ORD_STEMS)) and run.can(_ORD_NEEDS):
         _ordinals(run)
-    if run.may(*_TOP_STEMS):
+    if run.may(*_TOP_STEMS) and run.can(_TOP_READ):
         _tops(run)
 
 
@@ -310,7 +315,7 @@ def _tops(run: Run) -> None:
 
 
 def comparisons(run: Run) -> None:
-    if not run.names or not run.may(*_COMPARE_STEMS):
+    if not run.names or not run.may(*_COMPARE_STEMS) or not run.can(_COMPARE_NEEDS):
         return  # a comparison is between two named items
     for m in COMPARE_RE.finditer(run.cur):
         s0, s1 = run.sentence_bounds(m.start())

@@ -11,6 +11,8 @@ import re
 from bisect import bisect_left
 
 from wrapped.gate.facts import FactIndex
+from wrapped.gate.needs import Needs, holds, present
+from wrapped.safety.required import caseless, spaced
 from wrapped.stats.fastmodel import leaf
 from wrapped.story import Claim, ClaimKind
 
@@ -63,10 +65,23 @@ class Run:
         self.values: list[tuple[int, float, str | None, bool]] = []
         #: what the numbers of the sentence starting at a position may be about (`amounts`)
         self.subjects: dict[int, set[str]] = {}
+        #: the words of a table (by its name) that the whole text holds: a sentence of the text
+        #: holds no other (`amounts._calendar_subjects` asks once per sentence)
+        self.tables: dict[str, tuple[str, ...]] = {}
         #: the shortcuts of `may`: most patterns need a word or a digit most stories lack, and
         #: a substring test on the whole text costs a fraction of a pattern's scan
         self.low: str | None = None if _FOLDS_TO_ASCII.search(text) else text.lower()
         self.digit = _DIGIT_RE.search(text) is not None
+        self._present: frozenset[str] | None = None
+
+    def can(self, needs: Needs) -> bool:
+        """Can a pattern match whose `needs` (`wrapped.gate.needs`) these are? False only when
+        one of its sets has no string in the text (spaced, case folded; built on first use)."""
+        found = self._present
+        if found is None:
+            low = self.low
+            found = self._present = present(spaced(caseless(self.orig) if low is None else low))
+        return holds(needs, found)
 
     def has(self, rx: re.Pattern[str]) -> bool:
         """Can a pattern match whose necessary part `rx` (made by `opening`) does not occur in

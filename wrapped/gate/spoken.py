@@ -20,6 +20,7 @@ so they are read here first, each by its own rule, and blanked for `amounts.numb
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from wrapped.gate.amounts import (
     _HOUR_FRACTIONS,
@@ -29,7 +30,7 @@ from wrapped.gate.amounts import (
     _unit_after,
 )
 from wrapped.gate.dayfacts import WEAK
-from wrapped.gate.facts import CALENDAR_MARK
+from wrapped.gate.facts import CALENDAR_MARK, DAY_PATHS
 from wrapped.gate.numbers import (
     _UNITS,
     _WORD_ALT,
@@ -41,7 +42,6 @@ from wrapped.gate.numbers import (
     words_to_number,
 )
 from wrapped.gate.scan import Run
-from wrapped.gate.scope import DAY_PATHS
 from wrapped.gate.when import _time_ok, _time_qual
 
 #: a number in digits or words ("forty", "twenty-five", "one hundred and five")
@@ -271,6 +271,21 @@ _MARGIN_WORDS = ("ahead", "behind", "clear of", "apart", " short", " more", " le
 _MARGIN_OPENERS = (" by ", "gap of ", "lead of ", "margin of ", "difference of ")
 
 
+#: how every match of _MARGIN_BEFORE_RE ends, before its last white space: its opener ("by",
+#: "gap of") or a word between that and the number ("just", "only", "a mere", "exactly")
+_MARGIN_ENDS = ("by", "of", "just", "only", "mere", "exactly")
+
+
+def _may_open_margin(window: str) -> bool:
+    """Can _MARGIN_BEFORE_RE match at the end of `window`? False only when the window does not
+    end in white space after one of `_MARGIN_ENDS` (the pattern, tried at each of its 64
+    positions, cannot match there); a letter outside ASCII may match one inside: True."""
+    if not window.isascii():
+        return True
+    body = window.rstrip()
+    return len(body) < len(window) and body[-8:].lower().endswith(_MARGIN_ENDS)
+
+
 def relations(run: Run) -> None:
     """Margins, multiples and proportions (see the module doc), each read before the plain
     numbers."""
@@ -301,6 +316,7 @@ def relations(run: Run) -> None:
         before = (
             after is None
             and margin_before
+            and _may_open_margin(cur[max(0, start - 64) : start])
             and _MARGIN_BEFORE_RE.search(cur, max(0, start - 64), start)
         )
         if before and not _MARGIN_UNIT_RE.match(cur, end):
@@ -322,9 +338,13 @@ def _proportion(run: Run, start: int, end: int, pct: float) -> None:
     run.blank(start, end)
 
 
+_INDEX_RE = re.compile(r"\[[^\]]*\]")
+
+
+@lru_cache(maxsize=8192)  # a margin compares each named fact with every other: paths repeat
 def _family(path: str) -> str:
     """The list and field of a row's fact ("top_artists[2].minutes" -> "top_artists[].minutes")."""
-    return re.sub(r"\[[^\]]*\]", "[]", path)
+    return _INDEX_RE.sub("[]", path)
 
 
 def _margin(run: Run, start: int, end: int, x: float, unit: str | None) -> None:

@@ -13,6 +13,7 @@ import re
 from datetime import date
 
 from wrapped.gate.facts import FactIndex
+from wrapped.gate.needs import needs
 from wrapped.gate.numbers import qualifier_before
 from wrapped.gate.scan import Run, opening
 from wrapped.stats.model import MONTHS, WEEKDAYS
@@ -180,9 +181,10 @@ def times(run: Run) -> None:
     if run.digit:
         if ":" in run.orig:
             _clock_times(run)
-        if run.has(_BARE_HOUR_NEEDS):
+        if run.has(_BARE_HOUR_NEEDS) and run.can(_BARE_HOUR_READ):
             _bare_hours(run)
-        _named_times(run, HOUR_RE)
+        if run.can(_HOUR_READ):
+            _named_times(run, HOUR_RE)
     if run.may("mid", "noon"):
         _named_times(run, NAMED_TIME_RE)
 
@@ -191,6 +193,8 @@ def times(run: Run) -> None:
 _BARE_HOUR_NEEDS = opening(
     ["at", "after", "before", "around", "until", "till", "past", "since"], r"\s+\d"
 )
+#: what every match of BARE_HOUR_RE (HOUR_RE) holds, read from it (`wrapped.gate.needs`)
+_BARE_HOUR_READ, _HOUR_READ = needs(BARE_HOUR_RE), needs(HOUR_RE)
 
 
 def _clock_times(run: Run) -> None:
@@ -276,8 +280,21 @@ def _ampm(h: int, suffix: str) -> str | None:
 _TO_RE = re.compile(r"\bto\s+$", re.IGNORECASE)
 
 
+#: how each of _TIME_QUAL_RE's words ends (its last two letters, lower case)
+_TIME_QUAL_ENDS = ("re", "er", "st", "by", "il", "ll", "om", "ce", "nd", "ut")
+
+
+def _may_time_qual(window: str) -> bool:
+    """Can _TIME_QUAL_RE match `window`? Its match closes the window (then only white space):
+    False when no word of it ends the window; a letter outside ASCII may match one inside."""
+    return not window.isascii() or window.rstrip()[-2:].lower() in _TIME_QUAL_ENDS
+
+
 def _time_qual(text: str, start: int) -> str | None:
-    m = _TIME_QUAL_RE.search(text[max(0, start - 16) : start])
+    window = text[max(0, start - 16) : start]
+    if not _may_time_qual(window):
+        return None
+    m = _TIME_QUAL_RE.search(window)
     return m.group(1).lower() if m else None
 
 
