@@ -294,8 +294,8 @@ def numbers(run: Run) -> None:
         is_word = not cur[start].isdigit()
         if is_word and unit is None:
             continue
-        if is_word and x == 1:
-            continue
+        if is_word and x <= 1:
+            continue  # "one", "zero podcasts": no count the data lists (an absence is no fact)
         qual = (
             qualifier_before(cur, start)
             or qualifier_after(cur, end)

@@ -39,6 +39,9 @@ _YEAR_SCOPE = re.compile(
 _DAY_OF_YEAR = re.compile(
     r"(?<!every )\b(?:day|night|date)\s+(?:of|in|all|this|that)\s+(?:the\s+|this\s+|your\s+)?"
     r"(?:whole\s+|entire\s+)?(?:year|(?:19|20)\d\d)\b"
+    r"|\b(?:your|the)\s+(?:biggest|busiest|fullest|heaviest|loudest|most)\s+(?:one\s+)?(?:of|in|all)\s+(?:the\s+|this\s+"
+    r"|your\s+)?(?:whole\s+|entire\s+)?(?:year|(?:19|20)\d\d)\b|\b(?:annual|yearly)\s+(?:maximum|"
+    r"high|record|best|peak)\b"
     r"|\b(?:any|every)\s+(?:other\s+)?(?:single\s+)?day\b[^.;:!?]{0,40}?"
     r"\b(?:this|the|that|all)\s+year\b",
     re.IGNORECASE,
@@ -147,8 +150,9 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
             text = text[: sp.start - s0] + " " * (sp.end - sp.start) + text[sp.end - s0 :]
     low = text.lower()
     superlative = None
-    if "day" in low or "night" in low:
-        # "your biggest day of the year", "more than on any other day this year": about the day
+    if "day" in low or "night" in low or " of " in low or " all " in low or "annual" in low:
+        # "your biggest day of the year", "more than on any other day this year", "78
+        # minutes, your biggest of the year", "the annual maximum": about the day
         superlative = _DAY_OF_YEAR.search(text)
         if superlative is not None:
             text = text[: superlative.start()] + text[superlative.end() :]
