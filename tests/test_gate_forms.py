@@ -566,3 +566,18 @@ def test_top_is_by_minutes_and_plays_words_make_a_rank_by_plays() -> None:
         "The Beatles were the artist you streamed more often than anyone in 2024.",
     ):
         assert ranks(wrong) != [], wrong
+
+
+def test_a_clear_lead_needs_a_clear_lead() -> None:
+    # by minutes The Beatles 1,516, Björk 1,321 (13% behind); tracks: Here Comes the Sun 262,
+    # Jóga 333 as listed (the list's own order is the ranking)
+    assert _grounding("Your favourite artist this year? The Beatles, no contest.") == []
+    close = user_year_dict()
+    close["top_artists"][1]["minutes"] = 1500  # Björk 16 minutes behind
+    uy = UserYear.model_validate(close)
+    check = verify_grounding(
+        f"{BASE} Nobody came close to The Beatles this year.", uy, DAY, ctx=ListenerContext(uy)
+    )
+    assert [c.text for c in check.claims if not c.grounded and c.kind == "rank"] != []
+    # a lead over the rest of something else is not a top-list claim
+    assert _grounding("March was the month The Beatles ruled by a mile, their best month.") == []

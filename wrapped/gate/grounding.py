@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from wrapped.gate import amounts, rankforms, ranks, spoken, when
+from wrapped.gate import amounts, margins, rankforms, ranks, spoken, when
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import CALENDAR_WORDS, FactIndex, find_names
 from wrapped.gate.scan import BLANK, Run, Span
@@ -128,6 +128,7 @@ def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
     when.times(run)
     amounts.percentages(run)
     when.decades_years(run)
+    margins.leads(run)
     rankforms.rank_forms(run)
     ranks.ranks(run)
     ranks.comparisons(run)
