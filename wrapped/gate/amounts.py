@@ -391,7 +391,10 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
         return known, clause_scope(run, start)
     p0, _ = run.sentence_bounds(max(0, s0 - 2))  # two sentences back ("they earned ...")
     p0, _ = run.sentence_bounds(max(0, p0 - 2))
-    subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= s1 + 1}
+    end = s1
+    if run.orig[s1 : s1 + 1] == "?" and s1 + 2 < len(run.orig):
+        end = run.sentence_bounds(s1 + 2)[1]  # "Which song got 42 plays? X." : the answer's names
+    subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= end + 1}
     if "0s" in run.orig:  # a decade ("1990s") is a subject too
         subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
     subjects.update(_calendar_subjects(run, run.orig[s0:s1].lower()))  # its own sentence

@@ -39,7 +39,9 @@ _YEAR_SCOPE = re.compile(
 _DAY_OF_YEAR = re.compile(
     r"(?<!every )\b(?:day|night|date)\s+(?:of|in|all|this|that)\s+(?:the\s+|this\s+|your\s+)?"
     r"(?:whole\s+|entire\s+)?(?:year|(?:19|20)\d\d)\b"
-    r"|\b(?:your|the)\s+(?:biggest|busiest|fullest|heaviest|loudest|most)\s+(?:one\s+)?(?:of|in|all)\s+(?:the\s+|this\s+"
+    r"|\b(?:your|the)\s+longest\s+(?:music\s+|listening\s+)?(?:trip|journey|session|stretch|outing)\b"
+    r"|\b(?:your|the)\s+(?:biggest|busiest|fullest|heaviest|loudest|most)\s+(?:one\s+|music\s+|"
+    r"listening\s+)?(?:of|in|all)\s+(?:the\s+|this\s+"
     r"|your\s+)?(?:whole\s+|entire\s+)?(?:year|(?:19|20)\d\d)\b|\b(?:annual|yearly)\s+(?:maximum|"
     r"high|record|best|peak)\b"
     r"|\b(?:any|every)\s+(?:other\s+)?(?:single\s+)?day\b[^.;:!?]{0,40}?"
