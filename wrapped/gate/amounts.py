@@ -247,6 +247,12 @@ def _match(
     return None
 
 
+#: a share of the amount before it, its unit left out: "62 of them music", "about 18 podcasts"
+_SHARE_RE = re.compile(
+    r"\s+(?:of\s+them\s+(?:were\s+|was\s+|went\s+to\s+|on\s+)?|of\s+it\s+)?(music|podcasts?)\b"
+    r"(?![\s-]+(?:episodes?|shows?|plays?|days?|minutes?|hours?|lists?|apps?)\b)",
+    re.IGNORECASE,
+)
 _HOUR_FRACTIONS = {"half": 0.5, "a half": 0.5, "quarter": 0.25, "a quarter": 0.25,
                    "three quarters": 0.75, "three-quarters": 0.75}  # fmt: skip
 #: a fraction after the hours' unit: "four hours and three quarters"
@@ -274,6 +280,7 @@ def numbers(run: Run) -> None:
         found.append((m.start(), m.end(), float(val), False))
     found.sort()
     ranges = _ranges(cur, found)
+    last: tuple[int, str] | None = None  # the sentence and unit of the last amount read
     for i, (start, end, x, shorthand) in enumerate(found):
         if i in ranges:
             lo_end = ranges[i]
@@ -285,6 +292,14 @@ def numbers(run: Run) -> None:
             x, end = x + 0.5, half.end()
         u = _unit_after(cur, end)
         unit = u.unit
+        if unit in ("hours", "minutes", "days"):
+            last = (run.sentence_bounds(start)[0], unit)
+        elif last is not None and last[0] == run.sentence_bounds(start)[0]:
+            share = _SHARE_RE.match(cur, end)
+            if share is not None:  # "80 hours, 62 of them music and about 18 podcasts"
+                u = _Unit(last[1], _MUSIC_ONLY if share.group(1).lower() == "music" else
+                          ("podcast", "show", "episode"))  # fmt: skip
+                unit = u.unit
         if unit == "hours":
             more = _HOURS_AND_RE.match(cur, end)
             if more is not None:  # "four hours and three quarters"
