@@ -581,3 +581,10 @@ def test_a_clear_lead_needs_a_clear_lead() -> None:
     assert [c.text for c in check.claims if not c.grounded and c.kind == "rank"] != []
     # a lead over the rest of something else is not a top-list claim
     assert _grounding("March was the month The Beatles ruled by a mile, their best month.") == []
+
+
+def test_capitals_after_an_emoji_or_in_a_press_release_are_not_names() -> None:
+    assert _grounding("Björk all afternoon 🎧 Nothing else came close.") == []
+    assert _grounding("FOR IMMEDIATE RELEASE. The Beatles held the morning.") == []
+    assert _grounding("Both The Beatles and Björk turned up.") == []
+    assert any(x.startswith("name:") for x in _grounding("Björk all afternoon 🎧 Then Radiohead."))
