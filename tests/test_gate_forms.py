@@ -537,3 +537,54 @@ def test_a_month_weekday_or_part_of_day_number_needs_that_month_weekday_or_part(
         "Phoebe Bridgers kept you company for 6,000 minutes.",  # Saturdays' minutes
     ):
         assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
+
+
+def test_top_is_by_minutes_and_plays_words_make_a_rank_by_plays() -> None:
+    data = user_year_dict()
+    # by plays Björk leads (450 to The Beatles' 402); by minutes The Beatles do
+    data["top_artists_by_plays"] = [
+        _r(1, "Björk", None, 450, 1321),
+        _r(2, "The Beatles", None, 402, 1516),
+    ]
+    uy = UserYear.model_validate(data)
+    ctx = ListenerContext(uy)
+
+    def ranks(sentence: str) -> list[str]:
+        check = verify_grounding(f"{BASE} {sentence}", uy, DAY, ctx=ctx)
+        return [c.text for c in check.claims if not c.grounded and c.kind == "rank"]
+
+    for ok in (
+        "The Beatles were your favourite artist of 2024, 402 plays and all.",
+        "Björk racked up 450 spins this year, more than any other artist.",
+        "Björk was the artist you streamed more often than anyone in 2024.",
+        "Björk was your top artist by plays; The Beatles by the clock.",
+    ):
+        assert ranks(ok) == [], ok
+    for wrong in (
+        "Björk was your favourite artist of 2024, 450 plays and all.",  # #2 by minutes
+        "The Beatles racked up 402 spins this year, more than any other artist.",  # #2 by plays
+        "The Beatles were the artist you streamed more often than anyone in 2024.",
+    ):
+        assert ranks(wrong) != [], wrong
+
+
+def test_a_clear_lead_needs_a_clear_lead() -> None:
+    # by minutes The Beatles 1,516, Björk 1,321 (13% behind); tracks: Here Comes the Sun 262,
+    # Jóga 333 as listed (the list's own order is the ranking)
+    assert _grounding("Your favourite artist this year? The Beatles, no contest.") == []
+    close = user_year_dict()
+    close["top_artists"][1]["minutes"] = 1500  # Björk 16 minutes behind
+    uy = UserYear.model_validate(close)
+    check = verify_grounding(
+        f"{BASE} Nobody came close to The Beatles this year.", uy, DAY, ctx=ListenerContext(uy)
+    )
+    assert [c.text for c in check.claims if not c.grounded and c.kind == "rank"] != []
+    # a lead over the rest of something else is not a top-list claim
+    assert _grounding("March was the month The Beatles ruled by a mile, their best month.") == []
+
+
+def test_capitals_after_an_emoji_or_in_a_press_release_are_not_names() -> None:
+    assert _grounding("Björk all afternoon 🎧 Nothing else came close.") == []
+    assert _grounding("FOR IMMEDIATE RELEASE. The Beatles held the morning.") == []
+    assert _grounding("Both The Beatles and Björk turned up.") == []
+    assert any(x.startswith("name:") for x in _grounding("Björk all afternoon 🎧 Then Radiohead."))

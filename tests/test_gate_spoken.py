@@ -85,3 +85,16 @@ def test_a_figure_an_item_had_is_that_items_not_the_days() -> None:
     assert _unbacked("The Beatles had the morning, 38 plays.") == []  # their plays that day
     assert _unbacked("Björk had a fine run, 96 plays.") != []  # the day's 96, not hers
     assert _unbacked("Björk came in, and the day reached 96 plays.") == []
+
+
+def test_a_share_of_an_amount_keeps_its_unit_and_a_question_takes_its_answers_names() -> None:
+    # the year: 32,109 minutes (535 h) in all, 28,333 of music (472 h), 3,776 of podcasts (63 h)
+    assert _unbacked("This year: about 535 hours, 472 of them music and about 63 podcasts.") == []
+    assert _unbacked("This year: about 535 hours, 472 of them music and about 40 podcasts.") != []
+    # Here Comes the Sun got 88 plays in the year
+    assert (
+        _unbacked("Which Beatles song did you play 88 times this year? Here Comes the Sun.") == []
+    )
+    assert (
+        _unbacked("Which Beatles song did you play 87 times this year? Here Comes the Sun.") != []
+    )

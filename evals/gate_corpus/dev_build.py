@@ -76,8 +76,10 @@ def good_sentences(uy: UserYear, d: InterestingDay, rng: random.Random) -> list[
     ta = uy.top_artists
     if ta and ta[0].name in {r.name for r in _shown(ta)}:
         a1 = ta[0].name
+        # "no contest" claims a clear lead: only where the runner-up is well behind (POLICY.md)
+        clear = len(ta) < 2 or ta[1].minutes <= 0.9 * ta[0].minutes
         out.append(rng.choice([
-            f"Your top artist? {a1}, no contest.",
+            f"Your top artist? {a1}{', no contest' if clear else ''}.",
             f"Nobody got more of your time this year than {a1}.",
             f"{a1} sat at number one all year.",
             f"Across the year, {a1} was the artist you spent the most time with.",

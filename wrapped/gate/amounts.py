@@ -266,6 +266,12 @@ def _match(
     return None
 
 
+#: a share of the amount before it, its unit left out: "62 of them music", "about 18 podcasts"
+_SHARE_RE = re.compile(
+    r"\s+(?:of\s+them\s+(?:were\s+|was\s+|went\s+to\s+|on\s+)?|of\s+it\s+)?(music|podcasts?)\b"
+    r"(?![\s-]+(?:episodes?|shows?|plays?|days?|minutes?|hours?|lists?|apps?)\b)",
+    re.IGNORECASE,
+)
 _HOUR_FRACTIONS = {"half": 0.5, "a half": 0.5, "quarter": 0.25, "a quarter": 0.25,
                    "three quarters": 0.75, "three-quarters": 0.75}  # fmt: skip
 #: a fraction after the hours' unit: "four hours and three quarters"
@@ -294,6 +300,7 @@ def numbers(run: Run) -> None:
     found.sort()
     ranges = _ranges(cur, found)
     later = run.can(LATER_NEEDS)  # a hedge after a number's unit ("give or take") at all?
+    last: tuple[int, str] | None = None  # the sentence and unit of the last amount read
     for i, (start, end, x, shorthand) in enumerate(found):
         if i in ranges:
             lo_end = ranges[i]
@@ -305,6 +312,14 @@ def numbers(run: Run) -> None:
             x, end = x + 0.5, half.end()
         u = _unit_after(cur, end)
         unit = u.unit
+        if unit in ("hours", "minutes", "days"):
+            last = (run.sentence_bounds(start)[0], unit)
+        elif last is not None and last[0] == run.sentence_bounds(start)[0]:
+            share = _SHARE_RE.match(cur, end)
+            if share is not None:  # "80 hours, 62 of them music and about 18 podcasts"
+                u = _Unit(last[1], _MUSIC_ONLY if share.group(1).lower() == "music" else
+                          ("podcast", "show", "episode"))  # fmt: skip
+                unit = u.unit
         if unit == "hours":
             more = _HOURS_AND_RE.match(cur, end)
             if more is not None:  # "four hours and three quarters"
@@ -314,8 +329,8 @@ def numbers(run: Run) -> None:
         is_word = not cur[start].isdigit()
         if is_word and unit is None:
             continue
-        if is_word and x == 1:
-            continue
+        if is_word and x <= 1:
+            continue  # "one", "zero podcasts": no count the data lists (an absence is no fact)
         qual = (
             qualifier_before(cur, start)
             or qualifier_after(cur, end, later)
@@ -415,7 +430,10 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
         return known, clause_scope(run, start)
     p0, _ = run.sentence_bounds(max(0, s0 - 2))  # two sentences back ("they earned ...")
     p0, _ = run.sentence_bounds(max(0, p0 - 2))
-    subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= s1 + 1}
+    end = s1
+    if run.orig[s1 : s1 + 1] == "?" and s1 + 2 < len(run.orig):
+        end = run.sentence_bounds(s1 + 2)[1]  # "Which song got 42 plays? X." : the answer's names
+    subjects = {sp.norm for sp in run.names if sp.start >= p0 and sp.end <= end + 1}
     if "0s" in run.orig:  # a decade ("1990s") is a subject too
         subjects.update(m.group(0).lower() for m in _DECADE_WORD.finditer(run.orig[p0:s1]))
     subjects.update(_calendar_subjects(run, run.orig[s0:s1].lower()))  # its own sentence

@@ -27,9 +27,10 @@ day's weekday, another interesting day's, or (plural: "Saturdays") the busiest w
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
-from wrapped.gate import amounts, rankforms, ranks, spoken, when
+from wrapped.gate import amounts, margins, rankforms, ranks, spoken, when
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import CALENDAR_WORDS, FactIndex, find_names
 from wrapped.gate.needs import needs
@@ -44,7 +45,8 @@ _COMMON_CAPS = frozenset(
     track tracks song songs album albums genre genres podcast podcasts episode episodes playlist
     playlists music listening listener minutes plays repeat shuffle your you the of in on and
     a an my our soundtrack soundtracks mixtape hits hit replay encore chorus verse volume
-    headphones speakers morning afternoon evening night weekend weekday""".split()
+    headphones speakers morning afternoon evening night weekend weekday immediate release
+    announced today breaking news update exclusive official""".split()
 )
 #: number idioms that are not claims about the data
 _IDIOMS = re.compile(
@@ -67,7 +69,7 @@ _STARTERS = frozenset(
     expect imagine picture consider remember note meet enjoy trust think guess stay look listen
     things everything stuff case news reports word life time days nights mercury venus saturn
     hear cheers thanks welcome goodnight you've you're you'd you'll we've we're we'd we'll
-    they've they're it'll i'm i've""".split()
+    they've they're it'll i'm i've both doors strong""".split()
 )
 _NAME_VERBS = frozenset(
     """was were is are kept had has took led owned came ruled topped dominated stole
@@ -130,6 +132,7 @@ def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
     when.times(run)
     amounts.percentages(run)
     when.decades_years(run)
+    margins.leads(run)
     rankforms.rank_forms(run)
     ranks.ranks(run)
     ranks.comparisons(run)
@@ -252,6 +255,9 @@ def _sentence_ends(text: str) -> bool:
         if "\n" in body[len(quoted) : -1]:
             return True
         body = quoted
+    if body and body[-1] not in _END_MARKS and ord(body[-1]) > 0x2000:
+        # an emoji or pictograph ends a sentence the way a mark does ("... party 🌱 Nine of")
+        return unicodedata.category(body[-1]) == "So"
     return bool(body) and body[-1] in _END_MARKS
 
 

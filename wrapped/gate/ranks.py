@@ -16,7 +16,7 @@ from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS
 from wrapped.gate.needs import needs
 from wrapped.gate.numbers import _UNITS
 from wrapped.gate.scan import Run, Span, opening
-from wrapped.gate.scope import plays_claim, sentence_scope
+from wrapped.gate.scope import sentence_scope
 
 _ORD_WORDS = {
     "first": 1,
@@ -56,7 +56,9 @@ COMPARE_RE = re.compile(
 
 
 #: where one clause of a sentence ends and the next begins (", and Y was your top artist")
-_CLAUSE_BREAK_RE = re.compile(r",\s+(?:and|but|while|whereas|with)\s+|;\s*", re.IGNORECASE)
+_CLAUSE_BREAK_RE = re.compile(
+    r",\s+(?:and|but|while|whereas|with|though|although|yet)\s+|;\s*", re.IGNORECASE
+)
 #: a name these words open is the reference of a comparison ("right behind X"), not the holder
 _REFERENCE_BEFORE_RE = re.compile(
     r"\b(?:behind|below|beneath|after|ahead\s+of|than|beating|over|out|edging(?:\s+out)?)\s+$",
@@ -137,7 +139,20 @@ def _nearest_name(
 #: "most-played", "the artist you pressed play on most": a rank by plays, never by minutes
 _BY_PLAYS_RE = re.compile(
     r"\bmost[- ](?:played|streamed|spun|replayed|looped)\b|\b(?:played|streamed|spun|replayed|"
-    r"looped|pressed\s+play\s+on|hit\s+play\s+on)\s+(?:\w+\s+)?(?:the\s+)?most\b",
+    r"looped|pressed\s+play\s+on|hit\s+play\s+on)\s+(?:\w+\s+)?(?:the\s+)?most\b"
+    r"|\b(?:more|most)\s+(?:plays|spins|streams|listens|replays|scrobbles)\b"
+    r"|\b(?:came|come|coming|kept\s+coming)\s+back\s+to|\breturned\s+to|\bon\s+repeat\b",
+    re.IGNORECASE,
+)
+#: a verb of playing just before a rank phrase: "the artist you played more often than anyone"
+_PLAYED_BEFORE_RE = re.compile(
+    r"\b(?:played|streamed|spun|replayed|looped|pressed\s+play\s+on|hit\s+play\s+on|put\s+on)"
+    r"\b[^.;:!?]{0,20}$|\d[\d,]*\s+(?:plays|streams|spins|listens|times|scrobbles|replays)\b[^.;:!?\d]{0,16}$",
+    re.IGNORECASE,
+)
+#: a ranking named right after the phrase: "your top artist by plays"
+_BY_PLAYS_AFTER_RE = re.compile(
+    r"[^.;:!?]{0,24}?\b(?:by|in|on|for)\s+(?:the\s+)?(?:plays|play\s+count|streams|spins|scrobbles)\b",
     re.IGNORECASE,
 )
 #: a rank phrase the year is named right after ("your top artist of the year"): not the day's
@@ -149,12 +164,18 @@ _OF_YEAR_RE = re.compile(
 
 
 def _variants(run: Run, pos: int, span: str, lists: list[str]) -> list[str]:
-    """The rankings a rank phrase may be in: by plays alone for "most-played" (where the year
-    ranks by plays), by minutes or plays when its sentence speaks of plays, else by minutes."""
-    if _BY_PLAYS_RE.search(span):
+    """The rankings a rank phrase is in: by plays when it says plays ("most-played", "more
+    plays than any other", "the artist you played more often than anyone", "top artist by
+    plays"), else by minutes, the year's own ranking ("top", "favourite", "number one", "more
+    than any other artist": a sentence that also quotes plays does not change what "top"
+    means)."""
+    end = pos + len(span)
+    if (
+        _BY_PLAYS_RE.search(span)
+        or _PLAYED_BEFORE_RE.search(run.orig, max(0, pos - 32), pos)
+        or _BY_PLAYS_AFTER_RE.match(run.orig, end)
+    ):
         return [lst + "_by_plays" if lst + "_by_plays" in run.ix.ranks else lst for lst in lists]
-    if plays_claim(run, pos):
-        return [lst + v for lst in lists for v in ("", "_by_plays")]
     return lists
 
 

@@ -41,6 +41,11 @@ _YEAR_SCOPE = re.compile(
 _DAY_OF_YEAR = re.compile(
     r"(?<!every )\b(?:day|night|date)\s+(?:of|in|all|this|that)\s+(?:the\s+|this\s+|your\s+)?"
     r"(?:whole\s+|entire\s+)?(?:year|(?:19|20)\d\d)\b"
+    r"|\b(?:your|the)\s+longest\s+(?:music\s+|listening\s+)?(?:trip|journey|session|stretch|outing)\b"
+    r"|\b(?:your|the)\s+(?:biggest|busiest|fullest|heaviest|loudest|most)\s+(?:one\s+|music\s+|"
+    r"listening\s+)?(?:of|in|all)\s+(?:the\s+|this\s+"
+    r"|your\s+)?(?:whole\s+|entire\s+)?(?:year|(?:19|20)\d\d)\b|\b(?:annual|yearly)\s+(?:maximum|"
+    r"high|record|best|peak)\b"
     r"|\b(?:any|every)\s+(?:other\s+)?(?:single\s+)?day\b[^.;:!?]{0,40}?"
     r"\b(?:this|the|that|all)\s+year\b",
     re.IGNORECASE,
@@ -184,8 +189,9 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
     fold = run.low is not None
     held: list[frozenset[str]] = []
     superlative = None
-    if ("day" in low or "night" in low) and _may(_DAY_OF_YEAR_NEEDS, low, held, fold):
-        # "your biggest day of the year", "more than on any other day this year": about the day
+    if _may(_DAY_OF_YEAR_NEEDS, low, held, fold):
+        # "your biggest day of the year", "more than on any other day this year", "78
+        # minutes, your biggest of the year", "the annual maximum": about the day
         superlative = _DAY_OF_YEAR.search(text)
         if superlative is not None:
             text = text[: superlative.start()] + text[superlative.end() :]

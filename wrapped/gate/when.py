@@ -26,7 +26,10 @@ from wrapped.stats.model import MONTHS, WEEKDAYS
 # drop most positions at once: same matches, faster scans.
 # months in any case ("january 13" in a lower-case story), but "may" only capitalised (a verb)
 _MONTH_ALT = (
-    "(?i:" + "|".join(m for m in MONTHS + tuple(m[:3] for m in MONTHS) if m != "May") + ")|May"
+    "(?i:" + "|".join(m for m in MONTHS + tuple(m[:3] for m in MONTHS) if m != "May") + "|sept)"
+    # "may" in lower case only before a day of the month ("tues may 27"), never a verb's "may"
+    r"|May|may(?=\s+\d{1,2}(?:st|nd|rd|th)?\b(?![:.,]?\d)(?!\s+(?:minutes?|hours?|plays?|songs?|"
+    r"tracks?|artists?|times|days?|episodes?|podcasts?|spins?|streams?)\b))"
 )
 WEEKDAY_ALT = "|".join(WEEKDAYS)
 ISO_RE = re.compile(
