@@ -101,6 +101,8 @@ def _nearest_name(
     c0, c1 = s0, s1
     text = run.orig
     for b in _CLAUSE_BREAK_RE.finditer(text, s0, s1):
+        if any(sp.start <= b.start() < sp.end for sp in run.names):
+            continue  # a ";" inside a name ("Evil;Band") ends no clause
         if b.end() <= pos:
             c0 = b.end()
         elif b.start() >= end:

@@ -101,7 +101,11 @@ def clause_scope(run: Run, pos: int) -> str | None:
         if text.find(",", s0, s1) < 0 and text.find(";", s0, s1) < 0:
             breaks = run.clauses[s0] = ()  # every clause break holds one or the other
         else:
-            breaks = run.clauses[s0] = tuple(m.span() for m in _CLAUSE_RE.finditer(text, s0, s1))
+            breaks = run.clauses[s0] = tuple(
+                m.span()
+                for m in _CLAUSE_RE.finditer(text, s0, s1)
+                if not any(sp.start <= m.start() < sp.end for sp in run.names)  # "Evil;Band"
+            )
     if not breaks:
         return sentence_scope(run, pos)
     c0, c1 = s0, s1
