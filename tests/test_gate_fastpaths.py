@@ -18,7 +18,7 @@ from _gate_helpers import DAY, make_user_year
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wrapped.gate import amounts, grounding, numbers, pii, ranks, scope, when
+from wrapped.gate import amounts, grounding, numbers, pii, ranks, scope, subjects, when
 from wrapped.gate.amounts import _MUSIC_ONLY, _NOUN_PATHS, _path_ok
 from wrapped.gate.facts import FactIndex, build_index
 from wrapped.gate.numbers import matches
@@ -233,7 +233,7 @@ _OLD_PATTERNS = {
         _I,
     ),
     "_RANK_WORDS": (
-        amounts._RANK_WORDS,
+        subjects._RANK_WORDS,
         r"\b(top|favou?rite|most[- ]played|number one|#\d|no\. ?\d|second|third)\b",
         _I,
     ),

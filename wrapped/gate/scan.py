@@ -66,7 +66,7 @@ class Run:
         #: what the numbers of the sentence starting at a position may be about (`amounts`)
         self.subjects: dict[int, set[str]] = {}
         #: the words of a table (by its name) that the whole text holds: a sentence of the text
-        #: holds no other (`amounts._calendar_subjects` asks once per sentence)
+        #: holds no other (`subjects._calendar_subjects` asks once per sentence)
         self.tables: dict[str, tuple[str, ...]] = {}
         #: the shortcuts of `may`: most patterns need a word or a digit most stories lack, and
         #: a substring test on the whole text costs a fraction of a pattern's scan

@@ -26,7 +26,6 @@ from wrapped.gate.amounts import (
     _HOUR_FRACTIONS,
     _MUSIC_ONLY,
     _match,
-    _subject_scope,
     _unit_after,
 )
 from wrapped.gate.dayfacts import WEAK
@@ -42,6 +41,7 @@ from wrapped.gate.numbers import (
     words_to_number,
 )
 from wrapped.gate.scan import Run
+from wrapped.gate.subjects import _subject_scope
 from wrapped.gate.when import _time_ok, _time_qual
 
 #: a number in digits or words ("forty", "twenty-five", "one hundred and five")

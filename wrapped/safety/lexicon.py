@@ -298,19 +298,12 @@ def _join_letters(m: re.Match[str]) -> str:
     return m.group(0).replace(" ", "")
 
 
-#: spaced-out letters after a one-letter word ("a b e e r", "i s e x")
-_ARTICLE_RUN = re.compile(r"\b([ai]) ((?:[a-z] ){2,}[a-z])\b")
+#: spaced-out letters after a one-letter word ("a b e e r", "i s e x"), that word not itself one
+#: of spaced-out letters ("c o c a i n e"): the text before it ends a longer word or a digit
+_ARTICLE_RUN = re.compile(r"(?:^|(?<=[a-z0-9]{2} )|(?<=\d ))([ai]) ((?:[a-z] ){2,}[a-z])\b")
 
 
 def _join_after_article(m: re.Match[str]) -> str:
-    before = m.string[max(0, m.start() - 3) : m.start()]
-    if (
-        len(before) >= 2
-        and before[-1] == " "
-        and before[-2].isalpha()
-        and (len(before) < 3 or before[-3] == " ")
-    ):
-        return m.group(0)  # the "a" is itself one of the spaced-out letters ("c o c a i n e")
     return f"{m.group(1)} {m.group(2).replace(' ', '')}"
 
 
