@@ -164,8 +164,13 @@ def _unit_after(text: str, end: int) -> _Unit:
     elif unit in ("minutes", "hours", "days"):  # "three hours of podcasts": podcast amounts
         kind = _OF_KIND.match(tail, at)
         if kind:
-            paths = _MUSIC_ONLY if kind.group(1) == "music" else ("podcast", "show", "episode")
+            paths = kind_paths(kind.group(1))
     return _Unit(unit, paths)
+
+
+def kind_paths(kind: str) -> tuple[str, ...]:
+    """The fact paths an amount "of music" or "of podcasts" may match."""
+    return _MUSIC_ONLY if kind.lower() == "music" else ("podcast", "show", "episode")
 
 
 @lru_cache(maxsize=8192)  # a few dozen path shapes, tried against a few fact paths each
@@ -307,8 +312,7 @@ def numbers(run: Run) -> None:
         elif last is not None and last[0] == run.sentence_bounds(start)[0]:
             share = _SHARE_RE.match(cur, end)
             if share is not None:  # "80 hours, 62 of them music and about 18 podcasts"
-                u = _Unit(last[1], _MUSIC_ONLY if share.group(1).lower() == "music" else
-                          ("podcast", "show", "episode"))  # fmt: skip
+                u = _Unit(last[1], kind_paths(share.group(1)))
                 unit = u.unit
         if unit == "hours":
             more = _HOURS_AND_RE.match(cur, end)

@@ -24,9 +24,9 @@ from functools import lru_cache
 
 from wrapped.gate.amounts import (
     _HOUR_FRACTIONS,
-    _MUSIC_ONLY,
     _match,
     _unit_after,
+    kind_paths,
 )
 from wrapped.gate.dayfacts import WEAK
 from wrapped.gate.facts import CALENDAR_MARK, DAY_PATHS
@@ -171,7 +171,7 @@ def _paths_after(run: Run, end: int) -> tuple[str, ...]:
     kind = _OF_KIND_AFTER.match(run.cur, end)
     if kind is None:
         return ()
-    return _MUSIC_ONLY if kind.group(1).lower() == "music" else ("podcast", "show", "episode")
+    return kind_paths(kind.group(1))
 
 
 def _amount(run: Run, start: int, end: int, x: float, unit: str, why: str) -> None:
