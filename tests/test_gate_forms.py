@@ -449,6 +449,14 @@ def test_each_clause_of_a_sentence_keeps_its_own_subject() -> None:
         "The Beatles got 402 plays that day, and they ended 2024 as your top artist.",
     ):
         assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
+    # a relative clause ("which", "because", "though") is a clause of its own too
+    for ok in (
+        "The Beatles got 38 plays, which makes sense, since they ended 2024 on top.",
+        "The Beatles got 38 plays, though 2024 as a whole belonged to them anyway.",
+    ):
+        assert _grounding(ok) == [], ok
+    wrong = "The Beatles got 37 plays, which makes sense, since they ended 2024 on top."
+    assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
 
 
 def test_new_artists_of_a_complete_day_and_hedges_that_stay_in_their_sentence() -> None:

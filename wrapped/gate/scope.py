@@ -84,9 +84,12 @@ def sentence_scope(run: Run, pos: int) -> str | None:
     return scope
 
 
-#: where a sentence's clauses meet (", and it finished the year as ..."); a colon or a dash
+#: where a sentence's clauses meet (", and it finished the year as ...", ", which tracks, because
+#: they finished 2024 on top"); a colon or a dash
 #: does not end one: what follows it spells out what came before ("your biggest day: 117 minutes")
-_CLAUSE_RE = re.compile(r",\s+(?:and|but|while|whereas|yet)\s+|;\s*", re.IGNORECASE)
+_CLAUSE_RE = re.compile(
+    r",\s+(?:and|but|while|whereas|yet|which|because|since|though|although)\s+|;\s*", re.IGNORECASE
+)
 
 
 def clause_scope(run: Run, pos: int) -> str | None:
