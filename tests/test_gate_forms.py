@@ -453,6 +453,7 @@ def test_each_clause_of_a_sentence_keeps_its_own_subject() -> None:
     for ok in (
         "The Beatles got 38 plays, which makes sense, since they ended 2024 on top.",
         "The Beatles got 38 plays, though 2024 as a whole belonged to them anyway.",
+        "The Beatles led with 38 plays, just as they led 2024 with 1,516 minutes.",
     ):
         assert _grounding(ok) == [], ok
     wrong = "The Beatles got 37 plays, which makes sense, since they ended 2024 on top."
@@ -596,3 +597,20 @@ def test_capitals_after_an_emoji_or_in_a_press_release_are_not_names() -> None:
     assert _grounding("FOR IMMEDIATE RELEASE. The Beatles held the morning.") == []
     assert _grounding("Both The Beatles and Björk turned up.") == []
     assert any(x.startswith("name:") for x in _grounding("Björk all afternoon 🎧 Then Radiohead."))
+
+
+def test_a_figure_set_after_a_rank_of_the_year_is_the_years() -> None:
+    """ "X, your top artist of 2024, 1,516 minutes" in a sentence about the day: the apposition's
+    figure is the year's; after a colon, or before a day word, the figures are the day's."""
+    for ok in (
+        "That Saturday belonged to The Beatles, your top artist of 2024, 1,516 minutes.",
+        "Saturday 9 March sat a long way from December, your biggest month, 2,620 minutes.",
+        "That Saturday it was The Beatles, your top artist: 38 plays.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "That Saturday belonged to The Beatles, your top artist of 2024, 1,561 minutes.",
+        "Saturday 9 March sat a long way from December, your biggest month, 2,260 minutes.",
+        "That Saturday belonged to The Beatles, your top artist of 2024, 1,516 minutes that day.",
+    ):
+        assert any(x.startswith("number:") for x in _grounding(wrong)), wrong

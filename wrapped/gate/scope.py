@@ -88,7 +88,8 @@ def sentence_scope(run: Run, pos: int) -> str | None:
 #: they finished 2024 on top"); a colon or a dash
 #: does not end one: what follows it spells out what came before ("your biggest day: 117 minutes")
 _CLAUSE_RE = re.compile(
-    r",\s+(?:and|but|while|whereas|yet|which|because|since|though|although)\s+|;\s*", re.IGNORECASE
+    r",\s+(?:and|but|while|whereas|yet|which|because|since|though|although|(?:just\s+)?as)\s+|;\s*",
+    re.IGNORECASE,
 )
 
 
