@@ -614,3 +614,20 @@ def test_a_figure_set_after_a_rank_of_the_year_is_the_years() -> None:
         "That Saturday belonged to The Beatles, your top artist of 2024, 1,516 minutes that day.",
     ):
         assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
+
+
+def test_a_name_described_by_its_year_leaves_the_numbers_to_the_rest_of_the_sentence() -> None:
+    """ "the song that carried your whole year" names a song; it does not make the sentence's
+    other figures the year's. A figure that follows the description is the year's."""
+    for ok in (
+        "The Beatles led with 38 plays, Here Comes the Sun among them, the song that carried your "
+        "whole year.",
+        "Here Comes the Sun, the song you kept coming back to all year, 88 plays in all, opened it.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "The Beatles led with 39 plays, Here Comes the Sun among them, the song that carried your "
+        "whole year.",
+        "Here Comes the Sun, the song you kept coming back to all year, 87 plays in all, opened it.",
+    ):
+        assert any(x.startswith("number:") for x in _grounding(wrong)), wrong

@@ -64,6 +64,18 @@ _RANK_OF_YEAR = re.compile(
     r"\s+(?:of\s+(?:the\s+(?:whole\s+)?year|(?:19|20)\d\d)|(?:all|this)\s+year|in\s+(?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+#: a name described by its year ("Amber Cactus, the song that finished your year on top", "the
+#: artist you played more than any other this year"): like a rank of the year, it names the item,
+#: and the sentence's numbers stay what the rest of it says (a description holding a figure of
+#: its own keeps it: "the song you played 71 times this year", and so does one a figure follows:
+#: "the song you streamed most all year, sixty-two times")
+_NAMED_BY_YEAR = re.compile(
+    r"\bthe\s+(?:same\s+)?(?:song|track|artist|album|show|podcast|genre|one|band)\s+(?:that|which|"
+    r"you|who)\b[^,.;:!?\d]{0,60}?\b(?:year|(?:19|20)\d\d)\b(?:\s+on\s+top)?"
+    r"(?!\s*[,:—–]?\s*(?:(?:with|at|on|by)\s+)?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)\b))",
+    re.IGNORECASE,
+)
 _MONTHS_LOW = tuple(m.lower() for m in MONTHS)
 _DIGIT_RE = re.compile(r"\d")
 _DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
@@ -229,6 +241,11 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         text = _RANK_OF_YEAR.sub(" ", text)
         low = text.lower()
         held.clear()
+    if "the " in low and ("year" in low or "20" in low or "19" in low):
+        named = _NAMED_BY_YEAR.sub(" ", text)  # rare: no `needs` prefilter
+        if len(named) != len(text):
+            text, low = named, named.lower()
+            held.clear()
     year = (
         any(w in low for w in _YEAR_STEMS)
         and _may(_YEAR_SCOPE_NEEDS, low, held, fold)
