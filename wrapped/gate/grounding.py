@@ -30,7 +30,7 @@ import re
 import unicodedata
 from datetime import date
 
-from wrapped.gate import amounts, margins, rankforms, ranks, spoken, when
+from wrapped.gate import amounts, elapsed, margins, rankforms, ranks, spoken, when
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import CALENDAR_WORDS, FactIndex, find_names
 from wrapped.gate.needs import needs
@@ -137,6 +137,7 @@ def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
     ranks.ranks(run)
     ranks.comparisons(run)
     when.calendar(run)
+    elapsed.elapsed(run)
     spoken.durations(run)
     spoken.relations(run)
     amounts.numbers(run)
