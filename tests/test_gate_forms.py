@@ -631,3 +631,16 @@ def test_a_name_described_by_its_year_leaves_the_numbers_to_the_rest_of_the_sent
         "Here Comes the Sun, the song you kept coming back to all year, 87 plays in all, opened it.",
     ):
         assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
+
+
+def test_woke_as_politics_is_sensitive_and_the_verb_is_not() -> None:
+    for verb in (
+        "Here Comes the Sun woke the whole flat at 07:42.",
+        "You woke up to The Beatles and never really stopped.",
+    ):
+        assert "safety.sensitive" not in _safety(verb), verb
+    for politics in (
+        "A very woke playlist, if we may say so.",
+        "Your anti-woke streak shows in every skip.",
+    ):
+        assert "safety.sensitive" in _safety(politics), politics

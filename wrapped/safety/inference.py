@@ -35,6 +35,10 @@ _INFER_RE = re.compile(
     r"vot(?:e|ed|ing)\s+for|depressi\w+|low[- ]mood|panic[\s-]+attacks?|"
     r"heart\s+(?:must\s+have\s+been\s+|was\s+)?(?:mending|healing|broken)|heartache|anxiety|"
     r"insomnia|sleepless\s+nights?|illness|surgery|recovering\s+from)\b"
+    # "woke" as politics, not the verb ("a song woke the house", "you woke up to it")
+    r"|\b(?:anti-?|so\s+|too\s+|very\s+|stay\s+|more\s+|most\s+|bit\s+|being\s+)woke\b"
+    r"|\bwoke\s+(?:agenda|culture|mob|crowd|politics|left|ideology|ideas|views|values|anthems?|"
+    r"playlists?|music|era)\b"
     r"|\b(?:you|you've|you\s+were|you're|you\s+must\s+have\s+been)\s+(?:crying|cried|in\s+tears|"
     r"in\s+your\s+feel(?:ing)?s|going\s+through\s+it|heartsick|lovesick)\b",
 )
@@ -58,6 +62,7 @@ _INFER_STEMS = Stems(
         "mourn",
         "struggl",
         "hurting",
+        "woke",
         "heartbr",
         "lonely",
         "depress",
