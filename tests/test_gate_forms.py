@@ -644,3 +644,15 @@ def test_woke_as_politics_is_sensitive_and_the_verb_is_not() -> None:
         "Your anti-woke streak shows in every skip.",
     ):
         assert "safety.sensitive" in _safety(politics), politics
+
+
+def test_the_biggest_month_claim_is_about_the_month_nearest_it() -> None:
+    """Other months in the sentence (a list of months an artist topped, a range) need only be
+    in the window; the month the claim is about must be the biggest."""
+    for ok in (
+        "The Beatles ruled October, November and December, and December was your biggest month.",
+        "Among the months from January to June, none beat December, your biggest month.",
+    ):
+        assert not [x for x in _grounding(ok) if x.startswith("month:")], ok
+    wrong = "The Beatles ruled October, November and December, and November was your biggest month."
+    assert "month:November" in _grounding(wrong), wrong

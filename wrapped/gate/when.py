@@ -318,6 +318,30 @@ def _time_ok(ix: FactIndex, minute: int, qual: str | None, *, exact: bool) -> bo
     return any(minute <= p < minute + 60 for p in plays) or peak == minute
 
 
+#: a month a range or a list runs through ("your biggest month from January to June")
+_MONTH_IN_RANGE_RE = re.compile(r"\b(?:from|to|through|until|till|between)\s+$", re.IGNORECASE)
+
+
+def _claimed_top_month(run: Run, s0: int, s1: int, pos: int) -> bool:
+    """Is the month at `pos` the one its sentence calls the biggest? The month nearest the
+    claim ("X topped February, March and April, and April was your biggest month"), not one a
+    range or a list beside it names. Found once per sentence, before its months are read."""
+    key = ("top month", s0)
+    if key not in run.memo:
+        run.memo[key] = None
+        claim = TOP_MONTH_RE.search(run.orig, s0, s1)
+        text = run.cur
+        months = [
+            x.start()
+            for x in MONTH_RE.finditer(text, s0, s1)
+            if not _MONTH_IN_RANGE_RE.search(text, max(s0, x.start() - 9), x.start())
+        ]
+        if claim is not None and months:
+            c0, c1 = claim.span()
+            run.memo[key] = str(min(months, key=lambda p: abs(p - c1) if p >= c1 else c0 - p))
+    return run.memo[key] == str(pos)
+
+
 def calendar(run: Run) -> None:
     ix = run.ix
     cur = run.cur
@@ -342,8 +366,7 @@ def calendar(run: Run) -> None:
     for m in MONTH_RE.finditer(cur):
         name = m.group(1)
         s0, s1 = run.sentence_bounds(m.start())
-        top_claim = TOP_MONTH_RE.search(run.orig[s0:s1])
-        if top_claim:
+        if _claimed_top_month(run, s0, s1, m.start()):
             ok = name == ix.top_month
             why = f"your biggest month was {ix.top_month}"
         else:
