@@ -14,6 +14,7 @@ import pytest
 from _gate_helpers import DAY, _r, make_user_year, user_year_dict
 
 from wrapped.gate import ListenerContext, check_safety, verify_grounding
+from wrapped.gate.grounding import verify_draft
 from wrapped.stats.model import UserYear
 from wrapped.story import Draft, StoryRequest
 
@@ -656,3 +657,19 @@ def test_the_biggest_month_claim_is_about_the_month_nearest_it() -> None:
         assert not [x for x in _grounding(ok) if x.startswith("month:")], ok
     wrong = "The Beatles ruled October, November and December, and November was your biggest month."
     assert "month:November" in _grounding(wrong), wrong
+
+
+def test_a_titles_small_count_echoes_what_the_story_says() -> None:
+    """A headline's "Three Times ..." or "Two Artists ..." is the story's own count: true when
+    the story says the number or names that many items of the kind, false otherwise."""
+    plain = f"{BASE} Björk came second."
+    times = f"{plain} The Beatles got three times the minutes of Björk."
+
+    def title_fails(title: str, story: str) -> list[str]:
+        check = verify_draft(Draft(title=title, story=story), UY, DAY, ctx=CTX)
+        return [r for r in check.reasons if r.startswith("title:")]
+
+    assert title_fails("Three Times the Runner-Up", times) == []
+    assert title_fails("Two Artists, One Saturday", plain) == []
+    assert title_fails("Four Times the Runner-Up", times) != []
+    assert title_fails("Three Artists, One Saturday", plain) != []

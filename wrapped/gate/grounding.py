@@ -32,8 +32,9 @@ from datetime import date
 
 from wrapped.gate import amounts, elapsed, margins, rankforms, ranks, spoken, when
 from wrapped.gate.context import ListenerContext, context_for
-from wrapped.gate.facts import CALENDAR_WORDS, FactIndex, find_names
+from wrapped.gate.facts import CALENDAR_WORDS, LIST_NOUNS, FactIndex, find_names
 from wrapped.gate.needs import needs
+from wrapped.gate.numbers import DIGITS_RE, NUMBER_WORDS_RE, words_to_number
 from wrapped.gate.scan import BLANK, Run, Span
 from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import UserYear
@@ -151,14 +152,55 @@ def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
 def _echoes(title: Run, story: Run) -> None:
     """A title's figure that the story states and grounds ("Ninety-Eight Plays" over "98
     plays ... that was Canyon Highway's 2025") is grounded by it: a headline names no subject
-    of its own."""
+    of its own. A small count (2 to 12) the story says in any reading ("Three Plays Against
+    One" over "three against one each", "Three Times the Nearest Rival" over "three times the
+    minutes") is the story's too; the story's own claims are checked where it says them."""
     told = {(x, unit) for _, x, unit, ok in story.values if ok}
+    small: set[float] | None = None
     for i, x, unit, ok in title.values:
+        if not ok and unit in ("count", None) and 2 <= x <= 12 and x == int(x):
+            if small is None:
+                small = _small_numbers(story.orig) | _named_counts(title, story)
+            ok = x in small
         if not ok and (x, unit) in told:
+            ok = True
+        if ok and not title.claims[i].grounded:
             c = title.claims[i]
             title.claims[i] = c.model_copy(
                 update={"grounded": True, "fact": "the story's own figure", "why": None}
             )
+
+
+_COUNTED_RE = re.compile(
+    r"\b(\w+)\s+(artists|acts|bands|songs|tracks|tunes|albums|records|genres|shows|podcasts)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_counts(title: Run, story: Run) -> set[float]:
+    """The title's "Two Shows", "Five Artists" that hold: the story names that many items of
+    the kind."""
+    out: set[float] = set()
+    for m in _COUNTED_RE.finditer(title.orig):
+        word = m.group(1)
+        x = float(word) if word.isdigit() else words_to_number(word)
+        lst = LIST_NOUNS.get(m.group(2).lower()) or LIST_NOUNS.get(m.group(2).lower()[:-1])
+        if x is None or lst is None:
+            continue
+        named = {sp.norm for sp in story.names if lst in story.ix.kinds.get(sp.norm, ())}
+        if len(named) == x:
+            out.add(float(x))
+    return out
+
+
+def _small_numbers(text: str) -> set[float]:
+    """The numbers from 2 to 12 a text says, in digits or words."""
+    out = {float(m.group(1)) for m in DIGITS_RE.finditer(text) if len(m.group(1)) <= 2}
+    for m in NUMBER_WORDS_RE.finditer(text):
+        v = words_to_number(m.group(0))
+        if v is not None:
+            out.add(float(v))
+    return {x for x in out if 2 <= x <= 12}
 
 
 def verify_draft(
