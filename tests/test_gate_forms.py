@@ -673,3 +673,20 @@ def test_a_titles_small_count_echoes_what_the_story_says() -> None:
     assert title_fails("Two Artists, One Saturday", plain) == []
     assert title_fails("Four Times the Runner-Up", times) != []
     assert title_fails("Three Artists, One Saturday", plain) != []
+
+
+def test_counts_of_the_items_the_story_names() -> None:
+    """ "Two artists ...: A and B", "the three artists", "the other sixteen artists" (the day
+    had 17) count what the story names; a count that does not is checked as an amount."""
+    for ok in (
+        "Two artists led the morning: The Beatles and Björk.",
+        "The Beatles, Björk and Khruangbin all played. The three artists filled the day.",
+        "The Beatles led. The other sixteen artists had a play or two each.",
+        "The Beatles got three times Phoebe Bridgers's minutes.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "Three artists led the morning: The Beatles and Björk.",
+        "The Beatles led. The other fifteen artists had a play or two each.",
+    ):
+        assert any(x.startswith("number:") for x in _grounding(wrong)), wrong

@@ -30,7 +30,7 @@ import re
 import unicodedata
 from datetime import date
 
-from wrapped.gate import amounts, elapsed, margins, rankforms, ranks, spoken, when
+from wrapped.gate import amounts, elapsed, margins, rankforms, ranks, spoken, tallies, when
 from wrapped.gate.context import ListenerContext, context_for
 from wrapped.gate.facts import CALENDAR_WORDS, LIST_NOUNS, FactIndex, find_names
 from wrapped.gate.needs import needs
@@ -141,6 +141,7 @@ def _read(text: str, ix: FactIndex, title_case: bool) -> Run:
     elapsed.elapsed(run)
     spoken.durations(run)
     spoken.relations(run)
+    tallies.named_counts(run)
     amounts.numbers(run)
     if not title_case:
         _capitalised(run)

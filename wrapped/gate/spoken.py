@@ -241,7 +241,8 @@ _MARGIN_UNIT_RE = re.compile(
 #: "three times as many", "two and a half times the minutes", "more than three times X's"
 _MULTIPLE_AFTER_RE = re.compile(
     r"(?:\s+and\s+a\s+half)?\s+times\s+(?:as\s+(?:many|much|long|often)\b|more\b|what\b|longer\b|"
-    r"over\b|bigger\b|the\s+(?:minutes|plays|time|amount|number|length)\b|any\s+other\b|\S+['’]s\b)",
+    r"over\b|bigger\b|the\s+(?:minutes|plays|time|amount|number|length)\b|any\s+other\b|"
+    r"(?:[^\s.,;:!?]+\s+){0,3}?[^\s.,;:!?]+['’]s\b)",
     re.IGNORECASE,
 )
 #: "nine in ten", "four in every five minutes", "six plays in every hundred"

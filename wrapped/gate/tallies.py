@@ -1,0 +1,74 @@
+"""Counts of what the story itself names: "Three shows, three different ways of being a
+favourite", "the three shows", "two songs got two plays each: A and B", "the other thirteen
+artists".
+
+Such a number counts the items the story lists around it (or the rest of a day's items beside
+the one it names), not a fact of the year: read as an amount ("3 count") it matches nothing and
+a true story is rejected. A count is claimed here only when it holds; one that does not is left
+to `amounts.numbers`, which checks it as an amount:
+
+* "the / these / those / your N <noun>", and "N <noun>," opening a sentence: the story names N
+  items of the noun's kind in that sentence and the two before it;
+* "N <noun> ...: A, B and C": the names after the colon are N;
+* "the other N <noun>" on the requested day: the day's distinct items of the kind, less the
+  ones the sentence names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wrapped.gate.facts import LIST_NOUNS
+from wrapped.gate.numbers import words_to_number
+from wrapped.gate.scan import Run
+from wrapped.gate.spoken import _NUM
+
+_NOUNS = r"(artists|acts|bands|songs|tracks|tunes|albums|records|genres|shows|podcasts)"
+_COUNT_RE = re.compile(
+    rf"\b(?:(the\s+other|the|these|those|your|all)\s+)?({_NUM})\s+{_NOUNS}\b", re.IGNORECASE
+)
+#: the day's count of distinct items, per list (the facts `other N` is checked against)
+_DAY_DISTINCT = {"top_artists": "distinct_artists", "top_tracks": "distinct_tracks"}
+
+
+def named_counts(run: Run) -> None:
+    """Claim the counts of named items that hold (see the module doc)."""
+    if not run.names:
+        return
+    for m in _COUNT_RE.finditer(run.cur):
+        word = m.group(2)
+        x = float(word.replace(",", "")) if word[0].isdigit() else words_to_number(word)
+        noun = m.group(3).lower()
+        lst = LIST_NOUNS.get(noun) or LIST_NOUNS.get(noun[:-1])
+        if x is None or x < 2 or lst is None:
+            continue
+        if _holds(run, m, x, lst):
+            run.add("number", run.orig[m.start() : m.end()], True, "the story's own names")
+            run.blank(m.start(), m.end())
+
+
+def _of_kind(run: Run, start: int, end: int, lst: str) -> set[str]:
+    return {
+        sp.norm
+        for sp in run.names
+        if start <= sp.start and sp.end <= end and lst in run.ix.kinds.get(sp.norm, ())
+    }
+
+
+def _holds(run: Run, m: re.Match[str], x: float, lst: str) -> bool:
+    det = (m.group(1) or "").lower()
+    s0, s1 = run.sentence_bounds(m.start())
+    if det.startswith("the") and "other" in det:
+        key = _DAY_DISTINCT.get(lst)
+        day = next((d for d in run.ix.user_year.days if d.date == run.ix.day), None)
+        total = day.facts.get(key) if day is not None and key else None
+        named = len(_of_kind(run, s0, s1, lst))  # or the one before: "X led. The other 13 ..."
+        return isinstance(total, int) and x in (total - named, total - 1)
+    colon = run.orig.find(":", m.end(), s1 + 1)
+    if colon >= 0 and len(_of_kind(run, colon, s1 + 1, lst)) == x:
+        return True  # "two songs got two plays each: A and B"
+    if det or m.start() - s0 <= 1:
+        p0, _ = run.sentence_bounds(max(0, s0 - 2))
+        p0, _ = run.sentence_bounds(max(0, p0 - 2))
+        return len(_of_kind(run, p0, s1, lst)) == x
+    return False
