@@ -45,3 +45,15 @@ def test_counts_the_calendar_or_the_clock_bears_out_pass(text: str) -> None:
 )
 def test_counts_the_calendar_or_the_clock_does_not_bear_out_fail(text: str) -> None:
     assert _unbacked(text) != [], text
+
+
+def test_a_day_of_a_streak_is_counted_from_its_start() -> None:
+    # the year's streak ran from 1 February to 17 March: 9 March was its 38th day
+    assert _unbacked("It was day 38 of your 46-day streak.") == []
+    assert _unbacked("It was day 37 of your 46-day streak.") != []  # one off
+
+
+def test_a_couple_dozen_is_two_dozen() -> None:
+    check = verify_grounding("That Saturday had a couple dozen artists in it.", UY, DAY, ctx=CTX)
+    (claim,) = [c for c in check.claims if c.kind == "number"]
+    assert not claim.grounded and "24" in (claim.why or ""), claim

@@ -275,6 +275,10 @@ _HOURS_AND_RE = re.compile(
 )
 
 
+#: "a couple dozen" (24), "a few dozen" (about 36): the dozen is counted, not one
+_DOZENS_RE = re.compile(r"\b(?:couple|few)\s+(?:of\s+)?$", re.IGNORECASE)
+
+
 def numbers(run: Run) -> None:
     cur = run.cur
     found: list[tuple[int, int, float, bool]] = []
@@ -291,6 +295,8 @@ def numbers(run: Run) -> None:
         val = words_to_number(m.group(0))
         if val is None:
             continue
+        if val == 12 and _DOZENS_RE.search(cur, max(0, m.start() - 12), m.start()):
+            val = 36 if "few" in cur[max(0, m.start() - 12) : m.start()].lower() else 24
         found.append((m.start(), m.end(), float(val), False))
     found.sort()
     ranges = _ranges(cur, found)

@@ -12,6 +12,7 @@ on, and only a reading that holds is claimed (and blanked); one that does not is
   into" the year is the 6th or 7th, as people count);
 * N days later / after / before / earlier / apart: N is the difference between two dates of the
   sentence and the one before it, the requested day among them ("from July 16 to 19" names two);
+* day N of a streak ("day 28 of your 38-day streak"): the requested day is the streak's Nth;
 * N hours later / apart / after / in (under) N hours / going for N hours: the time between two
   clock times of the day (its first and last play, and the times the sentence gives), with the
   hedge held as for any amount of hours (`numbers.matches`).
@@ -44,6 +45,11 @@ _SPAN_BEFORE_RE = re.compile(
     r"than|more\s+than|over|about|almost|nearly|roughly|around)\s+)?$",
     re.IGNORECASE,
 )
+#: "day 28 of your 38-day streak", "Day 3 of the Run"
+_STREAK_DAY_RE = re.compile(
+    rf"\bday\s+({_NUM})\s+of\s+(?:your|the|that|a|this)\s+(?:[\w-]+\s+){{0,3}}?(?:streak|run)\b",
+    re.IGNORECASE,
+)
 _CLOCK_RE = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
 _MONTH_ALT = "|".join(MONTHS)
 _DATE_RE = re.compile(
@@ -58,8 +64,13 @@ _MONTH_NUM = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
 def elapsed(run: Run) -> None:
     """Claim the day and hour counts that the calendar or the day's clock bears out."""
     low = run.low
-    if low is not None and " day" not in low and " hour" not in low:
+    if low is not None and "day" not in low and " hour" not in low:
         return
+    if low is None or "streak" in low or " run" in low:
+        for m in _STREAK_DAY_RE.finditer(run.cur):
+            x = _value(m.group(1))
+            if x is not None and x in _streak_days(run):
+                _claim(run, m.start(), m.end(), "the streak's calendar")
     if low is None or " day" in low:
         for m in _DAYS_RE.finditer(run.cur):
             x = _value(m.group(1))
@@ -70,6 +81,16 @@ def elapsed(run: Run) -> None:
             x = _value(m.group(1))
             if x is not None and _hours_hold(run, m, x):
                 _claim(run, m.start(), m.end(), "the day's clock")
+
+
+def _streak_days(run: Run) -> set[int]:
+    """Which day of each of the year's streaks the requested day is (1 = the streak's first)."""
+    uy, day = run.ix.user_year, run.ix.day
+    out = set()
+    for st in (uy.streak, uy.artist_streak):
+        if st.start is not None and st.end is not None and st.start <= day <= st.end:
+            out.add((day - st.start).days + 1)
+    return out
 
 
 def _claim(run: Run, start: int, end: int, fact: str) -> None:
