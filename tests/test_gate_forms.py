@@ -690,3 +690,8 @@ def test_counts_of_the_items_the_story_names() -> None:
         "The Beatles led. The other fifteen artists had a play or two each.",
     ):
         assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
+
+
+def test_a_word_shouted_for_emphasis_is_not_a_name() -> None:
+    assert _grounding("That Saturday was HUGE for you, and so LOUD.") == []
+    assert "name:MGMT" in _grounding("That Saturday was HUGE for you, and MGMT came too.")

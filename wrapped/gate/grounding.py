@@ -48,6 +48,9 @@ _COMMON_CAPS = frozenset(
     a an my our soundtrack soundtracks mixtape hits hit replay encore chorus verse volume
     headphones speakers morning afternoon evening night weekend weekday immediate release
     announced today breaking news update exclusive official""".split()
+) | frozenset(  # words shouted for emphasis ("Monday was HUGE for you!")
+    """huge big bigger biggest massive enormous epic wild loud louder loudest best most more all
+    every never always so very really totally love yes no wow omg lol""".split()
 )
 #: number idioms that are not claims about the data
 _IDIOMS = re.compile(
