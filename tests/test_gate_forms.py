@@ -695,3 +695,21 @@ def test_counts_of_the_items_the_story_names() -> None:
 def test_a_word_shouted_for_emphasis_is_not_a_name() -> None:
     assert _grounding("That Saturday was HUGE for you, and so LOUD.") == []
     assert "name:MGMT" in _grounding("That Saturday was HUGE for you, and MGMT came too.")
+
+
+def test_more_than_any_other_is_said_of_its_noun_and_of_a_first_place_held_alone() -> None:
+    """ "X by Y is the song you played more than any other" is the song's rank, not the
+    artist's; and it is false when the first two rows share the count."""
+
+    def unbacked(text: str, jóga_plays: int) -> list[str]:
+        rows = [
+            _r(1, "Jóga", "Björk", jóga_plays, 333),
+            _r(2, "Here Comes the Sun", "The Beatles", 88, 262),
+        ]
+        uy = UserYear.model_validate(user_year_dict(top_tracks_by_plays=rows))
+        check = verify_grounding(f"{BASE} {text}", uy, DAY, ctx=ListenerContext(uy))
+        return [f"{c.kind}:{c.why}" for c in check.claims if not c.grounded]
+
+    said = "Jóga by Björk is the song you played more than any other."
+    assert unbacked(said, 95) == []
+    assert any("shares first place" in x for x in unbacked(said, 88))

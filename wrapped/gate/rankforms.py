@@ -118,8 +118,11 @@ def _rank1_than(run: Run) -> None:
             run.blank(m.start(), m.end())
 
 
-#: the noun a rank phrase is said of, just before it ("the track you returned to most")
-_NOUN_BEFORE_RE = re.compile(rf"\b({_NOUNS_RX})\s+(?:that\s+|which\s+)?(?:you\s+)?$", re.IGNORECASE)
+#: the noun a rank phrase is said of, just before it ("the track you returned to most", "the
+#: song you played more than any other")
+_NOUN_BEFORE_RE = re.compile(
+    rf"\b({_NOUNS_RX})\s+(?:that\s+|which\s+)?(?:you\s+(?:[\w'’]+\s+){{0,2}})?$", re.IGNORECASE
+)
 
 
 def _rank1(run: Run, rx: re.Pattern[str]) -> None:
@@ -141,8 +144,8 @@ def _rank1(run: Run, rx: re.Pattern[str]) -> None:
             continue
         if rx is RANK1_ANY_RE and _ONE_DAY_RE.match(run.orig, m.end()):
             _day_record(run, m.start(), m.end(), sp)
-        else:
-            _claim_rank(run, m.start(), m.end(), sp, 1, lst)
+        else:  # "more than any other" is false of a shared first place
+            _claim_rank(run, m.start(), m.end(), sp, 1, lst, unique=rx is RANK1_ANY_RE)
         run.blank(m.start(), m.end())
 
 

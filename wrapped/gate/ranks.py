@@ -17,6 +17,7 @@ from wrapped.gate.needs import needs
 from wrapped.gate.numbers import _UNITS
 from wrapped.gate.scan import Run, Span, opening
 from wrapped.gate.scope import sentence_scope
+from wrapped.safety.screen import normalize_name
 
 _ORD_WORDS = {
     "first": 1,
@@ -232,10 +233,18 @@ def _noun_list(noun: str | None) -> str | None:
 
 
 def _claim_rank(
-    run: Run, start: int, end: int, sp: Span, rank: int, lst: str | None, max_rank: bool = False
+    run: Run,
+    start: int,
+    end: int,
+    sp: Span,
+    rank: int,
+    lst: str | None,
+    max_rank: bool = False,
+    unique: bool = False,
 ) -> None:
     """Record that `sp` holds `rank` (or a rank <= `rank` when `max_rank`) in `lst` (None: any
-    top list), by minutes or by plays (or, for rank 1, as the day's top)."""
+    top list), by minutes or by plays (or, for rank 1, as the day's top). `unique`: "more
+    than any other" is false of a first place shared with the second row."""
     lists = [lst] if lst else list(TOP_LISTS)
     got: list[tuple[str, int]] = []
     span = run.orig[start:end]
@@ -244,12 +253,33 @@ def _claim_rank(
         if r is not None:
             got.append((variant, r))
     ok = any((r <= rank) if max_rank else (r == rank) for _, r in got)
+    if ok and unique and rank == 1:
+        tie = _tied_first(run, [v for v, r in got if r == 1], sp.norm)
+        if tie is not None:
+            run.add("rank", f"{span} ({sp.original})", False, None,
+                    f"{sp.original} shares first place with {tie}")  # fmt: skip
+            return
     if not ok and rank == 1 and sp.norm in run.ix.day_tops and not _OF_YEAR_RE.match(run.orig, end):
         # the day's top: true unless the sentence says it is about the year
         ok = sentence_scope(run, start) != "year"
     where = ", ".join(f"{g}[{r}]" for g, r in got) if got else "not in your top lists"
     run.add("rank", f"{span} ({sp.original})", ok, f"{where}={sp.original}" if ok else None,
             f"{sp.original} is {where}" if got else f"{sp.original} is not in that top list")  # fmt: skip
+
+
+def _tied_first(run: Run, variants: list[str], holder: str) -> str | None:
+    """The name `holder` shares first place with in each of `variants` (by plays for a
+    by-plays list, else by minutes); None when it holds first place alone in one of them."""
+    tie = None
+    for variant in variants:
+        rows = getattr(run.ix.user_year, variant, None)
+        if not rows or len(rows) < 2:
+            return None
+        key = "plays" if variant.endswith("_by_plays") else "minutes"
+        if getattr(rows[0], key) != getattr(rows[1], key):
+            return None
+        tie = rows[1].name if normalize_name(rows[0].name) == holder else rows[0].name
+    return tie
 
 
 def _name_for(
