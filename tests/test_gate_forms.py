@@ -713,3 +713,8 @@ def test_more_than_any_other_is_said_of_its_noun_and_of_a_first_place_held_alone
     said = "Jóga by Björk is the song you played more than any other."
     assert unbacked(said, 95) == []
     assert any("shares first place" in x for x in unbacked(said, 88))
+
+
+def test_an_aside_in_brackets_after_a_year_is_no_phone_number() -> None:
+    assert "safety.pii" not in _safety("It was your top track of 2024 (262 minutes, 88 plays).")
+    assert "safety.pii" in _safety("Call them on (020) 7946 0958 for more.")

@@ -300,6 +300,8 @@ def _phones(read: _Text) -> list[str]:
         digits = sum(c.isdigit() for c in cand)
         if digits < 7 or digits > 15 or _NOT_PHONE.match(cand):
             continue
+        if "(" in cand and ")" not in cand[cand.index("(") :]:
+            continue  # "your top track of 2024 (322 minutes": an aside opens, no area code
         seps = len(re.findall(r"[\s().\-–/]+", cand))
         lead = m.group(0).lstrip()[:1] in "+(" or cand.startswith("00")
         near = _PHONE_WORD.search(text, max(0, m.start() - 40), m.start())
