@@ -718,3 +718,17 @@ def test_more_than_any_other_is_said_of_its_noun_and_of_a_first_place_held_alone
 def test_an_aside_in_brackets_after_a_year_is_no_phone_number() -> None:
     assert "safety.pii" not in _safety("It was your top track of 2024 (262 minutes, 88 plays).")
     assert "safety.pii" in _safety("Call them on (020) 7946 0958 for more.")
+
+
+def test_a_comparison_in_a_sentence_about_plays_is_by_plays_and_edged_out_by_is_behind() -> None:
+    rows = [_r(1, "Björk", None, 450, 1321), _r(2, "The Beatles", None, 402, 1516)]
+    uy = UserYear.model_validate(user_year_dict(top_artists_by_plays=rows))
+    ctx = ListenerContext(uy)
+
+    def unbacked(text: str) -> list[str]:
+        check = verify_grounding(f"{BASE} {text}", uy, DAY, ctx=ctx)
+        return [c.kind for c in check.claims if not c.grounded]
+
+    assert unbacked("On plays, Björk finished the year ahead of The Beatles.") == []
+    assert unbacked("The Beatles, edged out by Björk on plays, still won on minutes.") == []
+    assert "comparison" in unbacked("Björk, edged out by The Beatles on plays, came second.")

@@ -367,6 +367,10 @@ def _tops(run: Run) -> None:
         run.blank(m.start(), m.end())
 
 
+_PASSIVE_RE = re.compile(r"\s+by\b", re.IGNORECASE)
+_PLAYS_IN_RE = re.compile(r"\b(?:by|on|in)\s+plays\b|\bplays?\b", re.IGNORECASE)
+
+
 def comparisons(run: Run) -> None:
     if not run.names or not run.may(*_COMPARE_STEMS) or not run.can(_COMPARE_NEEDS):
         return  # a comparison is between two named items
@@ -381,10 +385,17 @@ def comparisons(run: Run) -> None:
         if not before or not after:
             continue
         a, b = before[-1], after[0]
+        # "third by plays, 101, one ahead of Y": a sentence that speaks of plays compares by them
+        by_plays = _PLAYS_IN_RE.search(run.orig, s0, s1) is not None
         for lst in TOP_LISTS:
             ranks = run.ix.ranks.get(lst, {})
+            if by_plays and a.norm in run.ix.ranks.get(f"{lst}_by_plays", {}):
+                lst = f"{lst}_by_plays"
+                ranks = run.ix.ranks[lst]
             if a.norm in ranks and b.norm in ranks:
-                less = m.group(0).lower().startswith(("less", "fewer"))
+                less = m.group(0).lower().startswith(("less", "fewer")) or bool(
+                    _PASSIVE_RE.match(run.orig, m.end())  # "X, edged out by Y": Y is ahead
+                )
                 ok = (ranks[a.norm] > ranks[b.norm]) if less else (ranks[a.norm] < ranks[b.norm])
                 run.add(
                     "comparison",
