@@ -48,6 +48,11 @@ def _fails(sentence: str) -> set[str]:
         "Who needs other people when there is a replay button?",
         "Repetitive? Absolutely.",
         "Your algorithm is begging for a new artist.",
+        "Ever tried a second artist? Evidently not.",
+        "The rest of us had places to be on Saturday morning.",
+        "Do the hosts even know you exist at this point?",
+        "Eleven replays: your playlist has abandonment issues.",
+        "Nothing says a big night in like four hours by yourself with a podcast.",
     ],
 )
 def test_sarcasm_and_condescension_are_shaming(sentence: str) -> None:
@@ -69,6 +74,10 @@ def test_sarcasm_and_condescension_are_shaming(sentence: str) -> None:
         "Some people went quiet after New Year; you kept going.",
         "Who needs a reason to play Björk twice? Not you, and that is fine.",
         "Imagine the morning: Here Comes the Sun, and the kettle on.",
+        "Some of us have had that chorus in our heads since March, too.",
+        "Nothing says Sunday like a slow Beatles record.",
+        "Did you know Björk recorded it in one take? Apparently so.",
+        "You trusted Björk with your evening, and she delivered.",
     ],
 )
 def test_sincere_sentences_near_the_forms_pass(sentence: str) -> None:

@@ -66,7 +66,18 @@ _SARCASM_RE = re.compile(
     r"|\bwe\s+won'?t\s+mention\b|\bnot\s+everyone\s+(?:could|would)\s+admit\b"
     r"|\bso\s+are\s+we\s*[.!]|\balgorithm\s+is\s+(?:tired|exhausted|bored|begging|crying)\b"
     r"|\b(?:admire|respect|salute)\s+the\s+(?:commitment|dedication)\s+to\s+(?:never|not|"
-    r"avoiding)\b",
+    r"avoiding)\b"
+    # a question the writer answers against the listener ("Other bands exist? Apparently not.")
+    r"|\?\s+(?:apparently|clearly|evidently|obviously|guess)\s+not\b"
+    # the writer's "us" against the listener ("some of us have jobs")
+    r"|\b(?:some|the\s+rest|most)\s+of\s+us\s+(?:(?:have|had|need)\s+(?:(?:actual|real|day)\s+)?"
+    r"(?:jobs?|lives|a\s+life|plans|friends|work|places\s+to\s+be|things\s+to\s+do)|(?:go|went|get|"
+    r"got)\s+(?:out|outside|to\s+work|to\s+bed)|sleep)\b"
+    r"|\bclearly\s+not\s+all\s+of\s+us\b"
+    # a bond with the hosts or the playlist that is only one way, a diagnosis as a joke
+    r"|\b(?:say\s+(?:hi|hello)\s+back|know\s+you\s+exist|one-?way\s+(?:friendship|relationship)|"
+    r"parasocial)\b|\b(?:trust|commitment|abandonment|attachment)\s+issues\b"
+    r"|\bnothing\s+says\b[^.!?]{0,60}\b(?:alone|by\s+yourself|on\s+your\s+own)\b",
     re.IGNORECASE,
 )
 #: run only with the branches whose required strings a text holds (`Guarded`)
