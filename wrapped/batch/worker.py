@@ -4,8 +4,6 @@ Each worker builds its own backend and gate once (clients, connection pools, the
 and hands each listener to the generate stage (`wrapped.generate.write_listener`);
 and takes micro-batches of listeners from the driver. The driver bounds how many batches are in
 flight, which is the back-pressure that keeps memory flat however many listeners there are.
-Ray runs an async actor's event loop on uvloop when it is installed (a dependency), which
-makes each LLM call's client-side work (asyncio, aiohttp) cheaper than on asyncio's own loop.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ async def _start(script: Script, host: str, port: int) -> tuple[web.AppRunner, i
 def _serve_process(script_json: str, host: str, port: int, conn) -> None:
     """Child-process entry: serve until terminated, report the bound port through `conn`."""
     try:
-        import uvloop  # a dependency where it builds (not on Windows); as in the Ray workers
+        import uvloop  # noqa: F401  (faster when present; not a dependency)
 
         uvloop.install()
     except ImportError:
