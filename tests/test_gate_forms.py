@@ -732,3 +732,18 @@ def test_a_comparison_in_a_sentence_about_plays_is_by_plays_and_edged_out_by_is_
     assert unbacked("On plays, Björk finished the year ahead of The Beatles.") == []
     assert unbacked("The Beatles, edged out by Björk on plays, still won on minutes.") == []
     assert "comparison" in unbacked("Björk, edged out by The Beatles on plays, came second.")
+
+
+def test_a_ranked_list_said_in_words_holds_for_each_name() -> None:
+    for ok in (
+        "The three artists you spent the most time with this year, The Beatles, Björk and "
+        "Phoebe Bridgers, all came by.",
+        "The three artists of the day, The Beatles, Björk and Khruangbin, all came by.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "The three artists you spent the most time with this year, The Beatles, Björk and "
+        "Khruangbin, all came by.",
+        "Your top three artists by plays this year, The Beatles, Björk and Little Simz, all came by.",
+    ):
+        assert any(x.startswith("rank:") for x in _grounding(wrong)), wrong

@@ -63,8 +63,13 @@ _PLACE_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "t
                 "three": 3, "four": 4, "five": 5}  # fmt: skip
 RANK_LIST_RE = re.compile(
     rf"\b(?=[tT])top\s+(two|three|four|five|six|seven|eight|nine|ten|\d+)\s*(?:(?:most[- ]played\s+|"
-    rf"favou?rite\s+)?({_NOUNS_RX}))?\b(?=[^.!?]{{0,40}}?(?:were|was|:|—|–|included|featured|"
-    rf"went\s+to|read|looked\s+like|came\s+down\s+to))",
+    rf"favou?rite\s+)?({_NOUNS_RX}))?(?:\s*\b(?:by|on)\s+(?:plays|minutes|time))?\b(?=[^.!?]{{0,40}}?"
+    rf"(?:were|was|:|—|–|included|featured|went\s+to|read|looked\s+like|came\s+down\s+to)|"
+    rf"(?:\s+(?:this|that)\s+year|\s+of\s+(?:the\s+year|\d{{4}})|\s+in\s+\d{{4}})?,\s)"
+    # "your three most-played artists", "the three artists you spent the most time with"
+    rf"|\b(?=[tTyY])(?:the|your)\s+(two|three|four|five)\s+(?:most[- ](?:played|streamed)\s+)?"
+    rf"({_NOUNS_RX})(?:(?=\s*[—–:,])|\s+(?:you\s+)?(?:spent\s+the\s+most\s+time\s+with|played\s+"
+    rf"(?:the\s+)?most|streamed\s+most|listened\s+to\s+most|came\s+back\s+to\s+most)\b)",
     re.IGNORECASE,
 )
 
@@ -104,7 +109,7 @@ def rank_forms(run: Run) -> None:
             _rank1(run, rx)
     if any(st in low for st in _PLACE_STEMS) and run.can(_NEEDS[RANK_PLACE_RE]):
         _places(run)
-    if "top" in low and run.can(_NEEDS[RANK_LIST_RE]):
+    if ("top" in low or "most" in low) and run.can(_NEEDS[RANK_LIST_RE]):
         _lists(run)
 
 
@@ -228,9 +233,14 @@ def _places(run: Run) -> None:
 
 def _lists(run: Run) -> None:
     for m in RANK_LIST_RE.finditer(run.cur):
-        val = m.group(1).lower()
+        val = (m.group(1) or m.group(3)).lower()
         n = int(val) if val.isdigit() else _PLACE_WORDS.get(val) or _UNITS.get(val, 0)
-        lst = _noun_list(m.group(2))
+        noun = m.group(2) or m.group(4)
+        if m.group(3) and not (
+            "most" in m.group(0).lower() or "most" in run.orig[m.end() : m.end() + 40]
+        ):
+            continue  # "the three artists, A, B and C": a count of names, not a rank
+        lst = _noun_list(noun)
         s0, s1 = run.sentence_bounds(m.start())
         named = [sp for sp in run.names if m.end() <= sp.start <= s1]
         for sp in named[: max(n, 1)]:

@@ -143,7 +143,7 @@ def _nearest_name(
 _BY_PLAYS_RE = re.compile(
     r"\bmost[- ](?:played|streamed|spun|replayed|looped)\b|\b(?:played|streamed|spun|replayed|"
     r"looped|pressed\s+play\s+on|hit\s+play\s+on)\s+(?:\w+\s+)?(?:the\s+)?most\b"
-    r"|\b(?:more|most)\s+(?:plays|spins|streams|listens|replays|scrobbles)\b"
+    r"|\b(?:more|most)\s+(?:plays|spins|streams|listens|replays|scrobbles)\b|\b(?:by|on)\s+plays\b"
     r"|\b(?:came|come|coming|kept\s+coming)\s+back\s+to|\breturned\s+to|\bon\s+repeat\b",
     re.IGNORECASE,
 )
