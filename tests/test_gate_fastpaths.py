@@ -1,6 +1,6 @@
 """The grounding check's fast paths give the answers of the plain code they replace.
 
-`amounts._match` looks a number's candidate facts up by unit and value (`facts.NumberPool`)
+`amounts._match` looks a number's candidate facts up by unit and value (`pools.NumberPool`)
 instead of trying every fact; `scan.Run` keeps its blanked text as a string; a few regexes gained
 a lookahead, others open with their first character; a sentence's end is read from the end. The plain versions are kept here as references, and the fast ones must agree with
 them exactly (the same fact reported, the same spans), over the gate corpus and generated input.

@@ -134,15 +134,15 @@ def _index_log(
     plan = _log_plan(cls)
     nums.append(_fact((len(log), f"len({path})", "count", False, None, False)))
     keys = list(map(plan.key, log))
+    #: each tallied field's column (the log's names, read once for every use below)
+    columns = [(name, list(map(get, log))) for name, get in plan.tallied]
     total = 0.0
     # a play's minutes are about its names, weakly: a sentence naming other items only cannot
     # borrow them ("?" + the names, see `amounts._match`), one naming nothing still can
-    owners = [
-        WEAK + NAME_SEP.join(normalize_name(n) for n in (get(e) for _, get in plan.tallied) if n)
-        for e in log
-    ]
-    for name, get in plan.minutes:
-        values = list(map(get, log))
+    rows = zip(*(col for _, col in columns), strict=True) if columns else [()] * len(log)
+    owners = [WEAK + NAME_SEP.join([normalize_name(n) for n in row if n]) for row in rows]
+    minutes = [(name, list(map(get, log))) for name, get in plan.minutes]
+    for name, values in minutes:
         nums.extend(
             [
                 _fact((m, f"{path}[{k}].{name}", "minutes", False, owner, est))
@@ -154,7 +154,7 @@ def _index_log(
         times = list(map(get, log))
         ix.times.update(times)
         ix.minutes_of_day.extend(int(t[:-3]) * 60 + int(t[-2:]) for t in times)
-    tallies = [(name, Counter(filter(None, map(get, log)))) for name, get in plan.tallied]
+    tallies = [(name, Counter(filter(None, col))) for name, col in columns]
     merged: Counter[str] = tallies[0][1].copy() if tallies else Counter()
     for _, counter in tallies[1:]:
         merged.update(counter)
@@ -171,16 +171,14 @@ def _index_log(
         )
     for name, counter in tallies:
         nums.append(_fact((len(counter), f"{path}.distinct_{name}", "count", False, None, False)))
-    if complete and plan.minutes and plan.tallied:
+    if complete and minutes and columns:
         # minutes per name ("Nia Radio: 20 minutes across 11 plays"), about that name only; a
         # capped log would undercount them
-        get_minutes = plan.minutes[0][1]
         per_name: dict[str, float] = {}
-        for _, get in plan.tallied:
-            for e in log:
-                who = get(e)
+        for _, col in columns:
+            for who, m in zip(col, minutes[0][1], strict=True):
                 if who:
-                    per_name[who] = per_name.get(who, 0.0) + get_minutes(e)
+                    per_name[who] = per_name.get(who, 0.0) + m
         for who, m in per_name.items():
             subject = normalize_name(who)
             _add_minutes(nums, round(m, 1), f"{path}.minutes({who})", subject, True, est)

@@ -7,24 +7,24 @@ is compared only with facts of the same kind ("417 minutes" with minute facts, "
 counts): that keeps a planted wrong number from matching some unrelated fact by chance.
 What goes into the index is derived from the role each `UserYear` field declares
 (`wrapped.stats.roles`): the year's facts by `wrapped.gate.derive`, a day's by
-`wrapped.gate.dayfacts`; this module holds the index, its number pools and name lookups.
+`wrapped.gate.dayfacts`; this module holds the index and its name lookups, `wrapped.gate.pools`
+its numbers grouped for lookup.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter
 from typing import NamedTuple
 
-from wrapped.gate.dayfacts import WEAK, index_day
+from wrapped.gate.dayfacts import index_day
 from wrapped.gate.derive import Fact, walk_year
 from wrapped.gate.kinds import name_kinds
+from wrapped.gate.pools import DAY_PATHS as DAY_PATHS  # where the gate has always read it
+from wrapped.gate.pools import NumberPool
 from wrapped.safety.lexicon import fold
 from wrapped.safety.screen import normalize_name
 from wrapped.stats.model import MONTHS, WEEKDAYS, InterestingDay, UserYear
@@ -53,8 +53,6 @@ LIST_NOUNS = {
     "episode": "top_episodes",
     "episodes": "top_episodes",
 }
-#: how the paths of a day's facts begin (`path.startswith(DAY_PATHS)`: a fact about the day)
-DAY_PATHS = ("day.", "sum(day", "len(day", "count(day")
 
 TOP_LISTS = (
     "top_artists",
@@ -106,108 +104,10 @@ class FactIndex:
             if year is None:
                 pools = (NumberPool(self.numbers),)
             else:
-                head = year.pools()[0]
-                pools = (head, NumberPool(self.numbers[len(year.numbers) :], len(year.numbers)))
+                n = len(year.numbers)
+                pools = (year.pools()[0], NumberPool(self.numbers[n:], n, by_value=False))
             self._pools = pools
         return pools
-
-
-class NumberPool:
-    """Facts grouped for `amounts._match`: per unit, sorted by value, each with its position in
-    `FactIndex.numbers`, so a claim looks up only the facts near its value and still takes the
-    first match in the original order (that order decides which fact is reported).
-
-    Groups (each sorted on first use): a unit name -> facts of that unit plus those of unit
-    "any"; None -> every exact (not `approx`) fact, for a number written without a unit.
-
-    `day`: whether every fact is about the day (True), none is (False), or some are (None): a
-    year's pool holds no day facts and a day's only day facts, so a claim scoped to the day or
-    the year skips a whole pool, or checks no fact's path, instead of testing each fact."""
-
-    __slots__ = ("facts", "start", "linear", "groups", "day", "about")
-
-    def __init__(self, facts: list[Fact], start: int = 0) -> None:
-        self.facts = facts
-        self.start = start
-        #: a NaN or infinite value has no place in a sorted order: such a pool is scanned whole
-        self.linear = not math.isfinite(sum(map(_VALUE, facts)))
-        kinds = {f.path.startswith(DAY_PATHS) for f in facts}
-        self.day: bool | None = kinds.pop() if len(kinds) == 1 else None
-        self.groups: dict[str | None, tuple[list[float], list[tuple[float, int, Fact]]]] = {}
-        #: a unit's group split by subject (`near_about`): None -> facts about no subject or
-        #: weakly about some (a play's names), a subject -> the facts about it
-        self.about: dict[str | None, dict[str | None, _Group]] = {}
-
-    def of_unit(self, unit: str) -> list[Fact]:
-        """Facts of exactly `unit`, in order."""
-        return [f for f in self.facts if f.unit == unit]
-
-    def near(self, unit: str | None, x: float, reach: float) -> list[Fact]:
-        """Facts of `unit` (see class doc) with a value within about `reach` of `x`, in the
-        original order. A superset of those with `abs(value - x) <= reach`: the caller still
-        applies every rule."""
-        group = self.groups.get(unit)
-        if group is None:
-            group = self.groups[unit] = self._group(unit)
-        values, rows = group
-        slack = 1e-6 * (1.0 + abs(x) + reach)
-        lo = bisect_left(values, x - reach - slack)
-        hi = bisect_right(values, x + reach + slack, lo)
-        if hi - lo <= 1:
-            return [rows[lo][2]] if hi > lo else []
-        hits = rows[lo:hi]
-        hits.sort(key=_position)
-        return [r[2] for r in hits]
-
-    def near_about(
-        self, unit: str | None, x: float, reach: float, subjects: set[str]
-    ) -> list[Fact]:
-        """`near`, less the facts about a subject that is not one of `subjects` (a claim bound
-        to named subjects refuses them, `amounts._match`): still a superset of the facts that
-        claim can take, in the original order."""
-        parts = self.about.get(unit)
-        if parts is None:
-            parts = self.about[unit] = self._by_subject(unit)
-        slack = 1e-6 * (1.0 + abs(x) + reach)
-        low, high = x - reach - slack, x + reach + slack
-        hits: list[tuple[float, int, Fact]] = []
-        for key in (None, *subjects):
-            part = parts.get(key)
-            if part is not None:
-                values, rows = part
-                lo = bisect_left(values, low)
-                hits += rows[lo : bisect_right(values, high, lo)]
-        hits.sort(key=_position)
-        return [r[2] for r in hits]
-
-    def _by_subject(self, unit: str | None) -> dict[str | None, _Group]:
-        group = self.groups.get(unit)
-        if group is None:
-            group = self.groups[unit] = self._group(unit)
-        split: dict[str | None, list[tuple[float, int, Fact]]] = {}
-        for row in group[1]:  # by value, then position: each part stays sorted
-            subj = row[2].subject
-            split.setdefault(None if subj is None or subj[0] == WEAK else subj, []).append(row)
-        return {k: ([r[0] for r in rows], rows) for k, rows in split.items()}
-
-    def _group(self, unit: str | None) -> tuple[list[float], list[tuple[float, int, Fact]]]:
-        facts = enumerate(self.facts, self.start)
-        if unit is None:
-            rows = [(f.value, i, f) for i, f in facts if not f.approx]
-        elif unit == "any":
-            rows = [(f.value, i, f) for i, f in facts if f.unit == "any"]
-        else:
-            rows = [(f.value, i, f) for i, f in facts if f.unit == unit or f.unit == "any"]
-        rows.sort()  # by value, then position (positions are unique: facts are never compared)
-        return [r[0] for r in rows], rows
-
-
-_VALUE = itemgetter(0)
-_Group = tuple[list[float], list[tuple[float, int, Fact]]]
-
-
-#: a row's position in `FactIndex.numbers` (rows are (value, position, fact))
-_position = itemgetter(1)
 
 
 def build_index(uy: UserYear, day: date, year: FactIndex | None = None) -> FactIndex:
