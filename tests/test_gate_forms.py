@@ -747,3 +747,11 @@ def test_a_ranked_list_said_in_words_holds_for_each_name() -> None:
         "Your top three artists by plays this year, The Beatles, Björk and Little Simz, all came by.",
     ):
         assert any(x.startswith("rank:") for x in _grounding(wrong)), wrong
+
+
+def test_the_biggest_part_of_the_day_is_a_figure_of_the_year() -> None:
+    """ "the evening is your biggest part of the day": every day's evening, not the requested
+    day's: its minutes are the year's."""
+    assert _grounding("The evening is your biggest part of the day, 12,000 minutes of it.") == []
+    wrong = "The evening is your biggest part of the day, 12,900 minutes of it."
+    assert any(x.startswith("number:") for x in _grounding(wrong)), wrong

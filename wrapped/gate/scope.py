@@ -76,6 +76,8 @@ _NAMED_BY_YEAR = re.compile(
     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)\b))",
     re.IGNORECASE,
 )
+_PART_OF_DAY_RE = re.compile(r"\b(?:time|part|hour)\s+of\s+(?:the\s+)?day\b", re.IGNORECASE)
+_PARTS_RE = re.compile(r"\b(?:the|your)\s+(?:morning|afternoon|evening|night)s?\b", re.IGNORECASE)
 _MONTHS_LOW = tuple(m.lower() for m in MONTHS)
 _DIGIT_RE = re.compile(r"\d")
 _DAY_STEMS = ("day", "tonight", "afternoon", "morning", "evening", "night", "lunch", "noon",
@@ -204,6 +206,11 @@ def _scope(run: Run, s0: int, s1: int) -> str | None:
         if s0 <= sp.start and sp.end <= s1:
             text = text[: sp.start - s0] + " " * (sp.end - sp.start) + text[sp.end - s0 :]
     low = text.lower()
+    if (" of the day" in low or " of day" in low) and _PART_OF_DAY_RE.search(text):
+        # "the evening is your biggest part of the day": a clock figure of the year, and its
+        # "the evening" a part of every day, not the requested one
+        text = _PARTS_RE.sub(" ", _PART_OF_DAY_RE.sub(" ", text))
+        low = text.lower()
     # `low` as `needs` strings are looked for in it (when the story holds no letter that
     # `lower` leaves unfolded; else every pattern runs): rebuilt whenever the text changes
     fold = run.low is not None
