@@ -50,6 +50,15 @@ _STREAK_DAY_RE = re.compile(
     rf"\bday\s+({_NUM})\s+of\s+(?:your|the|that|a|this)\s+(?:[\w-]+\s+){{0,3}}?(?:streak|run)\b",
     re.IGNORECASE,
 )
+#: what the two patterns above cannot match without (a cheap scan first: most stories lack both)
+_DAYS_CUE_RE = re.compile(
+    r"\sdays?\s+(?:into|later|after|before|earlier|apart|on|afterwards?)\b", re.IGNORECASE
+)
+_HOURS_CUE_RE = re.compile(
+    r"\shours?\s+(?:later|apart|after|afterwards?|on|in|long|of\s+clock|by\s+then)\b|\b(?:in|into|"
+    r"within|inside|spanning|spanned|for|lasted|over|across)\s+(?:[\w-]+\s+){0,4}?hours?\b",
+    re.IGNORECASE,
+)
 _CLOCK_RE = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
 _MONTH_ALT = "|".join(MONTHS)
 _DATE_RE = re.compile(
@@ -71,12 +80,13 @@ def elapsed(run: Run) -> None:
             x = _value(m.group(1))
             if x is not None and x in _streak_days(run):
                 _claim(run, m.start(), m.end(), "the streak's calendar")
-    if low is None or " day" in low:
-        for m in _DAYS_RE.finditer(run.cur):
+    cur = run.cur
+    if (low is None or " day" in low) and _DAYS_CUE_RE.search(cur):
+        for m in _DAYS_RE.finditer(cur):
             x = _value(m.group(1))
             if x is not None and _days_hold(run, m, x):
                 _claim(run, m.start(), m.end(), "the calendar")
-    if low is None or " hour" in low:
+    if (low is None or " hour" in low) and _HOURS_CUE_RE.search(cur):
         for m in _HOURS_RE.finditer(run.cur):
             x = _value(m.group(1))
             if x is not None and _hours_hold(run, m, x):

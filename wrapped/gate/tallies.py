@@ -24,8 +24,10 @@ from wrapped.gate.scan import Run
 from wrapped.gate.spoken import _NUM
 
 _NOUNS = r"(artists|acts|bands|songs|tracks|tunes|albums|records|genres|shows|podcasts)"
-_COUNT_RE = re.compile(
-    rf"\b(?:(the\s+other|the|these|those|your|all)\s+)?({_NUM})\s+{_NOUNS}\b", re.IGNORECASE
+_NOUN_RE = re.compile(rf"\b{_NOUNS}\b", re.IGNORECASE)
+#: the count right before a noun (anchored at the noun's end)
+_COUNT_BEFORE_RE = re.compile(
+    rf"\b(?:(the\s+other|the|these|those|your|all)\s+)?({_NUM})\s+{_NOUNS}\b\Z", re.IGNORECASE
 )
 #: the day's count of distinct items, per list (the facts `other N` is checked against)
 _DAY_DISTINCT = {"top_artists": "distinct_artists", "top_tracks": "distinct_tracks"}
@@ -35,7 +37,11 @@ def named_counts(run: Run) -> None:
     """Claim the counts of named items that hold (see the module doc)."""
     if not run.names:
         return
-    for m in _COUNT_RE.finditer(run.cur):
+    cur = run.cur
+    for hit in _NOUN_RE.finditer(cur):  # few nouns per story: the count is read before each
+        m = _COUNT_BEFORE_RE.search(cur, max(0, hit.start() - 64), hit.end())
+        if m is None:
+            continue
         word = m.group(2)
         x = float(word.replace(",", "")) if word[0].isdigit() else words_to_number(word)
         noun = m.group(3).lower()
