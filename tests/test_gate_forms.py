@@ -755,3 +755,12 @@ def test_the_biggest_part_of_the_day_is_a_figure_of_the_year() -> None:
     assert _grounding("The evening is your biggest part of the day, 12,000 minutes of it.") == []
     wrong = "The evening is your biggest part of the day, 12,900 minutes of it."
     assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
+
+
+def test_a_bare_ordinal_after_a_month_is_a_date_of_that_month() -> None:
+    """ "your streak in February, from the 1st" is 1 February; a day the data does not hold
+    is a wrong date, not a stray number."""
+    assert _grounding("Your streak began in February, from the 1st, and held for weeks.") == []
+    assert "date:2nd" in _grounding(
+        "Your streak began in February, from the 2nd, and held for weeks."
+    )

@@ -131,6 +131,34 @@ def dates(run: Run) -> None:
             run.blank(m.start(), m.end())
             if kind != "iso":  # "March 17 to 20", "17-20 March": the other end is a date too
                 _range_end(run, m, kind, mo, d, y)
+    if " the " in run.orig and run.may("st ", "nd ", "rd ", "th "):
+        _ordinal_days(run)
+
+
+#: "a streak in March, from the 8th to the 27th": a day of the month its sentence names
+_ORDINAL_DAY_RE = re.compile(
+    r"\b(?:from|on|until|till|to|through|by)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE
+)
+
+
+_MONTH_ANY_CASE_RE = re.compile(MONTH_RE.pattern, re.IGNORECASE)
+
+
+def _ordinal_days(run: Run) -> None:
+    for m in _ORDINAL_DAY_RE.finditer(run.cur):
+        s0, _ = run.sentence_bounds(m.start())
+        months = [
+            x for x in _MONTH_ANY_CASE_RE.finditer(run.orig, s0, m.start()) if x.group(1) != "may"
+        ]
+        if not months:
+            continue  # no month named before it: left to the amounts
+        mo, d = _month_num(months[-1].group(1).title()), int(m.group(1))
+        _date_claim(
+            run,
+            run.orig[m.start(1) : m.end()],
+            {x for x in run.ix.dates if (x.month, x.day) == (mo, d)},
+        )
+        run.blank(m.start(1), m.end())
 
 
 def _date_claim(run: Run, span: str, candidates: set[date]) -> None:
