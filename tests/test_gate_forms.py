@@ -764,3 +764,8 @@ def test_a_bare_ordinal_after_a_month_is_a_date_of_that_month() -> None:
     assert "date:2nd" in _grounding(
         "Your streak began in February, from the 2nd, and held for weeks."
     )
+
+
+def test_an_imperative_opening_a_sentence_before_a_name_is_no_name() -> None:
+    assert _grounding("Add Björk to that and the evening was complete.") == []
+    assert "name:Zork" in _grounding("Zork Björk closed the evening.")

@@ -73,7 +73,8 @@ _STARTERS = frozenset(
     expect imagine picture consider remember note meet enjoy trust think guess stay look listen
     things everything stuff case news reports word life time days nights mercury venus saturn
     hear cheers thanks welcome goodnight you've you're you'd you'll we've we're we'd we'll
-    they've they're it'll i'm i've both doors strong""".split()
+    they've they're it'll i'm i've both doors strong add cue queue pair throw mix give
+    press hit play""".split()
 )
 _NAME_VERBS = frozenset(
     """was were is are kept had has took led owned came ruled topped dominated stole
