@@ -769,3 +769,20 @@ def test_a_bare_ordinal_after_a_month_is_a_date_of_that_month() -> None:
 def test_an_imperative_opening_a_sentence_before_a_name_is_no_name() -> None:
     assert _grounding("Add Björk to that and the evening was complete.") == []
     assert "name:Zork" in _grounding("Zork Björk closed the evening.")
+
+
+def test_a_count_after_skipped_is_a_count_of_skips() -> None:
+    data = user_year_dict()
+    day = data["days"][0]
+    day["log_total"] = len(day["log"])
+    for i in (0, 1, 2):
+        day["log"][i]["skipped"] = True
+    uy = UserYear.model_validate(data)
+    ctx = ListenerContext(uy)
+
+    def unbacked(text: str) -> list[str]:
+        check = verify_grounding(f"{BASE} {text}", uy, DAY, ctx=ctx)
+        return [c.text for c in check.claims if not c.grounded]
+
+    assert unbacked("That day you skipped three times, no more.") == []
+    assert unbacked("That day you skipped two times, no more.") != []

@@ -146,6 +146,8 @@ _UNIT_RE = _first_of([rx for rx, _ in _UNIT_WORDS])
 _NOUN_RE = _first_of([rx for rx, _ in _NOUN_PATHS])
 _FILLERS_RE = re.compile(rf"(?:{_FILLER.pattern.removeprefix('^')}){{0,3}}")
 _NO_UNIT = _Unit(None)
+_SKIPS = _Unit("count", ("skip",))
+_SKIPPED_BEFORE_RE = re.compile(r"\bskipped\s+(?:only\s+|just\s+|exactly\s+)?$", re.IGNORECASE)
 
 
 def _unit_after(text: str, end: int) -> _Unit:
@@ -312,6 +314,8 @@ def numbers(run: Run) -> None:
         if half is not None:  # "7 and a half hours"
             x, end = x + 0.5, half.end()
         u = _unit_after(cur, end)
+        if u.unit == "count" and _SKIPPED_BEFORE_RE.search(cur, max(0, start - 20), start):
+            u = _SKIPS  # "you skipped 11 times", "skipped only four songs": skips, not plays
         unit = u.unit
         if unit in ("hours", "minutes", "days"):
             last = (run.sentence_bounds(start)[0], unit)
