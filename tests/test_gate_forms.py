@@ -786,3 +786,8 @@ def test_a_count_after_skipped_is_a_count_of_skips() -> None:
 
     assert unbacked("That day you skipped three times, no more.") == []
     assert unbacked("That day you skipped two times, no more.") != []
+
+
+def test_a_rank_in_the_sentence_after_a_bare_name_is_that_names() -> None:
+    assert _grounding("The Beatles. Your number one artist of 2024.") == []
+    assert any(x.startswith("rank:") for x in _grounding("Björk. Your number one artist of 2024."))

@@ -293,7 +293,8 @@ def _name_for(
 ) -> Span | None:
     """The name a rank form is about: in its sentence (nearest, or the first after it when
     `after_only`), else, when the sentence is a question or ends in a colon, the first name
-    of the next sentence ("Your top artist? X, no contest."). `skip`: names that cannot be the
+    of the next sentence ("Your top artist? X, no contest."), or the name that is the whole of
+    the sentence before ("X. Your number one artist."). `skip`: names that cannot be the
     holder (the reference of "just behind X"); `want`: the list the rank is in (its kind)."""
     s0, s1 = run.sentence_bounds(start)
     if after_only:
@@ -309,6 +310,14 @@ def _name_for(
         nxt = [sp for sp in run.names if n0 <= sp.start <= n1 and _holder_kind(run, sp, want)]
         if n0 > s0 and nxt:
             return nxt[0]
+    if s0 > 1 and not after_only:  # "Tiny Balloon Club. Your number one artist of 2025."
+        p0, p1 = run.sentence_bounds(s0 - 2)
+        inside = [sp for sp in run.names if p0 <= sp.start and sp.end <= p1 + 1]
+        rest = run.orig[p0:p1]
+        for sp in inside:
+            rest = rest.replace(sp.original, " ")
+        if len(inside) == 1 and _holder_kind(run, inside[0], want) and len(rest.split()) <= 1:
+            return inside[0]  # a sentence that is only a name: the next one is about it
     return None
 
 
