@@ -791,3 +791,16 @@ def test_a_count_after_skipped_is_a_count_of_skips() -> None:
 def test_a_rank_in_the_sentence_after_a_bare_name_is_that_names() -> None:
     assert _grounding("The Beatles. Your number one artist of 2024.") == []
     assert any(x.startswith("rank:") for x in _grounding("Björk. Your number one artist of 2024."))
+
+
+def test_a_place_with_its_ranking_named_is_held_by_its_clauses_name() -> None:
+    for ok in (
+        "Björk is your second artist of 2024, and second by plays as well.",
+        "The Beatles lead on time, while Phoebe Bridgers is third by plays.",
+    ):
+        assert _grounding(ok) == [], ok
+    for wrong in (
+        "Björk is your second artist of 2024, and third by plays as well.",
+        "The Beatles lead on time, while Phoebe Bridgers is fourth by plays.",
+    ):
+        assert any(x.startswith("rank:") for x in _grounding(wrong)), wrong

@@ -19,6 +19,7 @@ from wrapped.gate.ranks import (
     _noun_list,
 )
 from wrapped.gate.scan import Run, Span
+from wrapped.gate.scope import clause_scope
 from wrapped.safety.screen import normalize_name
 
 #: forms that claim rank 1 without a number: "no one got more ... than X", "more ... than any
@@ -84,6 +85,12 @@ _PHRASE_STEMS = ("most", "repeat", "top", "crown", "throne", "gold", "first", "p
                  "king", "queen", "mvp", "favo", "came back", "coming back")  # fmt: skip
 _PLACE_STEMS = ("runner", "place", "spot", "slot", "position", "fiddle", "step", "silver",
                 "bronze", "second", "third", "behind", "below", "number")  # fmt: skip
+#: a place with its ranking named outright: "fourth by plays as well", "third by minutes too"
+RANK_BY_RE = re.compile(
+    r"\b(?:(first|second|third|fourth|fifth)|([1-5])(?:st|nd|rd|th))\s+by\s+(plays|minutes)\b",
+    re.IGNORECASE,
+)
+_BY_NEEDS = needs(RANK_BY_RE)
 
 
 def rank_forms(run: Run) -> None:
@@ -109,6 +116,8 @@ def rank_forms(run: Run) -> None:
             _rank1(run, rx)
     if any(st in low for st in _PLACE_STEMS) and run.can(_NEEDS[RANK_PLACE_RE]):
         _places(run)
+    if (" by plays" in low or " by minutes" in low) and run.can(_BY_NEEDS):
+        _by_places(run)
     if ("top" in low or "most" in low) and run.can(_NEEDS[RANK_LIST_RE]):
         _lists(run)
 
@@ -229,6 +238,46 @@ def _places(run: Run) -> None:
             continue
         _claim_rank(run, m.start(), m.end(), sp, rank, None)
         run.blank(m.start(), m.end())
+
+
+def _by_places(run: Run) -> None:
+    """ "X is third by minutes, while Y is second by plays": held by the last name before the
+    phrase in its clause ("X's song" and "Song by X" are the song's), in the ranking the phrase
+    names; a clause that names no one ("though only fourth by plays") claims nothing here."""
+    for m in RANK_BY_RE.finditer(run.cur):
+        s0, _ = run.sentence_bounds(m.start())
+        clause_scope(run, m.start())  # where the sentence's clauses meet (`run.clauses`)
+        c0 = max([b1 for _, b1 in run.clauses.get(s0, ()) if b1 <= m.start()], default=s0)
+        own = [
+            sp for sp in run.names if c0 <= sp.start and sp.end <= m.start() and _may_hold(run, sp)
+        ]
+        if not own and _ELLIPSIS_RE.fullmatch(run.orig, c0, m.start()):
+            # "X is your fourth artist, and fourth by plays as well": the sentence's subject
+            own = [sp for sp in run.names if s0 <= sp.start < c0 and _may_hold(run, sp)][:1]
+        if not own:
+            continue  # "even though it's only fourth by plays": a pronoun, not a name
+        word = (m.group(1) or m.group(2)).lower()
+        rank = int(word) if word.isdigit() else _PLACE_WORDS[word]
+        _claim_rank(run, m.start(), m.end(), own[-1], rank, None, by=m.group(3).lower())
+        run.blank(m.start(), m.end())
+
+
+#: a clause that is only its joining word and the place ("and fourth by plays as well")
+_ELLIPSIS_RE = re.compile(
+    r"[\s,]*(?:and|but|yet|though|although|while)?\s*(?:only|also|just|a\s+(?:clear|close|distant))?\s*",
+    re.IGNORECASE,
+)
+
+
+def _may_hold(run: Run, sp: Span) -> bool:
+    """Not "X's" (the song after it holds the place), not the artist of "Song by X", and
+    written as a name (capitalised)."""
+    orig = run.orig
+    return (
+        sp.original[:1].isupper()
+        and not orig.startswith(("'s", "’s"), sp.end)
+        and not orig.endswith(" by ", 0, sp.start)
+    )
 
 
 def _lists(run: Run) -> None:

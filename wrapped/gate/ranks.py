@@ -241,14 +241,22 @@ def _claim_rank(
     lst: str | None,
     max_rank: bool = False,
     unique: bool = False,
+    by: str | None = None,
 ) -> None:
     """Record that `sp` holds `rank` (or a rank <= `rank` when `max_rank`) in `lst` (None: any
     top list), by minutes or by plays (or, for rank 1, as the day's top). `unique`: "more
-    than any other" is false of a first place shared with the second row."""
+    than any other" is false of a first place shared with the second row. `by`: "minutes" or
+    "plays" when the phrase names its ranking outright ("third by minutes")."""
     lists = [lst] if lst else list(TOP_LISTS)
     got: list[tuple[str, int]] = []
     span = run.orig[start:end]
-    for variant in _variants(run, start, span, lists):
+    if by == "minutes":
+        variants = lists
+    elif by == "plays":
+        variants = [v for x in lists if (v := f"{x}_by_plays") in run.ix.ranks]
+    else:
+        variants = _variants(run, start, span, lists)
+    for variant in variants:
         r = run.ix.ranks.get(variant, {}).get(sp.norm)
         if r is not None:
             got.append((variant, r))
