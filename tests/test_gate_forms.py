@@ -638,11 +638,13 @@ def test_woke_as_politics_is_sensitive_and_the_verb_is_not() -> None:
     for verb in (
         "Here Comes the Sun woke the whole flat at 07:42.",
         "You woke up to The Beatles and never really stopped.",
+        "Björk was playing when you woke, and she was still there at noon.",
     ):
         assert "safety.sensitive" not in _safety(verb), verb
     for politics in (
         "A very woke playlist, if we may say so.",
         "Your anti-woke streak shows in every skip.",
+        "Call it your woke phase: protest songs all evening.",
     ):
         assert "safety.sensitive" in _safety(politics), politics
 

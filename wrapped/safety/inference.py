@@ -35,10 +35,11 @@ _INFER_RE = re.compile(
     r"vot(?:e|ed|ing)\s+for|depressi\w+|low[- ]mood|panic[\s-]+attacks?|"
     r"heart\s+(?:must\s+have\s+been\s+|was\s+)?(?:mending|healing|broken)|heartache|anxiety|"
     r"insomnia|sleepless\s+nights?|illness|surgery|recovering\s+from)\b"
-    # "woke" as politics, not the verb ("a song woke the house", "you woke up to it")
-    r"|\b(?:anti-?|so\s+|too\s+|very\s+|stay\s+|more\s+|most\s+|bit\s+|being\s+)woke\b"
-    r"|\bwoke\s+(?:agenda|culture|mob|crowd|politics|left|ideology|ideas|views|values|anthems?|"
-    r"playlists?|music|era)\b"
+    # "woke" is politics unless it is the verb: followed by what wakes ("woke the house", "woke
+    # up", "woke you at six") or said of someone who woke ("you woke", "the day she woke")
+    r"|(?<!\byou\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bthey\s)(?<!\bhe\s)(?<!\bshe\s)\bwoke\b"
+    r"(?!\s+(?:up|the|you|me|him|her|them|us|it|a|an|to|at|early|late|with|before|after|from|"
+    r"in|on|into|everyone|everybody|anyone|my|your|his|their|our|its|this|that|\d))"
     r"|\b(?:you|you've|you\s+were|you're|you\s+must\s+have\s+been)\s+(?:crying|cried|in\s+tears|"
     r"in\s+your\s+feel(?:ing)?s|going\s+through\s+it|heartsick|lovesick)\b",
 )
