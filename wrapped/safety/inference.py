@@ -38,8 +38,8 @@ _INFER_RE = re.compile(
     # "woke" is politics unless it is the verb: followed by what wakes ("woke the house", "woke
     # up", "woke you at six") or said of someone who woke ("you woke", "the day she woke")
     r"|(?<!\byou\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bthey\s)(?<!\bhe\s)(?<!\bshe\s)\bwoke\b"
-    r"(?!\s+(?:up|the|you|me|him|her|them|us|it|a|an|to|at|early|late|with|before|after|from|"
-    r"in|on|into|everyone|everybody|anyone|my|your|his|their|our|its|this|that|\d))"
+    r"(?!\s+(?:up|you|me|him|her|them|us|everyone|everybody|early|at\s+\d|\d|the\s+(?:house|"
+    r"flat|neighbou?rs|speakers|street|block|room|morning|day|whole)))"
     r"|\b(?:you|you've|you\s+were|you're|you\s+must\s+have\s+been)\s+(?:crying|cried|in\s+tears|"
     r"in\s+your\s+feel(?:ing)?s|going\s+through\s+it|heartsick|lovesick)\b",
 )
