@@ -600,23 +600,6 @@ def test_capitals_after_an_emoji_or_in_a_press_release_are_not_names() -> None:
     assert any(x.startswith("name:") for x in _grounding("Björk all afternoon 🎧 Then Radiohead."))
 
 
-def test_a_figure_set_after_a_rank_of_the_year_is_the_years() -> None:
-    """ "X, your top artist of 2024, 1,516 minutes" in a sentence about the day: the apposition's
-    figure is the year's; after a colon, or before a day word, the figures are the day's."""
-    for ok in (
-        "That Saturday belonged to The Beatles, your top artist of 2024, 1,516 minutes.",
-        "Saturday 9 March sat a long way from December, your biggest month, 2,620 minutes.",
-        "That Saturday it was The Beatles, your top artist: 38 plays.",
-    ):
-        assert _grounding(ok) == [], ok
-    for wrong in (
-        "That Saturday belonged to The Beatles, your top artist of 2024, 1,561 minutes.",
-        "Saturday 9 March sat a long way from December, your biggest month, 2,260 minutes.",
-        "That Saturday belonged to The Beatles, your top artist of 2024, 1,516 minutes that day.",
-    ):
-        assert any(x.startswith("number:") for x in _grounding(wrong)), wrong
-
-
 def test_a_name_described_by_its_year_leaves_the_numbers_to_the_rest_of_the_sentence() -> None:
     """ "the song that carried your whole year" names a song; it does not make the sentence's
     other figures the year's. A figure that follows the description is the year's."""

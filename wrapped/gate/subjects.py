@@ -91,7 +91,7 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     s0, s1 = run.sentence_bounds(start)
     known = run.subjects.get(s0)  # the same for every number of the sentence (only read)
     if known is not None:
-        return known, _number_scope(run, start)
+        return known, clause_scope(run, start)
     p0, _ = run.sentence_bounds(max(0, s0 - 2))  # two sentences back ("they earned ...")
     p0, _ = run.sentence_bounds(max(0, p0 - 2))
     end = s1
@@ -104,34 +104,4 @@ def _subject_scope(run: Run, start: int) -> tuple[set[str], str | None]:
     if not (run.can(_RANK_WORDS_NEED) and _RANK_WORDS.search(run.orig[s0:s1])):
         subjects.add("")  # marks "only named subjects"; rank talk may refer to any row
     run.subjects[s0] = subjects
-    return subjects, _number_scope(run, start)
-
-
-#: a number set after a rank of the year, as its apposition ("they were your top artist of 2025,
-#: 415 minutes", "September, your biggest month, 598 minutes", "second place by minutes, 120"):
-#: the year's figure, whatever the rest of its clause is about ("that morning", "that day"). A
-#: colon spells out what came before ("X, your top artist: 16 minutes that day"), and a bare
-#: "your top artist" may introduce the day's figures: neither is an apposition of the year.
-_YEAR_APPOSITION = re.compile(
-    r"(?<!day's )(?<!day’s )\b(?:top|favou?rite|most[- ]played|number\s+one|second|third|biggest|"
-    r"busiest|best|peak)\s+(?:new\s+)?(?:[\w-]+\s+)?(?:(?:artist|track|song|album|genre|show|"
-    r"podcast)s?\s+(?:of\s+(?:the\s+(?:whole\s+)?year|(?:19|20)\d\d)|(?:all|this)\s+year|in\s+"
-    r"(?:19|20)\d\d|overall)|month|place(?:\s+by\s+(?:minutes|plays|time))?)(?:,\s*too)?\s*"
-    r"(?:[,—–]|\bat\b|\bwith\b)\s*(?:(?:almost|about|nearly|just\s+over|over|some)\s+)?$",
-    re.IGNORECASE,
-)
-
-_DAY_AFTER = re.compile(r"\b(?:day|morning|afternoon|evening|night|today|tonight)\b", re.I)
-
-
-def _number_scope(run: Run, start: int) -> str | None:
-    """The day or year the number at `start` is about: the year's when it is the apposition of a
-    rank of the year, else its clause's (`clause_scope`)."""
-    s0, s1 = run.sentence_bounds(start)
-    if (
-        start - s0 > 12
-        and _YEAR_APPOSITION.search(run.orig, max(s0, start - 72), start)
-        and not _DAY_AFTER.search(run.orig, start, min(s1, start + 48))  # "over five plays:
-    ):  # their biggest day with you": the day's
-        return "year"
-    return clause_scope(run, start)
+    return subjects, clause_scope(run, start)
