@@ -27,7 +27,6 @@ from itertools import combinations
 from wrapped.gate.numbers import matches, qualifier_after, qualifier_before
 from wrapped.gate.scan import Run
 from wrapped.gate.spoken import _NUM, _value
-from wrapped.stats.model import MONTHS
 
 _DAYS_RE = re.compile(
     rf"\b({_NUM})\s+days?\s+(into|later|after|before|earlier|apart|on|afterwards?)\b", re.IGNORECASE
@@ -60,14 +59,6 @@ _HOURS_CUE_RE = re.compile(
     re.IGNORECASE,
 )
 _CLOCK_RE = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
-_MONTH_ALT = "|".join(MONTHS)
-_DATE_RE = re.compile(
-    rf"\b(?:({_MONTH_ALT})\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:to|-|–|and|through)\s*(\d{{1,2}})"
-    rf"(?!\s*(?:minutes|plays|hours|days|times))\b)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
-    rf"({_MONTH_ALT}))\b",
-    re.IGNORECASE,
-)
-_MONTH_NUM = {m.lower(): i + 1 for i, m in enumerate(MONTHS)}
 
 
 def elapsed(run: Run) -> None:
@@ -120,19 +111,18 @@ def _days_hold(run: Run, m: re.Match[str], x: float) -> bool:
 
 
 def _dates_near(run: Run, pos: int) -> set[date]:
-    """The requested day and every date its sentence and the one before it name."""
+    """The requested day and every date its sentence and the one before it name (as
+    `when.dates` read them)."""
     s0, s1 = run.sentence_bounds(pos)
     p0, _ = run.sentence_bounds(max(0, s0 - 2))
     day = run.ix.day
     out = {day}
-    for m in _DATE_RE.finditer(run.orig, p0, s1):
-        month = _MONTH_NUM[(m.group(1) or m.group(5)).lower()]
-        for d in (m.group(2) or m.group(4), m.group(3)):
-            if d is not None:
-                try:
-                    out.add(date(day.year, month, int(d)))
-                except ValueError:
-                    continue
+    for at, month, d in run.dates_read:
+        if p0 <= at < s1:
+            try:
+                out.add(date(day.year, month, d))
+            except ValueError:
+                continue
     return out
 
 
@@ -150,13 +140,14 @@ def _hours_hold(run: Run, m: re.Match[str], x: float) -> bool:
 
 def _day_clock(run: Run) -> list[int]:
     """The requested day's first and last play, as minutes of the day (none if unknown)."""
-    for d in run.ix.user_year.days:
-        if d.date == run.ix.day:
-            out = []
-            for key in ("first_play", "last_play"):
-                v = d.facts.get(key)
-                if isinstance(v, str) and _CLOCK_RE.fullmatch(v):
-                    h, mm = v.split(":")
-                    out.append(int(h) * 60 + int(mm))
-            return out
-    return []
+    try:
+        facts = run.ix.user_year.day(run.ix.day).facts
+    except KeyError:
+        return []
+    out = []
+    for key in ("first_play", "last_play"):
+        v = facts.get(key)
+        if isinstance(v, str) and _CLOCK_RE.fullmatch(v):
+            h, mm = v.split(":")
+            out.append(int(h) * 60 + int(mm))
+    return out

@@ -32,7 +32,7 @@ from datetime import date
 
 from wrapped.gate import amounts, elapsed, margins, rankforms, ranks, spoken, tallies, when
 from wrapped.gate.context import ListenerContext, context_for
-from wrapped.gate.facts import CALENDAR_WORDS, LIST_NOUNS, FactIndex, find_names
+from wrapped.gate.facts import CALENDAR_WORDS, FactIndex, find_names
 from wrapped.gate.needs import needs
 from wrapped.gate.numbers import DIGITS_RE, NUMBER_WORDS_RE, words_to_number
 from wrapped.gate.scan import BLANK, Run, Span
@@ -165,7 +165,7 @@ def _echoes(title: Run, story: Run) -> None:
     for i, x, unit, ok in title.values:
         if not ok and unit in ("count", None) and 2 <= x <= 12 and x == int(x):
             if small is None:
-                small = _small_numbers(story.orig) | _named_counts(title, story)
+                small = _small_numbers(story.orig) | tallies.title_counts(title, story)
             ok = x in small
         if not ok and (x, unit) in told:
             ok = True
@@ -174,28 +174,6 @@ def _echoes(title: Run, story: Run) -> None:
             title.claims[i] = c.model_copy(
                 update={"grounded": True, "fact": "the story's own figure", "why": None}
             )
-
-
-_COUNTED_RE = re.compile(
-    r"\b(\w+)\s+(artists|acts|bands|songs|tracks|tunes|albums|records|genres|shows|podcasts)\b",
-    re.IGNORECASE,
-)
-
-
-def _named_counts(title: Run, story: Run) -> set[float]:
-    """The title's "Two Shows", "Five Artists" that hold: the story names that many items of
-    the kind."""
-    out: set[float] = set()
-    for m in _COUNTED_RE.finditer(title.orig):
-        word = m.group(1)
-        x = float(word) if word.isdigit() else words_to_number(word)
-        lst = LIST_NOUNS.get(m.group(2).lower()) or LIST_NOUNS.get(m.group(2).lower()[:-1])
-        if x is None or lst is None:
-            continue
-        named = {sp.norm for sp in story.names if lst in story.ix.kinds.get(sp.norm, ())}
-        if len(named) == x:
-            out.add(float(x))
-    return out
 
 
 def _small_numbers(text: str) -> set[float]:

@@ -19,7 +19,7 @@ from wrapped.gate.ranks import (
     _noun_list,
 )
 from wrapped.gate.scan import Run, Span
-from wrapped.gate.scope import clause_scope
+from wrapped.gate.scope import clause_bounds
 from wrapped.safety.screen import normalize_name
 
 #: forms that claim rank 1 without a number: "no one got more ... than X", "more ... than any
@@ -246,8 +246,7 @@ def _by_places(run: Run) -> None:
     names; a clause that names no one ("though only fourth by plays") claims nothing here."""
     for m in RANK_BY_RE.finditer(run.cur):
         s0, _ = run.sentence_bounds(m.start())
-        clause_scope(run, m.start())  # where the sentence's clauses meet (`run.clauses`)
-        c0 = max([b1 for _, b1 in run.clauses.get(s0, ()) if b1 <= m.start()], default=s0)
+        c0 = clause_bounds(run, m.start())[0]
         own = [
             sp for sp in run.names if c0 <= sp.start and sp.end <= m.start() and _may_hold(run, sp)
         ]

@@ -63,6 +63,9 @@ class Run:
         #: each amount read: (its claim's index, value, unit, grounded), so a title's figure
         #: can be matched with the story's (`grounding.verify_draft`)
         self.values: list[tuple[int, float, str | None, bool]] = []
+        #: every date `when.dates` read, as (position, month, day), for the counts of days
+        #: between them (`elapsed`)
+        self.dates_read: list[tuple[int, int, int]] = []
         #: what the numbers of the sentence starting at a position may be about (`amounts`)
         self.subjects: dict[int, set[str]] = {}
         #: the words of a table (by its name) that the whole text holds: a sentence of the text

@@ -107,11 +107,9 @@ _CLAUSE_RE = re.compile(
 )
 
 
-def clause_scope(run: Run, pos: int) -> str | None:
-    """What the clause at `pos` is about, when its sentence joins clauses about different
-    things ("X played three times that day, and it finished the year as your top track with
-    40 plays"): the clause's own "day" or "year", or None when only another clause says which;
-    the sentence's scope when it is one clause."""
+def clause_bounds(run: Run, pos: int) -> tuple[int, int, bool]:
+    """The clause at `pos`: its start and end, and whether its sentence joins several (the
+    breaks are found once per sentence, in `run.clauses`)."""
     s0, s1 = run.sentence_bounds(pos)
     breaks = run.clauses.get(s0)
     if breaks is None:
@@ -124,8 +122,6 @@ def clause_scope(run: Run, pos: int) -> str | None:
                 for m in _CLAUSE_RE.finditer(text, s0, s1)
                 if not any(sp.start <= m.start() < sp.end for sp in run.names)  # "Evil;Band"
             )
-    if not breaks:
-        return sentence_scope(run, pos)
     c0, c1 = s0, s1
     for b0, b1 in breaks:
         if b1 <= pos:
@@ -133,6 +129,17 @@ def clause_scope(run: Run, pos: int) -> str | None:
         elif b0 >= pos:
             c1 = b0
             break
+    return c0, c1, bool(breaks)
+
+
+def clause_scope(run: Run, pos: int) -> str | None:
+    """What the clause at `pos` is about, when its sentence joins clauses about different
+    things ("X played three times that day, and it finished the year as your top track with
+    40 plays"): the clause's own "day" or "year", or None when only another clause says which;
+    the sentence's scope when it is one clause."""
+    c0, c1, several = clause_bounds(run, pos)
+    if not several:
+        return sentence_scope(run, pos)
     ckey = ("clause", c0)
     if ckey not in run.memo:
         run.memo[ckey] = _scope(run, c0, c1)

@@ -12,7 +12,7 @@ import re
 from wrapped.gate.facts import CALENDAR_MARK
 from wrapped.gate.needs import needs
 from wrapped.gate.scan import Run
-from wrapped.gate.scope import clause_scope
+from wrapped.gate.scope import clause_bounds, clause_scope
 from wrapped.stats.model import MONTHS, WEEKDAYS
 
 _RANK_WORDS = re.compile(
@@ -71,11 +71,7 @@ def _owner(run: Run, start: int) -> str | None:
     """The named item whose figure the number at `start` is, when the item opens the number's
     clause and "had"/"got"/"led ... with" it ("Uma Evening had the most time, 31 minutes and
     45 plays"): then the number is that item's, never a total of the day."""
-    s0, _ = run.sentence_bounds(start)
-    c0 = s0
-    for _, b1 in run.clauses.get(s0, ()):
-        if b1 <= start:
-            c0 = b1
+    c0 = clause_bounds(run, start)[0]
     inside = [sp for sp in run.names if c0 <= sp.start and sp.end <= start]
     if len(inside) != 1 or inside[0].start - c0 > 4:
         return None  # the clause does not open with the item, or names another before it

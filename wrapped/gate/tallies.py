@@ -25,6 +25,7 @@ from wrapped.gate.spoken import _NUM
 
 _NOUNS = r"(artists|acts|bands|songs|tracks|tunes|albums|records|genres|shows|podcasts)"
 _NOUN_RE = re.compile(rf"\b{_NOUNS}\b", re.IGNORECASE)
+_TITLE_COUNT_RE = re.compile(rf"\b(\w+)\s+{_NOUNS}\b", re.IGNORECASE)
 #: the count right before a noun (anchored at the noun's end)
 _COUNT_BEFORE_RE = re.compile(
     rf"\b(?:(the\s+other|the|these|those|your|all)\s+)?({_NUM})\s+{_NOUNS}\b\Z", re.IGNORECASE
@@ -44,8 +45,7 @@ def named_counts(run: Run) -> None:
             continue
         word = m.group(2)
         x = float(word.replace(",", "")) if word[0].isdigit() else words_to_number(word)
-        noun = m.group(3).lower()
-        lst = LIST_NOUNS.get(noun) or LIST_NOUNS.get(noun[:-1])
+        lst = _list_of(m.group(3))
         if x is None or x < 2 or lst is None:
             continue
         if _holds(run, m, x, lst):
@@ -66,8 +66,10 @@ def _holds(run: Run, m: re.Match[str], x: float, lst: str) -> bool:
     s0, s1 = run.sentence_bounds(m.start())
     if det.startswith("the") and "other" in det:
         key = _DAY_DISTINCT.get(lst)
-        day = next((d for d in run.ix.user_year.days if d.date == run.ix.day), None)
-        total = day.facts.get(key) if day is not None and key else None
+        try:
+            total = run.ix.user_year.day(run.ix.day).facts.get(key) if key else None
+        except KeyError:
+            total = None
         named = len(_of_kind(run, s0, s1, lst))  # or the one before: "X led. The other 13 ..."
         return isinstance(total, int) and x in (total - named, total - 1)
     colon = run.orig.find(":", m.end(), s1 + 1)
@@ -78,3 +80,21 @@ def _holds(run: Run, m: re.Match[str], x: float, lst: str) -> bool:
         p0, _ = run.sentence_bounds(max(0, p0 - 2))
         return len(_of_kind(run, p0, s1, lst)) == x
     return False
+
+
+def title_counts(title: Run, story: Run) -> set[float]:
+    """The title's "Two Shows", "Five Artists" that hold: the story names that many items of
+    the kind (a headline counts what its story tells)."""
+    out: set[float] = set()
+    for m in _TITLE_COUNT_RE.finditer(title.orig):
+        word = m.group(1)
+        x = float(word) if word.isdigit() else words_to_number(word)
+        lst = _list_of(m.group(2))
+        if x is not None and lst is not None and len(_of_kind(story, 0, len(story.orig), lst)) == x:
+            out.add(float(x))
+    return out
+
+
+def _list_of(noun: str) -> str | None:
+    noun = noun.lower()
+    return LIST_NOUNS.get(noun) or LIST_NOUNS.get(noun[:-1])

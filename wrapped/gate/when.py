@@ -122,6 +122,7 @@ def dates(run: Run) -> None:
                 }
             except ValueError:
                 continue
+            run.dates_read.append((m.start(), mo, d))
             span = run.orig[m.start() : m.end()]
             wd = _WEEKDAY_BEFORE_RE.search(run.cur[max(0, m.start() - 14) : m.start()])
             if wd and candidates:
@@ -193,6 +194,7 @@ def _range_end(run: Run, m: re.Match[str], kind: str, mo: int, d: int, y: int) -
     if not 1 <= other <= 31 or (other <= d if kind == "mdy" else other >= d):
         return  # a range runs forward within its month
     found = {x for x in run.ix.dates if x.month == mo and x.day == other and (not y or x.year == y)}
+    run.dates_read.append((r.start(1), mo, other))
     _date_claim(run, run.orig[r.start(1) : r.end(1)], found)
     run.blank(r.start(1), r.end(1))
 
