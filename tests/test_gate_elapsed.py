@@ -57,3 +57,11 @@ def test_a_couple_dozen_is_two_dozen() -> None:
     check = verify_grounding("That Saturday had a couple dozen artists in it.", UY, DAY, ctx=CTX)
     (claim,) = [c for c in check.claims if c.kind == "number"]
     assert not claim.grounded and "24" in (claim.why or ""), claim
+
+
+def test_hours_between_two_clock_times_read_their_am_and_pm() -> None:
+    # Jóga at 08:15 and Something at 18:05: nine hours and fifty minutes apart on the clock
+    text = "Jóga came at 8:15 am and Something at 6:05 pm, a stretch of nearly ten hours apart."
+    assert _unbacked(text) == []
+    # read without its "pm", 6:05 would be seventeen and three quarter hours before 23:50
+    assert _unbacked(text.replace("ten", "eighteen")) != []

@@ -27,6 +27,7 @@ from itertools import combinations
 from wrapped.gate.numbers import matches, qualifier_after, qualifier_before
 from wrapped.gate.scan import Run
 from wrapped.gate.spoken import _NUM, _value
+from wrapped.gate.when import TIME_RE, hour24
 
 _DAYS_RE = re.compile(
     rf"\b({_NUM})\s+days?\s+(into|later|after|before|earlier|apart|on|afterwards?)\b", re.IGNORECASE
@@ -58,7 +59,8 @@ _HOURS_CUE_RE = re.compile(
     r"within|inside|spanning|spanned|for|lasted|over|across)\s+(?:[\w-]+\s+){0,4}?hours?\b",
     re.IGNORECASE,
 )
-_CLOCK_RE = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
+#: the data's own clock values ("first_play": "07:45")
+_FACT_TIME_RE = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 def elapsed(run: Run) -> None:
@@ -133,7 +135,10 @@ def _hours_hold(run: Run, m: re.Match[str], x: float) -> bool:
     qual = qualifier_before(run.orig, m.start()) or qualifier_after(run.orig, m.end())
     times = set(_day_clock(run))
     p0, _ = run.sentence_bounds(max(0, s0 - 2))
-    times.update(int(h) * 60 + int(mm) for h, mm in _CLOCK_RE.findall(run.orig, p0, s1))
+    for t in TIME_RE.finditer(run.orig, p0, s1):  # "from 11:30 am to 1:30 pm": two hours, not ten
+        h, mm = int(t.group(1)), int(t.group(2))
+        if h <= 24 and mm <= 59:
+            times.add(hour24(h, t.group(4)) * 60 + mm)
     spans = {abs(a - b) / 60 for a, b in combinations(times, 2)}
     return any(matches(x, qual, f, True, hours=True) for f in spans)
 
@@ -147,7 +152,7 @@ def _day_clock(run: Run) -> list[int]:
     out = []
     for key in ("first_play", "last_play"):
         v = facts.get(key)
-        if isinstance(v, str) and _CLOCK_RE.fullmatch(v):
+        if isinstance(v, str) and _FACT_TIME_RE.fullmatch(v):
             h, mm = v.split(":")
             out.append(int(h) * 60 + int(mm))
     return out

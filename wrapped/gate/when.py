@@ -199,7 +199,8 @@ def _range_end(run: Run, m: re.Match[str], kind: str, mo: int, d: int, y: int) -
     run.blank(r.start(1), r.end(1))
 
 
-def _hour24(h: int, ampm: str | None) -> int:
+def hour24(h: int, ampm: str | None) -> int:
+    """The hour on a 24-hour clock of `h` read with its "am"/"pm" (as written when none)."""
     if not ampm:
         return h
     pm = ampm.lower().startswith("p")
@@ -236,7 +237,7 @@ def _clock_times(run: Run) -> None:
         h, mi = int(m.group(1)), int(m.group(2))
         if h > 24 or mi > 59:
             continue
-        hh = _hour24(h, m.group(4))
+        hh = hour24(h, m.group(4))
         minute = hh * 60 + mi
         qual = qualifier_before(run.cur, m.start()) or _time_qual(run.cur, m.start())
         ok = _time_ok(ix, minute, qual, exact=True)
@@ -281,7 +282,7 @@ def _named_times(run: Run, rx: re.Pattern[str]) -> None:
             h = int(m.group(1))
             if h > 12 and not m.group(2).lower().startswith("o"):
                 continue
-            hh = _hour24(h, _ampm(h, m.group(2).lower()))
+            hh = hour24(h, _ampm(h, m.group(2).lower()))
         else:
             hh = 0 if m.group(1).lower() == "midnight" else 12
         qual = qualifier_before(run.cur, m.start()) or _time_qual(run.cur, m.start())
