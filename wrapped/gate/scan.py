@@ -53,8 +53,9 @@ class Run:
         self.ix = ix
         self.claims: list[Claim] = []
         self.names: list[Span] = []
-        #: per-sentence answers (scope, plays talk) shared by the extractors, keyed by start
-        self.memo: dict[tuple[str, int], str | bool | None] = {}
+        #: per-sentence answers (scope, plays talk, where the month called the biggest is) shared
+        #: by the extractors, keyed by start
+        self.memo: dict[tuple[str, int], str | bool | int | None] = {}
         #: `sentence_bounds` by position (the extractors ask about the same few positions)
         self._bounds: dict[int, tuple[int, int]] = {}
         self._marks: list[int] | None = None

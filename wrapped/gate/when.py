@@ -369,8 +369,8 @@ def _claimed_top_month(run: Run, s0: int, s1: int, pos: int) -> bool:
         ]
         if claim is not None and months:
             c0, c1 = claim.span()
-            run.memo[key] = str(min(months, key=lambda p: abs(p - c1) if p >= c1 else c0 - p))
-    return run.memo[key] == str(pos)
+            run.memo[key] = min(months, key=lambda p: abs(p - c1) if p >= c1 else c0 - p)
+    return run.memo[key] == pos
 
 
 def calendar(run: Run) -> None:
