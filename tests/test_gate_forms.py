@@ -789,3 +789,19 @@ def test_a_place_with_its_ranking_named_is_held_by_its_clauses_name() -> None:
         "The Beatles lead on time, while Phoebe Bridgers is fourth by plays.",
     ):
         assert any(x.startswith("rank:") for x in _grounding(wrong)), wrong
+
+
+def test_a_figure_in_words_after_a_description_by_year_is_the_years_too() -> None:
+    """ "..., the song you kept coming back to all year, fourteen plays in all": the figure is
+    the year's whether written in digits or words (fourteen is the day's count of the song; the
+    year holds no 14 here: its repeat plays are moved to 9)."""
+    data = user_year_dict()
+    data["habits"]["repeat_plays"] = 9
+    uy = UserYear.model_validate(data)
+    for figure in ("14", "fourteen"):
+        story = (
+            f"{BASE} Here Comes the Sun, the song you kept coming back to all year, {figure} "
+            "plays in all, opened it."
+        )
+        check = verify_grounding(story, uy, DAY, ctx=ListenerContext(uy))
+        assert [c.text for c in check.claims if not c.grounded] == [f"{figure} count"], figure

@@ -12,6 +12,7 @@ import re
 from datetime import date
 
 from wrapped.gate.needs import Needs, holds, needs, present
+from wrapped.gate.numbers import _WORD_ALT
 from wrapped.gate.scan import Run
 from wrapped.safety.required import spaced
 from wrapped.stats.model import MONTHS, WEEKDAYS
@@ -72,8 +73,7 @@ _RANK_OF_YEAR = re.compile(
 _NAMED_BY_YEAR = re.compile(
     r"\bthe\s+(?:same\s+)?(?:song|track|artist|album|show|podcast|genre|one|band)\s+(?:that|which|"
     r"you|who)\b[^,.;:!?\d]{0,60}?\b(?:year|(?:19|20)\d\d)\b(?:\s+on\s+top)?"
-    r"(?!\s*[,:—–]?\s*(?:(?:with|at|on|by)\s+)?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a\s+hundred)\b))",
+    rf"(?!\s*[,:—–]?\s*(?:(?:with|at|on|by)\s+)?(?:\d|(?:a\s+)?(?:{_WORD_ALT})\b))",
     re.IGNORECASE,
 )
 _PART_OF_DAY_RE = re.compile(r"\b(?:time|part|hour)\s+of\s+(?:the\s+)?day\b", re.IGNORECASE)
