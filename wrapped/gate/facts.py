@@ -105,7 +105,7 @@ class FactIndex:
                 pools = (NumberPool(self.numbers),)
             else:
                 n = len(year.numbers)
-                pools = (year.pools()[0], NumberPool(self.numbers[n:], n, by_value=False))
+                pools = (year.pools()[0], NumberPool(self.numbers[n:], by_value=False))
             self._pools = pools
         return pools
 
