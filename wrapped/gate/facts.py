@@ -18,11 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import attrgetter
 from typing import NamedTuple
 
 from wrapped.gate.dayfacts import index_day
 from wrapped.gate.derive import Fact, walk_year
-from wrapped.gate.kinds import name_kinds
+from wrapped.gate.kinds import lists_of, name_kinds
 from wrapped.gate.pools import DAY_PATHS as DAY_PATHS  # where the gate has always read it
 from wrapped.gate.pools import NumberPool
 from wrapped.safety.lexicon import fold
@@ -71,7 +73,8 @@ class FactIndex:
     the_day: InterestingDay | None
     numbers: list[Fact] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # normalized -> original
-    first_tokens: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    #: first word -> the known names' words that open with it, longest first (`find_names`)
+    first_tokens: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     tokens: set[str] = field(default_factory=set)  # words of known names (partial mentions)
     ranks: dict[str, dict[str, int]] = field(
         default_factory=dict
@@ -105,7 +108,7 @@ class FactIndex:
                 pools = (NumberPool(self.numbers),)
             else:
                 n = len(year.numbers)
-                pools = (year.pools()[0], NumberPool(self.numbers[n:], n, by_value=False))
+                pools = (year.pools()[0], NumberPool(self.numbers[n:], by_value=False))
             self._pools = pools
         return pools
 
@@ -173,11 +176,11 @@ def _build_year(uy: UserYear) -> FactIndex:
             for norm, words in _name_forms(each):
                 names.setdefault(norm, each)
                 tokens.update(words)
-    kinds: dict[str, set[str]] = {}
-    for each, lists in name_kinds(uy).items():
+    kinds: dict[str, int] = {}
+    for each, mask in name_kinds(uy).items():
         for norm, _ in _name_forms(each):
-            kinds.setdefault(norm, set()).update(lists)
-    ix.kinds = {norm: frozenset(lists) for norm, lists in kinds.items()}
+            kinds[norm] = kinds.get(norm, 0) | mask
+    ix.kinds = {norm: lists_of(mask) for norm, mask in kinds.items()}
     _by_plays(ix, uy)
     _compile(ix)
     return ix
@@ -185,6 +188,7 @@ def _build_year(uy: UserYear) -> FactIndex:
 
 #: marks a fact about a month, a weekday or a part of the day: its subject is that word
 CALENDAR_MARK = "@"
+_PATH = attrgetter("path")
 _KEYED_RE = re.compile(
     r"months\[(\w+)\]|clock\.(?:minutes|plays)_by_weekday\[(\w+)\]|clock\.minutes_by_part\.(\w+)"
 )
@@ -194,8 +198,11 @@ def _key_calendar_facts(nums: list[Fact]) -> None:
     """A month's, a weekday's or a part of the day's number is about that month, weekday or
     part: it backs a sentence that names it (or calls it the busiest), not any sentence with a
     number of that size ("fifteen plays" of an artist is not August's 15)."""
-    for i, f in enumerate(nums):
-        if f.subject is None and f.path[0] in "mc":
+    # the candidates' positions in one C-level pass (~40 of a listener's ~270 facts)
+    opens = map(str.startswith, map(_PATH, nums), repeat(("months[", "clock.")))
+    for i in compress(range(len(nums)), opens):
+        f = nums[i]
+        if f.subject is None:
             m = _KEYED_RE.match(f.path)
             if m is not None:
                 key = m.group(1) or m.group(2) or m.group(3)
@@ -250,9 +257,12 @@ def _compile(ix: FactIndex) -> None:
         if not words or (len(words) == 1 and words[0] in CALENDAR_WORDS):
             continue  # "Saturday" the track must not hide a weekday claim
         table.setdefault(words[0], []).append(words)
-    for cands in table.values():
-        cands.sort(key=len, reverse=True)
-    ix.first_tokens = table
+    # tuples of tuples of words: untracked by the cycle collector once built (lists stayed in
+    # every full collection for as long as the listener's index lives)
+    ix.first_tokens = {
+        w: (c[0],) if len(c) == 1 else tuple(sorted(c, key=len, reverse=True))
+        for w, c in table.items()
+    }
 
 
 _TOKEN_ASCII = re.compile(r"[a-z0-9]+")

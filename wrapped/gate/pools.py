@@ -20,7 +20,7 @@ DAY_PATHS = ("day.", "sum(day", "len(day", "count(day")
 
 class NumberPool:
     """Facts grouped for `amounts._match`: per unit, sorted by value, each with its position in
-    `FactIndex.numbers`, so a claim looks up only the facts near its value and still takes the
+    `facts` (the order of `FactIndex.numbers`), so a claim looks up only the facts near its value and still takes the
     first match in the original order (that order decides which fact is reported).
 
     Groups (each sorted on first use): a unit name -> facts of that unit plus those of unit
@@ -34,17 +34,16 @@ class NumberPool:
     claim of every story of the listener reads; a day's pool serves one story, whose claims
     (one or two per unit) each scan it for less than a sorted group costs to build."""
 
-    __slots__ = ("facts", "start", "by_value", "linear", "groups", "day", "about")
+    __slots__ = ("facts", "by_value", "linear", "groups", "day", "about")
 
-    def __init__(self, facts: list[Fact], start: int = 0, by_value: bool = True) -> None:
+    def __init__(self, facts: list[Fact], by_value: bool = True) -> None:
         self.facts = facts
-        self.start = start
         self.by_value = by_value
         #: a NaN or infinite value has no place in a sorted order: such a pool is scanned whole
         self.linear = not math.isfinite(sum(map(_VALUE, facts)))
         on_day = sum(map(str.startswith, map(_PATH, facts), repeat(DAY_PATHS)))
         self.day: bool | None = None if 0 < on_day < len(facts) or not facts else on_day > 0
-        self.groups: dict[str | None, tuple[list[float], list[tuple[float, int, Fact]]]] = {}
+        self.groups: dict[str | None, _Group] = {}
         #: a unit's group split by subject (`near_about`): None -> facts about no subject or
         #: weakly about some (a play's names), a subject -> the facts about it
         self.about: dict[str | None, dict[str | None, _Group]] = {}
@@ -62,15 +61,14 @@ class NumberPool:
         group = self.groups.get(unit)
         if group is None:
             group = self.groups[unit] = self._group(unit)
-        values, rows = group
+        values, order = group
         slack = 1e-6 * (1.0 + abs(x) + reach)
         lo = bisect_left(values, x - reach - slack)
         hi = bisect_right(values, x + reach + slack, lo)
+        facts = self.facts
         if hi - lo <= 1:
-            return [rows[lo][2]] if hi > lo else []
-        hits = rows[lo:hi]
-        hits.sort(key=_position)
-        return [r[2] for r in hits]
+            return [facts[order[lo]]] if hi > lo else []
+        return [facts[i] for i in sorted(order[lo:hi])]
 
     def near_about(
         self, unit: str | None, x: float, reach: float, subjects: set[str]
@@ -89,15 +87,16 @@ class NumberPool:
             parts = self.about[unit] = self._by_subject(unit)
         slack = 1e-6 * (1.0 + abs(x) + reach)
         low, high = x - reach - slack, x + reach + slack
-        hits: list[tuple[float, int, Fact]] = []
+        hits: list[int] = []
         for key in (None, *subjects):
             part = parts.get(key)
             if part is not None:
-                values, rows = part
+                values, order = part
                 lo = bisect_left(values, low)
-                hits += rows[lo : bisect_right(values, high, lo)]
-        hits.sort(key=_position)
-        return [r[2] for r in hits]
+                hits += order[lo : bisect_right(values, high, lo)]
+        hits.sort()
+        facts = self.facts
+        return [facts[i] for i in hits]
 
     def _scan(self, unit: str | None, x: float, reach: float) -> list[Fact]:
         """`near` without the sorted group: the facts of `unit` in the same value window (the
@@ -115,28 +114,36 @@ class NumberPool:
         group = self.groups.get(unit)
         if group is None:
             group = self.groups[unit] = self._group(unit)
-        split: dict[str | None, list[tuple[float, int, Fact]]] = {}
-        for row in group[1]:  # by value, then position: each part stays sorted
-            subj = row[2].subject
-            split.setdefault(None if subj is None or subj[0] == WEAK else subj, []).append(row)
-        return {k: ([r[0] for r in rows], rows) for k, rows in split.items()}
+        facts = self.facts
+        split: dict[str | None, tuple[list[float], list[int]]] = {}
+        for v, i in zip(*group, strict=True):  # by value, then position: each part stays sorted
+            subj = facts[i].subject
+            key = None if subj is None or subj[0] == WEAK else subj
+            part = split.get(key)
+            if part is None:
+                part = split[key] = ([], [])
+            part[0].append(v)
+            part[1].append(i)
+        return {k: (tuple(vs), tuple(ix)) for k, (vs, ix) in split.items()}
 
-    def _group(self, unit: str | None) -> tuple[list[float], list[tuple[float, int, Fact]]]:
-        facts = enumerate(self.facts, self.start)
+    def _group(self, unit: str | None) -> _Group:
+        """The facts of `unit` (see the class doc) as (values, their indexes in `facts`), by
+        value, then position. Tuples of plain numbers: the cycle collector stops tracking them,
+        where rows holding the facts themselves stayed in every full collection for as long as
+        the listener's index lives."""
+        facts = self.facts
         if unit is None:
-            rows = [(f.value, i, f) for i, f in facts if not f.approx]
+            order = [i for i, f in enumerate(facts) if not f.approx]
         elif unit == "any":
-            rows = [(f.value, i, f) for i, f in facts if f.unit == "any"]
+            order = [i for i, f in enumerate(facts) if f.unit == "any"]
         else:
-            rows = [(f.value, i, f) for i, f in facts if f.unit == unit or f.unit == "any"]
-        rows.sort()  # by value, then position (positions are unique: facts are never compared)
-        return [r[0] for r in rows], rows
+            order = [i for i, f in enumerate(facts) if f.unit == unit or f.unit == "any"]
+        # a stable sort by value keeps positions ascending among equal values
+        order.sort(key=lambda i: facts[i].value)
+        return tuple([facts[i].value for i in order]), tuple(order)
 
 
 _VALUE = itemgetter(0)
 _PATH = attrgetter("path")
-_Group = tuple[list[float], list[tuple[float, int, Fact]]]
-
-
-#: a row's position in `FactIndex.numbers` (rows are (value, position, fact))
-_position = itemgetter(1)
+#: a group of facts sorted by value: their values, and their indexes in `NumberPool.facts`
+_Group = tuple[tuple[float, ...], tuple[int, ...]]
