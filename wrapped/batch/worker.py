@@ -9,16 +9,14 @@ flight, which is the back-pressure that keeps memory flat however many listeners
 from __future__ import annotations
 
 import asyncio
-import gc
 from typing import Any
 
 import ray
 
 from wrapped.batch.live import LiveCounter, LiveCounts
+from wrapped.heap import settle_long_running
 from wrapped.settings import Settings
 from wrapped.turns import cpu_turn
-
-_GC_YOUNG = 20_000
 
 
 @ray.remote(num_cpus=1)
@@ -51,13 +49,11 @@ class StoryWorker:
         from wrapped.safety.lexicon import lexicon
 
         lexicon()  # built now, so it is frozen with the rest
-        gc.collect()
-        gc.freeze()
         # Collection passes, measured over 1,687 stories: at the default threshold (700),
-        # 905 young + 83 middle + 8 full passes took 11% of the worker's CPU; at 20,000, 16
-        # young passes took 3% (~50 ms each, a pause the LLM calls in flight do not notice).
-        # Almost everything a story allocates is freed by reference counting anyway.
-        gc.set_threshold(_GC_YOUNG, 20, 100)
+        # 905 young + 83 middle + 8 full passes took 11% of the worker's CPU; spaced out
+        # (`wrapped.heap`), 16 young passes took 3% (~50 ms each, a pause the LLM calls in
+        # flight do not notice).
+        settle_long_running()
 
     async def process(self, user_year_jsons: list[str]) -> list[Any]:
         """`Finished` per listener, in the order given."""

@@ -9,7 +9,6 @@ the script are reached over HTTP (`GET /_log`, `POST /_script`) in both modes.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import multiprocessing as mp
 import threading
@@ -19,6 +18,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
+from wrapped.heap import settle_long_running
 from wrapped.testing.engine import LogRecord
 from wrapped.testing.script import Script
 from wrapped.testing.server import build_app
@@ -52,9 +52,7 @@ def _serve_process(script_json: str, host: str, port: int, conn) -> None:
     # young pass waits for 20,000 allocations. Nearly everything a request makes is freed by
     # reference counting; at the default threshold the passes took 6.5% of the server's CPU
     # (209 passes over 1,260 calls), 1.7% after (7 passes).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 100)
+    settle_long_running()
     conn.send(bound)
     conn.close()
     loop.run_forever()
