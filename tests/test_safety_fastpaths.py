@@ -224,3 +224,18 @@ def test_the_read_only_walk_flags_names_met_only_in_a_later_day_log(names: list[
         log.append(_log(f"2{i % 4}:1{i % 10}", name, "Some Artist", "Singles", 3.0))
     uy = UserYear.model_validate(data)
     assert flagged_names(uy) == sanitize_for_prompt(uy).flagged
+
+
+def test_normalize_text_is_the_regex_normalization() -> None:
+    """`normalize_text` (a translation for ASCII text) normalizes as the two patterns do."""
+    from wrapped.safety.lexicon import fold
+    from wrapped.safety.screen import _NON_ALNUM, _NON_WORD, normalize_name, normalize_text
+
+    rnd = random.Random(29)
+    bits = ("the", "The", "THE", " ", "a", "Z", "9", ".", "_", "-", "é", "Д", "’", "\n", "ß")
+    for _ in range(3000):
+        text = "".join(rnd.choice(bits) for _ in range(rnd.randint(0, 10)))
+        folded = fold(text)
+        words = (_NON_ALNUM if folded.isascii() else _NON_WORD).sub(" ", folded).split()
+        want = " ".join(words[1:] if len(words) > 1 and words[0] == "the" else words)
+        assert normalize_text(text) == want == normalize_name(text), repr(text)

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from wrapped.safety.flags import MARKUP_RE, Flag, Walker, is_unsafe
-from wrapped.safety.lexicon import fold, lexicon
+from wrapped.safety.lexicon import alnum_words, fold, lexicon
 from wrapped.stats.fastmodel import construct
 from wrapped.stats.model import UserYear
 from wrapped.stats.roles import SCREENED, Kind, Role, roles_of
@@ -44,6 +44,7 @@ __all__ = [
     "flagged_names",
     "is_unsafe",
     "normalize_name",
+    "normalize_text",
     "sanitize_for_prompt",
 ]
 
@@ -322,11 +323,20 @@ _NON_WORD = re.compile(r"[\W_]+")
 @lru_cache(maxsize=131072)
 def normalize_name(name: str) -> str:
     """Names compared across the gate: folded, punctuation-free, no leading "the"."""
-    folded = fold(name)
-    if folded.isascii():
-        words = _NON_ALNUM.sub(" ", folded).split()
-    else:  # names in other scripts keep their letters (a Hebrew or Japanese name is a name)
-        words = _NON_WORD.sub(" ", folded).split()
+    return normalize_text(name)
+
+
+def normalize_text(text: str) -> str:
+    """`normalize_name`, not kept: for a story, which is normalized once (kept, every story a
+    worker checked stayed in memory, up to 131,072 of them, for no later hit)."""
+    if text.isascii():  # the runs of a-z and 0-9 of its lower case, by a translation (2x)
+        words = alnum_words(text)
+    else:
+        folded = fold(text)
+        if folded.isascii():
+            words = _NON_ALNUM.sub(" ", folded).split()
+        else:  # names in other scripts keep their letters (a Hebrew or Japanese name is a name)
+            words = _NON_WORD.sub(" ", folded).split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
