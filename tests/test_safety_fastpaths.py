@@ -172,3 +172,70 @@ def test_questions_are_those_the_question_pattern_finds() -> None:
         assert _spans(_questions(text)) == want, text
         found += bool(want)
     assert found > 300
+
+
+def test_suspect_lines_are_the_strings_the_suspicious_pattern_finds_something_in() -> None:
+    """`flags._suspect_lines` over strings joined a line each flags exactly the strings that
+    `_SUSPICIOUS` alone finds something in (its branches at the strings' ends included)."""
+    from itertools import accumulate
+
+    from wrapped.safety import flags
+
+    rnd = random.Random(19)
+    alphabet = "aAbB x\t\x0b\x1c\r,;()&'-0_.!ooo"
+    found = 0
+    for _ in range(4000):
+        lines = [
+            "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 8)))
+            for _ in range(rnd.randint(1, 6))
+        ]
+        starts = list(accumulate([len(v) + 1 for v in lines[:-1]], initial=0))
+        want = {i for i, v in enumerate(lines) if flags._SUSPICIOUS.search(v)}
+        assert flags._suspect_lines("\n".join(lines), starts) == want, lines
+        found += len(want)
+    assert found > 4000
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["Cocaine Blues"],  # a listed word, nothing else suspicious about it
+        ["Сocaine Nights"],  # a Cyrillic look-alike: not ASCII, tested alone
+        ["Calm\nHeroin"],  # a newline inside a name: tested alone
+        ["c0caine", "Quiet Song"],  # a digit
+        ["s e x", "A Song"],  # single letters
+        ["Boooze Cruise", "Sunny"],  # a stretched letter
+        ["Sunny", "Calm"],  # nothing flagged
+    ],
+)
+def test_the_read_only_walk_flags_names_met_only_in_a_later_day_log(names: list[str]) -> None:
+    """Names that appear only in a day's log (after every top list and single field has been
+    walked, so each is first met in the bulk-tested log loop) are flagged as the sanitizer
+    flags them, in its order."""
+    from _gate_helpers import _log, user_year_dict
+
+    from wrapped.safety import sanitize_for_prompt
+    from wrapped.safety.screen import flagged_names
+    from wrapped.stats.model import UserYear
+
+    data = user_year_dict()
+    log = data["days"][-1]["log"]
+    for i, name in enumerate(names):
+        log.append(_log(f"2{i % 4}:1{i % 10}", name, "Some Artist", "Singles", 3.0))
+    uy = UserYear.model_validate(data)
+    assert flagged_names(uy) == sanitize_for_prompt(uy).flagged
+
+
+def test_normalize_text_is_the_regex_normalization() -> None:
+    """`normalize_text` (a translation for ASCII text) normalizes as the two patterns do."""
+    from wrapped.safety.lexicon import fold
+    from wrapped.safety.screen import _NON_ALNUM, _NON_WORD, normalize_name, normalize_text
+
+    rnd = random.Random(29)
+    bits = ("the", "The", "THE", " ", "a", "Z", "9", ".", "_", "-", "é", "Д", "’", "\n", "ß")
+    for _ in range(3000):
+        text = "".join(rnd.choice(bits) for _ in range(rnd.randint(0, 10)))
+        folded = fold(text)
+        words = (_NON_ALNUM if folded.isascii() else _NON_WORD).sub(" ", folded).split()
+        want = " ".join(words[1:] if len(words) > 1 and words[0] == "the" else words)
+        assert normalize_text(text) == want == normalize_name(text), repr(text)

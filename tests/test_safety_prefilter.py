@@ -100,6 +100,11 @@ def test_guarded_yields_the_patterns_matches(name: str) -> None:
     # the letters that match an ASCII letter case-insensitively without being its upper case
     texts += [t.replace("i", "\u0131").replace("s", "\u017f") + " é" for t in texts[:30]]
     texts += [t.upper().replace("I", "\u0130").replace("K", "\u212a") for t in texts[:30]]
+    # lower case with other scripts, dashes and letters that are each other's case variants
+    # (micro sign and mu, the two sigmas): the pattern runs without its flag on these
+    texts += [
+        t.replace(" ", " \u2014 ", 1) + " \u00b5\u03bc \u03c3\u03c2 \u0434" for t in texts[:40]
+    ]
     found = 0
     for text in texts:
         want = [(m.span(), m.group(0)) for m in guarded.pattern.finditer(text)]
@@ -201,3 +206,20 @@ def test_digit_starts_are_those_of_the_boundary_pattern() -> None:
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 12)))
         want = [m.start() for m in re.finditer(r"\b\d", text)]
         assert [m.start() for m in pii._DIGIT_START.finditer(text)] == want, text
+
+
+def test_a_char_gate_finds_a_character_in_every_match() -> None:
+    """`char_gate`: every match of the pattern holds a character of its class (the other
+    scripts' injection pattern, and every guarded pattern that has one)."""
+    from wrapped.safety.required import char_gate
+
+    matched = 0
+    for pattern in (injection._JA_RE, *(g.pattern for g in GUARDED.values())):
+        gate = char_gate(pattern)
+        if gate is None:
+            continue
+        for text in _fuzz(pattern, 150, seed=23):
+            for m in pattern.finditer(text):
+                matched += 1
+                assert gate.search(m.group(0)), (pattern.pattern[:40], m.group(0))
+    assert injection._JA_GATE is not None and matched > 500

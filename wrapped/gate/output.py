@@ -26,7 +26,7 @@ from wrapped.gate.facts import find_names
 from wrapped.gate.pii import EMAIL_RE, IPV4_RE, TIMESTAMP_RE, UID_RE, find_pii
 from wrapped.safety import forms
 from wrapped.safety.lexicon import alnum_words, fold, lexicon, plain
-from wrapped.safety.screen import normalize_name
+from wrapped.safety.screen import normalize_name, normalize_text
 from wrapped.story import Check, Draft, StoryRequest
 
 __all__ = ["EMAIL_RE", "IPV4_RE", "TIMESTAMP_RE", "UID_RE", "check_safety", "injection_titles"]
@@ -144,7 +144,7 @@ def check_safety(
 
     flagged = ctx.flagged
     flags = _listener_flags(tuple(flagged))
-    story_norm = f" {normalize_name(text)} " if flagged else ""
+    story_norm = f" {normalize_text(text)} " if flagged else ""
     named = [n for n, k in flags.normed if f" {k} " in story_norm]
     checks.append(
         _check("safety.flagged_title", [f"names a title kept out by policy: '{n}'" for n in named])

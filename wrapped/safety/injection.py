@@ -19,7 +19,7 @@ from wrapped.safety.encoded import (
     has_long_run,
     percent_decoded,
 )
-from wrapped.safety.required import Guarded
+from wrapped.safety.required import Guarded, char_gate
 from wrapped.safety.stems import Stems, any_stem
 
 _W = r"(?:\s+[\w'’-]+){0,5}?\s+"
@@ -287,6 +287,18 @@ _VOID_STEMS = Stems(("rules", "instruc", "direct", "guideline", "restrict", "fil
                      "limits", "pretend", "bo qua", "loi nhac"))  # fmt: skip
 
 
+#: a character every match of `_JA_RE` holds: a text that is not ASCII for an em dash or an
+#: accent holds none, and is not searched (the pattern is tried at every character)
+_JA_GATE = char_gate(_JA_RE)
+
+
+def _other_scripts(text: str) -> list[str]:
+    """`_JA_RE`'s matches in `text`."""
+    if _JA_GATE is not None and _JA_GATE.search(text) is None:
+        return []
+    return [m.group(0) for m in _JA_RE.finditer(text)]
+
+
 def injection(text: str, raw: str | None = None) -> list[str]:
     """Instruction-like spans in `text` (the folded view; see module doc). `raw`: the text as
     written, for payloads whose case matters (base64). A family's patterns run where one of
@@ -302,9 +314,9 @@ def injection(text: str, raw: str | None = None) -> list[str]:
     if _OBEYED_FORMS.possible(text):
         hits += [m.group(0).strip() for m in _OBEYED_FORMS.finditer(text)]
     if not text.isascii():  # folding split Hangul into letters: the other scripts read as written
-        hits += [m.group(0) for m in _JA_RE.finditer(unicodedata.normalize("NFC", text))]
+        hits += _other_scripts(unicodedata.normalize("NFC", text))
         if raw is not None and raw != text:  # folding also drops Thai and Arabic vowel marks
-            hits += [m.group(0) for m in _JA_RE.finditer(unicodedata.normalize("NFC", raw))]
+            hits += _other_scripts(unicodedata.normalize("NFC", raw))
     decoded = percent_decoded(raw)
     if decoded is not None and (
         INJECTION_RE.search(decoded.lower()) or _VOID_RE.search(decoded.lower())

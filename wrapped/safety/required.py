@@ -14,8 +14,9 @@ construct whose strings cannot be read (a class, `\\w*`, a back-reference) only 
 branch's sets fewer, down to none (then the branch always runs).
 
 A case-insensitive pattern is read as written (lower case) and run without the flag on a text
-that is ASCII and lower case, where the two match alike (no letter of the text has another
-case); any other text gets the pattern itself, unfiltered.
+where the two match alike: one without a character that matches an ASCII letter of the pattern
+case-insensitively but is not that letter (`lower_only`: no upper case, no dotless i or long s;
+an em dash or a letter of another script is none). Any other text gets the pattern itself.
 """
 
 from __future__ import annotations
@@ -177,6 +178,22 @@ def required_sets(source: str, flags: int = 0) -> tuple[frozenset[str], ...]:
     return tuple(dict.fromkeys(sets))
 
 
+def char_gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A class of characters every match of `pattern` holds one of (a character of each string
+    of one required set per branch), as a pattern whose search runs in C; None when a branch
+    requires nothing. A text it finds nothing in holds no match of `pattern`."""
+    chars: set[str] = set()
+    for branch in split_branches(pattern.pattern):
+        # a string's other characters are the pattern's own literals; a space stands for any
+        # white space (`spaced`), so it is no such character
+        sets = [s for s in required_sets(branch, pattern.flags) if all(x.strip() for x in s)]
+        if not sets:
+            return None
+        chars.update(x.strip()[0] for x in min(sets, key=len))
+    body = "".join(map(re.escape, sorted(chars)))
+    return re.compile(f"[{body}]", pattern.flags & re.IGNORECASE)
+
+
 #: every guarded pattern's strings, numbered; the automaton is built on the first scan
 _IDS: dict[str, int] = {}
 _AUTOMATON: list[Any] = []
@@ -229,7 +246,33 @@ _CASELESS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 def caseless(text: str) -> str:
     """`text` with every letter a case-insensitive ASCII letter of a pattern matches made that
     letter: where such a pattern matches `text`, its strings as written are in this text."""
+    if text.isascii() or not any(c in text for c in _CASELESS_CHARS):
+        return text.lower()  # nothing to translate (a translation reads every character in
+        # Python: 30x a `str.lower` on a story with an em dash)
     return text.translate(_CASELESS).lower()
+
+
+_CASELESS_CHARS = tuple(map(chr, _CASELESS))
+
+
+@lru_cache(maxsize=8)  # asked by every guarded pattern about the same story
+def lower_only(text: str) -> bool:
+    """Does a case-insensitive pattern whose letters are ASCII and lower case (`_unfolded`)
+    match in `text` as it does without the flag? Yes when `text` holds no other character
+    that such a letter matches: no upper case (A-Z, the dotted capital I and the Kelvin sign
+    all change under `str.lower`) and no dotless i or long s (which do not). Other letters
+    match no ASCII letter, and the patterns hold no back-reference (`Alternation` refuses
+    groups), so two letters of the text that are each other's case variants never meet."""
+    if text.isascii():
+        return text.islower()
+    return text == text.lower() and not any(c in text for c in _CASELESS_CHARS)
+
+
+@lru_cache(maxsize=8)
+def _caseless_scan(text: str) -> tuple[str, frozenset[int]]:
+    """`scan(caseless(text))`, kept for the last few texts: every guarded pattern of a form
+    family asks about the same story, which is `caseless` once, not once per pattern."""
+    return scan(caseless(text))
 
 
 def _unfolded(pattern: re.Pattern[str]) -> re.Pattern[str]:
@@ -298,13 +341,13 @@ class Guarded:
         self._last: tuple[str | None, tuple[int, ...]] = (None, ())
 
     def _filtered(self, text: str) -> bool:
-        return not self._folded or (text.isascii() and text.islower())
+        return not self._folded or lower_only(text)
 
     def live(self, text: str) -> tuple[int, ...]:
         """The branches that can match in `text`."""
         last, live = self._last
         if last is not text:
-            text_spaced, found = scan(text if self._filtered(text) else caseless(text))
+            text_spaced, found = scan(text) if self._filtered(text) else _caseless_scan(text)
             cands = set(self._always)
             for i in found & self._ids:  # two sets: the smaller (the text's strings) is read
                 cands.update(self._by_id[i])

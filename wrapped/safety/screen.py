@@ -24,25 +24,31 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
-from wrapped.safety.lexicon import fold, lexicon
+from wrapped.safety.flags import MARKUP_RE, Flag, Walker, is_unsafe
+from wrapped.safety.lexicon import alnum_words, fold, lexicon
 from wrapped.stats.fastmodel import construct
 from wrapped.stats.model import UserYear
 from wrapped.stats.roles import SCREENED, Kind, Role, roles_of
 
+__all__ = [
+    "MARKUP_RE",
+    "WITHHELD",
+    "Flag",
+    "SanitizedYear",
+    "flagged_names",
+    "is_unsafe",
+    "normalize_name",
+    "normalize_text",
+    "sanitize_for_prompt",
+]
+
 WITHHELD = "[withheld]"
-
-
-class Flag(NamedTuple):
-    """One flagged value: where it was, what it was and why."""
-
-    path: str
-    name: str
-    category: str
 
 
 class SanitizedYear(NamedTuple):
@@ -51,71 +57,6 @@ class SanitizedYear(NamedTuple):
     user_year: UserYear
     flagged: list[str]
     flags: list[Flag] = []
-
-
-@lru_cache(maxsize=65536)
-def is_unsafe(text: str | None) -> str | None:
-    """The lexicon category `text` touches (drugs, alcohol, sex, violence, self_harm, hate,
-    profanity), or "injection" for instruction-like text, else None. Handles obfuscation."""
-    if not text:
-        return None
-    lex = lexicon()
-    if lex.is_allowed(text):
-        return None
-    found = lex.unsafe.first(text) or lex.injection.first(text)
-    if found is None and MARKUP_RE.search(text):
-        return "markup"  # HTML/script in a title: never rendered into a story
-    return found
-
-
-#: HTML tags, entities and script URLs: a title carrying them is kept out of prompts and stories.
-#: Other angle-bracket text (e.g. a fake "</listener_data>") stays data: the renderer escapes it.
-_TAGS = (
-    "a|abbr|b|blink|body|br|button|code|del|div|em|embed|font|form|h[1-6]|head|html|i|iframe|img|"
-    "input|li|link|marquee|meta|object|ol|p|pre|s|script|small|span|strong|style|sub|sup|svg|"
-    "table|td|tr|u|ul"
-)
-MARKUP_RE = re.compile(
-    rf"<\s*/?\s*(?:{_TAGS})\b[^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]{{2,8}});|javascript:", re.IGNORECASE
-)
-
-
-class _Walker:
-    """Collects flags while building the sanitized dict."""
-
-    def __init__(self, terms: set[str]) -> None:
-        self.flags: list[Flag] = []
-        self.names: dict[str, None] = {}
-        self.terms = terms  # words of the terms the whole-year screen found
-        self.seen: dict[str, str | None] = {}  # value -> category: logs repeat their names
-
-    def bad(self, value: Any, path: str) -> bool:
-        category = self.category(value)
-        if category is not None:
-            self.flag(value, path, category)
-        return category is not None
-
-    def category(self, value: Any) -> str | None:
-        """The category `value` touches (None: clean), without recording it."""
-        if not isinstance(value, str) or not value:
-            return None
-        if value in self.seen:
-            return self.seen[value]
-        found = self.seen[value] = self._category(value)
-        return found
-
-    def _category(self, value: str) -> str | None:
-        # only strings that hold a word of a found term, or could hide one (digits or symbols
-        # inside words, separators, spaced or stretched letters) need the full check
-        if not _SUSPICIOUS.search(value):
-            folded = fold(value)
-            if not any(t in folded for t in self.terms):
-                return None
-        return is_unsafe(value)
-
-    def flag(self, value: str, path: str, category: str) -> None:
-        self.flags.append(Flag(path, value, category))
-        self.names[value] = None
 
 
 def _redact_text(text: str, names: list[str]) -> str:
@@ -201,9 +142,6 @@ def _log_names(cls: type[BaseModel]) -> tuple[Any, Any]:
     )
 
 
-_SUSPICIOUS = re.compile(r"[^\sA-Za-z,:;()&'’-]|(?:^|\s)\w(?:\s|$)|(\w)\1\1")
-
-
 #: Between two screened strings: a word no term holds and no rewrite joins to a neighbour, so
 #: each string is matched as if alone. (A bare newline let the spaced-letters rewrite run on
 #: across strings: "S E X" by "B" read as "sexb", and the title went into the prompt.)
@@ -213,8 +151,13 @@ _APART = " \n 00 \n "
 def _screen(uy: UserYear) -> set[str]:
     """Screen the strings a group at a time; returns the words of every term found (empty: all
     clean), for the per-string pass that follows to settle."""
+    return _screen_groups(_string_groups(uy))
+
+
+def _screen_groups(groups: list[list[str]]) -> set[str]:
+    """`_screen` of the groups of `_string_groups`."""
     terms: set[str] = set()
-    for group in _string_groups(uy):
+    for group in groups:
         if group:
             terms |= _screen_text(_APART.join(dict.fromkeys(group)))
     return terms
@@ -248,15 +191,17 @@ def flagged_names(user_year: UserYear) -> list[str]:
     The output-side checks need only the flagged names; rescoring stored stories or checking a
     draft whose prompt was built elsewhere would otherwise dump, clean and re-validate the whole
     year (a third of a cold check). Same walk and same order as `_clean`, on the model itself."""
-    terms = _screen(user_year)
+    groups = _string_groups(user_year)
+    terms = _screen_groups(groups)
     if not terms:
         return []
-    w = _Walker(terms)
+    w = Walker(terms)
+    w.settle(dict.fromkeys(chain.from_iterable(groups)))  # every string the walk can ask about
     _flag(user_year, w, False)
     return list(w.names)
 
 
-def _flag(obj: BaseModel, w: _Walker, in_list: bool) -> None:
+def _flag(obj: BaseModel, w: Walker, in_list: bool) -> None:
     """`_clean`'s flagging, read-only: a flagged name that clears its siblings (the repeat
     pair) hides them from the rest of the walk, as the cleared copy would."""
     cleared: set[str] = set()
@@ -280,13 +225,9 @@ def _flag(obj: BaseModel, w: _Walker, in_list: bool) -> None:
                 for row in value:
                     _flag(row, w, True)
                 continue
-            category_of, get = w.category, flat
-            for row in value:  # the hot loop: every play of every day's log
-                for v in get(row):
-                    if v:
-                        found = category_of(v)
-                        if found is not None:
-                            w.flag(str(v), "", found)
+            # the hot loop: every play of every day's log, whose names repeat (each is looked
+            # at once, where it first occurs)
+            w.flag_distinct(chain.from_iterable(map(flat, value)))
         elif model is not None and value is not None:
             _flag(value, w, False)
 
@@ -319,7 +260,7 @@ def _sanitize(user_year: UserYear) -> SanitizedYear:
         # the common case: one lexicon pass over every string at once, nothing to remove
         return SanitizedYear(user_year.model_copy(), [], [])
     data = user_year.model_dump()
-    w = _Walker(terms)
+    w = Walker(terms)
     texts: list[tuple[dict[str, Any], str]] = []
     _clean(data, user_year, "", w, texts, False)
     names = sorted(w.names, key=len, reverse=True)
@@ -337,7 +278,7 @@ def _clean(
     data: dict[str, Any],
     obj: BaseModel,
     path: str,
-    w: _Walker,
+    w: Walker,
     texts: list[tuple[dict[str, Any], str]],
     in_list: bool,
 ) -> bool:
@@ -382,11 +323,20 @@ _NON_WORD = re.compile(r"[\W_]+")
 @lru_cache(maxsize=131072)
 def normalize_name(name: str) -> str:
     """Names compared across the gate: folded, punctuation-free, no leading "the"."""
-    folded = fold(name)
-    if folded.isascii():
-        words = _NON_ALNUM.sub(" ", folded).split()
-    else:  # names in other scripts keep their letters (a Hebrew or Japanese name is a name)
-        words = _NON_WORD.sub(" ", folded).split()
+    return normalize_text(name)
+
+
+def normalize_text(text: str) -> str:
+    """`normalize_name`, not kept: for a story, which is normalized once (kept, every story a
+    worker checked stayed in memory, up to 131,072 of them, for no later hit)."""
+    if text.isascii():  # the runs of a-z and 0-9 of its lower case, by a translation (2x)
+        words = alnum_words(text)
+    else:
+        folded = fold(text)
+        if folded.isascii():
+            words = _NON_ALNUM.sub(" ", folded).split()
+        else:  # names in other scripts keep their letters (a Hebrew or Japanese name is a name)
+            words = _NON_WORD.sub(" ", folded).split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)
