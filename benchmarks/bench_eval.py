@@ -4,9 +4,10 @@
     .venv/bin/python benchmarks/bench_eval.py --quick    # 1,000 stories; 10,000 rows x 200
 
 1. Rescore: the deterministic scorers (format, grounding, safety) over N stored stories of a
-   run folder written like the batch job's (the bundled sample's listeners, copied under new
-   ids, each with its embedded-writer stories), through `wrapped.eval.rescore.score_run` —
-   reading the store, building each listener's context, scoring. One process, so stories/s is
+   run folder written like the batch job's (about N/5 distinct listeners of the canonical
+   generator, as `bench_generate.py` makes them, each with its embedded-writer stories),
+   through `wrapped.eval.rescore.score_run`: reading the store, building each listener's
+   context, scoring. One process, so stories/s is
    per core; target >= 500/s. Reference, same run: the gate's `deterministic()` called directly
    on the same drafts already in memory, each listener's context built on first use as rescore
    does (the scoring floor: no store to read, no rows to build; its drafts frozen out of the
@@ -38,13 +39,26 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("WRAPPED_SALT", "bench-eval")
 
 
-def _years():
-    from wrapped.ingest import ingest
+def _years(n_stories: int, seed: int = 1) -> list:
+    """Distinct listeners with about `n_stories` interesting days in all: the canonical
+    generator's (the catalogue and listener model `bench_generate.py` runs on, 150 plays a
+    listener), through stats. Distinct, because the gate keeps a few process-wide caches keyed
+    by what a listener holds (a name's screening, a listener's joined titles): copies of a few
+    listeners would hit them on every copy, as no real run does."""
+    from wrapped.demo import generate_canonical
+    from wrapped.ingest.store import read_ingested
     from wrapped.settings import load_settings
     from wrapped.stats import iter_user_years
 
+    n_users = n_stories // 4 + 50  # about five days a listener
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        data = generate_canonical(n_users * 150, n_users, year=2024, seed=seed)
+        data.events.to_parquet(folder / "events.parquet")
+        data.profiles.to_parquet(folder / "profiles.parquet")
+        data.catalog.to_parquet(folder / "catalog.parquet")
+        res = read_ingested(folder)
     settings = load_settings(None, stats_workers=1)
-    res = ingest([REPO / "data" / "sample"], settings=settings)
     return [
         uy
         for chunk in iter_user_years(
@@ -56,18 +70,17 @@ def _years():
 
 
 def _write_run(root: Path, n_stories: int):
-    """A run folder with user_years and stories shards, as the batch job seals them."""
+    """A run folder with user_years and stories shards, as the batch job seals them: each
+    listener's interesting days, written by the embedded writer, up to `n_stories`."""
     from wrapped.store import RunLayout, write_jsonl_atomic
     from wrapped.story import Story, StoryRequest
     from wrapped.writer import compose
 
-    base = _years()
     layout = RunLayout(root)
     years, stories, drafts = [], [], []
-    i = 0
-    while len(stories) < n_stories:
-        uy = base[i % len(base)].model_copy(update={"user_id": f"u_bench_{i:06d}"})
-        i += 1
+    for uy in _years(n_stories):
+        if len(stories) >= n_stories:
+            break
         years.append(uy)
         for day in uy.days:
             if len(stories) >= n_stories:
@@ -89,6 +102,8 @@ def _write_run(root: Path, n_stories: int):
                     decision="pass",
                 )  # fmt: skip
             )
+    if len(stories) < n_stories:
+        raise SystemExit(f"only {len(stories)} interesting days for {n_stories} stories")
     write_jsonl_atomic(
         layout.shard_file("user_years", 0), (y.model_dump(mode="json") for y in years)
     )
