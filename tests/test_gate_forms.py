@@ -805,3 +805,33 @@ def test_a_figure_in_words_after_a_description_by_year_is_the_years_too() -> Non
         )
         check = verify_grounding(story, uy, DAY, ctx=ListenerContext(uy))
         assert [c.text for c in check.claims if not c.grounded] == [f"{figure} count"], figure
+
+
+def test_a_first_place_bound_to_the_day_is_the_days_not_the_years() -> None:
+    """On this listener's Saturday the top track was "Jóga" (a day fact), while the year's
+    number one, by minutes and by plays, is "Here Comes the Sun": a rank phrase tied to the
+    day by its own words is checked against the day only."""
+    data = user_year_dict()
+    data["days"][0]["facts"].update(top_track="Jóga", top_track_artist="Björk", top_track_plays=9)
+    uy = UserYear.model_validate(data)
+    ctx = ListenerContext(uy)
+
+    def unbacked(sentence: str) -> list[str]:
+        check = verify_grounding(f"{BASE} {sentence}", uy, DAY, ctx=ctx)
+        return [c.text for c in check.claims if c.kind == "rank" and not c.grounded]
+
+    for true in (
+        'Saturday\'s soundtrack had one clear winner, and "Jóga" was the top song of the day.',
+        'Nothing got more spins that afternoon? No: "Jóga" was the tune you played most that day.',
+        "That was the day's favourite track: Jóga.",
+    ):
+        assert unbacked(true) == [], true
+    for false in (
+        'Saturday\'s soundtrack had one clear winner, and "Here Comes the Sun" was the top song '
+        "of the day.",
+        '"Here Comes the Sun" was the tune you played most that day.',
+        "That was the day's favourite track: Here Comes the Sun.",
+    ):
+        assert unbacked(false) != [], false
+    # said of the year, the year's ranking still decides
+    assert unbacked('"Here Comes the Sun" stayed your top song of the year.') == []

@@ -40,7 +40,7 @@ RANK1_ANY_RE = re.compile(
 RANK1_PHRASE_RE = re.compile(
     r"\b(?=[cprotlnahswfmCPROTLNAHSWFM#])(?:came\s+back\s+to\s+(?:\w+\s+)?most|kept\s+coming\s+back\s+to|returned\s+to\s+"
     r"(?:\w+\s+)?most|(?:played|streamed|spun|replayed|looped|heard|loved|picked|chose|"
-    r"reached\s+for|listened\s+to|pressed\s+play\s+on|hit\s+play\s+on|queued(?:\s+up)?|put\s+on|turned\s+to|went\s+back\s+to)\s+(?:\w+\s+)?(?:the\s+)?most(?:\s+often)?\b(?!\s+(?:on|that|of\s+the\s+day))|"
+    r"reached\s+for|listened\s+to|pressed\s+play\s+on|hit\s+play\s+on|queued(?:\s+up)?|put\s+on|turned\s+to|went\s+back\s+to)\s+(?:\w+\s+)?(?:the\s+)?most(?:\s+often)?\b(?!\s+(?:on|that(?!\s+(?:day|morning|afternoon|evening|night)\b)))|"
     r"on\s+repeat\s+(?:all|the\s+whole|every|this)\s+(?:year|month)|(?:took|claimed|grabbed|"
     r"won|holds?|held|earned|nabbed|snagged|secured)\s+(?:the\s+)?(?:top\s+spot|top\s+slot|"
     r"crown|throne|gold(?:\s+medal)?|first\s+place|number[- ]one\s+spot|#1\s+spot|pole\s+position|"

@@ -16,7 +16,7 @@ from wrapped.gate.facts import LIST_NOUNS, TOP_LISTS
 from wrapped.gate.needs import needs
 from wrapped.gate.numbers import _UNITS
 from wrapped.gate.scan import Run, Span, opening
-from wrapped.gate.scope import sentence_scope
+from wrapped.gate.scope import day_bound, sentence_scope
 from wrapped.safety.screen import normalize_name
 
 _ORD_WORDS = {
@@ -202,6 +202,9 @@ def _check_rank(
         and _DAY_WORD_RE.search(sentence)
         and not _OF_YEAR_RE.match(run.orig, m.end())
     )
+    if rank == 1 and not any_rank and day_bound(run, m.start(), m.end()):
+        _day_top(run, span, sp)
+        return
     if any_rank:
         ok = bool(got)
     else:
@@ -214,6 +217,14 @@ def _check_rank(
         f"{where}={sp.original}" if ok else None,
         f"{sp.original} is {where}" if got else f"{sp.original} is not in that top list",
     )
+
+
+def _day_top(run: Run, span: str, sp: Span) -> None:
+    """Record the claim that `sp` was the requested day's top (a name a day fact calls top, or
+    a complete log's unique most-played of its kind: `FactIndex.day_tops`)."""
+    ok = sp.norm in run.ix.day_tops
+    run.add("rank", f"{span} ({sp.original})", ok, f"the day's top={sp.original}" if ok else None,
+            f"{sp.original} was not the day's top")  # fmt: skip
 
 
 _TOP_END_RE = re.compile(r"\btop\s*$")
@@ -250,6 +261,9 @@ def _claim_rank(
     lists = [lst] if lst else list(TOP_LISTS)
     got: list[tuple[str, int]] = []
     span = run.orig[start:end]
+    if rank == 1 and not max_rank and day_bound(run, start, end):
+        _day_top(run, span, sp)
+        return
     if by == "minutes":
         variants = lists
     elif by == "plays":

@@ -279,3 +279,24 @@ def plays_claim(run: Run, pos: int) -> bool:
     if key not in run.memo:
         run.memo[key] = run.can(_PLAYS_NEEDS) and bool(_PLAYS_WORDS.search(run.orig[s0:s1]))
     return bool(run.memo[key])
+
+
+#: a rank phrase bound to the requested day by its own words: "your top track of the day", "the
+#: song you played most that day", "that night's favourite", "the day's biggest artist"
+_OF_DAY_RE = re.compile(
+    r"\s+(?:of\s+(?:the|that)\s+day|(?:on\s+)?that\s+(?:day|morning|afternoon|evening|night))\b",
+    re.IGNORECASE,
+)
+_DAYS_RE = re.compile(
+    r"\b(?:the|that)\s+(?:day|morning|afternoon|evening|night)['’]s\s+(?:very\s+)?$", re.IGNORECASE
+)
+
+
+def day_bound(run: Run, start: int, end: int) -> bool:
+    """Is the rank phrase at `start:end` said of the requested day ("top track of the day",
+    "played most that day", "the day's top artist")? Then it is the day's ranking it claims,
+    whatever the year's says: a first place of the year is no first place of the day."""
+    return (
+        _OF_DAY_RE.match(run.orig, end) is not None
+        or _DAYS_RE.search(run.orig, max(0, start - 24), start) is not None
+    )
