@@ -835,3 +835,9 @@ def test_a_first_place_bound_to_the_day_is_the_days_not_the_years() -> None:
         assert unbacked(false) != [], false
     # said of the year, the year's ranking still decides
     assert unbacked('"Here Comes the Sun" stayed your top song of the year.') == []
+    # time spent is a ranking by minutes too, of the day or of the year
+    assert unbacked("Jóga was the song you spent the most time with that day.") == []
+    assert unbacked("Which song did you spend the most time with that day? Jóga.") == []
+    assert unbacked("The song you spent the most time with that day was Here Comes the Sun.")
+    assert unbacked("Of every artist, the one you spent the most time with was Phoebe Bridgers.")
+    assert unbacked("Of every artist, the one you spent the most time with was The Beatles.") == []

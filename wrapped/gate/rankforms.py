@@ -23,7 +23,8 @@ from wrapped.gate.scope import clause_bounds
 from wrapped.safety.screen import normalize_name
 
 #: forms that claim rank 1 without a number: "no one got more ... than X", "more ... than any
-#: other", "came back to most", "on repeat all year", "took the top spot", "your favourite? X"
+#: other", "came back to most", "spent the most time with", "on repeat all year", "took the top
+#: spot", "your favourite? X"
 RANK1_THAN_RE = re.compile(
     rf"\b(?=[nN])(?:no(?:\s+other)?\s+(?:one|body|{_NOUNS_RX})|nobody|nothing|none)\b[^.!?;]{{0,60}}?"
     r"\b(?:more|longer|as\s+much|as\s+often|closer)\b[^.!?;]{0,40}?\b(?:than|as)\b",
@@ -41,6 +42,7 @@ RANK1_PHRASE_RE = re.compile(
     r"\b(?=[cprotlnahswfmCPROTLNAHSWFM#])(?:came\s+back\s+to\s+(?:\w+\s+)?most|kept\s+coming\s+back\s+to|returned\s+to\s+"
     r"(?:\w+\s+)?most|(?:played|streamed|spun|replayed|looped|heard|loved|picked|chose|"
     r"reached\s+for|listened\s+to|pressed\s+play\s+on|hit\s+play\s+on|queued(?:\s+up)?|put\s+on|turned\s+to|went\s+back\s+to)\s+(?:\w+\s+)?(?:the\s+)?most(?:\s+often)?\b(?!\s+(?:on|that(?!\s+(?:day|morning|afternoon|evening|night)\b)))|"
+    r"spen(?:t|d|ding)\s+(?:the\s+)?most\s+(?:time|minutes|hours)\s+(?:with|on)\b|"
     r"on\s+repeat\s+(?:all|the\s+whole|every|this)\s+(?:year|month)|(?:took|claimed|grabbed|"
     r"won|holds?|held|earned|nabbed|snagged|secured)\s+(?:the\s+)?(?:top\s+spot|top\s+slot|"
     r"crown|throne|gold(?:\s+medal)?|first\s+place|number[- ]one\s+spot|#1\s+spot|pole\s+position|"
@@ -144,6 +146,8 @@ def _rank1(run: Run, rx: re.Pattern[str]) -> None:
         s0, _ = run.sentence_bounds(m.start())
         noun = _NOUNS_I_RE.search(m.group(0))
         said_of = _NOUN_BEFORE_RE.search(run.orig, max(s0, m.start() - 24), m.start())
+        if said_of is not None and not noun and said_of.group(1).lower().endswith("s"):
+            continue  # "the three artists you spent the most time with": a list (`_lists`)
         lst = _noun_list(noun.group(0) if noun else said_of.group(1) if said_of else None)
         before = [
             sp
