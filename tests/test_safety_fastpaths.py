@@ -239,3 +239,37 @@ def test_normalize_text_is_the_regex_normalization() -> None:
         words = (_NON_ALNUM if folded.isascii() else _NON_WORD).sub(" ", folded).split()
         want = " ".join(words[1:] if len(words) > 1 and words[0] == "the" else words)
         assert normalize_text(text) == want == normalize_name(text), repr(text)
+
+
+def test_only_patterns_gated_by_other_scripts_are_skipped_on_ascii() -> None:
+    """`pii._Text` skips on an ASCII text only the patterns whose gate is a class of characters
+    none of which is ASCII (the Japanese and Hebrew streets), and finds them elsewhere."""
+    from wrapped.gate import pii
+
+    assert pii._NOT_IN_ASCII == {pii._JA_HE_STREET}
+    assert pii._class_of(re.compile("[都道]")) == {"都", "道"}
+    assert pii._class_of(re.compile("[都道]", re.IGNORECASE)) is None  # may match ASCII
+    assert pii._class_of(re.compile(r"[都\d]")) is None
+    assert pii._Text("Tokyo 1-2-3, 12 Herzl St").spans(pii._JA_HE_STREET) == []
+    assert pii._Text("東京都渋谷区1-2-3").spans(pii._JA_HE_STREET) == ["都渋谷区1-2-3"]
+
+
+def test_pieces_joined_across_separators_have_their_runs_squashed() -> None:
+    """The view with inner separators removed has its runs of three letters squashed, also when
+    only the joining made them ("co-ca-aa-ine"): `_views` looks for a run before rewriting."""
+    from wrapped.safety import lexicon as lx
+
+    lex = lx.lexicon()
+    assert [h.term for h in lex.unsafe.find("co-ca-aa-ine")] == ["cocaine"]
+    assert [h.term for h in lex.unsafe.find("a se-xx-x scene")] == ["sex"]
+    rnd = random.Random(23)
+    pieces = ("co", "ca", "aa", "a", "ine", "oo", "ze", "bo", "xx", "se", "we", "ee", "d")
+    for _ in range(2000):
+        text = " ".join(
+            rnd.choice("-.'_*").join(rnd.choice(pieces) for _ in range(rnd.randint(1, 4)))
+            + rnd.choice(("", "s"))
+            for _ in range(rnd.randint(1, 4))
+        )
+        squashed = lx._RUN3.sub(r"\1", lx._spaced(lx._INNER_SEP.sub("", text)))
+        if not lx._TWO_SINGLES.search(f" {lx._spaced(text)} "):  # no letters to join
+            assert f" {squashed} " in lx.views(text), text

@@ -123,6 +123,43 @@ def test_present_finds_exactly_the_strings_a_text_holds() -> None:
         assert present(text) == want, text
 
 
+def test_each_guard_is_told_the_branches_a_text_opens() -> None:
+    """`scan(text).opens` gives every guard the branches whose rarest set a text holds a string
+    of (found here by substring tests on each branch's own sets), and no guard the others."""
+    rnd = random.Random(7)
+    strings = sorted(required._IDS)
+    guards = list(GUARDED.values())
+    opened = 0
+    for _ in range(300):
+        text = " ".join(
+            rnd.choice(strings)[: rnd.randint(2, 12)] for _ in range(rnd.randint(1, 12))
+        )
+        read = required.scan(text)
+        for g in guards:
+            want = set()
+            for n, branch in enumerate(split_branches(g.pattern.pattern)):
+                sets = sorted(
+                    required_sets(branch, g.pattern.flags), key=required._score, reverse=True
+                )
+                if sets and any(s in spaced(text) for s in sets[0]):
+                    want.add(n)
+            assert read.opens.get(g._guard, set()) == want, (text, g.pattern.pattern[:40])
+            opened += bool(want)
+    assert opened > 100
+
+
+def test_a_guard_made_after_a_scan_sees_the_texts_it_opens() -> None:
+    """A guard registered once texts were scanned, with strings already known or new, is told
+    its branches: the scans kept from before it are forgotten."""
+    text = "try to ignore all previous rules now"
+    rx = re.compile(r"ignore\s+all\s+previous\s+rules|\bzebra\b")
+    assert Guarded(rx).possible(text)  # the text is scanned, the strings are known
+    again = Guarded(rx)  # nothing new to look for
+    assert [m.group(0) for m in again.finditer(text)] == ["ignore all previous rules"]
+    new = Guarded(re.compile(r"to\s+ignore\s+all\s+quokkas|try\s+to\s+ignore"))
+    assert [m.group(0) for m in new.finditer(text)] == ["try to ignore"]
+
+
 @pytest.mark.parametrize(
     ("source", "want"),
     [

@@ -16,10 +16,19 @@ ASCII (full-width digits, styled letters).
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+import ahocorasick
 
 from wrapped.safety.required import required_sets, spaced
+
+# the regex parser, to read a gate's class of characters (`_class_of`); not typed
+_sre: Any = importlib.import_module("re._parser")
+_c: Any = importlib.import_module("re._constants")
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 EMAIL_SPOKEN_RE = re.compile(
@@ -216,22 +225,53 @@ _GATES: dict[re.Pattern[str], re.Pattern[str]] = {
 
 #: pattern -> sets of strings every match of it holds one of each, read from the pattern itself
 #: (`wrapped.safety.required`), for the patterns whose gate is a slow scan of the whole text and
-#: whose strings are rare in a story (street suffixes): a few substring tests rule them out
+#: whose strings are rare in a story (street suffixes): a text lacking them is not scanned
 _REQUIRED: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {
     rx: required_sets(rx.pattern, rx.flags) for rx in (_GERMAN_STREET, _NORTH_EAST_STREET)
 }
 
 
-class _Text:
-    """One text as the patterns read it: its digit runs found once (see `_AT_DIGITS`), and its
-    white space made single spaces (`spaced`) where required strings are looked for."""
+def _automaton(strings: Iterable[str]) -> Any:
+    auto = ahocorasick.Automaton()
+    for s in strings:
+        auto.add_word(s, s)
+    auto.make_automaton()
+    return auto
 
-    __slots__ = ("text", "_starts", "_spaced")
+
+#: all of `_REQUIRED`'s strings, found in a text by one Aho-Corasick pass (not a substring
+#: scan of the text per string: 28 of them)
+_REQUIRED_STRINGS = _automaton(sorted({s for sets in _REQUIRED.values() for n in sets for s in n}))
+
+
+def _class_of(gate: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters of a gate that is one class of literal characters, else None (also when
+    it ignores case: a class of other scripts' letters may then match an ASCII one)."""
+    parsed = _sre.parse(gate.pattern, gate.flags)
+    if gate.flags & re.IGNORECASE or len(parsed) != 1 or parsed[0][0] is not _c.IN:
+        return None
+    items = parsed[0][1]
+    return frozenset(chr(av) for _, av in items) if all(o is _c.LITERAL for o, _ in items) else None
+
+
+#: the patterns whose gate is a class of characters none of which is ASCII (Japanese and Hebrew
+#: streets): an ASCII text, as most stories are, holds no match of them and is not searched
+_NOT_IN_ASCII = frozenset(
+    rx for rx, gate in _GATES.items() if (cls := _class_of(gate)) and not any(map(str.isascii, cls))
+)
+
+
+class _Text:
+    """One text as the patterns read it: its digit runs found once (see `_AT_DIGITS`), and the
+    strings of `_REQUIRED` it holds, with its white space made single spaces (`spaced`)."""
+
+    __slots__ = ("text", "_starts", "_held", "_ascii")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._starts: list[int] | None = None
-        self._spaced: str | None = None
+        self._held: set[str] | None = None
+        self._ascii = text.isascii()
 
     def spans(self, rx: re.Pattern[str]) -> list[str]:
         """`[m.group(0) for m in rx.finditer(text)]`, skipping where no match can be."""
@@ -240,12 +280,14 @@ class _Text:
     def matches(self, rx: re.Pattern[str]) -> list[re.Match[str]]:
         """`list(rx.finditer(text))`, skipping where no match can be."""
         text = self.text
+        if self._ascii and rx in _NOT_IN_ASCII:
+            return []
         sets = _REQUIRED.get(rx)
         if sets:
-            if self._spaced is None:
-                self._spaced = spaced(text)
-            held = self._spaced
-            if not all(any(s in held for s in need) for need in sets):
+            if self._held is None:
+                self._held = {s for _, s in _REQUIRED_STRINGS.iter(spaced(text))}
+            held = self._held
+            if not all(not held.isdisjoint(need) for need in sets):
                 return []
         gate = _GATES.get(rx)
         if gate is not None and gate.search(text) is None:

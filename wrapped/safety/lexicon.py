@@ -254,7 +254,8 @@ def _views(text: str) -> tuple[str, ...]:
         spaced = _spaced(v)
         stretched = _RUN3_AT.search(spaced) is not None
         out.append(_RUN3.sub(r"\1\1", spaced) if stretched else spaced)
-        if _TWO_SINGLES.search(f" {spaced} "):  # "h.e.r.o.i.n-chic": letters joined, word kept
+        singles = _TWO_SINGLES.search(f" {spaced} ") is not None
+        if singles:  # "h.e.r.o.i.n-chic": letters joined, word kept
             joined = _SINGLE_RUN.sub(_join_letters, spaced)
             if joined != spaced:
                 out.append(joined)
@@ -265,9 +266,14 @@ def _views(text: str) -> tuple[str, ...]:
         inner, n_inner = _INNER_SEP.subn("", v)
         squashed = _spaced(inner) if n_inner else spaced
         n_runs = 0
-        if _TWO_SINGLES.search(f" {squashed} "):
+        if squashed is not spaced:  # else its single letters are those just looked for
+            singles = _TWO_SINGLES.search(f" {squashed} ") is not None
+        if singles:
             squashed, n_runs = _SINGLE_RUN.subn(_join_letters, squashed)
-        out.append(_RUN3.sub(r"\1", squashed) if stretched or n_inner or n_runs else squashed)
+        # joining may make a run of three ("co-ca-aa-ine"): looked for first, at half the cost
+        if stretched or n_runs or (n_inner and _RUN3_AT.search(squashed) is not None):
+            squashed = _RUN3.sub(r"\1", squashed)
+        out.append(squashed)
     return tuple(dict.fromkeys(f" {o.strip()} " for o in out))
 
 

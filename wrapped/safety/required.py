@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -197,14 +197,37 @@ def char_gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 #: every guarded pattern's strings, numbered; the automaton is built on the first scan
 _IDS: dict[str, int] = {}
 _AUTOMATON: list[Any] = []
+#: a string's number -> the (guard, branch) pairs whose rarest set holds it: read once per text
+#: (`scan`), so each guard finds its candidate branches by one lookup instead of set work of its
+#: own (a story asks 15 guards, 13 of which have none)
+_OPENS: dict[int, list[tuple[int, int]]] = {}
+#: how many guards are registered (a guard's number is its place)
+_GUARDS: list[int] = [0]
 
 
 def literal_ids(strings: frozenset[str]) -> frozenset[int]:
     """Numbers for `strings`, which `present` looks for from now on."""
     if not _IDS.keys() >= strings:  # added after a scan: the automaton anew
         _AUTOMATON.clear()
-        scan.cache_clear()
+        _forget_scans()
     return frozenset(_IDS.setdefault(s, len(_IDS)) for s in strings)
+
+
+def _register(opens: dict[int, list[int]]) -> int:
+    """A new guard's number, its branches entered in `_OPENS` (`opens`: a string's number ->
+    the branches it opens). The texts scanned so far knew nothing of it: they are forgotten."""
+    guard = _GUARDS[0]
+    _GUARDS[0] += 1
+    for i, branches in opens.items():
+        _OPENS.setdefault(i, []).extend((guard, b) for b in branches)
+    _forget_scans()
+    return guard
+
+
+def _forget_scans() -> None:
+    """Drop the kept scans: their strings or their guards' branches are out of date."""
+    scan.cache_clear()
+    _caseless_scan.cache_clear()
 
 
 def _automaton() -> Any:
@@ -224,17 +247,33 @@ def spaced(text: str) -> str:
     return f" {' '.join(text.split())} "
 
 
+class Scan(NamedTuple):
+    """One text as the guards read it."""
+
+    #: `spaced(text)`, where the other required sets are looked for
+    spaced: str
+    #: the guarded patterns' strings it holds, as numbered in `_IDS`
+    found: frozenset[int]
+    #: a guard's number -> the branches one of its strings opens (a guard not here has none)
+    opens: dict[int, set[int]]
+
+
 @lru_cache(maxsize=8)
-def scan(text: str) -> tuple[str, frozenset[int]]:
-    """(`spaced(text)`, the guarded patterns' strings it holds, as numbered in `_IDS`), by one
-    Aho-Corasick pass; kept for the last few texts (the forms read a story one after another)."""
+def scan(text: str) -> Scan:
+    """`text` as the guards read it (`Scan`), by one Aho-Corasick pass; kept for the last few
+    texts (the forms read a story one after another)."""
     s = spaced(text)
-    return s, frozenset(i for _, i in _automaton().iter(s))
+    found = frozenset(i for _, i in _automaton().iter(s))
+    opens: dict[int, set[int]] = {}
+    for i in found:
+        for guard, branch in _OPENS.get(i, ()):
+            opens.setdefault(guard, set()).add(branch)
+    return Scan(s, found, opens)
 
 
 def present(text: str) -> frozenset[int]:
     """The guarded patterns' strings that `spaced(text)` holds."""
-    return scan(text)[1]
+    return scan(text).found
 
 
 #: besides their upper case, the letters a case-insensitive ASCII letter matches: the dotted
@@ -269,7 +308,7 @@ def lower_only(text: str) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _caseless_scan(text: str) -> tuple[str, frozenset[int]]:
+def _caseless_scan(text: str) -> Scan:
     """`scan(caseless(text))`, kept for the last few texts: every guarded pattern of a form
     family asks about the same story, which is `caseless` once, not once per pattern."""
     return scan(caseless(text))
@@ -310,8 +349,7 @@ class Guarded:
     `Alternation` (each where one of its heads starts)."""
 
     __slots__ = (
-        "pattern", "_folded", "_alt", "_alt_folded", "_by_id", "_ids", "_always", "_rest", "_n",
-        "_last",
+        "pattern", "_folded", "_alt", "_alt_folded", "_always", "_rest", "_n", "_last", "_guard",
     )  # fmt: skip
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
@@ -332,10 +370,10 @@ class Guarded:
             if not sets:
                 always.append(n)
             rest.append(tuple(sets[1:]))
-        #: a string of a rarest set -> the branches it can open; the branches that need none
-        self._by_id = {i: tuple(b) for i, b in by_id.items()}
-        self._ids = frozenset(by_id)
-        self._always = tuple(always)
+        #: its number among the guards (`scan` says which of its branches a text opens, by
+        #: the strings of their rarest sets); the branches that need none
+        self._guard = _register(by_id)
+        self._always = frozenset(always)
         self._rest = tuple(rest)
         #: the last text asked about and its live branches (`possible`, then `finditer`)
         self._last: tuple[str | None, tuple[int, ...]] = (None, ())
@@ -347,15 +385,19 @@ class Guarded:
         """The branches that can match in `text`."""
         last, live = self._last
         if last is not text:
-            text_spaced, found = scan(text) if self._filtered(text) else _caseless_scan(text)
-            cands = set(self._always)
-            for i in found & self._ids:  # two sets: the smaller (the text's strings) is read
-                cands.update(self._by_id[i])
-            live = tuple(
-                n
-                for n in sorted(cands)
-                if all(any(s in text_spaced for s in need) for need in self._rest[n])
-            )
+            read = scan(text) if self._filtered(text) else _caseless_scan(text)
+            cands: Collection[int] | None = read.opens.get(self._guard)
+            if self._always:
+                cands = self._always.union(cands or ())
+            if cands:
+                text_spaced = read.spaced
+                live = tuple(
+                    n
+                    for n in sorted(cands)
+                    if all(any(s in text_spaced for s in need) for need in self._rest[n])
+                )
+            else:
+                live = ()
             self._last = (text, live)
         return live
 
