@@ -32,7 +32,8 @@ CATEGORY: dict[str, dict[str, list[str]]] = {
         "details": [
             "{d_top_artist} set the pace, with {d_top_artist_plays} of those plays.",
             "{d_distinct_artists} different artists got a turn, and {d_top_artist} got the most.",
-            'The track you came back to most was "{d_top_track}" by {d_top_track_artist}.',
+            # the day's top track is its top by minutes: "came back to most" would claim plays
+            'The track you spent the most time with that day was "{d_top_track}" by {d_top_track_artist}.',
         ],
     },
     "biggest_podcast_day": {
