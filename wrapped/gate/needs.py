@@ -25,9 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import ahocorasick
-
-from wrapped.safety.required import required_sets
+from wrapped.safety.required import build_automaton, required_sets
 
 Needs = tuple[frozenset[str], ...]
 #: every pattern read so far, with what it needs (the tests check each against its matches)
@@ -47,11 +45,7 @@ def present(text: str) -> frozenset[str]:
     Aho-Corasick pass (the `pyahocorasick` package), where a substring test per string cost
     more than the scans it saved (a rank form needs one of ~60 phrases)."""
     if not _AUTOMATON:
-        auto = ahocorasick.Automaton()
-        for s in _STRINGS:
-            auto.add_word(s, s)
-        auto.make_automaton()
-        _AUTOMATON.append(auto)
+        _AUTOMATON.append(build_automaton((s, s) for s in _STRINGS))
     return frozenset(s for _, s in _AUTOMATON[0].iter(text))
 
 

@@ -19,12 +19,9 @@ from __future__ import annotations
 import importlib
 import re
 import unicodedata
-from collections.abc import Iterable
 from typing import Any
 
-import ahocorasick
-
-from wrapped.safety.required import required_sets, spaced
+from wrapped.safety.required import build_automaton, required_sets, spaced
 
 # the regex parser, to read a gate's class of characters (`_class_of`); not typed
 _sre: Any = importlib.import_module("re._parser")
@@ -231,17 +228,11 @@ _REQUIRED: dict[re.Pattern[str], tuple[frozenset[str], ...]] = {
 }
 
 
-def _automaton(strings: Iterable[str]) -> Any:
-    auto = ahocorasick.Automaton()
-    for s in strings:
-        auto.add_word(s, s)
-    auto.make_automaton()
-    return auto
-
-
 #: all of `_REQUIRED`'s strings, found in a text by one Aho-Corasick pass (not a substring
 #: scan of the text per string: 28 of them)
-_REQUIRED_STRINGS = _automaton(sorted({s for sets in _REQUIRED.values() for n in sets for s in n}))
+_REQUIRED_STRINGS = build_automaton(
+    (s, s) for s in sorted({s for sets in _REQUIRED.values() for n in sets for s in n})
+)
 
 
 def _class_of(gate: re.Pattern[str]) -> frozenset[str] | None:

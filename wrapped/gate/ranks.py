@@ -190,6 +190,9 @@ def _check_rank(
     span = run.orig[m.start() : m.end()]
     if sp is None:
         return  # nothing named: no checkable claim
+    if rank == 1 and not any_rank and day_bound(run, m.start(), m.end()):
+        _day_top(run, span, sp)
+        return
     got = [
         (v, run.ix.ranks.get(v, {}).get(sp.norm)) for v in _variants(run, m.start(), span, lists)
     ]
@@ -202,9 +205,6 @@ def _check_rank(
         and _DAY_WORD_RE.search(sentence)
         and not _OF_YEAR_RE.match(run.orig, m.end())
     )
-    if rank == 1 and not any_rank and day_bound(run, m.start(), m.end()):
-        _day_top(run, span, sp)
-        return
     if any_rank:
         ok = bool(got)
     else:

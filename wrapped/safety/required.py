@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -230,13 +230,19 @@ def _forget_scans() -> None:
     _caseless_scan.cache_clear()
 
 
+def build_automaton(entries: Iterable[tuple[str, Any]]) -> Any:
+    """An Aho-Corasick automaton (the `pyahocorasick` package) over `entries`' strings, each
+    found with its value: one pass over a text finds every string it holds."""
+    auto = ahocorasick.Automaton()
+    for s, value in entries:
+        auto.add_word(s, value)
+    auto.make_automaton()
+    return auto
+
+
 def _automaton() -> Any:
     if not _AUTOMATON:
-        auto = ahocorasick.Automaton()
-        for s, i in _IDS.items():
-            auto.add_word(s, i)
-        auto.make_automaton()
-        _AUTOMATON.append(auto)
+        _AUTOMATON.append(build_automaton(_IDS.items()))
     return _AUTOMATON[0]
 
 
