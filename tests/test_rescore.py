@@ -77,7 +77,9 @@ def _alone(stored: list[tuple[Story, object]]) -> dict[tuple[str, str], list]:
 def test_rescore_gives_each_story_the_checks_it_gets_alone(tmp_path: Path) -> None:
     stored = _stored_run(tmp_path)
     expected = _alone(stored)
-    assert any(c.status == "fail" for checks in expected.values() for c in checks), "some checks fail"
+    assert any(c.status == "fail" for checks in expected.values() for c in checks), (
+        "some checks fail"
+    )
     got = asyncio.run(score_run(RunStore(tmp_path), NAMES, None, 1, lambda _: None))
     assert got.keys() == expected.keys()
     for key, checks in expected.items():
