@@ -16,7 +16,7 @@ from _prompt_helpers import gb_listener, tricky_listener, us_listener
 
 from wrapped.eval.rescore import score_run
 from wrapped.gate.scorers import score_story, story_context
-from wrapped.store import RunLayout, RunStore, write_jsonl_atomic
+from wrapped.store import RunLayout, RunStore, atomic_write_text, write_jsonl_atomic
 from wrapped.story import PreviousStory, Story, StoryRequest
 from wrapped.writer import compose
 
@@ -45,19 +45,18 @@ def _stored_run(root: Path) -> list[tuple[Story, object]]:
                     prompt_version="x",
                     prompt_hash="x",
                     decision="pass",
-                )  # fmt: skip
+                )
             )
-    write_jsonl_atomic(
-        layout.shard_file("user_years", 0), (y.model_dump(mode="json") for y in years)
+    # as the batch job stages them (`wrapped.batch.staging`): field and key order kept
+    atomic_write_text(
+        layout.shard_file("user_years", 0), "".join(y.model_dump_json() + "\n" for y in years)
     )
-    # stored out of day order: rescore must give each story the ones before it as `previous`
+    # stored out of day order: rescore orders each listener's stories by day itself
     write_jsonl_atomic(
         layout.shard_file("stories", 0), (s.model_dump(mode="json") for s in reversed(stories))
     )
     write_jsonl_atomic(layout.shard_file("needs_review", 0), [])
-    # the years as stored (a day's facts come back in key order, and which of two equal facts
-    # a claim reports follows that order)
-    by_id = {y.user_id: y for y in RunStore(root).user_years()}
+    by_id = {y.user_id: y for y in years}
     return [(s, by_id[s.user_id]) for s in stories]
 
 
