@@ -14,8 +14,9 @@ from pathlib import Path
 
 from _prompt_helpers import gb_listener, tricky_listener, us_listener
 
-from wrapped.eval.rescore import score_run
+from wrapped.eval.rescore import score_run, score_runs
 from wrapped.gate.scorers import score_story, story_context
+from wrapped.stats.model import UserYear
 from wrapped.store import RunLayout, RunStore, atomic_write_text, write_jsonl_atomic
 from wrapped.story import PreviousStory, Story, StoryRequest
 from wrapped.writer import compose
@@ -23,9 +24,10 @@ from wrapped.writer import compose
 NAMES = ["format", "grounding", "safety"]
 
 
-def _stored_run(root: Path) -> list[tuple[Story, object]]:
+def _stored_run(root: Path, stored: list[UserYear] | None = None) -> list[tuple[Story, object]]:
     """Three listeners' stories as a batch run stores them; every third story's last sentence
-    claims a figure none of their years holds, so some checks fail."""
+    claims a figure none of their years holds, so some checks fail. `stored`: other years to
+    store beside the same stories."""
     layout = RunLayout(root)
     years, stories = [], []
     for uy in (gb_listener(), us_listener(), tricky_listener()):
@@ -49,14 +51,15 @@ def _stored_run(root: Path) -> list[tuple[Story, object]]:
             )
     # as the batch job stages them (`wrapped.batch.staging`): field and key order kept
     atomic_write_text(
-        layout.shard_file("user_years", 0), "".join(y.model_dump_json() + "\n" for y in years)
+        layout.shard_file("user_years", 0),
+        "".join(y.model_dump_json() + "\n" for y in stored or years),
     )
     # stored out of day order: rescore orders each listener's stories by day itself
     write_jsonl_atomic(
         layout.shard_file("stories", 0), (s.model_dump(mode="json") for s in reversed(stories))
     )
     write_jsonl_atomic(layout.shard_file("needs_review", 0), [])
-    by_id = {y.user_id: y for y in years}
+    by_id = {y.user_id: y for y in stored or years}
     return [(s, by_id[s.user_id]) for s in stories]
 
 
@@ -95,3 +98,44 @@ def test_rescore_leaves_the_collector_as_it_found_it(tmp_path: Path) -> None:
     assert seen and all(t != threshold for t in seen), "scored under the workers' settings"
     assert gc.get_threshold() == threshold
     assert gc.get_freeze_count() == frozen
+
+
+def _dumps(scored: dict[tuple[str, str], list]) -> dict[tuple[str, str], list[dict]]:
+    return {k: [c.model_dump() for c in checks] for k, checks in scored.items()}
+
+
+def _other_minutes(uy: UserYear) -> UserYear:
+    """`uy` with every interesting day's minutes changed: a year no story was written from."""
+    days = [
+        d.model_copy(update={"facts": {**d.facts, "minutes": 3 * int(d.facts["minutes"]) + 7}})
+        for d in uy.days
+    ]
+    return uy.model_copy(update={"days": days})
+
+
+def test_cells_share_a_context_only_for_an_equal_year(tmp_path: Path, monkeypatch) -> None:
+    """An eval's cells hold the same listeners: an equal stored year is indexed once for all
+    of them, and a year that differs gets a context of its own (its checks, not the other's)."""
+    import wrapped.gate.context as context
+
+    same_a, same_b, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    _stored_run(same_a)
+    _stored_run(same_b)
+    _stored_run(
+        other, [_other_minutes(y) for y in (gb_listener(), us_listener(), tricky_listener())]
+    )
+    alone = [
+        _dumps(asyncio.run(score_run(RunStore(p), NAMES, None, 1, lambda _: None)))
+        for p in (same_a, same_b, other)
+    ]
+    assert alone[0] == alone[1]
+    assert alone[2] != alone[0], "the changed minutes change some checks"
+
+    built = []
+    index_year = context.build_year_index
+    monkeypatch.setattr(context, "build_year_index", lambda uy: built.append(uy) or index_year(uy))
+    stores = [RunStore(p) for p in (same_a, same_b, other)]
+    together = asyncio.run(score_runs(stores, NAMES, None, 1, lambda _: None))
+    assert [_dumps(t) for t in together] == alone
+    # three listeners: once for the two equal cells, once more for the changed years
+    assert len(built) == 6

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -90,35 +90,34 @@ async def score_run(
     concurrency: int,
     advance: Callable[[int], None],
 ) -> dict[tuple[str, str], list[Check]]:
-    years, by_user = _load_frozen(store)
-    try:
-        return await _score(store.root, years, by_user, names, judge, concurrency, advance)
-    finally:
-        gc.unfreeze()
+    """Every stored story of one run, scored again: {(user id, day): checks}."""
+    return (await score_runs([store], names, judge, concurrency, advance))[0]
 
 
-async def _score(
-    root: Path,
-    years: dict[str, UserYear],
-    by_user: dict[str, list[Story]],
+async def score_runs(
+    stores: Sequence[RunStore],
     names: Sequence[str],
     judge: Judge | None,
     concurrency: int,
     advance: Callable[[int], None],
-) -> dict[tuple[str, str], list[Check]]:
-    gate = asyncio.Semaphore(concurrency)
-    out: dict[tuple[str, str], list[Check]] = {}
+) -> list[dict[tuple[str, str], list[Check]]]:
+    """`score_run` of each store, in order. The cells of one eval were written from the same
+    listeners: a listener whose stored year is the same in several stores gets one context
+    (screened names, fact index) for all of them, built once instead of once per cell."""
+    loaded = []
+    try:
+        for store in stores:
+            years, by_user = _load_frozen(store)
+            _refuse_missing(store.root, years, by_user)
+            loaded.append((years, by_user))
+        return await _score(loaded, names, judge, concurrency, advance)
+    finally:
+        gc.unfreeze()
 
-    async def one(
-        story: Story, year: UserYear, previous: list[PreviousStory], listener: ListenerContext
-    ) -> None:
-        ctx = story_context(year, story, previous=previous, listener=listener)
-        async with gate:
-            out[(story.user_id, story.day.isoformat())] = await score_story(
-                story, ctx, names, judge=judge
-            )
-        advance(1)
 
+def _refuse_missing(
+    root: Path, years: dict[str, UserYear], by_user: dict[str, list[Story]]
+) -> None:
     missing = sorted(uid for uid in by_user if uid not in years)
     if missing:
         # its rows would keep the stored checks beside rescored ones: refuse, do not mix
@@ -128,30 +127,67 @@ async def _score(
             file=str(root),
         )
 
-    def jobs_of(uid: str, stories: list[Story]) -> list[Coroutine[None, None, None]]:
-        year = years[uid]
-        stories.sort(key=lambda s: s.day)
-        prev: list[PreviousStory] = []
-        # one per listener: the input-side screening and fact index serve all its stories
-        listener = ListenerContext(year)
-        jobs = []
-        for s in stories:
-            jobs.append(one(s, year, list(prev), listener))
-            prev.append(PreviousStory(day=s.day, category=s.category, title=s.title, story=s.story))
-        return jobs
 
+Loaded = tuple[dict[str, UserYear], dict[str, list[Story]]]
+
+
+async def _score(
+    loaded: list[Loaded],
+    names: Sequence[str],
+    judge: Judge | None,
+    concurrency: int,
+    advance: Callable[[int], None],
+) -> list[dict[tuple[str, str], list[Check]]]:
+    gate = asyncio.Semaphore(concurrency)
+    outs: list[dict[tuple[str, str], list[Check]]] = [{} for _ in loaded]
+
+    async def one(
+        out: dict[tuple[str, str], list[Check]],
+        story: Story,
+        previous: list[PreviousStory],
+        listener: ListenerContext,
+    ) -> None:
+        ctx = story_context(listener.user_year, story, previous=previous, listener=listener)
+        async with gate:
+            out[(story.user_id, story.day.isoformat())] = await score_story(
+                story, ctx, names, judge=judge
+            )
+        advance(1)
+
+    def jobs_of(uid: str) -> Iterator[Coroutine[None, None, None]]:
+        """The listener's stories in every store, each store's by day; one context per
+        distinct stored year (the checks read the context's year: an equal one)."""
+        contexts: list[ListenerContext] = []
+        for (years, by_user), out in zip(loaded, outs, strict=True):
+            stories = by_user.get(uid)
+            if not stories:
+                continue
+            year = years[uid]
+            listener = next((c for c in contexts if c.user_year == year), None)
+            if listener is None:
+                listener = ListenerContext(year)
+                contexts.append(listener)
+            stories.sort(key=lambda s: s.day)
+            prev: list[PreviousStory] = []
+            for s in stories:
+                yield one(out, s, list(prev), listener)
+                prev.append(
+                    PreviousStory(day=s.day, category=s.category, title=s.title, story=s.story)
+                )
+
+    users = list(dict.fromkeys(uid for _, by_user in loaded for uid in by_user))
     if judge is not None:  # judge calls wait on the network: interleave them
-        await asyncio.gather(*(j for uid, ss in by_user.items() for j in jobs_of(uid, ss)))
-        return out
-    # Deterministic scorers only: no I/O, so one listener after another, its context (fact
+        await asyncio.gather(*(job for uid in users for job in jobs_of(uid)))
+        return outs
+    # Deterministic scorers only: no I/O, so one listener after another, its contexts (fact
     # index, screened names) garbage once its stories are scored, and the collector's passes
     # spaced out as in a batch worker (`wrapped.heap`): at CPython's defaults, full passes
     # over the growing results took 9.6% of rescoring 10,000 stories, spaced out 1.4%.
     with scoring_heap():
-        for uid, stories in by_user.items():
-            for job in jobs_of(uid, stories):
+        for uid in users:
+            for job in jobs_of(uid):
                 await job
-    return out
+    return outs
 
 
 def _load_frozen(store: RunStore) -> tuple[dict[str, UserYear], dict[str, list[Story]]]:
@@ -192,8 +228,8 @@ def rescore(
     rows: list[EvalRow] = []
     cells = []
     inclusion = _inclusion(Path(source)) if kind == "results" else {}
-    for cell, store in found:
-        checks = asyncio.run(score_run(store, names, judge, concurrency, advance))
+    scored = asyncio.run(score_runs([st for _, st in found], names, judge, concurrency, advance))
+    for (cell, store), checks in zip(found, scored, strict=True):
         labels = {
             "cell": cell.name,
             "prompt": cell.prompt,
