@@ -12,7 +12,9 @@
    on the same drafts already in memory, each listener's context built on first use as rescore
    does (the scoring floor: no store to read, no rows to build; its drafts frozen out of the
    cycle collector as rescore's loaded run is, and scored under the same collector settings,
-   `wrapped.heap.scoring_heap`).
+   `wrapped.heap.scoring_heap`). Then, for information (no target of its own): an eval's
+   results of two cells of N/2 stories each over the same listeners, rescored as `eval rescore
+   RESULTS` does, one context per listener for both cells.
 2. Compare: `compare_frames` on two synthetic 100,000-row result sets (12 metrics, 2 cohort keys
    of 8 values), 1,000 paired bootstrap resamples per metric and cohort (from 5,000 pairs on, the
    Poisson bootstrap: one weight matrix for every metric and cohort); target < 10 s. Wall and
@@ -70,23 +72,24 @@ def _years(n_stories: int, seed: int = 1) -> list:
     ]
 
 
-def _write_run(root: Path, n_stories: int):
+def _write_run(root: Path, all_years: list, n_stories: int, seed: int = 0):
     """A run folder with user_years and stories shards, as the batch job seals them: each
-    listener's interesting days, written by the embedded writer, up to `n_stories`."""
+    listener's interesting days, written by the embedded writer (`seed`: its variant), up to
+    `n_stories`."""
     from wrapped.store import RunLayout, write_jsonl_atomic
     from wrapped.story import Story, StoryRequest
     from wrapped.writer import compose
 
     layout = RunLayout(root)
     years, stories, drafts = [], [], []
-    for uy in _years(n_stories):
+    for uy in all_years:
         if len(stories) >= n_stories:
             break
         years.append(uy)
         for day in uy.days:
             if len(stories) >= n_stories:
                 break
-            req = StoryRequest(user_year=uy, day=day.date)
+            req = StoryRequest(user_year=uy, day=day.date, seed=seed)
             d = compose(req)
             drafts.append((d, uy, day.date))
             stories.append(
@@ -123,8 +126,9 @@ def bench_rescore(n: int) -> None:
     from wrapped.store import RunStore
 
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    years = _years(n)
     with tempfile.TemporaryDirectory() as tmp:
-        drafts = _write_run(Path(tmp), n)
+        drafts = _write_run(Path(tmp), years, n)
         t, c = time.perf_counter(), time.process_time()
         checks = asyncio.run(
             score_run(
@@ -155,6 +159,30 @@ def bench_rescore(n: int) -> None:
           f"CPU = {rate:,.0f} stories per CPU second (target >= 500/s: {verdict})")  # fmt: skip
     print(f"  reference: deterministic() on the same drafts in memory (no store): "
           f"{ref_s:.2f} s wall, {ref_cpu:.2f} s CPU = {ref:,.0f}/s (rescore = {rate / ref:.2f} of it)")  # fmt: skip
+    _bench_cells(years, n)
+
+
+def _bench_cells(years: list, n: int) -> None:
+    """An eval's results: two cells of n/2 stories each over the same listeners (the second
+    written with another variant of the writer), through `score_runs` as `eval rescore
+    RESULTS` calls it: each listener's context is built once for both cells."""
+    from wrapped.eval.rescore import score_runs
+    from wrapped.store import RunStore
+
+    with tempfile.TemporaryDirectory() as tmp:
+        roots = [Path(tmp) / "a", Path(tmp) / "b"]
+        for seed, root in enumerate(roots):
+            _write_run(root, years, n // 2, seed=seed)
+        t, c = time.perf_counter(), time.process_time()
+        scored = asyncio.run(
+            score_runs([RunStore(r) for r in roots], ["format", "grounding", "safety"], None, 1,
+                       lambda _: None)
+        )  # fmt: skip
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+    total = sum(map(len, scored))
+    assert total == n // 2 * 2, total
+    print(f"  an eval's 2 cells x {n // 2:,} stories over the same listeners: {wall:.2f} s wall, "
+          f"{cpu:.2f} s CPU = {total / cpu:,.0f} stories per CPU second")  # fmt: skip
 
 
 def _frame(n: int, rng: np.random.Generator, shift: float) -> pd.DataFrame:
