@@ -6,15 +6,15 @@
 1. Rescore: the deterministic scorers (format, grounding, safety) over N stored stories of a
    run folder written like the batch job's (about N/5 distinct listeners of the canonical
    generator, as `bench_generate.py` makes them, each with its embedded-writer stories),
-   through `wrapped.eval.rescore.score_run`: reading the store, building each listener's
-   context, scoring. One process, so stories/s is
-   per core; target >= 500/s. Reference, same run: the gate's `deterministic()` called directly
-   on the same drafts already in memory, each listener's context built on first use as rescore
-   does (the scoring floor: no store to read, no rows to build; its drafts frozen out of the
-   cycle collector as rescore's loaded run is, and scored under the same collector settings,
-   `wrapped.heap.scoring_heap`). Then, for information (no target of its own): an eval's
-   results of two cells of N/2 stories each over the same listeners, rescored as `eval rescore
-   RESULTS` does, one context per listener for both cells.
+   through `wrapped.eval.rescore.score_runs`: reading the store, building each listener's
+   context, scoring. One process pinned to one core, so stories per CPU second is per core;
+   target >= 500/s. Reference: the gate's `deterministic()` on the same stories already in
+   memory (the scoring floor: no store to read; see `measure`). Then, for information (no
+   target of its own): an eval's results of two cells of N/2 stories each over the same
+   listeners, one context per listener for both cells, as `eval rescore RESULTS` does.
+   Each figure is measured `--repeat` times (3), each time in a fresh process (no cache
+   warmed by an earlier measurement), the three kinds alternating so a slow minute of a
+   shared machine falls on all of them; every run is printed, and the medians.
 2. Compare: `compare_frames` on two synthetic 100,000-row result sets (12 metrics, 2 cohort keys
    of 8 values), 1,000 paired bootstrap resamples per metric and cohort (from 5,000 pairs on, the
    Poisson bootstrap: one weight matrix for every metric and cohort); target < 10 s. Wall and
@@ -28,7 +28,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -81,7 +83,7 @@ def _write_run(root: Path, all_years: list, n_stories: int, seed: int = 0):
     from wrapped.writer import compose
 
     layout = RunLayout(root)
-    years, stories, drafts = [], [], []
+    years, stories = [], []
     for uy in all_years:
         if len(stories) >= n_stories:
             break
@@ -91,7 +93,6 @@ def _write_run(root: Path, all_years: list, n_stories: int, seed: int = 0):
                 break
             req = StoryRequest(user_year=uy, day=day.date, seed=seed)
             d = compose(req)
-            drafts.append((d, uy, day.date))
             stories.append(
                 Story(
                     user_id=uy.user_id,
@@ -115,74 +116,96 @@ def _write_run(root: Path, all_years: list, n_stories: int, seed: int = 0):
         layout.shard_file("stories", 0), (s.model_dump(mode="json") for s in stories)
     )
     write_jsonl_atomic(layout.shard_file("needs_review", 0), [])
-    return drafts
 
 
-def bench_rescore(n: int) -> None:
-    from wrapped.eval.rescore import score_run
+def bench_rescore(n: int, repeat: int) -> None:
+    """Write the run folders once; time each measurement in a fresh process (no cache warmed
+    by an earlier one), rescore and its reference alternating, so a slow minute of a shared
+    machine falls on both; print every run and the medians."""
+    import statistics
+
+    years = _years(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        run, cells = Path(tmp) / "run", [Path(tmp) / "cell-a", Path(tmp) / "cell-b"]
+        _write_run(run, years, n)
+        for seed, root in enumerate(cells):
+            _write_run(root, years, n // 2, seed=seed)
+        runs: dict[str, list[tuple[float, float, int]]] = {
+            "rescore": [],
+            "reference": [],
+            "cells": [],
+        }
+        for _ in range(repeat):
+            for what, roots in (("rescore", [run]), ("reference", [run]), ("cells", cells)):
+                runs[what].append(_measure_in_child(what, roots))
+
+    def rate(what: str) -> float:
+        return statistics.median(k / cpu for _, cpu, k in runs[what])
+
+    def each(what: str) -> str:
+        return ", ".join(f"{k / cpu:,.0f}" for _, cpu, k in runs[what])
+
+    r, ref, cells_rate = rate("rescore"), rate("reference"), rate("cells")
+    verdict = "ok" if r >= 500 else "BELOW TARGET"
+    print(f"rescore   {n:,} stored stories, 1 core, {repeat} fresh process{'es' if repeat > 1 else ''}: "
+          f"{each('rescore')} stories per CPU second, median {r:,.0f} (target >= 500/s: {verdict})")  # fmt: skip
+    print(f"  reference: deterministic() on the same stories in memory (no store), alternating: "
+          f"{each('reference')}/s, median {ref:,.0f} (rescore = {r / ref:.2f} of it)")  # fmt: skip
+    print(f"  an eval's 2 cells x {n // 2:,} stories over the same listeners (one context per "
+          f"listener for both): {each('cells')}/s, median {cells_rate:,.0f}")  # fmt: skip
+
+
+def _measure_in_child(what: str, roots: list[Path]) -> tuple[float, float, int]:
+    """(wall s, CPU s, stories) of one measurement, in a fresh interpreter pinned to one core."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", what, *map(str, roots)],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    wall, cpu, k = json.loads(out.splitlines()[-1])
+    return wall, cpu, k
+
+
+def measure(what: str, roots: list[Path]) -> None:
+    """One measurement (`--measure`), printed as JSON [wall s, CPU s, stories].
+
+    rescore / cells: `score_runs` over the stored run folder(s), as `eval rescore` calls it:
+    reading the store, building each listener's context, scoring. reference: the run's stories
+    read into memory first (not timed), each listener's context made, then `deterministic()`
+    on each, the scoring floor; the loaded stories frozen out of the cycle collector as
+    `score_runs` freezes what it loads, and scored under the same collector settings
+    (`scoring_heap`), so only the scoring tells the two apart."""
+    from wrapped.eval.rescore import score_runs
     from wrapped.gate.context import ListenerContext
     from wrapped.gate.scorers import deterministic, story_context
     from wrapped.heap import scoring_heap
     from wrapped.store import RunStore
+    from wrapped.story import Draft
 
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
-    years = _years(n)
-    with tempfile.TemporaryDirectory() as tmp:
-        drafts = _write_run(Path(tmp), years, n)
+    stores = [RunStore(r) for r in roots]
+    if what != "reference":
         t, c = time.perf_counter(), time.process_time()
-        checks = asyncio.run(
-            score_run(
-                RunStore(Path(tmp)), ["format", "grounding", "safety"], None, 1, lambda _: None
-            )
+        scored = asyncio.run(
+            score_runs(stores, ["format", "grounding", "safety"], None, 1, lambda _: None)
         )
-        rescore_s, rescore_cpu = time.perf_counter() - t, time.process_time() - c
-    assert len(checks) == n, len(checks)
-    contexts = {}
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        print(json.dumps([wall, cpu, sum(map(len, scored))]))
+        return
+    years = {y.user_id: y for y in stores[0].user_years()}
+    contexts: dict[str, ListenerContext] = {}
     prepared = []
-    for d, uy, day in drafts:
+    for s in stores[0].stories():
+        uy = years[s.user_id]
         lc = contexts.get(uy.user_id) or contexts.setdefault(uy.user_id, ListenerContext(uy))
-        prepared.append((d, story_context(uy, d, day=day, listener=lc)))
-    # the drafts in memory are frozen out of the cycle collector as `score_run` freezes the run
-    # it loads, and scored under the same spacing of its passes (`scoring_heap`): else the
-    # collector's walks, not the scoring, would tell the two apart
+        prepared.append((Draft(title=s.title, story=s.story), story_context(uy, s, listener=lc)))
+    gc.collect()
     gc.freeze()
     with scoring_heap():
         t, c = time.perf_counter(), time.process_time()
         for d, ctx in prepared:
             deterministic(d, ctx)
-        ref_s, ref_cpu = time.perf_counter() - t, time.process_time() - c
-    gc.unfreeze()
-    # per core: stories per CPU second (the wall clock also counts other processes' turns)
-    rate, ref = n / rescore_cpu, n / ref_cpu
-    verdict = "ok" if rate >= 500 else "BELOW TARGET"
-    print(f"rescore   {n:,} stored stories, 1 core: {rescore_s:.2f} s wall, {rescore_cpu:.2f} s "
-          f"CPU = {rate:,.0f} stories per CPU second (target >= 500/s: {verdict})")  # fmt: skip
-    print(f"  reference: deterministic() on the same drafts in memory (no store): "
-          f"{ref_s:.2f} s wall, {ref_cpu:.2f} s CPU = {ref:,.0f}/s (rescore = {rate / ref:.2f} of it)")  # fmt: skip
-    _bench_cells(years, n)
-
-
-def _bench_cells(years: list, n: int) -> None:
-    """An eval's results: two cells of n/2 stories each over the same listeners (the second
-    written with another variant of the writer), through `score_runs` as `eval rescore
-    RESULTS` calls it: each listener's context is built once for both cells."""
-    from wrapped.eval.rescore import score_runs
-    from wrapped.store import RunStore
-
-    with tempfile.TemporaryDirectory() as tmp:
-        roots = [Path(tmp) / "a", Path(tmp) / "b"]
-        for seed, root in enumerate(roots):
-            _write_run(root, years, n // 2, seed=seed)
-        t, c = time.perf_counter(), time.process_time()
-        scored = asyncio.run(
-            score_runs([RunStore(r) for r in roots], ["format", "grounding", "safety"], None, 1,
-                       lambda _: None)
-        )  # fmt: skip
         wall, cpu = time.perf_counter() - t, time.process_time() - c
-    total = sum(map(len, scored))
-    assert total == n // 2 * 2, total
-    print(f"  an eval's 2 cells x {n // 2:,} stories over the same listeners: {wall:.2f} s wall, "
-          f"{cpu:.2f} s CPU = {total / cpu:,.0f} stories per CPU second")  # fmt: skip
+    print(json.dumps([wall, cpu, len(prepared)]))
 
 
 def _frame(n: int, rng: np.random.Generator, shift: float) -> pd.DataFrame:
@@ -232,10 +255,15 @@ def main() -> None:
     ap.add_argument("--rows", type=int, help="compare: paired rows (default 100,000)")
     ap.add_argument("--resamples", type=int, help="compare: bootstrap resamples (default 1,000)")
     ap.add_argument("--stories", type=int, help="rescore: stored stories (default 10,000)")
+    ap.add_argument("--repeat", type=int, help="rescore: fresh processes per figure (default 3)")
+    ap.add_argument("--measure", nargs="+", help=argparse.SUPPRESS)  # one child measurement
     a = ap.parse_args()
+    if a.measure:
+        measure(a.measure[0], [Path(p) for p in a.measure[1:]])
+        return
     rows = a.rows or (10_000 if a.quick else 100_000)
     bench_compare(rows, a.resamples or (200 if a.quick else 1_000))
-    bench_rescore(a.stories or (1_000 if a.quick else 10_000))
+    bench_rescore(a.stories or (1_000 if a.quick else 10_000), a.repeat or (1 if a.quick else 3))
 
 
 if __name__ == "__main__":
