@@ -23,7 +23,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from wrapped.gate.dayfacts import index_day
-from wrapped.gate.derive import Fact, walk_year
+from wrapped.gate.derive import Fact, _fact, walk_year
 from wrapped.gate.kinds import lists_of, name_kinds
 from wrapped.gate.pools import DAY_PATHS as DAY_PATHS  # where the gate has always read it
 from wrapped.gate.pools import NumberPool
@@ -203,10 +203,20 @@ def _key_calendar_facts(nums: list[Fact]) -> None:
     for i in compress(range(len(nums)), opens):
         f = nums[i]
         if f.subject is None:
-            m = _KEYED_RE.match(f.path)
-            if m is not None:
-                key = m.group(1) or m.group(2) or m.group(3)
-                nums[i] = f._replace(subject=CALENDAR_MARK + key.lower())
+            subject = _calendar_subject(f.path)
+            if subject is not None:  # `f._replace(subject=...)` without its Python-level call
+                nums[i] = _fact((f.value, f.path, f.unit, f.approx, subject, f.estimate))
+
+
+@lru_cache(maxsize=256)
+def _calendar_subject(path: str) -> str | None:
+    """The calendar subject of a fact at `path`, if it is keyed by one. Per path, not per
+    listener: every listener's year has the same forty (twelve months, seven weekdays, four
+    parts of the day), and the regex was most of the cost of keying them."""
+    m = _KEYED_RE.match(path)
+    if m is None:
+        return None
+    return CALENDAR_MARK + (m.group(1) or m.group(2) or m.group(3)).lower()
 
 
 def _by_plays(ix: FactIndex, uy: UserYear) -> None:

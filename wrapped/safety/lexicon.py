@@ -340,8 +340,9 @@ class Matcher:
         for cands in self._phrases.values():
             cands.sort(key=lambda c: len(c[0]), reverse=True)
 
-    def _scan(self, view: str, first_only: bool) -> list[Hit]:
-        toks = view.split()
+    def scan_words(self, toks: list[str], first_only: bool = False) -> list[Hit]:
+        """The hits in one view already split into words (`find` per view): for a caller that
+        matches several tables on the same views, which then splits each view once."""
         single = self._single
         # most views hold no listed word: a set intersection in C says so
         if single.keys().isdisjoint(toks):
@@ -378,7 +379,7 @@ class Matcher:
             return []
         hits: dict[Hit, None] = {}
         for view in views(text):
-            for h in self._scan(view, False):
+            for h in self.scan_words(view.split()):
                 hits[h] = None
         return list(hits)
 
@@ -401,7 +402,7 @@ class Matcher:
         if not text:
             return None
         for view in views(text):
-            found = self._scan(view, True)
+            found = self.scan_words(view.split(), True)
             if found:
                 return found[0].category
         return None

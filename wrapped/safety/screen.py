@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 from pydantic import BaseModel
 
 from wrapped.safety.flags import MARKUP_RE, Flag, Walker, is_unsafe
-from wrapped.safety.lexicon import alnum_words, fold, lexicon
+from wrapped.safety.lexicon import Hit, alnum_words, fold, lexicon, views
 from wrapped.stats.fastmodel import construct
 from wrapped.stats.model import UserYear
 from wrapped.stats.roles import SCREENED, Kind, Role, roles_of
@@ -170,7 +170,12 @@ def _screen_groups(groups: list[list[str]]) -> set[str]:
 @lru_cache(maxsize=4096)
 def _screen_text(joined: str) -> frozenset[str]:
     lex = lexicon()
-    hits = lex.unsafe.find(joined) + lex.injection.find(joined)
+    unsafe, injection = lex.unsafe.scan_words, lex.injection.scan_words
+    # `unsafe.find(joined) + injection.find(joined)` as a set of words: each view split once
+    hits: list[Hit] = []
+    for view in views(joined):
+        words = view.split()
+        hits += unsafe(words) + injection(words)
     terms = {w for h in hits for w in h.term.split() if len(w) > 1}
     if hits or MARKUP_RE.search(joined):
         terms.add("\x00")  # markup is found per string (its "<" makes every such string suspicious)
