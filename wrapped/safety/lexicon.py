@@ -341,8 +341,7 @@ class Matcher:
             cands.sort(key=lambda c: len(c[0]), reverse=True)
 
     def scan_words(self, toks: list[str], first_only: bool = False) -> list[Hit]:
-        """The hits in one view already split into words (`find` per view): for a caller that
-        matches several tables on the same views, which then splits each view once."""
+        """`find` on one view split into words: split once, it serves several tables."""
         single = self._single
         # most views hold no listed word: a set intersection in C says so
         if single.keys().isdisjoint(toks):
