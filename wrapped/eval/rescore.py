@@ -103,8 +103,10 @@ async def score_runs(
 ) -> list[dict[tuple[str, str], list[Check]]]:
     """`score_run` of each store, in order. The cells of one eval were written from the same
     listeners: a listener whose stored year is the same in several stores gets one context
-    (screened names, fact index) for all of them, built once instead of once per cell."""
-    loaded = []
+    (screened names, fact index) for all of them, built once instead of once per cell. The
+    stores are all loaded first (a listener's stories of every cell side by side): memory for
+    every cell's stories at once, where one cell at a time held one."""
+    loaded: list[_Loaded] = []
     try:
         for store in stores:
             years, by_user = _load_frozen(store)
@@ -128,11 +130,11 @@ def _refuse_missing(
         )
 
 
-Loaded = tuple[dict[str, UserYear], dict[str, list[Story]]]
+_Loaded = tuple[dict[str, UserYear], dict[str, list[Story]]]
 
 
 async def _score(
-    loaded: list[Loaded],
+    loaded: list[_Loaded],
     names: Sequence[str],
     judge: Judge | None,
     concurrency: int,
